@@ -1,0 +1,107 @@
+#include "common/store/leveldb_store.h"
+
+#include <leveldb/db.h>
+#include <leveldb/env.h>
+#include <leveldb/write_batch.h>
+
+namespace wardsync {
+namespace {
+
+constexpr const char* kLockedPrefix = "data directory is in use by another process";
+
+Status FromLevelDb(const leveldb::Status& s, const char* what) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::NotFound(what);
+  if (s.IsCorruption()) return Status::Corruption(std::string(what) + ": " + s.ToString());
+  return Status::Io(std::string(what) + ": " + s.ToString());
+}
+
+class LevelDbIterator : public KvIterator {
+ public:
+  LevelDbIterator(leveldb::Iterator* it, std::string prefix, bool reverse)
+      : it_(it), prefix_(std::move(prefix)), reverse_(reverse) {}
+  bool Valid() const override {
+    return it_->Valid() && it_->key().starts_with(leveldb::Slice(prefix_));
+  }
+  void Next() override {
+    if (reverse_) it_->Prev(); else it_->Next();
+  }
+  std::string_view key() const override { return {it_->key().data(), it_->key().size()}; }
+  std::string_view value() const override { return {it_->value().data(), it_->value().size()}; }
+  Status status() const override { return FromLevelDb(it_->status(), "scan"); }
+
+ private:
+  std::unique_ptr<leveldb::Iterator> it_;
+  std::string prefix_;
+  bool reverse_;
+};
+
+}  // namespace
+
+bool IsLockedError(const Status& s) {
+  return s.message().rfind(kLockedPrefix, 0) == 0;
+}
+
+Result<std::unique_ptr<LevelDbStore>> LevelDbStore::Open(const std::string& dir, const LevelDbOptions& options) {
+  leveldb::Options o;
+  o.create_if_missing = options.create_if_missing;
+  o.write_buffer_size = options.write_buffer_bytes;
+  if (options.env) o.env = options.env;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(o, dir, &raw);
+  if (!s.ok()) {
+    std::string text = s.ToString();
+    // LevelDB reports a held LOCK file as an IO error from fcntl/flock.
+    if (text.find("lock") != std::string::npos && text.find("LOCK") != std::string::npos &&
+        (text.find("temporarily unavailable") != std::string::npos ||
+         text.find("already held") != std::string::npos)) {
+      return Status::Unavailable(std::string(kLockedPrefix) + " (" + dir + ")");
+    }
+    return FromLevelDb(s, ("cannot open store " + dir).c_str());
+  }
+  return std::unique_ptr<LevelDbStore>(new LevelDbStore(std::unique_ptr<leveldb::DB>(raw)));
+}
+
+LevelDbStore::LevelDbStore(std::unique_ptr<leveldb::DB> db) : db_(std::move(db)) {}
+LevelDbStore::~LevelDbStore() = default;
+
+Status LevelDbStore::Get(std::string_view key, std::string* value) {
+  leveldb::Status s = db_->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return Status::NotFound(std::string(key));
+  return FromLevelDb(s, "read");
+}
+
+Status LevelDbStore::Write(const WriteBatch& batch, bool sync) {
+  leveldb::WriteBatch b;
+  for (const auto& op : batch.ops()) {
+    if (op.value) b.Put(op.key, *op.value);
+    else b.Delete(op.key);
+  }
+  leveldb::WriteOptions wo;
+  wo.sync = sync;
+  return FromLevelDb(db_->Write(wo, &b), "write");
+}
+
+std::unique_ptr<KvIterator> LevelDbStore::Scan(std::string_view prefix, std::string_view start) {
+  leveldb::Iterator* it = db_->NewIterator(leveldb::ReadOptions());
+  std::string from(start.size() > prefix.size() ? start : prefix);
+  it->Seek(from);
+  return std::make_unique<LevelDbIterator>(it, std::string(prefix), false);
+}
+
+std::unique_ptr<KvIterator> LevelDbStore::ScanReverse(std::string_view prefix) {
+  leveldb::Iterator* it = db_->NewIterator(leveldb::ReadOptions());
+  // Seek just past the prefix range, then step back.
+  std::string upper(prefix);
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  if (upper.empty()) {
+    it->SeekToLast();
+  } else {
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+    it->Seek(upper);
+    if (it->Valid()) it->Prev(); else it->SeekToLast();
+  }
+  return std::make_unique<LevelDbIterator>(it, std::string(prefix), true);
+}
+
+}  // namespace wardsync

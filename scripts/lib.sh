@@ -1,0 +1,34 @@
+# Shared by scripts/demo, scripts/test, scripts/bench, scripts/fuzz:
+# install missing Debian packages, configure and build.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Every package the build and the suite need (Debian 12 names).
+WARDSYNC_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libasio-dev libprotobuf-dev protobuf-compiler libleveldb-dev libsnappy-dev
+  libssl-dev catch2 libzstd-dev
+)
+
+ensure_packages() {
+  local missing=()
+  for p in "${WARDSYNC_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "==> installing Debian packages: ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then echo "error: run as root to install packages" >&2; exit 1; fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# build DIR [cmake args...]: configure once, then an incremental build.
+build() {
+  local dir="$1"; shift
+  if [[ ! -f "$dir/build.ninja" ]]; then
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  fi
+  cmake --build "$dir" --parallel "$(nproc)"
+}

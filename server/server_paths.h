@@ -1,0 +1,18 @@
+// Layout of a server data directory.
+#pragma once
+#include <string>
+
+namespace wardsync::server {
+
+struct ServerPaths {
+  explicit ServerPaths(std::string data_dir) : dir(std::move(data_dir)) {}
+  std::string dir;
+  std::string ca_cert() const { return dir + "/ca.pem"; }
+  std::string ca_key() const { return dir + "/ca.key"; }          // 0600
+  std::string server_cert() const { return dir + "/server.pem"; }
+  std::string server_key() const { return dir + "/server.key"; }  // 0600, also signs resolutions
+  std::string db() const { return dir + "/db"; }
+  std::string control_socket() const { return dir + "/control.sock"; }
+};
+
+}  // namespace wardsync::server
