@@ -58,6 +58,8 @@ class Status {
 template <typename T>
 class Result {
  public:
+  // Default: an error (needed by asio::co_spawn for its result slot).
+  Result() : status_(Status::Internal("result not set")) {}
   Result(T value) : value_(std::move(value)) {}
   Result(Status status) : status_(std::move(status)) {}
 

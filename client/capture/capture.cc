@@ -1,0 +1,335 @@
+#include "client/capture/capture.h"
+
+#include "common/changes/changeset.h"
+#include "common/clock/hlc.h"
+#include "common/forms/form_registry.h"
+#include "common/forms/validator.h"
+#include "common/forms/value_text.h"
+#include "common/reconcile/merge.h"
+
+namespace wardsync::client {
+
+using wardsync::changes::Change;
+using wardsync::changes::ChangeSetBody;
+using wardsync::changes::FieldSet;
+using wardsync::forms::FieldDef;
+using wardsync::forms::FormDef;
+using wardsync::records::RecordState;
+using wardsync::records::Stamp;
+
+struct Capture::Context {
+  store::ClientConfig config;
+  store::SyncState state;
+  forms_util::FormRegistry forms;
+  forms::WardList wards;
+};
+
+namespace {
+
+std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+Status MayWriteRecords(const store::ClientConfig& config) {
+  if (config.role() == "officer" || config.role() == "admin") return Status::Ok();
+  return Status::Denied("this device is enrolled as " + (config.role().empty() ? "(no role)" : config.role()) +
+                        "; only officers create, edit or delete records");
+}
+
+Status MayResolve(const store::ClientConfig& config) {
+  if (config.role() == "reviewer" || config.role() == "admin") return Status::Ok();
+  return Status::Denied("this device is enrolled as " + (config.role().empty() ? "(no role)" : config.role()) +
+                        "; only reviewers resolve conflicts");
+}
+
+// An officer writes only records of its own ward (the server refuses the rest).
+Status MayChangeRecord(const store::ClientConfig& config, const RecordState& record) {
+  if (config.role() == "officer" && record.ward() != config.ward()) {
+    return Status::Denied("record " + changes_util::RecordIdText(record.record_id()) + " belongs to ward " +
+                          record.ward() + "; this device may only change records of ward " + config.ward());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ParseId(const std::string& text) {
+  std::string raw;
+  if (!changes_util::ParseRecordId(text, &raw)) return Status::Invalid(Quote(text) + " is not a record id (32 hex digits)");
+  return raw;
+}
+
+std::string KnownForms(const forms_util::FormRegistry& forms) {
+  std::string out;
+  std::string last;
+  for (const FormDef* f : forms.All()) {
+    if (f->id() == last) continue;
+    last = f->id();
+    out += (out.empty() ? "" : ", ") + f->id();
+  }
+  return out;
+}
+
+Result<const FieldDef*> FindField(const FormDef& form, const std::string& name) {
+  const FieldDef* field = forms_util::FormRegistry::FindField(form, name);
+  if (field != nullptr) return field;
+  std::string names;
+  for (const auto& f : form.fields()) names += (names.empty() ? "" : ", ") + f.name();
+  return Status::Invalid(form.id() + ": unknown field " + Quote(name) + "; fields: " + names);
+}
+
+// The live local record with id `raw`, or why there is none.
+Result<RecordState> LiveRecord(ClientStore& store, const std::string& raw) {
+  auto loaded = store.LocalRecord(raw);
+  if (!loaded.ok()) return loaded.status();
+  const std::string hex = changes_util::RecordIdText(raw);
+  if (!loaded->has_value()) return Status::NotFound("no record " + hex);
+  RecordState record = std::move(**loaded);
+  if (record.deleted()) return Status::Precondition("record " + hex + " is deleted");
+  return record;
+}
+
+// The form a change to `record` is made against: the record's own version,
+// or the latest held if that version is not on this device.
+Result<const FormDef*> RecordForm(const forms_util::FormRegistry& forms, const RecordState& record) {
+  const FormDef* form = forms.Find(record.form_id(), record.form_version());
+  if (form == nullptr) form = forms.Latest(record.form_id());
+  if (form == nullptr) {
+    return Status::Precondition("form " + Quote(record.form_id()) + " of record " +
+                                changes_util::RecordIdText(record.record_id()) + " is not known on this device");
+  }
+  return form;
+}
+
+// Value for one field from typed text; nullopt for "" (empty / clear).
+Result<std::optional<changes::Value>> ParseText(const FormDef& form, const FieldDef& field, const std::string& text) {
+  if (text.empty()) return std::optional<changes::Value>();
+  auto v = forms_util::ParseValue(form, field, text);
+  if (!v.ok()) return v.status();
+  return std::optional<changes::Value>(std::move(v).value());
+}
+
+Change Skeleton(Change::Op op, const RecordState& record, uint32_t form_version) {
+  Change c;
+  c.set_op(op);
+  c.set_record_id(record.record_id());
+  c.set_form_id(record.form_id());
+  c.set_form_version(form_version);
+  c.set_ward(record.ward());
+  return c;
+}
+
+}  // namespace
+
+Result<Capture::Context> Capture::Load() {
+  Context ctx;
+  auto config = store_.Config();
+  if (!config.ok()) return config.status();
+  ctx.config = std::move(config).value();
+  if (ctx.config.device_id().empty()) return Status::Precondition("this device is not enrolled (no device id)");
+  auto state = store_.State();
+  if (!state.ok()) return state.status();
+  ctx.state = std::move(state).value();
+  auto forms = store_.Forms();
+  if (!forms.ok()) return forms.status();
+  ctx.forms = std::move(forms).value();
+  auto wards = store_.Wards();
+  if (!wards.ok()) return wards.status();
+  ctx.wards = std::move(wards).value();
+  return ctx;
+}
+
+Status Capture::Commit(const Context& ctx, const Change& change, RecordState record, const FormDef* validate_with) {
+  HybridLogicalClock clock(clock_, ctx.state.hlc());
+  clock.Observe(MaxStamp(record));  // causally after everything shown
+  const uint64_t seq = ctx.state.last_seq() + 1;
+
+  Stamp stamp;
+  stamp.mutable_change()->set_device_id(ctx.config.device_id());
+  stamp.mutable_change()->set_seq(seq);
+  stamp.set_hlc(clock.Now());
+  stamp.set_officer(ctx.config.officer());
+  auto outcome = reconcile::Apply(record, change, stamp, 0, {});
+  if (!outcome.ok()) return outcome.status();
+  if (validate_with != nullptr && !outcome->concurrent && !record.deleted()) {
+    WS_RETURN_IF_ERROR(forms_util::ValidateRecordFields(*validate_with, record.fields()));
+  }
+
+  ChangeSetBody body;
+  body.set_format(1);
+  body.set_device_id(ctx.config.device_id());
+  body.set_seq(seq);
+  body.set_prev_hash(ctx.state.last_hash());
+  body.set_hlc(stamp.hlc());
+  body.set_officer(ctx.config.officer());
+  body.set_key_epoch(0);
+  *body.add_changes() = change;
+  return store_.CommitChangeSet(changes_util::Sign(body, key_), {record}, clock_.NowMs());
+}
+
+Result<std::string> Capture::New(const std::string& form_id, const FieldTexts& sets) {
+  auto lock = store_.Lock();
+  auto loaded = Load();
+  if (!loaded.ok()) return loaded.status();
+  const Context& ctx = *loaded;
+  WS_RETURN_IF_ERROR(MayWriteRecords(ctx.config));
+  if (ctx.config.ward().empty()) return Status::Precondition("this device has no ward");
+  if (ctx.wards.wards_size() > 0) {
+    bool known = false;
+    for (const auto& w : ctx.wards.wards()) known = known || w.id() == ctx.config.ward();
+    if (!known) return Status::Precondition("ward " + ctx.config.ward() + " of this device is not in the ward list");
+  }
+  const FormDef* form = ctx.forms.Latest(form_id);
+  if (form == nullptr) {
+    const std::string known = KnownForms(ctx.forms);
+    return Status::Invalid("unknown form " + Quote(form_id) + "; " +
+                           (known.empty() ? "no forms on this device yet (sync first)" : "known forms: " + known));
+  }
+
+  Change change;
+  change.set_op(Change::CREATE);
+  change.set_record_id(changes_util::NewRecordId());
+  change.set_form_id(form->id());
+  change.set_form_version(form->version());
+  change.set_ward(ctx.config.ward());
+  for (const auto& [name, text] : sets) {
+    auto field = FindField(*form, name);
+    if (!field.ok()) return field.status();
+    auto value = ParseText(*form, **field, text);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) continue;  // left empty; a required field is reported below
+    FieldSet* fs = change.add_sets();
+    fs->set_field(name);
+    *fs->mutable_value() = std::move(**value);
+  }
+  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
+  WS_RETURN_IF_ERROR(Commit(ctx, change, RecordState(), form));
+  return changes_util::RecordIdText(change.record_id());
+}
+
+Status Capture::Edit(const std::string& record_id_hex, const FieldTexts& sets) {
+  auto raw = ParseId(record_id_hex);
+  if (!raw.ok()) return raw.status();
+  auto lock = store_.Lock();
+  auto loaded = Load();
+  if (!loaded.ok()) return loaded.status();
+  const Context& ctx = *loaded;
+  WS_RETURN_IF_ERROR(MayWriteRecords(ctx.config));
+  auto record = LiveRecord(store_, *raw);
+  if (!record.ok()) return record.status();
+  WS_RETURN_IF_ERROR(MayChangeRecord(ctx.config, *record));
+  if (sets.empty()) return Status::Invalid("nothing to change: give at least one NAME=VALUE");
+  auto form = RecordForm(ctx.forms, *record);
+  if (!form.ok()) return form.status();
+
+  Change change = Skeleton(Change::UPDATE, *record, (*form)->version());
+  for (const auto& [name, text] : sets) {
+    auto field = FindField(**form, name);
+    if (!field.ok()) return field.status();
+    auto value = ParseText(**form, **field, text);
+    if (!value.ok()) return value.status();
+    FieldSet* fs = change.add_sets();
+    fs->set_field(name);
+    if (value->has_value()) *fs->mutable_value() = std::move(**value);
+    auto current = record->fields().find(name);
+    if (current != record->fields().end()) *fs->mutable_base() = current->second.stamp().change();
+  }
+  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(**form, change));
+  return Commit(ctx, change, std::move(record).value(), *form);
+}
+
+Status Capture::Delete(const std::string& record_id_hex) {
+  auto raw = ParseId(record_id_hex);
+  if (!raw.ok()) return raw.status();
+  auto lock = store_.Lock();
+  auto loaded = Load();
+  if (!loaded.ok()) return loaded.status();
+  const Context& ctx = *loaded;
+  WS_RETURN_IF_ERROR(MayWriteRecords(ctx.config));
+  auto record = LiveRecord(store_, *raw);
+  if (!record.ok()) return record.status();
+  WS_RETURN_IF_ERROR(MayChangeRecord(ctx.config, *record));
+
+  Change change = Skeleton(Change::DELETE, *record, record->form_version());
+  *change.mutable_base() = record->last_change().change();
+  return Commit(ctx, change, std::move(record).value(), nullptr);
+}
+
+Status Capture::Resolve(const std::string& conflict_id, std::optional<size_t> pick,
+                        std::optional<std::string> value_text, const std::string& reason) {
+  const size_t colon = conflict_id.find(':');
+  std::string raw;
+  if (colon == std::string::npos || !changes_util::ParseRecordId(conflict_id.substr(0, colon), &raw)) {
+    return Status::Invalid(Quote(conflict_id) + " is not a conflict id (<record id>:<field>)");
+  }
+  if (pick.has_value() == value_text.has_value()) {
+    return Status::Invalid("resolve conflict " + conflict_id + " with either a candidate number or a value");
+  }
+  auto lock = store_.Lock();
+  auto loaded = Load();
+  if (!loaded.ok()) return loaded.status();
+  const Context& ctx = *loaded;
+  WS_RETURN_IF_ERROR(MayResolve(ctx.config));
+  auto found = store_.LocalRecord(raw);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status::NotFound("no record " + changes_util::RecordIdText(raw));
+  RecordState record = std::move(**found);
+  const records::Conflict* conflict = nullptr;
+  for (const auto& c : record.conflicts()) {
+    if (c.id() == conflict_id) conflict = &c;
+  }
+  if (conflict == nullptr) return Status::NotFound("no conflict " + conflict_id);
+  if (!conflict->open()) return Status::Precondition("conflict " + conflict_id + " is already resolved");
+  if (pick && (*pick < 1 || *pick > static_cast<size_t>(conflict->candidates_size()))) {
+    return Status::Invalid("conflict " + conflict_id + " has " + std::to_string(conflict->candidates_size()) +
+                           " candidates; pick 1.." + std::to_string(conflict->candidates_size()));
+  }
+
+  // The server checks a resolution against the record's own form version.
+  const FormDef* form = ctx.forms.Find(record.form_id(), record.form_version());
+  if (form == nullptr) {
+    return Status::Precondition("form " + Quote(record.form_id()) + " version " +
+                                std::to_string(record.form_version()) + " is not known on this device (sync first)");
+  }
+  Change change = Skeleton(Change::RESOLVE, record, record.form_version());
+  change.set_conflict_id(conflict_id);
+  change.set_reason(reason);
+  FieldSet* fs = change.add_sets();
+
+  if (conflict->field().empty()) {
+    // Whole-record conflict (delete against edit): "__deleted" says the outcome.
+    bool deleted;
+    if (pick) {
+      deleted = conflict->candidates(static_cast<int>(*pick - 1)).deleted();
+    } else if (*value_text == "delete") {
+      deleted = true;
+    } else if (*value_text == "keep") {
+      deleted = false;
+    } else {
+      return Status::Invalid("conflict " + conflict_id + " is about deleting the record: give \"keep\" or \"delete\"" +
+                             " (or a candidate number)");
+    }
+    fs->set_field(std::string(reconcile::kDeletedMarkerField));
+    fs->mutable_value()->set_boolean(deleted);
+    return Commit(ctx, change, std::move(record), nullptr);
+  }
+
+  auto field = FindField(*form, conflict->field());
+  if (!field.ok()) return field.status();
+  fs->set_field(conflict->field());
+  if (pick) {
+    const auto& cand = conflict->candidates(static_cast<int>(*pick - 1));
+    if (cand.has_value()) *fs->mutable_value() = cand.value();
+  } else {
+    auto value = ParseText(*form, **field, *value_text);
+    if (!value.ok()) return value.status();
+    if (value->has_value()) *fs->mutable_value() = std::move(**value);
+  }
+  if (auto current = record.fields().find(conflict->field()); current != record.fields().end()) {
+    *fs->mutable_base() = current->second.stamp().change();
+  }
+  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
+  // A resolution may not break a record that holds its form's rules; one
+  // that is already broken elsewhere (merged concurrent edits) must still be
+  // resolvable, so it is not held to the whole record.
+  const bool was_valid = forms_util::ValidateRecordFields(*form, record.fields()).ok();
+  return Commit(ctx, change, std::move(record), was_valid ? form : nullptr);
+}
+
+}  // namespace wardsync::client

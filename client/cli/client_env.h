@@ -1,0 +1,57 @@
+// What a client command runs against: the open store of one data directory,
+// the device key (loaded on first use) and the clock. The same commands run
+// in the `wardsync` process or, forwarded over the control socket, inside
+// the agent that holds the directory.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "client/client_paths.h"
+#include "client/store/client_store.h"
+#include "client/sync/sync_client.h"
+#include "common/clock/clock.h"
+#include "common/crypto/ed25519.h"
+
+namespace wardsync::client {
+
+class ClientEnv {
+ public:
+  ClientEnv(ClientPaths paths, ClientStore& store, const Clock& clock) : paths_(std::move(paths)), store_(store), clock_(clock) {}
+  const ClientPaths& paths() const { return paths_; }
+  ClientStore& store() { return store_; }
+  const Clock& clock() const { return clock_; }
+  // The device key; refused if the file is readable by others.
+  Result<crypto::PrivateKey> Key() {
+    if (!key_) {
+      auto k = crypto::PrivateKey::LoadPemFile(paths_.device_key());
+      if (!k.ok()) return k.status();
+      key_ = *k;
+    }
+    return *key_;
+  }
+  virtual ~ClientEnv() = default;
+  // One sync round. Inside the agent this is serialized with the agent's own rounds.
+  virtual Result<SyncReport> SyncRound(const SyncOptions& options) {
+    auto key = Key();
+    if (!key.ok()) return key.status();
+    return RunSync(store_, *key, options);
+  }
+  // Inside the agent: the agent's view (running, next attempt); else nullopt.
+  struct AgentInfo {
+    uint64_t next_attempt_ms = 0;
+    uint64_t backoff_ms = 0;
+    std::string phase;          // "idle", "syncing", "backing off"
+    SyncProgress progress;      // of the round in flight
+  };
+  virtual std::optional<AgentInfo> Agent() { return std::nullopt; }
+  // Tells a running agent that something new is pending.
+  virtual void WakeAgent() {}
+
+ private:
+  ClientPaths paths_;
+  ClientStore& store_;
+  const Clock& clock_;
+  std::optional<crypto::PrivateKey> key_;
+};
+
+}  // namespace wardsync::client

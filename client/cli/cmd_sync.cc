@@ -1,0 +1,118 @@
+// sync / status.
+#include <unistd.h>
+
+#include "client/cli/command.h"
+#include "common/render/record_render.h"
+#include "common/util/json_writer.h"
+
+namespace wardsync::client {
+
+int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  SyncOptions opt;
+  const bool show_progress = !args.Flag("quiet") && !args.Flag("json");
+  uint64_t last_shown = 0;
+  if (show_progress) {
+    opt.on_progress = [&](const SyncProgress& p) {
+      // Only worth showing on long work; throttle to every 1000 records.
+      uint64_t done = p.pushed + p.pulled;
+      if (done - last_shown < 1000) return;
+      last_shown = done;
+      err << "  pushed " << p.pushed << "/" << p.to_push << " change-sets, pulled " << p.pulled << " records ("
+          << p.pull_remaining << " log entries to go)\n";
+    };
+  }
+  auto report = env.SyncRound(opt);
+  const uint64_t now = env.clock().NowMs();
+  env.store().NoteSyncResult(report.ok() && report->pending_after == 0,
+                             report.ok() ? (report->pending_after ? "not everything was acknowledged" : "")
+                                         : report.status().message(),
+                             now);
+  if (!report.ok()) {
+    auto pending = env.store().PendingCount();
+    err << "error: sync failed: " << report.status().message() << "\n";
+    if (pending.ok()) err << "nothing is lost: " << *pending << " change-set(s) stay pending on this device\n";
+    return 1;
+  }
+  const auto& p = report->progress;
+  if (args.Flag("json")) {
+    util::JsonWriter w;
+    w.BeginObject().Key("pushed").Uint(p.pushed).Key("pulled").Uint(p.pulled);
+    w.Key("pending").Uint(report->pending_after).Key("acked_seq").Uint(report->acked_seq);
+    w.Key("bytes_in").Uint(p.bytes_in).Key("bytes_out").Uint(p.bytes_out);
+    w.Key("round_trips").Uint(report->round_trips).Key("forms_updated").Bool(report->forms_updated).EndObject();
+    out << w.str() << "\n";
+  } else if (!args.Flag("quiet")) {
+    out << "synced: pushed " << p.pushed << " change-set(s), pulled " << p.pulled << " record(s); "
+        << report->pending_after << " pending\n";
+  }
+  if (report->pending_after != 0) {
+    err << "error: " << report->pending_after << " change-set(s) were not acknowledged; run sync again\n";
+    return 1;
+  }
+  return 0;
+}
+
+int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  auto cfg = env.store().Config();
+  auto state = env.store().State();
+  auto pending = env.store().PendingCount();
+  auto oldest = env.store().OldestPendingMs();
+  if (!cfg.ok() || !state.ok() || !pending.ok() || !oldest.ok()) {
+    err << "error: " << (!cfg.ok() ? cfg.status() : !state.ok() ? state.status() : pending.ok() ? oldest.status() : pending.status()).message() << "\n";
+    return 1;
+  }
+  const uint64_t now = env.clock().NowMs();
+  const uint64_t age = *oldest && now > *oldest ? now - *oldest : 0;
+  const bool error_current = !state->last_error().empty() && state->last_error_ms() >= state->last_success_ms();
+  auto agent = env.Agent();
+  if (args.Flag("json")) {
+    util::JsonWriter w;
+    w.BeginObject();
+    w.Key("device").String(cfg->device_id()).Key("ward").String(cfg->ward()).Key("role").String(cfg->role());
+    w.Key("server").String(cfg->server());
+    w.Key("pending").Uint(*pending);
+    w.Key("oldest_pending_age_ms").Uint(age);
+    w.Key("last_seq").Uint(state->last_seq()).Key("acked_seq").Uint(state->acked_seq());
+    w.Key("pull_cursor").Uint(state->pull_cursor());
+    if (state->last_success_ms()) w.Key("last_success").String(render::TimeMs(state->last_success_ms()));
+    else w.Key("last_success").Null();
+    w.Key("last_success_ms").Uint(state->last_success_ms());
+    if (error_current) w.Key("last_error").String(state->last_error());
+    else w.Key("last_error").Null();
+    w.Key("last_error_ms").Uint(error_current ? state->last_error_ms() : 0);
+    w.Key("last_attempt_ms").Uint(state->last_attempt_ms());
+    w.Key("agent_running").Bool(agent.has_value());
+    if (agent) {
+      w.Key("agent_phase").String(agent->phase);
+      w.Key("next_attempt_ms").Uint(agent->next_attempt_ms);
+      w.Key("next_attempt").String(render::TimeMs(agent->next_attempt_ms));
+      w.Key("backoff_ms").Uint(agent->backoff_ms);
+      w.Key("progress").BeginObject().Key("pushed").Uint(agent->progress.pushed);
+      w.Key("to_push").Uint(agent->progress.to_push).Key("pulled").Uint(agent->progress.pulled);
+      w.Key("pull_remaining").Uint(agent->progress.pull_remaining);
+      w.Key("bytes_in").Uint(agent->progress.bytes_in).Key("bytes_out").Uint(agent->progress.bytes_out).EndObject();
+    } else {
+      w.Key("next_attempt_ms").Null();
+    }
+    w.EndObject();
+    out << w.str() << "\n";
+    return 0;
+  }
+  out << "device:        " << cfg->device_id() << " (ward " << cfg->ward() << ", " << cfg->role() << ")\n";
+  out << "server:        " << cfg->server() << "\n";
+  out << "pending:       " << *pending << " change-set(s)";
+  if (*pending) out << ", oldest " << age / 1000 << " s old";
+  out << "\n";
+  out << "last success:  " << (state->last_success_ms() ? render::TimeMs(state->last_success_ms()) : "never") << "\n";
+  out << "last error:    " << (error_current ? state->last_error() + " (" + render::TimeMs(state->last_error_ms()) + ")" : "none") << "\n";
+  if (agent) {
+    out << "agent:         running, " << agent->phase;
+    if (agent->next_attempt_ms) out << ", next attempt " << render::TimeMs(agent->next_attempt_ms);
+    out << "\n";
+  } else {
+    out << "agent:         not running\n";
+  }
+  return 0;
+}
+
+}  // namespace wardsync::client

@@ -1,0 +1,144 @@
+// forms / show / list: read-only views of what this device holds.
+#include "client/cli/command.h"
+#include "common/changes/changeset.h"
+#include "common/render/record_render.h"
+#include "common/util/json_writer.h"
+
+namespace wardsync::client {
+namespace {
+
+const char* TypeName(wardsync::forms::FieldDef::Type t) {
+  switch (t) {
+    case wardsync::forms::FieldDef::INTEGER: return "integer";
+    case wardsync::forms::FieldDef::DECIMAL: return "decimal";
+    case wardsync::forms::FieldDef::TEXT: return "text";
+    case wardsync::forms::FieldDef::BOOLEAN: return "boolean";
+    case wardsync::forms::FieldDef::DATE: return "date";
+    case wardsync::forms::FieldDef::SINGLE_CHOICE: return "choice";
+    case wardsync::forms::FieldDef::MULTIPLE_CHOICE: return "choices";
+    default: return "?";
+  }
+}
+
+}  // namespace
+
+int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  auto forms = env.store().Forms();
+  if (!forms.ok()) {
+    err << "error: " << forms.status().message() << "\n";
+    return 1;
+  }
+  const bool json = args.Flag("json");
+  util::JsonWriter w;
+  if (json) w.BeginArray();
+  for (const auto* f : forms->All()) {
+    if (forms->Latest(f->id()) != f) continue;  // show the version new records use
+    if (json) {
+      w.BeginObject().Key("id").String(f->id()).Key("version").Uint(f->version()).Key("title").String(f->title());
+      w.Key("fields").BeginArray();
+      for (const auto& fd : f->fields()) {
+        w.BeginObject().Key("name").String(fd.name()).Key("type").String(TypeName(fd.type()));
+        w.Key("label").String(fd.label()).Key("required").Bool(fd.required());
+        if (fd.has_min()) w.Key("min").Raw(std::to_string(fd.min()));
+        if (fd.has_max()) w.Key("max").Raw(std::to_string(fd.max()));
+        if (fd.choices_size()) {
+          w.Key("choices").BeginArray();
+          for (const auto& c : fd.choices()) w.String(c.value());
+          w.EndArray();
+        }
+        w.EndObject();
+      }
+      w.EndArray();
+      w.Key("rules").BeginArray();
+      for (const auto& r : f->rules()) w.String(r.expr());
+      w.EndArray().EndObject();
+      continue;
+    }
+    out << f->id() << " (version " << f->version() << "): " << f->title() << "\n";
+    for (const auto& fd : f->fields()) {
+      out << "  " << fd.name() << "  " << TypeName(fd.type()) << (fd.required() ? ", required" : "");
+      if (fd.has_min()) out << ", min " << fd.min();
+      if (fd.has_max()) out << ", max " << fd.max();
+      if (fd.choices_size()) {
+        out << ", one of:";
+        for (const auto& c : fd.choices()) out << " " << c.value();
+      }
+      out << "  — " << fd.label() << "\n";
+    }
+    for (const auto& r : f->rules()) out << "  rule: " << r.expr() << "\n";
+  }
+  if (json) {
+    w.EndArray();
+    out << w.str() << "\n";
+  } else if (forms->All().empty()) {
+    err << "no forms yet: run `wardsync sync` with the server reachable\n";
+  }
+  return 0;
+}
+
+int CmdShow(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional().size() != 1) {
+    err << "error: name exactly one RECORD\n";
+    return 2;
+  }
+  const std::string& text = args.positional()[0];
+  std::string raw;
+  if (!changes_util::ParseRecordId(text, &raw)) {
+    err << "error: \"" << text << "\" is not a record id (32 hex digits)\n";
+    return 2;
+  }
+  auto rec = env.store().LocalRecord(raw);
+  if (!rec.ok()) {
+    err << "error: " << rec.status().message() << "\n";
+    return 1;
+  }
+  if (!*rec) {
+    err << "error: no record " << text << " on this device\n";
+    return 1;
+  }
+  if (args.Flag("json")) {
+    util::JsonWriter w;
+    render::RecordJson(**rec, w);
+    out << w.str() << "\n";
+  } else {
+    render::RecordDetail(**rec, out);
+  }
+  return 0;
+}
+
+int CmdList(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  const bool json = args.Flag("json");
+  const bool conflicts_only = args.Flag("conflicts");
+  const bool with_deleted = args.Flag("deleted");
+  util::JsonWriter w;
+  if (json) w.BeginArray();
+  size_t n = 0;
+  Status s = env.store().ForEachLocal(args.Get("form"), [&](const wardsync::records::RecordState& r) {
+    if (conflicts_only && render::OpenConflicts(r) == 0) return;
+    if (r.deleted() && !with_deleted && !conflicts_only) return;
+    ++n;
+    if (json) {
+      render::RecordJson(r, w);
+    } else if (conflicts_only) {
+      render::RecordLine(r, out);
+      for (const auto& c : r.conflicts()) {
+        if (c.open()) render::ConflictDetail(c, out, "    ");
+      }
+    } else {
+      render::RecordLine(r, out);
+    }
+  });
+  if (!s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 1;
+  }
+  if (json) {
+    w.EndArray();
+    out << w.str() << "\n";
+  } else if (n == 0) {
+    err << (conflicts_only ? "no open conflicts\n" : "no records\n");
+  }
+  return 0;
+}
+
+}  // namespace wardsync::client

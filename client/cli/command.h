@@ -1,0 +1,40 @@
+// The ward client's commands that work on an enrolled data directory. Each
+// is (env, args, out, err) -> exit code and works with the server
+// unreachable (except `sync`).
+#pragma once
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "client/cli/client_env.h"
+#include "common/cli/args.h"
+
+namespace wardsync::client {
+
+struct ClientCommand {
+  std::string name;
+  std::string usage;
+  std::string help;
+  cli::ArgSpec spec;
+  std::function<int(ClientEnv&, const cli::Args&, std::ostream& out, std::ostream& err)> run;
+};
+
+const std::vector<ClientCommand>& ClientCommands();
+const ClientCommand* FindClientCommand(const std::string& name);
+// Parses args (after the command name) and runs the command.
+int RunClientCommand(ClientEnv& env, const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+int CmdForms(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdNew(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdEdit(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdDelete(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdShow(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdList(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdSync(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdStatus(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+
+// "NAME=VALUE" -> pair; error names the bad argument.
+Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);
+
+}  // namespace wardsync::client

@@ -1,0 +1,61 @@
+// Key layout of the ward client store (one LevelDB at ClientPaths::db()).
+// Numbers are 8-byte big-endian so byte order is numeric order; record ids
+// are the raw 16 bytes (fixed length, so "pend/<rid>" is a clean prefix).
+//
+//   cfg                            -> store.ClientConfig
+//   state                          -> store.SyncState
+//   form/<form id>/<version u64>   -> forms.FormDef      (never deleted while
+//                                                         records may name it)
+//   meta/wards                     -> forms.WardList
+//   srv/<record id>                -> records.RecordState (server view, as pulled)
+//   loc/<record id>                -> records.RecordState (srv + own pending
+//                                                         changes overlaid)
+//   out/<seq u64>                  -> store.OutboxEntry  (signed, not yet acked)
+//   pend/<record id><seq u64>      -> ""                 (pending change-set seq
+//                                                         touching the record)
+//
+// Invariants kept by ClientStore:
+//   - out/ holds exactly the seqs (state.acked_seq, state.last_seq];
+//   - pend/<rid><seq> exists iff out/<seq> has a change for rid;
+//   - loc/<rid> = srv/<rid> (or nothing) with the pend/<rid> changes applied
+//     in seq order.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/store/keys.h"
+
+namespace wardsync::client::keys {
+
+inline constexpr std::string_view kConfig = "cfg";
+inline constexpr std::string_view kState = "state";
+
+inline constexpr std::string_view kFormPrefix = "form/";
+inline std::string FormPrefix(std::string_view form_id) { return "form/" + std::string(form_id) + "/"; }
+inline std::string Form(std::string_view form_id, uint64_t version) {
+  return wardsync::keys::WithU64(FormPrefix(form_id), version);
+}
+inline constexpr std::string_view kWards = "meta/wards";
+
+inline constexpr std::string_view kServerRecordPrefix = "srv/";
+inline std::string ServerRecord(std::string_view record_id) { return wardsync::keys::Make(kServerRecordPrefix, record_id); }
+
+inline constexpr std::string_view kLocalRecordPrefix = "loc/";
+inline std::string LocalRecord(std::string_view record_id) { return wardsync::keys::Make(kLocalRecordPrefix, record_id); }
+
+inline constexpr std::string_view kOutboxPrefix = "out/";
+inline std::string Outbox(uint64_t seq) { return wardsync::keys::WithU64(kOutboxPrefix, seq); }
+inline uint64_t OutboxSeq(std::string_view key) { return wardsync::keys::ReadU64(key.substr(kOutboxPrefix.size())); }
+
+inline constexpr std::string_view kPendingPrefix = "pend/";
+inline std::string PendingPrefix(std::string_view record_id) { return wardsync::keys::Make(kPendingPrefix, record_id); }
+inline std::string Pending(std::string_view record_id, uint64_t seq) {
+  return wardsync::keys::WithU64(PendingPrefix(record_id), seq);
+}
+// The seq of a pend/ key: its last 8 bytes.
+inline uint64_t PendingSeq(std::string_view key) {
+  return key.size() < 8 ? 0 : wardsync::keys::ReadU64(key.substr(key.size() - 8));
+}
+
+}  // namespace wardsync::client::keys

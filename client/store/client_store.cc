@@ -1,0 +1,373 @@
+#include "client/store/client_store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "client/store/client_keys.h"
+#include "common/changes/changeset.h"
+#include "common/reconcile/overlay.h"
+#include "common/store/proto_io.h"
+
+namespace wardsync::client {
+
+using wardsync::changes::ChangeSetBody;
+using wardsync::changes::SignedChangeSet;
+using wardsync::records::RecordState;
+using wardsync::records::Stamp;
+
+namespace {
+
+template <typename M>
+Result<std::optional<M>> GetOptional(KvStore& kv, std::string_view key) {
+  M msg;
+  Status s = GetProto(kv, key, &msg);
+  if (s.not_found()) return std::optional<M>();
+  if (!s.ok()) return s;
+  return std::optional<M>(std::move(msg));
+}
+
+Status LoadState(KvStore& kv, store::SyncState* state) {
+  Status s = GetProto(kv, keys::kState, state);
+  if (s.not_found()) {
+    state->Clear();
+    return Status::Ok();
+  }
+  return s;
+}
+
+Status LoadOutbox(KvStore& kv, uint64_t seq, store::OutboxEntry* entry, ChangeSetBody* body) {
+  Status s = GetProto(kv, keys::Outbox(seq), entry);
+  if (s.not_found()) return Status::Corruption("outbox entry " + std::to_string(seq) + " is missing");
+  WS_RETURN_IF_ERROR(s);
+  if (body != nullptr && !body->ParseFromString(entry->signed_().body())) {
+    return Status::Corruption("outbox entry " + std::to_string(seq) + " does not hold a change-set body");
+  }
+  return Status::Ok();
+}
+
+std::string Hex(std::string_view raw) { return changes_util::RecordIdText(raw); }
+
+void Absorb(uint64_t* hlc, uint64_t seen) { *hlc = std::max(*hlc, seen); }
+
+}  // namespace
+
+uint64_t MaxStamp(const RecordState& r) {
+  uint64_t m = std::max(r.created().hlc(), r.last_change().hlc());
+  for (const auto& [name, fs] : r.fields()) m = std::max(m, fs.stamp().hlc());
+  for (const auto& c : r.conflicts()) {
+    m = std::max(m, c.resolved_by().hlc());
+    for (const auto& cand : c.candidates()) m = std::max(m, cand.stamp().hlc());
+  }
+  return m;
+}
+
+// ------------------------------------------------------------ config, state
+
+Result<store::ClientConfig> ClientStore::Config() {
+  store::ClientConfig config;
+  Status s = GetProto(kv_, keys::kConfig, &config);
+  if (s.not_found()) return Status::NotFound("this device is not enrolled (no client configuration)");
+  if (!s.ok()) return s;
+  return config;
+}
+
+Status ClientStore::SaveConfig(const store::ClientConfig& config) {
+  auto lock = Lock();
+  WriteBatch batch;
+  PutProto(batch, std::string(keys::kConfig), config);
+  return kv_.Write(batch, /*sync=*/true);
+}
+
+Result<store::SyncState> ClientStore::State() {
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  return state;
+}
+
+// ------------------------------------------------------------------- forms
+
+Result<forms_util::FormRegistry> ClientStore::Forms() {
+  forms_util::FormRegistry registry;
+  auto it = kv_.Scan(keys::kFormPrefix);
+  for (; it->Valid(); it->Next()) {
+    forms::FormDef def;
+    if (!def.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("a stored form definition does not parse");
+    }
+    Status s = registry.Add(std::move(def));
+    if (!s.ok()) return Status::Corruption("stored form definition refused: " + s.message());
+  }
+  WS_RETURN_IF_ERROR(it->status());
+  return registry;
+}
+
+Result<forms::WardList> ClientStore::Wards() {
+  forms::WardList wards;
+  Status s = GetProto(kv_, keys::kWards, &wards);
+  if (s.not_found()) return forms::WardList();
+  if (!s.ok()) return s;
+  return wards;
+}
+
+Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const forms::WardList& wards,
+                                 uint64_t epoch) {
+  auto lock = Lock();
+  auto registry = Forms();
+  if (!registry.ok()) return registry.status();
+  WriteBatch batch;
+  for (const auto& def : defs) {
+    const bool held = registry->Find(def.id(), def.version()) != nullptr;
+    Status s = registry->Add(def);  // checks the definition; refuses a changed (id, version)
+    if (!s.ok()) {
+      return Status(s.code(), "form " + def.id() + " version " + std::to_string(def.version()) +
+                                  " from the server is refused: " + s.message());
+    }
+    if (!held) PutProto(batch, keys::Form(def.id(), def.version()), def);
+  }
+  PutProto(batch, std::string(keys::kWards), wards);
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  state.set_forms_epoch(epoch);
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/true);
+}
+
+// ----------------------------------------------------------------- records
+
+Result<std::optional<RecordState>> ClientStore::LocalRecord(const std::string& record_id) {
+  return GetOptional<RecordState>(kv_, keys::LocalRecord(record_id));
+}
+
+Result<std::optional<RecordState>> ClientStore::ServerRecord(const std::string& record_id) {
+  return GetOptional<RecordState>(kv_, keys::ServerRecord(record_id));
+}
+
+Status ClientStore::ForEachLocal(std::optional<std::string> form_id,
+                                 const std::function<void(const RecordState&)>& fn) {
+  auto it = kv_.Scan(keys::kLocalRecordPrefix);
+  for (; it->Valid(); it->Next()) {
+    RecordState r;
+    if (!r.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("local record " + Hex(it->key().substr(keys::kLocalRecordPrefix.size())) +
+                                " does not parse");
+    }
+    if (form_id && r.form_id() != *form_id) continue;
+    fn(r);
+  }
+  return it->status();
+}
+
+// ------------------------------------------------------------------ outbox
+
+Result<std::vector<store::OutboxEntry>> ClientStore::PendingBatch(uint64_t after_seq, size_t max_count,
+                                                                  size_t max_bytes) {
+  std::vector<store::OutboxEntry> out;
+  if (max_count == 0) return out;
+  size_t bytes = 0;
+  auto it = kv_.Scan(keys::kOutboxPrefix, after_seq == UINT64_MAX ? keys::Outbox(after_seq)
+                                                                  : keys::Outbox(after_seq + 1));
+  for (; it->Valid() && out.size() < max_count; it->Next()) {
+    if (keys::OutboxSeq(it->key()) <= after_seq) continue;
+    store::OutboxEntry e;
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("outbox entry " + std::to_string(keys::OutboxSeq(it->key())) + " does not parse");
+    }
+    const size_t size = e.signed_().ByteSizeLong();
+    if (!out.empty() && bytes + size > max_bytes) break;
+    bytes += size;
+    out.push_back(std::move(e));
+  }
+  WS_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<uint64_t> ClientStore::PendingCount() {
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  return state.last_seq() - std::min(state.acked_seq(), state.last_seq());
+}
+
+Result<uint64_t> ClientStore::OldestPendingMs() {
+  auto it = kv_.Scan(keys::kOutboxPrefix);
+  if (!it->Valid()) {
+    WS_RETURN_IF_ERROR(it->status());
+    return uint64_t{0};
+  }
+  store::OutboxEntry e;
+  if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return Status::Corruption("outbox entry " + std::to_string(keys::OutboxSeq(it->key())) + " does not parse");
+  }
+  return e.created_ms();
+}
+
+Status ClientStore::CommitChangeSet(const SignedChangeSet& signed_cs, const std::vector<RecordState>& new_local,
+                                    uint64_t created_ms) {
+  ChangeSetBody body;
+  WS_RETURN_IF_ERROR(changes_util::ParseBody(signed_cs, &body));
+  auto lock = Lock();
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  if (body.seq() != state.last_seq() + 1) {
+    return Status::Precondition("change-set seq " + std::to_string(body.seq()) + " does not follow the last one (" +
+                                std::to_string(state.last_seq()) + ")");
+  }
+  if (body.prev_hash() != state.last_hash()) {
+    return Status::Precondition("change-set seq " + std::to_string(body.seq()) +
+                                " does not link to the previous change-set");
+  }
+  if (body.changes_size() == 0) return Status::Invalid("a change-set needs at least one change");
+
+  WriteBatch batch;
+  store::OutboxEntry entry;
+  *entry.mutable_signed_() = signed_cs;
+  entry.set_created_ms(created_ms);
+  PutProto(batch, keys::Outbox(body.seq()), entry);
+  std::set<std::string> touched;
+  for (const auto& change : body.changes()) {
+    if (change.record_id().size() != 16) return Status::Invalid("change-set names a malformed record id");
+    if (touched.insert(change.record_id()).second) batch.Put(keys::Pending(change.record_id(), body.seq()), "");
+  }
+  for (const auto& r : new_local) {
+    if (!touched.count(r.record_id())) {
+      return Status::Invalid("local record " + Hex(r.record_id()) + " is not touched by change-set " +
+                             std::to_string(body.seq()));
+    }
+    PutProto(batch, keys::LocalRecord(r.record_id()), r);
+  }
+  state.set_last_seq(body.seq());
+  state.set_last_hash(changes_util::BodyHash(signed_cs));
+  state.set_hlc(std::max(state.hlc(), body.hlc()));
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/true);
+}
+
+Status ClientStore::Acknowledge(uint64_t acked_seq) {
+  auto lock = Lock();
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  if (acked_seq <= state.acked_seq()) return Status::Ok();
+  if (acked_seq > state.last_seq()) {
+    return Status::Precondition("the server acknowledges change-set " + std::to_string(acked_seq) +
+                                " but this device has made only " + std::to_string(state.last_seq()));
+  }
+  WriteBatch batch;
+  auto it = kv_.Scan(keys::kOutboxPrefix);
+  for (; it->Valid(); it->Next()) {
+    const uint64_t seq = keys::OutboxSeq(it->key());
+    if (seq > acked_seq) break;
+    store::OutboxEntry e;
+    ChangeSetBody body;
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        !body.ParseFromString(e.signed_().body())) {
+      return Status::Corruption("outbox entry " + std::to_string(seq) + " does not parse");
+    }
+    for (const auto& change : body.changes()) batch.Delete(keys::Pending(change.record_id(), seq));
+    batch.Delete(std::string(it->key()));
+  }
+  WS_RETURN_IF_ERROR(it->status());
+  state.set_acked_seq(acked_seq);
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/true);
+}
+
+// -------------------------------------------------------------------- pull
+
+Status ClientStore::PendingFor(const std::string& record_id, PendingChanges* out) {
+  out->clear();
+  std::vector<uint64_t> seqs;
+  auto it = kv_.Scan(keys::PendingPrefix(record_id));
+  for (; it->Valid(); it->Next()) seqs.push_back(keys::PendingSeq(it->key()));
+  WS_RETURN_IF_ERROR(it->status());
+  for (uint64_t seq : seqs) {
+    store::OutboxEntry entry;
+    ChangeSetBody body;
+    WS_RETURN_IF_ERROR(LoadOutbox(kv_, seq, &entry, &body));
+    Stamp stamp;
+    stamp.mutable_change()->set_device_id(body.device_id());
+    stamp.mutable_change()->set_seq(body.seq());
+    stamp.set_hlc(body.hlc());
+    stamp.set_officer(body.officer());
+    stamp.set_received_ms(0);
+    for (const auto& change : body.changes()) {
+      if (change.record_id() == record_id) out->emplace_back(change, stamp);
+    }
+  }
+  return Status::Ok();
+}
+
+RecordState ClientStore::Overlay(const RecordState& server_view, const PendingChanges& pending) {
+  RecordState view = server_view;
+  if (pending.empty()) return view;
+  if (reconcile::OverlayPending(view, pending).ok()) return view;
+  // Some pending change no longer applies (e.g. it resolves a conflict the
+  // server has closed since). Keep every change that does, in order; the
+  // outbox still carries the refused one, for the server to judge.
+  PendingChanges kept;
+  for (const auto& p : pending) {
+    kept.push_back(p);
+    RecordState trial = server_view;
+    if (!reconcile::OverlayPending(trial, kept).ok()) kept.pop_back();
+  }
+  view = server_view;
+  (void)reconcile::OverlayPending(view, kept);
+  return view;
+}
+
+Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t cursor) {
+  auto lock = Lock();
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  if (cursor < state.pull_cursor()) {
+    return Status::Precondition("pull cursor would move backwards (held " + std::to_string(state.pull_cursor()) +
+                                ", got " + std::to_string(cursor) + ")");
+  }
+  const bool any_pending = state.last_seq() > state.acked_seq();
+  WriteBatch batch;
+  std::map<std::string, uint64_t> written;  // record id -> log_seq written by this batch
+  PendingChanges pending;
+  uint64_t hlc = state.hlc();
+  for (const auto& r : records) {
+    if (r.record_id().size() != 16) return Status::Invalid("pulled record has a malformed record id");
+    uint64_t held_seq = 0;
+    if (auto w = written.find(r.record_id()); w != written.end()) {
+      held_seq = w->second;
+    } else {
+      auto held = ServerRecord(r.record_id());
+      if (!held.ok()) return held.status();
+      if (held->has_value()) held_seq = (*held)->log_seq();
+    }
+    if (r.log_seq() < held_seq) continue;  // never replace a newer server view with an older one
+    written[r.record_id()] = r.log_seq();
+    Absorb(&hlc, MaxStamp(r));
+    PutProto(batch, keys::ServerRecord(r.record_id()), r);
+    if (any_pending) {
+      WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));
+    } else {
+      pending.clear();
+    }
+    PutProto(batch, keys::LocalRecord(r.record_id()), Overlay(r, pending));
+  }
+  state.set_pull_cursor(cursor);
+  state.set_hlc(hlc);
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/true);
+}
+
+Status ClientStore::NoteSyncResult(bool success, const std::string& error, uint64_t now_ms) {
+  auto lock = Lock();
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  state.set_last_attempt_ms(now_ms);
+  if (success) {
+    state.set_last_success_ms(now_ms);
+  } else {
+    state.set_last_error(error);
+    state.set_last_error_ms(now_ms);
+  }
+  WriteBatch batch;
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/false);
+}
+
+}  // namespace wardsync::client

@@ -1,0 +1,126 @@
+// The ward client's local store: configuration, sync state, form
+// definitions, the server's view of records, the officer's view (server view
+// plus own pending changes), and the outbox of signed change-sets. Key layout
+// in client_keys.h.
+//
+// Does not own the KvStore: the caller opens LevelDbStore at
+// ClientPaths::db() and keeps it alive longer than this object. Use ONE
+// ClientStore per KvStore: the lock below is what keeps concurrent
+// read-modify-writes (background agent, forwarded officer commands) apart.
+//
+// Thread-safe. Every mutation runs under one (recursive) mutex and ends in
+// exactly one write batch, so a crash leaves either all of an operation or
+// none of it. Reads of single keys and iterations need no lock (LevelDB
+// writes are atomic and iterators read a snapshot).
+//
+// Record ids in this API are the raw 16 bytes (changes_util::ParseRecordId
+// turns the 32-hex text form into them).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/forms/form_registry.h"
+#include "common/status.h"
+#include "common/store/kv_store.h"
+#include "proto/changes.pb.h"
+#include "proto/forms.pb.h"
+#include "proto/records.pb.h"
+#include "proto/store.pb.h"
+
+namespace wardsync::client {
+
+class ClientStore {
+ public:
+  explicit ClientStore(KvStore& kv) : kv_(kv) {}
+  ClientStore(const ClientStore&) = delete;
+  ClientStore& operator=(const ClientStore&) = delete;
+
+  // Holds the store's lock for a read-modify-write that spans several calls
+  // (Capture: read config, state, forms and a record, build and sign, then
+  // CommitChangeSet). Calls from the holding thread nest; other threads wait.
+  [[nodiscard]] std::unique_lock<std::recursive_mutex> Lock() { return std::unique_lock(mu_); }
+
+  // ---- configuration and state
+  // NotFound (with a "not enrolled" message) before the device is enrolled.
+  Result<store::ClientConfig> Config();
+  Status SaveConfig(const store::ClientConfig& config);  // durable
+  // All zero before anything was stored.
+  Result<store::SyncState> State();
+
+  // ---- forms
+  // Every stored form version.
+  Result<forms_util::FormRegistry> Forms();
+  // Empty before the first sync.
+  Result<forms::WardList> Wards();
+  // Stores every given form version (versions already held are kept; none is
+  // ever deleted, since records may name it), replaces the ward list and sets
+  // state.forms_epoch, in one durable write. A definition that differs from
+  // the one held under the same (id, version) refuses the whole call.
+  Status ReplaceForms(const std::vector<forms::FormDef>& forms, const forms::WardList& wards, uint64_t epoch);
+
+  // ---- records
+  // What the officer sees; nullopt if the record is not known here.
+  Result<std::optional<records::RecordState>> LocalRecord(const std::string& record_id);
+  // Every local record (of one form if given), in record id order.
+  Status ForEachLocal(std::optional<std::string> form_id,
+                      const std::function<void(const records::RecordState&)>& fn);
+  // The server's view as last pulled; nullopt if never pulled.
+  Result<std::optional<records::RecordState>> ServerRecord(const std::string& record_id);
+
+  // ---- outbox
+  // Unacknowledged change-sets with seq > after_seq, ascending, at most
+  // max_count and (after the first, which always comes) max_bytes of signed
+  // bytes in all.
+  Result<std::vector<store::OutboxEntry>> PendingBatch(uint64_t after_seq, size_t max_count, size_t max_bytes);
+  Result<uint64_t> PendingCount();
+  // created_ms of the oldest unacknowledged change-set; 0 if none.
+  Result<uint64_t> OldestPendingMs();
+
+  // Appends one change-set made on this device, in ONE durable write:
+  // out/<seq>, pend/<record><seq> for every record it touches, the new local
+  // records, and state (last_seq, last_hash = BodyHash, hlc). Refused
+  // (nothing written) unless the body links to the chain: seq ==
+  // state.last_seq + 1 and prev_hash == state.last_hash. Every record in
+  // new_local must be one the change-set touches.
+  Status CommitChangeSet(const changes::SignedChangeSet& signed_cs,
+                         const std::vector<records::RecordState>& new_local, uint64_t created_ms);
+
+  // The server holds every change-set up to acked_seq durably: drops out/
+  // and pend/ entries with seq <= acked_seq and sets state.acked_seq, in one
+  // durable write. Idempotent; an acked_seq at or below the stored one is a
+  // no-op; one above state.last_seq is refused (the server claims change-sets
+  // this device never made).
+  Status Acknowledge(uint64_t acked_seq);
+
+  // Stores one pulled batch in ONE durable write: srv/<id> = each record,
+  // loc/<id> = that record with this device's still-pending changes for it
+  // overlaid in seq order, state.pull_cursor = cursor, and state.hlc absorbs
+  // every stamp seen. A cursor below the stored one is refused; a pulled
+  // record older (lower log_seq) than the stored server view is ignored.
+  Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor);
+
+  // Bookkeeping of a sync attempt (not synced to disk): last_attempt_ms
+  // always; last_success_ms on success; last_error/last_error_ms on failure.
+  // An error is current while last_error_ms > last_success_ms.
+  Status NoteSyncResult(bool success, const std::string& error, uint64_t now_ms);
+
+ private:
+  // Pending (change, stamp) pairs of this device for one record, in seq order.
+  using PendingChanges = std::vector<std::pair<changes::Change, records::Stamp>>;
+  Status PendingFor(const std::string& record_id, PendingChanges* out);
+  // The server view with the pending changes on top; a pending change the
+  // view refuses is left out (it stays in the outbox for the server to judge).
+  records::RecordState Overlay(const records::RecordState& server_view, const PendingChanges& pending);
+
+  KvStore& kv_;
+  std::recursive_mutex mu_;
+};
+
+// Largest hybrid logical clock stamp anywhere in the record (0 if none).
+uint64_t MaxStamp(const records::RecordState& record);
+
+}  // namespace wardsync::client

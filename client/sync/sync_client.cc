@@ -1,0 +1,308 @@
+#include "client/sync/sync_client.h"
+
+#include "common/changes/changeset.h"
+#include "common/clock/clock.h"
+#include "common/net/framed_stream.h"
+#include "common/net/tls_context.h"
+#include "common/version.h"
+
+namespace wardsync::client {
+
+namespace sync = wardsync::sync;
+
+#define WS_CO_RETURN_IF_ERROR(expr)    \
+  do {                                 \
+    ::wardsync::Status _st = (expr);    \
+    if (!_st.ok()) co_return _st;        \
+  } while (0)
+
+using net::FramedStream;
+using net::TlsStream;
+
+namespace {
+
+std::string ErrorText(const sync::Error& e) {
+  std::string text = e.message();
+  if (e.seq()) text += " (change-set " + std::to_string(e.seq()) + ")";
+  return "server refused: " + text;
+}
+
+// Everything one round needs, driven by one coroutine.
+class Round {
+ public:
+  Round(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& opt) : store_(store), key_(key), opt_(opt) {}
+
+  asio::awaitable<Status> Run(TlsStream& tls) {
+    auto cfg = store_.Config();
+    if (!cfg.ok()) co_return cfg.status();
+    auto state = store_.State();
+    if (!state.ok()) co_return state.status();
+    const std::string binding = net::ExportAuthBinding(tls.native_handle());
+    FramedStream io(tls);
+    io_ = &io;
+
+    auto pending = store_.PendingCount();
+    if (!pending.ok()) co_return pending.status();
+    report_.progress.to_push = *pending;
+    acked_ = state->acked_seq();
+
+    sync::Frame hello_frame;
+    auto* hello = hello_frame.mutable_hello();
+    hello->set_min_version(kMinProtocolVersion);
+    hello->set_max_version(kProtocolVersion);
+    hello->set_device_id(cfg->device_id());
+    hello->set_auth_signature(key_.Sign(crypto::kAuthContext, binding));
+    hello->set_acked_seq(state->acked_seq());
+    hello->set_pull_cursor(state->pull_cursor());
+    hello->set_forms_epoch(state->forms_epoch());
+    *hello->mutable_report() = opt_.report;
+    hello->mutable_report()->set_queue_depth(*pending);
+    auto oldest = store_.OldestPendingMs();
+    SystemClock clock;
+    const uint64_t now = clock.NowMs();
+    if (oldest.ok() && *oldest) hello->mutable_report()->set_oldest_pending_ms(now > *oldest ? now - *oldest : 0);
+    hello->mutable_report()->set_clock_ms(static_cast<int64_t>(now));
+    hello->mutable_report()->set_client_version(kSoftwareVersion);
+    WS_CO_RETURN_IF_ERROR(io.Queue(hello_frame));
+
+    // First flight: hello, push batches, and the pull if everything fit.
+    cursor_ = state->pull_cursor();
+    WS_CO_RETURN_IF_ERROR(QueuePushes());
+    co_await Flush();
+    if (!status_.ok()) co_return status_;
+
+    auto reply = co_await io.Read(opt_.io_timeout);
+    ++report_.round_trips;
+    if (!reply.ok()) co_return reply.status();
+    if (reply->has_error()) co_return Status::Unauthenticated(ErrorText(reply->error()));
+    if (!reply->has_hello_reply()) co_return Status::Invalid("server answered the hello with something else");
+    const auto& hr = reply->hello_reply();
+    if (hr.forms_size() > 0 || hr.forms_epoch() != state->forms_epoch()) {
+      std::vector<wardsync::forms::FormDef> forms(hr.forms().begin(), hr.forms().end());
+      if (!forms.empty() || hr.has_wards()) {
+        WS_CO_RETURN_IF_ERROR(store_.ReplaceForms(forms, hr.wards(), hr.forms_epoch()));
+        report_.forms_updated = true;
+      }
+    }
+    if (hr.server_seq() > acked_) {
+      // The server holds more than we knew (an acknowledgement was lost): drop them now.
+      WS_CO_RETURN_IF_ERROR(store_.Acknowledge(hr.server_seq()));
+      acked_ = hr.server_seq();
+    } else if (hr.server_seq() < acked_) {
+      co_return Status::Corruption("the server holds change-sets up to " + std::to_string(hr.server_seq()) +
+                                   " but acknowledged up to " + std::to_string(acked_) +
+                                   " before: was it restored from an old backup? Contact the committee.");
+    }
+
+    while (in_flight_ > 0 || pull_outstanding_ || !pull_done_) {
+      if (opt_.cancel && opt_.cancel->load()) co_return Status::Deadline("sync cancelled");
+      if (!pull_outstanding_ && in_flight_ == 0 && !pull_done_) {
+        WS_CO_RETURN_IF_ERROR(QueuePull());
+        co_await Flush();
+        if (!status_.ok()) co_return status_;
+      }
+      auto frame = co_await io.Read(opt_.io_timeout);
+      if (!frame.ok()) co_return frame.status();
+      if (frame->has_error()) co_return Status::Denied(ErrorText(frame->error()));
+      if (frame->has_push_ack()) {
+        --in_flight_;
+        const uint64_t acked = frame->push_ack().acked_seq();
+        if (acked > acked_) {
+          WS_CO_RETURN_IF_ERROR(store_.Acknowledge(acked));
+          report_.progress.pushed += acked - acked_;
+          acked_ = acked;
+        }
+        Progress();
+        WS_CO_RETURN_IF_ERROR(QueuePushes());
+        co_await Flush();
+        if (!status_.ok()) co_return status_;
+        continue;
+      }
+      if (frame->has_pull_batch()) {
+        ++report_.round_trips;
+        pull_outstanding_ = false;
+        const auto& pb = frame->pull_batch();
+        std::vector<wardsync::records::RecordState> records(pb.records().begin(), pb.records().end());
+        if (pb.cursor() > cursor_ || !records.empty()) {
+          WS_CO_RETURN_IF_ERROR(store_.ApplyPull(records, std::max(pb.cursor(), cursor_)));
+          cursor_ = std::max(pb.cursor(), cursor_);
+        }
+        report_.progress.pulled += records.size();
+        report_.progress.pull_remaining = pb.remaining();
+        pull_done_ = !pb.more();
+        Progress();
+        continue;
+      }
+      co_return Status::Invalid("unexpected frame from server");
+    }
+    sync::Frame bye;
+    bye.mutable_bye();
+    (void)io.Queue(bye);
+    co_await Flush();
+    report_.acked_seq = acked_;
+    auto left = store_.PendingCount();
+    report_.pending_after = left.ok() ? *left : 0;
+    report_.progress.bytes_in = io.bytes_in();
+    report_.progress.bytes_out = io.bytes_out();
+    co_return Status::Ok();
+  }
+
+  SyncReport report_;
+
+ private:
+
+  // Queues Push frames up to the window; once every pending change-set is
+  // on its way, queues the pull so it rides in the same flight.
+  Status QueuePushes() {
+    while (!push_exhausted_ && in_flight_ < opt_.push_window) {
+      auto batch = store_.PendingBatch(sent_through_ > acked_ ? sent_through_ : acked_, opt_.push_batch_count,
+                                       opt_.push_batch_bytes);
+      if (!batch.ok()) return batch.status();
+      if (batch->empty()) {
+        push_exhausted_ = true;
+        break;
+      }
+      sync::Frame f;
+      for (auto& e : *batch) *f.mutable_push()->add_change_sets() = e.signed_();
+      changes::ChangeSetBody last;
+      changes_util::ParseBody(batch->back().signed_(), &last);
+      sent_through_ = last.seq();
+      WS_RETURN_IF_ERROR(io_->Queue(f));
+      ++in_flight_;
+    }
+    if (push_exhausted_ && !pull_requested_once_ && !pull_outstanding_) return QueuePull();
+    return Status::Ok();
+  }
+
+  Status QueuePull() {
+    sync::Frame f;
+    f.mutable_pull_request()->set_cursor(cursor_);
+    f.mutable_pull_request()->set_max_records(opt_.pull_batch);
+    pull_outstanding_ = true;
+    pull_requested_once_ = true;
+    return io_->Queue(f);
+  }
+
+  asio::awaitable<void> Flush() {
+    if (io_->queued_bytes() == 0) co_return;
+    Status s = co_await io_->Flush(opt_.io_timeout);
+    if (!s.ok()) status_ = s;
+  }
+
+  void Progress() {
+    if (opt_.on_progress) opt_.on_progress(report_.progress);
+  }
+
+  ClientStore& store_;
+  const crypto::PrivateKey& key_;
+  const SyncOptions& opt_;
+  FramedStream* io_ = nullptr;
+  Status status_;
+  uint64_t acked_ = 0;
+  uint64_t sent_through_ = 0;
+  uint64_t cursor_ = 0;
+  size_t in_flight_ = 0;
+  bool push_exhausted_ = false;
+  bool pull_outstanding_ = false;
+  bool pull_requested_once_ = false;
+  bool pull_done_ = false;
+};
+
+// Free coroutines, not coroutine lambdas: GCC 12 mishandles lambda captures
+// in coroutines. Everything referenced outlives io.run().
+asio::awaitable<void> SyncMain(TlsStream& tls, std::string host, uint16_t port, Round& round,
+                               const SyncOptions& options, Status& result) {
+  Status s = co_await net::Connect(tls, host, port, options.connect_timeout);
+  if (s.ok()) s = co_await net::TlsHandshake(tls, asio::ssl::stream_base::client, options.connect_timeout);
+  if (s.ok()) s = co_await round.Run(tls);
+  if (s.ok()) co_await net::TlsShutdown(tls, std::chrono::milliseconds(1000));
+  result = s;
+}
+
+asio::awaitable<void> EnrollMain(TlsStream& tls, std::string host, uint16_t port, std::string ca_fingerprint,
+                                 std::string secret, const crypto::PrivateKey& key, std::string label,
+                                 std::chrono::milliseconds timeout, Result<EnrollResult>& result) {
+        Status s = co_await net::Connect(tls, host, port, timeout);
+        if (s.ok()) s = co_await net::TlsHandshake(tls, asio::ssl::stream_base::client, timeout);
+        if (!s.ok()) {
+          result = s;
+          co_return;
+        }
+        // Pin before anything is sent: the server must prove it is the committee's.
+        auto ca = net::VerifyPinnedChain(tls.native_handle(), ca_fingerprint, host);
+        if (!ca.ok()) {
+          result = Status::Unauthenticated("the server at " + net::FormatHostPort(host, port) +
+                                           " is not the committee's server: " + ca.status().message());
+          co_return;
+        }
+        FramedStream io_stream(tls);
+        sync::Frame f;
+        auto* req = f.mutable_enroll();
+        req->set_code(secret);
+        req->set_public_key(key.PublicKeyRaw());
+        req->set_proof(key.Sign(crypto::kEnrollContext, net::ExportAuthBinding(tls.native_handle())));
+        req->set_label(label);
+        s = co_await io_stream.Write(f, timeout);
+        if (!s.ok()) {
+          result = s;
+          co_return;
+        }
+        auto reply = co_await io_stream.Read(timeout);
+        if (!reply.ok()) {
+          result = reply.status();
+          co_return;
+        }
+        if (reply->has_error()) {
+          result = Status::Denied("enrollment refused: " + reply->error().message());
+          co_return;
+        }
+        if (!reply->has_enroll_reply()) {
+          result = Status::Invalid("unexpected answer to enrollment");
+          co_return;
+        }
+        EnrollResult r;
+        r.device_id = reply->enroll_reply().device_id();
+        r.ward = reply->enroll_reply().ward();
+        r.role = reply->enroll_reply().role();
+        r.ca_pem = *ca;
+        r.host = host;
+        r.port = port;
+        result = r;
+        co_await net::TlsShutdown(tls, std::chrono::milliseconds(1000));
+      }
+
+}  // namespace
+
+Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& options) {
+  auto cfg = store.Config();
+  if (!cfg.ok()) return cfg.status();
+  auto hp = net::ParseHostPort(cfg->server());
+  if (!hp.ok()) return hp.status();
+  auto tls_ctx = net::MakeClientTlsContext(cfg->ca_pem());
+  if (!tls_ctx.ok()) return tls_ctx.status();
+  asio::io_context io;
+  TlsStream tls(io, **tls_ctx);
+  const std::string name = cfg->server_name().empty() ? hp->first : cfg->server_name();
+  WS_RETURN_IF_ERROR(net::SetExpectedHost(tls.native_handle(), name));
+  Round round(store, key, options);
+  Status result = Status::Internal("sync did not run");
+  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, options, result), asio::detached);
+  io.run();
+  if (!result.ok()) return result;
+  return round.report_;
+}
+
+Result<EnrollResult> Enroll(const std::string& host, uint16_t port, const std::string& ca_fingerprint,
+                            const std::string& secret, const crypto::PrivateKey& key, const std::string& label,
+                            std::chrono::milliseconds timeout) {
+  auto tls_ctx = net::MakeEnrollTlsContext();
+  if (!tls_ctx.ok()) return tls_ctx.status();
+  asio::io_context io;
+  TlsStream tls(io, **tls_ctx);
+  Result<EnrollResult> result = Status::Internal("enrollment did not run");
+  asio::co_spawn(io, EnrollMain(tls, host, port, ca_fingerprint, secret, key, label, timeout, result), asio::detached);
+  io.run();
+  return result;
+}
+
+}  // namespace wardsync::client

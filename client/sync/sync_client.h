@@ -1,0 +1,72 @@
+// One sync round of a ward client with the central server, and enrollment.
+//
+// A round is one TLS connection:
+//   -> Hello, Push x (up to `window` batches), [PullRequest if all was sent]
+//   <- HelloReply, PushAck per Push, PullBatch ...
+// The common small sync therefore costs one round trip after the handshake.
+// Every acknowledgement is made durable locally (outbox entries dropped)
+// before the next step; every pulled page is stored with its cursor in one
+// atomic write. A round cut at any point resumes from what was stored.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "client/store/client_store.h"
+#include "common/crypto/ed25519.h"
+#include "common/status.h"
+
+namespace wardsync::client {
+
+struct SyncProgress {
+  uint64_t pushed = 0;          // change-sets acknowledged this round
+  uint64_t to_push = 0;         // change-sets pending when the round started
+  uint64_t pulled = 0;          // records stored this round
+  uint64_t pull_remaining = 0;  // log entries still to pull (server's estimate)
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+};
+
+struct SyncOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds io_timeout{30'000};      // any single read or write
+  size_t push_batch_count = 500;                     // change-sets per Push frame
+  size_t push_batch_bytes = 2u << 20;
+  size_t push_window = 4;                            // Push frames in flight
+  uint32_t pull_batch = 2000;
+  std::function<void(const SyncProgress&)> on_progress;
+  const std::atomic<bool>* cancel = nullptr;         // checked between steps
+  wardsync::sync::DeviceReport report;               // sent in the hello (queue depth etc. filled in here)
+};
+
+struct SyncReport {
+  SyncProgress progress;
+  uint64_t acked_seq = 0;
+  uint64_t pending_after = 0;   // change-sets still not acknowledged
+  uint64_t round_trips = 0;     // flights that waited for the server after the handshake
+  bool forms_updated = false;
+};
+
+// Runs one round on a private io_context (blocking the calling thread).
+// Fails with the server's refusal, a timeout or a network error; whatever
+// was acknowledged or pulled before the failure stays stored.
+Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& options);
+
+struct EnrollResult {
+  std::string device_id;
+  std::string ward;
+  std::string role;
+  std::string ca_pem;      // the pinned committee CA, verified against the code's fingerprint
+  std::string host;
+  uint16_t port = 0;
+};
+
+// Connects to host:port, checks the server's chain against the CA
+// fingerprint from the code BEFORE sending anything, proves possession of
+// `key` and redeems the code.
+Result<EnrollResult> Enroll(const std::string& host, uint16_t port, const std::string& ca_fingerprint,
+                            const std::string& secret, const crypto::PrivateKey& key, const std::string& label,
+                            std::chrono::milliseconds timeout);
+
+}  // namespace wardsync::client

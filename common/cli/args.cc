@@ -1,0 +1,64 @@
+#include "common/cli/args.h"
+
+namespace wardsync::cli {
+
+Result<Args> Args::Parse(const std::vector<std::string>& argv, const ArgSpec& spec) {
+  Args a;
+  bool only_positional = false;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (only_positional || arg.size() < 2 || arg.rfind("--", 0) != 0) {
+      if (!only_positional && arg.size() >= 2 && arg[0] == '-' && arg[1] != '-' && arg != "-h") {
+        return Status::Invalid("unknown option " + arg);
+      }
+      if (arg == "-h") {
+        a.flags_.insert("help");
+        continue;
+      }
+      a.positional_.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (spec.flags.count(name)) {
+      if (value) return Status::Invalid("option --" + name + " takes no value");
+      a.flags_.insert(name);
+    } else if (spec.options.count(name)) {
+      if (!value) {
+        if (i + 1 >= argv.size()) return Status::Invalid("option --" + name + " needs a value");
+        value = argv[++i];
+      }
+      a.options_[name].push_back(*value);
+    } else {
+      return Status::Invalid("unknown option --" + name);
+    }
+  }
+  return a;
+}
+
+std::optional<std::string> Args::Get(const std::string& name) const {
+  auto it = options_.find(name);
+  if (it == options_.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> Args::GetAll(const std::string& name) const {
+  auto it = options_.find(name);
+  return it == options_.end() ? std::vector<std::string>{} : it->second;
+}
+
+Result<std::string> Args::Require(const std::string& name) const {
+  auto v = Get(name);
+  if (!v) return Status::Invalid("missing required option --" + name);
+  return *v;
+}
+
+}  // namespace wardsync::cli

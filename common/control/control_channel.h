@@ -1,0 +1,44 @@
+// The local control channel (see proto/admin.proto): a process that holds a
+// data directory's LevelDB serves commands for that directory on a Unix
+// socket inside it (mode 0600: only the directory's owner may use it).
+//
+// One connection carries one command: a LocalCommand frame in, a
+// LocalCommandResult frame out (4-byte big-endian length + protobuf).
+#pragma once
+#include <asio.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "proto/admin.pb.h"
+
+namespace wardsync::control {
+
+// Runs a command line and returns what it printed and its exit code. Called
+// on `worker` threads, never on an io thread, so it may block.
+using CommandHandler = std::function<wardsync::admin::LocalCommandResult(const std::vector<std::string>& args)>;
+
+class ControlServer {
+ public:
+  ControlServer(asio::io_context& io, asio::thread_pool& worker, CommandHandler handler);
+  // Removes a stale socket file (the caller holds the directory's lock), binds, chmods 0600.
+  Status Listen(const std::string& path);
+  void Stop();
+
+ private:
+  asio::awaitable<void> AcceptLoop();
+  asio::awaitable<void> Serve(asio::local::stream_protocol::socket socket);
+  asio::io_context& io_;
+  asio::thread_pool& worker_;
+  CommandHandler handler_;
+  asio::local::stream_protocol::acceptor acceptor_;
+  std::string path_;
+};
+
+// Blocking client used by the command-line tools. Unavailable if nothing
+// listens on `path`.
+Result<wardsync::admin::LocalCommandResult> CallControl(const std::string& path, const std::vector<std::string>& args);
+
+}  // namespace wardsync::control

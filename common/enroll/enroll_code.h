@@ -1,0 +1,30 @@
+// The one-line enrollment code an administrator gives a device:
+//   "WS1-" base64url( ca_fingerprint[32] | secret[16] | len[1] | server[len] | check[4] )
+// check = first 4 bytes of SHA-256("WS1" | everything before it), so a typo is
+// detected before the device connects anywhere.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace wardsync::enroll {
+
+inline constexpr std::string_view kEnrollCodePrefix = "WS1-";
+
+struct EnrollCode {
+  std::string ca_fingerprint;  // 32 raw bytes: SHA-256 of the CA certificate's DER
+  std::string secret;          // 16 raw bytes: the one-time secret
+  std::string server;          // optional "host:port" hint; may be empty
+};
+
+// "" if a field is invalid (fingerprint not 32 bytes, secret not 16 bytes,
+// server longer than 255 bytes or not a valid host:port).
+std::string EncodeEnrollCode(const EnrollCode& code);
+
+// Whitespace anywhere (line breaks from copying) is ignored; the prefix is
+// case-insensitive. Errors: "enrollment code is malformed", "enrollment code
+// checksum does not match (typo?)", "unsupported enrollment code version".
+Result<EnrollCode> DecodeEnrollCode(std::string_view text);
+
+}  // namespace wardsync::enroll

@@ -1,0 +1,39 @@
+// The one validation of record data against a form definition. The client
+// runs it before storing an officer's input and the server before accepting
+// a change, so both refuse exactly the same things with the same words.
+// Messages start with the form id and name the field or rule at fault.
+#pragma once
+#include <google/protobuf/map.h>
+
+#include <string>
+
+#include "common/status.h"
+#include "proto/changes.pb.h"
+#include "proto/forms.pb.h"
+#include "proto/records.pb.h"
+
+namespace wardsync::forms_util {
+
+// A value that says nothing: no kind set, empty text, or an empty choice
+// list. Such a value does not satisfy a required field.
+bool IsEmptyValue(const wardsync::changes::Value& value);
+
+// The value's kind matches the field type; numbers within min/max; text valid
+// UTF-8 of at most max_length code points (2000 when 0); dates real; choices
+// among the field's choices and not repeated.
+Status ValidateValue(const wardsync::forms::FormDef& form, const wardsync::forms::FieldDef& field,
+                     const wardsync::changes::Value& value);
+
+// A whole record: no unknown field names, each value valid, every required
+// field present and non-empty, and every cross-field rule holding (a rule is
+// skipped while any field it names is empty).
+Status ValidateRecordFields(const wardsync::forms::FormDef& form,
+                            const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields);
+
+// One change against the form it names (id and version must match form):
+// each field set at most once, known, and valid; a set without a value (or
+// with an empty one) clears the field, which a required field refuses.
+// Whether the record as a whole is complete is ValidateRecordFields' job.
+Status ValidateChangeFields(const wardsync::forms::FormDef& form, const wardsync::changes::Change& change);
+
+}  // namespace wardsync::forms_util

@@ -1,0 +1,115 @@
+#include "common/net/framed_stream.h"
+
+#include "common/net/deadline.h"
+
+namespace wardsync::net {
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;  // one TLS record
+
+asio::awaitable<Status> Ready(Status st) { co_return st; }
+
+std::string Ms(std::chrono::milliseconds t) { return std::to_string(t.count()) + " ms"; }
+
+bool IsEof(const std::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+         ec == asio::error::connection_reset;
+}
+
+}  // namespace
+
+FramedStream::FramedStream(TlsStream& s, uint32_t max_frame_bytes)
+    : stream_(s), max_frame_bytes_(max_frame_bytes), decoder_(max_frame_bytes), read_buf_(kReadChunk) {}
+
+Status FramedStream::Queue(const wardsync::sync::Frame& f) {
+  size_t n = f.ByteSizeLong();
+  if (n == 0) return Status::Invalid("cannot send an empty frame");
+  if (n > max_frame_bytes_)
+    return Status::Exhausted("frame of " + std::to_string(n) + " bytes exceeds the maximum of " +
+                             std::to_string(max_frame_bytes_));
+  std::string payload;
+  if (!f.SerializeToString(&payload)) return Status::Internal("cannot serialize frame");
+  wire::AppendFrame(payload, &queued_);
+  return Status::Ok();
+}
+
+asio::awaitable<Status> FramedStream::Write(const wardsync::sync::Frame& f, std::chrono::milliseconds timeout) {
+  // Not a coroutine itself: `f` is serialized now, so a temporary is safe.
+  Status st = Queue(f);
+  if (!st.ok()) return Ready(st);
+  return Flush(timeout);
+}
+
+asio::awaitable<Status> FramedStream::Flush(std::chrono::milliseconds timeout) {
+  if (!write_failed_.ok()) co_return write_failed_;
+  if (flushing_) co_return Status::Internal("FramedStream: Flush while another Flush is in progress");
+  if (queued_.empty()) co_return Status::Ok();
+  flushing_ = true;
+  writing_.swap(queued_);  // Queue() may keep appending while this write runs
+  std::error_code ec;
+  size_t n = 0;
+  bool expired;
+  {
+    Deadline dl(co_await asio::this_coro::executor, timeout, [this] {
+      std::error_code ignored;
+      stream_.lowest_layer().close(ignored);
+    });
+    n = co_await asio::async_write(stream_, asio::buffer(writing_), asio::redirect_error(asio::use_awaitable, ec));
+    expired = dl.expired();
+  }
+  bytes_out_ += n;
+  writing_.clear();
+  flushing_ = false;
+  if (expired) {
+    write_failed_ = Status::Deadline("write timed out after " + Ms(timeout));
+  } else if (ec) {
+    write_failed_ = Status::Unavailable("write failed: " + ec.message());
+  }
+  co_return write_failed_;
+}
+
+asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::milliseconds timeout) {
+  if (!read_failed_.ok()) co_return read_failed_;
+  std::string payload;
+  if (!decoder_.Next(&payload)) {  // a pipelined frame may already be buffered
+    Deadline dl(co_await asio::this_coro::executor, timeout, [this] {
+      std::error_code ignored;
+      stream_.lowest_layer().close(ignored);
+    });
+    for (;;) {
+      std::error_code ec;
+      size_t n = co_await stream_.async_read_some(asio::buffer(read_buf_),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (dl.expired()) {
+        read_failed_ = Status::Deadline("read timed out after " + Ms(timeout));
+        co_return read_failed_;
+      }
+      if (n > 0) {
+        bytes_in_ += n;
+        Status st = decoder_.Feed(std::string_view(read_buf_.data(), n));
+        if (!st.ok()) {
+          read_failed_ = Status::Invalid("bad frame: " + st.message());
+          co_return read_failed_;
+        }
+        if (decoder_.Next(&payload)) break;
+      }
+      if (ec) {
+        if (IsEof(ec)) {
+          read_failed_ = decoder_.buffered() > 0 ? Status::Unavailable("truncated frame")
+                                                 : Status::Unavailable("connection closed by peer");
+        } else {
+          read_failed_ = Status::Unavailable("read failed: " + ec.message());
+        }
+        co_return read_failed_;
+      }
+    }
+  }
+  wardsync::sync::Frame frame;
+  if (!frame.ParseFromString(payload)) {
+    read_failed_ = Status::Invalid("malformed frame");
+    co_return read_failed_;
+  }
+  co_return frame;
+}
+
+}  // namespace wardsync::net

@@ -1,0 +1,86 @@
+// Length-prefixed protobuf frames over TLS, for C++20 coroutines.
+// Every operation has a deadline; when it expires the socket is closed (which
+// cancels the operation) and the connection is finished.
+//
+// Threading: run all operations of one connection on one strand (or a
+// single-threaded io_context). At most one Read and one Flush/Write may be in
+// progress at a time; a Read and a Flush may overlap (full duplex).
+#pragma once
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "common/wire/framing.h"
+#include "proto/sync.pb.h"
+
+namespace wardsync::net {
+
+using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+class FramedStream {
+ public:
+  explicit FramedStream(TlsStream& s, uint32_t max_frame_bytes = wire::kDefaultMaxFrameBytes);
+
+  // Serializes and appends one frame to the send buffer (nothing is sent).
+  // Refuses a frame larger than max_frame_bytes.
+  Status Queue(const wardsync::sync::Frame& f);
+  // Sends everything queued in one write.
+  asio::awaitable<Status> Flush(std::chrono::milliseconds timeout);
+  // Queue(f) then Flush(timeout). `f` is serialized before this returns.
+  asio::awaitable<Status> Write(const wardsync::sync::Frame& f, std::chrono::milliseconds timeout);
+  // The next frame. Errors: kDeadlineExceeded on timeout; kInvalidArgument for
+  // "malformed frame" (payload is not a sync.Frame) or an oversized/zero
+  // length; kUnavailable for "truncated frame" (EOF inside a frame) or
+  // "connection closed by peer" (EOF between frames). After any error the
+  // stream is finished: every later Read returns the same error.
+  asio::awaitable<Result<wardsync::sync::Frame>> Read(std::chrono::milliseconds timeout);
+
+  // Application bytes (frame headers + payloads) received / sent so far.
+  uint64_t bytes_in() const { return bytes_in_; }
+  uint64_t bytes_out() const { return bytes_out_; }
+  size_t queued_bytes() const { return queued_.size(); }
+  TlsStream& stream() { return stream_; }
+
+ private:
+  TlsStream& stream_;
+  uint32_t max_frame_bytes_;
+  wire::FrameDecoder decoder_;
+  std::string queued_;
+  std::string writing_;
+  bool flushing_ = false;
+  std::vector<char> read_buf_;
+  uint64_t bytes_in_ = 0;
+  uint64_t bytes_out_ = 0;
+  Status read_failed_;
+  Status write_failed_;
+};
+
+// TLS handshake with a deadline. A certificate the client refuses is
+// kUnauthenticated (with OpenSSL's reason, e.g. "hostname mismatch"); other
+// failures kUnavailable; timeout kDeadlineExceeded.
+asio::awaitable<Status> TlsHandshake(TlsStream& s, asio::ssl::stream_base::handshake_type type,
+                                     std::chrono::milliseconds timeout);
+
+// Sends close_notify and waits (bounded) for the peer's; a peer that just
+// closes the socket is fine.
+asio::awaitable<Status> TlsShutdown(TlsStream& s, std::chrono::milliseconds timeout);
+
+// Resolves `host` and connects the TCP socket (TCP_NODELAY set), all within
+// `timeout`. Errors read "cannot reach server HOST:PORT: <reason>"
+// (kUnavailable, or kDeadlineExceeded on timeout).
+asio::awaitable<Status> Connect(TlsStream& s, const std::string& host, uint16_t port,
+                                std::chrono::milliseconds timeout);
+
+// "127.0.0.1:7443", "[::1]:7443", "host.example:7443" -> host (no brackets), port.
+Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view s);
+// The inverse: brackets an IPv6 address.
+std::string FormatHostPort(const std::string& host, uint16_t port);
+
+}  // namespace wardsync::net

@@ -1,0 +1,169 @@
+#include "common/render/record_render.h"
+
+#include <ctime>
+#include <map>
+
+#include "common/changes/changeset.h"
+#include "common/clock/hlc.h"
+#include "common/forms/value_text.h"
+
+namespace wardsync::render {
+
+using wardsync::records::Conflict;
+using wardsync::records::RecordState;
+using wardsync::records::Stamp;
+
+std::string TimeMs(uint64_t ms) {
+  if (ms == 0) return "";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string HlcTime(uint64_t hlc) { return TimeMs(HybridLogicalClock::PhysicalMs(hlc)); }
+
+std::string StampText(const Stamp& s) {
+  std::string out = s.change().device_id() + ":" + std::to_string(s.change().seq());
+  if (!s.officer().empty()) out += " by " + s.officer();
+  out += " at " + HlcTime(s.hlc());
+  return out;
+}
+
+size_t OpenConflicts(const RecordState& r) {
+  size_t n = 0;
+  for (const auto& c : r.conflicts()) n += c.open() ? 1 : 0;
+  return n;
+}
+
+static std::map<std::string, const wardsync::records::FieldState*> Sorted(const RecordState& r) {
+  std::map<std::string, const wardsync::records::FieldState*> m;
+  for (const auto& [k, v] : r.fields()) m[k] = &v;
+  return m;
+}
+
+void RecordLine(const RecordState& r, std::ostream& out) {
+  out << changes_util::RecordIdText(r.record_id()) << "  " << r.ward() << "  " << r.form_id() << "@"
+      << r.form_version();
+  if (r.deleted()) out << "  [deleted]";
+  if (size_t n = OpenConflicts(r)) out << "  [" << n << " conflict" << (n > 1 ? "s" : "") << "]";
+  for (const auto& [k, v] : Sorted(r)) {
+    if (v->has_value()) out << "  " << k << "=" << forms_util::FormatValue(v->value());
+  }
+  out << "\n";
+}
+
+void ConflictDetail(const Conflict& c, std::ostream& out, const std::string& indent) {
+  out << indent << "conflict " << c.id() << (c.open() ? " (open)" : " (resolved)") << "\n";
+  if (c.has_base_value()) out << indent << "  base: " << forms_util::FormatValue(c.base_value()) << "\n";
+  int i = 1;
+  for (const auto& cand : c.candidates()) {
+    out << indent << "  [" << i++ << "] ";
+    if (c.field().empty()) out << (cand.deleted() ? "delete the record" : "keep the record");
+    else out << (cand.has_value() ? forms_util::FormatValue(cand.value()) : std::string("(empty)"));
+    out << "  — " << StampText(cand.stamp()) << "\n";
+  }
+  if (!c.open()) out << indent << "  resolved by " << StampText(c.resolved_by()) << ": " << c.reason() << "\n";
+}
+
+void RecordDetail(const RecordState& r, std::ostream& out) {
+  out << "record " << changes_util::RecordIdText(r.record_id()) << "\n";
+  out << "  form:    " << r.form_id() << " version " << r.form_version() << "\n";
+  out << "  ward:    " << r.ward() << "\n";
+  out << "  state:   " << (r.deleted() ? "deleted" : "live") << "\n";
+  if (r.has_created()) out << "  created: " << StampText(r.created()) << "\n";
+  if (r.has_last_change()) out << "  changed: " << StampText(r.last_change()) << "\n";
+  for (const auto& [k, v] : Sorted(r)) {
+    out << "  " << k << " = " << (v->has_value() ? forms_util::FormatValue(v->value()) : std::string("(empty)"));
+    for (const auto& c : r.conflicts()) {
+      if (c.open() && c.field() == k) out << "   <-- IN CONFLICT";
+    }
+    out << "\n";
+  }
+  for (const auto& c : r.conflicts()) {
+    if (c.open()) ConflictDetail(c, out, "  ");
+  }
+  for (const auto& c : r.conflicts()) {
+    if (!c.open()) ConflictDetail(c, out, "  ");
+  }
+}
+
+void StampJson(const Stamp& s, util::JsonWriter& w) {
+  w.BeginObject();
+  w.Key("device").String(s.change().device_id());
+  w.Key("seq").Uint(s.change().seq());
+  w.Key("officer").String(s.officer());
+  w.Key("hlc").Uint(s.hlc());
+  w.Key("time").String(HlcTime(s.hlc()));
+  if (s.received_ms()) w.Key("received").String(TimeMs(s.received_ms()));
+  w.EndObject();
+}
+
+void ConflictJson(const Conflict& c, util::JsonWriter& w) {
+  w.BeginObject();
+  w.Key("id").String(c.id());
+  w.Key("field").String(c.field());
+  w.Key("open").Bool(c.open());
+  std::string v;
+  if (c.has_base_value()) {
+    forms_util::AppendValueJson(c.base_value(), &v);
+    w.Key("base").Raw(v);
+  } else {
+    w.Key("base").Null();
+  }
+  w.Key("candidates").BeginArray();
+  for (const auto& cand : c.candidates()) {
+    w.BeginObject();
+    if (c.field().empty()) {
+      w.Key("deleted").Bool(cand.deleted());
+    } else {
+      std::string cv;
+      if (cand.has_value()) forms_util::AppendValueJson(cand.value(), &cv);
+      w.Key("value").Raw(cand.has_value() ? cv : "null");
+    }
+    w.Key("by");
+    StampJson(cand.stamp(), w);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (!c.open()) {
+    w.Key("resolved_by");
+    StampJson(c.resolved_by(), w);
+    w.Key("reason").String(c.reason());
+  }
+  w.EndObject();
+}
+
+void RecordJson(const RecordState& r, util::JsonWriter& w) {
+  w.BeginObject();
+  w.Key("id").String(changes_util::RecordIdText(r.record_id()));
+  w.Key("form").String(r.form_id());
+  w.Key("version").Uint(r.form_version());
+  w.Key("ward").String(r.ward());
+  w.Key("deleted").Bool(r.deleted());
+  w.Key("fields").BeginObject();
+  for (const auto& [k, v] : Sorted(r)) {
+    std::string j;
+    if (v->has_value()) forms_util::AppendValueJson(v->value(), &j);
+    w.Key(k).Raw(v->has_value() ? j : "null");
+  }
+  w.EndObject();
+  if (r.has_created()) {
+    w.Key("created");
+    StampJson(r.created(), w);
+  }
+  if (r.has_last_change()) {
+    w.Key("last_change");
+    StampJson(r.last_change(), w);
+  }
+  w.Key("open_conflicts").Uint(OpenConflicts(r));
+  w.Key("conflicts").BeginArray();
+  for (const auto& c : r.conflicts()) ConflictJson(c, w);
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace wardsync::render

@@ -1,0 +1,28 @@
+// How records, fields and conflicts are shown by both binaries, as text and
+// as JSON, so the server's and the client's views read the same.
+#pragma once
+#include <ostream>
+#include <string>
+
+#include "common/util/json_writer.h"
+#include "proto/records.pb.h"
+
+namespace wardsync::render {
+
+std::string TimeMs(uint64_t ms);                          // ISO 8601 UTC, "" for 0
+std::string StampText(const wardsync::records::Stamp& s); // "device:seq officer 2026-..."
+std::string HlcTime(uint64_t hlc);                        // the HLC's wall-clock part, ISO 8601
+
+// One line: id, ward, form@version, state, field=value...
+void RecordLine(const wardsync::records::RecordState& r, std::ostream& out);
+// Several lines: header, each field (with its conflict, if any), closed conflicts.
+void RecordDetail(const wardsync::records::RecordState& r, std::ostream& out);
+void ConflictDetail(const wardsync::records::Conflict& c, std::ostream& out, const std::string& indent);
+
+void RecordJson(const wardsync::records::RecordState& r, util::JsonWriter& w);
+void ConflictJson(const wardsync::records::Conflict& c, util::JsonWriter& w);
+void StampJson(const wardsync::records::Stamp& s, util::JsonWriter& w);
+
+size_t OpenConflicts(const wardsync::records::RecordState& r);
+
+}  // namespace wardsync::render

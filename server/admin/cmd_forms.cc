@@ -1,0 +1,109 @@
+#include <filesystem>
+
+#include "common/forms/form_loader.h"
+#include "common/util/files.h"
+#include "common/util/json_writer.h"
+#include "server/admin/command.h"
+#include "server/admin/publish.h"
+
+namespace wardsync::server {
+
+int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional().empty()) {
+    err << "error: name at least one form file or form pack directory\n";
+    return 2;
+  }
+  std::vector<wardsync::forms::FormDef> forms;
+  std::optional<wardsync::forms::WardList> wards;
+  for (const auto& path : args.positional()) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      auto pack = forms_util::LoadFormPack(path);
+      if (!pack.ok()) {
+        err << "error: " << pack.status().message() << "\n";
+        return 1;
+      }
+      forms.insert(forms.end(), pack->forms.begin(), pack->forms.end());
+      if (pack->wards.wards_size() > 0) wards = pack->wards;
+      continue;
+    }
+    std::string text;
+    Status s = util::ReadFile(path, &text);
+    if (!s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return 1;
+    }
+    if (std::filesystem::path(path).filename() == "wards.json") {
+      auto w = forms_util::ParseWardsJson(text, path);
+      if (!w.ok()) {
+        err << "error: " << w.status().message() << "\n";
+        return 1;
+      }
+      wards = *w;
+      continue;
+    }
+    auto f = forms_util::ParseFormJson(text, path);
+    if (!f.ok()) {
+      err << "error: " << f.status().message() << "\n";
+      return 1;
+    }
+    forms.push_back(*f);
+  }
+  Result<PublishResult> result = Status::Internal("not run");
+  env.Exclusive([&](Ingestor& ing) { result = PublishForms(ing.ctx(), forms, wards); });
+  if (!result.ok()) {
+    err << "error: " << result.status().message() << "\n";
+    return 1;
+  }
+  if (args.Flag("json")) {
+    util::JsonWriter w;
+    w.BeginObject().Key("published").BeginArray();
+    for (const auto& p : result->published) w.String(p);
+    w.EndArray().Key("unchanged").BeginArray();
+    for (const auto& p : result->unchanged) w.String(p);
+    w.EndArray().Key("wards_changed").Bool(result->wards_changed).Key("epoch").Uint(result->epoch).EndObject();
+    out << w.str() << "\n";
+  } else {
+    for (const auto& p : result->published) out << "published " << p << "\n";
+    for (const auto& p : result->unchanged) out << "unchanged " << p << "\n";
+    if (result->wards_changed) out << "published the ward list\n";
+  }
+  return 0;
+}
+
+int CmdFormsList(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  auto forms = env.ctx().forms.Get();
+  if (args.Flag("json")) {
+    util::JsonWriter w;
+    w.BeginArray();
+    for (const auto* f : forms->registry.All()) {
+      w.BeginObject().Key("id").String(f->id()).Key("version").Uint(f->version()).Key("title").String(f->title());
+      w.Key("fields").Uint(f->fields_size()).EndObject();
+    }
+    w.EndArray();
+    out << w.str() << "\n";
+    return 0;
+  }
+  for (const auto* f : forms->registry.All()) {
+    out << f->id() << "@" << f->version() << "  " << f->title() << "  (" << f->fields_size() << " fields)\n";
+  }
+  return 0;
+}
+
+int CmdWards(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  auto forms = env.ctx().forms.Get();
+  if (args.Flag("json")) {
+    util::JsonWriter w;
+    w.BeginArray();
+    for (const auto& ward : forms->wards.wards()) {
+      w.BeginObject().Key("id").String(ward.id()).Key("name").String(ward.name()).EndObject();
+    }
+    w.EndArray();
+    out << w.str() << "\n";
+    return 0;
+  }
+  for (const auto& ward : forms->wards.wards()) out << ward.id() << "  " << ward.name() << "\n";
+  return 0;
+}
+
+}  // namespace wardsync::server

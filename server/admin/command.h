@@ -1,0 +1,39 @@
+// The administrative commands of wardsync-server that work on a data
+// directory, whether or not `run` is serving it. Each is a plain function of
+// (env, args, out, err) -> exit code; the same function runs in this process
+// or, forwarded over the control socket, inside the running server.
+#pragma once
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/cli/args.h"
+#include "server/admin/admin_env.h"
+
+namespace wardsync::server {
+
+struct AdminCommand {
+  std::string name;      // may be two words: "forms publish"
+  std::string usage;     // one line
+  std::string help;      // what it does
+  cli::ArgSpec spec;
+  bool writes = false;   // needs exclusive write access
+  std::function<int(AdminEnv&, const cli::Args&, std::ostream& out, std::ostream& err)> run;
+};
+
+const std::vector<AdminCommand>& AdminCommands();
+const AdminCommand* FindAdminCommand(const std::vector<std::string>& args, size_t* consumed);
+
+// Shared by the command implementations.
+cli::ArgSpec WithCommon(cli::ArgSpec spec);  // adds --data, --json, --help
+
+// Implementations (one file per concern).
+int CmdEnroll(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdFormsPublish(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdFormsList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdWards(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdRecords(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdDevices(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+
+}  // namespace wardsync::server

@@ -1,0 +1,211 @@
+#include "server/cli/server_cli.h"
+
+#include "common/cli/args.h"
+#include "common/control/control_channel.h"
+#include "common/net/framed_stream.h"
+#include "common/store/leveldb_store.h"
+#include "common/util/log.h"
+#include "server/admin/command.h"
+#include "server/admin/dispatch.h"
+#include "server/cli/init_command.h"
+#include "server/runtime/server_runtime.h"
+
+namespace wardsync::server {
+namespace {
+
+constexpr const char* kInitUsage =
+    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME]";
+constexpr const char* kRunUsage =
+    "run --data DIR --listen HOST:PORT [--threads N] [--max-frame-bytes N] [--max-push N] [--max-pull N]\n"
+    "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
+    "      [--max-clock-skew-s N] [--enroll-ttl-hours H]";
+
+void Usage(std::ostream& out) {
+  out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
+      << "commands:\n  " << kInitUsage << "\n      Create the committee CA, server key and certificate, the store; "
+      << "publish the forms in DIR.\n  " << kRunUsage
+      << "\n      Serve devices until SIGINT or SIGTERM.\n";
+  for (const auto& c : AdminCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
+  out << "\nEvery command prints errors on stderr and exits non-zero; --json prints JSON on stdout.\n"
+      << "While `run` serves a data directory, the other commands are forwarded to it.\n";
+}
+
+bool ParseU64(const cli::Args& a, const std::string& name, uint64_t* v, std::ostream& err) {
+  auto s = a.Get(name);
+  if (!s) return true;
+  char* end = nullptr;
+  unsigned long long x = std::strtoull(s->c_str(), &end, 10);
+  if (s->empty() || *end || (*s)[0] == '-') {
+    err << "error: --" << name << " must be a non-negative integer, got \"" << *s << "\"\n";
+    return false;
+  }
+  *v = x;
+  return true;
+}
+
+int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
+  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee"}, {"help", "json"}});
+  if (!a.ok()) {
+    err << "error: " << a.status().message() << "\nusage: wardsync-server " << kInitUsage << "\n";
+    return 2;
+  }
+  if (a->Flag("help")) {
+    out << "usage: wardsync-server " << kInitUsage << "\n";
+    return 0;
+  }
+  auto data = a->Require("data");
+  if (!data.ok()) {
+    err << "error: " << data.status().message() << "\n";
+    return 2;
+  }
+  InitOptions o;
+  o.data_dir = *data;
+  o.hosts = a->GetAll("host");
+  o.forms_dir = a->Get("forms").value_or("");
+  if (auto c = a->Get("committee")) o.committee = *c;
+  Status s = InitServer(o, out);
+  if (!s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
+  auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
+                                    "handshake-timeout-ms", "idle-timeout-ms", "max-connections",
+                                    "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours"},
+                                   {"help"}});
+  if (!a.ok()) {
+    err << "error: " << a.status().message() << "\nusage: wardsync-server " << kRunUsage << "\n";
+    return 2;
+  }
+  if (a->Flag("help")) {
+    out << "usage: wardsync-server " << kRunUsage << "\n";
+    return 0;
+  }
+  auto data = a->Require("data");
+  auto listen = a->Require("listen");
+  if (!data.ok() || !listen.ok()) {
+    err << "error: " << (!data.ok() ? data.status() : listen.status()).message() << "\n";
+    return 2;
+  }
+  auto hp = net::ParseHostPort(*listen);
+  if (!hp.ok()) {
+    err << "error: --listen: " << hp.status().message() << "\n";
+    return 2;
+  }
+  RuntimeOptions o;
+  o.data_dir = *data;
+  o.host = hp->first;
+  o.port = hp->second;
+  uint64_t v;
+  auto& l = o.limits;
+  struct {
+    const char* name;
+    std::function<void(uint64_t)> set;
+  } knobs[] = {
+      {"threads", [&](uint64_t x) { o.threads = static_cast<unsigned>(x); }},
+      {"max-frame-bytes", [&](uint64_t x) { l.max_frame_bytes = static_cast<uint32_t>(x); }},
+      {"max-push", [&](uint64_t x) { l.max_changesets_per_push = static_cast<uint32_t>(x); }},
+      {"max-pull", [&](uint64_t x) { l.max_pull_records = static_cast<uint32_t>(x); }},
+      {"handshake-timeout-ms", [&](uint64_t x) { l.handshake_timeout = std::chrono::milliseconds(x); }},
+      {"idle-timeout-ms", [&](uint64_t x) { l.idle_timeout = std::chrono::milliseconds(x); }},
+      {"max-connections", [&](uint64_t x) { l.max_connections = static_cast<uint32_t>(x); }},
+      {"max-device-connections", [&](uint64_t x) { l.max_connections_per_device = static_cast<uint32_t>(x); }},
+      {"max-clock-skew-s", [&](uint64_t x) { l.max_clock_skew_ms = x * 1000; }},
+      {"enroll-ttl-hours", [&](uint64_t x) { l.enroll_code_ttl_ms = x * 3600 * 1000; }},
+  };
+  for (auto& k : knobs) {
+    if (!a->Get(k.name)) continue;
+    if (!ParseU64(*a, k.name, &v, err)) return 2;
+    k.set(v);
+  }
+  auto rt = ServerRuntime::Start(o);
+  if (!rt.ok()) {
+    err << "error: " << rt.status().message() << "\n";
+    return 1;
+  }
+  util::LogLine("wardsync-server listening on " + net::FormatHostPort(o.host, (*rt)->port()) + " data=" + o.data_dir);
+  (*rt)->WaitForSignal();
+  (*rt)->Stop();
+  util::LogLine("wardsync-server stopped");
+  return 0;
+}
+
+// Every other command: run here if the store is free, else forward it to the
+// server process that holds it.
+int Admin(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  size_t consumed = 0;
+  const AdminCommand* cmd = FindAdminCommand(args, &consumed);
+  if (!cmd) {
+    err << "error: unknown command \"" << args[0] << "\" (see wardsync-server --help)\n";
+    return 2;
+  }
+  std::vector<std::string> rest(args.begin() + static_cast<long>(consumed), args.end());
+  auto a = cli::Args::Parse(rest, cmd->spec);
+  if (!a.ok()) {
+    err << "error: " << a.status().message() << "\nusage: wardsync-server " << cmd->usage << "\n";
+    return 2;
+  }
+  if (a->Flag("help")) {
+    out << "usage: wardsync-server " << cmd->usage << "\n\n" << cmd->help << "\n";
+    return 0;
+  }
+  auto data = a->Require("data");
+  if (!data.ok()) {
+    err << "error: " << data.status().message() << "\n";
+    return 2;
+  }
+  ServerPaths paths(*data);
+  auto key = LoadServerKey(paths);
+  if (!key.ok()) {
+    err << "error: " << key.status().message() << "\n";
+    return 1;
+  }
+  auto store = LevelDbStore::Open(paths.db(), LevelDbOptions{nullptr, false});
+  if (!store.ok()) {
+    if (!IsLockedError(store.status())) {
+      err << "error: " << store.status().message() << "\n";
+      return 1;
+    }
+    auto r = control::CallControl(paths.control_socket(), args);
+    if (!r.ok()) {
+      err << "error: the data directory is in use, but the server holding it does not answer: "
+          << r.status().message() << "\n";
+      return 1;
+    }
+    out << r->out();
+    err << r->err();
+    return r->exit_code();
+  }
+  SystemClock clock;
+  ServerContext ctx{**store, clock, *key, {}, {}};
+  Status s = LoadForms(ctx);
+  OfflineAdminEnv env(paths, ctx);
+  if (s.ok()) s = env.Init();
+  if (!s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 1;
+  }
+  return RunAdminCommand(env, args, out, err);
+}
+
+}  // namespace
+
+int ServerCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    Usage(args.empty() ? err : out);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    out << "wardsync-server 0.1.0\n";
+    return 0;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "init") return Init(rest, out, err);
+  if (args[0] == "run") return Run(rest, out, err);
+  return Admin(args, out, err);
+}
+
+}  // namespace wardsync::server

@@ -1,0 +1,71 @@
+#include "server/enroll/enrollment.h"
+
+#include "common/crypto/digest.h"
+#include "common/crypto/ed25519.h"
+#include "common/store/proto_io.h"
+#include "server/ingest/authorizer.h"
+#include "server/store/server_keys.h"
+
+namespace wardsync::server {
+
+Result<NewCode> CreateEnrollCode(ServerContext& ctx, const std::string& ward, const std::string& role,
+                                 uint64_t ttl_ms) {
+  if (role != "officer" && role != "reviewer" && role != "admin") {
+    return Status::Invalid("unknown role \"" + role + "\": use officer, reviewer or admin");
+  }
+  auto forms = ctx.forms.Get();
+  if (forms->wards.wards_size() > 0) {
+    bool known = false;
+    for (const auto& w : forms->wards.wards()) known = known || w.id() == ward;
+    if (!known) return Status::Invalid("unknown ward \"" + ward + "\" (see the published ward list: wardsync-server wards)");
+  } else if (ward.empty()) {
+    return Status::Invalid("--ward is required");
+  }
+  NewCode out;
+  out.secret = crypto::RandomBytes(16);
+  const uint64_t now = ctx.clock.NowMs();
+  out.code.set_ward(ward);
+  out.code.set_role(role);
+  out.code.set_created_ms(now);
+  out.code.set_expires_ms(now + ttl_ms);
+  WriteBatch batch;
+  PutProto(batch, keys::Code(crypto::Hex(crypto::Sha256(out.secret))), out.code);
+  WS_RETURN_IF_ERROR(ctx.store.Write(batch, /*sync=*/true));
+  return out;
+}
+
+Result<wardsync::store::Device> RedeemEnrollCode(ServerContext& ctx, const std::string& secret,
+                                                 const std::string& public_key, const std::string& label) {
+  const std::string code_key = keys::Code(crypto::Hex(crypto::Sha256(secret)));
+  wardsync::store::EnrollCode code;
+  Status s = GetProto(ctx.store, code_key, &code);
+  if (s.not_found()) return Status::Unauthenticated("unknown enrollment code");
+  if (!s.ok()) return s;
+  if (code.used()) return Status::Unauthenticated("enrollment code was already used (by device " + code.used_by() + ")");
+  const uint64_t now = ctx.clock.NowMs();
+  if (now >= code.expires_ms()) return Status::Unauthenticated("enrollment code has expired; ask for a new one");
+  if (public_key.size() != 32) return Status::Invalid("public key must be 32 bytes (Ed25519)");
+  wardsync::store::Device device;
+  device.set_id(crypto::DeviceIdFromPublicKey(public_key));
+  wardsync::store::Device existing;
+  if (GetProto(ctx.store, keys::Device(device.id()), &existing).ok()) {
+    return Status::Exists("device " + device.id() + " is already enrolled");
+  }
+  device.set_ward(code.ward());
+  device.set_role(code.role());
+  device.set_label(label);
+  device.set_enrolled_ms(now);
+  auto* key = device.add_keys();
+  key->set_public_key(public_key);
+  key->set_epoch(0);
+  key->set_from_seq(1);
+  code.set_used(true);
+  code.set_used_by(device.id());
+  WriteBatch batch;
+  PutProto(batch, keys::Device(device.id()), device);
+  PutProto(batch, code_key, code);
+  WS_RETURN_IF_ERROR(ctx.store.Write(batch, /*sync=*/true));
+  return device;
+}
+
+}  // namespace wardsync::server

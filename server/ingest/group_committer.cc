@@ -1,0 +1,142 @@
+#include "server/ingest/group_committer.h"
+
+#include <algorithm>
+
+#include "common/store/proto_io.h"
+#include "server/store/server_keys.h"
+
+namespace wardsync::server {
+
+Status Ingestor::LoadHead() {
+  std::string raw;
+  Status s = ctx_.store.Get(keys::kLogHead, &raw);
+  if (s.not_found()) {
+    log_head_ = 0;
+    return Status::Ok();
+  }
+  if (!s.ok()) return s;
+  log_head_ = wardsync::keys::ReadU64(raw);
+  return Status::Ok();
+}
+
+std::vector<SubmissionResult> Ingestor::CommitGroup(
+    const std::vector<const Submission*>& subs,
+    const std::vector<std::pair<std::string, wardsync::sync::DeviceReport>>& contacts) {
+  IngestGroup group(ctx_, log_head_);
+  std::vector<SubmissionResult> results;
+  results.reserve(subs.size());
+  for (const Submission* s : subs) results.push_back(group.Add(*s));
+  WriteBatch batch = group.TakeBatch();
+  // Contacts are bookkeeping: merged into whatever device row the group
+  // writes, or written on their own.
+  const uint64_t now = ctx_.clock.NowMs();
+  for (const auto& [id, report] : contacts) {
+    wardsync::store::Device d;
+    // The group may have just updated this device; read its fresh value from the batch.
+    bool found = false;
+    for (const auto& op : batch.ops()) {
+      if (op.key == keys::Device(id) && op.value) found = d.ParseFromString(*op.value);
+    }
+    if (!found && !GetProto(ctx_.store, keys::Device(id), &d).ok()) continue;
+    d.set_last_contact_ms(now);
+    *d.mutable_last_report() = report;
+    if (report.clock_ms() != 0) d.set_clock_skew_ms(report.clock_ms() - static_cast<int64_t>(now));
+    PutProto(batch, keys::Device(id), d);
+  }
+  bool has_changes = group.log_head() != log_head_ || std::any_of(results.begin(), results.end(), [](const auto& r) {
+                       return r.accepted > 0;
+                     });
+  if (batch.size() <= 1 && contacts.empty()) return results;  // only the unchanged log head
+  Status s = ctx_.store.Write(batch, /*sync=*/has_changes);
+  if (!s.ok()) {
+    // Nothing of the group is durable: nothing may be acknowledged.
+    for (auto& r : results) {
+      if (r.accepted > 0 || r.ok()) {
+        r.error = wardsync::sync::INTERNAL;
+        r.message = "server storage failed, nothing acknowledged: " + s.message();
+        r.accepted = 0;
+        r.changes = 0;
+      }
+    }
+    LoadHead();
+    // Acked positions must be what the store really holds.
+    for (size_t i = 0; i < subs.size(); ++i) {
+      wardsync::store::Device d;
+      results[i].acked_seq = GetProto(ctx_.store, keys::Device(subs[i]->device_id), &d).ok() ? d.last_seq() : 0;
+    }
+    return results;
+  }
+  log_head_ = group.log_head();
+  return results;
+}
+
+Status GroupCommitter::Start() {
+  WS_RETURN_IF_ERROR(ingestor_.LoadHead());
+  running_ = true;
+  thread_ = std::thread([this] { Loop(); });
+  return Status::Ok();
+}
+
+void GroupCommitter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  running_ = false;
+}
+
+void GroupCommitter::Submit(Submission s, SubmissionDone done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back({std::move(s), std::move(done)});
+  }
+  cv_.notify_one();
+}
+
+void GroupCommitter::NoteContact(std::string device_id, wardsync::sync::DeviceReport report) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    contacts_.emplace_back(std::move(device_id), std::move(report));
+  }
+  cv_.notify_one();
+}
+
+void GroupCommitter::RunExclusive(std::function<void(Ingestor&)> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+
+void GroupCommitter::Loop() {
+  for (;;) {
+    std::deque<Pending> batch;
+    std::deque<std::function<void(Ingestor&)>> tasks;
+    std::vector<std::pair<std::string, wardsync::sync::DeviceReport>> contacts;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || !tasks_.empty() || !contacts_.empty(); });
+      if (queue_.empty() && tasks_.empty() && contacts_.empty() && stopping_) return;
+      size_t n = std::min<size_t>(queue_.size(), ingestor_.ctx().limits.group_commit_max);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      tasks.swap(tasks_);
+      contacts.swap(contacts_);
+    }
+    for (auto& t : tasks) t(ingestor_);
+    if (batch.empty() && contacts.empty()) continue;
+    std::vector<const Submission*> subs;
+    for (auto& p : batch) subs.push_back(&p.submission);
+    auto results = ingestor_.CommitGroup(subs, contacts);
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  }
+}
+
+}  // namespace wardsync::server

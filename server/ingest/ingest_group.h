@@ -1,0 +1,71 @@
+// One group commit: the change-sets of many submissions are checked
+// (chain, signature, authority, form validation), reconciled into records,
+// and turned into ONE durable write batch. Nothing is written here; the
+// caller writes TakeBatch() with sync=true and only then reports results.
+//
+// Checks, in order, for each submitted change-set:
+//   1. the body parses and claims the authenticated device;
+//   2. chain: seq <= head is a replay (same bytes: acknowledged again,
+//      other bytes: a fork, refused); seq == head+1 must link by prev_hash;
+//      anything else is a gap;
+//   3. one Ed25519 signature per contiguous run of new change-sets signed by
+//      one key (the hash chain vouches for the rest of the run);
+//   4. clock stamp not beyond the allowed skew;
+//   5. per change: authority (ward, role), form known, fields valid,
+//      reconciled, and the resulting record valid unless it merged
+//      concurrent edits.
+// A refused change-set stops its submission: those before it are kept,
+// nothing of it or after it is.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/store/kv_store.h"
+#include "proto/records.pb.h"
+#include "proto/store.pb.h"
+#include "server/ingest/submission.h"
+#include "server/server_context.h"
+
+namespace wardsync::server {
+
+class IngestGroup {
+ public:
+  IngestGroup(ServerContext& ctx, uint64_t log_head);
+
+  SubmissionResult Add(const Submission& submission);
+  // The write for everything accepted so far (devices, change-sets, log,
+  // records, conflict index, log head).
+  WriteBatch TakeBatch();
+  uint64_t log_head() const { return log_head_; }
+  bool has_writes() const { return !pending_.empty(); }
+
+  // Reads through this group's uncommitted state.
+  Result<wardsync::store::Device> LoadDevice(const std::string& id);
+
+ private:
+  struct Parsed {
+    const wardsync::changes::SignedChangeSet* signed_cs;
+    wardsync::changes::ChangeSetBody body;
+    std::string hash;
+  };
+  using RecordMap = std::map<std::string, wardsync::records::RecordState>;
+
+  Result<wardsync::records::RecordState> LoadRecord(const std::string& id, const RecordMap& scratch);
+  Status StoredHash(const std::string& device, uint64_t seq, std::string* hash);
+  // Applies one new change-set; on success its effects join the group.
+  SubmissionResult ApplyNew(wardsync::store::Device& device, const Parsed& cs);
+  std::optional<wardsync::changes::Value> BaseValue(const wardsync::changes::ChangeId& id, const std::string& record_id,
+                                                    const std::string& field);
+
+  ServerContext& ctx_;
+  uint64_t log_head_;
+  std::map<std::string, wardsync::store::Device> devices_;
+  RecordMap records_;
+  std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group
+  std::map<std::string, std::string> new_bodies_;   // "device/seq" -> body bytes, this group
+  WriteBatch pending_;                              // cs/, log/, wlog/, conf/ entries
+};
+
+}  // namespace wardsync::server

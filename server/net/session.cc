@@ -1,0 +1,247 @@
+#include "server/net/session.h"
+
+#include <chrono>
+
+#include "common/changes/changeset.h"
+#include "common/crypto/ed25519.h"
+#include "common/net/framed_stream.h"
+#include "common/net/tls_context.h"
+#include "common/store/proto_io.h"
+#include "common/util/log.h"
+#include "common/version.h"
+#include "server/enroll/enrollment.h"
+#include "server/ingest/authorizer.h"
+#include "server/net/offload.h"
+#include "server/net/sync_server.h"
+#include "server/pull/pull_reader.h"
+#include "server/store/server_keys.h"
+
+namespace wardsync::server {
+
+namespace sync = wardsync::sync;
+using Clock_ = std::chrono::steady_clock;
+
+namespace {
+
+sync::Frame ErrorFrame(sync::ErrorCode code, const std::string& message, uint64_t seq = 0) {
+  sync::Frame f;
+  f.mutable_error()->set_code(code);
+  f.mutable_error()->set_message(message);
+  f.mutable_error()->set_seq(seq);
+  return f;
+}
+
+}  // namespace
+
+Session::Session(SyncServer& server, Stream stream, std::string peer)
+    : server_(server), stream_(std::move(stream)), peer_(std::move(peer)) {}
+
+// A free coroutine taking the owner by value keeps the session alive for the
+// whole connection (no coroutine lambda: GCC 12 mishandles their captures).
+static asio::awaitable<void> RunSession(std::shared_ptr<Session> self, asio::awaitable<void> body) {
+  co_await std::move(body);
+}
+
+void Session::Start() {
+  auto self = shared_from_this();
+  asio::co_spawn(stream_.get_executor(), RunSession(self, Run()), asio::detached);
+}
+
+void Session::Close() {
+  auto self = shared_from_this();
+  asio::post(stream_.get_executor(), [self] {
+    asio::error_code ignored;
+    self->stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    self->stream_.lowest_layer().close(ignored);
+  });
+}
+
+asio::awaitable<void> Session::Run() {
+  try {
+    co_await Serve();
+  } catch (const std::exception& e) {
+    util::LogLine("session " + peer_ + " ended by exception: " + e.what());
+  }
+  asio::error_code ignored;
+  stream_.lowest_layer().close(ignored);
+  server_.Forget(this);
+}
+
+asio::awaitable<void> Session::Serve() {
+  ServerContext& ctx = server_.ctx();
+  const auto& limits = ctx.limits;
+  const auto started = Clock_::now();
+
+  Status hs = co_await net::TlsHandshake(stream_, asio::ssl::stream_base::server, limits.handshake_timeout);
+  if (!hs.ok()) {
+    util::LogLine("refused " + peer_ + ": TLS handshake failed: " + hs.message());
+    co_return;
+  }
+  const std::string binding = net::ExportAuthBinding(stream_.native_handle());
+  net::FramedStream io(stream_, limits.max_frame_bytes);
+
+  auto first = co_await io.Read(limits.handshake_timeout);
+  if (!first.ok()) {
+    util::LogLine("refused " + peer_ + ": no hello: " + first.status().message());
+    co_return;
+  }
+
+  // ---- enrollment ----
+  if (first->has_enroll()) {
+    const auto& req = first->enroll();
+    if (!crypto::Verify(req.public_key(), crypto::kEnrollContext, binding, req.proof())) {
+      util::LogLine("refused enrollment from " + peer_ + ": key proof does not verify");
+      co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, "proof of key possession does not verify"),
+                        limits.write_timeout);
+      co_return;
+    }
+    // Named, not inline in the co_await (GCC 12 coroutine bug, see offload.h).
+    auto redeem = [req](Ingestor& ing) {
+      return RedeemEnrollCode(ing.ctx(), req.code(), req.public_key(), req.label());
+    };
+    auto device = co_await RunExclusive(server_.committer(), redeem);
+    if (!device.ok()) {
+      util::LogLine("refused enrollment from " + peer_ + ": " + device.status().message());
+      co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, device.status().message()), limits.write_timeout);
+      co_return;
+    }
+    sync::Frame reply;
+    auto* r = reply.mutable_enroll_reply();
+    r->set_device_id(device->id());
+    r->set_ward(device->ward());
+    r->set_role(device->role());
+    r->set_server_time_ms(ctx.clock.NowMs());
+    co_await io.Write(reply, limits.write_timeout);
+    util::LogLine("enrolled device " + device->id() + " ward=" + device->ward() + " role=" + device->role() +
+                  " from " + peer_);
+    co_return;
+  }
+
+  // ---- hello ----
+  if (!first->has_hello()) {
+    util::LogLine("refused " + peer_ + ": first frame is not hello");
+    co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "the first frame must be hello or enroll"), limits.write_timeout);
+    co_return;
+  }
+  const sync::Hello hello = first->hello();
+  const uint32_t version = std::min<uint32_t>(hello.max_version(), kProtocolVersion);
+  if (version < std::max<uint32_t>(hello.min_version(), kMinProtocolVersion) || hello.min_version() > hello.max_version()) {
+    util::LogLine("refused " + peer_ + ": no common protocol version");
+    co_await io.Write(ErrorFrame(sync::UNSUPPORTED_VERSION,
+                                 "server speaks protocol " + std::to_string(kMinProtocolVersion) + ".." +
+                                     std::to_string(kProtocolVersion)),
+                      limits.write_timeout);
+    co_return;
+  }
+  const std::string device_id = hello.device_id();
+  auto load_device = [&ctx, device_id]() -> Result<wardsync::store::Device> {
+    wardsync::store::Device d;
+    Status s = GetProto(ctx.store, keys::Device(device_id), &d);
+    if (!s.ok()) return s;
+    return d;
+  };
+  auto loaded = co_await Offload(server_.store_pool(), load_device);
+  auto refuse = [&](sync::ErrorCode code, const std::string& why) {
+    util::LogLine("refused device " + device_id + " from " + peer_ + ": " + why);
+    return io.Write(ErrorFrame(code, why), limits.write_timeout);
+  };
+  if (!loaded.ok()) {
+    co_await refuse(sync::AUTH_FAILED, loaded.status().not_found() ? "unknown device" : loaded.status().message());
+    co_return;
+  }
+  wardsync::store::Device device = std::move(loaded).value();
+  if (device.revoked()) {
+    co_await refuse(sync::REVOKED, "device is revoked: " + device.revoked_reason());
+    co_return;
+  }
+  const std::string& current_key = device.keys(device.keys_size() - 1).public_key();
+  if (binding.empty() || !crypto::Verify(current_key, crypto::kAuthContext, binding, hello.auth_signature())) {
+    co_await refuse(sync::AUTH_FAILED, "device proof does not verify for this connection");
+    co_return;
+  }
+  if (!server_.AttachDevice(shared_from_this(), device_id)) {
+    co_await refuse(sync::LIMIT_EXCEEDED, "too many connections for this device");
+    co_return;
+  }
+  server_.committer().NoteContact(device_id, hello.report());
+
+  auto forms = ctx.forms.Get();
+  sync::Frame reply;
+  auto* hr = reply.mutable_hello_reply();
+  hr->set_version(version);
+  hr->set_server_seq(device.last_seq());
+  hr->set_server_hash(device.last_hash());
+  hr->set_ward(device.ward());
+  hr->set_role(device.role());
+  hr->set_server_time_ms(ctx.clock.NowMs());
+  hr->set_forms_epoch(forms->epoch);
+  hr->set_log_head(server_.committer().log_head());
+  if (hello.forms_epoch() != forms->epoch) {
+    for (const auto* f : forms->registry.All()) *hr->add_forms() = *f;
+    *hr->mutable_wards() = forms->wards;
+  }
+  if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return;
+
+  // ---- push / pull until the client is done ----
+  uint64_t cs_in = 0, records_out = 0;
+  std::string outcome = "ok";
+  const std::string scope = ReadScope(device);
+  for (;;) {
+    auto frame = co_await io.Read(limits.idle_timeout);
+    if (!frame.ok()) {
+      if (frame.status().code() != Status::Code::kUnavailable) outcome = "closed: " + frame.status().message();
+      break;
+    }
+    if (frame->has_bye()) break;
+    if (frame->has_push()) {
+      Submission sub;
+      sub.device_id = device_id;
+      sub.change_sets.assign(frame->push().change_sets().begin(), frame->push().change_sets().end());
+      SubmissionResult res = co_await SubmitAndWait(server_.committer(), sub);
+      cs_in += res.accepted;
+      sync::Frame ack;
+      ack.mutable_push_ack()->set_acked_seq(res.acked_seq);
+      io.Queue(ack);
+      if (!res.ok()) {
+        util::LogLine("refused change-set " + std::to_string(res.error_seq) + " of device " + device_id + " (ward " +
+                      device.ward() + "): " + res.message);
+        io.Queue(ErrorFrame(res.error, res.message, res.error_seq));
+        outcome = "refused: " + res.message;
+      }
+      if (!(co_await io.Flush(limits.write_timeout)).ok()) break;
+      continue;
+    }
+    if (frame->has_pull_request()) {
+      const uint64_t cursor = frame->pull_request().cursor();
+      uint32_t max = frame->pull_request().max_records();
+      if (max == 0 || max > limits.max_pull_records) max = limits.max_pull_records;
+      const uint64_t head = server_.committer().log_head();
+      auto read_page = [&ctx, scope, cursor, max, head] { return ReadPull(ctx.store, scope, cursor, max, head); };
+      auto page = co_await Offload(server_.store_pool(), read_page);
+      if (!page.ok()) {
+        util::LogLine("pull failed for device " + device_id + ": " + page.status().message());
+        co_await io.Write(ErrorFrame(sync::INTERNAL, "pull failed: " + page.status().message()), limits.write_timeout);
+        outcome = "pull failed";
+        break;
+      }
+      sync::Frame batch;
+      auto* pb = batch.mutable_pull_batch();
+      for (auto& r : page->records) *pb->add_records() = std::move(r);
+      pb->set_cursor(page->cursor);
+      pb->set_more(page->more);
+      pb->set_remaining(page->remaining);
+      records_out += pb->records_size();
+      if (!(co_await io.Write(batch, limits.write_timeout)).ok()) break;
+      continue;
+    }
+    co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "unexpected frame after hello"), limits.write_timeout);
+    outcome = "protocol error";
+    break;
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock_::now() - started).count();
+  util::LogLine("sync device=" + device_id + " ward=" + device.ward() + " in=" + std::to_string(cs_in) +
+                " out=" + std::to_string(records_out) + " bytes_in=" + std::to_string(io.bytes_in()) +
+                " bytes_out=" + std::to_string(io.bytes_out()) + " ms=" + std::to_string(ms) + " outcome=" + outcome);
+}
+
+}  // namespace wardsync::server

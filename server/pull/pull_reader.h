@@ -1,0 +1,27 @@
+// Reads what a device may see after its cursor, in bounded pages.
+// The scope is one ward (officers) or every ward (reviewers, admins). Each
+// record appears once per page, in its current state; the returned cursor is
+// the last log position the page covers, so storing records and cursor
+// together never skips or repeats work.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/store/kv_store.h"
+#include "proto/records.pb.h"
+
+namespace wardsync::server {
+
+struct PullPage {
+  std::vector<wardsync::records::RecordState> records;
+  uint64_t cursor = 0;
+  bool more = false;
+  uint64_t remaining = 0;   // log entries after `cursor` up to the head (upper bound for a ward)
+};
+
+// scope_ward "" = every ward. log_head bounds the scan (entries past it may be mid-commit).
+Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+                          uint64_t log_head);
+
+}  // namespace wardsync::server

@@ -1,0 +1,117 @@
+#include "server/runtime/server_runtime.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <sstream>
+
+#include "common/crypto/ed25519.h"
+#include "common/net/tls_context.h"
+#include "common/util/files.h"
+#include "common/util/log.h"
+#include "server/admin/dispatch.h"
+#include "server/runtime/online_admin_env.h"
+
+namespace wardsync::server {
+
+Result<crypto::PrivateKey> LoadServerKey(const ServerPaths& paths) {
+  if (!util::Exists(paths.server_key())) {
+    return Status::NotFound(paths.dir + " is not an initialised server data directory (run: wardsync-server init --data " +
+                            paths.dir + ")");
+  }
+  return crypto::PrivateKey::LoadPemFile(paths.server_key());
+}
+
+Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions& options) {
+  std::unique_ptr<ServerRuntime> rt(new ServerRuntime());
+  rt->paths_ = ServerPaths(options.data_dir);
+  auto key = LoadServerKey(rt->paths_);
+  if (!key.ok()) return key.status();
+  std::string cert, ca;
+  WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.server_cert(), &cert));
+  WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.ca_cert(), &ca));
+  auto tls = net::MakeServerTlsContext(cert + ca, *key);
+  if (!tls.ok()) return tls.status();
+
+  auto store = LevelDbStore::Open(rt->paths_.db(), options.store_options);
+  if (!store.ok()) {
+    if (IsLockedError(store.status())) {
+      return Status::Unavailable("another wardsync-server process is already using " + options.data_dir);
+    }
+    return store.status();
+  }
+  rt->store_ = std::move(store).value();
+  const Clock& clock = options.clock ? *options.clock : rt->system_clock_;
+  rt->ctx_.reset(new ServerContext{*rt->store_, clock, *key, options.limits, {}});
+  WS_RETURN_IF_ERROR(LoadForms(*rt->ctx_));
+  rt->committer_ = std::make_unique<GroupCommitter>(*rt->ctx_);
+  WS_RETURN_IF_ERROR(rt->committer_->Start());
+
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  rt->store_pool_ = std::make_unique<asio::thread_pool>(2);
+  rt->control_pool_ = std::make_unique<asio::thread_pool>(1);
+  rt->sync_ = std::make_unique<SyncServer>(rt->io_, *rt->ctx_, *rt->committer_, *rt->store_pool_, *tls);
+  auto port = rt->sync_->Listen(options.host, options.port);
+  if (!port.ok()) {
+    rt->committer_->Stop();
+    return port.status();
+  }
+  rt->port_ = *port;
+  ServerRuntime* self = rt.get();
+  rt->control_ = std::make_unique<control::ControlServer>(
+      rt->io_, *rt->control_pool_, [self](const std::vector<std::string>& args) {
+        std::ostringstream out, err;
+        OnlineAdminEnv env(self->paths_, *self->ctx_, *self->committer_, *self->sync_);
+        wardsync::admin::LocalCommandResult r;
+        r.set_exit_code(RunAdminCommand(env, args, out, err));
+        r.set_out(out.str());
+        r.set_err(err.str());
+        return r;
+      });
+  WS_RETURN_IF_ERROR(rt->control_->Listen(rt->paths_.control_socket()));
+  // Remember where we listen: `enroll` puts it in codes as a hint.
+  util::WriteFileAtomic(rt->paths_.dir + "/listen", options.host + ":" + std::to_string(rt->port_) + "\n", 0644);
+  rt->work_.emplace(rt->io_.get_executor());
+  for (unsigned i = 0; i < threads; ++i) rt->threads_.emplace_back([self] { self->io_.run(); });
+  return rt;
+}
+
+void ServerRuntime::WaitForSignal() {
+  asio::io_context sig_io;
+  asio::signal_set signals(sig_io, SIGINT, SIGTERM);
+  signals.async_wait([](const asio::error_code&, int sig) {
+    util::LogLine(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+  });
+  sig_io.run();
+}
+
+void ServerRuntime::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  sync_->Stop();
+  control_->Stop();
+  work_.reset();
+  // Sessions end once their sockets close and the io threads then run out of
+  // work; a watchdog bounds how long that may take.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool joined = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(5), [&] { return joined; })) io_.stop();
+  });
+  for (auto& t : threads_) t.join();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    joined = true;
+  }
+  cv.notify_all();
+  watchdog.join();
+  threads_.clear();
+  store_pool_->join();
+  control_pool_->join();
+  committer_->Stop();
+}
+
+ServerRuntime::~ServerRuntime() { Stop(); }
+
+}  // namespace wardsync::server

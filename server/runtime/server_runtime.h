@@ -1,0 +1,67 @@
+// A running central server: store, group committer, TLS listener, control
+// socket, io threads. Used by `wardsync-server run` and by tests, which start
+// a real server on 127.0.0.1 port 0.
+#pragma once
+#include <asio.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock/clock.h"
+#include "common/control/control_channel.h"
+#include "common/store/leveldb_store.h"
+#include "server/ingest/group_committer.h"
+#include "server/net/sync_server.h"
+#include "server/server_context.h"
+#include "server/server_limits.h"
+#include "server/server_paths.h"
+
+namespace wardsync::server {
+
+struct RuntimeOptions {
+  std::string data_dir;
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  ServerLimits limits;
+  unsigned threads = 0;               // 0: one per core
+  LevelDbOptions store_options;       // tests inject a fault Env here
+  const Clock* clock = nullptr;       // nullptr: system clock
+};
+
+class ServerRuntime {
+ public:
+  static Result<std::unique_ptr<ServerRuntime>> Start(const RuntimeOptions& options);
+  ~ServerRuntime();
+
+  uint16_t port() const { return port_; }
+  ServerContext& ctx() { return *ctx_; }
+  GroupCommitter& committer() { return *committer_; }
+  SyncServer& sync_server() { return *sync_; }
+  // Stops accepting, closes connections, drains the committer, joins threads. Idempotent.
+  void Stop();
+  // Blocks until SIGINT/SIGTERM (or Stop from elsewhere).
+  void WaitForSignal();
+
+ private:
+  ServerRuntime() = default;
+  SystemClock system_clock_;
+  ServerPaths paths_{""};
+  std::unique_ptr<LevelDbStore> store_;
+  std::unique_ptr<ServerContext> ctx_;
+  std::unique_ptr<GroupCommitter> committer_;
+  asio::io_context io_;
+  std::unique_ptr<asio::thread_pool> store_pool_;
+  std::unique_ptr<asio::thread_pool> control_pool_;
+  std::unique_ptr<SyncServer> sync_;
+  std::unique_ptr<control::ControlServer> control_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+// Opens the pieces every server process needs from a data directory.
+Result<crypto::PrivateKey> LoadServerKey(const ServerPaths& paths);
+
+}  // namespace wardsync::server

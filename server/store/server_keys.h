@@ -1,0 +1,45 @@
+// Key layout of the server store (one LevelDB). Numbers are big-endian so
+// byte order is numeric order.
+//   dev/<device id>                      -> store.Device
+//   code/<hex sha256(secret)>            -> store.EnrollCode
+//   cs/<device id>/<seq u64>             -> store.StoredChangeSet (bytes as received)
+//   log/<log seq u64>                    -> store.LogEntry   (global, gap-free)
+//   wlog/<ward>/<log seq u64>            -> record id (scope index for pulls by ward)
+//   rec/<record id 16 bytes>             -> records.RecordState
+//   form/<form id>/<version u64>         -> forms.FormDef
+//   conf/<conflict id>                   -> record id (open conflicts only)
+//   meta/log_head                        -> u64, last log seq
+//   meta/forms_epoch                     -> u64, bumped on every publish
+//   meta/wards                           -> forms.WardList
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "common/store/keys.h"
+
+namespace wardsync::server::keys {
+
+inline std::string Device(std::string_view id) { return wardsync::keys::Make("dev/", id); }
+inline constexpr std::string_view kDevicePrefix = "dev/";
+inline std::string Code(std::string_view secret_hash_hex) { return wardsync::keys::Make("code/", secret_hash_hex); }
+inline std::string ChangeSetPrefix(std::string_view device) { return "cs/" + std::string(device) + "/"; }
+inline std::string ChangeSet(std::string_view device, uint64_t seq) {
+  return wardsync::keys::WithU64(ChangeSetPrefix(device), seq);
+}
+inline constexpr std::string_view kLogPrefix = "log/";
+inline std::string Log(uint64_t seq) { return wardsync::keys::WithU64(kLogPrefix, seq); }
+inline std::string WardLogPrefix(std::string_view ward) { return "wlog/" + std::string(ward) + "/"; }
+inline std::string WardLog(std::string_view ward, uint64_t seq) { return wardsync::keys::WithU64(WardLogPrefix(ward), seq); }
+inline constexpr std::string_view kRecordPrefix = "rec/";
+inline std::string Record(std::string_view id) { return wardsync::keys::Make(kRecordPrefix, id); }
+inline constexpr std::string_view kFormPrefix = "form/";
+inline std::string Form(std::string_view id, uint64_t version) {
+  return wardsync::keys::WithU64("form/" + std::string(id) + "/", version);
+}
+inline constexpr std::string_view kOpenConflictPrefix = "conf/";
+inline std::string OpenConflict(std::string_view id) { return wardsync::keys::Make(kOpenConflictPrefix, id); }
+inline constexpr std::string_view kLogHead = "meta/log_head";
+inline constexpr std::string_view kFormsEpoch = "meta/forms_epoch";
+inline constexpr std::string_view kWards = "meta/wards";
+
+}  // namespace wardsync::server::keys

@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "common/forms/form_loader.h"
+#include "common/forms/form_registry.h"
+#include "common/forms/utf8.h"
+#include "tests/unit/forms/forms_fixtures.h"
+
+using wardsync::forms::FieldDef;
+using wardsync::forms_util::FormRegistry;
+using wardsync::forms_util::LoadFormPack;
+
+TEST_CASE("the election pack loads with 6 forms and 32 wards", "[forms]") {
+  auto pack = LoadFormPack(forms_test::ElectionPackDir());
+  REQUIRE(pack.ok());
+  CHECK(pack->wards.wards_size() == 32);
+
+  std::set<std::string> ids;
+  for (const auto& f : pack->forms) {
+    ids.insert(f.id());
+    CHECK(f.version() == 1);
+    CHECK_FALSE(f.title().empty());
+    CHECK(f.fields_size() >= 5);
+    CHECK(f.fields_size() <= 12);
+    for (const auto& field : f.fields()) CHECK_FALSE(field.label().empty());
+  }
+  CHECK(ids == std::set<std::string>{"complaint", "consultation-conference", "polling-station-readiness",
+                                     "security-incident", "turnout-report", "voter-meeting"});
+
+  std::set<std::string> ward_ids;
+  for (const auto& w : pack->wards.wards()) {
+    ward_ids.insert(w.id());
+    CHECK(wardsync::forms_util::IsValidUtf8(w.name()));
+    bool kind = w.name().rfind("Phường ", 0) == 0 || w.name().rfind("Xã ", 0) == 0;
+    CHECK(kind);
+  }
+  CHECK(ward_ids.size() == 32);
+  CHECK(ward_ids.count("phuong-ben-nghe") == 1);
+
+  FormRegistry registry;
+  for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
+  CHECK(registry.All().size() == 6);
+}
+
+TEST_CASE("voter-meeting has exactly the agreed fields and rules", "[forms]") {
+  auto form = forms_test::VoterMeeting();
+  CHECK(form.title() == "Hội nghị cử tri nơi cư trú góp ý người ứng cử");
+  struct Want {
+    const char* name;
+    FieldDef::Type type;
+    bool required;
+  };
+  const Want want[] = {{"candidate", FieldDef::TEXT, true},     {"meeting_date", FieldDef::DATE, true},
+                       {"invited", FieldDef::INTEGER, true},    {"attended", FieldDef::INTEGER, true},
+                       {"agree", FieldDef::INTEGER, false},     {"disagree", FieldDef::INTEGER, false},
+                       {"notes", FieldDef::TEXT, false}};
+  REQUIRE(form.fields_size() == 7);
+  for (int i = 0; i < 7; ++i) {
+    INFO(want[i].name);
+    CHECK(form.fields(i).name() == want[i].name);
+    CHECK(form.fields(i).type() == want[i].type);
+    CHECK(form.fields(i).required() == want[i].required);
+    if (want[i].type == FieldDef::INTEGER) {
+      CHECK(form.fields(i).has_min());
+      CHECK(form.fields(i).min() == 0);
+    }
+  }
+  REQUIRE(form.rules_size() == 2);
+  CHECK(form.rules(0).expr() == "attended <= invited");
+  CHECK(form.rules(1).expr() == "agree + disagree <= attended");
+}
+
+TEST_CASE("turnout-report refuses more votes than voters", "[forms]") {
+  auto pack = LoadFormPack(forms_test::ElectionPackDir());
+  REQUIRE(pack.ok());
+  bool found = false;
+  for (const auto& f : pack->forms) {
+    if (f.id() != "turnout-report") continue;
+    found = true;
+    bool has_rule = false;
+    for (const auto& r : f.rules()) has_rule |= r.expr() == "votes_cast <= registered_voters";
+    CHECK(has_rule);
+  }
+  CHECK(found);
+}

@@ -1,0 +1,227 @@
+#include <catch2/catch.hpp>
+
+#include "common/wire/framing.h"
+#include "tests/unit/net/net_test_util.h"
+
+using namespace wardsync;
+using namespace wardsync::nettest;
+
+namespace {
+
+struct Fixture {
+  TestPki pki = MakeTestPki();
+  std::shared_ptr<asio::ssl::context> server_ctx = ServerContext(pki);
+  std::shared_ptr<asio::ssl::context> client_ctx = ClientContext(pki.ca_pem);
+
+  PairSpec Spec() {
+    PairSpec spec;
+    spec.server_ctx = server_ctx.get();
+    spec.client_ctx = client_ctx.get();
+    return spec;
+  }
+};
+
+// Writes raw bytes (already framed or not) straight to the TLS stream.
+asio::awaitable<void> WriteRaw(net::TlsStream& s, std::string bytes) {
+  std::error_code ec;
+  co_await asio::async_write(s, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+  CHECK_FALSE(ec);
+}
+
+}  // namespace
+
+TEST_CASE("FramedStream round-trips pipelined frames and counts bytes", "[net]") {
+  Fixture fx;
+  std::vector<sync::Frame> got;
+  uint64_t client_out = 0, server_in = 0;
+  PairSpec spec = fx.Spec();
+  spec.client_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);
+    sync::Frame hello;
+    hello.mutable_hello()->set_device_id("dev-1");
+    hello.mutable_hello()->set_acked_seq(41);
+    REQUIRE(fs.Queue(hello).ok());
+    REQUIRE(fs.Queue(PushAckFrame(1)).ok());
+    REQUIRE(fs.Queue(PushAckFrame(2)).ok());
+    Status st1 = co_await fs.Flush(kTimeout);
+    CHECK(st1.ok());  // three frames, one write
+    CHECK(fs.queued_bytes() == 0);
+    Status st2 = co_await fs.Write(PushAckFrame(3), kTimeout);
+    CHECK(st2.ok());
+    client_out = fs.bytes_out();
+    auto reply = co_await fs.Read(kTimeout);
+    REQUIRE(reply.ok());
+    CHECK(reply->has_bye());
+  };
+  spec.server_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);
+    for (int i = 0; i < 4; ++i) {
+      auto f = co_await fs.Read(kTimeout);
+      INFO(f.status().message());
+      REQUIRE(f.ok());
+      got.push_back(*f);
+    }
+    server_in = fs.bytes_in();
+    sync::Frame bye;
+    bye.mutable_bye();
+    Status st3 = co_await fs.Write(bye, kTimeout);
+    CHECK(st3.ok());
+    auto end = co_await fs.Read(kTimeout);
+    CHECK(end.status().message() == "connection closed by peer");
+  };
+  PairResult r = RunPair(spec);
+  REQUIRE(r.client_handshake.ok());
+  REQUIRE(got.size() == 4);
+  CHECK(got[0].hello().device_id() == "dev-1");
+  CHECK(got[0].hello().acked_seq() == 41);
+  CHECK(got[1].push_ack().acked_seq() == 1);
+  CHECK(got[3].push_ack().acked_seq() == 3);
+  CHECK(client_out > 0);
+  CHECK(server_in == client_out);
+}
+
+TEST_CASE("FramedStream read times out and closes the connection", "[net]") {
+  Fixture fx;
+  Status server_read, client_read;
+  PairSpec spec = fx.Spec();
+  spec.server_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);
+    auto f = co_await fs.Read(std::chrono::milliseconds(50));
+    server_read = f.status();
+    auto again = co_await fs.Read(kTimeout);  // finished: same error, no wait
+    CHECK(again.status().code() == Status::Code::kDeadlineExceeded);
+  };
+  spec.client_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);  // sends nothing; sees the server give up
+    auto f = co_await fs.Read(kTimeout);
+    client_read = f.status();
+  };
+  RunPair(spec);
+  CHECK(server_read.code() == Status::Code::kDeadlineExceeded);
+  CHECK_THAT(server_read.message(), Catch::Contains("timed out"));
+  CHECK(client_read.code() == Status::Code::kUnavailable);
+}
+
+TEST_CASE("FramedStream refuses an oversized frame", "[net]") {
+  Fixture fx;
+  Status read, queue;
+  PairSpec spec = fx.Spec();
+  spec.server_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s, 100);
+    read = (co_await fs.Read(kTimeout)).status();
+  };
+  spec.client_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    sync::Frame big;
+    big.mutable_error()->set_message(std::string(1000, 'x'));
+    net::FramedStream small(s, 100);
+    queue = small.Queue(big);  // the sender refuses too
+    net::FramedStream fs(s);
+    Status st4 = co_await fs.Write(big, kTimeout);
+    CHECK(st4.ok());
+    co_await fs.Read(kTimeout);  // until the server hangs up
+  };
+  RunPair(spec);
+  CHECK(read.code() == Status::Code::kInvalidArgument);
+  CHECK_THAT(read.message(), Catch::Contains("outside 1..100"));
+  CHECK(queue.code() == Status::Code::kResourceExhausted);
+}
+
+TEST_CASE("FramedStream refuses a payload that is not a Frame, and a truncated frame", "[net]") {
+  Fixture fx;
+  for (bool truncated : {false, true}) {
+    Status read;
+    PairSpec spec = fx.Spec();
+    spec.server_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+      net::FramedStream fs(s);
+      read = (co_await fs.Read(kTimeout)).status();
+    };
+    spec.client_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+      std::string bytes;
+      if (truncated) {
+        wire::AppendFrame(PushAckFrame(5).SerializeAsString(), &bytes);
+        bytes.pop_back();
+      } else {
+        wire::AppendFrame(std::string(8, '\xff'), &bytes);  // an unterminated varint tag
+      }
+      co_await WriteRaw(s, bytes);
+      co_await net::TlsShutdown(s, kTimeout);
+    };
+    RunPair(spec);
+    INFO(read.message());
+    CHECK(read.message() == (truncated ? "truncated frame" : "malformed frame"));
+  }
+}
+
+TEST_CASE("Connect reports an unreachable server clearly", "[net]") {
+  asio::io_context io;
+  // A port that was just free: nobody listens there.
+  uint16_t port;
+  {
+    asio::ip::tcp::acceptor a(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    port = a.local_endpoint().port();
+  }
+  auto ctx = net::MakeEnrollTlsContext();
+  REQUIRE(ctx.ok());
+  net::TlsStream stream(io, **ctx);
+  Status st = Status::Internal("not run");
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { st = co_await net::Connect(stream, "127.0.0.1", port, kTimeout); },
+      asio::detached);
+  io.run();
+  CHECK(st.code() == Status::Code::kUnavailable);
+  CHECK_THAT(st.message(), Catch::StartsWith("cannot reach server 127.0.0.1:" + std::to_string(port) + ": "));
+}
+
+TEST_CASE("TLS handshake times out against a server that never answers", "[net]") {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const uint16_t port = acceptor.local_endpoint().port();
+  TestPki pki = MakeTestPki();
+  auto client_ctx = ClientContext(pki.ca_pem);
+  Status handshake = Status::Internal("not run");
+  size_t server_got = 0;
+  auto silent_server = [&]() -> asio::awaitable<void> {
+    asio::ip::tcp::socket sock(io);
+    co_await acceptor.async_accept(sock, asio::use_awaitable);
+    char buf[4096];
+    std::error_code ec;
+    while (!ec) {  // swallow the ClientHello; ends when the client gives up and closes
+      server_got += co_await sock.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    }
+  };
+  auto client = [&]() -> asio::awaitable<void> {
+    net::TlsStream stream(io, *client_ctx);
+    Status st = co_await net::Connect(stream, "127.0.0.1", port, kTimeout);
+    REQUIRE(st.ok());
+    ExpectLocalhost(stream.native_handle());
+    handshake = co_await net::TlsHandshake(stream, asio::ssl::stream_base::client, std::chrono::milliseconds(50));
+  };
+  asio::co_spawn(io, silent_server(), asio::detached);
+  asio::co_spawn(io, client(), asio::detached);
+  io.run();
+  CHECK(server_got > 0);
+  CHECK(handshake.code() == Status::Code::kDeadlineExceeded);
+  CHECK_THAT(handshake.message(), Catch::Contains("timed out"));
+}
+
+TEST_CASE("ParseHostPort accepts IPv4, bracketed IPv6 and names", "[net]") {
+  auto a = net::ParseHostPort("127.0.0.1:7443");
+  REQUIRE(a.ok());
+  CHECK(a->first == "127.0.0.1");
+  CHECK(a->second == 7443);
+  auto b = net::ParseHostPort("[::1]:7443");
+  REQUIRE(b.ok());
+  CHECK(b->first == "::1");
+  CHECK(net::FormatHostPort(b->first, b->second) == "[::1]:7443");
+  auto c = net::ParseHostPort("sync.ward-7.example:443");
+  REQUIRE(c.ok());
+  CHECK(c->first == "sync.ward-7.example");
+  for (const char* bad : {"", "host", "host:", ":7443", "host:0", "host:65536", "host:12a", "::1:7443",
+                          "[::1]7443", "[::1", "[nope]:1", "ho st:1"}) {
+    INFO(bad);
+    auto r = net::ParseHostPort(bad);
+    CHECK_FALSE(r.ok());
+    CHECK_FALSE(r.status().message().empty());
+  }
+  CHECK_THAT(net::ParseHostPort("::1:7443").status().message(), Catch::Contains("brackets"));
+}
