@@ -1,5 +1,7 @@
 #include "client/cli/client_cli.h"
 
+#include "client/agent/agent_command.h"
+
 #include "client/cli/command.h"
 #include "client/cli/init_device.h"
 #include "client/client_paths.h"
@@ -20,6 +22,8 @@ void Usage(std::ostream& out) {
       << "\n      Generate this device's key (it never leaves the device), enroll with a one-time code, pull the "
          "forms.\n";
   for (const auto& c : ClientCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
+  out << "  agent --data DIR [--interval-s S] [--max-backoff-s S]\n      Sync in the background until SIGINT/SIGTERM "
+         "(see wardsync agent --help).\n";
   out << "\nEvery command prints errors on stderr and exits non-zero; --json prints JSON on stdout.\n"
       << "While `wardsync agent` runs on a data directory, the other commands are forwarded to it.\n";
 }
@@ -121,6 +125,7 @@ int ClientCli(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return 0;
   }
   if (args[0] == "init") return Init(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+  if (args[0] == "agent") return RunAgentCommand(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   return Local(args, out, err);
 }
 

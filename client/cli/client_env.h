@@ -30,12 +30,14 @@ class ClientEnv {
     return *key_;
   }
   virtual ~ClientEnv() = default;
-  // One sync round. Inside the agent this is serialized with the agent's own rounds.
-  virtual Result<SyncReport> SyncRound(const SyncOptions& options) {
+  // One sync round, here and now.
+  Result<SyncReport> SyncRoundDirect(const SyncOptions& options) {
     auto key = Key();
     if (!key.ok()) return key.status();
     return RunSync(store_, *key, options);
   }
+  // One sync round. Inside the agent this is serialized with the agent's own rounds.
+  virtual Result<SyncReport> SyncRound(const SyncOptions& options) { return SyncRoundDirect(options); }
   // Inside the agent: the agent's view (running, next attempt); else nullopt.
   struct AgentInfo {
     uint64_t next_attempt_ms = 0;
@@ -43,7 +45,7 @@ class ClientEnv {
     std::string phase;          // "idle", "syncing", "backing off"
     SyncProgress progress;      // of the round in flight
   };
-  virtual std::optional<AgentInfo> Agent() { return std::nullopt; }
+  virtual std::optional<AgentInfo> AgentStatus() { return std::nullopt; }
   // Tells a running agent that something new is pending.
   virtual void WakeAgent() {}
 

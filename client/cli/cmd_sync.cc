@@ -64,7 +64,7 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   const uint64_t now = env.clock().NowMs();
   const uint64_t age = *oldest && now > *oldest ? now - *oldest : 0;
   const bool error_current = !state->last_error().empty() && state->last_error_ms() >= state->last_success_ms();
-  auto agent = env.Agent();
+  auto agent = env.AgentStatus();
   if (args.Flag("json")) {
     util::JsonWriter w;
     w.BeginObject();

@@ -35,6 +35,14 @@ const std::vector<ClientCommand>& ClientCommands() {
       {"status", "status --data DIR [--json]",
        "Shows pending change-sets, the oldest one's age, the last successful sync and the last error.", Common({}),
        CmdStatus},
+      {"conflicts", "conflicts --data DIR [--form FORM] [--ward W] [--json]",
+       "Lists the open conflicts this device sees (as of its last sync), with every competing value numbered for "
+       "`resolve --pick N`.",
+       Common({{"form", "ward"}, {}}), CmdConflicts},
+      {"resolve", "resolve --data DIR CONFLICT (--pick N | --value V) --reason TEXT [--json]",
+       "Reviewer devices: closes an open conflict with candidate N or the value V (for a delete-against-edit "
+       "conflict: keep or delete). Works offline; the signed resolution is sent at the next sync.",
+       Common({{"pick", "value", "reason"}, {}}), CmdResolve},
   };
   return table;
 }

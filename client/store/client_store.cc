@@ -74,6 +74,16 @@ Result<store::ClientConfig> ClientStore::Config() {
 
 Status ClientStore::SaveConfig(const store::ClientConfig& config) {
   auto lock = Lock();
+  store::ClientConfig held;
+  Status s = GetProto(kv_, keys::kConfig, &held);
+  if (!s.ok() && !s.not_found()) return s;
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  if (s.ok() && !held.device_id().empty() && held.device_id() != config.device_id() && state.last_seq() > 0) {
+    return Status::Precondition("this store holds " + std::to_string(state.last_seq()) +
+                                " change-sets of device " + held.device_id() +
+                                "; it cannot take another device identity");
+  }
   WriteBatch batch;
   PutProto(batch, std::string(keys::kConfig), config);
   return kv_.Write(batch, /*sync=*/true);

@@ -47,7 +47,9 @@ class ClientStore {
   // ---- configuration and state
   // NotFound (with a "not enrolled" message) before the device is enrolled.
   Result<store::ClientConfig> Config();
-  Status SaveConfig(const store::ClientConfig& config);  // durable
+  // Durable. Refuses to change the device id once change-sets were made
+  // under the old one (the chain belongs to that device).
+  Status SaveConfig(const store::ClientConfig& config);
   // All zero before anything was stored.
   Result<store::SyncState> State();
 

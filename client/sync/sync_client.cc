@@ -286,8 +286,29 @@ Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, co
   WS_RETURN_IF_ERROR(net::SetExpectedHost(tls.native_handle(), name));
   Round round(store, key, options);
   Status result = Status::Internal("sync did not run");
-  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, options, result), asio::detached);
+  // Cancellation (agent stopping): checked every 100 ms; closing the socket
+  // ends whatever read or write is in flight at once.
+  asio::steady_timer watchdog(io);
+  std::function<void()> arm = [&] {
+    watchdog.expires_after(std::chrono::milliseconds(100));
+    watchdog.async_wait([&](const asio::error_code& ec) {
+      if (ec) return;
+      if (options.cancel->load()) {
+        asio::error_code ignored;
+        tls.lowest_layer().close(ignored);
+        return;
+      }
+      arm();
+    });
+  };
+  if (options.cancel) arm();
+  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, options, result),
+                 [&](std::exception_ptr e) {
+                   watchdog.cancel();
+                   if (e) result = Status::Internal("sync failed unexpectedly");
+                 });
   io.run();
+  if (!result.ok() && options.cancel && options.cancel->load()) return Status::Deadline("sync cancelled");
   if (!result.ok()) return result;
   return round.report_;
 }

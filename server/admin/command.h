@@ -35,5 +35,12 @@ int CmdFormsList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdWards(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRecords(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdDevices(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Review, audit, reports and exports (issue 3).
+int CmdConflicts(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdResolve(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdHistory(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdVerify(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdReport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdExport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

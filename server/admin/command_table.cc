@@ -28,6 +28,33 @@ const std::vector<AdminCommand>& AdminCommands() {
       {"devices", "devices --data DIR [--json]",
        "Lists enrolled devices: ward, role, last change-set, last contact, queue depth and clock skew they reported.",
        WithCommon({}), false, CmdDevices},
+      {"conflicts", "conflicts --data DIR [--ward W] [--json]",
+       "Lists the open conflicts (the review queue): record, form, ward, field, base value and every competing "
+       "value, numbered for `resolve --pick N`, with device, officer, time made and time received.",
+       WithCommon({{"ward"}, {}}), false, CmdConflicts},
+      {"resolve", "resolve --data DIR CONFLICT (--pick N | --value V) --reason TEXT [--officer NAME] [--json]",
+       "Closes an open conflict with candidate N or the value V (checked against the form; for a delete-against-"
+       "edit conflict: keep or delete). The resolution is a change-set signed with the server key, kept in the "
+       "log, and pulled by every device that can see the record.",
+       WithCommon({{"pick", "value", "reason", "officer"}, {}}), true, CmdResolve},
+      {"history", "history --data DIR RECORD [--json]",
+       "Every change of a record in log order: device, officer, ward, time made, time received, each field before "
+       "and after, and the conflicts it opened, joined or resolved.",
+       WithCommon({}), false, CmdHistory},
+      {"verify", "verify --data DIR [--no-replay] [--json]",
+       "Re-checks every stored signature and device hash chain, that the log is gap-free and points at stored "
+       "changes, and (unless --no-replay) that replaying the log rebuilds every record. Exits 1 naming the first "
+       "break.",
+       WithCommon({{}, {"no-replay"}}), false, CmdVerify},
+      {"report", "report --data DIR [--json]",
+       "Per ward: records per form, open conflicts, devices and their last contact; voter meetings held, invited, "
+       "attended and the share agreeing per candidate.",
+       WithCommon({}), false, CmdReport},
+      {"export", "export --data DIR --form F [--format csv|json] [--out FILE] [--ward W] [--deleted] [--bom]",
+       "Writes every record of form F, one row per record (id, ward, version, last_change, conflict, then the "
+       "fields of the form's latest version), as RFC 4180 CSV (default) or a JSON array, streamed. --out writes "
+       "FILE atomically (an absolute path when the server is running).",
+       WithCommon({{"form", "format", "out", "ward"}, {"deleted", "bom"}}), false, CmdExport},
   };
   return table;
 }

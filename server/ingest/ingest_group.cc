@@ -285,6 +285,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
     entry.set_ward(record.ward());
     PutProto(writes, keys::Log(log_seq), entry);
     writes.Put(keys::WardLog(record.ward(), log_seq), rid);
+    writes.Put(keys::RecordLog(rid, log_seq), "");
     scratch[rid] = std::move(record);
     ++r.changes;
   }

@@ -5,6 +5,7 @@
 //   cs/<device id>/<seq u64>             -> store.StoredChangeSet (bytes as received)
 //   log/<log seq u64>                    -> store.LogEntry   (global, gap-free)
 //   wlog/<ward>/<log seq u64>            -> record id (scope index for pulls by ward)
+//   rlog/<record id 16 bytes><log seq u64> -> ""      (per-record index of the log, for history)
 //   rec/<record id 16 bytes>             -> records.RecordState
 //   form/<form id>/<version u64>         -> forms.FormDef
 //   conf/<conflict id>                   -> record id (open conflicts only)
@@ -30,6 +31,11 @@ inline constexpr std::string_view kLogPrefix = "log/";
 inline std::string Log(uint64_t seq) { return wardsync::keys::WithU64(kLogPrefix, seq); }
 inline std::string WardLogPrefix(std::string_view ward) { return "wlog/" + std::string(ward) + "/"; }
 inline std::string WardLog(std::string_view ward, uint64_t seq) { return wardsync::keys::WithU64(WardLogPrefix(ward), seq); }
+inline constexpr std::string_view kRecordLogPrefix = "rlog/";
+inline std::string RecordLogPrefix(std::string_view record_id) { return wardsync::keys::Make(kRecordLogPrefix, record_id); }
+inline std::string RecordLog(std::string_view record_id, uint64_t seq) {
+  return wardsync::keys::WithU64(RecordLogPrefix(record_id), seq);
+}
 inline constexpr std::string_view kRecordPrefix = "rec/";
 inline std::string Record(std::string_view id) { return wardsync::keys::Make(kRecordPrefix, id); }
 inline constexpr std::string_view kFormPrefix = "form/";

@@ -222,6 +222,19 @@ TEST_CASE("forms: versions are kept, a changed definition is refused", "[client]
   CHECK(!dev.capture->Edit(*id, {{"venue", "x"}}).ok());            // not a field of version 1
 }
 
+TEST_CASE("the device identity of a store with change-sets is fixed", "[client]") {
+  ManualClock clock;
+  Device dev(clock);
+  auto config = *dev.cs->Config();
+  config.set_officer("Phạm Thị Dung");
+  REQUIRE(dev.cs->SaveConfig(config).ok());  // same device: fine
+  REQUIRE(dev.capture->New("voter-meeting", Meeting()).ok());
+  CHECK(Body(dev.Outbox()[0]).officer() == "Phạm Thị Dung");
+  config.set_device_id("0011223344556677");
+  CHECK(dev.cs->SaveConfig(config).code() == Status::Code::kFailedPrecondition);
+  CHECK(dev.cs->Config()->device_id() == dev.id);
+}
+
 TEST_CASE("sync bookkeeping", "[client]") {
   ManualClock clock;
   Device dev(clock);

@@ -196,9 +196,14 @@ TEST_CASE("TLS handshake times out against a server that never answers", "[net]"
     ExpectLocalhost(stream.native_handle());
     handshake = co_await net::TlsHandshake(stream, asio::ssl::stream_base::client, std::chrono::milliseconds(50));
   };
-  asio::co_spawn(io, silent_server(), asio::detached);
-  asio::co_spawn(io, client(), asio::detached);
+  std::exception_ptr failure;
+  auto record = [&failure](std::exception_ptr e) {
+    if (e && !failure) failure = e;
+  };
+  asio::co_spawn(io, silent_server(), record);
+  asio::co_spawn(io, client(), record);
   io.run();
+  if (failure) std::rethrow_exception(failure);
   CHECK(server_got > 0);
   CHECK(handshake.code() == Status::Code::kDeadlineExceeded);
   CHECK_THAT(handshake.message(), Catch::Contains("timed out"));

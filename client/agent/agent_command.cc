@@ -1,0 +1,133 @@
+#include "client/agent/agent_command.h"
+
+#include <asio.hpp>
+#include <sstream>
+#include <thread>
+
+#include "client/agent/agent.h"
+#include "client/cli/command.h"
+#include "client/client_paths.h"
+#include "common/cli/args.h"
+#include "common/control/control_channel.h"
+#include "common/store/leveldb_store.h"
+#include "common/util/files.h"
+#include "common/util/log.h"
+
+namespace wardsync::client {
+namespace {
+
+constexpr const char* kUsage =
+    "agent --data DIR [--interval-s S] [--max-backoff-s S] [--probe-interval-s S] [--io-timeout-s S]";
+
+// Commands forwarded to the agent run against its store, and `sync`/`status`
+// talk to the agent itself.
+class AgentEnv : public ClientEnv {
+ public:
+  AgentEnv(ClientPaths paths, ClientStore& store, const Clock& clock) : ClientEnv(std::move(paths), store, clock) {}
+  void Attach(Agent* agent) { agent_ = agent; }
+  Result<SyncReport> SyncRound(const SyncOptions& options) override { return agent_->SyncNow(options); }
+  std::optional<AgentInfo> AgentStatus() override { return agent_->Info(); }
+  void WakeAgent() override { agent_->Wake(); }
+
+ private:
+  Agent* agent_ = nullptr;
+};
+
+bool Seconds(const cli::Args& a, const char* name, uint64_t* ms, std::ostream& err) {
+  auto v = a.Get(name);
+  if (!v) return true;
+  char* end = nullptr;
+  double s = std::strtod(v->c_str(), &end);
+  if (end == v->c_str() || *end || !(s > 0) || s > 7 * 24 * 3600) {
+    err << "error: --" << name << " must be a positive number of seconds, got \"" << *v << "\"\n";
+    return false;
+  }
+  *ms = static_cast<uint64_t>(s * 1000);
+  return true;
+}
+
+}  // namespace
+
+int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto a = cli::Args::Parse(args, {{"data", "interval-s", "max-backoff-s", "probe-interval-s", "io-timeout-s"}, {"help"}});
+  if (!a.ok()) {
+    err << "error: " << a.status().message() << "\nusage: wardsync " << kUsage << "\n";
+    return 2;
+  }
+  if (a->Flag("help")) {
+    out << "usage: wardsync " << kUsage << "\n\n"
+        << "Syncs in the background: within a second or two of a new change, every --interval-s (default 300) so "
+           "pulls arrive, and as soon as the server is reachable again after an outage. Failures back off "
+           "exponentially with jitter from 1 s to --max-backoff-s (default 300). Runs until SIGINT or SIGTERM. "
+           "While it runs, the other wardsync commands on DIR are forwarded to it.\n";
+    return 0;
+  }
+  auto data = a->Require("data");
+  if (!data.ok()) {
+    err << "error: " << data.status().message() << "\n";
+    return 2;
+  }
+  AgentOptions options;
+  uint64_t io_ms = 30'000;
+  if (!Seconds(*a, "interval-s", &options.interval_ms, err) ||
+      !Seconds(*a, "max-backoff-s", &options.backoff_cap_ms, err) ||
+      !Seconds(*a, "probe-interval-s", &options.probe_interval_ms, err) || !Seconds(*a, "io-timeout-s", &io_ms, err)) {
+    return 2;
+  }
+  options.io_timeout = std::chrono::milliseconds(io_ms);
+  ClientPaths paths(*data);
+  if (!util::Exists(paths.db())) {
+    err << "error: " << *data << " is not an enrolled device (run wardsync init first)\n";
+    return 1;
+  }
+  auto db = LevelDbStore::Open(paths.db(), LevelDbOptions{nullptr, false});
+  if (!db.ok()) {
+    err << "error: " << (IsLockedError(db.status()) ? "another process (an agent?) already uses " + *data
+                                                       : db.status().message())
+        << "\n";
+    return 1;
+  }
+  ClientStore store(**db);
+  SystemClock clock;
+  AgentEnv env(paths, store, clock);
+  // Refuse a key file others can read before doing anything.
+  if (auto key = env.Key(); !key.ok()) {
+    err << "error: " << key.status().message() << "\n";
+    return 1;
+  }
+  Agent agent(env, options);
+  env.Attach(&agent);
+
+  asio::io_context io;
+  asio::thread_pool workers(1);
+  control::ControlServer control(io, workers, [&env](const std::vector<std::string>& cmd) {
+    std::ostringstream o, e;
+    wardsync::admin::LocalCommandResult r;
+    r.set_exit_code(RunClientCommand(env, cmd, o, e));
+    r.set_out(o.str());
+    r.set_err(e.str());
+    return r;
+  });
+  if (Status s = control.Listen(paths.control_socket()); !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 1;
+  }
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const asio::error_code& ec, int sig) {
+    if (ec) return;
+    util::LogLine(std::string("agent: received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+    agent.Stop();
+  });
+  std::thread io_thread([&io] { io.run(); });
+  util::LogLine("agent: running for " + *data);
+  agent.Run();
+  control.Stop();
+  signals.cancel();
+  io.stop();
+  io_thread.join();
+  workers.join();
+  util::LogLine("agent: stopped");
+  return 0;
+}
+
+}  // namespace wardsync::client

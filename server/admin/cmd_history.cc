@@ -1,0 +1,210 @@
+// `history`: every change of one record in log order - who (device, role,
+// officer), where (ward), when (HLC time, server receive time), what (op,
+// each field before -> after) and the conflict events it caused. Before and
+// after come from replaying the record's stored change-sets with
+// reconcile::Apply, exactly as ingest applied them.
+#include <map>
+#include <set>
+
+#include "common/changes/changeset.h"
+#include "common/forms/value_text.h"
+#include "common/render/record_render.h"
+#include "common/store/proto_io.h"
+#include "common/util/json_writer.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "server/admin/command.h"
+#include "server/audit/logged_change.h"
+#include "server/store/server_keys.h"
+
+namespace wardsync::server {
+namespace {
+
+using wardsync::changes::Change;
+using wardsync::records::FieldState;
+using wardsync::records::RecordState;
+
+struct FieldDiff {
+  std::string field;
+  const FieldState* before = nullptr;   // nullptr: not set
+  const FieldState* after = nullptr;
+};
+
+bool SameValue(const FieldState* a, const FieldState* b) {
+  const bool ha = a && a->has_value(), hb = b && b->has_value();
+  if (ha != hb) return false;
+  return !ha || google::protobuf::util::MessageDifferencer::Equals(a->value(), b->value());
+}
+
+// Fields the change named, and any other field whose value it changed.
+std::vector<FieldDiff> Diff(const Change& change, const RecordState& before, const RecordState& after) {
+  std::set<std::string> names;
+  for (const auto& s : change.sets()) {
+    if (s.field() != reconcile::kDeletedMarkerField) names.insert(s.field());
+  }
+  for (const auto& [k, v] : after.fields()) {
+    auto b = before.fields().find(k);
+    if (!SameValue(b == before.fields().end() ? nullptr : &b->second, &v)) names.insert(k);
+  }
+  for (const auto& [k, v] : before.fields()) {
+    if (!after.fields().count(k)) names.insert(k);
+  }
+  std::vector<FieldDiff> out;
+  for (const auto& n : names) {
+    FieldDiff d{n};
+    if (auto it = before.fields().find(n); it != before.fields().end()) d.before = &it->second;
+    if (auto it = after.fields().find(n); it != after.fields().end()) d.after = &it->second;
+    out.push_back(d);
+  }
+  return out;
+}
+
+std::string Text(const FieldState* f) {
+  return f && f->has_value() ? forms_util::FormatValue(f->value()) : "(empty)";
+}
+
+std::string Json(const FieldState* f) {
+  std::string v;
+  if (!(f && f->has_value())) return "null";
+  forms_util::AppendValueJson(f->value(), &v);
+  return v;
+}
+
+const char* OpName(Change::Op op) {
+  switch (op) {
+    case Change::CREATE: return "CREATE";
+    case Change::UPDATE: return "UPDATE";
+    case Change::DELETE: return "DELETE";
+    case Change::RESOLVE: return "RESOLVE";
+    default: return "?";
+  }
+}
+
+// Device rows, read once each.
+class Devices {
+ public:
+  explicit Devices(KvStore& store) : store_(store) {}
+  const wardsync::store::Device& Get(const std::string& id) {
+    auto it = rows_.find(id);
+    if (it == rows_.end()) {
+      wardsync::store::Device d;
+      if (!GetProto(store_, keys::Device(id), &d).ok()) d.set_id(id);
+      it = rows_.emplace(id, std::move(d)).first;
+    }
+    return it->second;
+  }
+
+ private:
+  KvStore& store_;
+  std::map<std::string, wardsync::store::Device> rows_;
+};
+
+}  // namespace
+
+int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional().size() != 1) {
+    err << "error: name exactly one RECORD (32 hex digits)\n";
+    return 2;
+  }
+  const std::string& hex = args.positional()[0];
+  std::string rid;
+  if (!changes_util::ParseRecordId(hex, &rid)) {
+    err << "error: \"" << hex << "\" is not a record id (32 hex digits)\n";
+    return 2;
+  }
+  KvStore& store = env.ctx().store;
+  // Fix the end of the log first: changes committed while we read are left out.
+  std::string head_raw;
+  const uint64_t head = store.Get(keys::kLogHead, &head_raw).ok() ? wardsync::keys::ReadU64(head_raw) : 0;
+  RecordState stored;
+  Status s = GetProto(store, keys::Record(rid), &stored);
+  if (s.not_found()) {
+    err << "error: no record " << hex << "\n";
+    return 1;
+  }
+  if (!s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 1;
+  }
+  auto seqs = audit::RecordLogSeqs(store, rid, head);
+  if (!seqs.ok()) {
+    err << "error: " << seqs.status().message() << "\n";
+    return 1;
+  }
+
+  const bool json = args.Flag("json");
+  util::JsonWriter w;
+  if (json) {
+    w.BeginObject().Key("record").String(hex).Key("form").String(stored.form_id()).Key("ward").String(stored.ward());
+    w.Key("changes").BeginArray();
+  } else {
+    out << "record " << hex << "  form " << stored.form_id() << "  ward " << stored.ward() << "  ("
+        << seqs->size() << " change" << (seqs->size() == 1 ? "" : "s") << ")\n";
+  }
+  Devices devices(store);
+  audit::ChangeSetReader reader(store);
+  RecordState replayed;
+  auto step = [&](const audit::LoggedChange& lc, const RecordState& before, const RecordState& after,
+                  const reconcile::ApplyOutcome& outcome) {
+    const auto& dev = devices.Get(lc.entry.device_id());
+    const auto diffs = Diff(lc.change, before, after);
+    if (json) {
+      w.BeginObject();
+      w.Key("log_seq").Uint(lc.log_seq).Key("op").String(OpName(lc.change.op()));
+      w.Key("device").String(dev.id()).Key("device_role").String(dev.role()).Key("device_ward").String(dev.ward());
+      w.Key("changeset_seq").Uint(lc.entry.seq()).Key("officer").String(lc.stamp.officer());
+      w.Key("ward").String(lc.entry.ward());
+      w.Key("hlc").Uint(lc.stamp.hlc()).Key("time").String(render::HlcTime(lc.stamp.hlc()));
+      w.Key("received").String(render::TimeMs(lc.stamp.received_ms()));
+      w.Key("deleted_before").Bool(before.deleted()).Key("deleted_after").Bool(after.deleted());
+      w.Key("fields").BeginArray();
+      for (const auto& d : diffs) {
+        w.BeginObject().Key("field").String(d.field).Key("before").Raw(Json(d.before)).Key("after").Raw(Json(d.after));
+        w.EndObject();
+      }
+      w.EndArray();
+      auto list = [&](const char* key, const std::vector<std::string>& ids) {
+        w.Key(key).BeginArray();
+        for (const auto& id : ids) w.String(id);
+        w.EndArray();
+      };
+      list("conflicts_opened", outcome.opened);
+      list("conflicts_joined", outcome.joined);
+      list("conflicts_resolved", outcome.closed);
+      if (lc.change.op() == Change::RESOLVE) w.Key("reason").String(lc.change.reason());
+      w.EndObject();
+      return;
+    }
+    out << "#" << lc.log_seq << "  " << OpName(lc.change.op()) << "  by " << dev.id() << ":" << lc.entry.seq();
+    if (!dev.role().empty()) out << " (" << dev.role() << (dev.ward().empty() ? "" : ", " + dev.ward()) << ")";
+    if (!lc.stamp.officer().empty()) out << " officer " << lc.stamp.officer();
+    out << "\n      ward " << lc.entry.ward() << "  at " << render::HlcTime(lc.stamp.hlc()) << "  received "
+        << render::TimeMs(lc.stamp.received_ms()) << "\n";
+    if (before.deleted() != after.deleted() && !before.record_id().empty()) {
+      out << "      record: " << (before.deleted() ? "deleted" : "live") << " -> "
+          << (after.deleted() ? "deleted" : "live") << "\n";
+    }
+    for (const auto& d : diffs) out << "      " << d.field << ": " << Text(d.before) << " -> " << Text(d.after) << "\n";
+    for (const auto& id : outcome.opened) out << "      opened conflict " << id << "\n";
+    for (const auto& id : outcome.joined) out << "      joined conflict " << id << "\n";
+    for (const auto& id : outcome.closed) out << "      resolved conflict " << id << ": " << lc.change.reason() << "\n";
+  };
+  s = audit::ReplayRecord(reader, *seqs, &replayed, step);
+  if (!s.ok()) {
+    err << "error: " << s.message() << " (run wardsync-server verify)\n";
+    return 1;
+  }
+  // The replay must land on what is stored (unless the record changed while we read).
+  const bool comparable = stored.log_seq() <= head;
+  const bool matches = !comparable || google::protobuf::util::MessageDifferencer::Equals(replayed, stored);
+  if (json) {
+    w.EndArray().Key("matches_stored").Bool(matches).EndObject();
+    out << w.str() << "\n";
+  }
+  if (!matches) {
+    err << "error: replaying the log does not give the stored record " << hex << " (run wardsync-server verify)\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace wardsync::server

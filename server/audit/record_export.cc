@@ -1,0 +1,98 @@
+#include "server/audit/record_export.h"
+
+#include "common/changes/changeset.h"
+#include "common/forms/value_text.h"
+#include "common/render/record_render.h"
+#include "common/util/json_writer.h"
+
+namespace wardsync::server::audit {
+
+using wardsync::records::RecordState;
+
+namespace {
+
+bool OpenConflict(const RecordState& r) {
+  for (const auto& c : r.conflicts()) {
+    if (c.open()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void AppendCsvField(std::string_view text, std::string* out) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(text);
+    return;
+  }
+  out->push_back('"');
+  for (char c : text) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+RecordExporter::RecordExporter(std::ostream& out, ExportFormat format, const wardsync::forms::FormDef& form,
+                               bool with_deleted)
+    : out_(out), format_(format), form_(form), with_deleted_(with_deleted) {}
+
+void RecordExporter::Begin() {
+  if (format_ == ExportFormat::kJson) {
+    out_ << "[";
+    return;
+  }
+  line_.clear();
+  line_ += "id,ward,version,last_change,conflict";
+  if (with_deleted_) line_ += ",deleted";
+  for (const auto& f : form_.fields()) {
+    line_ += ',';
+    AppendCsvField(f.name(), &line_);
+  }
+  line_ += "\r\n";
+  out_ << line_;
+}
+
+void RecordExporter::Add(const RecordState& r) {
+  const std::string id = changes_util::RecordIdText(r.record_id());
+  const std::string when = render::HlcTime(r.last_change().hlc());
+  if (format_ == ExportFormat::kJson) {
+    util::JsonWriter w;
+    w.BeginObject().Key("id").String(id).Key("ward").String(r.ward()).Key("version").Uint(r.form_version());
+    w.Key("last_change").String(when).Key("conflict").Bool(OpenConflict(r));
+    if (with_deleted_) w.Key("deleted").Bool(r.deleted());
+    w.Key("fields").BeginObject();
+    for (const auto& f : form_.fields()) {
+      auto it = r.fields().find(f.name());
+      std::string v;
+      if (it != r.fields().end() && it->second.has_value()) forms_util::AppendValueJson(it->second.value(), &v);
+      w.Key(f.name()).Raw(v.empty() ? "null" : v);
+    }
+    w.EndObject().EndObject();
+    out_ << (rows_ == 0 ? "\n" : ",\n") << w.str();
+    ++rows_;
+    return;
+  }
+  line_.clear();
+  line_ += id;
+  line_ += ',';
+  AppendCsvField(r.ward(), &line_);
+  line_ += ',' + std::to_string(r.form_version()) + ',' + when + ',' + (OpenConflict(r) ? "true" : "false");
+  if (with_deleted_) line_ += r.deleted() ? ",true" : ",false";
+  for (const auto& f : form_.fields()) {
+    line_ += ',';
+    auto it = r.fields().find(f.name());
+    if (it != r.fields().end() && it->second.has_value()) {
+      AppendCsvField(forms_util::FormatValue(it->second.value()), &line_);
+    }
+  }
+  line_ += "\r\n";
+  out_ << line_;
+  ++rows_;
+}
+
+void RecordExporter::End() {
+  if (format_ == ExportFormat::kJson) out_ << (rows_ == 0 ? "]\n" : "\n]\n");
+}
+
+}  // namespace wardsync::server::audit

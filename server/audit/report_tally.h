@@ -1,0 +1,75 @@
+// The arithmetic of `report`, separate from the store so it can be tested:
+// per ward, records per form, open conflicts and devices; for the election
+// pack, voter meetings held, invited, attended and the share agreeing per
+// candidate. Records are added one at a time (the store is streamed), so
+// memory follows the number of wards, forms and candidates, not records.
+//
+// Voter meetings (form "voter-meeting", live records only):
+//   held      = number of meetings
+//   invited   = sum of `invited`, attended = sum of `attended`
+//   per candidate (the `candidate` text, trimmed): meetings, attended, and
+//   share agreeing = sum(agree) / sum(attended) over the meetings where
+//   `agree` was recorded (a meeting without a vote count says nothing about
+//   agreement, so it is left out of both sums); no such meeting -> no share.
+// Figures of records with an open conflict are the provisional values and
+// are counted as such (`provisional` says how many).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/records.pb.h"
+#include "proto/store.pb.h"
+
+namespace wardsync::server::audit {
+
+inline constexpr const char* kVoterMeetingForm = "voter-meeting";
+
+struct CandidateTally {
+  uint64_t meetings = 0;
+  uint64_t attended = 0;
+  uint64_t voted_meetings = 0;   // meetings where `agree` was recorded
+  uint64_t voted_attended = 0;   // attended at those meetings
+  uint64_t agree = 0;
+  // agree / voted_attended; nullopt when nobody attended a meeting with a vote.
+  std::optional<double> ShareAgree() const;
+  void Add(const CandidateTally& o);
+};
+
+struct ElectionTally {
+  uint64_t meetings = 0;
+  uint64_t invited = 0;
+  uint64_t attended = 0;
+  uint64_t provisional = 0;      // meetings counted with a value still in conflict
+  std::map<std::string, CandidateTally> candidates;
+  void AddMeeting(const wardsync::records::RecordState& r);
+  void Add(const ElectionTally& o);
+};
+
+struct FormCount {
+  uint64_t live = 0;
+  uint64_t deleted = 0;
+};
+
+struct WardTally {
+  std::map<std::string, FormCount> forms;
+  uint64_t open_conflicts = 0;
+  uint64_t records_in_conflict = 0;
+  std::vector<wardsync::store::Device> devices;
+  ElectionTally election;
+  void AddRecord(const wardsync::records::RecordState& r);
+};
+
+// The whole report: one tally per ward plus the city total (devices are
+// not copied into the total; count them per ward).
+struct ReportTally {
+  std::map<std::string, WardTally> wards;
+  void AddRecord(const wardsync::records::RecordState& r) { wards[r.ward()].AddRecord(r); }
+  // Devices of role "server" (the server's own identity) are not listed.
+  void AddDevice(const wardsync::store::Device& d);
+  WardTally Total() const;
+};
+
+}  // namespace wardsync::server::audit

@@ -1,0 +1,244 @@
+// Change-sets the client library never sends, pushed over a raw connection:
+// forged, tampered, replayed, gapped, forked, reordered, invalid or outside
+// the device's ward. Each is refused with the right sync.Error code and
+// changes nothing on the server; a replay of an accepted change-set is
+// acknowledged again and not applied twice.
+#include <catch2/catch.hpp>
+
+#include "common/changes/changeset.h"
+#include "tests/integration/core/raw_client.h"
+#include "tests/support/device_fixture.h"
+#include "tests/support/server_fixture.h"
+
+using namespace wardsync;
+using namespace wardsync::test;
+using changes::SignedChangeSet;
+
+namespace {
+
+const std::string kWard = "phuong-ben-nghe";
+const std::string kOtherWard = "phuong-da-kao";
+
+// A server, an officer device of kWard whose first two change-sets (made by
+// the client library, kept as the exact bytes it sent) were accepted.
+struct Accepted {
+  ServerFixture server;
+  DeviceFixture dev{server, kWard};
+  std::vector<SignedChangeSet> sent;  // seq 1 and 2
+  std::string last_hash;
+
+  Accepted() {
+    dev.New("voter-meeting", VoterMeeting("Ứng viên 1", 100, 90));
+    dev.New("voter-meeting", VoterMeeting("Ứng viên 2", 300, 200));
+    auto batch = dev.store().PendingBatch(0, 10, 1 << 20);
+    REQUIRE(batch.ok());
+    for (const auto& e : *batch) sent.push_back(e.signed_());
+    REQUIRE(sent.size() == 2);
+    dev.SyncOk();
+    last_hash = dev.State().last_hash();
+    REQUIRE(server.Device(dev.device_id()).last_seq() == 2);
+  }
+
+  std::unique_ptr<RawSession> Connect(const crypto::PrivateKey& key) {
+    auto cfg = dev.store().Config();
+    REQUIRE(cfg.ok());
+    auto s = RawSession::Open(server.port(), cfg->ca_pem(), dev.device_id(), key, 2);
+    if (!s.ok()) FAIL("raw session: " << s.status().message());
+    REQUIRE((*s)->reply().has_hello_reply());
+    CHECK((*s)->reply().hello_reply().server_seq() == 2);
+    return std::move(s).value();
+  }
+
+  PushOutcome Push(const std::vector<SignedChangeSet>& sets) { return Push(sets, dev.key()); }
+  PushOutcome Push(const std::vector<SignedChangeSet>& sets, const crypto::PrivateKey& hello_key) {
+    auto session = Connect(hello_key);
+    auto r = session->Push(sets);
+    if (!r.ok()) FAIL("push: " << r.status().message());
+    return *r;
+  }
+
+  // A valid next change-set (seq 3) with `change`.
+  SignedChangeSet Next(const changes::Change& change, uint64_t seq = 3) {
+    return changes_util::Sign(MakeBody(dev.device_id(), seq, last_hash, {change}), dev.key());
+  }
+};
+
+void CheckRefused(const PushOutcome& out, sync::ErrorCode code, uint64_t acked = 2) {
+  REQUIRE(out.error.has_value());
+  INFO("server said: " << out.error->message());
+  CHECK(out.error->code() == code);
+  CHECK_FALSE(out.error->message().empty());
+  CHECK(out.acked_seq == acked);
+}
+
+}  // namespace
+
+TEST_CASE("refused change-sets change nothing on the server", "[integration]") {
+  Accepted t;
+  const auto before = t.server.Dump();
+  const uint64_t head = t.server.LogHead();
+  const size_t records = t.server.Records().size();
+  REQUIRE(records == 2);
+
+  SECTION("a tampered signature") {
+    SignedChangeSet cs = t.Next(VoterMeetingCreate(kWard, 100, 50));
+    std::string sig = cs.signature();
+    sig[5] ^= 0x01;
+    cs.set_signature(sig);
+    CheckRefused(t.Push({cs}), sync::BAD_SIGNATURE);
+  }
+  SECTION("a body altered after signing") {
+    SignedChangeSet cs = t.Next(VoterMeetingCreate(kWard, 100, 50));
+    changes::ChangeSetBody body;
+    REQUIRE(changes_util::ParseBody(cs, &body).ok());
+    body.mutable_changes(0)->mutable_sets(3)->mutable_value()->set_integer(60);  // attended 50 -> 60
+    cs.set_body(body.SerializeAsString());
+    CheckRefused(t.Push({cs}), sync::BAD_SIGNATURE);
+  }
+  SECTION("a change-set signed by another key") {
+    auto other = crypto::PrivateKey::Generate();
+    REQUIRE(other.ok());
+    SignedChangeSet cs =
+        changes_util::Sign(MakeBody(t.dev.device_id(), 3, t.last_hash, {VoterMeetingCreate(kWard, 10, 5)}), *other);
+    CheckRefused(t.Push({cs}), sync::BAD_SIGNATURE);
+  }
+  SECTION("a gap") {
+    // seq 4 while the server holds 2.
+    auto chain = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 2);
+    auto out = t.Push({chain[1]});
+    CheckRefused(out, sync::BAD_CHAIN);
+    CHECK(out.error->message().find("gap") != std::string::npos);
+    CHECK(out.error->seq() == 4);
+  }
+  SECTION("a fork: a different change-set under an accepted seq") {
+    // Same seq 2, valid signature, linked to seq 1 - but not what was accepted.
+    SignedChangeSet fork = changes_util::Sign(MakeBody(t.dev.device_id(), 2, changes_util::BodyHash(t.sent[0]),
+                                       {VoterMeetingCreate(kWard, 100, 50)}),
+                              t.dev.key());
+    auto out = t.Push({fork});
+    CheckRefused(out, sync::BAD_CHAIN);
+    CHECK(out.error->message().find("fork") != std::string::npos);
+  }
+  SECTION("a broken link") {
+    SignedChangeSet cs = changes_util::Sign(
+        MakeBody(t.dev.device_id(), 3, std::string(32, 'x'), {VoterMeetingCreate(kWard, 100, 50)}), t.dev.key());
+    CheckRefused(t.Push({cs}), sync::BAD_CHAIN);
+  }
+  SECTION("a reordered run") {
+    auto chain = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 2);
+    CheckRefused(t.Push({chain[1], chain[0]}), sync::BAD_CHAIN);
+  }
+  SECTION("an invalid value (attended > invited)") {
+    auto out = t.Push({t.Next(VoterMeetingCreate(kWard, 100, 101))});
+    CheckRefused(out, sync::INVALID_CHANGE);
+    CHECK(out.error->message().find("attended") != std::string::npos);
+    CHECK(out.error->seq() == 3);
+  }
+  SECTION("a record of another ward (officer)") {
+    CheckRefused(t.Push({t.Next(VoterMeetingCreate(kOtherWard, 100, 50))}), sync::FORBIDDEN);
+  }
+  SECTION("a change-set that claims another device") {
+    SignedChangeSet cs = changes_util::Sign(
+        MakeBody("0000000000000000", 3, t.last_hash, {VoterMeetingCreate(kWard, 100, 50)}), t.dev.key());
+    CheckRefused(t.Push({cs}), sync::FORBIDDEN);
+  }
+
+  CHECK(t.server.Dump() == before);
+  CHECK(t.server.LogHead() == head);
+  CHECK(t.server.Records().size() == records);
+  CHECK(t.server.Device(t.dev.device_id()).last_seq() == 2);
+  CHECK(t.server.Device(t.dev.device_id()).last_hash() == t.last_hash);
+
+  // The refusal did not poison the chain: the real next change-set is taken.
+  auto ok = t.Push({t.Next(VoterMeetingCreate(kWard, 100, 50))});
+  INFO((ok.error ? ok.error->message() : ""));
+  CHECK_FALSE(ok.error.has_value());
+  CHECK(ok.acked_seq == 3);
+  CHECK(t.server.Records().size() == records + 1);
+}
+
+TEST_CASE("a replayed change-set is acknowledged again and not applied twice", "[integration]") {
+  Accepted t;
+  const auto before = t.server.Dump();
+  const uint64_t head = t.server.LogHead();
+
+  SECTION("the whole accepted run, byte for byte") {
+    auto out = t.Push(t.sent);
+    CHECK_FALSE(out.error.has_value());
+    CHECK(out.acked_seq == 2);
+  }
+  SECTION("one accepted change-set") {
+    auto out = t.Push({t.sent[0]});
+    CHECK_FALSE(out.error.has_value());
+    CHECK(out.acked_seq == 2);
+  }
+  SECTION("twice in one push") {
+    auto out = t.Push({t.sent[1], t.sent[1]});
+    // Not ascending: either acknowledged as held or refused, never applied.
+    if (out.error) CHECK(out.error->code() == sync::BAD_CHAIN);
+  }
+  CHECK(t.server.Dump() == before);
+  CHECK(t.server.LogHead() == head);
+  CHECK(t.server.Records().size() == 2);
+
+  SECTION("replayed with new ones behind it: only the new ones are applied") {
+    auto fresh = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 1);
+    auto out = t.Push({t.sent[0], t.sent[1], fresh[0]});
+    CHECK_FALSE(out.error.has_value());
+    CHECK(out.acked_seq == 3);
+    CHECK(t.server.Records().size() == 3);
+    CHECK(t.server.LogHead() == head + 1);
+  }
+}
+
+TEST_CASE("a run refused part-way keeps what came before it", "[integration]") {
+  Accepted t;
+  const uint64_t head = t.server.LogHead();
+  auto good = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 1);
+  SignedChangeSet bad = changes_util::Sign(
+      MakeBody(t.dev.device_id(), 4, changes_util::BodyHash(good[0]), {VoterMeetingCreate(kWard, 10, 11)}),
+      t.dev.key());
+  auto out = t.Push({good[0], bad});
+  REQUIRE(out.error.has_value());
+  CHECK(out.error->code() == sync::INVALID_CHANGE);
+  CHECK(out.error->seq() == 4);
+  CHECK(out.acked_seq == 3);
+  CHECK(t.server.Device(t.dev.device_id()).last_seq() == 3);
+  CHECK(t.server.LogHead() == head + 1);
+  CHECK(t.server.Records().size() == 3);
+}
+
+TEST_CASE("an officer cannot change another ward's existing record", "[integration]") {
+  Accepted t;
+  DeviceFixture other(t.server, kOtherWard, "officer", "Bùi Văn Khoa");
+  const std::string theirs = other.New("voter-meeting", VoterMeeting("Ứng viên khác", 40, 30));
+  other.SyncOk();
+  std::string raw;
+  REQUIRE(changes_util::ParseRecordId(theirs, &raw));
+  const auto before = t.server.Dump();
+
+  changes::Change c;
+  c.set_record_id(raw);
+  c.set_form_id("voter-meeting");
+  c.set_form_version(1);
+  c.set_op(changes::Change::UPDATE);
+  auto* set = c.add_sets();
+  set->set_field("attended");
+  set->mutable_value()->set_integer(1);
+  SECTION("claiming the record's ward") { c.set_ward(kOtherWard); }
+  SECTION("claiming its own ward") { c.set_ward(kWard); }
+  CheckRefused(t.Push({t.Next(c)}), sync::FORBIDDEN);
+  CHECK(t.server.Dump() == before);
+}
+
+TEST_CASE("a device whose hello is signed by the wrong key is not let in", "[integration]") {
+  Accepted t;
+  auto other = crypto::PrivateKey::Generate();
+  REQUIRE(other.ok());
+  auto cfg = t.dev.store().Config();
+  REQUIRE(cfg.ok());
+  auto s = RawSession::Open(t.server.port(), cfg->ca_pem(), t.dev.device_id(), *other, 2);
+  REQUIRE(s.ok());
+  REQUIRE((*s)->reply().has_error());
+  CHECK((*s)->reply().error().code() == sync::AUTH_FAILED);
+}

@@ -1,0 +1,262 @@
+// Fixtures for the review-workflow integration tests: a real server
+// (InitServer + ServerRuntime on 127.0.0.1:0, real TLS, real LevelDB in a
+// temp dir) driven through its command line (server::ServerCli, forwarded
+// over the control socket while the runtime holds the store, exactly as the
+// binary does), and ward devices enrolled with real codes and driven through
+// the client's command table.
+#pragma once
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "client/cli/client_env.h"
+#include "client/cli/command.h"
+#include "client/cli/init_device.h"
+#include "client/store/client_store.h"
+#include "common/changes/changeset.h"
+#include "common/store/leveldb_store.h"
+#include "common/store/proto_io.h"
+#include "server/cli/init_command.h"
+#include "server/cli/server_cli.h"
+#include "server/runtime/server_runtime.h"
+#include "server/store/server_keys.h"
+
+namespace review_test {
+
+using namespace wardsync;
+
+inline const std::string kWardA = "phuong-ben-thanh";
+inline const std::string kWardB = "phuong-ben-nghe";
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/wardsync-review-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) FAIL("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A parsed JSON document (protobuf's JSON parser into google.protobuf.Value).
+inline google::protobuf::Value Json(const std::string& text) {
+  google::protobuf::Value v;
+  auto s = google::protobuf::util::JsonStringToMessage(text, &v);
+  INFO(text);
+  REQUIRE(s.ok());
+  return v;
+}
+inline const google::protobuf::Value& At(const google::protobuf::Value& v, const std::string& key) {
+  INFO("key " << key);
+  REQUIRE(v.kind_case() == google::protobuf::Value::kStructValue);
+  REQUIRE(v.struct_value().fields().count(key) == 1);
+  return v.struct_value().fields().at(key);
+}
+inline const google::protobuf::Value& At(const google::protobuf::Value& v, int i) {
+  REQUIRE(v.kind_case() == google::protobuf::Value::kListValue);
+  REQUIRE(i < v.list_value().values_size());
+  return v.list_value().values(i);
+}
+inline int Size(const google::protobuf::Value& v) {
+  REQUIRE(v.kind_case() == google::protobuf::Value::kListValue);
+  return v.list_value().values_size();
+}
+
+inline bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b, std::string* diff = nullptr) {
+  google::protobuf::util::MessageDifferencer d;
+  if (diff) d.ReportDifferencesToString(diff);
+  return d.Compare(a, b);
+}
+
+class TestServer {
+ public:
+  TestServer() : data_(dir_.path() + "/srv") {
+    server::InitOptions o;
+    o.data_dir = data_;
+    o.forms_dir = WARDSYNC_SOURCE_DIR "/forms/election";
+    std::ostringstream out;
+    Status s = server::InitServer(o, out);
+    INFO(s.message());
+    REQUIRE(s.ok());
+    Start();
+  }
+  ~TestServer() { Stop(); }
+
+  void Start() {
+    server::RuntimeOptions o;
+    o.data_dir = data_;
+    o.port = 0;
+    o.threads = 2;
+    auto rt = server::ServerRuntime::Start(o);
+    INFO(rt.status().message());
+    REQUIRE(rt.ok());
+    rt_ = std::move(rt).value();
+  }
+  void Stop() {
+    if (rt_) rt_->Stop();
+    rt_.reset();
+  }
+  bool running() const { return rt_ != nullptr; }
+
+  // `wardsync-server ARGS... --data DIR`, as the binary runs it.
+  CliResult Cli(std::vector<std::string> args) {
+    args.push_back("--data");
+    args.push_back(data_);
+    std::ostringstream out, err;
+    CliResult r;
+    r.code = server::ServerCli(args, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  }
+  CliResult Ok(std::vector<std::string> args) {
+    CliResult r = Cli(args);
+    INFO("wardsync-server " << args[0] << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.code == 0);
+    return r;
+  }
+
+  std::string EnrollCode(const std::string& ward, const std::string& role) {
+    std::string code = Ok({"enroll", "--ward", ward, "--role", role}).out;
+    while (!code.empty() && (code.back() == '\n' || code.back() == ' ')) code.pop_back();
+    return code;
+  }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(rt_->port()); }
+  KvStore& store() { return rt_->ctx().store; }
+  const std::string& data() const { return data_; }
+
+  records::RecordState Record(const std::string& hex) {
+    std::string raw;
+    REQUIRE(changes_util::ParseRecordId(hex, &raw));
+    records::RecordState r;
+    REQUIRE(GetProto(store(), server::keys::Record(raw), &r).ok());
+    return r;
+  }
+
+ private:
+  TempDir dir_;
+  std::string data_;
+  std::unique_ptr<server::ServerRuntime> rt_;
+};
+
+// One enrolled ward device, its store open in this process.
+class TestDevice {
+ public:
+  TestDevice(TestServer& server, const std::string& name, const std::string& ward, const std::string& role,
+             const std::string& officer)
+      : data_(dir_.path() + "/" + name) {
+    client::InitDeviceOptions o;
+    o.data_dir = data_;
+    o.server = server.address();
+    o.code = server.EnrollCode(ward, role);
+    o.officer = officer;
+    std::ostringstream out;
+    std::string forms_error;
+    Status s = client::InitDevice(o, out, &forms_error);
+    INFO(s.message() << " " << forms_error);
+    REQUIRE(s.ok());
+    REQUIRE(forms_error.empty());
+    auto db = LevelDbStore::Open(client::ClientPaths(data_).db());
+    REQUIRE(db.ok());
+    db_ = std::move(db).value();
+    store_ = std::make_unique<client::ClientStore>(*db_);
+    env_ = std::make_unique<client::ClientEnv>(client::ClientPaths(data_), *store_, clock_);
+  }
+
+  // `wardsync ARGS... --data DIR`.
+  CliResult Cli(std::vector<std::string> args) {
+    args.push_back("--data");
+    args.push_back(data_);
+    std::ostringstream out, err;
+    CliResult r;
+    r.code = client::RunClientCommand(*env_, args, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  }
+  CliResult Ok(std::vector<std::string> args) {
+    CliResult r = Cli(args);
+    INFO("wardsync " << args[0] << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.code == 0);
+    return r;
+  }
+  void Sync() { Ok({"sync", "--quiet"}); }
+  // A new record; returns its id.
+  std::string New(const std::string& form, const std::vector<std::string>& sets) {
+    std::vector<std::string> args{"new", "--form", form};
+    for (const auto& s : sets) {
+      args.push_back("--set");
+      args.push_back(s);
+    }
+    std::string id = Ok(args).out;
+    while (!id.empty() && id.back() == '\n') id.pop_back();
+    return id;
+  }
+  void Edit(const std::string& id, const std::vector<std::string>& sets) {
+    std::vector<std::string> args{"edit", id};
+    for (const auto& s : sets) {
+      args.push_back("--set");
+      args.push_back(s);
+    }
+    Ok(args);
+  }
+  records::RecordState Local(const std::string& hex) {
+    std::string raw;
+    REQUIRE(changes_util::ParseRecordId(hex, &raw));
+    auto r = store_->LocalRecord(raw);
+    REQUIRE(r.ok());
+    REQUIRE(r->has_value());
+    return **r;
+  }
+  client::ClientStore& store() { return *store_; }
+  client::ClientEnv& env() { return *env_; }
+
+ private:
+  TempDir dir_;
+  std::string data_;
+  SystemClock clock_;
+  std::unique_ptr<LevelDbStore> db_;
+  std::unique_ptr<client::ClientStore> store_;
+  std::unique_ptr<client::ClientEnv> env_;
+};
+
+// A complete voter meeting as --set arguments.
+inline std::vector<std::string> Meeting(int invited = 100, int attended = 80) {
+  return {"candidate=Trần Thị Bình", "meeting_date=2026-02-10", "invited=" + std::to_string(invited),
+          "attended=" + std::to_string(attended)};
+}
+
+inline const records::Conflict* OpenConflict(const records::RecordState& r, const std::string& field) {
+  for (const auto& c : r.conflicts()) {
+    if (c.open() && c.field() == field) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace review_test

@@ -1,0 +1,71 @@
+// A ward client enrolled with a ServerFixture, in its own temp dir, through
+// the real path (client::InitDevice: key generated here, one-time code,
+// enrollment over TLS, first sync pulls the forms). Exposes the library
+// pieces the `wardsync` binary is made of: ClientStore, Capture, RunSync.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/capture/capture.h"
+#include "client/store/client_store.h"
+#include "client/sync/sync_client.h"
+#include "common/clock/clock.h"
+#include "common/store/leveldb_store.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/temp_dir.h"
+
+namespace wardsync::test {
+
+class DeviceFixture {
+ public:
+  // Enrolls a device for ward/role (REQUIREs success; the server must run).
+  DeviceFixture(ServerFixture& server, const std::string& ward, const std::string& role = "officer",
+                const std::string& officer = "Nguyễn Văn An");
+  DeviceFixture(const DeviceFixture&) = delete;
+  DeviceFixture& operator=(const DeviceFixture&) = delete;
+
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& device_id() const { return device_id_; }
+  const std::string& ward() const { return ward_; }
+  const crypto::PrivateKey& key() const { return key_; }
+  client::ClientStore& store() { return *store_; }
+  client::Capture& capture() { return *capture_; }
+  KvStore& kv() { return *db_; }
+
+  // One sync round (does not REQUIRE success: tests check failures too).
+  Result<client::SyncReport> Sync(const client::SyncOptions& options = {});
+  // A sync round that must succeed with nothing left pending.
+  client::SyncReport SyncOk();
+
+  // Captures a record (REQUIREs success) and returns its id (32 hex digits).
+  std::string New(const std::string& form, const client::FieldTexts& sets);
+  // The officer's view of one record; nullopt if unknown here.
+  std::optional<records::RecordState> Local(const std::string& record_hex);
+  // Every local record (deleted ones too).
+  std::vector<records::RecordState> LocalRecords();
+  uint64_t Pending();
+  store::SyncState State();
+
+  // Closes and reopens the store (as a new process would).
+  void Reopen();
+
+ private:
+  void Open();
+
+  TempDir dir_{"device"};
+  std::string data_dir_;
+  std::string ward_;
+  std::string device_id_;
+  crypto::PrivateKey key_;
+  SystemClock clock_;
+  std::unique_ptr<LevelDbStore> db_;
+  std::unique_ptr<client::ClientStore> store_;
+  std::unique_ptr<client::Capture> capture_;
+};
+
+// A complete, valid voter-meeting.
+client::FieldTexts VoterMeeting(const std::string& candidate = "Trần Thị Bình", int invited = 120, int attended = 95);
+
+}  // namespace wardsync::test

@@ -1,0 +1,111 @@
+// The arithmetic of `wardsync-server report`.
+#include <catch2/catch.hpp>
+
+#include "server/audit/report_tally.h"
+
+using namespace wardsync::server::audit;
+using wardsync::records::RecordState;
+
+namespace {
+
+RecordState Meeting(const std::string& ward, const std::string& candidate, int invited, int attended,
+                    std::optional<int> agree) {
+  RecordState r;
+  r.set_form_id(kVoterMeetingForm);
+  r.set_ward(ward);
+  (*r.mutable_fields())["candidate"].mutable_value()->set_text(candidate);
+  (*r.mutable_fields())["invited"].mutable_value()->set_integer(invited);
+  (*r.mutable_fields())["attended"].mutable_value()->set_integer(attended);
+  if (agree) (*r.mutable_fields())["agree"].mutable_value()->set_integer(*agree);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("voter meetings: held, invited, attended and share agreeing per candidate") {
+  ElectionTally e;
+  e.AddMeeting(Meeting("w", "Trần Thị Bình", 100, 80, 60));
+  e.AddMeeting(Meeting("w", " Trần Thị Bình ", 50, 40, 38));  // same candidate, stray spaces
+  e.AddMeeting(Meeting("w", "Lê Văn C", 30, 20, std::nullopt));  // no vote counted
+  CHECK(e.meetings == 3);
+  CHECK(e.invited == 180);
+  CHECK(e.attended == 140);
+  REQUIRE(e.candidates.size() == 2);
+  const auto& b = e.candidates.at("Trần Thị Bình");
+  CHECK(b.meetings == 2);
+  CHECK(b.attended == 120);
+  CHECK(b.agree == 98);
+  REQUIRE(b.ShareAgree());
+  CHECK(*b.ShareAgree() == Approx(98.0 / 120.0));
+  const auto& c = e.candidates.at("Lê Văn C");
+  CHECK(c.meetings == 1);
+  CHECK(c.attended == 20);
+  CHECK_FALSE(c.ShareAgree());  // nothing to divide by: no share, not 0%
+}
+
+TEST_CASE("a meeting without a vote count is left out of that candidate's share") {
+  ElectionTally e;
+  e.AddMeeting(Meeting("w", "X", 100, 100, 50));
+  e.AddMeeting(Meeting("w", "X", 100, 100, std::nullopt));
+  const auto& x = e.candidates.at("X");
+  CHECK(x.attended == 200);
+  CHECK(x.voted_attended == 100);
+  CHECK(*x.ShareAgree() == Approx(0.5));  // not 50/200
+}
+
+TEST_CASE("deleted records and other forms are not meetings; conflicts are counted as provisional") {
+  ElectionTally e;
+  auto deleted = Meeting("w", "X", 10, 5, 5);
+  deleted.set_deleted(true);
+  e.AddMeeting(deleted);
+  auto other = Meeting("w", "X", 10, 5, 5);
+  other.set_form_id("complaint");
+  e.AddMeeting(other);
+  auto disputed = Meeting("w", "X", 10, 5, 5);
+  disputed.add_conflicts()->set_open(true);
+  e.AddMeeting(disputed);
+  CHECK(e.meetings == 1);
+  CHECK(e.provisional == 1);
+}
+
+TEST_CASE("wards: records per form, open conflicts, devices; the total adds the wards up") {
+  ReportTally t;
+  t.AddRecord(Meeting("a", "X", 10, 8, 4));
+  t.AddRecord(Meeting("a", "Y", 10, 6, 6));
+  auto gone = Meeting("a", "X", 10, 8, 4);
+  gone.set_deleted(true);
+  t.AddRecord(gone);
+  auto complaint = Meeting("b", "", 0, 0, std::nullopt);
+  complaint.set_form_id("complaint");
+  auto* c1 = complaint.add_conflicts();
+  c1->set_open(true);
+  complaint.add_conflicts()->set_open(true);
+  complaint.add_conflicts()->set_open(false);
+  t.AddRecord(complaint);
+  wardsync::store::Device d1, d2, server;
+  d1.set_ward("a");
+  d1.set_role("officer");
+  d2.set_ward("b");
+  d2.set_role("reviewer");
+  server.set_role("server");
+  t.AddDevice(d1);
+  t.AddDevice(d2);
+  t.AddDevice(server);
+
+  CHECK(t.wards.at("a").forms.at("voter-meeting").live == 2);
+  CHECK(t.wards.at("a").forms.at("voter-meeting").deleted == 1);
+  CHECK(t.wards.at("a").election.meetings == 2);
+  CHECK(t.wards.at("b").open_conflicts == 2);
+  CHECK(t.wards.at("b").records_in_conflict == 1);
+  CHECK(t.wards.at("a").devices.size() == 1);
+  CHECK(t.wards.at("b").devices.size() == 1);
+  CHECK(t.wards.count("") == 0);  // the server's own identity is not a ward's device
+
+  const WardTally total = t.Total();
+  CHECK(total.forms.at("voter-meeting").live == 2);
+  CHECK(total.forms.at("complaint").live == 1);
+  CHECK(total.open_conflicts == 2);
+  CHECK(total.election.meetings == 2);
+  CHECK(total.election.attended == 14);
+  CHECK(*total.election.candidates.at("Y").ShareAgree() == Approx(1.0));
+}
