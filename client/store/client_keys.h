@@ -13,6 +13,8 @@
 //   out/<seq u64>                  -> store.OutboxEntry  (signed, not yet acked)
 //   pend/<record id><seq u64>      -> ""                 (pending change-set seq
 //                                                         touching the record)
+//   tls_session                    -> tag + DER          (TLS session to resume;
+//                                                         see client/sync)
 //
 // Invariants kept by ClientStore:
 //   - out/ holds exactly the seqs (state.acked_seq, state.last_seq];
@@ -30,6 +32,7 @@ namespace wardsync::client::keys {
 
 inline constexpr std::string_view kConfig = "cfg";
 inline constexpr std::string_view kState = "state";
+inline constexpr std::string_view kTlsSession = "tls_session";
 
 inline constexpr std::string_view kFormPrefix = "form/";
 inline std::string FormPrefix(std::string_view form_id) { return "form/" + std::string(form_id) + "/"; }

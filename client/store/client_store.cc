@@ -380,4 +380,22 @@ Status ClientStore::NoteSyncResult(bool success, const std::string& error, uint6
   return kv_.Write(batch, /*sync=*/false);
 }
 
+Result<std::string> ClientStore::TlsSession() {
+  std::string bytes;
+  Status s = kv_.Get(keys::kTlsSession, &bytes);
+  if (s.not_found()) return std::string();
+  if (!s.ok()) return s;
+  return bytes;
+}
+
+Status ClientStore::SaveTlsSession(const std::string& bytes) {
+  WriteBatch batch;
+  if (bytes.empty()) {
+    batch.Delete(std::string(keys::kTlsSession));
+  } else {
+    batch.Put(std::string(keys::kTlsSession), bytes);
+  }
+  return kv_.Write(batch, /*sync=*/false);
+}
+
 }  // namespace wardsync::client

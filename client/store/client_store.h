@@ -110,6 +110,13 @@ class ClientStore {
   // An error is current while last_error_ms > last_success_ms.
   Status NoteSyncResult(bool success, const std::string& error, uint64_t now_ms);
 
+  // ---- TLS session resumption (opaque bytes made by client/sync)
+  // "" if none is stored.
+  Result<std::string> TlsSession();
+  // Stores the bytes ("" forgets them). Not synced to disk: losing them
+  // costs one full handshake, nothing else.
+  Status SaveTlsSession(const std::string& bytes);
+
  private:
   // Pending (change, stamp) pairs of this device for one record, in seq order.
   using PendingChanges = std::vector<std::pair<changes::Change, records::Stamp>>;

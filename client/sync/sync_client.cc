@@ -1,7 +1,10 @@
 #include "client/sync/sync_client.h"
 
+#include <openssl/ssl.h>
+
 #include "common/changes/changeset.h"
 #include "common/clock/clock.h"
+#include "common/crypto/digest.h"
 #include "common/net/framed_stream.h"
 #include "common/net/tls_context.h"
 #include "common/version.h"
@@ -72,8 +75,9 @@ class Round {
     if (!status_.ok()) co_return status_;
 
     auto reply = co_await io.Read(opt_.io_timeout);
-    ++report_.round_trips;
     if (!reply.ok()) co_return reply.status();
+    // TLS 1.3 tickets arrive after the handshake, ahead of the first reply.
+    session_ = net::SaveSession(tls.native_handle());
     if (reply->has_error()) co_return Status::Unauthenticated(ErrorText(reply->error()));
     if (!reply->has_hello_reply()) co_return Status::Invalid("server answered the hello with something else");
     const auto& hr = reply->hello_reply();
@@ -119,7 +123,6 @@ class Round {
         continue;
       }
       if (frame->has_pull_batch()) {
-        ++report_.round_trips;
         pull_outstanding_ = false;
         const auto& pb = frame->pull_batch();
         std::vector<wardsync::records::RecordState> records(pb.records().begin(), pb.records().end());
@@ -138,6 +141,7 @@ class Round {
     sync::Frame bye;
     bye.mutable_bye();
     (void)io.Queue(bye);
+    closing_ = true;  // nothing waits on the bye
     co_await Flush();
     report_.acked_seq = acked_;
     auto left = store_.PendingCount();
@@ -148,6 +152,7 @@ class Round {
   }
 
   SyncReport report_;
+  std::string session_;  // DER of this connection's TLS session, once known
 
  private:
 
@@ -183,8 +188,12 @@ class Round {
     return io_->Queue(f);
   }
 
+  // Every flight sent, but the closing one, is answered by the server:
+  // that is what round_trips counts (a pull page answering a request that
+  // rode in an earlier flight is not another round trip).
   asio::awaitable<void> Flush() {
     if (io_->queued_bytes() == 0) co_return;
+    if (!closing_) ++report_.round_trips;
     Status s = co_await io_->Flush(opt_.io_timeout);
     if (!s.ok()) status_ = s;
   }
@@ -206,6 +215,7 @@ class Round {
   bool pull_outstanding_ = false;
   bool pull_requested_once_ = false;
   bool pull_done_ = false;
+  bool closing_ = false;
 };
 
 // Free coroutines, not coroutine lambdas: GCC 12 mishandles lambda captures
@@ -284,6 +294,14 @@ Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, co
   TlsStream tls(io, **tls_ctx);
   const std::string name = cfg->server_name().empty() ? hp->first : cfg->server_name();
   WS_RETURN_IF_ERROR(net::SetExpectedHost(tls.native_handle(), name));
+  // A stored session is offered only to the server and CA it was made
+  // with; the server may still decline it (e.g. after a restart: new
+  // ticket keys), and the handshake is then a full one.
+  const std::string session_tag = crypto::Sha256(cfg->server() + '\0' + name + '\0' + cfg->ca_pem());
+  if (auto saved = store.TlsSession(); saved.ok() && saved->size() > session_tag.size() &&
+                                       saved->compare(0, session_tag.size(), session_tag) == 0) {
+    net::RestoreSession(tls.native_handle(), std::string_view(*saved).substr(session_tag.size()));
+  }
   Round round(store, key, options);
   Status result = Status::Internal("sync did not run");
   // Cancellation (agent stopping): checked every 100 ms; closing the socket
@@ -308,6 +326,9 @@ Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, co
                    if (e) result = Status::Internal("sync failed unexpectedly");
                  });
   io.run();
+  // Kept even if the round failed later: the session itself is sound.
+  if (!round.session_.empty()) (void)store.SaveTlsSession(session_tag + round.session_);
+  round.report_.tls_resumed = SSL_session_reused(tls.native_handle()) == 1;
   if (!result.ok() && options.cancel && options.cancel->load()) return Status::Deadline("sync cancelled");
   if (!result.ok()) return result;
   return round.report_;

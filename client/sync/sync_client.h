@@ -46,9 +46,13 @@ struct SyncReport {
   uint64_t pending_after = 0;   // change-sets still not acknowledged
   uint64_t round_trips = 0;     // flights that waited for the server after the handshake
   bool forms_updated = false;
+  bool tls_resumed = false;     // the TLS handshake resumed a stored session
 };
 
 // Runs one round on a private io_context (blocking the calling thread).
+// The TLS session of the round is kept in the store and offered on the
+// next round (resumption: an abbreviated handshake, no certificate sent);
+// it is tied to the configured server and CA and ignored if they change.
 // Fails with the server's refusal, a timeout or a network error; whatever
 // was acknowledged or pulled before the failure stays stored.
 Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& options);

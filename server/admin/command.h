@@ -42,5 +42,7 @@ int CmdHistory(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdVerify(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdReport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdExport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Security (issue 5).
+int CmdRevoke(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

@@ -55,6 +55,10 @@ const std::vector<AdminCommand>& AdminCommands() {
        "fields of the form's latest version), as RFC 4180 CSV (default) or a JSON array, streamed. --out writes "
        "FILE atomically (an absolute path when the server is running).",
        WithCommon({{"form", "format", "out", "ward"}, {"deleted", "bom"}}), false, CmdExport},
+      {"revoke", "revoke --data DIR DEVICE --reason TEXT [--json]",
+       "Revokes a device (lost, stolen, retired): it is refused at its next connection, its open connections are "
+       "closed, and anything it sends from now on is refused. Change-sets it signed before stay valid.",
+       WithCommon({{"reason"}, {}}), true, CmdRevoke},
   };
   return table;
 }

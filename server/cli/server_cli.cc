@@ -90,7 +90,10 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     err << "error: " << (!data.ok() ? data.status() : listen.status()).message() << "\n";
     return 2;
   }
-  auto hp = net::ParseHostPort(*listen);
+  // Port 0 is allowed here (not for a server address): the system picks a
+  // free port, which the "listening on" line and DATA/listen report.
+  const bool any_port = listen->size() > 2 && listen->compare(listen->size() - 2, 2, ":0") == 0;
+  auto hp = net::ParseHostPort(any_port ? listen->substr(0, listen->size() - 1) + "1" : *listen);
   if (!hp.ok()) {
     err << "error: --listen: " << hp.status().message() << "\n";
     return 2;
@@ -98,8 +101,8 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   RuntimeOptions o;
   o.data_dir = *data;
   o.host = hp->first;
-  o.port = hp->second;
-  uint64_t v;
+  o.port = any_port ? 0 : hp->second;
+  uint64_t v = 0;
   auto& l = o.limits;
   struct {
     const char* name;

@@ -79,6 +79,7 @@ TEST_CASE("refused change-sets change nothing on the server", "[integration]") {
   const uint64_t head = t.server.LogHead();
   const size_t records = t.server.Records().size();
   REQUIRE(records == 2);
+  REQUIRE(before.size() > 2 * records);  // records, change-sets, log entries...
 
   SECTION("a tampered signature") {
     SignedChangeSet cs = t.Next(VoterMeetingCreate(kWard, 100, 50));

@@ -6,6 +6,7 @@
 // the client's command table.
 #pragma once
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <google/protobuf/struct.pb.h>
@@ -37,11 +38,15 @@ using namespace wardsync;
 inline const std::string kWardA = "phuong-ben-thanh";
 inline const std::string kWardB = "phuong-ben-nghe";
 
+// A fresh directory under `base` (default $TMPDIR or /tmp), removed with everything in it.
 class TempDir {
  public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/wardsync-review-XXXXXX";
+  explicit TempDir(std::string base = "") {
+    if (base.empty()) {
+      const char* env = getenv("TMPDIR");
+      base = env && *env ? env : "/tmp";
+    }
+    std::string tmpl = base + "/wardsync-review-XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) FAIL("mkdtemp failed");
     path_ = tmpl;
   }
@@ -87,6 +92,15 @@ inline int Size(const google::protobuf::Value& v) {
   return v.list_value().values_size();
 }
 
+// Where tests that are about merge logic rather than durability keep their
+// stores: a RAM file system when there is one (fsync there is free, so many
+// randomized runs stay fast), else the default temp dir.
+inline std::string FastTempBase() {
+  std::error_code ec;
+  if (std::filesystem::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return "";
+}
+
 inline bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b, std::string* diff = nullptr) {
   google::protobuf::util::MessageDifferencer d;
   if (diff) d.ReportDifferencesToString(diff);
@@ -95,7 +109,7 @@ inline bool Same(const google::protobuf::Message& a, const google::protobuf::Mes
 
 class TestServer {
  public:
-  TestServer() : data_(dir_.path() + "/srv") {
+  explicit TestServer(const std::string& temp_base = "") : dir_(temp_base), data_(dir_.path() + "/srv") {
     server::InitOptions o;
     o.data_dir = data_;
     o.forms_dir = WARDSYNC_SOURCE_DIR "/forms/election";
@@ -169,8 +183,8 @@ class TestServer {
 class TestDevice {
  public:
   TestDevice(TestServer& server, const std::string& name, const std::string& ward, const std::string& role,
-             const std::string& officer)
-      : data_(dir_.path() + "/" + name) {
+             const std::string& officer, const std::string& temp_base = "")
+      : dir_(temp_base), data_(dir_.path() + "/" + name) {
     client::InitDeviceOptions o;
     o.data_dir = data_;
     o.server = server.address();

@@ -1,0 +1,168 @@
+#include "bench/bench_server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "common/clock/clock.h"
+#include "common/store/leveldb_store.h"
+#include "common/store/proto_io.h"
+#include "common/util/files.h"
+#include "server/cli/init_command.h"
+#include "server/runtime/server_runtime.h"
+#include "server/server_context.h"
+#include "server/server_paths.h"
+#include "server/store/server_keys.h"
+
+namespace wardsync::bench {
+
+Status InitServerDir(const std::string& dir, const std::string& forms_dir) {
+  server::InitOptions o;
+  o.data_dir = dir;
+  o.forms_dir = forms_dir;
+  o.committee = "wardsync bench committee";
+  std::ostringstream out;
+  return server::InitServer(o, out);
+}
+
+Result<ServerFacts> ReadServerFacts(const std::string& dir) {
+  server::ServerPaths paths(dir);
+  ServerFacts facts;
+  WS_RETURN_IF_ERROR(util::ReadFile(paths.ca_cert(), &facts.ca_pem));
+  auto db = LevelDbStore::Open(paths.db());
+  if (!db.ok()) return db.status();
+  auto key = crypto::PrivateKey::Generate();  // ServerContext wants one; nothing is signed here
+  if (!key.ok()) return key.status();
+  SystemClock clock;
+  server::ServerContext ctx{**db, clock, *key, {}, {}};
+  WS_RETURN_IF_ERROR(server::LoadForms(ctx));
+  auto data = ctx.forms.Get();
+  for (const auto* f : data->registry.All()) facts.forms.push_back(*f);
+  facts.wards = data->wards;
+  facts.forms_epoch = data->epoch;
+  return facts;
+}
+
+Status WriteDeviceRows(const std::string& dir, const std::vector<wardsync::store::Device>& rows) {
+  auto db = LevelDbStore::Open(server::ServerPaths(dir).db());
+  if (!db.ok()) return db.status();
+  WriteBatch batch;
+  for (const auto& d : rows) PutProto(batch, server::keys::Device(d.id()), d);
+  return (*db)->Write(batch, /*sync=*/true);
+}
+
+Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, const std::string& log_path) {
+  char self[4096];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (len <= 0) return Status::Internal("cannot find this program's path in /proc/self/exe");
+  self[len] = '\0';
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  // Everything the child needs is prepared before fork: after it, only
+  // async-signal-safe calls until exec.
+  std::string arg_serve = "--serve";
+  std::string arg_dir = dir;
+  char* argv[] = {self, arg_serve.data(), arg_dir.data(), nullptr};
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return Status::Internal("cannot open server log " + log_path);
+  }
+  pid_t pid = fork();
+  if (pid < 0) return Status::Internal("fork failed");
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(log_fd, 2);
+    execv(self, argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  close(log_fd);
+  std::unique_ptr<BenchServer> srv(new BenchServer());
+  srv->pid_ = pid;
+  srv->owned_ = true;
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (line.find('\n') == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{fds[0], POLLIN, 0};
+    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    char buf[64];
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    line.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  const long port = std::strtol(line.c_str(), nullptr, 10);
+  if (port <= 0 || port > 65535) {
+    srv->Stop();
+    return Status::Unavailable("the bench server did not start (see " + log_path + ")");
+  }
+  srv->port_ = static_cast<uint16_t>(port);
+  return srv;
+}
+
+std::unique_ptr<BenchServer> BenchServer::External(std::string host, uint16_t port, pid_t pid) {
+  std::unique_ptr<BenchServer> srv(new BenchServer());
+  srv->host_ = std::move(host);
+  srv->port_ = port;
+  srv->pid_ = pid;
+  return srv;
+}
+
+BenchServer::~BenchServer() { Stop(); }
+
+ProcSample BenchServer::Sample() const { return pid_ > 0 ? SampleProcess(pid_) : ProcSample{}; }
+
+void BenchServer::ResetPeak() const {
+  if (pid_ > 0) ResetPeakRss(pid_);
+}
+
+Status BenchServer::Stop() {
+  if (!owned_ || pid_ <= 0) return Status::Ok();
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  int status = 0;
+  for (;;) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_ || r < 0) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a child's exit, not synchronising
+  }
+  pid_ = 0;
+  owned_ = false;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+  return Status::Internal("the bench server did not exit cleanly");
+}
+
+int ServeMain(const std::string& dir) {
+  server::RuntimeOptions o;
+  o.data_dir = dir;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  auto rt = server::ServerRuntime::Start(o);
+  if (!rt.ok()) {
+    std::cerr << "error: " << rt.status().message() << "\n";
+    return 1;
+  }
+  std::printf("%u\n", static_cast<unsigned>((*rt)->port()));
+  std::fflush(stdout);
+  (*rt)->WaitForSignal();
+  (*rt)->Stop();
+  return 0;
+}
+
+}  // namespace wardsync::bench

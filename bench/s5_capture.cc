@@ -1,0 +1,49 @@
+// S5 local capture: N Capture::New calls on an enrolled device's store on
+// disk, each one durable (one synced LevelDB write, as an officer's "save"
+// is). No server involved. Also the store's growth on disk per record
+// (LevelDB files after closing: log + tables, nothing compacted by hand).
+#include <iostream>
+
+#include "bench/scenarios.h"
+
+namespace wardsync::bench {
+
+Status RunS5(const Options& o, Figures& fig) {
+  if (!o.Wants("S5")) return Status::Ok();
+  auto setup = ServerSetup::Create(o, "s5");
+  if (!setup.ok()) return setup.status();
+  ServerSetup& S = **setup;
+  for (int run = 0; run < o.runs; ++run) {
+    auto who = NewIdentity(S.Wards()[0], "Nguyễn Văn An");
+    if (!who.ok()) return who.status();
+    const std::string dir = S.RunDir(run) + "/device";
+    {
+      auto dev = BenchDevice::Open(*who, dir);
+      if (!dev.ok()) return dev.status();
+      WS_RETURN_IF_ERROR((*dev)->Configure(S.facts(), "127.0.0.1:1"));
+    }
+    const uint64_t before = TreeBytes(dir);
+    double secs = 0;
+    {
+      auto dev = BenchDevice::Open(*who, dir);
+      if (!dev.ok()) return dev.status();
+      const auto t0 = std::chrono::steady_clock::now();
+      for (uint64_t i = 0; i < o.s5_records; ++i) {
+        auto id = (*dev)->NewVoterMeeting(i);
+        if (!id.ok()) return id.status();
+      }
+      secs = SecondsSince(t0);
+    }
+    const uint64_t after = TreeBytes(dir);
+    fig.Add("s5_records_per_s", static_cast<double>(o.s5_records) / secs);
+    fig.Add("s5_store_bytes_per_record", static_cast<double>(after - before) / static_cast<double>(o.s5_records));
+    if (o.verbose) {
+      std::cerr << "  S5: " << o.s5_records << " captures in " << secs << " s, store grew " << (after - before)
+                << " bytes\n";
+    }
+    (void)RemoveTree(S.RunDir(run));
+  }
+  return Status::Ok();
+}
+
+}  // namespace wardsync::bench

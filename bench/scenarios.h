@@ -1,0 +1,97 @@
+// The benchmark scenarios (see bench/README.md) and what they share: the
+// options, the figures they record (one sample per run), and ServerSetup,
+// which gives each run a server with the run's devices enrolled.
+#pragma once
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bench/bench_device.h"
+#include "bench/bench_server.h"
+#include "common/status.h"
+
+namespace wardsync::bench {
+
+struct Options {
+  bool quick = false;
+  int runs = 3;
+  uint64_t s1_records = 50'000;
+  uint64_t s3_edits = 10;
+  uint64_t s4_devices = 2'000;
+  uint64_t s4_records = 20;
+  uint64_t s5_records = 10'000;
+  std::set<std::string> only;    // empty: every scenario
+  std::string forms_dir;
+  std::string work_dir;          // temporary, removed at the end unless --keep
+  // An external server (--server HOST:PORT --data DIR [--server-pid PID]).
+  std::string ext_host;
+  uint16_t ext_port = 0;
+  std::string ext_data;
+  pid_t ext_pid = 0;
+  bool verbose = false;
+
+  bool Wants(const std::string& scenario) const { return only.empty() || only.count(scenario) > 0; }
+  bool external() const { return ext_port != 0; }
+};
+
+// Samples per figure, in the order figures were first recorded.
+class Figures {
+ public:
+  void Add(const std::string& name, double v) {
+    if (!samples_.count(name)) order_.push_back(name);
+    samples_[name].push_back(v);
+  }
+  bool Has(const std::string& name) const { return samples_.count(name) > 0; }
+  const std::vector<double>& Get(const std::string& name) const { return samples_.at(name); }
+  const std::vector<std::string>& order() const { return order_; }
+  void Note(std::string text) { notes_.push_back(std::move(text)); }
+  const std::vector<std::string>& notes() const { return notes_; }
+
+ private:
+  std::map<std::string, std::vector<double>> samples_;
+  std::vector<std::string> order_;
+  std::vector<std::string> notes_;
+};
+
+// One server data directory per scenario. Direct mode: a template made once
+// with InitServer (election pack) and the devices' rows; every run starts a
+// child server on a fresh copy, so each run begins from the same state.
+// External mode: the running server; devices are enrolled through the
+// control socket and one-time codes, new ones every run (the server keeps
+// what earlier runs pushed).
+class ServerSetup {
+ public:
+  static Result<std::unique_ptr<ServerSetup>> Create(const Options& o, const std::string& name);
+  const ServerFacts& facts() const { return facts_; }
+  // The ward ids of the election pack, in order.
+  std::vector<std::string> Wards() const;
+  // Devices of `group` for `run`, one per entry of `wards`. Direct mode:
+  // made once and reused by every run (call before the first StartRun).
+  Result<std::vector<Identity>> Devices(const std::string& group, const std::vector<std::string>& wards, int run);
+  Result<std::unique_ptr<BenchServer>> StartRun(int run);
+  std::string RunDir(int run) const { return work_ + "/run" + std::to_string(run); }
+
+ private:
+  ServerSetup() = default;
+  const Options* o_ = nullptr;
+  std::string work_;        // o.work_dir/name
+  std::string template_;    // direct mode: the server template
+  ServerFacts facts_;
+  std::map<std::string, std::vector<Identity>> made_;
+  bool started_ = false;
+};
+
+Status RunS1S2(const Options& o, Figures& fig);
+Status RunS3(const Options& o, Figures& fig);
+Status RunS4(const Options& o, Figures& fig);
+Status RunS5(const Options& o, Figures& fig);
+
+// CPU seconds of the calling thread (the client: RunSync runs its own
+// io_context on the caller's thread).
+double ThreadCpuSeconds();
+
+}  // namespace wardsync::bench

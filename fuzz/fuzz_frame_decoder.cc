@@ -1,0 +1,35 @@
+// The server's first contact with network bytes (after TLS): the incremental
+// frame decoder, then sync.Frame parsing of every complete payload. The
+// input is fed in pieces whose sizes come from the input itself, so frame
+// boundaries fall everywhere.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/wire/framing.h"
+#include "proto/sync.pb.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  // A small limit so oversized lengths are reached; byte 0 picks the piece size.
+  wardsync::wire::FrameDecoder decoder(64 * 1024);
+  const size_t piece = 1 + data[0] % 64;
+  std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  std::string payload;
+  while (!rest.empty()) {
+    const size_t n = rest.size() < piece ? rest.size() : piece;
+    if (!decoder.Feed(rest.substr(0, n)).ok()) break;
+    rest.remove_prefix(n);
+    while (decoder.Next(&payload)) {
+      wardsync::sync::Frame frame;
+      if (frame.ParseFromString(payload)) {
+        // What the session reads from a frame: never trusted sizes.
+        (void)frame.ByteSizeLong();
+        if (frame.has_push()) (void)frame.push().change_sets_size();
+      }
+    }
+  }
+  (void)decoder.buffered();
+  return 0;
+}

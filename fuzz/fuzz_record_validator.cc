@@ -1,0 +1,63 @@
+// The record validator as a server sees it: field texts parsed against the
+// form (ParseValue), whole records checked (ValidateRecordFields), and raw
+// Change messages (as a device could send them) checked field by field
+// (ValidateChangeFields). Errors are fine; crashes, hangs and UB are not.
+//
+// Input: byte 0 picks the form and the mode; the rest is either
+// "name=value\n" lines or a serialized changes.Change.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/forms/form_registry.h"
+#include "common/forms/validator.h"
+#include "common/forms/value_text.h"
+#include "fuzz/forms_for_fuzz.h"
+#include "proto/changes.pb.h"
+#include "proto/records.pb.h"
+
+using namespace wardsync;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const auto& registry = fuzz::ElectionForms();
+  const auto all = registry.All();
+  const forms::FormDef& form = *all[data[0] % all.size()];
+  std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  if (data[0] & 0x80) {
+    changes::Change change;
+    if (!change.ParseFromArray(rest.data(), static_cast<int>(rest.size()))) return 0;
+    change.set_form_id(form.id());
+    change.set_form_version(form.version());
+    (void)forms_util::ValidateChangeFields(form, change);
+    google::protobuf::Map<std::string, records::FieldState> fields;
+    for (const auto& set : change.sets()) *fields[set.field()].mutable_value() = set.value();
+    (void)forms_util::ValidateRecordFields(form, fields);
+    return 0;
+  }
+
+  google::protobuf::Map<std::string, records::FieldState> fields;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    const auto* field = forms_util::FormRegistry::FindField(form, line.substr(0, eq));
+    if (!field) {
+      fields[std::string(line.substr(0, eq))];  // unknown names must be refused too
+      continue;
+    }
+    auto value = forms_util::ParseValue(form, *field, line.substr(eq + 1));
+    if (!value.ok()) continue;
+    (void)forms_util::ValidateValue(form, *field, *value);
+    // What is parsed must print and parse back to the same value.
+    auto again = forms_util::ParseValue(form, *field, forms_util::FormatValue(*value));
+    if (!again.ok() || again->SerializeAsString() != value->SerializeAsString()) __builtin_trap();
+    *fields[field->name()].mutable_value() = *value;
+  }
+  (void)forms_util::ValidateRecordFields(form, fields);
+  return 0;
+}
