@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "common/clock/clock.h"
 #include "common/store/leveldb_store.h"
@@ -68,9 +69,17 @@ Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, 
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
   // Everything the child needs is prepared before fork: after it, only
   // async-signal-safe calls until exec.
-  std::string arg_serve = "--serve";
-  std::string arg_dir = dir;
-  char* argv[] = {self, arg_serve.data(), arg_dir.data(), nullptr};
+  // WARDSYNC_BENCH_SERVER_WRAP="valgrind --tool=callgrind" runs the server
+  // under a profiler (words split on spaces; see bench/README.md).
+  std::vector<std::string> words;
+  if (const char* wrap = std::getenv("WARDSYNC_BENCH_SERVER_WRAP")) {
+    std::istringstream in(wrap);
+    for (std::string w; in >> w;) words.push_back(w);
+  }
+  words.insert(words.end(), {self, "--serve", dir});
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
   const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     close(fds[0]);
@@ -78,11 +87,16 @@ Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, 
     return Status::Internal("cannot open server log " + log_path);
   }
   pid_t pid = fork();
-  if (pid < 0) return Status::Internal("fork failed");
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    close(log_fd);
+    return Status::Internal("fork failed");
+  }
   if (pid == 0) {
     dup2(fds[1], 1);
     dup2(log_fd, 2);
-    execv(self, argv);
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   close(fds[1]);

@@ -109,6 +109,13 @@ uint64_t TreeBytes(const std::string& path) {
   return total;
 }
 
+double LoadAverage() {
+  std::ifstream f("/proc/loadavg");
+  double v = 0;
+  f >> v;
+  return v;
+}
+
 std::string CpuModel() {
   std::ifstream f("/proc/cpuinfo");
   std::string line;

@@ -45,6 +45,8 @@ Status CopyTree(const std::string& from, const std::string& to);
 // Bytes of every regular file under path.
 uint64_t TreeBytes(const std::string& path);
 
+// The 1-minute load average (other processes compete for the same cores).
+double LoadAverage();
 // "AMD EPYC ..." from /proc/cpuinfo, or "unknown".
 std::string CpuModel();
 // `git rev-parse HEAD` in dir, or "unknown".

@@ -49,8 +49,9 @@ options:
   --s4-records N        S4 records per device (default 20; quick 5)
   --s5-records N        S5 captures (default 10000; quick 300)
   --forms DIR           form pack (default: the election pack of the source tree)
-  --out PATH            write the JSON here (default in full mode:
-                        bench/results/latest.json of the source tree; quick: none)
+  --out PATH            write the JSON here (default: a complete full run
+                        writes bench/results/latest.json of the source tree;
+                        --quick and --only write nothing unless asked)
   --json                print the JSON document instead of the table
   --server HOST:PORT    benchmark a running server instead of starting one
   --data DIR            its data directory (devices are enrolled through its control socket)
@@ -171,6 +172,7 @@ int Main(int argc, char** argv) {
   info.cpu = CpuModel();
   info.nproc = std::thread::hardware_concurrency();
   info.started = NowIso();
+  info.load_before = LoadAverage();
   const auto t0 = std::chrono::steady_clock::now();
   Figures fig;
   struct Step {
@@ -196,13 +198,18 @@ int Main(int argc, char** argv) {
     std::cerr << "    " << SecondsSince(ts) << " s\n";
   }
   info.total_s = SecondsSince(t0);
+  info.load_after = LoadAverage();
   if (!parsed->Flag("keep")) (void)RemoveTree(o.work_dir);
   else std::cerr << "kept " << o.work_dir << "\n";
 
   const std::string json = ResultsJson(o, info, fig);
+  // Only a complete full run replaces the published results.
+  const bool complete = !o.quick && o.only.empty() && rc == 0;
   std::string out_path = parsed->Get("out").value_or(
-      o.quick ? std::string() : std::string(WARDSYNC_SOURCE_DIR) + "/bench/results/latest.json");
+      complete ? std::string(WARDSYNC_SOURCE_DIR) + "/bench/results/latest.json" : std::string());
   if (!out_path.empty()) {
+    const auto slash = out_path.rfind('/');
+    if (slash != std::string::npos && slash > 0) (void)util::MakeDirs(out_path.substr(0, slash), 0755);
     Status w = util::WriteFileAtomic(out_path, json, 0644);
     if (!w.ok()) {
       std::cerr << "error: cannot write " << out_path << ": " << w.message() << "\n";
@@ -213,7 +220,8 @@ int Main(int argc, char** argv) {
     std::cout << json;
   } else {
     std::cout << "wardsync-bench " << info.mode << ", " << o.runs << " runs, " << info.nproc << " x " << info.cpu
-              << ", commit " << info.commit.substr(0, 12) << ", " << Grouped(info.total_s) << " s\n\n";
+              << ", commit " << info.commit.substr(0, 12) << ", " << Grouped(info.total_s) << " s, load average "
+              << info.load_before << " -> " << info.load_after << "\n\n";
     PrintTable(o, fig, std::cout);
     std::cout << "\n";
     PrintTargets(fig, std::cout);

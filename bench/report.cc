@@ -176,7 +176,8 @@ std::string ResultsJson(const Options& o, const RunInfo& info, const Figures& fi
   w.Key("started").String(info.started);
   w.Key("total_s").Raw(Num(info.total_s));
   w.Key("commit").String(info.commit);
-  w.Key("machine").BeginObject().Key("nproc").Uint(info.nproc).Key("cpu").String(info.cpu).EndObject();
+  w.Key("machine").BeginObject().Key("nproc").Uint(info.nproc).Key("cpu").String(info.cpu);
+  w.Key("loadavg_before").Raw(Num(info.load_before)).Key("loadavg_after").Raw(Num(info.load_after)).EndObject();
   w.Key("server").String(o.external() ? "external " + o.ext_host + ":" + std::to_string(o.ext_port)
                                       : "child process (ServerRuntime, 127.0.0.1)");
   w.Key("sizes").BeginObject();

@@ -16,6 +16,8 @@ struct RunInfo {
   unsigned nproc = 0;
   std::string started;  // UTC ISO-8601
   double total_s = 0;
+  double load_before = 0;  // 1-minute load average when the bench started
+  double load_after = 0;
 };
 
 void PrintTable(const Options& o, const Figures& fig, std::ostream& out);

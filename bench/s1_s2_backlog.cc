@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "bench/scenarios.h"
+#include "common/util/files.h"
 
 namespace wardsync::bench {
 
@@ -146,6 +147,7 @@ Status RunS1S2(const Options& o, Figures& fig) {
     auto server = S.StartRun(run);
     if (!server.ok()) return server.status();
     const std::string dir = S.RunDir(run);
+    WS_RETURN_IF_ERROR(util::MakeDirs(dir, 0700));
     WS_RETURN_IF_ERROR(CopyTree(tpl_a, dir + "/device-a"));
     WS_RETURN_IF_ERROR(CopyTree(tpl_b, dir + "/device-b"));
     WS_RETURN_IF_ERROR(PushRun(o, **server, (*who)[0], dir + "/device-a", fig));

@@ -10,6 +10,7 @@
 
 #include "bench/relay.h"
 #include "bench/scenarios.h"
+#include "common/util/files.h"
 
 namespace wardsync::bench {
 
@@ -61,6 +62,7 @@ Status RunS3(const Options& o, Figures& fig) {
     auto relay = CountingRelay::Start((*server)->host(), (*server)->port());
     if (!relay.ok()) return relay.status();
     const std::string dir = S.RunDir(run) + "/device";
+    if (o.external()) WS_RETURN_IF_ERROR(util::MakeDirs(S.RunDir(run), 0700));
     {
       auto dev = BenchDevice::Open((*who)[0], dir);
       if (!dev.ok()) return dev.status();

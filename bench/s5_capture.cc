@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "bench/scenarios.h"
+#include "common/util/files.h"
 
 namespace wardsync::bench {
 
@@ -17,6 +18,7 @@ Status RunS5(const Options& o, Figures& fig) {
     auto who = NewIdentity(S.Wards()[0], "Nguyễn Văn An");
     if (!who.ok()) return who.status();
     const std::string dir = S.RunDir(run) + "/device";
+    WS_RETURN_IF_ERROR(util::MakeDirs(S.RunDir(run), 0700));
     {
       auto dev = BenchDevice::Open(*who, dir);
       if (!dev.ok()) return dev.status();

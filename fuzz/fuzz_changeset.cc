@@ -4,6 +4,8 @@
 // every change against its form and apply it to the records it names with
 // the reconcile rules, re-validating the result. Anything may be refused;
 // nothing may crash, hang or hit undefined behaviour.
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -31,6 +33,15 @@ const crypto::PrivateKey& DeviceKey() {
 }
 
 }  // namespace
+
+// Once per process, outside the per-input timeout: load the forms (and the
+// key) and drop protobuf's log lines about invalid UTF-8 (expected here).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+  (void)fuzz::ElectionForms();
+  (void)DeviceKey();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   changes::SignedChangeSet cs;

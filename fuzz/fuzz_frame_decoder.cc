@@ -2,6 +2,8 @@
 // frame decoder, then sync.Frame parsing of every complete payload. The
 // input is fed in pieces whose sizes come from the input itself, so frame
 // boundaries fall everywhere.
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,6 +11,13 @@
 
 #include "common/wire/framing.h"
 #include "proto/sync.pb.h"
+
+// Once per process, outside the per-input timeout: load the forms (and the
+// key) and drop protobuf's log lines about invalid UTF-8 (expected here).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

@@ -5,6 +5,8 @@
 //
 // Input: byte 0 picks the form and the mode; the rest is either
 // "name=value\n" lines or a serialized changes.Change.
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,6 +20,14 @@
 #include "proto/records.pb.h"
 
 using namespace wardsync;
+
+// Once per process, outside the per-input timeout: load the forms (and the
+// key) and drop protobuf's log lines about invalid UTF-8 (expected here).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+  (void)fuzz::ElectionForms();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

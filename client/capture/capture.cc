@@ -219,6 +219,10 @@ Status Capture::Edit(const std::string& record_id_hex, const FieldTexts& sets) {
   if (!form.ok()) return form.status();
 
   Change change = Skeleton(Change::UPDATE, *record, (*form)->version());
+  // The record version this edit was made on: lets the server tell whether a
+  // broken cross-field rule is this edit's doing or the merge of edits that
+  // did not see each other.
+  *change.mutable_base() = record->last_change().change();
   for (const auto& [name, text] : sets) {
     auto field = FindField(**form, name);
     if (!field.ok()) return field.status();

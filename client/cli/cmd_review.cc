@@ -138,7 +138,8 @@ int CmdResolve(ClientEnv& env, const cli::Args& args, std::ostream& out, std::os
     w.BeginObject().Key("resolved").String(id).Key("queued").Bool(true).EndObject();
     out << w.str() << "\n";
   } else {
-    out << "resolved " << id << " on this device; the resolution is queued and reaches the server at the next sync\n";
+    out << "resolved conflict " << id << " on this device; the resolution is queued and reaches the server at the "
+           "next sync\n";
   }
   return 0;
 }

@@ -350,13 +350,19 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
     if (r.log_seq() < held_seq) continue;  // never replace a newer server view with an older one
     written[r.record_id()] = r.log_seq();
     Absorb(&hlc, MaxStamp(r));
-    PutProto(batch, keys::ServerRecord(r.record_id()), r);
+    std::string bytes = r.SerializeAsString();
     if (any_pending) {
       WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));
     } else {
       pending.clear();
     }
-    PutProto(batch, keys::LocalRecord(r.record_id()), Overlay(r, pending));
+    if (pending.empty()) {
+      // Nothing of ours on top: the local view is the server's, byte for byte.
+      batch.Put(keys::LocalRecord(r.record_id()), bytes);
+    } else {
+      PutProto(batch, keys::LocalRecord(r.record_id()), Overlay(r, pending));
+    }
+    batch.Put(keys::ServerRecord(r.record_id()), std::move(bytes));
   }
   state.set_pull_cursor(cursor);
   state.set_hlc(hlc);

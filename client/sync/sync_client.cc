@@ -91,6 +91,7 @@ class Round {
     if (hr.server_seq() > acked_) {
       // The server holds more than we knew (an acknowledgement was lost): drop them now.
       WS_CO_RETURN_IF_ERROR(store_.Acknowledge(hr.server_seq()));
+      report_.progress.pushed += hr.server_seq() - acked_;
       acked_ = hr.server_seq();
     } else if (hr.server_seq() < acked_) {
       co_return Status::Corruption("the server holds change-sets up to " + std::to_string(hr.server_seq()) +
@@ -124,8 +125,11 @@ class Round {
       }
       if (frame->has_pull_batch()) {
         pull_outstanding_ = false;
-        const auto& pb = frame->pull_batch();
-        std::vector<wardsync::records::RecordState> records(pb.records().begin(), pb.records().end());
+        auto& pb = *frame->mutable_pull_batch();
+        // Moved out of the frame, not copied (a page holds up to thousands).
+        std::vector<wardsync::records::RecordState> records;
+        records.reserve(pb.records_size());
+        for (auto& r : *pb.mutable_records()) records.push_back(std::move(r));
         if (pb.cursor() > cursor_ || !records.empty()) {
           WS_CO_RETURN_IF_ERROR(store_.ApplyPull(records, std::max(pb.cursor(), cursor_)));
           cursor_ = std::max(pb.cursor(), cursor_);
@@ -168,9 +172,9 @@ class Round {
         break;
       }
       sync::Frame f;
-      for (auto& e : *batch) *f.mutable_push()->add_change_sets() = e.signed_();
+      for (auto& e : *batch) *f.mutable_push()->add_change_sets() = std::move(*e.mutable_signed_());
       changes::ChangeSetBody last;
-      changes_util::ParseBody(batch->back().signed_(), &last);
+      changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last);
       sent_through_ = last.seq();
       WS_RETURN_IF_ERROR(io_->Queue(f));
       ++in_flight_;

@@ -32,7 +32,7 @@ auto RunOn(asio::thread_pool& pool, CommandHandler* handler, std::vector<std::st
 }  // namespace
 
 ControlServer::ControlServer(asio::io_context& io, asio::thread_pool& worker, CommandHandler handler)
-    : io_(io), worker_(worker), handler_(std::move(handler)), acceptor_(io) {}
+    : io_(io), worker_(worker), handler_(std::move(handler)), strand_(asio::make_strand(io)), acceptor_(io) {}
 
 Status ControlServer::Listen(const std::string& path) {
   path_ = path;
@@ -43,12 +43,12 @@ Status ControlServer::Listen(const std::string& path) {
   if (!ec) ::chmod(path.c_str(), 0600);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Io("cannot listen on control socket " + path + ": " + ec.message());
-  asio::co_spawn(io_, AcceptLoop(), asio::detached);
+  asio::co_spawn(strand_, AcceptLoop(), asio::detached);
   return Status::Ok();
 }
 
 void ControlServer::Stop() {
-  asio::post(io_, [this] {
+  asio::post(strand_, [this] {
     asio::error_code ignored;
     acceptor_.close(ignored);
     ::unlink(path_.c_str());

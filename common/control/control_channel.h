@@ -33,6 +33,10 @@ class ControlServer {
   asio::io_context& io_;
   asio::thread_pool& worker_;
   CommandHandler handler_;
+  // The accept loop and Stop's close run on this strand: the io_context has
+  // several threads, and closing the acceptor while another thread starts
+  // the next accept on it crashed (seen in the review tests' server stops).
+  asio::strand<asio::io_context::executor_type> strand_;
   asio::local::stream_protocol::acceptor acceptor_;
   std::string path_;
 };

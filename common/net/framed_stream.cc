@@ -1,5 +1,7 @@
 #include "common/net/framed_stream.h"
 
+#include <openssl/ssl.h>
+
 #include "common/net/deadline.h"
 
 namespace wardsync::net {
@@ -31,6 +33,22 @@ Status FramedStream::Queue(const wardsync::sync::Frame& f) {
   if (!f.SerializeToString(&payload)) return Status::Internal("cannot serialize frame");
   wire::AppendFrame(payload, &queued_);
   return Status::Ok();
+}
+
+Status FramedStream::QueuePayload(std::string_view payload) {
+  if (payload.empty()) return Status::Invalid("cannot send an empty frame");
+  if (payload.size() > max_frame_bytes_)
+    return Status::Exhausted("frame of " + std::to_string(payload.size()) + " bytes exceeds the maximum of " +
+                             std::to_string(max_frame_bytes_));
+  wire::AppendFrame(payload, &queued_);
+  return Status::Ok();
+}
+
+bool FramedStream::InputPending() {
+  if (!read_failed_.ok()) return false;
+  if (decoder_.buffered() > 0 || SSL_pending(stream_.native_handle()) > 0) return true;
+  std::error_code ec;
+  return stream_.lowest_layer().available(ec) > 0 && !ec;
 }
 
 asio::awaitable<Status> FramedStream::Write(const wardsync::sync::Frame& f, std::chrono::milliseconds timeout) {

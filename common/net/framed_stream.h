@@ -31,6 +31,9 @@ class FramedStream {
   // Serializes and appends one frame to the send buffer (nothing is sent).
   // Refuses a frame larger than max_frame_bytes.
   Status Queue(const wardsync::sync::Frame& f);
+  // The same for a payload that already is a serialized sync.Frame (built
+  // without a Frame object, e.g. a pull page made from stored bytes).
+  Status QueuePayload(std::string_view payload);
   // Sends everything queued in one write.
   asio::awaitable<Status> Flush(std::chrono::milliseconds timeout);
   // Queue(f) then Flush(timeout). `f` is serialized before this returns.
@@ -41,6 +44,11 @@ class FramedStream {
   // "connection closed by peer" (EOF between frames). After any error the
   // stream is finished: every later Read returns the same error.
   asio::awaitable<Result<wardsync::sync::Frame>> Read(std::chrono::milliseconds timeout);
+
+  // True when more input is already here: part of a frame decoded but not
+  // returned, decrypted bytes in TLS, or bytes waiting on the socket. A peer
+  // that pipelines frames keeps this true while its next frame arrives.
+  bool InputPending();
 
   // Application bytes (frame headers + payloads) received / sent so far.
   uint64_t bytes_in() const { return bytes_in_; }

@@ -79,7 +79,14 @@ Status LevelDbStore::Write(const WriteBatch& batch, bool sync) {
   }
   leveldb::WriteOptions wo;
   wo.sync = sync;
-  return FromLevelDb(db_->Write(wo, &b), "write");
+  std::lock_guard<std::mutex> lock(write_mu_);
+  if (!write_failed_.empty()) {
+    return Status::Io("the store failed a write earlier (" + write_failed_ +
+                      ") and refuses further writes until it is reopened: restart the process");
+  }
+  Status s = FromLevelDb(db_->Write(wo, &b), "write");
+  if (!s.ok()) write_failed_ = s.message();
+  return s;
 }
 
 std::unique_ptr<KvIterator> LevelDbStore::Scan(std::string_view prefix, std::string_view start) {

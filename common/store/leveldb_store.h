@@ -1,7 +1,14 @@
 // KvStore on LevelDB. One process per directory: Open fails with a clear
 // message when another process holds the directory.
+//
+// Fail-stop on a failed write: LevelDB's log writer is left misaligned by a
+// failed append (disk full, I/O error), so later writes it reports as
+// durable can be dropped when the log is replayed at the next open. After
+// the first failed Write every later Write is refused until the store is
+// reopened (reads go on).
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/store/kv_store.h"
@@ -32,6 +39,8 @@ class LevelDbStore : public KvStore {
  private:
   explicit LevelDbStore(std::unique_ptr<leveldb::DB> db);
   std::unique_ptr<leveldb::DB> db_;
+  std::mutex write_mu_;       // one Write at a time, so none slips past a failure
+  std::string write_failed_;  // the first failed write's error; "" while all is well
 };
 
 // True when a Status from Open means "another process holds the directory".

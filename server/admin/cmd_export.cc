@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <streambuf>
 
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
@@ -41,6 +42,39 @@ Result<uint64_t> WriteExport(KvStore& store, std::ostream& out, audit::ExportFor
   if (!out) return Status::Io("writing the export failed");
   return exporter.rows();
 }
+
+// Forwarded output travels back to the caller in one control-socket reply
+// (at most 64 MiB); past this many bytes the export stops with advice to
+// use --out, which streams to disk with no limit.
+constexpr uint64_t kForwardedStdoutLimit = 32ull << 20;
+
+class LimitedBuf : public std::streambuf {
+ public:
+  LimitedBuf(std::streambuf* target, uint64_t limit) : target_(target), limit_(limit) {}
+  bool exceeded() const { return exceeded_; }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    char ch = static_cast<char>(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (static_cast<uint64_t>(n) > limit_ - written_) {
+      exceeded_ = true;
+      return 0;
+    }
+    written_ += static_cast<uint64_t>(n);
+    return target_->sputn(s, n);
+  }
+  int sync() override { return target_->pubsync(); }
+
+ private:
+  std::streambuf* target_;
+  uint64_t limit_;
+  uint64_t written_ = 0;
+  bool exceeded_ = false;
+};
 
 Status SyncFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY);
@@ -83,8 +117,16 @@ int CmdExport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   const bool with_deleted = args.Flag("deleted");
   const bool bom = args.Flag("bom");
   const auto path = args.Get("out");
+  const bool forwarded = dynamic_cast<OfflineAdminEnv*>(&env) == nullptr;
   if (!path) {
-    auto rows = WriteExport(env.ctx().store, out, format, *form, ward, with_deleted, bom);
+    LimitedBuf limited(out.rdbuf(), forwarded ? kForwardedStdoutLimit : UINT64_MAX);
+    std::ostream limited_out(&limited);
+    auto rows = WriteExport(env.ctx().store, limited_out, format, *form, ward, with_deleted, bom);
+    if (limited.exceeded()) {
+      err << "\nerror: the export is larger than " << (kForwardedStdoutLimit >> 20)
+          << " MiB; while the server is running, write it with --out /absolute/path (streamed to disk)\n";
+      return 1;
+    }
     if (!rows.ok()) {
       err << "error: " << rows.status().message() << "\n";
       return 1;
@@ -93,6 +135,13 @@ int CmdExport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   }
   if (path->empty()) {
     err << "error: --out needs a file name\n";
+    return 2;
+  }
+  // Forwarded to a running server, the file is written by the server
+  // process, whose working directory is not the caller's.
+  if ((*path)[0] != '/' && forwarded) {
+    err << "error: --out must be an absolute path while the server is running (the server process writes the "
+           "file), e.g. --out \"$PWD/" << *path << "\"\n";
     return 2;
   }
   const std::string tmp = *path + ".tmp";

@@ -176,7 +176,7 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     }
     out << "#" << lc.log_seq << "  " << OpName(lc.change.op()) << "  by " << dev.id() << ":" << lc.entry.seq();
     if (!dev.role().empty()) out << " (" << dev.role() << (dev.ward().empty() ? "" : ", " + dev.ward()) << ")";
-    if (!lc.stamp.officer().empty()) out << " officer " << lc.stamp.officer();
+    if (!lc.stamp.officer().empty()) out << ", officer " << lc.stamp.officer();
     out << "\n      ward " << lc.entry.ward() << "  at " << render::HlcTime(lc.stamp.hlc()) << "  received "
         << render::TimeMs(lc.stamp.received_ms()) << "\n";
     if (before.deleted() != after.deleted() && !before.record_id().empty()) {

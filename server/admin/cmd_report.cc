@@ -72,8 +72,10 @@ void ElectionText(const ElectionTally& e, std::ostream& out) {
 void WardText(const WardTally& t, std::ostream& out, bool with_devices) {
   out << "  records:";
   if (t.forms.empty()) out << " none";
+  const char* sep = " ";
   for (const auto& [form, f] : t.forms) {
-    out << "  " << form << " " << f.live;
+    out << sep << form << " " << f.live;
+    sep = ", ";
     if (f.deleted) out << " (+" << f.deleted << " deleted)";
   }
   out << "\n  open conflicts: " << t.open_conflicts;

@@ -69,7 +69,7 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     w.EndObject();
     out << w.str() << "\n";
   } else {
-    out << "resolved " << req.conflict_id << ": " << outcome << " (change-set server:" << result->changeset_seq
+    out << "resolved conflict " << req.conflict_id << " -> " << outcome << " (change-set server:" << result->changeset_seq
         << ", log " << result->log_seq << "); devices get it at their next sync\n";
   }
   return 0;

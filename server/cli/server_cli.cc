@@ -124,6 +124,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     if (!ParseU64(*a, k.name, &v, err)) return 2;
     k.set(v);
   }
+  BlockStopSignals();
   auto rt = ServerRuntime::Start(o);
   if (!rt.ok()) {
     err << "error: " << rt.status().message() << "\n";

@@ -1,6 +1,7 @@
 #include "server/ingest/group_committer.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "common/store/proto_io.h"
 #include "server/store/server_keys.h"
@@ -30,18 +31,30 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
   // Contacts are bookkeeping: merged into whatever device row the group
   // writes, or written on their own.
   const uint64_t now = ctx_.clock.NowMs();
+  // The last row the batch puts for each device, found in one pass (not one
+  // pass per contact: a busy group holds thousands of ops and hundreds of
+  // contacts).
+  std::unordered_map<std::string, size_t> device_rows;
+  if (!contacts.empty()) {
+    for (size_t i = 0; i < batch.ops().size(); ++i) {
+      const auto& op = batch.ops()[i];
+      if (op.value && op.key.compare(0, keys::kDevicePrefix.size(), keys::kDevicePrefix) == 0) device_rows[op.key] = i;
+    }
+  }
   for (const auto& [id, report] : contacts) {
     wardsync::store::Device d;
     // The group may have just updated this device; read its fresh value from the batch.
+    const std::string key = keys::Device(id);
     bool found = false;
-    for (const auto& op : batch.ops()) {
-      if (op.key == keys::Device(id) && op.value) found = d.ParseFromString(*op.value);
+    if (auto row = device_rows.find(key); row != device_rows.end()) {
+      found = d.ParseFromString(*batch.ops()[row->second].value);
     }
-    if (!found && !GetProto(ctx_.store, keys::Device(id), &d).ok()) continue;
+    if (!found && !GetProto(ctx_.store, key, &d).ok()) continue;
     d.set_last_contact_ms(now);
     *d.mutable_last_report() = report;
     if (report.clock_ms() != 0) d.set_clock_skew_ms(report.clock_ms() - static_cast<int64_t>(now));
-    PutProto(batch, keys::Device(id), d);
+    device_rows[key] = batch.size();
+    PutProto(batch, key, d);
   }
   bool has_changes = group.log_head() != log_head_ || std::any_of(results.begin(), results.end(), [](const auto& r) {
                        return r.accepted > 0;

@@ -111,9 +111,15 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   // 1. Parse and check identity.
   std::vector<Parsed> parsed;
   parsed.reserve(submission.change_sets.size());
-  for (const auto& cs : submission.change_sets) {
+  // Parsed and hashed already by the session (off this thread), if it could.
+  const bool prepared = submission.prepared.size() == submission.change_sets.size();
+  for (size_t k = 0; k < submission.change_sets.size(); ++k) {
+    const auto& cs = submission.change_sets[k];
     Parsed p{&cs, {}, {}};
-    if (!changes_util::ParseBody(cs, &p.body).ok()) {
+    if (prepared) {
+      p.body = std::move(submission.prepared[k].body);
+      p.hash = std::move(submission.prepared[k].hash);
+    } else if (!changes_util::ParseBody(cs, &p.body).ok()) {
       return Refuse(result, sync::BAD_FRAME, "change-set body does not parse", 0);
     }
     if (p.body.device_id() != device.id()) {
@@ -125,9 +131,10 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
       return Refuse(result, sync::INVALID_CHANGE, "unsupported change-set format " + std::to_string(p.body.format()),
                     p.body.seq());
     }
-    p.hash = changes_util::BodyHash(cs);
+    if (!prepared) p.hash = changes_util::BodyHash(cs);
     parsed.push_back(std::move(p));
   }
+  submission.prepared.clear();  // consumed
 
   // 2. Replays first (acknowledged again), then the new run.
   size_t i = 0;
@@ -264,6 +271,13 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
         if (!s.ok()) return Refuse(r, sync::INVALID_CHANGE, where + s.message(), body.seq());
       }
     }
+    // Did the editor see the whole record as it is now? Only then is a broken
+    // cross-field rule its own doing; otherwise it comes from merging edits
+    // that did not see each other, and refusing would block the device's
+    // chain for good (the merged record keeps every value).
+    const bool saw_record = change.op() == Change::CREATE ||
+                            (change.base().device_id() == record.last_change().change().device_id() &&
+                             change.base().seq() == record.last_change().change().seq());
     ++log_seq;
     const std::string rid = change.record_id();
     auto outcome = reconcile::Apply(record, change, stamp, log_seq,
@@ -271,7 +285,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
                                       return BaseValue(id, rid, field);
                                     });
     if (!outcome.ok()) return Refuse(r, sync::INVALID_CHANGE, where + outcome.status().message(), body.seq());
-    if ((change.op() == Change::CREATE || change.op() == Change::UPDATE) && !outcome->concurrent && !record.deleted()) {
+    if ((change.op() == Change::CREATE || change.op() == Change::UPDATE) && !outcome->concurrent && saw_record &&
+        !record.deleted()) {
       s = forms_util::ValidateRecordFields(*form, record.fields());
       if (!s.ok()) return Refuse(r, sync::INVALID_CHANGE, where + s.message(), body.seq());
     }

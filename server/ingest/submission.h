@@ -13,7 +13,22 @@ namespace wardsync::server {
 struct Submission {
   std::string device_id;   // authenticated at hello; every change-set must claim it
   std::vector<wardsync::changes::SignedChangeSet> change_sets;  // ascending seq
+
+  // Optional work done before the committer sees the submission (the session
+  // does it on an io thread, so the single committer thread does less):
+  // change_sets[i] parsed and its body hash. Used only when there is one
+  // entry per change-set; ingest moves the bodies out (hence mutable) and
+  // clears it. Never set it unless every body parsed: a body that does not
+  // parse must be refused by ingest, in order.
+  struct Prepared {
+    wardsync::changes::ChangeSetBody body;
+    std::string hash;   // changes_util::BodyHash
+  };
+  mutable std::vector<Prepared> prepared;
 };
+
+// Fills s.prepared if every body parses (else leaves it empty).
+void Prepare(Submission& s);
 
 struct SubmissionResult {
   uint64_t acked_seq = 0;        // all change-sets up to here are durable (new or already held)

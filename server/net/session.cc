@@ -13,7 +13,7 @@
 #include "server/ingest/authorizer.h"
 #include "server/net/offload.h"
 #include "server/net/sync_server.h"
-#include "server/pull/pull_reader.h"
+#include "server/pull/pull_frame.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -34,7 +34,7 @@ sync::Frame ErrorFrame(sync::ErrorCode code, const std::string& message, uint64_
 }  // namespace
 
 Session::Session(SyncServer& server, Stream stream, std::string peer)
-    : server_(server), stream_(std::move(stream)), peer_(std::move(peer)) {}
+    : server_(server), stream_(std::move(stream)), peer_(std::move(peer)), push_wake_(stream_.get_executor()) {}
 
 // A free coroutine taking the owner by value keeps the session alive for the
 // whole connection (no coroutine lambda: GCC 12 mishandles their captures).
@@ -146,7 +146,11 @@ asio::awaitable<void> Session::Serve() {
     return io.Write(ErrorFrame(code, why), limits.write_timeout);
   };
   if (!loaded.ok()) {
-    co_await refuse(sync::AUTH_FAILED, loaded.status().not_found() ? "unknown device" : loaded.status().message());
+    // Named first: GCC 12 destroys a ?: temporary it never built when the
+    // conditional sits inside a co_await expression (a hello naming an
+    // unknown device crashed the server with "munmap_chunk(): invalid pointer").
+    const std::string why = loaded.status().not_found() ? "unknown device" : loaded.status().message();
+    co_await refuse(sync::AUTH_FAILED, why);
     co_return;
   }
   wardsync::store::Device device = std::move(loaded).value();
@@ -183,8 +187,9 @@ asio::awaitable<void> Session::Serve() {
   if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return;
 
   // ---- push / pull until the client is done ----
-  uint64_t cs_in = 0, records_out = 0;
-  std::string outcome = "ok";
+  uint64_t records_out = 0;
+  PushTally tally;
+  std::string& outcome = tally.outcome;
   const std::string scope = ReadScope(device);
   for (;;) {
     auto frame = co_await io.Read(limits.idle_timeout);
@@ -192,31 +197,37 @@ asio::awaitable<void> Session::Serve() {
       if (frame.status().code() != Status::Code::kUnavailable) outcome = "closed: " + frame.status().message();
       break;
     }
-    if (frame->has_bye()) break;
     if (frame->has_push()) {
       Submission sub;
       sub.device_id = device_id;
-      sub.change_sets.assign(frame->push().change_sets().begin(), frame->push().change_sets().end());
-      SubmissionResult res = co_await SubmitAndWait(server_.committer(), sub);
-      cs_in += res.accepted;
-      sync::Frame ack;
-      ack.mutable_push_ack()->set_acked_seq(res.acked_seq);
-      io.Queue(ack);
-      if (!res.ok()) {
-        util::LogLine("refused change-set " + std::to_string(res.error_seq) + " of device " + device_id + " (ward " +
-                      device.ward() + "): " + res.message);
-        io.Queue(ErrorFrame(res.error, res.message, res.error_seq));
-        outcome = "refused: " + res.message;
-      }
-      if (!(co_await io.Flush(limits.write_timeout)).ok()) break;
+      auto* sets = frame->mutable_push()->mutable_change_sets();
+      sub.change_sets.reserve(sets->size());
+      for (auto& cs : *sets) sub.change_sets.push_back(std::move(cs));  // moved, not copied
+      Prepare(sub);  // parse + hash here, on an io thread, not on the single committer thread
+      SubmitPush(std::move(sub));
+      // Pipelining: while the client's next frame is already arriving (it
+      // sends its push window back to back), read it rather than wait, so
+      // its transfer and parse overlap this ingest and pushes can share a
+      // group commit. Never blocks an ack behind a frame not yet sent.
+      if (pushes_in_flight_ < kMaxPushesInFlight && io.InputPending()) continue;
+      if (!(co_await AckPushes(io, device_id, device.ward(), tally)).ok()) break;
       continue;
     }
+    // Every other frame comes after the pushes before it (a pull must see them).
+    if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally)).ok()) break;
+    if (frame->has_bye()) break;
     if (frame->has_pull_request()) {
       const uint64_t cursor = frame->pull_request().cursor();
       uint32_t max = frame->pull_request().max_records();
       if (max == 0 || max > limits.max_pull_records) max = limits.max_pull_records;
       const uint64_t head = server_.committer().log_head();
-      auto read_page = [&ctx, scope, cursor, max, head] { return ReadPull(ctx.store, scope, cursor, max, head); };
+      // The page is encoded on the store pool straight from the stored
+      // record bytes (no parse, no re-serialization; see pull_frame.h) and
+      // bounded by the frame limit as well as by `max`.
+      const uint32_t frame_limit = limits.max_frame_bytes;
+      auto read_page = [&ctx, scope, cursor, max, frame_limit, head] {
+        return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head);
+      };
       auto page = co_await Offload(server_.store_pool(), read_page);
       if (!page.ok()) {
         util::LogLine("pull failed for device " + device_id + ": " + page.status().message());
@@ -224,24 +235,73 @@ asio::awaitable<void> Session::Serve() {
         outcome = "pull failed";
         break;
       }
-      sync::Frame batch;
-      auto* pb = batch.mutable_pull_batch();
-      for (auto& r : page->records) *pb->add_records() = std::move(r);
-      pb->set_cursor(page->cursor);
-      pb->set_more(page->more);
-      pb->set_remaining(page->remaining);
-      records_out += pb->records_size();
-      if (!(co_await io.Write(batch, limits.write_timeout)).ok()) break;
+      records_out += page->records;
+      Status queued = io.QueuePayload(page->payload);
+      std::string().swap(page->payload);  // only the send buffer holds the page while it goes out
+      if (!queued.ok() || !(co_await io.Flush(limits.write_timeout)).ok()) break;
       continue;
     }
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "unexpected frame after hello"), limits.write_timeout);
     outcome = "protocol error";
     break;
   }
+  // Pushes the committer still holds finish (and are counted) even if the
+  // client has gone; their acks are sent if the connection still takes them.
+  if (pushes_in_flight_ > 0) co_await AckPushes(io, device_id, device.ward(), tally);
+  const uint64_t cs_in = tally.change_sets;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock_::now() - started).count();
   util::LogLine("sync device=" + device_id + " ward=" + device.ward() + " in=" + std::to_string(cs_in) +
                 " out=" + std::to_string(records_out) + " bytes_in=" + std::to_string(io.bytes_in()) +
                 " bytes_out=" + std::to_string(io.bytes_out()) + " ms=" + std::to_string(ms) + " outcome=" + outcome);
+}
+
+void Session::SubmitPush(Submission sub) {
+  ++pushes_in_flight_;
+  auto self = shared_from_this();
+  // Runs on the committer thread once the outcome is durable (or refused);
+  // the committer finishes submissions in order, and so do these posts.
+  server_.committer().Submit(std::move(sub), [self](SubmissionResult r) {
+    asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+      self->push_results_.push_back(std::move(r));
+      self->push_wake_.cancel();
+    });
+  });
+}
+
+asio::awaitable<SubmissionResult> Session::NextPushResult() {
+  // Results are only added on this strand, so none can slip in between the
+  // check and the wait; a post that comes later cancels the wait.
+  while (push_results_.empty()) {
+    push_wake_.expires_at(asio::steady_timer::time_point::max());
+    asio::error_code ignored;
+    co_await push_wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  SubmissionResult r = std::move(push_results_.front());
+  push_results_.pop_front();
+  --pushes_in_flight_;
+  co_return r;
+}
+
+asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::string& device_id,
+                                           const std::string& ward, PushTally& tally) {
+  const auto timeout = server_.ctx().limits.write_timeout;
+  Status written;
+  while (pushes_in_flight_ > 0) {
+    SubmissionResult res = co_await NextPushResult();
+    tally.change_sets += res.accepted;
+    sync::Frame ack;
+    ack.mutable_push_ack()->set_acked_seq(res.acked_seq);
+    io.Queue(ack);
+    if (!res.ok()) {
+      util::LogLine("refused change-set " + std::to_string(res.error_seq) + " of device " + device_id + " (ward " +
+                    ward + "): " + res.message);
+      io.Queue(ErrorFrame(res.error, res.message, res.error_seq));
+      tally.outcome = "refused: " + res.message;
+    }
+    // Each ack goes out as soon as it is known: the client refills its window.
+    if (written.ok()) written = co_await io.Flush(timeout);
+  }
+  co_return written;
 }
 
 }  // namespace wardsync::server

@@ -8,15 +8,16 @@
 
 namespace wardsync::server {
 
-Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                          uint64_t log_head) {
-  PullPage page;
+// One scan of the scope's log after the cursor. Each record is read once,
+// when first met, so its size is known before it joins the page.
+Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+                                uint64_t max_bytes, uint64_t log_head) {
+  RawPullPage page;
   page.cursor = cursor;
   if (max_records == 0) max_records = 1;
   const bool all = scope_ward.empty();
   const std::string prefix = all ? std::string(keys::kLogPrefix) : keys::WardLogPrefix(scope_ward);
   auto it = store.Scan(prefix, wardsync::keys::WithU64(prefix, cursor + 1));
-  std::vector<std::string> order;
   std::unordered_set<std::string> seen;
   for (; it->Valid(); it->Next()) {
     uint64_t seq = wardsync::keys::ReadU64(it->key().substr(prefix.size()));
@@ -32,24 +33,44 @@ Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_
       record_id = std::string(it->value());
     }
     if (!seen.count(record_id)) {
-      if (order.size() == max_records) {
+      if (page.records.size() == max_records) {
+        page.more = true;
+        break;
+      }
+      std::string bytes;
+      Status s = store.Get(keys::Record(record_id), &bytes);
+      if (!s.ok()) return s;
+      const uint64_t size = bytes.size() + RawPullPage::kRecordOverhead;
+      if (!page.records.empty() && page.bytes + size > max_bytes) {
         page.more = true;
         break;
       }
       seen.insert(record_id);
-      order.push_back(record_id);
+      page.bytes += size;
+      page.records.push_back(std::move(bytes));
     }
     page.cursor = seq;
   }
   WS_RETURN_IF_ERROR(it->status());
-  page.records.reserve(order.size());
-  for (const auto& id : order) {
-    wardsync::records::RecordState rec;
-    WS_RETURN_IF_ERROR(GetProto(store, keys::Record(id), &rec));
-    page.records.push_back(std::move(rec));
-  }
   page.remaining = log_head > page.cursor ? log_head - page.cursor : 0;
   if (!page.more) page.remaining = 0;
+  return page;
+}
+
+Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+                          uint64_t log_head) {
+  auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, UINT64_MAX, log_head);
+  if (!raw.ok()) return raw.status();
+  PullPage page;
+  page.cursor = raw->cursor;
+  page.more = raw->more;
+  page.remaining = raw->remaining;
+  page.records.resize(raw->records.size());
+  for (size_t i = 0; i < raw->records.size(); ++i) {
+    if (!page.records[i].ParseFromString(raw->records[i])) {
+      return Status::Corruption("stored value under a key of kind 'rec' does not parse");
+    }
+  }
   return page;
 }
 

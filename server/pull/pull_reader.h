@@ -24,4 +24,20 @@ struct PullPage {
 Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                           uint64_t log_head);
 
+// The same page with each record as its stored bytes (a serialized
+// RecordState), never parsed: the server sends them as they are (see
+// pull_frame.h). max_bytes also bounds the page: a record that would take
+// the page's encoded size (each record's bytes plus kRecordOverhead) past it
+// ends the page (more = true), though a page always holds at least one record.
+struct RawPullPage {
+  static constexpr uint64_t kRecordOverhead = 6;  // field tag + length varint
+  std::vector<std::string> records;
+  uint64_t bytes = 0;       // encoded size of the records
+  uint64_t cursor = 0;
+  bool more = false;
+  uint64_t remaining = 0;
+};
+Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+                                uint64_t max_bytes, uint64_t log_head);
+
 }  // namespace wardsync::server

@@ -1,5 +1,8 @@
 #include "server/runtime/server_runtime.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <sstream>
@@ -76,19 +79,32 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
 }
 
 void ServerRuntime::WaitForSignal() {
-  asio::io_context sig_io;
-  asio::signal_set signals(sig_io, SIGINT, SIGTERM);
-  signals.async_wait([](const asio::error_code&, int sig) {
-    util::LogLine(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-  });
-  sig_io.run();
+  // SIGINT/SIGTERM were blocked before the runtime started (BlockStopSignals),
+  // so none is lost between "listening" and this wait.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  util::LogLine(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+}
+
+void BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
 void ServerRuntime::Stop() {
   if (stopped_) return;
   stopped_ = true;
-  sync_->Stop();
-  control_->Stop();
+  // A Start that failed part-way (e.g. the store is locked by another
+  // server) destroys a runtime whose later parts were never made.
+  if (sync_) sync_->Stop();
+  if (control_) control_->Stop();
   work_.reset();
   // Sessions end once their sockets close and the io threads then run out of
   // work; a watchdog bounds how long that may take.
@@ -107,9 +123,9 @@ void ServerRuntime::Stop() {
   cv.notify_all();
   watchdog.join();
   threads_.clear();
-  store_pool_->join();
-  control_pool_->join();
-  committer_->Stop();
+  if (store_pool_) store_pool_->join();
+  if (control_pool_) control_pool_->join();
+  if (committer_) committer_->Stop();
 }
 
 ServerRuntime::~ServerRuntime() { Stop(); }

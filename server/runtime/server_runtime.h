@@ -61,6 +61,10 @@ class ServerRuntime {
   bool stopped_ = false;
 };
 
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+// afterwards; WaitForSignal then takes them with sigwait. Call before Start.
+void BlockStopSignals();
+
 // Opens the pieces every server process needs from a data directory.
 Result<crypto::PrivateKey> LoadServerKey(const ServerPaths& paths);
 

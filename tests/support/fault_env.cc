@@ -134,7 +134,17 @@ void FaultEnv::Appended(FileState& f, size_t n) {
 }
 
 leveldb::Status FaultEnv::BeforeSync(const FileState& f, bool* skip) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (syncs_to_pass_) {
+    if (*syncs_to_pass_ > 0) {
+      --*syncs_to_pass_;
+    } else {
+      sync_blocked_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !syncs_to_pass_; });
+      sync_blocked_ = false;
+    }
+  }
   *skip = !powered_;
   if (!powered_) return leveldb::Status::OK();
   if (fail_syncs_) {
@@ -225,6 +235,24 @@ void FaultEnv::ClearFaults() {
   std::lock_guard<std::mutex> lock(mu_);
   append_budget_.reset();
   fail_syncs_ = false;
+}
+
+void FaultEnv::BlockSyncsAfter(uint64_t pass) {
+  std::lock_guard<std::mutex> lock(mu_);
+  syncs_to_pass_ = pass;
+}
+
+void FaultEnv::UnblockSyncs() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    syncs_to_pass_.reset();
+  }
+  cv_.notify_all();
+}
+
+bool FaultEnv::WaitForBlockedSync(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return sync_blocked_; });
 }
 
 uint64_t FaultEnv::injected_errors() const {

@@ -26,10 +26,17 @@
 // an I/O error (what it appended stays in the file, as after a real failed
 // fsync: whether it survives is unknown).
 //
+// Holding a sync. BlockSyncsAfter(k): the next k syncs pass, the one after
+// waits (its data appended, not yet durable) until UnblockSyncs() - the
+// moment to cut the power between a write and its sync, and to see whether
+// anything was acknowledged before the sync.
+//
 // Thread-safe. One Env per store (directory sync tracking is per Env).
 #pragma once
 #include <leveldb/env.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -66,6 +73,12 @@ class FaultEnv : public leveldb::EnvWrapper {
   void ClearFaults();
   uint64_t injected_errors() const;
 
+  // ---- holding a sync
+  void BlockSyncsAfter(uint64_t pass);
+  void UnblockSyncs();
+  // True once a Sync waits (false at the deadline).
+  bool WaitForBlockedSync(std::chrono::milliseconds timeout);
+
   // ---- counters (since construction)
   uint64_t syncs() const;
   uint64_t bytes_appended() const;
@@ -96,6 +109,9 @@ class FaultEnv : public leveldb::EnvWrapper {
   std::set<std::string> new_files_;  // created since the last directory sync
   std::optional<uint64_t> append_budget_;
   bool fail_syncs_ = false;
+  std::optional<uint64_t> syncs_to_pass_;  // set: block once this many more syncs passed
+  bool sync_blocked_ = false;              // a Sync waits
+  std::condition_variable cv_;
   uint64_t injected_errors_ = 0;
   uint64_t syncs_ = 0;
   uint64_t bytes_appended_ = 0;

@@ -16,6 +16,7 @@
 #include "server/cli/init_command.h"
 #include "server/runtime/online_admin_env.h"
 #include "server/store/server_keys.h"
+#include "tests/support/eventually.h"
 
 namespace wardsync::test {
 
@@ -85,6 +86,12 @@ void FaultServer::Stop() {
 KvStore& FaultServer::store() {
   REQUIRE(runtime_);
   return runtime_->ctx().store;
+}
+
+void FaultServer::WaitIdle() {
+  REQUIRE(runtime_);
+  INFO("the server's sessions must end once their connections are gone");
+  REQUIRE(Eventually([&] { return runtime_->sync_server().open_connections() == 0; }, std::chrono::seconds(20)));
 }
 
 std::string FaultServer::EnrollCode(const std::string& ward, const std::string& role) {
@@ -278,6 +285,7 @@ std::map<std::string, records::RecordState> FaultDevice::LocalViews() {
 // ------------------------------------------------------------------ checks
 
 void CheckSafe(FaultServer& server, FaultDevice& device) {
+  server.WaitIdle();
   const store::Device d = server.Device(device.device_id());
   const store::SyncState st = device.State();
   INFO("device acked " << st.acked_seq() << " made " << st.last_seq() << "; server holds " << d.last_seq());

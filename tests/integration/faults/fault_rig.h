@@ -60,6 +60,9 @@ class FaultServer {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& data_dir() const { return data_dir_; }
   KvStore& store();
+  // Waits until no connection is open: every push a session received is
+  // then committed (or refused), so the reads below see a settled store.
+  void WaitIdle();
 
   std::string EnrollCode(const std::string& ward, const std::string& role = "officer");
 
@@ -125,7 +128,7 @@ class FaultDevice {
 
 client::FieldTexts Meeting(int n);
 
-// Holds at every moment, also right after a fault: the device never counts
+// Holds once the server is idle (checked first), also right after a fault: the device never counts
 // as acknowledged what the server lacks, the server never holds more than
 // the device made, each side's sequences are gap-free and unique, and what
 // the device pulled matches the server.

@@ -1,0 +1,79 @@
+#include "server/pull/pull_frame.h"
+
+#include "proto/sync.pb.h"
+
+namespace wardsync::server {
+
+namespace {
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// Wire tags: (field number << 3) | wire type (0 varint, 2 length-delimited).
+constexpr uint32_t Tag(int field, int type) { return static_cast<uint32_t>(field << 3 | type); }
+
+}  // namespace
+
+std::string EncodePullFrame(RawPullPage& page) {
+  using sync::Frame;
+  using sync::PullBatch;
+  // PullBatch fields in field-number order, zero values left out (proto3).
+  size_t body = 0;
+  for (const auto& r : page.records) body += 1 + VarintSize(r.size()) + r.size();
+  if (page.cursor) body += 1 + VarintSize(page.cursor);
+  if (page.more) body += 2;
+  if (page.remaining) body += 1 + VarintSize(page.remaining);
+
+  std::string out;
+  out.reserve(1 + VarintSize(body) + body);
+  PutVarint(Tag(Frame::kPullBatchFieldNumber, 2), &out);
+  PutVarint(body, &out);
+  for (auto& r : page.records) {
+    PutVarint(Tag(PullBatch::kRecordsFieldNumber, 2), &out);
+    PutVarint(r.size(), &out);
+    out.append(r);
+    std::string().swap(r);  // the bytes now live in `out` only
+  }
+  page.records.clear();
+  if (page.cursor) {
+    PutVarint(Tag(PullBatch::kCursorFieldNumber, 0), &out);
+    PutVarint(page.cursor, &out);
+  }
+  if (page.more) {
+    PutVarint(Tag(PullBatch::kMoreFieldNumber, 0), &out);
+    PutVarint(1, &out);
+  }
+  if (page.remaining) {
+    PutVarint(Tag(PullBatch::kRemainingFieldNumber, 0), &out);
+    PutVarint(page.remaining, &out);
+  }
+  return out;
+}
+
+Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
+                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head) {
+  constexpr uint64_t kOwnFields = 64;  // frame tag + length, cursor, more, remaining
+  const uint64_t budget = max_frame_bytes > kOwnFields ? max_frame_bytes - kOwnFields : max_frame_bytes;
+  auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, budget, log_head);
+  if (!raw.ok()) return raw.status();
+  EncodedPullPage out;
+  out.records = raw->records.size();
+  out.payload = EncodePullFrame(*raw);
+  return out;
+}
+
+}  // namespace wardsync::server

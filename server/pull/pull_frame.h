@@ -1,0 +1,25 @@
+// Encodes a pull page as the payload of a sync.Frame holding a PullBatch,
+// straight from the stored record bytes: a RecordState is stored as its
+// serialized bytes, and a repeated message field on the wire is those bytes
+// behind a tag and a length, so nothing is parsed or re-serialized. Clients
+// read it as any Frame; it is what Frame::SerializeToString would produce.
+#pragma once
+#include <string>
+
+#include "server/pull/pull_reader.h"
+
+namespace wardsync::server {
+
+// Consumes page.records (their bytes move into the payload).
+std::string EncodePullFrame(RawPullPage& page);
+
+struct EncodedPullPage {
+  std::string payload;   // a serialized sync.Frame
+  uint64_t records = 0;
+};
+// ReadPullRaw + EncodePullFrame. max_frame_bytes bounds the payload (less a
+// little for the batch's own fields), unless one record alone is larger.
+Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
+                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head);
+
+}  // namespace wardsync::server
