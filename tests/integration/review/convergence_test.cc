@@ -13,7 +13,9 @@
 //     left the record deleted or is a candidate of its whole-record conflict;
 //   - verify passes.
 // 20 seeds by default; WARDSYNC_REVIEW_SEED=N runs only seed N,
-// WARDSYNC_REVIEW_SEEDS=K runs seeds 1..K. The stores live on a RAM file
+// WARDSYNC_REVIEW_SEEDS=K runs seeds 1..K. A seed fixes the sequence of
+// operations and syncs (device keys and clock stamps still differ from run
+// to run, so ties are broken differently). The stores live on a RAM file
 // system when there is one: this test is about merge logic, and fsync on a
 // shared disk would make 20 seeds take ~20 s instead of ~3 s.
 #include <algorithm>
@@ -259,7 +261,12 @@ struct Coverage {
 void RunSeed(uint64_t seed, Coverage& cov) {
   Sim sim(seed);
   INFO("seed " << seed << " (reproduce with WARDSYNC_REVIEW_SEED=" << seed << ")");
-  for (int i = 0; i < kOpsPerSeed; ++i) sim.Step();
+  for (int i = 0; i < kOpsPerSeed; ++i) {
+    std::string so_far;
+    for (const auto& l : sim.log) so_far += l + "\n";
+    INFO("steps so far:\n" << so_far);
+    sim.Step();
+  }
   // Everyone syncs; the resolver decides about half of what is open; then
   // two more rounds so everyone sees everything.
   for (TestDevice* d : sim.All()) d->Sync();
@@ -308,7 +315,6 @@ TEST_CASE("convergence: random offline edits, deletes and resolutions in random 
   }
   INFO("field conflicts " << cov.field_conflicts << ", whole-record conflicts " << cov.record_conflicts
                           << ", resolved " << cov.resolved << ", deleted records " << cov.deleted);
-  WARN("coverage " << cov.field_conflicts << " " << cov.record_conflicts << " " << cov.resolved << " " << cov.deleted);
   if (seeds.size() >= 10) {
     CHECK(cov.field_conflicts > 0);
     CHECK(cov.record_conflicts > 0);
