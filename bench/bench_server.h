@@ -40,8 +40,10 @@ Status WriteDeviceRows(const std::string& dir, const std::vector<wardsync::store
 class BenchServer {
  public:
   // Starts `<this binary> --serve dir` with stderr to log_path and waits
-  // (at most 30 s) for the port it listens on.
-  static Result<std::unique_ptr<BenchServer>> Spawn(const std::string& dir, const std::string& log_path);
+  // (at most 30 s) for the port it listens on. handshake_timeout_ms 0: the
+  // server's default limit.
+  static Result<std::unique_ptr<BenchServer>> Spawn(const std::string& dir, const std::string& log_path,
+                                                    uint64_t handshake_timeout_ms = 0);
   // A server started elsewhere; pid 0 when unknown (no CPU/memory figures).
   static std::unique_ptr<BenchServer> External(std::string host, uint16_t port, pid_t pid);
   ~BenchServer();
@@ -51,6 +53,7 @@ class BenchServer {
   uint16_t port() const { return port_; }
   bool measurable() const { return pid_ > 0; }
   ProcSample Sample() const;
+  std::vector<double> ThreadCpu() const { return pid_ > 0 ? ThreadCpuSeconds(pid_) : std::vector<double>{}; }
   void ResetPeak() const;
   // SIGTERM and wait (SIGKILL after 15 s). Only for a spawned server.
   Status Stop();
@@ -63,6 +66,6 @@ class BenchServer {
 };
 
 // The child side of Spawn: serves dir until SIGTERM. Returns the exit code.
-int ServeMain(const std::string& dir);
+int ServeMain(const std::string& dir, uint64_t handshake_timeout_ms);
 
 }  // namespace wardsync::bench

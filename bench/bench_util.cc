@@ -26,26 +26,40 @@ double StatusKb(const std::string& text, const std::string& field) {
   return std::strtod(text.c_str() + at + field.size() + 1, nullptr);
 }
 
-}  // namespace
-
-ProcSample SampleProcess(pid_t pid) {
-  ProcSample out;
-  std::ifstream stat(ProcPath(pid, "stat"));
+// utime + stime of a /proc/.../stat file, in seconds.
+double StatCpu(const std::string& path) {
+  std::ifstream stat(path);
   std::string line;
   std::getline(stat, line);
   // Fields after the command name (which may hold spaces) start at ") ".
   size_t close = line.rfind(')');
-  if (close != std::string::npos) {
-    std::istringstream rest(line.substr(close + 2));
-    std::string f;
-    std::vector<std::string> fields;
-    while (rest >> f) fields.push_back(f);
-    // fields[0] is field 3 (state); utime is field 14, stime field 15.
-    if (fields.size() > 12) {
-      const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-      out.cpu_s = (std::strtod(fields[11].c_str(), nullptr) + std::strtod(fields[12].c_str(), nullptr)) / tick;
-    }
+  if (close == std::string::npos || close + 2 > line.size()) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string f;
+  std::vector<std::string> fields;
+  while (rest >> f) fields.push_back(f);
+  // fields[0] is field 3 (state); utime is field 14, stime field 15.
+  if (fields.size() <= 12) return 0;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::strtod(fields[11].c_str(), nullptr) + std::strtod(fields[12].c_str(), nullptr)) / tick;
+}
+
+}  // namespace
+
+std::vector<double> ThreadCpuSeconds(pid_t pid) {
+  std::vector<double> out;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(ProcPath(pid, "task"), ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    out.push_back(StatCpu(it->path().string() + "/stat"));
   }
+  std::sort(out.rbegin(), out.rend());
+  return out;
+}
+
+ProcSample SampleProcess(pid_t pid) {
+  ProcSample out;
+  out.cpu_s = StatCpu(ProcPath(pid, "stat"));
   std::ifstream status(ProcPath(pid, "status"));
   std::stringstream buf;
   buf << status.rdbuf();

@@ -20,6 +20,9 @@ struct ProcSample {
   double rss_mb = 0;        // VmRSS now
 };
 ProcSample SampleProcess(pid_t pid);
+// CPU seconds of each thread of a process, largest first (the server's
+// busiest thread in S1 is its group committer).
+std::vector<double> ThreadCpuSeconds(pid_t pid);
 // Resets VmHWM to the current RSS (Linux clear_refs "5"), so the next peak
 // belongs to the phase that follows. Best effort.
 void ResetPeakRss(pid_t pid);

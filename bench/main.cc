@@ -82,6 +82,7 @@ Result<uint64_t> Count(const cli::Args& a, const std::string& name, uint64_t dfl
 Status ParseOptions(const cli::Args& a, Options* o) {
   o->quick = a.Flag("quick");
   o->verbose = a.Flag("verbose");
+  o->keep = a.Flag("keep");
   auto runs = Count(a, "runs", 3);
   if (!runs.ok()) return runs.status();
   o->runs = static_cast<int>(*runs);
@@ -134,7 +135,11 @@ void RaiseFileLimit() {
 
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() == 2 && args[0] == "--serve") return ServeMain(args[1]);  // the child server
+  // The child server: --serve DIR [--handshake-timeout-ms N] (see bench_server.h).
+  if (args.size() == 2 && args[0] == "--serve") return ServeMain(args[1], 0);
+  if (args.size() == 4 && args[0] == "--serve" && args[2] == "--handshake-timeout-ms") {
+    return ServeMain(args[1], std::strtoull(args[3].c_str(), nullptr, 10));
+  }
   cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s5-records", "forms", "out", "server",
                      "data", "server-pid"},
                     {"quick", "json", "keep", "verbose", "help"}};

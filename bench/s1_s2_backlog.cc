@@ -49,11 +49,13 @@ Status PushRun(const Options& o, BenchServer& server, const Identity& who, const
   server.ResetPeak();
   ResetPeakRss(0);
   const ProcSample srv0 = server.Sample();
+  const std::vector<double> threads0 = server.ThreadCpu();
   const double cpu0 = ThreadCpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();
   bool pushed = false;
   double push_s = 0, push_cpu = 0;
   ProcSample srv_push, cli_push;
+  std::vector<double> threads_push;
   client::SyncOptions opt;
   // Runs on this thread inside RunSync, after each stored ack / pulled page.
   opt.on_progress = [&](const client::SyncProgress& p) {
@@ -62,6 +64,7 @@ Status PushRun(const Options& o, BenchServer& server, const Identity& who, const
     push_s = SecondsSince(t0);
     push_cpu = ThreadCpuSeconds() - cpu0;
     srv_push = server.Sample();
+    threads_push = server.ThreadCpu();
     cli_push = SampleProcess(0);
   };
   auto report = (*dev)->Sync(opt);
@@ -80,6 +83,11 @@ Status PushRun(const Options& o, BenchServer& server, const Identity& who, const
   if (server.measurable()) {
     fig.Add("s1_server_cpu_s", srv_push.cpu_s - srv0.cpu_s);
     fig.Add("s1_server_peak_rss_mb", srv_push.peak_rss_mb);
+    // The busiest server thread (the group committer: ingest is serial).
+    if (!threads_push.empty()) {
+      const double before = threads0.empty() ? 0 : threads0.front();
+      fig.Add("s1_server_busiest_thread_cpu_s", threads_push.front() - before);
+    }
   }
   fig.Add("s1_bytes_up", static_cast<double>(report->progress.bytes_out));
   if (o.verbose) {
@@ -153,10 +161,10 @@ Status RunS1S2(const Options& o, Figures& fig) {
     WS_RETURN_IF_ERROR(PushRun(o, **server, (*who)[0], dir + "/device-a", fig));
     if (s2) WS_RETURN_IF_ERROR(PullRun(o, **server, (*who)[1], dir + "/device-b", o.s1_records, fig));
     WS_RETURN_IF_ERROR((*server)->Stop());
-    (void)RemoveTree(dir);
+    Cleanup(o, dir);
     if (o.external()) {
-      (void)RemoveTree(tpl_a);
-      (void)RemoveTree(tpl_b);
+      Cleanup(o, tpl_a);
+      Cleanup(o, tpl_b);
     }
   }
   return Status::Ok();

@@ -85,7 +85,7 @@ Status RunS3(const Options& o, Figures& fig) {
     }
     relay->reset();
     WS_RETURN_IF_ERROR((*server)->Stop());
-    (void)RemoveTree(S.RunDir(run));
+    Cleanup(o, S.RunDir(run));
   }
   return Status::Ok();
 }

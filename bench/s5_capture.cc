@@ -43,7 +43,7 @@ Status RunS5(const Options& o, Figures& fig) {
       std::cerr << "  S5: " << o.s5_records << " captures in " << secs << " s, store grew " << (after - before)
                 << " bytes\n";
     }
-    (void)RemoveTree(S.RunDir(run));
+    Cleanup(o, S.RunDir(run));
   }
   return Status::Ok();
 }

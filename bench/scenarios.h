@@ -33,6 +33,7 @@ struct Options {
   std::string ext_data;
   pid_t ext_pid = 0;
   bool verbose = false;
+  bool keep = false;             // keep run directories (server logs) for a look afterwards
 
   bool Wants(const std::string& scenario) const { return only.empty() || only.count(scenario) > 0; }
   bool external() const { return ext_port != 0; }
@@ -72,7 +73,8 @@ class ServerSetup {
   // Devices of `group` for `run`, one per entry of `wards`. Direct mode:
   // made once and reused by every run (call before the first StartRun).
   Result<std::vector<Identity>> Devices(const std::string& group, const std::vector<std::string>& wards, int run);
-  Result<std::unique_ptr<BenchServer>> StartRun(int run);
+  // handshake_timeout_ms 0: the server's default (see s4_fleet.cc for why S4 raises it).
+  Result<std::unique_ptr<BenchServer>> StartRun(int run, uint64_t handshake_timeout_ms = 0);
   std::string RunDir(int run) const { return work_ + "/run" + std::to_string(run); }
 
  private:
@@ -89,6 +91,9 @@ Status RunS1S2(const Options& o, Figures& fig);
 Status RunS3(const Options& o, Figures& fig);
 Status RunS4(const Options& o, Figures& fig);
 Status RunS5(const Options& o, Figures& fig);
+
+// Removes a run's directory unless --keep.
+void Cleanup(const Options& o, const std::string& path);
 
 // CPU seconds of the calling thread (the client: RunSync runs its own
 // io_context on the caller's thread).

@@ -18,6 +18,10 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+void Cleanup(const Options& o, const std::string& path) {
+  if (!o.keep) (void)RemoveTree(path);
+}
+
 namespace {
 
 // Enrolls `who` with a running server through its control socket (a code)
@@ -93,14 +97,14 @@ Result<std::vector<Identity>> ServerSetup::Devices(const std::string& group, con
   return who;
 }
 
-Result<std::unique_ptr<BenchServer>> ServerSetup::StartRun(int run) {
+Result<std::unique_ptr<BenchServer>> ServerSetup::StartRun(int run, uint64_t handshake_timeout_ms) {
   started_ = true;
   if (o_->external()) return BenchServer::External(o_->ext_host, o_->ext_port, o_->ext_pid);
   const std::string dir = RunDir(run);
   (void)RemoveTree(dir);
   WS_RETURN_IF_ERROR(util::MakeDirs(dir, 0700));
   WS_RETURN_IF_ERROR(CopyTree(template_, dir + "/server"));
-  return BenchServer::Spawn(dir + "/server", dir + "/server.log");
+  return BenchServer::Spawn(dir + "/server", dir + "/server.log", handshake_timeout_ms);
 }
 
 }  // namespace wardsync::bench

@@ -112,14 +112,18 @@ class Round {
       if (frame->has_push_ack()) {
         --in_flight_;
         const uint64_t acked = frame->push_ack().acked_seq();
-        if (acked > acked_) {
+        // Refill the window first: the next pushes do not depend on this
+        // acknowledgement, so the server ingests them while this device
+        // syncs its disk (Acknowledge is a durable write).
+        Status queued = QueuePushes();
+        if (queued.ok()) co_await Flush();
+        if (acked > acked_) {  // stored even if the send failed: the server did acknowledge
           WS_CO_RETURN_IF_ERROR(store_.Acknowledge(acked));
           report_.progress.pushed += acked - acked_;
           acked_ = acked;
         }
         Progress();
-        WS_CO_RETURN_IF_ERROR(QueuePushes());
-        co_await Flush();
+        if (!queued.ok()) co_return queued;
         if (!status_.ok()) co_return status_;
         continue;
       }

@@ -8,6 +8,7 @@ namespace wardsync::net {
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;  // one TLS record
+constexpr size_t kKeepBufferBytes = 64 * 1024;  // send buffer capacity kept between frames
 
 asio::awaitable<Status> Ready(Status st) { co_return st; }
 
@@ -77,6 +78,9 @@ asio::awaitable<Status> FramedStream::Flush(std::chrono::milliseconds timeout) {
   }
   bytes_out_ += n;
   writing_.clear();
+  // A large frame (a pull page, a push batch) must not stay allocated for
+  // the rest of the connection: thousands of connections would keep theirs.
+  if (writing_.capacity() > kKeepBufferBytes) std::string().swap(writing_);
   flushing_ = false;
   if (expired) {
     write_failed_ = Status::Deadline("write timed out after " + Ms(timeout));

@@ -48,7 +48,7 @@ Status ValidateResolve(const RecordState& r, const Change& change) {
   if (change.conflict_id().empty()) return Status::Invalid("RESOLVE names no conflict");
   const Conflict* c = internal::FindConflictById(r, change.conflict_id());
   if (c == nullptr) return Status::Precondition("conflict " + change.conflict_id() + " does not exist");
-  if (!c->open()) return Status::Precondition("conflict " + change.conflict_id() + " is not open");
+  // A closed conflict still takes a well-formed RESOLVE (recorded as late, see merge.h).
   if (!c->field().empty()) {
     if (change.sets_size() != 1 || change.sets(0).field() != c->field()) {
       return Status::Invalid("RESOLVE of conflict " + c->id() + " must set exactly field \"" +
@@ -254,8 +254,29 @@ void ApplyDelete(RecordState& r, const Change& change, const Stamp& stamp, uint6
   SetDeletedFromWinner(r, c);
 }
 
+// The decision a RESOLVE carries, as a candidate (value, or deleted for "").
+Candidate Decision(const Conflict& c, const Change& change, const Stamp& stamp) {
+  Candidate d;
+  *d.mutable_stamp() = stamp;
+  if (!c.field().empty()) {
+    const FieldSet& fs = change.sets(0);
+    if (fs.has_value()) *d.mutable_value() = fs.value();
+    *d.mutable_base() = fs.base();
+  } else {
+    d.set_deleted(change.sets_size() == 1 && change.sets(0).value().boolean());
+  }
+  return d;
+}
+
 void ApplyResolve(RecordState& r, const Change& change, const Stamp& stamp, ApplyOutcome& out) {
-  Conflict* c = internal::FindConflictByIdMutable(r, change.conflict_id());  // validated: exists, open
+  Conflict* c = internal::FindConflictByIdMutable(r, change.conflict_id());  // validated: exists
+  if (!c->open()) {
+    records::LateResolution* late = c->add_late_resolutions();
+    *late->mutable_decision() = Decision(*c, change, stamp);
+    late->set_reason(change.reason());
+    out.superseded.push_back(c->id());
+    return;
+  }
   if (!c->field().empty()) {
     r.set_form_version(std::max(r.form_version(), change.form_version()));
     const FieldSet& fs = change.sets(0);

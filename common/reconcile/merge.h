@@ -56,6 +56,13 @@
 //            true = the record stays deleted, false = it is kept.
 //          The conflict is closed: open = false, resolved_by = stamp,
 //          reason = change.reason. Its candidates stay (history).
+//          A RESOLVE of a conflict already closed (two reviewers decided
+//          the same conflict without seeing each other) changes no value:
+//          the first decision stands and this one is appended to the
+//          conflict's late_resolutions (outcome.superseded). Refusing it
+//          would block the resolver's hash chain for good. The front ends
+//          (wardsync resolve, wardsync-server resolve) still refuse to make
+//          a resolution of a conflict they know is closed.
 //
 // Every applied change sets last_change = stamp and log_seq = log_seq.
 // Conflict candidates are kept sorted by the Wins order (oldest first, the
@@ -66,7 +73,7 @@
 //                        bad RESOLVE sets
 //   kAlreadyExists       "record <hex> already exists" (CREATE)
 //   kFailedPrecondition  "record <hex> does not exist",
-//                        "conflict <id> does not exist", "conflict <id> is not open"
+//                        "conflict <id> does not exist"
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -89,6 +96,7 @@ struct ApplyOutcome {
   std::vector<std::string> opened;  // conflict ids opened by this change
   std::vector<std::string> joined;  // open conflicts this change added a candidate to
   std::vector<std::string> closed;  // conflicts closed (RESOLVE)
+  std::vector<std::string> superseded;  // closed conflicts this late RESOLVE was recorded on
   bool concurrent = false;          // true if any part of the change did not see the current state
 };
 

@@ -67,6 +67,13 @@ void ConflictDetail(const Conflict& c, std::ostream& out, const std::string& ind
     out << "  — " << StampText(cand.stamp()) << "\n";
   }
   if (!c.open()) out << indent << "  resolved by " << StampText(c.resolved_by()) << ": " << c.reason() << "\n";
+  for (const auto& late : c.late_resolutions()) {
+    const auto& d = late.decision();
+    out << indent << "  late resolution, not applied: ";
+    if (c.field().empty()) out << (d.deleted() ? "delete the record" : "keep the record");
+    else out << (d.has_value() ? forms_util::FormatValue(d.value()) : std::string("(empty)"));
+    out << "  — " << StampText(d.stamp()) << ": " << late.reason() << "\n";
+  }
 }
 
 void RecordDetail(const RecordState& r, std::ostream& out) {
@@ -133,6 +140,25 @@ void ConflictJson(const Conflict& c, util::JsonWriter& w) {
     w.Key("resolved_by");
     StampJson(c.resolved_by(), w);
     w.Key("reason").String(c.reason());
+  }
+  if (c.late_resolutions_size() > 0) {
+    w.Key("late_resolutions").BeginArray();
+    for (const auto& late : c.late_resolutions()) {
+      const auto& d = late.decision();
+      w.BeginObject();
+      if (c.field().empty()) {
+        w.Key("deleted").Bool(d.deleted());
+      } else {
+        std::string dv;
+        if (d.has_value()) forms_util::AppendValueJson(d.value(), &dv);
+        w.Key("value").Raw(d.has_value() ? dv : "null");
+      }
+      w.Key("by");
+      StampJson(d.stamp(), w);
+      w.Key("reason").String(late.reason());
+      w.EndObject();
+    }
+    w.EndArray();
   }
   w.EndObject();
 }

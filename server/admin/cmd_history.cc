@@ -170,6 +170,7 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       list("conflicts_opened", outcome.opened);
       list("conflicts_joined", outcome.joined);
       list("conflicts_resolved", outcome.closed);
+      list("late_resolutions", outcome.superseded);
       if (lc.change.op() == Change::RESOLVE) w.Key("reason").String(lc.change.reason());
       w.EndObject();
       return;
@@ -187,6 +188,10 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     for (const auto& id : outcome.opened) out << "      opened conflict " << id << "\n";
     for (const auto& id : outcome.joined) out << "      joined conflict " << id << "\n";
     for (const auto& id : outcome.closed) out << "      resolved conflict " << id << ": " << lc.change.reason() << "\n";
+    for (const auto& id : outcome.superseded) {
+      out << "      late resolution of conflict " << id << " (already resolved; kept on record, not applied): "
+          << lc.change.reason() << "\n";
+    }
   };
   s = audit::ReplayRecord(reader, *seqs, &replayed, step);
   if (!s.ok()) {

@@ -169,6 +169,17 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
                                                std::to_string(r.acked_seq) + ")");
   ServerResolveResult out;
   WS_RETURN_IF_ERROR(GetProto(ctx.store, keys::Record(record.record_id()), &out.record));
+  // A reviewer's resolution may have reached the committer between our read
+  // and this commit: then ours was recorded as late, not applied.
+  for (const auto& c : out.record.conflicts()) {
+    if (c.id() != req.conflict_id || (c.resolved_by().change().device_id() == kServerDevice &&
+                                          c.resolved_by().change().seq() == body.seq())) {
+      continue;
+    }
+    return Status::Precondition("conflict " + req.conflict_id + " was resolved meanwhile (by " +
+                                render::StampText(c.resolved_by()) + ": " + c.reason() +
+                                "); this resolution is kept on record as late, not applied");
+  }
   out.changeset_seq = body.seq();
   out.log_seq = out.record.log_seq();
   return out;

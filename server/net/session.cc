@@ -192,6 +192,18 @@ asio::awaitable<void> Session::Serve() {
   std::string& outcome = tally.outcome;
   const std::string scope = ReadScope(device);
   for (;;) {
+    if (pushes_in_flight_ > 0) {
+      // Pipelining: while the client's next frame is already arriving (it
+      // sends its push window back to back) and there is room, read it
+      // rather than wait, so its transfer and parse overlap this ingest and
+      // pushes can share a group commit; otherwise wait for the oldest push.
+      // Either way every ack goes out as soon as its push is durable, and
+      // never waits behind a frame the client has not sent.
+      const bool read_on = pushes_in_flight_ < kMaxPushesInFlight && io.InputPending();
+      const size_t leave = read_on ? pushes_in_flight_ : pushes_in_flight_ - 1;
+      if (!(co_await AckPushes(io, device_id, device.ward(), tally, leave)).ok()) break;
+      if (!read_on) continue;
+    }
     auto frame = co_await io.Read(limits.idle_timeout);
     if (!frame.ok()) {
       if (frame.status().code() != Status::Code::kUnavailable) outcome = "closed: " + frame.status().message();
@@ -205,16 +217,10 @@ asio::awaitable<void> Session::Serve() {
       for (auto& cs : *sets) sub.change_sets.push_back(std::move(cs));  // moved, not copied
       Prepare(sub);  // parse + hash here, on an io thread, not on the single committer thread
       SubmitPush(std::move(sub));
-      // Pipelining: while the client's next frame is already arriving (it
-      // sends its push window back to back), read it rather than wait, so
-      // its transfer and parse overlap this ingest and pushes can share a
-      // group commit. Never blocks an ack behind a frame not yet sent.
-      if (pushes_in_flight_ < kMaxPushesInFlight && io.InputPending()) continue;
-      if (!(co_await AckPushes(io, device_id, device.ward(), tally)).ok()) break;
       continue;
     }
     // Every other frame comes after the pushes before it (a pull must see them).
-    if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally)).ok()) break;
+    if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally, 0)).ok()) break;
     if (frame->has_bye()) break;
     if (frame->has_pull_request()) {
       const uint64_t cursor = frame->pull_request().cursor();
@@ -223,7 +229,7 @@ asio::awaitable<void> Session::Serve() {
       const uint64_t head = server_.committer().log_head();
       // The page is encoded on the store pool straight from the stored
       // record bytes (no parse, no re-serialization; see pull_frame.h) and
-      // bounded by the frame limit as well as by `max`.
+      // bounded in bytes as well as by `max`.
       const uint32_t frame_limit = limits.max_frame_bytes;
       auto read_page = [&ctx, scope, cursor, max, frame_limit, head] {
         return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head);
@@ -247,7 +253,7 @@ asio::awaitable<void> Session::Serve() {
   }
   // Pushes the committer still holds finish (and are counted) even if the
   // client has gone; their acks are sent if the connection still takes them.
-  if (pushes_in_flight_ > 0) co_await AckPushes(io, device_id, device.ward(), tally);
+  if (pushes_in_flight_ > 0) co_await AckPushes(io, device_id, device.ward(), tally, 0);
   const uint64_t cs_in = tally.change_sets;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock_::now() - started).count();
   util::LogLine("sync device=" + device_id + " ward=" + device.ward() + " in=" + std::to_string(cs_in) +
@@ -283,10 +289,12 @@ asio::awaitable<SubmissionResult> Session::NextPushResult() {
 }
 
 asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::string& device_id,
-                                           const std::string& ward, PushTally& tally) {
+                                           const std::string& ward, PushTally& tally, size_t leave_in_flight) {
   const auto timeout = server_.ctx().limits.write_timeout;
   Status written;
-  while (pushes_in_flight_ > 0) {
+  while (!push_results_.empty() || pushes_in_flight_ > leave_in_flight) {
+    // Acks already known go out before waiting for the next push.
+    if (push_results_.empty() && written.ok()) written = co_await io.Flush(timeout);
     SubmissionResult res = co_await NextPushResult();
     tally.change_sets += res.accepted;
     sync::Frame ack;
@@ -298,9 +306,8 @@ asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::str
       io.Queue(ErrorFrame(res.error, res.message, res.error_seq));
       tally.outcome = "refused: " + res.message;
     }
-    // Each ack goes out as soon as it is known: the client refills its window.
-    if (written.ok()) written = co_await io.Flush(timeout);
   }
+  if (written.ok()) written = co_await io.Flush(timeout);
   co_return written;
 }
 

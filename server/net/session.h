@@ -52,9 +52,10 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   void SubmitPush(Submission sub);
   asio::awaitable<SubmissionResult> NextPushResult();
-  // Waits for every push in flight, sending each ack (and error) in order.
+  // Sends the ack (and error) of every push already finished, in order, and
+  // waits for more until at most leave_in_flight are still with the committer.
   asio::awaitable<Status> AckPushes(net::FramedStream& io, const std::string& device_id, const std::string& ward,
-                                    PushTally& tally);
+                                    PushTally& tally, size_t leave_in_flight);
 
   SyncServer& server_;
   Stream stream_;

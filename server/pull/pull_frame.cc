@@ -1,5 +1,7 @@
 #include "server/pull/pull_frame.h"
 
+#include <algorithm>
+
 #include "proto/sync.pb.h"
 
 namespace wardsync::server {
@@ -67,7 +69,8 @@ std::string EncodePullFrame(RawPullPage& page) {
 Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
                                       uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head) {
   constexpr uint64_t kOwnFields = 64;  // frame tag + length, cursor, more, remaining
-  const uint64_t budget = max_frame_bytes > kOwnFields ? max_frame_bytes - kOwnFields : max_frame_bytes;
+  const uint64_t limit = std::min(max_frame_bytes, kMaxPullPageBytes);
+  const uint64_t budget = limit > kOwnFields ? limit - kOwnFields : limit;
   auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, budget, log_head);
   if (!raw.ok()) return raw.status();
   EncodedPullPage out;

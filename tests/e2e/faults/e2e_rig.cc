@@ -180,6 +180,15 @@ std::vector<std::string> WardClient::Capture(int n) {
   return ids;
 }
 
+void WardClient::PointAt(const std::string& host_port) {
+  auto db = OpenClientDb(data_);
+  client::ClientStore store(*db);
+  auto cfg = store.Config();
+  REQUIRE(cfg.ok());
+  cfg->set_server(host_port);
+  REQUIRE(store.SaveConfig(*cfg).ok());
+}
+
 WardClient::View WardClient::Inspect() {
   auto db = OpenClientDb(data_);
   client::ClientStore store(*db);

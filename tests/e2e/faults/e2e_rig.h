@@ -33,6 +33,7 @@ class ServerProc {
   void Stop();  // SIGTERM; REQUIREs exit 0
   bool running() const { return proc_ != nullptr; }
   Process& process() { return *proc_; }
+  uint16_t port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& data() const { return data_; }
 
@@ -61,6 +62,8 @@ class WardClient {
   // Captures n voter meetings here (no wardsync process may hold the
   // directory); their ids.
   std::vector<std::string> Capture(int n);
+  // Rewrites the configured server HOST:PORT (e.g. to a proxy); same rule.
+  void PointAt(const std::string& host_port);
 
   struct View {
     store::SyncState state;

@@ -81,8 +81,10 @@ TEST_CASE("after a server power loss every acknowledged change-set is still ther
       // that acknowledged before syncing would let the ack out now. Then
       // the power goes: first the network (no acknowledgement of what is
       // about to be lost may get out), then the disk.
+      // Which sync: the first (round 1: always exists) or a later one (it
+      // may not come if the pushes share fewer group commits).
       const uint64_t pushes = (n + 2) / 3;
-      env.BlockSyncsAfter(std::uniform_int_distribution<uint64_t>(0, pushes - 1)(rng));
+      env.BlockSyncsAfter(round == 1 ? 0 : std::uniform_int_distribution<uint64_t>(0, pushes - 1)(rng));
       std::atomic<bool> done{false};
       std::thread syncer([&] {
         (void)dev.Sync(opt);
@@ -113,8 +115,8 @@ TEST_CASE("after a server power loss every acknowledged change-set is still ther
     CHECK(server.Device(dev.device_id()).last_seq() >= acked);
     CheckSafe(server, dev);
   }
-  CHECK(mid_sync >= 2);  // most held syncs did happen (a round with fewer groups than drawn completes)
-  CHECK(dropped > 0);  // some losses did happen: the test is not vacuous
+  CHECK(mid_sync >= 1);  // a held sync did happen
+  CHECK(dropped > 0);    // and losses: the test is not vacuous
 
   auto r = dev.Sync(opt);
   INFO((r.ok() ? "" : r.status().message()));

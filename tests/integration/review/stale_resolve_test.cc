@@ -1,17 +1,13 @@
-// KNOWN LIMITATION (hidden test, run with: wardsync_integration_tests "[known-bug]").
-// Two resolvers racing on one conflict: the server (or another reviewer)
-// resolves it while a reviewer device, offline, resolves it too. Today the
-// reviewer's late RESOLVE is refused at ingest ("conflict ... is not open",
-// reconcile::Apply) and, because a refused change-set blocks every later one
-// of the device's hash chain, that device can never sync again.
-// This test states the behaviour we want: the late resolution does not
-// block the device, and the first decision stands. It is hidden until the
-// reconcile/ingest rule for a RESOLVE of a closed conflict is settled.
+// Two resolvers racing on one conflict: the server resolves it while a
+// reviewer device, offline, resolves it too. The late RESOLVE must not block
+// the reviewer's hash chain (a refused change-set blocks every later one),
+// the first decision stands, and the late one stays on record: in the
+// record's conflict, in `show` on the reviewer's device, and in `history`.
 #include "tests/integration/review/review_fixture.h"
 
 using namespace review_test;
 
-TEST_CASE("review: a late resolution of an already resolved conflict does not block the device", "[.][known-bug]") {
+TEST_CASE("review: a late resolution of an already resolved conflict does not block the device", "[review]") {
   TestServer srv;
   TestDevice a1(srv, "a1", kWardA, "officer", "Nguyễn Văn An");
   TestDevice a2(srv, "a2", kWardA, "officer", "Lê Thị Hoa");
@@ -32,7 +28,15 @@ TEST_CASE("review: a late resolution of an already resolved conflict does not bl
   rv.Ok({"resolve", cid, "--pick", "1", "--reason", "decided offline"});  // the reviewer has not pulled yet
   auto r = rv.Cli({"sync", "--quiet"});
   INFO(r.err);
-  CHECK(r.code == 0);
+  REQUIRE(r.code == 0);  // exit 0: every pending change-set was acknowledged, the chain is not blocked
   CHECK(srv.Record(id).fields().at("attended").value().integer() == 87);
-}
 
+  // Both decisions are on record.
+  const auto stored = srv.Record(id);
+  REQUIRE(stored.conflicts_size() == 1);
+  REQUIRE(stored.conflicts(0).late_resolutions_size() == 1);
+  CHECK(stored.conflicts(0).late_resolutions(0).reason() == "decided offline");
+  CHECK(rv.Ok({"show", id}).out.find("late resolution, not applied") != std::string::npos);
+  CHECK(srv.Ok({"history", id}).out.find("late resolution of conflict " + cid) != std::string::npos);
+  CHECK(srv.Ok({"verify"}).code == 0);
+}

@@ -85,7 +85,7 @@ TEST_CASE("a refused change leaves the record byte-identical", "[reconcile]") {
                    fs->set_field("votes");
                    return c;
                  }()});
-  bad.push_back({"resolve closed", Resolve(kRidHex + ":votes", {{"votes", Int(1)}})});
+  bad.push_back({"resolve closed, wrong field", Resolve(kRidHex + ":votes", {{"turnout", Int(1)}})});
   bad.push_back({"resolve unknown", Resolve(kRidHex + ":nope", {{"nope", Int(1)}})});
   bad.push_back({"resolve wrong field", Resolve(kRidHex + ":turnout", {{"votes", Int(1)}})});
   bad.push_back({"unknown op", Make(Change::OP_UNSPECIFIED, {{"votes", Int(1)}})});

@@ -57,16 +57,31 @@ TEST_CASE("a new conflict on a resolved field gets a fresh id", "[reconcile]") {
   CHECK(r.conflicts_size() == 3);
 }
 
-TEST_CASE("resolving a closed or unknown conflict is refused", "[reconcile]") {
+TEST_CASE("a late resolution of a closed conflict is kept but changes no value", "[reconcile]") {
   RecordState r = Conflicted();
-  Ok(r, Resolve(kVotes, {{"votes", Int(11)}}), S("rev", 1, 500), 4);
+  Ok(r, Resolve(kVotes, {{"votes", Int(11)}}, "first"), S("rev", 1, 500), 4);
+  // A second reviewer decided offline, later by its clock: the first decision still stands.
+  auto late = Ok(r, Resolve(kVotes, {{"votes", Int(12)}}, "second"), S("rev2", 1, 900), 5);
+  CHECK(late.closed.empty());
+  REQUIRE(late.superseded.size() == 1);
+  CHECK(late.superseded[0] == kVotes);
+  CHECK(IntOf(r, "votes") == 11);
+  REQUIRE(r.conflicts_size() == 1);
+  const auto& c = r.conflicts(0);
+  CHECK_FALSE(c.open());
+  CHECK(c.resolved_by().change().device_id() == "rev");
+  REQUIRE(c.late_resolutions_size() == 1);
+  CHECK(c.late_resolutions(0).decision().value().integer() == 12);
+  CHECK(c.late_resolutions(0).decision().stamp().change().device_id() == "rev2");
+  CHECK(c.late_resolutions(0).reason() == "second");
+}
+
+TEST_CASE("resolving an unknown conflict is refused", "[reconcile]") {
+  RecordState r = Conflicted();
   const std::string before = Bytes(r);
-  auto again = Apply(r, Resolve(kVotes, {{"votes", Int(12)}}), S("rev", 2, 600), 5, kNoLookup);
-  REQUIRE_FALSE(again.ok());
-  CHECK(again.status().code() == wardsync::Status::Code::kFailedPrecondition);
-  CHECK(again.status().message() == "conflict " + kVotes + " is not open");
   auto unknown = Apply(r, Resolve(kRidHex + ":turnout", {{"turnout", Int(1)}}), S("rev", 2, 600), 5, kNoLookup);
   REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().code() == wardsync::Status::Code::kFailedPrecondition);
   CHECK(unknown.status().message() == "conflict " + kRidHex + ":turnout does not exist");
   CHECK(Bytes(r) == before);
 }
