@@ -1,5 +1,7 @@
 #include "common/net/framed_stream.h"
 
+#include <optional>
+
 #include <openssl/ssl.h>
 
 #include "common/net/deadline.h"
@@ -90,20 +92,39 @@ asio::awaitable<Status> FramedStream::Flush(std::chrono::milliseconds timeout) {
   co_return write_failed_;
 }
 
-asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::milliseconds timeout) {
+asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::milliseconds timeout,
+                                                                  std::chrono::milliseconds frame_timeout) {
   if (!read_failed_.ok()) co_return read_failed_;
   std::string payload;
   if (!decoder_.Next(&payload)) {  // a pipelined frame may already be buffered
-    Deadline dl(co_await asio::this_coro::executor, timeout, [this] {
+    const auto ex = co_await asio::this_coro::executor;
+    auto close = [this] {
       std::error_code ignored;
       stream_.lowest_layer().close(ignored);
-    });
+    };
+    // The idle deadline runs until the frame starts; then the frame deadline.
+    const bool two_phase = frame_timeout.count() > 0;
+    std::optional<Deadline> idle;
+    std::optional<Deadline> whole;
+    auto start_frame = [&] {
+      idle.reset();  // a destroyed Deadline never fires
+      whole.emplace(ex, frame_timeout, close);
+    };
+    if (two_phase && decoder_.buffered() > 0) {
+      start_frame();
+    } else {
+      idle.emplace(ex, timeout, close);
+    }
     for (;;) {
       std::error_code ec;
       size_t n = co_await stream_.async_read_some(asio::buffer(read_buf_),
                                                   asio::redirect_error(asio::use_awaitable, ec));
-      if (dl.expired()) {
+      if (idle && idle->expired()) {
         read_failed_ = Status::Deadline("read timed out after " + Ms(timeout));
+        co_return read_failed_;
+      }
+      if (whole && whole->expired()) {
+        read_failed_ = Status::Deadline("frame not complete " + Ms(frame_timeout) + " after it started");
         co_return read_failed_;
       }
       if (n > 0) {
@@ -114,6 +135,7 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
           co_return read_failed_;
         }
         if (decoder_.Next(&payload)) break;
+        if (two_phase && !whole) start_frame();
       }
       if (ec) {
         if (IsEof(ec)) {

@@ -43,7 +43,12 @@ class FramedStream {
   // length; kUnavailable for "truncated frame" (EOF inside a frame) or
   // "connection closed by peer" (EOF between frames). After any error the
   // stream is finished: every later Read returns the same error.
-  asio::awaitable<Result<wardsync::sync::Frame>> Read(std::chrono::milliseconds timeout);
+  // `timeout` bounds the wait for the frame's first byte; once a frame has
+  // started, `frame_timeout` (when non-zero) bounds the time until it is
+  // whole, so a peer that drips bytes (slow loris) cannot hold the
+  // connection by sending one byte just before each idle deadline.
+  asio::awaitable<Result<wardsync::sync::Frame>> Read(std::chrono::milliseconds timeout,
+                                                      std::chrono::milliseconds frame_timeout = {});
 
   // True when more input is already here: part of a frame decoded but not
   // returned, decrypted bytes in TLS, or bytes waiting on the socket. A peer

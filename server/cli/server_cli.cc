@@ -17,7 +17,7 @@ constexpr const char* kInitUsage =
     "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME]";
 constexpr const char* kRunUsage =
     "run --data DIR --listen HOST:PORT [--threads N] [--max-frame-bytes N] [--max-push N] [--max-pull N]\n"
-    "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
+    "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
     "      [--max-clock-skew-s N] [--enroll-ttl-hours H]";
 
 void Usage(std::ostream& out) {
@@ -73,7 +73,7 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
 
 int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
-                                    "handshake-timeout-ms", "idle-timeout-ms", "max-connections",
+                                    "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
                                     "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours"},
                                    {"help"}});
   if (!a.ok()) {
@@ -114,6 +114,8 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
       {"max-pull", [&](uint64_t x) { l.max_pull_records = static_cast<uint32_t>(x); }},
       {"handshake-timeout-ms", [&](uint64_t x) { l.handshake_timeout = std::chrono::milliseconds(x); }},
       {"idle-timeout-ms", [&](uint64_t x) { l.idle_timeout = std::chrono::milliseconds(x); }},
+      {"read-timeout-ms", [&](uint64_t x) { l.read_timeout = std::chrono::milliseconds(x); }},
+      {"write-timeout-ms", [&](uint64_t x) { l.write_timeout = std::chrono::milliseconds(x); }},
       {"max-connections", [&](uint64_t x) { l.max_connections = static_cast<uint32_t>(x); }},
       {"max-device-connections", [&](uint64_t x) { l.max_connections_per_device = static_cast<uint32_t>(x); }},
       {"max-clock-skew-s", [&](uint64_t x) { l.max_clock_skew_ms = x * 1000; }},

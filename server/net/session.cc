@@ -204,7 +204,7 @@ asio::awaitable<void> Session::Serve() {
       if (!(co_await AckPushes(io, device_id, device.ward(), tally, leave)).ok()) break;
       if (!read_on) continue;
     }
-    auto frame = co_await io.Read(limits.idle_timeout);
+    auto frame = co_await io.Read(limits.idle_timeout, limits.read_timeout);
     if (!frame.ok()) {
       if (frame.status().code() != Status::Code::kUnavailable) outcome = "closed: " + frame.status().message();
       break;

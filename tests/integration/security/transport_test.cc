@@ -4,6 +4,8 @@
 // and keeps serving everyone else (proved by a normal sync afterwards).
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "common/crypto/pki.h"
 #include "common/wire/framing.h"
 #include "tests/integration/security/hostile_conn.h"
@@ -23,6 +25,7 @@ ServerFixtureOptions SmallLimits() {
   ServerFixtureOptions o;
   o.limits.handshake_timeout = 1000ms;
   o.limits.idle_timeout = 1200ms;
+  o.limits.read_timeout = 2000ms;
   o.limits.max_frame_bytes = 64 * 1024;
   o.limits.max_connections_per_device = 2;
   o.limits.max_connections = 8;
@@ -213,7 +216,25 @@ TEST_CASE("slow clients are dropped at the handshake and idle timeouts", "[integ
     REQUIRE(c->Send(std::string("\x00\x00\x01\x00", 4) + "abc").ok());
     const auto t0 = std::chrono::steady_clock::now();
     CHECK(c->WaitClosed(5s).ok());
-    CHECK(std::chrono::steady_clock::now() - t0 >= 1100ms);
+    CHECK(std::chrono::steady_clock::now() - t0 >= 1900ms);  // the started frame's 2 s read timeout
+  }
+  SECTION("hello, then a frame dripped a byte every 300 ms (slow loris)") {
+    // Each byte comes well within the 1.2 s idle timeout; only the read
+    // timeout (2 s for a whole frame once it has started) can end this.
+    auto c = TlsTo(server, ca);
+    REQUIRE(c->SendHello(dev.device_id(), dev.key()).ok());
+    REQUIRE(c->Read().ok());
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(c->Send(std::string("\x00\x00\x01\x00", 4)).ok());
+    bool dropped = false;
+    for (int i = 0; i < 40 && !dropped; ++i) {  // 12 s of dripping at most
+      std::this_thread::sleep_for(300ms);       // the attacker's pace, not a synchronisation
+      dropped = !c->Send("a").ok();
+    }
+    REQUIRE(dropped);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    CHECK(took >= 1900ms);
+    CHECK(took < 6s);
   }
   CheckStillServes(server, dev);
 }
