@@ -1,6 +1,8 @@
 #include "bench/bench_device.h"
 
 #include <leveldb/env.h>
+
+#include <atomic>
 #include <leveldb/helpers/memenv.h>
 
 namespace wardsync::bench {
@@ -115,8 +117,16 @@ Result<std::string> BenchDevice::NewVoterMeeting(uint64_t i) {
                                          {"disagree", "2"}});
 }
 
+namespace {
+std::atomic<bool> g_compression{true};
+}  // namespace
+
+void SetDeviceCompression(bool on) { g_compression = on; }
+
 Result<client::SyncReport> BenchDevice::Sync(const client::SyncOptions& options) {
-  return client::RunSync(*store_, who_.key, options);
+  client::SyncOptions o = options;
+  o.compression = g_compression.load();
+  return client::RunSync(*store_, who_.key, o);
 }
 
 }  // namespace wardsync::bench

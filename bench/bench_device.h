@@ -43,6 +43,10 @@ leveldb::Env* NoSyncEnv();
 // A fresh in-memory Env (caller owns it; it must outlive the stores on it).
 std::unique_ptr<leveldb::Env> NewMemoryEnv();
 
+// Whether every BenchDevice::Sync offers zstd frames (default yes;
+// --no-zstd). Process-wide: set once before any scenario runs.
+void SetDeviceCompression(bool on);
+
 class BenchDevice {
  public:
   // Opens (creating if needed) the client store in dir. env: nullptr = disk.

@@ -58,6 +58,8 @@ options:
   --server-pid PID      its process, for CPU and memory figures
   --keep                keep the temporary directory
   --verbose             progress of each run on stderr
+  --no-zstd             devices do not offer zstd compression (to compare;
+                        such a run never writes latest.json unless --out)
   -h, --help            this text
 )";
 
@@ -83,6 +85,7 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   o->quick = a.Flag("quick");
   o->verbose = a.Flag("verbose");
   o->keep = a.Flag("keep");
+  o->zstd = !a.Flag("no-zstd");
   auto runs = Count(a, "runs", 3);
   if (!runs.ok()) return runs.status();
   o->runs = static_cast<int>(*runs);
@@ -142,7 +145,7 @@ int Main(int argc, char** argv) {
   }
   cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s5-records", "forms", "out", "server",
                      "data", "server-pid"},
-                    {"quick", "json", "keep", "verbose", "help"}};
+                    {"quick", "json", "keep", "verbose", "help", "no-zstd"}};
   auto parsed = cli::Args::Parse(args, spec);
   if (!parsed.ok()) {
     std::cerr << "error: " << parsed.status().message() << " (see --help)\n";
@@ -162,6 +165,7 @@ int Main(int argc, char** argv) {
     std::cerr << "error: " << st.message() << "\n";
     return 2;
   }
+  SetDeviceCompression(o.zstd);
   signal(SIGPIPE, SIG_IGN);
   RaiseFileLimit();
   auto work = MakeTempDir(o.quick ? "quick" : "full");
@@ -209,7 +213,7 @@ int Main(int argc, char** argv) {
 
   const std::string json = ResultsJson(o, info, fig);
   // Only a complete full run replaces the published results.
-  const bool complete = !o.quick && o.only.empty() && rc == 0;
+  const bool complete = !o.quick && o.only.empty() && o.zstd && rc == 0;
   std::string out_path = parsed->Get("out").value_or(
       complete ? std::string(WARDSYNC_SOURCE_DIR) + "/bench/results/latest.json" : std::string());
   if (!out_path.empty()) {

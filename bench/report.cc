@@ -187,6 +187,7 @@ std::string ResultsJson(const Options& o, const RunInfo& info, const Figures& fi
   w.Key("s1_records").Uint(o.s1_records).Key("s3_edits").Uint(o.s3_edits);
   w.Key("s4_devices").Uint(o.s4_devices).Key("s4_records").Uint(o.s4_records);
   w.Key("s5_records").Uint(o.s5_records).EndObject();
+  w.Key("zstd").Bool(o.zstd);
   // Every figure's median at the top level (the keys CI and the README read).
   for (const auto& name : fig.order()) w.Key(name).Raw(Num(Summarize(fig.Get(name)).median));
   w.Key("figures").BeginObject();

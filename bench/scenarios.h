@@ -34,6 +34,7 @@ struct Options {
   pid_t ext_pid = 0;
   bool verbose = false;
   bool keep = false;             // keep run directories (server logs) for a look afterwards
+  bool zstd = true;              // devices offer zstd frames (--no-zstd: not, to compare)
 
   bool Wants(const std::string& scenario) const { return only.empty() || only.count(scenario) > 0; }
   bool external() const { return ext_port != 0; }

@@ -1,5 +1,6 @@
 // Layout of a ward client data directory.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace wardsync::client {
@@ -8,6 +9,11 @@ struct ClientPaths {
   explicit ClientPaths(std::string data_dir) : dir(std::move(data_dir)) {}
   std::string dir;
   std::string device_key() const { return dir + "/device.key"; }  // 0600, never leaves the device
+  // The key of one epoch (client/keys): device.key is the enrollment key
+  // (epoch 0); each rotation writes device.N.key for epoch N.
+  std::string device_key(uint32_t epoch) const {
+    return epoch == 0 ? device_key() : dir + "/device." + std::to_string(epoch) + ".key";
+  }
   std::string db() const { return dir + "/db"; }
   std::string control_socket() const { return dir + "/control.sock"; }  // the agent's
 };

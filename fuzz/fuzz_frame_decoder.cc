@@ -1,5 +1,6 @@
 // The server's first contact with network bytes (after TLS): the incremental
-// frame decoder, then sync.Frame parsing of every complete payload. The
+// frame decoder, then sync.Frame parsing of every complete payload, opening
+// zstd envelopes (bounded decompression, common/wire/compression.h). The
 // input is fed in pieces whose sizes come from the input itself, so frame
 // boundaries fall everywhere.
 #include <google/protobuf/stubs/logging.h>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/wire/compression.h"
 #include "common/wire/framing.h"
 #include "proto/sync.pb.h"
 
@@ -21,9 +23,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  // A small limit so oversized lengths are reached; byte 0 picks the piece size.
-  wardsync::wire::FrameDecoder decoder(64 * 1024);
+  // A small limit so oversized lengths (and declared decompressed sizes) are
+  // reached; byte 0 picks the piece size and, by its top bit, whether
+  // compression was negotiated.
+  constexpr uint32_t kMax = 64 * 1024;
+  wardsync::wire::FrameDecoder decoder(kMax);
   const size_t piece = 1 + data[0] % 64;
+  const bool compressed = (data[0] & 0x80) == 0;
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string payload;
   while (!rest.empty()) {
@@ -32,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rest.remove_prefix(n);
     while (decoder.Next(&payload)) {
       wardsync::sync::Frame frame;
-      if (frame.ParseFromString(payload)) {
+      if (wardsync::wire::ParseFramePayload(payload, kMax, compressed, &frame).ok()) {
         // What the session reads from a frame: never trusted sizes.
         (void)frame.ByteSizeLong();
         if (frame.has_push()) (void)frame.push().change_sets_size();

@@ -32,3 +32,17 @@ build() {
   fi
   cmake --build "$dir" --parallel "$(nproc)"
 }
+
+# build_fuzz TARGET...: the libFuzzer targets (clang-14, ASan + UBSan) in
+# build-fuzz/, configured as scripts/fuzz does.
+build_fuzz() {
+  local dir="$ROOT/build-fuzz"
+  ensure_packages clang-14 libfuzzer-14-dev
+  if [[ ! -f "$dir/build.ninja" ]]; then
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DWARDSYNC_FUZZ=ON -DWARDSYNC_SANITIZE=ON "${launcher[@]}" >/dev/null
+  fi
+  cmake --build "$dir" --parallel "$(nproc)" --target "$@"
+}

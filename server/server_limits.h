@@ -20,6 +20,9 @@ struct ServerLimits {
   uint64_t max_clock_skew_ms = 5 * 60 * 1000;          // change-sets stamped further ahead are refused
   uint64_t enroll_code_ttl_ms = 24ull * 3600 * 1000;
   uint32_t group_commit_max = 512;                    // submissions per durable write
+  // Compressed frames for clients that accept them (PROTOCOL.md,
+  // Compression). Off: the server answers like one that predates them.
+  bool zstd = true;
 };
 
 }  // namespace wardsync::server

@@ -158,8 +158,15 @@ Status Capture::Commit(const Context& ctx, const Change& change, RecordState rec
   body.set_prev_hash(ctx.state.last_hash());
   body.set_hlc(stamp.hlc());
   body.set_officer(ctx.config.officer());
-  body.set_key_epoch(0);
+  body.set_key_epoch(ctx.state.key_epoch());
   *body.add_changes() = change;
+  // The key this Capture was given must be the one of the current epoch: a
+  // change-set signed with a key the device has rotated away from would be
+  // refused by the server and block every later change-set of the chain.
+  if (ctx.state.key_epoch() > 0 && key_.PublicKeyRaw() != ctx.state.key_public_key()) {
+    return Status::Precondition("the device key was rotated (now epoch " + std::to_string(ctx.state.key_epoch()) +
+                                ") since this command loaded it; run the command again");
+  }
   return store_.CommitChangeSet(changes_util::Sign(body, key_), {record}, clock_.NowMs());
 }
 

@@ -12,8 +12,9 @@
 //
 // Change-set body: format 1, device_id and officer from the config, seq =
 // state.last_seq + 1, prev_hash = state.last_hash (empty for seq 1), hlc from
-// the hybrid logical clock continued from state.hlc, key_epoch 0 (the
-// enrollment key), signed with the device key.
+// the hybrid logical clock continued from state.hlc, key_epoch =
+// state.key_epoch (0: the enrollment key; see client/keys), signed with the
+// device key of that epoch (a key of another epoch is refused).
 //
 // Authority is checked here as the server will check it, because a
 // change-set the server refuses would block every later one of the chain:

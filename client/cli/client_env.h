@@ -1,5 +1,5 @@
 // What a client command runs against: the open store of one data directory,
-// the device key (loaded on first use) and the clock. The same commands run
+// the device key (loaded when needed) and the clock. The same commands run
 // in the `wardsync` process or, forwarded over the control socket, inside
 // the agent that holds the directory.
 #pragma once
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "client/client_paths.h"
+#include "client/keys/device_keys.h"
 #include "client/store/client_store.h"
 #include "client/sync/sync_client.h"
 #include "common/clock/clock.h"
@@ -20,22 +21,18 @@ class ClientEnv {
   const ClientPaths& paths() const { return paths_; }
   ClientStore& store() { return store_; }
   const Clock& clock() const { return clock_; }
-  // The device key; refused if the file is readable by others.
+  // The device key of the current epoch (it signs new change-sets); refused
+  // if its file, or the previous key's while a rotation is pending, is
+  // readable by others. Read from disk each time: a rotation (client/keys)
+  // may have replaced it since the last call.
   Result<crypto::PrivateKey> Key() {
-    if (!key_) {
-      auto k = crypto::PrivateKey::LoadPemFile(paths_.device_key());
-      if (!k.ok()) return k.status();
-      key_ = *k;
-    }
-    return *key_;
+    auto keys = LoadDeviceKeys(store_, paths_);
+    if (!keys.ok()) return keys.status();
+    return std::move(keys->signing);
   }
   virtual ~ClientEnv() = default;
   // One sync round, here and now.
-  Result<SyncReport> SyncRoundDirect(const SyncOptions& options) {
-    auto key = Key();
-    if (!key.ok()) return key.status();
-    return RunSync(store_, *key, options);
-  }
+  Result<SyncReport> SyncRoundDirect(const SyncOptions& options) { return SyncDevice(store_, paths_, options); }
   // One sync round. Inside the agent this is serialized with the agent's own rounds.
   virtual Result<SyncReport> SyncRound(const SyncOptions& options) { return SyncRoundDirect(options); }
   // Inside the agent: the agent's view (running, next attempt); else nullopt.
@@ -53,7 +50,6 @@ class ClientEnv {
   ClientPaths paths_;
   ClientStore& store_;
   const Clock& clock_;
-  std::optional<crypto::PrivateKey> key_;
 };
 
 }  // namespace wardsync::client

@@ -74,6 +74,8 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     w.Key("oldest_pending_age_ms").Uint(age);
     w.Key("last_seq").Uint(state->last_seq()).Key("acked_seq").Uint(state->acked_seq());
     w.Key("pull_cursor").Uint(state->pull_cursor());
+    w.Key("key_epoch").Uint(state->key_epoch());
+    w.Key("key_rotation_pending").Bool(state->rotation_seq() > state->acked_seq());
     if (state->last_success_ms()) w.Key("last_success").String(render::TimeMs(state->last_success_ms()));
     else w.Key("last_success").Null();
     w.Key("last_success_ms").Uint(state->last_success_ms());
@@ -100,6 +102,8 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   }
   out << "device:        " << cfg->device_id() << " (ward " << cfg->ward() << ", " << cfg->role() << ")\n";
   out << "server:        " << cfg->server() << "\n";
+  out << "key:           epoch " << state->key_epoch()
+      << (state->rotation_seq() > state->acked_seq() ? " (rotation not yet acknowledged by the server)" : "") << "\n";
   out << "pending:       " << *pending << " change-set(s)";
   if (*pending) out << ", oldest " << age / 1000 << " s old";
   out << "\n";

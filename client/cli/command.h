@@ -35,6 +35,7 @@ int CmdSync(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdStatus(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdConflicts(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdResolve(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdRotateKey(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 // "NAME=VALUE" -> pair; error names the bad argument.
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);

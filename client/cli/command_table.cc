@@ -43,6 +43,13 @@ const std::vector<ClientCommand>& ClientCommands() {
        "Reviewer devices: closes an open conflict with candidate N or the value V (for a delete-against-edit "
        "conflict: keep or delete). Works offline; the signed resolution is sent at the next sync.",
        Common({{"pick", "value", "reason"}, {}}), CmdResolve},
+      {"rotate-key", "rotate-key --data DIR [--no-sync] [--json]",
+       "Replaces this device's key: writes a new key (DIR/device.N.key, mode 0600), queues a key rotation signed "
+       "by the old key (and proven by the new one) ahead of anything made later, then syncs at once so the server "
+       "records it (exit 1 if it could not: the rotation stays queued for the next sync or the agent). "
+       "--no-sync only queues it (the agent, if running, sends it soon). The old key file is deleted once the "
+       "server has acknowledged the rotation.",
+       Common({{}, {"no-sync"}}), CmdRotateKey},
   };
   return table;
 }

@@ -226,7 +226,22 @@ Status ClientStore::CommitChangeSet(const SignedChangeSet& signed_cs, const std:
     return Status::Precondition("change-set seq " + std::to_string(body.seq()) +
                                 " does not link to the previous change-set");
   }
-  if (body.changes_size() == 0) return Status::Invalid("a change-set needs at least one change");
+  // Every change-set is signed in the epoch the device is in now; a key
+  // rotation moves the device to the next epoch in this same write.
+  if (body.key_epoch() != state.key_epoch()) {
+    return Status::Precondition("change-set seq " + std::to_string(body.seq()) + " names key epoch " +
+                                std::to_string(body.key_epoch()) + " but this device signs in epoch " +
+                                std::to_string(state.key_epoch()) + " (its key was rotated; run the command again)");
+  }
+  const bool rotates = body.has_rotate_key();
+  if (rotates) {
+    if (body.changes_size() != 0 || !new_local.empty()) return Status::Invalid("a key rotation carries no changes");
+    if (body.rotate_key().epoch() != state.key_epoch() + 1) {
+      return Status::Invalid("a key rotation must name the next epoch");
+    }
+  } else if (body.changes_size() == 0) {
+    return Status::Invalid("a change-set needs at least one change");
+  }
 
   WriteBatch batch;
   store::OutboxEntry entry;
@@ -248,6 +263,11 @@ Status ClientStore::CommitChangeSet(const SignedChangeSet& signed_cs, const std:
   state.set_last_seq(body.seq());
   state.set_last_hash(changes_util::BodyHash(signed_cs));
   state.set_hlc(std::max(state.hlc(), body.hlc()));
+  if (rotates) {
+    state.set_key_epoch(body.rotate_key().epoch());
+    state.set_key_public_key(body.rotate_key().public_key());
+    state.set_rotation_seq(body.seq());
+  }
   PutProto(batch, std::string(keys::kState), state);
   return kv_.Write(batch, /*sync=*/true);
 }

@@ -86,8 +86,11 @@ class ClientStore {
   // out/<seq>, pend/<record><seq> for every record it touches, the new local
   // records, and state (last_seq, last_hash = BodyHash, hlc). Refused
   // (nothing written) unless the body links to the chain: seq ==
-  // state.last_seq + 1 and prev_hash == state.last_hash. Every record in
-  // new_local must be one the change-set touches.
+  // state.last_seq + 1 and prev_hash == state.last_hash, and names the
+  // device's current key epoch (state.key_epoch). Every record in new_local
+  // must be one the change-set touches. A key rotation (body.rotate_key, no
+  // changes, no records) also moves state to the new epoch: key_epoch,
+  // key_public_key, rotation_seq.
   Status CommitChangeSet(const changes::SignedChangeSet& signed_cs,
                          const std::vector<records::RecordState>& new_local, uint64_t created_ms);
 

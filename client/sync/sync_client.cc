@@ -33,7 +33,7 @@ std::string ErrorText(const sync::Error& e) {
 // Everything one round needs, driven by one coroutine.
 class Round {
  public:
-  Round(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& opt) : store_(store), key_(key), opt_(opt) {}
+  Round(ClientStore& store, const DeviceProof& proof, const SyncOptions& opt) : store_(store), proof_(proof), opt_(opt) {}
 
   asio::awaitable<Status> Run(TlsStream& tls) {
     auto cfg = store_.Config();
@@ -54,7 +54,9 @@ class Round {
     hello->set_min_version(kMinProtocolVersion);
     hello->set_max_version(kProtocolVersion);
     hello->set_device_id(cfg->device_id());
-    hello->set_auth_signature(key_.Sign(crypto::kAuthContext, binding));
+    hello->set_auth_signature(proof_.key->Sign(crypto::kAuthContext, binding));
+    hello->set_key_epoch(proof_.epoch);
+    if (proof_.next) hello->set_next_auth_signature(proof_.next->Sign(crypto::kAuthContext, binding));
     hello->set_acked_seq(state->acked_seq());
     hello->set_pull_cursor(state->pull_cursor());
     hello->set_forms_epoch(state->forms_epoch());
@@ -66,6 +68,10 @@ class Round {
     if (oldest.ok() && *oldest) hello->mutable_report()->set_oldest_pending_ms(now > *oldest ? now - *oldest : 0);
     hello->mutable_report()->set_clock_ms(static_cast<int64_t>(now));
     hello->mutable_report()->set_client_version(kSoftwareVersion);
+    // Offer compression; the hello and this first flight go uncompressed
+    // (an older server would not read an envelope), the answers may not.
+    hello->set_accept_zstd(opt_.compression);
+    io.AcceptCompressed(opt_.compression);
     WS_CO_RETURN_IF_ERROR(io.Queue(hello_frame));
 
     // First flight: hello, push batches, and the pull if everything fit.
@@ -81,6 +87,8 @@ class Round {
     if (reply->has_error()) co_return Status::Unauthenticated(ErrorText(reply->error()));
     if (!reply->has_hello_reply()) co_return Status::Invalid("server answered the hello with something else");
     const auto& hr = reply->hello_reply();
+    report_.zstd = hr.zstd() && opt_.compression;
+    io.SendCompressed(report_.zstd);  // later pushes, if the server agreed
     if (hr.forms_size() > 0 || hr.forms_epoch() != state->forms_epoch()) {
       std::vector<wardsync::forms::FormDef> forms(hr.forms().begin(), hr.forms().end());
       if (!forms.empty() || hr.has_wards()) {
@@ -211,7 +219,7 @@ class Round {
   }
 
   ClientStore& store_;
-  const crypto::PrivateKey& key_;
+  const DeviceProof& proof_;
   const SyncOptions& opt_;
   FramedStream* io_ = nullptr;
   Status status_;
@@ -292,6 +300,17 @@ asio::awaitable<void> EnrollMain(TlsStream& tls, std::string host, uint16_t port
 }  // namespace
 
 Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& options) {
+  auto state = store.State();
+  if (!state.ok()) return state.status();
+  if (state->rotation_seq() > state->acked_seq()) {
+    return Status::Precondition("a key rotation of this device waits for the server: this sync needs the old and "
+                                "the new key (client::SyncDevice)");
+  }
+  return RunSync(store, DeviceProof{&key, state->key_epoch(), nullptr}, options);
+}
+
+Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const SyncOptions& options) {
+  if (proof.key == nullptr) return Status::Invalid("sync needs the device key");
   auto cfg = store.Config();
   if (!cfg.ok()) return cfg.status();
   auto hp = net::ParseHostPort(cfg->server());
@@ -310,7 +329,7 @@ Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, co
                                        saved->compare(0, session_tag.size(), session_tag) == 0) {
     net::RestoreSession(tls.native_handle(), std::string_view(*saved).substr(session_tag.size()));
   }
-  Round round(store, key, options);
+  Round round(store, proof, options);
   Status result = Status::Internal("sync did not run");
   // Cancellation (agent stopping): checked every 100 ms; closing the socket
   // ends whatever read or write is in flight at once.

@@ -38,6 +38,7 @@ struct SyncOptions {
   std::function<void(const SyncProgress&)> on_progress;
   const std::atomic<bool>* cancel = nullptr;         // checked between steps
   wardsync::sync::DeviceReport report;               // sent in the hello (queue depth etc. filled in here)
+  bool compression = true;                           // offer zstd frames (PROTOCOL.md, Compression)
 };
 
 struct SyncReport {
@@ -47,6 +48,17 @@ struct SyncReport {
   uint64_t round_trips = 0;     // flights that waited for the server after the handshake
   bool forms_updated = false;
   bool tls_resumed = false;     // the TLS handshake resumed a stored session
+  bool zstd = false;            // the server agreed to compressed frames
+};
+
+// The keys that prove the device in the hello (see PROTOCOL.md, Device
+// proof and Key rotation). client/keys picks them from the sync state.
+struct DeviceProof {
+  const crypto::PrivateKey* key = nullptr;   // the newest key the server is known to hold
+  uint32_t epoch = 0;                        // its epoch
+  // While a key rotation to epoch + 1 is not acknowledged: that new key (the
+  // server may have recorded the rotation and retired `key` already).
+  const crypto::PrivateKey* next = nullptr;
 };
 
 // Runs one round on a private io_context (blocking the calling thread).
@@ -55,6 +67,10 @@ struct SyncReport {
 // it is tied to the configured server and CA and ignored if they change.
 // Fails with the server's refusal, a timeout or a network error; whatever
 // was acknowledged or pulled before the failure stays stored.
+Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const SyncOptions& options);
+// The same with one key: the device's key of the epoch it signs in now
+// (state.key_epoch). Refused while a key rotation waits for the server (that
+// round needs both keys: client::SyncDevice loads them).
 Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, const SyncOptions& options);
 
 struct EnrollResult {

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include "common/net/deadline.h"
+#include "common/wire/compression.h"
 
 namespace wardsync::net {
 namespace {
@@ -34,7 +35,7 @@ Status FramedStream::Queue(const wardsync::sync::Frame& f) {
                              std::to_string(max_frame_bytes_));
   std::string payload;
   if (!f.SerializeToString(&payload)) return Status::Internal("cannot serialize frame");
-  wire::AppendFrame(payload, &queued_);
+  Append(payload);
   return Status::Ok();
 }
 
@@ -43,8 +44,17 @@ Status FramedStream::QueuePayload(std::string_view payload) {
   if (payload.size() > max_frame_bytes_)
     return Status::Exhausted("frame of " + std::to_string(payload.size()) + " bytes exceeds the maximum of " +
                              std::to_string(max_frame_bytes_));
-  wire::AppendFrame(payload, &queued_);
+  Append(payload);
   return Status::Ok();
+}
+
+void FramedStream::Append(std::string_view payload) {
+  std::string envelope;
+  if (send_compressed_ && wire::SealCompressed(payload, &envelope)) {
+    wire::AppendFrame(envelope, &queued_);
+  } else {
+    wire::AppendFrame(payload, &queued_);
+  }
 }
 
 bool FramedStream::InputPending() {
@@ -149,8 +159,9 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
     }
   }
   wardsync::sync::Frame frame;
-  if (!frame.ParseFromString(payload)) {
-    read_failed_ = Status::Invalid("malformed frame");
+  Status parsed = wire::ParseFramePayload(payload, max_frame_bytes_, accept_compressed_, &frame);
+  if (!parsed.ok()) {
+    read_failed_ = parsed;
     co_return read_failed_;
   }
   co_return frame;

@@ -39,8 +39,8 @@ class FramedStream {
   // Queue(f) then Flush(timeout). `f` is serialized before this returns.
   asio::awaitable<Status> Write(const wardsync::sync::Frame& f, std::chrono::milliseconds timeout);
   // The next frame. Errors: kDeadlineExceeded on timeout; kInvalidArgument for
-  // "malformed frame" (payload is not a sync.Frame) or an oversized/zero
-  // length; kUnavailable for "truncated frame" (EOF inside a frame) or
+  // "malformed frame" (payload is not a sync.Frame), "bad compressed frame"
+  // or an oversized/zero length; kUnavailable for "truncated frame" (EOF inside a frame) or
   // "connection closed by peer" (EOF between frames). After any error the
   // stream is finished: every later Read returns the same error.
   // `timeout` bounds the wait for the frame's first byte; once a frame has
@@ -55,7 +55,16 @@ class FramedStream {
   // that pipelines frames keeps this true while its next frame arrives.
   bool InputPending();
 
-  // Application bytes (frame headers + payloads) received / sent so far.
+  // Compression (negotiated in the hello; PROTOCOL.md, Compression). Off
+  // by default: a peer that never asked for it never sees an envelope.
+  // SendCompressed: queued frames of at least wire::kCompressMinBytes go as
+  // zstd envelopes when that makes them smaller. AcceptCompressed: Read
+  // opens envelopes (bounded by max_frame_bytes) instead of refusing them.
+  void SendCompressed(bool on) { send_compressed_ = on; }
+  void AcceptCompressed(bool on) { accept_compressed_ = on; }
+
+  // Application bytes (frame headers + payloads, as on the wire: compressed
+  // when compressed) received / sent so far.
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
   size_t queued_bytes() const { return queued_.size(); }
@@ -73,6 +82,11 @@ class FramedStream {
   uint64_t bytes_out_ = 0;
   Status read_failed_;
   Status write_failed_;
+  bool send_compressed_ = false;
+  bool accept_compressed_ = false;
+
+  // Appends one frame (compressed if on and worth it) to queued_.
+  void Append(std::string_view payload);
 };
 
 // TLS handshake with a deadline. A certificate the client refuses is

@@ -2,6 +2,7 @@
 #include "common/store/proto_io.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
+#include "server/ingest/device_keys.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -53,6 +54,8 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     }
     if (d.role() == "server") continue;  // the server's own signing identity
     const auto& rep = d.last_report();
+    const auto* latest = LatestKey(d);
+    const uint64_t rotated_ms = latest && latest->epoch() > 0 ? latest->added_ms() : 0;
     if (json) {
       w.BeginObject();
       w.Key("id").String(d.id()).Key("ward").String(d.ward()).Key("role").String(d.role());
@@ -67,7 +70,11 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       for (const auto& f : rep.form_versions()) w.String(f);
       w.EndArray();
       w.Key("client_version").String(rep.client_version());
-      w.Key("key_epoch").Uint(d.keys_size() ? d.keys(d.keys_size() - 1).epoch() : 0);
+      w.Key("key_epoch").Uint(latest ? latest->epoch() : 0);
+      // When the device last rotated its key (null: it still signs with its enrollment key).
+      if (rotated_ms) w.Key("key_rotated").String(render::TimeMs(rotated_ms));
+      else w.Key("key_rotated").Null();
+      w.Key("key_rotated_ms").Uint(rotated_ms);
       w.Key("revoked").Bool(d.revoked());
       if (d.revoked()) {
         w.Key("revoked_at").String(render::TimeMs(d.revoked_ms()));
@@ -77,7 +84,9 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     } else {
       out << d.id() << "  " << d.ward() << "  " << d.role() << "  seq=" << d.last_seq()
           << "  last_contact=" << (d.last_contact_ms() ? render::TimeMs(d.last_contact_ms()) : "never")
-          << "  pending=" << rep.queue_depth() << "  skew_ms=" << d.clock_skew_ms();
+          << "  pending=" << rep.queue_depth() << "  skew_ms=" << d.clock_skew_ms()
+          << "  key_epoch=" << (latest ? latest->epoch() : 0)
+          << "  key_rotated=" << (rotated_ms ? render::TimeMs(rotated_ms) : "never");
       if (d.revoked()) out << "  REVOKED " << render::TimeMs(d.revoked_ms()) << ": " << d.revoked_reason();
       out << "\n";
     }

@@ -26,7 +26,8 @@ const std::vector<AdminCommand>& AdminCommands() {
        "Lists records as the server holds them, with their fields and open conflicts.",
        WithCommon({{"ward", "form"}, {"deleted"}}), false, CmdRecords},
       {"devices", "devices --data DIR [--json]",
-       "Lists enrolled devices: ward, role, last change-set, last contact, queue depth and clock skew they reported.",
+       "Lists enrolled devices: ward, role, last change-set, last contact, queue depth and clock skew they reported, "
+       "key epoch and when the device last rotated its key.",
        WithCommon({}), false, CmdDevices},
       {"conflicts", "conflicts --data DIR [--ward W] [--json]",
        "Lists the open conflicts (the review queue): record, form, ward, field, base value and every competing "

@@ -3,8 +3,10 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "common/changes/changeset.h"
+#include "common/changes/key_rotation.h"
 #include "common/store/proto_io.h"
 #include "server/audit/logged_change.h"
+#include "server/ingest/device_keys.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server::audit {
@@ -14,13 +16,6 @@ using wardsync::records::RecordState;
 using wardsync::store::Device;
 
 std::string CsName(const std::string& device, uint64_t seq) { return device + "/" + std::to_string(seq); }
-
-const wardsync::store::DeviceKey* KeyForEpoch(const Device& d, uint32_t epoch) {
-  for (const auto& k : d.keys()) {
-    if (k.epoch() == epoch) return &k;
-  }
-  return nullptr;
-}
 
 class Verifier {
  public:
@@ -84,6 +79,8 @@ class Verifier {
     auto it = store_.Scan(prefix);
     uint64_t expect = 1;
     std::string prev_hash;
+    uint32_t rotations = 0;
+    Device now = row;
     for (; it->Valid(); it->Next(), ++expect) {
       const std::string_view rest = it->key().substr(prefix.size());
       const uint64_t seq = rest.size() == 8 ? wardsync::keys::ReadU64(rest) : 0;
@@ -91,11 +88,13 @@ class Verifier {
         return Broken("device " + row.id() + ": change-set " + std::to_string(expect) + " is missing (the next stored is " +
                       (seq ? std::to_string(seq) : "a malformed key") + ")");
       }
-      if (!CheckOne(row, seq, it->value(), &prev_hash)) return Status::Ok();
+      // Ingest accepted more since we read the row: its keys may have
+      // rotated since, so check against the row as it is now.
+      if (seq > now.last_seq()) WS_RETURN_IF_ERROR(GetProto(store_, keys::Device(row.id()), &now));
+      if (!CheckOne(now, seq, it->value(), &prev_hash, &rotations)) return Status::Ok();
     }
     WS_RETURN_IF_ERROR(it->status());
-    Device now = row;
-    if (expect - 1 != row.last_seq()) {
+    if (expect - 1 != now.last_seq()) {
       // Ingest may have accepted more since we read the row: read it again,
       // and the change-sets it now claims (written in the same batch as it).
       WS_RETURN_IF_ERROR(GetProto(store_, keys::Device(row.id()), &now));
@@ -107,7 +106,7 @@ class Verifier {
                         " change-sets were accepted, but change-set " + std::to_string(expect) + " is not stored");
         }
         WS_RETURN_IF_ERROR(s);
-        if (!CheckOne(now, expect, value, &prev_hash)) return Status::Ok();
+        if (!CheckOne(now, expect, value, &prev_hash, &rotations)) return Status::Ok();
       }
     }
     const uint64_t stored_n = expect - 1;
@@ -119,11 +118,17 @@ class Verifier {
       return Broken("device " + row.id() + ": the hash of its last change-set " + std::to_string(stored_n) +
                     " is not the last_hash in its row");
     }
+    // Every key but the enrollment key must come from a rotation in the chain.
+    if (now.keys_size() != static_cast<int>(rotations) + 1) {
+      return Broken("device " + row.id() + ": its row holds " + std::to_string(now.keys_size()) +
+                    " keys, but its chain enrolled one and rotated " + std::to_string(rotations) + " times");
+    }
     return Status::Ok();
   }
 
   // One stored change-set of the chain; false (and the break recorded) if it is broken.
-  bool CheckOne(const Device& row, uint64_t seq, std::string_view value, std::string* prev_hash) {
+  bool CheckOne(const Device& row, uint64_t seq, std::string_view value, std::string* prev_hash,
+                uint32_t* rotations) {
     const std::string name = CsName(row.id(), seq);
     wardsync::store::StoredChangeSet stored;
     wardsync::changes::ChangeSetBody body;
@@ -140,16 +145,27 @@ class Verifier {
       return Break("device " + row.id() + ": change-set " + std::to_string(seq) + " does not link to change-set " +
                    std::to_string(seq - 1) + " (prev_hash differs: the hash chain is broken)");
     }
-    const auto* key = KeyForEpoch(row, body.key_epoch());
-    if (key == nullptr || seq < key->from_seq()) {
-      return Break("change-set " + name + ": names key epoch " + std::to_string(body.key_epoch()) +
-                   ", which the device row does not hold for it");
-    }
-    if (!changes_util::VerifySignature(stored.signed_(), key->public_key())) {
+    auto key = SigningKey(row, body.key_epoch(), seq);
+    if (!key.ok()) return Break("change-set " + name + ": " + key.status().message());
+    if (!changes_util::VerifySignature(stored.signed_(), (*key)->public_key())) {
       return Break("change-set " + name + ": the signature does not verify (the stored bytes were altered)");
     }
     ++r_.signatures;
     ++r_.change_sets;
+    if (body.has_rotate_key()) {
+      // A key rotation: proven by the new key, and the row holds exactly
+      // that key for the next epoch, from the next change-set on.
+      Status s = changes_util::CheckRotation(body);
+      if (!s.ok()) return Break("change-set " + name + ": " + s.message());
+      const auto* added = KeyForEpoch(row, body.rotate_key().epoch());
+      if (added == nullptr || added->public_key() != body.rotate_key().public_key() || added->from_seq() != seq + 1) {
+        return Break("change-set " + name + ": rotates to key epoch " + std::to_string(body.rotate_key().epoch()) +
+                     ", but the device row does not hold that key from change-set " + std::to_string(seq + 1));
+      }
+      ++*rotations;
+      *prev_hash = changes_util::BodyHash(stored.signed_());
+      return true;
+    }
     if (stored.first_log_seq() == 0 || body.changes_size() == 0) {
       return Break("change-set " + name + ": has no changes or no log position");
     }

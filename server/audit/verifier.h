@@ -4,9 +4,12 @@
 //  1. chains    every device row (dev/): change-sets 1..last_seq stored
 //               without a gap, each body parses and names its device and
 //               seq, links to the previous one by prev_hash, carries a valid
-//               Ed25519 signature by the key of its epoch (every signature is
-//               checked, not one per run), and the last one's hash is the
-//               row's last_hash; no change-set belongs to an unknown device.
+//               Ed25519 signature by the key of its epoch, valid for its seq
+//               (every signature is checked, not one per run), and the last
+//               one's hash is the row's last_hash; every key rotation is
+//               proven by its new key and matches the row's keys, which are
+//               exactly the enrollment key and the rotations' keys; no
+//               change-set belongs to an unknown device.
 //  2. log       log/ is gap-free 1..log_head, every entry points at a stored
 //               change (first_log_seq + change_index = its position, same
 //               record) and has its scope (wlog/) and record (rlog/) index

@@ -59,6 +59,7 @@ Result<wardsync::store::Device> RedeemEnrollCode(ServerContext& ctx, const std::
   key->set_public_key(public_key);
   key->set_epoch(0);
   key->set_from_seq(1);
+  key->set_added_ms(now);
   code.set_used(true);
   code.set_used_by(device.id());
   WriteBatch batch;

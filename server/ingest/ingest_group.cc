@@ -6,6 +6,7 @@
 #include "common/reconcile/merge.h"
 #include "common/store/proto_io.h"
 #include "server/ingest/authorizer.h"
+#include "server/ingest/device_keys.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -26,13 +27,6 @@ SubmissionResult Refuse(SubmissionResult r, sync::ErrorCode code, std::string me
 }
 
 std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/" + std::to_string(seq); }
-
-const wardsync::store::DeviceKey* KeyForEpoch(const Device& d, uint32_t epoch) {
-  for (const auto& k : d.keys()) {
-    if (k.epoch() == epoch) return &k;
-  }
-  return nullptr;
-}
 
 }  // namespace
 
@@ -176,20 +170,26 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   }
 
   // 3. One signature per run signed by one key: the last of the run vouches
-  //    for every earlier one through the hash chain.
+  //    for every earlier one through the hash chain. A key rotation ends its
+  //    run (its own signature by the old key is what vouches for the new
+  //    key), and the keys it adds count for the change-sets after it.
+  Device keyed = device;  // the device's keys as this run's rotations leave them
   for (size_t j = i; j < parsed.size(); ++j) {
-    bool last_of_run = j + 1 == parsed.size() || parsed[j + 1].body.key_epoch() != parsed[j].body.key_epoch();
+    const ChangeSetBody& body = parsed[j].body;
+    auto key = SigningKey(keyed, body.key_epoch(), body.seq());
+    if (!key.ok()) return Refuse(result, sync::BAD_SIGNATURE, key.status().message(), body.seq());
+    const bool rotates = body.has_rotate_key();
+    bool last_of_run = rotates || j + 1 == parsed.size() || parsed[j + 1].body.key_epoch() != body.key_epoch();
     if (!last_of_run) continue;
-    const auto* key = KeyForEpoch(device, parsed[j].body.key_epoch());
-    if (!key || parsed[j].body.seq() < key->from_seq()) {
+    if (!changes_util::VerifySignature(*parsed[j].signed_cs, (*key)->public_key())) {
       return Refuse(result, sync::BAD_SIGNATURE,
-                    "change-set seq " + std::to_string(parsed[j].body.seq()) + " names key epoch " +
-                        std::to_string(parsed[j].body.key_epoch()) + " which is not valid for it",
-                    parsed[j].body.seq());
+                    "bad signature on change-set seq " + std::to_string(body.seq()) + " (key epoch " +
+                        std::to_string(body.key_epoch()) + ")",
+                    body.seq());
     }
-    if (!changes_util::VerifySignature(*parsed[j].signed_cs, key->public_key())) {
-      return Refuse(result, sync::BAD_SIGNATURE,
-                    "bad signature on change-set seq " + std::to_string(parsed[j].body.seq()), parsed[j].body.seq());
+    if (rotates) {
+      Status s = AddRotatedKey(keyed, body, 0);
+      if (!s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), body.seq());
     }
   }
 
@@ -222,7 +222,13 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
                       std::to_string(ctx_.limits.max_clock_skew_ms / 1000) + " s); check the device clock",
                   body.seq());
   }
-  if (body.changes_size() == 0 || static_cast<uint32_t>(body.changes_size()) > ctx_.limits.max_changes_per_changeset) {
+  if (body.has_rotate_key()) {
+    // Checked in Add already (signature by the old key, proof by the new);
+    // recorded here, in order, with the change-set that carries it.
+    Status s = AddRotatedKey(device, body, now);
+    if (!s.ok()) return Refuse(r, sync::BAD_SIGNATURE, s.message(), body.seq());
+  } else if (body.changes_size() == 0 ||
+             static_cast<uint32_t>(body.changes_size()) > ctx_.limits.max_changes_per_changeset) {
     return Refuse(r, sync::LIMIT_EXCEEDED,
                   "change-set seq " + std::to_string(body.seq()) + " has " + std::to_string(body.changes_size()) +
                       " changes (allowed 1.." + std::to_string(ctx_.limits.max_changes_per_changeset) + ")",

@@ -9,7 +9,10 @@
 //      other bytes: a fork, refused); seq == head+1 must link by prev_hash;
 //      anything else is a gap;
 //   3. one Ed25519 signature per contiguous run of new change-sets signed by
-//      one key (the hash chain vouches for the rest of the run);
+//      one key (the hash chain vouches for the rest of the run), each by the
+//      key its epoch names and only where that key is valid (a key retired
+//      by a rotation signs nothing after it; see device_keys.h); a key
+//      rotation ends its run and its new key counts from the next seq;
 //   4. clock stamp not beyond the allowed skew;
 //   5. per change: authority (ward, role), form known, fields valid,
 //      reconciled, and the resulting record valid unless it merged

@@ -11,6 +11,7 @@
 #include "common/version.h"
 #include "server/enroll/enrollment.h"
 #include "server/ingest/authorizer.h"
+#include "server/ingest/device_keys.h"
 #include "server/net/offload.h"
 #include "server/net/sync_server.h"
 #include "server/pull/pull_frame.h"
@@ -158,9 +159,9 @@ asio::awaitable<void> Session::Serve() {
     co_await refuse(sync::REVOKED, "device is revoked: " + device.revoked_reason());
     co_return;
   }
-  const std::string& current_key = device.keys(device.keys_size() - 1).public_key();
-  if (binding.empty() || !crypto::Verify(current_key, crypto::kAuthContext, binding, hello.auth_signature())) {
-    co_await refuse(sync::AUTH_FAILED, "device proof does not verify for this connection");
+  const Status proof = CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h
+  if (!proof.ok()) {
+    co_await refuse(sync::AUTH_FAILED, proof.message());
     co_return;
   }
   if (!server_.AttachDevice(shared_from_this(), device_id)) {
@@ -180,6 +181,12 @@ asio::awaitable<void> Session::Serve() {
   hr->set_server_time_ms(ctx.clock.NowMs());
   hr->set_forms_epoch(forms->epoch);
   hr->set_log_head(server_.committer().log_head());
+  // Compression both ways from this reply on, if the client offered it
+  // (common/wire/compression.h; FramedStream does the rest).
+  const bool zstd = hello.accept_zstd() && limits.zstd;
+  hr->set_zstd(zstd);
+  io.AcceptCompressed(zstd);
+  io.SendCompressed(zstd);
   if (hello.forms_epoch() != forms->epoch) {
     for (const auto* f : forms->registry.All()) *hr->add_forms() = *f;
     *hr->mutable_wards() = forms->wards;

@@ -6,6 +6,7 @@
 
 #include "client/cli/init_device.h"
 #include "client/client_paths.h"
+#include "client/keys/device_keys.h"
 #include "common/changes/changeset.h"
 
 namespace wardsync::test {
@@ -66,7 +67,14 @@ void DeviceFixture::Reopen() {
 }
 
 Result<client::SyncReport> DeviceFixture::Sync(const client::SyncOptions& options) {
+  if (State().key_epoch() > 0) return client::SyncDevice(*store_, client::ClientPaths(data_dir_), options);
   return client::RunSync(*store_, key_, options);
+}
+
+Result<client::KeyRotationResult> DeviceFixture::RotateKey() {
+  auto r = client::RotateDeviceKey(*store_, client::ClientPaths(data_dir_), clock_);
+  if (r.ok()) key_ = LoadKey(r->key_path);  // capture_ holds a reference to key_
+  return r;
 }
 
 client::SyncReport DeviceFixture::SyncOk() {

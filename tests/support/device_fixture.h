@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/capture/capture.h"
+#include "client/keys/key_rotation.h"
 #include "client/store/client_store.h"
 #include "client/sync/sync_client.h"
 #include "common/clock/clock.h"
@@ -38,6 +39,11 @@ class DeviceFixture {
   Result<client::SyncReport> Sync(const client::SyncOptions& options = {});
   // A sync round that must succeed with nothing left pending.
   client::SyncReport SyncOk();
+
+  // Rotates the device key (client::RotateDeviceKey: queued, not sent). On
+  // success the fixture signs (key(), capture()) with the new key, and Sync
+  // proves the device with the keys the state needs (client::SyncDevice).
+  Result<client::KeyRotationResult> RotateKey();
 
   // Captures a record (REQUIREs success) and returns its id (32 hex digits).
   std::string New(const std::string& form, const client::FieldTexts& sets);

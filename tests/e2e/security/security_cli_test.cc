@@ -40,6 +40,9 @@ TEST_CASE("a second agent on the same client data directory fails at once", "[e2
   server.Start();
   ClientProcess c(server, "phuong-ben-nghe");
   Process agent("wardsync", c.Args({"agent", "--interval-s", "3600"}));
+  // Wait for the agent to hold the directory: a `status` run while it starts
+  // could take the LevelDB lock first and make the agent itself fail.
+  REQUIRE(agent.WaitForStderrLine("agent: running", std::chrono::milliseconds(20'000)));
   REQUIRE(Eventually([&] {
     auto s = c.Run({"status", "--json"});
     return s.exit_code == 0 && Bool(At(ParseJson(s.out), "agent_running"));

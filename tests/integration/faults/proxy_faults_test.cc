@@ -109,8 +109,10 @@ TEST_CASE("a sync cut at any byte offset resumes without loss or duplicates", "[
   std::mt19937_64 rng(seed);
 
   const uint64_t up = CleanTotals().up, down = CleanTotals().down;
-  REQUIRE(up > 8'000);
-  REQUIRE(down > 20'000);
+  // Frames of 1 KiB and more travel zstd-compressed (after the hello
+  // reply): ~7.6 KB up and ~6.9 KB down (over 8 KB and 20 KB without).
+  REQUIRE(up > 6'000);
+  REQUIRE(down > 5'000);
 
   // Offsets: the very start, inside the TLS handshake, then one random
   // offset in each tenth of the stream, in each direction.

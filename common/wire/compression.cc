@@ -1,0 +1,106 @@
+#include "common/wire/compression.h"
+
+#include <zstd.h>
+
+#include <memory>
+
+namespace wardsync::wire {
+namespace {
+
+// One context per thread, reused for every frame: creating a compression
+// context per frame costs more than compressing a small one. Per thread, not
+// per connection, so thousands of idle server connections hold none (the
+// server's few io threads hold one each).
+struct CCtxFree {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+struct DCtxFree {
+  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+};
+
+ZSTD_CCtx* ThreadCCtx() {
+  thread_local std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx(ZSTD_createCCtx());
+  return cctx.get();
+}
+
+ZSTD_DCtx* ThreadDCtx() {
+  thread_local std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx(ZSTD_createDCtx());
+  return dctx.get();
+}
+
+// The envelope is sync.Frame{zstd: bytes}: one length-delimited field, so
+// its serialization is the field's tag, the varint length, the bytes (the
+// same encoding protobuf would produce, without copying through a Frame).
+constexpr uint32_t kEnvelopeTag = (wardsync::sync::Frame::kZstdFieldNumber << 3) | 2;
+static_assert(kEnvelopeTag < 0x80, "the envelope tag is one byte");
+
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+}  // namespace
+
+std::string ZstdCompress(std::string_view data, int level) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  // Single-shot compression records the content size in the zstd frame
+  // header, which ZstdDecompress requires.
+  size_t n = ZSTD_compressCCtx(ThreadCCtx(), out.data(), out.size(), data.data(), data.size(), level);
+  if (ZSTD_isError(n)) return {};  // cannot happen with a ZSTD_compressBound buffer
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> ZstdDecompress(std::string_view compressed, uint32_t max_bytes) {
+  const size_t whole = ZSTD_findFrameCompressedSize(compressed.data(), compressed.size());
+  if (ZSTD_isError(whole)) return Status::Invalid(std::string("not a zstd frame: ") + ZSTD_getErrorName(whole));
+  if (whole != compressed.size()) return Status::Invalid("bytes after the zstd frame");
+  const unsigned long long declared = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (declared == ZSTD_CONTENTSIZE_ERROR) return Status::Invalid("not a zstd frame");
+  if (declared == ZSTD_CONTENTSIZE_UNKNOWN)
+    return Status::Invalid("the zstd frame does not declare its decompressed size");
+  if (declared == 0 || declared > max_bytes)
+    return Status::Invalid("the zstd frame declares " + std::to_string(declared) +
+                           " decompressed bytes, outside 1.." + std::to_string(max_bytes));
+  // Only now is memory committed, and never more than max_bytes.
+  std::string out(static_cast<size_t>(declared), '\0');
+  const size_t n = ZSTD_decompressDCtx(ThreadDCtx(), out.data(), out.size(), compressed.data(), compressed.size());
+  if (ZSTD_isError(n)) return Status::Invalid(std::string("corrupt zstd frame: ") + ZSTD_getErrorName(n));
+  if (n != out.size()) return Status::Invalid("the zstd frame decodes to fewer bytes than it declares");
+  return out;
+}
+
+bool SealCompressed(std::string_view payload, std::string* envelope) {
+  if (payload.size() < kCompressMinBytes) return false;
+  std::string z = ZstdCompress(payload);
+  if (z.empty()) return false;
+  // Tag (1 byte) and length (at most 4 bytes below 256 MiB) must fit too.
+  if (z.size() + 5 >= payload.size()) return false;
+  envelope->clear();
+  envelope->reserve(z.size() + 5);
+  envelope->push_back(static_cast<char>(kEnvelopeTag));
+  AppendVarint(z.size(), envelope);
+  envelope->append(z);
+  return true;
+}
+
+Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
+                         wardsync::sync::Frame* frame) {
+  if (!frame->ParseFromArray(payload.data(), static_cast<int>(payload.size())))
+    return Status::Invalid("malformed frame");
+  if (frame->msg_case() != wardsync::sync::Frame::kZstd) return Status::Ok();
+  if (!allow_compressed) return Status::Invalid("bad compressed frame: compression was not negotiated");
+  const std::string z = std::move(*frame->mutable_zstd());
+  frame->Clear();
+  auto inner = ZstdDecompress(z, max_frame_bytes);
+  if (!inner.ok()) return Status::Invalid("bad compressed frame: " + inner.status().message());
+  if (!frame->ParseFromString(*inner)) return Status::Invalid("malformed frame (inside a compressed frame)");
+  if (frame->msg_case() == wardsync::sync::Frame::kZstd)
+    return Status::Invalid("bad compressed frame: a compressed frame inside a compressed frame");
+  return Status::Ok();
+}
+
+}  // namespace wardsync::wire

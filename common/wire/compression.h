@@ -1,0 +1,49 @@
+// Compressed frames (proto/PROTOCOL.md, "Compression"). After the hello has
+// negotiated it, a frame payload of at least kCompressMinBytes that zstd
+// makes smaller travels as an envelope: a sync.Frame whose only field is
+// `zstd`, the compressed bytes of the original serialized Frame. This file
+// is the only place that builds or opens an envelope; FramedStream calls it
+// for every frame it queues or reads, so Session and the client's Round
+// never see compressed bytes.
+//
+// Decompression is bounded before any memory is committed: the zstd frame
+// must declare its content size (ZSTD_getFrameContentSize) and that size
+// must be at most the connection's max_frame_bytes, so a small frame cannot
+// expand into gigabytes (a "zip bomb").
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "proto/sync.pb.h"
+
+namespace wardsync::wire {
+
+// Smaller payloads go as they are: zstd's frame header and the envelope
+// would eat most of the gain, and the CPU is not worth it.
+inline constexpr size_t kCompressMinBytes = 1024;
+// zstd level 1: ~3x smaller pull pages at several hundred MB/s on one core,
+// so compressing costs the server far less than the TLS and I/O it saves.
+inline constexpr int kZstdLevel = 1;
+
+// If `payload` (one serialized sync.Frame) is at least kCompressMinBytes and
+// its envelope is smaller, sets *envelope to the serialized envelope and
+// returns true; otherwise returns false (send `payload` as it is).
+bool SealCompressed(std::string_view payload, std::string* envelope);
+
+// Parses one received payload into *frame. An envelope is opened when
+// `allow_compressed` (else refused: the peer did not negotiate it);
+// an envelope inside an envelope is refused. Errors are kInvalidArgument:
+// "malformed frame" or "bad compressed frame: <why>".
+Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
+                         wardsync::sync::Frame* frame);
+
+// The zstd layer alone (exposed for tests). Decompress accepts exactly one
+// zstd frame that declares a content size of 1..max_bytes and decodes to
+// exactly that size.
+std::string ZstdCompress(std::string_view data, int level = kZstdLevel);
+Result<std::string> ZstdDecompress(std::string_view compressed, uint32_t max_bytes);
+
+}  // namespace wardsync::wire
