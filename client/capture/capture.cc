@@ -20,7 +20,7 @@ using wardsync::records::Stamp;
 struct Capture::Context {
   store::ClientConfig config;
   store::SyncState state;
-  forms_util::FormRegistry forms;
+  std::shared_ptr<const forms_util::FormRegistry> forms;  // never null after Load
   forms::WardList wards;
 };
 
@@ -126,7 +126,7 @@ Result<Capture::Context> Capture::Load() {
   auto state = store_.State();
   if (!state.ok()) return state.status();
   ctx.state = std::move(state).value();
-  auto forms = store_.Forms();
+  auto forms = store_.CachedForms();
   if (!forms.ok()) return forms.status();
   ctx.forms = std::move(forms).value();
   auto wards = store_.Wards();
@@ -182,9 +182,9 @@ Result<std::string> Capture::New(const std::string& form_id, const FieldTexts& s
     for (const auto& w : ctx.wards.wards()) known = known || w.id() == ctx.config.ward();
     if (!known) return Status::Precondition("ward " + ctx.config.ward() + " of this device is not in the ward list");
   }
-  const FormDef* form = ctx.forms.Latest(form_id);
+  const FormDef* form = ctx.forms->Latest(form_id);
   if (form == nullptr) {
-    const std::string known = KnownForms(ctx.forms);
+    const std::string known = KnownForms(*ctx.forms);
     return Status::Invalid("unknown form " + Quote(form_id) + "; " +
                            (known.empty() ? "no forms on this device yet (sync first)" : "known forms: " + known));
   }
@@ -222,7 +222,7 @@ Status Capture::Edit(const std::string& record_id_hex, const FieldTexts& sets) {
   if (!record.ok()) return record.status();
   WS_RETURN_IF_ERROR(MayChangeRecord(ctx.config, *record));
   if (sets.empty()) return Status::Invalid("nothing to change: give at least one NAME=VALUE");
-  auto form = RecordForm(ctx.forms, *record);
+  auto form = RecordForm(*ctx.forms, *record);
   if (!form.ok()) return form.status();
 
   Change change = Skeleton(Change::UPDATE, *record, (*form)->version());
@@ -293,7 +293,7 @@ Status Capture::Resolve(const std::string& conflict_id, std::optional<size_t> pi
   }
 
   // The server checks a resolution against the record's own form version.
-  const FormDef* form = ctx.forms.Find(record.form_id(), record.form_version());
+  const FormDef* form = ctx.forms->Find(record.form_id(), record.form_version());
   if (form == nullptr) {
     return Status::Precondition("form " + Quote(record.form_id()) + " version " +
                                 std::to_string(record.form_version()) + " is not known on this device (sync first)");

@@ -112,6 +112,16 @@ Result<forms_util::FormRegistry> ClientStore::Forms() {
   return registry;
 }
 
+Result<std::shared_ptr<const forms_util::FormRegistry>> ClientStore::CachedForms() {
+  auto lock = Lock();
+  if (!forms_cache_) {
+    auto loaded = Forms();
+    if (!loaded.ok()) return loaded.status();
+    forms_cache_ = std::make_shared<const forms_util::FormRegistry>(std::move(loaded).value());
+  }
+  return forms_cache_;
+}
+
 Result<forms::WardList> ClientStore::Wards() {
   forms::WardList wards;
   Status s = GetProto(kv_, keys::kWards, &wards);
@@ -140,6 +150,7 @@ Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const 
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));
   state.set_forms_epoch(epoch);
   PutProto(batch, std::string(keys::kState), state);
+  forms_cache_.reset();  // reloaded on next use, whether or not the write succeeds
   return kv_.Write(batch, /*sync=*/true);
 }
 

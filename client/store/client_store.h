@@ -18,6 +18,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -56,6 +57,10 @@ class ClientStore {
   // ---- forms
   // Every stored form version.
   Result<forms_util::FormRegistry> Forms();
+  // The same, parsed once and kept until ReplaceForms changes them (this
+  // process holds the store, so nobody else can): a capture needs the forms
+  // every time, and parsing them cost as much as signing the change-set.
+  Result<std::shared_ptr<const forms_util::FormRegistry>> CachedForms();
   // Empty before the first sync.
   Result<forms::WardList> Wards();
   // Stores every given form version (versions already held are kept; none is
@@ -129,6 +134,7 @@ class ClientStore {
   records::RecordState Overlay(const records::RecordState& server_view, const PendingChanges& pending);
 
   KvStore& kv_;
+  std::shared_ptr<const forms_util::FormRegistry> forms_cache_;  // guarded by mu_; null = not loaded
   std::recursive_mutex mu_;
 };
 
