@@ -234,6 +234,7 @@ int Main(int argc, char** argv) {
     PrintTable(o, fig, std::cout);
     std::cout << "\n";
     PrintTargets(fig, std::cout);
+    if (o.quick) std::cout << "(quick sizes: a regression guard; the targets apply to the full run, scripts/bench)\n";
     if (!out_path.empty()) std::cout << "\nwrote " << out_path << "\n";
   }
   return rc;
