@@ -61,6 +61,12 @@ class Capture {
   // whole-record conflict: "keep" or "delete").
   Status Resolve(const std::string& conflict_id, std::optional<size_t> pick, std::optional<std::string> value_text,
                  const std::string& reason);
+  // Closes an open RULE or REJECTED conflict of the local view: `sets`
+  // (NAME=VALUE, "" clears) writes values - for a RULE conflict one or more
+  // of the rule's fields, and the record must then satisfy the rule; or, for
+  // a REJECTED conflict, `dismiss` with no sets.
+  Status ResolveReview(const std::string& conflict_id, const FieldTexts& sets, bool dismiss,
+                       const std::string& reason);
 
  private:
   struct Context;

@@ -36,13 +36,15 @@ const std::vector<ClientCommand>& ClientCommands() {
        "Shows pending change-sets, the oldest one's age, the last successful sync and the last error.", Common({}),
        CmdStatus},
       {"conflicts", "conflicts --data DIR [--form FORM] [--ward W] [--json]",
-       "Lists the open conflicts this device sees (as of its last sync), with every competing value numbered for "
-       "`resolve --pick N`.",
+       "Lists the open conflicts this device sees (as of its last sync), as `wardsync-server conflicts` does: "
+       "competing values numbered for `resolve --pick N`, broken rules, and rejected changes with their reason.",
        Common({{"form", "ward"}, {}}), CmdConflicts},
-      {"resolve", "resolve --data DIR CONFLICT (--pick N | --value V) --reason TEXT [--json]",
-       "Reviewer devices: closes an open conflict with candidate N or the value V (for a delete-against-edit "
-       "conflict: keep or delete). Works offline; the signed resolution is sent at the next sync.",
-       Common({{"pick", "value", "reason"}, {}}), CmdResolve},
+      {"resolve", "resolve --data DIR CONFLICT (--pick N | --value V | --set F=V... | --dismiss) --reason TEXT [--json]",
+       "Reviewer devices: closes an open conflict. Competing values: candidate N or the value V (for a "
+       "delete-against-edit conflict: keep or delete). Broken rule: --set one or more of the rule's fields so it "
+       "holds. Rejected change: --dismiss it, or --set values. Works offline; the signed resolution is sent at the "
+       "next sync.",
+       Common({{"pick", "value", "reason", "set"}, {"dismiss"}}), CmdResolve},
       {"rotate-key", "rotate-key --data DIR [--no-sync] [--json]",
        "Replaces this device's key: writes a new key (DIR/device.N.key, mode 0600), queues a key rotation signed "
        "by the old key (and proven by the new one) ahead of anything made later, then syncs at once so the server "
@@ -80,11 +82,7 @@ int RunClientCommand(ClientEnv& env, const std::vector<std::string>& args, std::
 }
 
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text) {
-  auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    return Status::Invalid("--set expects NAME=VALUE, got \"" + text + "\"");
-  }
-  return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
+  return cli::SplitAssignment(text);
 }
 
 }  // namespace wardsync::client

@@ -61,4 +61,12 @@ Result<std::string> Args::Require(const std::string& name) const {
   return *v;
 }
 
+Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Status::Invalid("--set expects NAME=VALUE, got \"" + text + "\"");
+  }
+  return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
+}
+
 }  // namespace wardsync::cli

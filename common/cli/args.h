@@ -36,4 +36,7 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// "NAME=VALUE" (as --set takes it) -> {NAME, VALUE}; VALUE may be empty.
+Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);
+
 }  // namespace wardsync::cli

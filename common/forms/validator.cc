@@ -106,11 +106,28 @@ Status CheckRule(const FormDef& form, const wardsync::forms::Rule& rule,
   std::vector<std::string> names = parsed->lhs;
   names.push_back(parsed->rhs);
   std::vector<int64_t> values;
-  for (const auto& name : names) {
-    auto v = IntegerOf(fields, name);
-    if (!v) return Status::Ok();  // not all filled in yet: nothing to compare
+  std::vector<bool> empty;
+  bool any_lhs = false;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto v = IntegerOf(fields, names[i]);
+    if (!v) {
+      // An empty addend that cannot be negative (min >= 0) adds nothing: the
+      // filled-in part of the sum already exceeding the right side breaks
+      // the rule whatever it will hold ("agree 55" of "attended 52" with
+      // "disagree" not yet counted). Anything else empty: not all filled in
+      // yet, nothing to compare.
+      const auto* def = FormRegistry::FindField(form, names[i]);
+      const bool lhs = i + 1 < names.size();
+      if (!lhs || def == nullptr || !def->has_min() || def->min() < 0) return Status::Ok();
+      values.push_back(0);
+      empty.push_back(true);
+      continue;
+    }
+    any_lhs = any_lhs || i + 1 < names.size();
     values.push_back(*v);
+    empty.push_back(false);
   }
+  if (!any_lhs) return Status::Ok();
   __int128 sum = 0;  // two int64 values cannot overflow 128 bits
   for (size_t i = 0; i + 1 < values.size(); ++i) sum += values[i];
   if (sum <= values.back()) return Status::Ok();
@@ -120,7 +137,7 @@ Status CheckRule(const FormDef& form, const wardsync::forms::Rule& rule,
   for (size_t i = 0; i < names.size(); ++i) {
     if (!listed.insert(names[i]).second) continue;
     if (!shown.empty()) shown += ", ";
-    shown += names[i] + "=" + std::to_string(values[i]);
+    shown += names[i] + "=" + (empty[i] ? std::string("(empty)") : std::to_string(values[i]));
   }
   std::string msg = form.id() + ": rule " + Quote(rule.expr()) + " fails: " + shown;
   if (!rule.label().empty()) msg += " (" + rule.label() + ")";
@@ -188,6 +205,27 @@ Status ValidateRecordFields(const FormDef& form,
   }
   for (const auto& rule : form.rules()) WS_RETURN_IF_ERROR(CheckRule(form, rule, fields));
   return Status::Ok();
+}
+
+std::vector<BrokenRule> BrokenRules(const FormDef& form,
+                                    const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields) {
+  std::vector<BrokenRule> out;
+  for (const auto& rule : form.rules()) {
+    Status s = CheckRule(form, rule, fields);
+    if (s.ok()) continue;
+    BrokenRule b;
+    b.rule = rule.label().empty() ? rule.expr() : rule.expr() + " (" + rule.label() + ")";
+    b.message = s.message();
+    if (auto parsed = ParseRule(rule.expr()); parsed.ok()) {
+      std::vector<std::string> names = parsed->lhs;
+      names.push_back(parsed->rhs);
+      for (auto& n : names) {
+        if (std::find(b.fields.begin(), b.fields.end(), n) == b.fields.end()) b.fields.push_back(std::move(n));
+      }
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 Status ValidateChangeFields(const FormDef& form, const wardsync::changes::Change& change) {

@@ -6,6 +6,7 @@
 #include <google/protobuf/map.h>
 
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "proto/changes.pb.h"
@@ -25,10 +26,24 @@ Status ValidateValue(const wardsync::forms::FormDef& form, const wardsync::forms
                      const wardsync::changes::Value& value);
 
 // A whole record: no unknown field names, each value valid, every required
-// field present and non-empty, and every cross-field rule holding (a rule is
-// skipped while any field it names is empty).
+// field present and non-empty, and every cross-field rule holding. A rule
+// is skipped while its right side or every field of its sum is empty; an
+// empty field of the sum whose min is >= 0 counts as 0 (the filled part
+// already exceeding the right side breaks the rule whatever it will hold).
 Status ValidateRecordFields(const wardsync::forms::FormDef& form,
                             const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields);
+
+// A cross-field rule a record breaks: what a RULE conflict names.
+struct BrokenRule {
+  std::string rule;                 // the rule's expr, with its label in parentheses when it has one (stable)
+  std::vector<std::string> fields;  // the fields it names, each once, in the order the rule names them
+  std::string message;              // as ValidateRecordFields words it, with the values
+};
+
+// Every rule of the form the fields break (the same test as
+// ValidateRecordFields), in the form's order.
+std::vector<BrokenRule> BrokenRules(const wardsync::forms::FormDef& form,
+                                    const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields);
 
 // One change against the form it names (id and version must match form):
 // each field set at most once, known, and valid; a set without a value (or

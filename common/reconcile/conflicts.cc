@@ -15,7 +15,7 @@ std::string ConflictId(std::string_view record_id_raw, std::string_view field) {
 
 const records::Conflict* FindOpenConflict(const records::RecordState& record, std::string_view field) {
   for (const auto& c : record.conflicts()) {
-    if (c.open() && c.field() == field) return &c;
+    if (c.open() && c.kind() == records::VALUES && c.field() == field) return &c;
   }
   return nullptr;
 }
@@ -35,7 +35,7 @@ std::string Hex(std::string_view raw) {
 
 records::Conflict* FindOpenConflictMutable(records::RecordState& record, std::string_view field) {
   for (auto& c : *record.mutable_conflicts()) {
-    if (c.open() && c.field() == field) return &c;
+    if (c.open() && c.kind() == records::VALUES && c.field() == field) return &c;
   }
   return nullptr;
 }
@@ -55,7 +55,10 @@ records::Conflict* FindConflictByIdMutable(records::RecordState& record, std::st
 }
 
 std::string NewConflictId(const records::RecordState& record, std::string_view field) {
-  const std::string base = ConflictId(record.record_id(), field);
+  return UniqueConflictId(record, ConflictId(record.record_id(), field));
+}
+
+std::string UniqueConflictId(const records::RecordState& record, const std::string& base) {
   if (FindConflictById(record, base) == nullptr) return base;
   for (uint64_t n = 2;; ++n) {
     std::string id = base + "#" + std::to_string(n);

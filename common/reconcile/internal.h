@@ -30,5 +30,7 @@ const records::Conflict* FindConflictById(const records::RecordState& record, st
 records::Conflict* FindConflictByIdMutable(records::RecordState& record, std::string_view id);
 // ConflictId(record, field), or with "#2", "#3"... if that id is taken.
 std::string NewConflictId(const records::RecordState& record, std::string_view field);
+// `base`, or with "#2", "#3"... if that id is taken.
+std::string UniqueConflictId(const records::RecordState& record, const std::string& base);
 
 }  // namespace wardsync::reconcile::internal

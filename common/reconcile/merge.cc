@@ -6,6 +6,7 @@
 
 #include "common/reconcile/internal.h"
 #include "common/reconcile/merge.h"
+#include "common/reconcile/review.h"
 
 namespace wardsync::reconcile {
 namespace {
@@ -21,8 +22,6 @@ using records::RecordState;
 using records::Stamp;
 
 constexpr size_t kRecordIdSize = 16;
-
-bool Exists(const RecordState& r) { return !r.record_id().empty(); }
 
 std::string OpName(Change::Op op) {
   return Change::Op_IsValid(op) ? Change::Op_Name(op) : "op " + std::to_string(static_cast<int>(op));
@@ -49,6 +48,26 @@ Status ValidateResolve(const RecordState& r, const Change& change) {
   const Conflict* c = internal::FindConflictById(r, change.conflict_id());
   if (c == nullptr) return Status::Precondition("conflict " + change.conflict_id() + " does not exist");
   // A closed conflict still takes a well-formed RESOLVE (recorded as late, see merge.h).
+  if (c->kind() == records::REJECTED) {
+    if (r.placeholder() && change.sets_size() > 0) {
+      return Status::Invalid("RESOLVE of conflict " + c->id() + ": record " + Hex(r.record_id()) +
+                             " was never created, so the rejected change can only be dismissed (no field sets)");
+    }
+    return ValidateFieldSets(change);
+  }
+  if (c->kind() == records::RULE) {
+    if (change.sets_size() == 0) {
+      return Status::Invalid("RESOLVE of rule conflict " + c->id() + " must set at least one of its fields");
+    }
+    for (const auto& fs : change.sets()) {
+      if (std::find(c->fields().begin(), c->fields().end(), fs.field()) == c->fields().end()) {
+        return Status::Invalid("RESOLVE of rule conflict " + c->id() + " sets field \"" + fs.field() +
+                               "\", which the rule does not name");
+      }
+    }
+    return ValidateFieldSets(change);
+  }
+  if (c->kind() != records::VALUES) return Status::Invalid("conflict " + c->id() + " is of an unknown kind");
   if (!c->field().empty()) {
     if (change.sets_size() != 1 || change.sets(0).field() != c->field()) {
       return Status::Invalid("RESOLVE of conflict " + c->id() + " must set exactly field \"" +
@@ -80,16 +99,20 @@ Status Validate(const RecordState& r, const Change& change, const Stamp& stamp) 
     return Status::Invalid("record " + hex + ": unknown change " + OpName(op));
   }
 
-  if (op == Change::CREATE) {
+  if (!r.record_id().empty() && r.record_id() != change.record_id()) {
+    return Status::Invalid("change for record " + hex + " applied to record " + Hex(r.record_id()));
+  }
+  // A placeholder is created by a CREATE, or by an UPDATE acting as one.
+  if (op == Change::CREATE || (op == Change::UPDATE && r.placeholder())) {
     if (Exists(r)) return Status::Exists("record " + hex + " already exists");
     if (change.form_id().empty()) return Status::Invalid("CREATE of record " + hex + " names no form");
     if (change.ward().empty()) return Status::Invalid("CREATE of record " + hex + " names no ward");
     return ValidateFieldSets(change);
   }
 
-  if (!Exists(r)) return Status::Precondition("record " + hex + " does not exist");
-  if (r.record_id() != change.record_id()) {
-    return Status::Invalid("change for record " + hex + " applied to record " + Hex(r.record_id()));
+  // A placeholder takes a RESOLVE of its REJECTED conflicts (dismissals).
+  if (!Exists(r) && !(op == Change::RESOLVE && r.placeholder())) {
+    return Status::Precondition("record " + hex + " does not exist");
   }
   if (change.form_id() != r.form_id()) {
     return Status::Invalid(OpName(op) + " of record " + hex + " names form \"" + change.form_id() +
@@ -200,7 +223,11 @@ void ApplyFieldSet(RecordState& r, const FieldSet& fs, const Stamp& stamp, uint6
 }
 
 void ApplyCreate(RecordState& r, const Change& change, const Stamp& stamp) {
+  // A placeholder's REJECTED conflicts stay with the record.
+  google::protobuf::RepeatedPtrField<Conflict> kept;
+  kept.Swap(r.mutable_conflicts());
   r.Clear();
+  r.mutable_conflicts()->Swap(&kept);
   r.set_record_id(change.record_id());
   r.set_form_id(change.form_id());
   r.set_form_version(change.form_version());
@@ -254,11 +281,14 @@ void ApplyDelete(RecordState& r, const Change& change, const Stamp& stamp, uint6
   SetDeletedFromWinner(r, c);
 }
 
-// The decision a RESOLVE carries, as a candidate (value, or deleted for "").
+// The decision a RESOLVE carries, as a candidate (value, or deleted for "";
+// for RULE and REJECTED conflicts the first value it sets, if any).
 Candidate Decision(const Conflict& c, const Change& change, const Stamp& stamp) {
   Candidate d;
   *d.mutable_stamp() = stamp;
-  if (!c.field().empty()) {
+  if (c.kind() != records::VALUES) {
+    if (change.sets_size() > 0 && change.sets(0).has_value()) *d.mutable_value() = change.sets(0).value();
+  } else if (!c.field().empty()) {
     const FieldSet& fs = change.sets(0);
     if (fs.has_value()) *d.mutable_value() = fs.value();
     *d.mutable_base() = fs.base();
@@ -268,14 +298,41 @@ Candidate Decision(const Conflict& c, const Change& change, const Stamp& stamp) 
   return d;
 }
 
-void ApplyResolve(RecordState& r, const Change& change, const Stamp& stamp, ApplyOutcome& out) {
+void Close(Conflict& c, const Stamp& stamp, const std::string& reason, ApplyOutcome& out) {
+  c.set_open(false);
+  *c.mutable_resolved_by() = stamp;
+  c.set_reason(reason);
+  out.closed.push_back(c.id());
+}
+
+// An applied ordinary edit is the officer's fix of every rejected change of the record.
+void CloseRejected(RecordState& r, const Stamp& stamp, ApplyOutcome& out) {
+  for (auto& c : *r.mutable_conflicts()) {
+    if (c.open() && c.kind() == records::REJECTED) {
+      Close(c, stamp, "superseded by " + stamp.change().device_id() + "/" + std::to_string(stamp.change().seq()),
+            out);
+    }
+  }
+}
+
+// Returns the id of the RULE conflict this RESOLVE decides (its closing
+// waits for the rule review), or "".
+std::string ApplyResolve(RecordState& r, const Change& change, const Stamp& stamp, ApplyOutcome& out) {
   Conflict* c = internal::FindConflictByIdMutable(r, change.conflict_id());  // validated: exists
   if (!c->open()) {
     records::LateResolution* late = c->add_late_resolutions();
     *late->mutable_decision() = Decision(*c, change, stamp);
     late->set_reason(change.reason());
     out.superseded.push_back(c->id());
-    return;
+    return "";
+  }
+  if (c->kind() == records::REJECTED || c->kind() == records::RULE) {
+    // The reviewer's values, as they are (a decision, not an edit that may conflict).
+    if (change.sets_size() > 0) r.set_form_version(std::max(r.form_version(), change.form_version()));
+    for (const auto& fs : change.sets()) SetField(r, fs.field(), fs.has_value() ? &fs.value() : nullptr, stamp);
+    if (c->kind() == records::RULE) return c->id();
+    Close(*c, stamp, change.reason(), out);
+    return "";
   }
   if (!c->field().empty()) {
     r.set_form_version(std::max(r.form_version(), change.form_version()));
@@ -284,36 +341,91 @@ void ApplyResolve(RecordState& r, const Change& change, const Stamp& stamp, Appl
   } else {
     r.set_deleted(change.sets_size() == 1 && change.sets(0).value().boolean());
   }
-  c->set_open(false);
-  *c->mutable_resolved_by() = stamp;
-  c->set_reason(change.reason());
-  out.closed.push_back(c->id());
+  Close(*c, stamp, change.reason(), out);
+  return "";
+}
+
+bool Broken(const std::vector<RuleBreak>& broken, const std::string& rule) {
+  for (const auto& b : broken) {
+    if (b.rule == rule) return true;
+  }
+  return false;
+}
+
+// RULE conflicts after an applied change (see merge.h). `deciding`: the RULE
+// conflict a RESOLVE decided ("" if none).
+void ReviewRules(RecordState& r, const Change& change, const Stamp& stamp, uint64_t log_seq,
+                 const std::string& deciding, const RuleCheck& rules, ApplyOutcome& out) {
+  if (!rules) {
+    // No form at hand (the client's own view): the reviewer's decision is taken as made.
+    if (Conflict* c = internal::FindConflictByIdMutable(r, deciding)) Close(*c, stamp, change.reason(), out);
+    return;
+  }
+  if (r.deleted() || r.placeholder()) return;
+  const std::vector<RuleBreak> broken = rules(r);
+  for (auto& c : *r.mutable_conflicts()) {
+    if (!c.open() || c.kind() != records::RULE || Broken(broken, c.problem())) continue;
+    if (c.id() == deciding) {
+      Close(c, stamp, change.reason(), out);
+    } else if (out.saw_record) {
+      Close(c, stamp,
+            "the rule holds after " + stamp.change().device_id() + "/" + std::to_string(stamp.change().seq()),
+            out);
+    }
+  }
+  for (const auto& b : broken) {
+    bool open = false;
+    for (const auto& c : r.conflicts()) open = open || (c.open() && c.kind() == records::RULE && c.problem() == b.rule);
+    if (open) continue;
+    Conflict c;
+    c.set_id(internal::UniqueConflictId(r, RuleConflictId(r.record_id())));
+    c.set_kind(records::RULE);
+    c.set_open(true);
+    c.set_opened_seq(log_seq);
+    c.set_problem(b.rule);
+    for (const auto& f : b.fields) c.add_fields(f);
+    out.opened.push_back(c.id());
+    *r.add_conflicts() = std::move(c);
+  }
 }
 
 }  // namespace
 
+bool Exists(const records::RecordState& record) { return !record.record_id().empty() && !record.placeholder(); }
+
 Result<ApplyOutcome> Apply(records::RecordState& record, const changes::Change& change,
-                           const records::Stamp& stamp, uint64_t log_seq, const BaseLookup& lookup) {
+                           const records::Stamp& stamp, uint64_t log_seq, const BaseLookup& lookup,
+                           const RuleCheck& rules) {
   WS_RETURN_IF_ERROR(Validate(record, change, stamp));
   ApplyOutcome out;
+  std::string deciding;
   switch (change.op()) {
     case Change::CREATE:
+      out.saw_record = true;
       ApplyCreate(record, change, stamp);
       break;
     case Change::UPDATE:
-      ApplyUpdate(record, change, stamp, log_seq, lookup, out);
+      if (record.placeholder()) {
+        out.saw_record = true;  // nothing to see: it is the record's creation
+        ApplyCreate(record, change, stamp);
+      } else {
+        out.saw_record = SameVersion(change.base(), record.last_change().change());
+        ApplyUpdate(record, change, stamp, log_seq, lookup, out);
+      }
       break;
     case Change::DELETE:
       ApplyDelete(record, change, stamp, log_seq, out);
       break;
     case Change::RESOLVE:
-      ApplyResolve(record, change, stamp, out);
+      deciding = ApplyResolve(record, change, stamp, out);
       break;
     default:
       return Status::Internal("unreachable: unvalidated op");
   }
+  if (change.op() == Change::CREATE || change.op() == Change::UPDATE) CloseRejected(record, stamp, out);
   *record.mutable_last_change() = stamp;
   record.set_log_seq(log_seq);
+  ReviewRules(record, change, stamp, log_seq, deciding, rules, out);
   return out;
 }
 

@@ -64,6 +64,26 @@
 //          (wardsync resolve, wardsync-server resolve) still refuse to make
 //          a resolution of a conflict they know is closed.
 //
+// Review conflicts (common/reconcile/review.h has the details):
+// - A placeholder record (RecordState.placeholder: it only holds REJECTED
+//   conflicts) does not exist for CREATE, UPDATE and DELETE. A CREATE of it,
+//   or an UPDATE (which then acts as the CREATE), becomes its creation and
+//   keeps its conflicts; a DELETE is "record does not exist".
+// - Every applied CREATE/UPDATE closes the record's open REJECTED conflicts
+//   (the officer's fix): resolved_by = stamp, reason "superseded by
+//   <device>/<seq>".
+// - RESOLVE of a REJECTED conflict: no FieldSet (dismiss) or field sets
+//   applied as they are (not on a placeholder); closes it.
+// - RESOLVE of a RULE conflict: one or more FieldSets, each for a field the
+//   rule names, applied as they are; it closes the conflict only if the
+//   record then satisfies the rule (with no RuleCheck: always).
+// - With a RuleCheck, after every applied change to a live record: an open
+//   RULE conflict whose rule now holds is closed by an edit that saw the
+//   whole record (CREATE, or UPDATE whose base is last_change); every broken
+//   rule without an open RULE conflict opens one. Whether an edit that saw
+//   the whole record may break a rule at all is the caller's decision
+//   (ingest rejects it).
+//
 // Every applied change sets last_change = stamp and log_seq = log_seq.
 // Conflict candidates are kept sorted by the Wins order (oldest first, the
 // strongest last); a candidate is never removed.
@@ -98,7 +118,19 @@ struct ApplyOutcome {
   std::vector<std::string> closed;  // conflicts closed (RESOLVE)
   std::vector<std::string> superseded;  // closed conflicts this late RESOLVE was recorded on
   bool concurrent = false;          // true if any part of the change did not see the current state
+  bool saw_record = false;          // CREATE, or an UPDATE whose base was the record's last_change
 };
+
+// A form rule the record breaks (what a RULE conflict names): `rule` is a
+// stable text of the rule, `fields` the fields it names.
+struct RuleBreak {
+  std::string rule;
+  std::vector<std::string> fields;
+};
+// The rules `record` breaks, per its form (empty when none or unknown).
+// Pure function of the record; may be an empty std::function (no rule
+// review: the client's own view).
+using RuleCheck = std::function<std::vector<RuleBreak>(const records::RecordState& record)>;
 
 // Looks up the value a field had at a given version (for the conflict's base
 // value). May return nullopt; may be an empty std::function.
@@ -111,7 +143,12 @@ using BaseLookup = std::function<std::optional<changes::Value>(const changes::Ch
 // received_ms). `log_seq` is the server log position (0 on the client).
 // On error `record` is unchanged.
 Result<ApplyOutcome> Apply(records::RecordState& record, const changes::Change& change,
-                           const records::Stamp& stamp, uint64_t log_seq, const BaseLookup& lookup);
+                           const records::Stamp& stamp, uint64_t log_seq, const BaseLookup& lookup,
+                           const RuleCheck& rules = {});
+
+// True if the record exists for CREATE/UPDATE/DELETE: it has an id and is
+// not a placeholder.
+bool Exists(const records::RecordState& record);
 
 // Deterministic provisional winner order: true if `a` beats `b`: higher hlc,
 // then higher device_id (byte compare), then higher seq. Strict (Wins(a, a)
@@ -121,7 +158,7 @@ bool Wins(const records::Stamp& a, const records::Stamp& b);
 // hex(record id) + ":" + field (field "" = the whole record).
 std::string ConflictId(std::string_view record_id_raw, std::string_view field);
 
-// The open conflict on `field` ("" = whole record), or nullptr.
+// The open VALUES conflict on `field` ("" = whole record), or nullptr.
 const records::Conflict* FindOpenConflict(const records::RecordState& record, std::string_view field);
 
 }  // namespace wardsync::reconcile

@@ -1,11 +1,14 @@
 #include "common/render/record_render.h"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
 #include "common/forms/value_text.h"
+#include "common/reconcile/review.h"
+#include "common/render/conflict_render.h"
 
 namespace wardsync::render {
 
@@ -48,31 +51,48 @@ static std::map<std::string, const wardsync::records::FieldState*> Sorted(const 
 void RecordLine(const RecordState& r, std::ostream& out) {
   out << changes_util::RecordIdText(r.record_id()) << "  " << r.ward() << "  " << r.form_id() << "@"
       << r.form_version();
+  if (r.placeholder()) out << "  [never created]";
   if (r.deleted()) out << "  [deleted]";
   if (size_t n = OpenConflicts(r)) out << "  [" << n << " conflict" << (n > 1 ? "s" : "") << "]";
+  if (std::string review = ReviewMark(r); !review.empty()) out << "  [" << review << "]";
   for (const auto& [k, v] : Sorted(r)) {
     if (v->has_value()) out << "  " << k << "=" << forms_util::FormatValue(v->value());
   }
   out << "\n";
 }
 
+std::string ReviewMark(const RecordState& r) {
+  std::string out;
+  for (const auto& c : r.conflicts()) {
+    if (!c.open() || c.kind() == wardsync::records::VALUES) continue;
+    if (!out.empty()) out += "; ";
+    out += c.kind() == wardsync::records::RULE ? "RULE BROKEN: " + c.problem() : "REJECTED: " + c.problem();
+  }
+  return out;
+}
+
 void ConflictDetail(const Conflict& c, std::ostream& out, const std::string& indent) {
-  out << indent << "conflict " << c.id() << (c.open() ? " (open)" : " (resolved)") << "\n";
+  out << indent << "conflict " << c.id() << (c.open() ? " (open)" : " (resolved)") << ": " << ConflictSummary(c)
+      << "\n";
+  if (c.kind() == wardsync::records::REJECTED) {
+    for (const auto& fs : c.rejected_change().sets()) {
+      out << indent << "  " << fs.field() << " = "
+          << (fs.has_value() ? forms_util::FormatValue(fs.value()) : std::string("(empty)")) << "\n";
+    }
+  }
   if (c.has_base_value()) out << indent << "  base: " << forms_util::FormatValue(c.base_value()) << "\n";
   int i = 1;
   for (const auto& cand : c.candidates()) {
-    out << indent << "  [" << i++ << "] ";
-    if (c.field().empty()) out << (cand.deleted() ? "delete the record" : "keep the record");
-    else out << (cand.has_value() ? forms_util::FormatValue(cand.value()) : std::string("(empty)"));
-    out << "  — " << StampText(cand.stamp()) << "\n";
+    if (c.kind() == wardsync::records::REJECTED) {
+      out << indent << "  sent by " << StampText(cand.stamp()) << "\n";
+      continue;
+    }
+    out << indent << "  [" << i++ << "] " << CandidateText(c, cand) << "  — " << StampText(cand.stamp()) << "\n";
   }
   if (!c.open()) out << indent << "  resolved by " << StampText(c.resolved_by()) << ": " << c.reason() << "\n";
   for (const auto& late : c.late_resolutions()) {
     const auto& d = late.decision();
-    out << indent << "  late resolution, not applied: ";
-    if (c.field().empty()) out << (d.deleted() ? "delete the record" : "keep the record");
-    else out << (d.has_value() ? forms_util::FormatValue(d.value()) : std::string("(empty)"));
-    out << "  — " << StampText(d.stamp()) << ": " << late.reason() << "\n";
+    out << indent << "  late resolution, not applied: " << CandidateText(c, d) << "  — " << StampText(d.stamp()) << ": " << late.reason() << "\n";
   }
 }
 
@@ -80,13 +100,21 @@ void RecordDetail(const RecordState& r, std::ostream& out) {
   out << "record " << changes_util::RecordIdText(r.record_id()) << "\n";
   out << "  form:    " << r.form_id() << " version " << r.form_version() << "\n";
   out << "  ward:    " << r.ward() << "\n";
-  out << "  state:   " << (r.deleted() ? "deleted" : "live") << "\n";
+  out << "  state:   " << (r.placeholder() ? "never created (holds rejected changes only)"
+                           : r.deleted()   ? "deleted"
+                                           : "live")
+      << "\n";
+  if (std::string review = ReviewMark(r); !review.empty()) out << "  review:  " << review << "\n";
   if (r.has_created()) out << "  created: " << StampText(r.created()) << "\n";
   if (r.has_last_change()) out << "  changed: " << StampText(r.last_change()) << "\n";
   for (const auto& [k, v] : Sorted(r)) {
     out << "  " << k << " = " << (v->has_value() ? forms_util::FormatValue(v->value()) : std::string("(empty)"));
     for (const auto& c : r.conflicts()) {
-      if (c.open() && c.field() == k) out << "   <-- IN CONFLICT";
+      if (c.open() && c.kind() == wardsync::records::VALUES && c.field() == k) out << "   <-- IN CONFLICT";
+      if (c.open() && c.kind() == wardsync::records::RULE &&
+          std::find(c.fields().begin(), c.fields().end(), k) != c.fields().end()) {
+        out << "   <-- BREAKS RULE " << c.problem();
+      }
     }
     out << "\n";
   }
@@ -112,8 +140,13 @@ void StampJson(const Stamp& s, util::JsonWriter& w) {
 void ConflictJson(const Conflict& c, util::JsonWriter& w) {
   w.BeginObject();
   w.Key("id").String(c.id());
+  w.Key("kind").String(ConflictKindName(c.kind()));
   w.Key("field").String(c.field());
   w.Key("open").Bool(c.open());
+  w.Key("problem").String(c.problem());
+  w.Key("fields").BeginArray();
+  for (const auto& f : c.fields()) w.String(f);
+  w.EndArray();
   std::string v;
   if (c.has_base_value()) {
     forms_util::AppendValueJson(c.base_value(), &v);
@@ -124,7 +157,7 @@ void ConflictJson(const Conflict& c, util::JsonWriter& w) {
   w.Key("candidates").BeginArray();
   for (const auto& cand : c.candidates()) {
     w.BeginObject();
-    if (c.field().empty()) {
+    if (c.kind() == wardsync::records::VALUES && c.field().empty()) {
       w.Key("deleted").Bool(cand.deleted());
     } else {
       std::string cv;
@@ -146,7 +179,7 @@ void ConflictJson(const Conflict& c, util::JsonWriter& w) {
     for (const auto& late : c.late_resolutions()) {
       const auto& d = late.decision();
       w.BeginObject();
-      if (c.field().empty()) {
+      if (c.kind() == wardsync::records::VALUES && c.field().empty()) {
         w.Key("deleted").Bool(d.deleted());
       } else {
         std::string dv;
@@ -170,6 +203,7 @@ void RecordJson(const RecordState& r, util::JsonWriter& w) {
   w.Key("version").Uint(r.form_version());
   w.Key("ward").String(r.ward());
   w.Key("deleted").Bool(r.deleted());
+  w.Key("placeholder").Bool(r.placeholder());
   w.Key("fields").BeginObject();
   for (const auto& [k, v] : Sorted(r)) {
     std::string j;
@@ -186,6 +220,8 @@ void RecordJson(const RecordState& r, util::JsonWriter& w) {
     StampJson(r.last_change(), w);
   }
   w.Key("open_conflicts").Uint(OpenConflicts(r));
+  w.Key("open_rule_conflicts").Uint(reconcile::OpenConflictsOfKind(r, wardsync::records::RULE));
+  w.Key("open_rejected").Uint(reconcile::OpenConflictsOfKind(r, wardsync::records::REJECTED));
   w.Key("conflicts").BeginArray();
   for (const auto& c : r.conflicts()) ConflictJson(c, w);
   w.EndArray();

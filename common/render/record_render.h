@@ -24,5 +24,9 @@ void ConflictJson(const wardsync::records::Conflict& c, util::JsonWriter& w);
 void StampJson(const wardsync::records::Stamp& s, util::JsonWriter& w);
 
 size_t OpenConflicts(const wardsync::records::RecordState& r);
+// "RULE BROKEN: <rule>; REJECTED: <why>" for the record's open RULE and
+// REJECTED conflicts ("" when none): how listings mark a record whose values
+// must not be taken at face value.
+std::string ReviewMark(const wardsync::records::RecordState& r);
 
 }  // namespace wardsync::render

@@ -2,7 +2,7 @@
 // numbered as `resolve --pick N` takes them.
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
-#include "server/admin/conflict_view.h"
+#include "common/render/conflict_render.h"
 #include "server/audit/conflict_queue.h"
 
 namespace wardsync::server {
@@ -20,10 +20,10 @@ int CmdConflicts(AdminEnv& env, const cli::Args& args, std::ostream& out, std::o
                                         [&](const wardsync::records::RecordState& r, const wardsync::records::Conflict& c) {
                                           ++n;
                                           if (json) {
-                                            ConflictJsonFull(r, c, w);
+                                            render::ConflictReviewJson(r, c, w);
                                           } else {
                                             if (n > 1) out << "\n";
-                                            ConflictText(r, c, out);
+                                            render::ConflictText(r, c, out);
                                           }
                                         });
   if (!s.ok()) {

@@ -8,6 +8,8 @@
 
 #include "common/changes/changeset.h"
 #include "common/forms/value_text.h"
+#include "common/reconcile/form_rules.h"
+#include "common/render/conflict_render.h"
 #include "common/render/record_render.h"
 #include "common/store/proto_io.h"
 #include "common/util/json_writer.h"
@@ -98,6 +100,22 @@ class Devices {
   std::map<std::string, wardsync::store::Device> rows_;
 };
 
+const wardsync::records::Conflict* ConflictIn(const RecordState& r, const std::string& id) {
+  for (const auto& c : r.conflicts()) {
+    if (c.id() == id) return &c;
+  }
+  return nullptr;
+}
+
+void ConflictEventJson(const char* event, const RecordState& after, const std::string& id, util::JsonWriter& w) {
+  const auto* c = ConflictIn(after, id);
+  w.BeginObject().Key("event").String(event).Key("id").String(id);
+  w.Key("kind").String(c ? render::ConflictKindName(c->kind()) : "values");
+  if (c && !c->problem().empty()) w.Key("problem").String(c->problem());
+  if (c && !c->open()) w.Key("reason").String(c->reason());
+  w.EndObject();
+}
+
 }  // namespace
 
 int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
@@ -171,7 +189,18 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       list("conflicts_joined", outcome.joined);
       list("conflicts_resolved", outcome.closed);
       list("late_resolutions", outcome.superseded);
-      if (lc.change.op() == Change::RESOLVE) w.Key("reason").String(lc.change.reason());
+      if (lc.change.op() == Change::RESOLVE || !lc.change.reason().empty()) {
+        w.Key("reason").String(lc.change.reason());
+      }
+      if (lc.entry.rejected().empty()) {
+        w.Key("rejected").Null();
+      } else {
+        w.Key("rejected").String(lc.entry.rejected());
+      }
+      w.Key("conflict_events").BeginArray();
+      for (const auto& id : outcome.opened) ConflictEventJson("opened", after, id, w);
+      for (const auto& id : outcome.closed) ConflictEventJson("resolved", after, id, w);
+      w.EndArray();
       w.EndObject();
       return;
     }
@@ -184,16 +213,34 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       out << "      record: " << (before.deleted() ? "deleted" : "live") << " -> "
           << (after.deleted() ? "deleted" : "live") << "\n";
     }
-    for (const auto& d : diffs) out << "      " << d.field << ": " << Text(d.before) << " -> " << Text(d.after) << "\n";
-    for (const auto& id : outcome.opened) out << "      opened conflict " << id << "\n";
+    if (!lc.entry.rejected().empty()) {
+      out << "      REJECTED, not applied: " << lc.entry.rejected() << "\n";
+    } else {
+      for (const auto& d : diffs) out << "      " << d.field << ": " << Text(d.before) << " -> " << Text(d.after) << "\n";
+    }
+    if (lc.change.op() != Change::RESOLVE && !lc.change.reason().empty()) {
+      out << "      reason: " << lc.change.reason() << "\n";
+    }
+    // Kind (and, for review kinds, what is wrong) of each conflict event.
+    auto kind = [&](const std::string& id) -> std::string {
+      const auto* c = ConflictIn(after, id);
+      if (c == nullptr || c->kind() == wardsync::records::VALUES) return "";
+      return std::string(" (") + render::ConflictKindName(c->kind()) +
+             (c->kind() == wardsync::records::RULE ? ": " + c->problem() : std::string()) + ")";
+    };
+    for (const auto& id : outcome.opened) out << "      opened conflict " << id << kind(id) << "\n";
     for (const auto& id : outcome.joined) out << "      joined conflict " << id << "\n";
-    for (const auto& id : outcome.closed) out << "      resolved conflict " << id << ": " << lc.change.reason() << "\n";
+    for (const auto& id : outcome.closed) {
+      const auto* c = ConflictIn(after, id);
+      out << "      resolved conflict " << id << kind(id) << ": " << (c ? c->reason() : lc.change.reason()) << "\n";
+    }
     for (const auto& id : outcome.superseded) {
       out << "      late resolution of conflict " << id << " (already resolved; kept on record, not applied): "
           << lc.change.reason() << "\n";
     }
   };
-  s = audit::ReplayRecord(reader, *seqs, &replayed, step);
+  auto forms = env.ctx().forms.Get();
+  s = audit::ReplayRecord(reader, *seqs, &replayed, step, reconcile::FormRules(forms->registry));
   if (!s.ok()) {
     err << "error: " << s.message() << " (run wardsync-server verify)\n";
     return 1;

@@ -25,7 +25,7 @@ std::string Percent(const std::optional<double>& share) {
 
 void ElectionJson(const ElectionTally& e, util::JsonWriter& w) {
   w.BeginObject().Key("meetings").Uint(e.meetings).Key("invited").Uint(e.invited).Key("attended").Uint(e.attended);
-  w.Key("provisional").Uint(e.provisional).Key("candidates").BeginArray();
+  w.Key("provisional").Uint(e.provisional).Key("under_review").Uint(e.under_review).Key("candidates").BeginArray();
   for (const auto& [name, c] : e.candidates) {
     w.BeginObject().Key("candidate").String(name).Key("meetings").Uint(c.meetings).Key("attended").Uint(c.attended);
     w.Key("voted_meetings").Uint(c.voted_meetings).Key("voted_attended").Uint(c.voted_attended);
@@ -44,6 +44,13 @@ void WardJson(const WardTally& t, util::JsonWriter& w, bool with_devices) {
   }
   w.EndObject();
   w.Key("open_conflicts").Uint(t.open_conflicts).Key("records_in_conflict").Uint(t.records_in_conflict);
+  w.Key("rule_conflicts").Uint(t.rule_conflicts).Key("rejected_changes").Uint(t.rejected_changes);
+  w.Key("under_review").BeginArray();
+  for (const auto& item : t.review) {
+    w.BeginObject().Key("record").String(item.record).Key("form").String(item.form);
+    w.Key("problem").String(item.what).Key("values").String(item.values).EndObject();
+  }
+  w.EndArray();
   if (with_devices) {
     w.Key("devices").BeginArray();
     for (const auto& d : t.devices) {
@@ -62,6 +69,10 @@ void ElectionText(const ElectionTally& e, std::ostream& out) {
   out << "  voter meetings: " << e.meetings << " held, " << e.invited << " invited, " << e.attended << " attended";
   if (e.provisional) out << " (" << e.provisional << " with figures still in conflict)";
   out << "\n";
+  if (e.under_review) {
+    out << "    (+" << e.under_review << " meeting" << (e.under_review == 1 ? "" : "s")
+        << " under review, left out of every figure here; listed above)\n";
+  }
   for (const auto& [name, c] : e.candidates) {
     out << "    " << name << ": " << c.meetings << " meeting" << (c.meetings == 1 ? "" : "s") << ", " << c.attended
         << " attended; agree " << c.agree << " of " << c.voted_attended << " attended where a vote was counted = "
@@ -80,7 +91,19 @@ void WardText(const WardTally& t, std::ostream& out, bool with_devices) {
   }
   out << "\n  open conflicts: " << t.open_conflicts;
   if (t.open_conflicts) out << " in " << t.records_in_conflict << " record" << (t.records_in_conflict == 1 ? "" : "s");
+  if (t.rule_conflicts || t.rejected_changes) {
+    out << " (" << t.rule_conflicts << " broken rule" << (t.rule_conflicts == 1 ? "" : "s") << ", "
+        << t.rejected_changes << " rejected change" << (t.rejected_changes == 1 ? "" : "s") << ")";
+  }
   out << "\n";
+  if (!t.review.empty()) {
+    out << "  under review (not counted in the figures below):\n";
+    for (const auto& item : t.review) {
+      out << "    " << item.record << "  " << item.form << "  " << item.what;
+      if (!item.values.empty()) out << "  [" << item.values << "]";
+      out << "\n";
+    }
+  }
   if (with_devices) {
     out << "  devices: " << t.devices.size() << "\n";
     for (const auto& d : t.devices) {

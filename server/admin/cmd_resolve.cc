@@ -5,7 +5,7 @@
 #include "common/forms/value_text.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
-#include "server/admin/conflict_view.h"
+#include "common/render/conflict_render.h"
 #include "server/admin/server_resolve.h"
 
 namespace wardsync::server {
@@ -27,8 +27,19 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     req.pick = static_cast<size_t>(v);
   }
   req.value = args.Get("value");
-  if (req.pick.has_value() == req.value.has_value()) {
-    err << "error: give either --pick N or --value V\n";
+  req.dismiss = args.Flag("dismiss");
+  for (const auto& text : args.GetAll("set")) {
+    auto kv = cli::SplitAssignment(text);
+    if (!kv.ok()) {
+      err << "error: " << kv.status().message() << "\n";
+      return 2;
+    }
+    req.sets.push_back(*kv);
+  }
+  const int ways = (req.pick ? 1 : 0) + (req.value ? 1 : 0) + (req.dismiss ? 1 : 0) + (req.sets.empty() ? 0 : 1);
+  if (ways != 1) {
+    err << "error: give one of --pick N, --value V (competing values), --set FIELD=VALUE... (a broken rule or a "
+           "rejected change) or --dismiss (a rejected change)\n";
     return 2;
   }
   auto reason = args.Require("reason");
@@ -50,7 +61,15 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     if (c.id() == req.conflict_id) closed = &c;
   }
   std::string outcome;
-  if (closed && closed->field().empty()) {
+  if (closed && closed->kind() != wardsync::records::VALUES) {
+    for (const auto& [name, text] : req.sets) {
+      auto it = result->record.fields().find(name);
+      const bool has = it != result->record.fields().end() && it->second.has_value();
+      outcome += (outcome.empty() ? "" : ", ") + name + " = " +
+                 (has ? forms_util::FormatValue(it->second.value()) : std::string("(empty)"));
+    }
+    if (outcome.empty()) outcome = "dismissed";
+  } else if (closed && closed->field().empty()) {
     outcome = result->record.deleted() ? "the record stays deleted" : "the record is kept";
   } else if (closed) {
     auto it = result->record.fields().find(closed->field());
@@ -64,7 +83,7 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     w.Key("log_seq").Uint(result->log_seq);
     if (closed) {
       w.Key("conflict");
-      ConflictJsonFull(result->record, *closed, w);
+      render::ConflictReviewJson(result->record, *closed, w);
     }
     w.EndObject();
     out << w.str() << "\n";

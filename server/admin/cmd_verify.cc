@@ -3,6 +3,7 @@
 // server/audit/verifier.h. Exit 0 only when nothing is broken; otherwise
 // the first break is named on stderr and the exit code is 1.
 #include "common/util/json_writer.h"
+#include "common/reconcile/form_rules.h"
 #include "server/admin/command.h"
 #include "server/audit/verifier.h"
 
@@ -15,6 +16,8 @@ int CmdVerify(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   }
   audit::VerifyOptions options;
   options.replay = !args.Flag("no-replay");
+  auto forms = env.ctx().forms.Get();
+  options.rules = reconcile::FormRules(forms->registry);
   auto report = audit::VerifyStore(env.ctx().store, options);
   if (!report.ok()) {
     err << "error: cannot read the store: " << report.status().message() << "\n";

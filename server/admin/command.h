@@ -38,6 +38,7 @@ int CmdDevices(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Review, audit, reports and exports (issue 3).
 int CmdConflicts(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdResolve(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdCorrect(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdHistory(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdVerify(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdReport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);

@@ -30,14 +30,24 @@ const std::vector<AdminCommand>& AdminCommands() {
        "key epoch and when the device last rotated its key.",
        WithCommon({}), false, CmdDevices},
       {"conflicts", "conflicts --data DIR [--ward W] [--json]",
-       "Lists the open conflicts (the review queue): record, form, ward, field, base value and every competing "
-       "value, numbered for `resolve --pick N`, with device, officer, time made and time received.",
+       "Lists the open conflicts (the review queue), of three kinds: competing values (field, base value and every "
+       "value, numbered for `resolve --pick N`, with device, officer, time made and time received), a broken rule "
+       "(the rule and its fields' values) and a rejected change (why, and the change as sent).",
        WithCommon({{"ward"}, {}}), false, CmdConflicts},
-      {"resolve", "resolve --data DIR CONFLICT (--pick N | --value V) --reason TEXT [--officer NAME] [--json]",
-       "Closes an open conflict with candidate N or the value V (checked against the form; for a delete-against-"
-       "edit conflict: keep or delete). The resolution is a change-set signed with the server key, kept in the "
-       "log, and pulled by every device that can see the record.",
-       WithCommon({{"pick", "value", "reason", "officer"}, {}}), true, CmdResolve},
+      {"resolve",
+       "resolve --data DIR CONFLICT (--pick N | --value V | --set F=V... | --dismiss) --reason TEXT [--officer NAME] "
+       "[--json]",
+       "Closes an open conflict. Competing values: candidate N or the value V (checked against the form; for a "
+       "delete-against-edit conflict: keep or delete). Broken rule: --set one or more of the rule's fields; the "
+       "record must then satisfy the rule. Rejected change: --dismiss it, or --set values. The resolution is a "
+       "change-set signed with the server key, kept in the log, and pulled by every device that can see the record.",
+       WithCommon({{"pick", "value", "reason", "officer", "set"}, {"dismiss"}}), true, CmdResolve},
+      {"correct", "correct --data DIR RECORD --set F=V [--set F=V...] --reason TEXT [--officer NAME] [--json]",
+       "Corrects values of a record on the server: an edit signed with the server key, with its reason, kept in "
+       "the log and the record's history, pulled by every device that can see the record. The values are checked "
+       "against the record's form and the corrected record must satisfy every rule; otherwise nothing changes. It "
+       "closes the record's rejected changes, and a broken-rule conflict whose rule it makes hold.",
+       WithCommon({{"set", "reason", "officer"}, {}}), true, CmdCorrect},
       {"history", "history --data DIR RECORD [--json]",
        "Every change of a record in log order: device, officer, ward, time made, time received, each field before "
        "and after, and the conflicts it opened, joined or resolved.",

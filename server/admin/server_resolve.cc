@@ -1,12 +1,16 @@
 #include "server/admin/server_resolve.h"
 
+#include <algorithm>
+
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
 #include "common/forms/form_registry.h"
 #include "common/forms/validator.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/merge.h"
+#include "common/render/conflict_render.h"
 #include "common/render/record_render.h"
+#include "server/admin/server_change.h"
 #include "common/store/proto_io.h"
 #include "server/audit/conflict_queue.h"
 #include "server/audit/logged_change.h"
@@ -19,8 +23,6 @@ using wardsync::changes::ChangeSetBody;
 using wardsync::records::RecordState;
 
 namespace {
-
-constexpr const char* kServerDevice = "server";
 
 // The field value the resolution writes (nullopt: the field is cleared).
 Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::forms::FormDef& form,
@@ -42,24 +44,27 @@ Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::form
   return std::optional<wardsync::changes::Value>(std::move(v).value());
 }
 
-// Where the server's own chain stands: its device row and the HLC of its
-// last change-set (so its stamps only grow).
-Status ServerChain(KvStore& store, wardsync::store::Device* self, uint64_t* last_hlc) {
-  Status s = GetProto(store, keys::Device(kServerDevice), self);
-  if (s.not_found()) {
-    return Status::Precondition("this data directory has no server signing identity (device \"server\"); "
-                                "it was not made by wardsync-server init");
-  }
-  WS_RETURN_IF_ERROR(s);
-  *last_hlc = 0;
-  if (self->last_seq() > 0) {
-    wardsync::store::StoredChangeSet last;
-    WS_RETURN_IF_ERROR(GetProto(store, keys::ChangeSet(kServerDevice, self->last_seq()), &last));
-    ChangeSetBody body;
-    if (!changes_util::ParseBody(last.signed_(), &body).ok()) {
-      return Status::Corruption("the server's change-set " + std::to_string(self->last_seq()) + " does not parse");
+// The FieldSets of a RULE/REJECTED resolution, parsed against the form;
+// each base is the version the record shows.
+Status AddSets(const wardsync::forms::FormDef& form, const RecordState& record,
+               const std::vector<std::pair<std::string, std::string>>& sets, Change* change) {
+  for (const auto& [name, text] : sets) {
+    const auto* field = forms_util::FormRegistry::FindField(form, name);
+    if (field == nullptr) {
+      std::string names;
+      for (const auto& f : form.fields()) names += (names.empty() ? "" : ", ") + f.name();
+      return Status::Invalid(form.id() + ": unknown field \"" + name + "\"; fields: " + names);
     }
-    *last_hlc = body.hlc();
+    auto* fs = change->add_sets();
+    fs->set_field(name);
+    if (!text.empty()) {
+      auto v = forms_util::ParseValue(form, *field, text);
+      if (!v.ok()) return v.status();
+      *fs->mutable_value() = std::move(v).value();
+    }
+    if (auto cur = record.fields().find(name); cur != record.fields().end()) {
+      *fs->mutable_base() = cur->second.stamp().change();
+    }
   }
   return Status::Ok();
 }
@@ -68,9 +73,6 @@ Status ServerChain(KvStore& store, wardsync::store::Device* self, uint64_t* last
 
 Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerResolveRequest& req) {
   ServerContext& ctx = ingestor.ctx();
-  if (req.pick.has_value() == req.value.has_value()) {
-    return Status::Invalid("resolve conflict " + req.conflict_id + " with either --pick N or --value V");
-  }
   if (req.reason.empty()) return Status::Invalid("--reason is required: say why this value is the right one");
   auto found = audit::FindConflict(ctx.store, req.conflict_id);
   if (!found.ok()) return found.status();
@@ -81,6 +83,36 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
                                 render::StampText(conflict.resolved_by()) + ": " + conflict.reason() +
                                 "); nothing was changed");
   }
+  const bool values_kind = conflict.kind() == wardsync::records::VALUES;
+  const char* kind = render::ConflictKindName(conflict.kind());
+  if (values_kind) {
+    if (req.dismiss || !req.sets.empty()) {
+      return Status::Invalid("conflict " + req.conflict_id + " is between competing values: resolve it with --pick N "
+                             "or --value V (--set and --dismiss are for rule and rejected conflicts)");
+    }
+    if (req.pick.has_value() == req.value.has_value()) {
+      return Status::Invalid("resolve conflict " + req.conflict_id + " with either --pick N or --value V");
+    }
+  } else {
+    if (req.pick || req.value) {
+      return Status::Invalid("conflict " + req.conflict_id + " is a " + kind +
+                             " conflict: --pick and --value are for competing values; use " +
+                             (conflict.kind() == wardsync::records::RULE ? "--set FIELD=VALUE"
+                                                                          : "--dismiss or --set FIELD=VALUE"));
+    }
+    if (conflict.kind() == wardsync::records::RULE && (req.dismiss || req.sets.empty())) {
+      return Status::Invalid("rule conflict " + req.conflict_id + " (" + conflict.problem() +
+                             ") is resolved by setting one or more of its fields with --set FIELD=VALUE so the rule "
+                             "holds");
+    }
+    if (conflict.kind() == wardsync::records::REJECTED && req.dismiss == !req.sets.empty()) {
+      return Status::Invalid("resolve rejected change " + req.conflict_id + " with either --dismiss or --set FIELD=VALUE");
+    }
+    if (conflict.kind() == wardsync::records::REJECTED && record.placeholder() && !req.sets.empty()) {
+      return Status::Invalid("record of " + req.conflict_id + " was never created: --dismiss the rejected change, or "
+                             "create the record with `wardsync-server correct` (--set every required field)");
+    }
+  }
   const size_t n = static_cast<size_t>(conflict.candidates_size());
   if (req.pick && (*req.pick < 1 || *req.pick > n)) {
     return Status::Invalid("conflict " + req.conflict_id + " has " + std::to_string(n) + " candidates; pick 1.." +
@@ -88,7 +120,7 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
   }
   auto forms = ctx.forms.Get();
   const auto* form = forms->registry.Find(record.form_id(), record.form_version());
-  if (form == nullptr) {
+  if (form == nullptr && !record.placeholder()) {
     return Status::Precondition("form " + record.form_id() + " version " + std::to_string(record.form_version()) +
                                 " of the record is not published");
   }
@@ -101,9 +133,18 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
   change.set_ward(record.ward());
   change.set_conflict_id(req.conflict_id);
   change.set_reason(req.reason);
-  auto* fs = change.add_sets();
   bool check_record = false;
-  if (conflict.field().empty()) {
+  if (!values_kind) {
+    if (!req.sets.empty()) {
+      WS_RETURN_IF_ERROR(AddSets(*form, record, req.sets, &change));
+      WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
+      // Rejected change: values set by a reviewer may not break a record
+      // that holds its rules. (A rule conflict is checked below: it must close.)
+      check_record = conflict.kind() == wardsync::records::REJECTED && !record.deleted() &&
+                     forms_util::ValidateRecordFields(*form, record.fields()).ok();
+    }
+  } else if (conflict.field().empty()) {
+    auto* fs = change.add_sets();
     // Whole-record conflict (delete against edit): "__deleted" carries the outcome.
     bool deleted;
     if (req.pick) {
@@ -119,6 +160,7 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
     fs->set_field(std::string(reconcile::kDeletedMarkerField));
     fs->mutable_value()->set_boolean(deleted);
   } else {
+    auto* fs = change.add_sets();
     auto value = ChosenValue(*form, conflict, req);
     if (!value.ok()) return value.status();
     fs->set_field(conflict.field());
@@ -132,55 +174,41 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
     check_record = !record.deleted() && forms_util::ValidateRecordFields(*form, record.fields()).ok();
   }
 
-  wardsync::store::Device self;
-  uint64_t last_hlc = 0;
-  WS_RETURN_IF_ERROR(ServerChain(ctx.store, &self, &last_hlc));
-  HybridLogicalClock clock(ctx.clock, last_hlc);
-  clock.Observe(audit::MaxHlc(record));  // causally after everything the record shows
-
-  ChangeSetBody body;
-  body.set_format(1);
-  body.set_device_id(kServerDevice);
-  body.set_seq(self.last_seq() + 1);
-  body.set_prev_hash(self.last_hash());
-  body.set_hlc(clock.Now());
-  body.set_officer(req.officer);
-  body.set_key_epoch(0);
-  *body.add_changes() = change;
-
+  auto cs = PrepareServerChange(ctx, change, req.officer, audit::MaxHlc(record));
+  if (!cs.ok()) return cs.status();
+  RecordState trial = record;
+  reconcile::ApplyOutcome outcome;
+  Status tried = TryServerChange(ctx, *cs, &trial, &outcome);
+  if (!tried.ok()) return Status::Invalid("this resolution would be rejected: " + tried.message());
   if (check_record) {
-    RecordState trial = record;
-    wardsync::records::Stamp stamp;
-    stamp.mutable_change()->set_device_id(kServerDevice);
-    stamp.mutable_change()->set_seq(body.seq());
-    stamp.set_hlc(body.hlc());
-    auto applied = reconcile::Apply(trial, change, stamp, 0, {});
-    if (!applied.ok()) return applied.status();
     Status s = forms_util::ValidateRecordFields(*form, trial.fields());
     if (!s.ok()) return Status::Invalid("this resolution would break the record: " + s.message());
   }
+  if (conflict.kind() == wardsync::records::RULE &&
+      std::find(outcome.closed.begin(), outcome.closed.end(), req.conflict_id) == outcome.closed.end()) {
+    std::string why;
+    for (const auto& b : forms_util::BrokenRules(*form, trial.fields())) {
+      if (b.rule == conflict.problem()) why = b.message;
+    }
+    return Status::Invalid("the record would still break the rule: " + (why.empty() ? conflict.problem() : why) +
+                           "; nothing was changed");
+  }
 
-  Submission sub;
-  sub.device_id = kServerDevice;
-  sub.change_sets.push_back(changes_util::Sign(body, ctx.server_key));
-  SubmissionResult r = ingestor.CommitOne(sub);
-  if (!r.ok()) return Status::Invalid("the resolution was refused: " + r.message);
-  if (r.accepted != 1) return Status::Internal("the resolution was not stored (acknowledged seq " +
-                                               std::to_string(r.acked_seq) + ")");
+  WS_RETURN_IF_ERROR(CommitServerChange(ingestor, *cs));
   ServerResolveResult out;
   WS_RETURN_IF_ERROR(GetProto(ctx.store, keys::Record(record.record_id()), &out.record));
   // A reviewer's resolution may have reached the committer between our read
   // and this commit: then ours was recorded as late, not applied.
   for (const auto& c : out.record.conflicts()) {
     if (c.id() != req.conflict_id || (c.resolved_by().change().device_id() == kServerDevice &&
-                                          c.resolved_by().change().seq() == body.seq())) {
+                                          c.resolved_by().change().seq() == cs->body.seq())) {
       continue;
     }
     return Status::Precondition("conflict " + req.conflict_id + " was resolved meanwhile (by " +
                                 render::StampText(c.resolved_by()) + ": " + c.reason() +
                                 "); this resolution is kept on record as late, not applied");
   }
-  out.changeset_seq = body.seq();
+  out.changeset_seq = cs->body.seq();
   out.log_seq = out.record.log_seq();
   return out;
 }

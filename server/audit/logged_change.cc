@@ -1,6 +1,7 @@
 #include "server/audit/logged_change.h"
 
 #include "common/changes/changeset.h"
+#include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
 #include "server/store/server_keys.h"
 
@@ -100,7 +101,7 @@ Result<std::vector<uint64_t>> RecordLogSeqs(KvStore& store, const std::string& r
 }
 
 Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_seqs, RecordState* record,
-                    const ReplayStep& step) {
+                    const ReplayStep& step, const reconcile::RuleCheck& rules) {
   record->Clear();
   for (uint64_t seq : log_seqs) {
     auto loaded = reader.Load(seq);
@@ -112,7 +113,13 @@ Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_se
     };
     RecordState before;
     if (step) before = *record;
-    auto outcome = reconcile::Apply(*record, lc.change, lc.stamp, seq, lookup);
+    if (!lc.entry.rejected().empty()) {
+      const reconcile::ApplyOutcome kept =
+          reconcile::Reject(*record, lc.change, lc.stamp, lc.entry.change_index(), seq, lc.entry.rejected());
+      if (step) step(lc, before, *record, kept);
+      continue;
+    }
+    auto outcome = reconcile::Apply(*record, lc.change, lc.stamp, seq, lookup, rules);
     if (!outcome.ok()) {
       return Status::Corruption("log entry " + std::to_string(seq) + " (change-set " + lc.entry.device_id() + "/" +
                                 std::to_string(lc.entry.seq()) + ") does not replay: " + outcome.status().message());

@@ -65,8 +65,12 @@ Result<std::vector<uint64_t>> RecordLogSeqs(KvStore& store, const std::string& r
 using ReplayStep = std::function<void(const LoggedChange& change, const wardsync::records::RecordState& before,
                                       const wardsync::records::RecordState& after,
                                       const reconcile::ApplyOutcome& outcome)>;
+// A log entry marked rejected replays as reconcile::Reject with its reason;
+// every other one as reconcile::Apply with `rules` (pass
+// reconcile::FormRules of the published forms, as ingest does).
 Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_seqs,
-                    wardsync::records::RecordState* record, const ReplayStep& step);
+                    wardsync::records::RecordState* record, const ReplayStep& step,
+                    const reconcile::RuleCheck& rules);
 
 // Largest HLC stamp anywhere in the record (0 if none).
 uint64_t MaxHlc(const wardsync::records::RecordState& record);

@@ -43,7 +43,7 @@ void RecordExporter::Begin() {
     return;
   }
   line_.clear();
-  line_ += "id,ward,version,last_change,conflict";
+  line_ += "id,ward,version,last_change,conflict,review";
   if (with_deleted_) line_ += ",deleted";
   for (const auto& f : form_.fields()) {
     line_ += ',';
@@ -54,12 +54,16 @@ void RecordExporter::Begin() {
 }
 
 void RecordExporter::Add(const RecordState& r) {
+  if (r.placeholder()) return;  // never created: no record of the form (`conflicts` lists it)
+  const std::string review = render::ReviewMark(r);
   const std::string id = changes_util::RecordIdText(r.record_id());
   const std::string when = render::HlcTime(r.last_change().hlc());
   if (format_ == ExportFormat::kJson) {
     util::JsonWriter w;
     w.BeginObject().Key("id").String(id).Key("ward").String(r.ward()).Key("version").Uint(r.form_version());
     w.Key("last_change").String(when).Key("conflict").Bool(OpenConflict(r));
+    if (review.empty()) w.Key("review").Null();
+    else w.Key("review").String(review);
     if (with_deleted_) w.Key("deleted").Bool(r.deleted());
     w.Key("fields").BeginObject();
     for (const auto& f : form_.fields()) {
@@ -78,6 +82,8 @@ void RecordExporter::Add(const RecordState& r) {
   line_ += ',';
   AppendCsvField(r.ward(), &line_);
   line_ += ',' + std::to_string(r.form_version()) + ',' + when + ',' + (OpenConflict(r) ? "true" : "false");
+  line_ += ',';
+  AppendCsvField(review, &line_);
   if (with_deleted_) line_ += r.deleted() ? ",true" : ",false";
   for (const auto& f : form_.fields()) {
     line_ += ',';

@@ -3,7 +3,10 @@
 //
 // Columns: id, ward, version (the form version the record was last written
 // against), last_change (UTC time of the last change, from its HLC stamp),
-// conflict (true while the record has an open conflict), [deleted], then one
+// conflict (true while the record has an open conflict), review (empty, or
+// render::ReviewMark: "RULE BROKEN: <rule>; REJECTED: <why>" while the record
+// has an open RULE or REJECTED conflict: its values are not to be taken at
+// face value), [deleted], then one
 // column per field of the form's LATEST version, in form order (fields an
 // older version had and the latest dropped are not exported).
 //
@@ -12,7 +15,9 @@
 // doubled. Values are written as people read them (forms_util::FormatValue:
 // multiple choices comma-joined, dates YYYY-MM-DD); an empty field is empty.
 // JSON is one array, an element per record: {"id", "ward", "version",
-// "last_change", "conflict", ["deleted"], "fields": {name: value or null}}.
+// "last_change", "conflict", "review" (string or null), ["deleted"],
+// "fields": {name: value or null}}. Placeholders (records never created,
+// holding only rejected changes) are not exported.
 #pragma once
 #include <ostream>
 #include <string>

@@ -1,5 +1,10 @@
 #include "server/audit/report_tally.h"
 
+#include "common/changes/changeset.h"
+#include "common/forms/value_text.h"
+#include "common/reconcile/review.h"
+#include "common/render/record_render.h"
+
 namespace wardsync::server::audit {
 
 using wardsync::records::RecordState;
@@ -20,6 +25,25 @@ std::string Trim(const std::string& s) {
   const size_t b = s.find_first_not_of(ws);
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+bool UnderReview(const RecordState& r) {
+  return r.placeholder() || reconcile::OpenConflictsOfKind(r, wardsync::records::RULE) > 0 ||
+         reconcile::OpenConflictsOfKind(r, wardsync::records::REJECTED) > 0;
+}
+
+std::string RuleValues(const RecordState& r) {
+  std::string out;
+  for (const auto& c : r.conflicts()) {
+    if (!c.open() || c.kind() != wardsync::records::RULE) continue;
+    for (const auto& f : c.fields()) {
+      auto it = r.fields().find(f);
+      if (!out.empty()) out += ", ";
+      out += f + "=" + (it != r.fields().end() && it->second.has_value() ? forms_util::FormatValue(it->second.value())
+                                                                          : std::string("(empty)"));
+    }
+  }
+  return out;
 }
 
 bool HasOpenConflict(const RecordState& r) {
@@ -45,7 +69,11 @@ void CandidateTally::Add(const CandidateTally& o) {
 }
 
 void ElectionTally::AddMeeting(const RecordState& r) {
-  if (r.deleted() || r.form_id() != kVoterMeetingForm) return;
+  if (r.deleted() || r.placeholder() || r.form_id() != kVoterMeetingForm) return;
+  if (UnderReview(r)) {
+    ++under_review;  // named in the ward's review list, never summed
+    return;
+  }
   ++meetings;
   if (HasOpenConflict(r)) ++provisional;
   const auto invited_n = Count(r, "invited");
@@ -73,17 +101,25 @@ void ElectionTally::Add(const ElectionTally& o) {
   invited += o.invited;
   attended += o.attended;
   provisional += o.provisional;
+  under_review += o.under_review;
   for (const auto& [name, c] : o.candidates) candidates[name].Add(c);
 }
 
 void WardTally::AddRecord(const RecordState& r) {
-  FormCount& f = forms[r.form_id()];
-  if (r.deleted()) ++f.deleted;
-  else ++f.live;
+  if (!r.placeholder()) {
+    FormCount& f = forms[r.form_id()];
+    if (r.deleted()) ++f.deleted;
+    else ++f.live;
+  }
   uint64_t open = 0;
   for (const auto& c : r.conflicts()) open += c.open() ? 1 : 0;
   open_conflicts += open;
   if (open) ++records_in_conflict;
+  rule_conflicts += reconcile::OpenConflictsOfKind(r, wardsync::records::RULE);
+  rejected_changes += reconcile::OpenConflictsOfKind(r, wardsync::records::REJECTED);
+  if (UnderReview(r)) {
+    review.push_back({changes_util::RecordIdText(r.record_id()), r.form_id(), render::ReviewMark(r), RuleValues(r)});
+  }
   election.AddMeeting(r);
 }
 
@@ -101,6 +137,9 @@ WardTally ReportTally::Total() const {
     }
     t.open_conflicts += w.open_conflicts;
     t.records_in_conflict += w.records_in_conflict;
+    t.rule_conflicts += w.rule_conflicts;
+    t.rejected_changes += w.rejected_changes;
+    t.review.insert(t.review.end(), w.review.begin(), w.review.end());
     t.election.Add(w.election);
   }
   return t;

@@ -11,8 +11,14 @@
 //   share agreeing = sum(agree) / sum(attended) over the meetings where
 //   `agree` was recorded (a meeting without a vote count says nothing about
 //   agreement, so it is left out of both sums); no such meeting -> no share.
-// Figures of records with an open conflict are the provisional values and
-// are counted as such (`provisional` says how many).
+// Figures of records with an open VALUES conflict are the provisional values
+// and are counted as such (`provisional` says how many). A record with an
+// open RULE or REJECTED conflict is not summed at all: its figures break a
+// form rule (agree 55 of 52 attended) or an officer's change to them was
+// rejected, so it is counted apart (`under_review`) and named in the ward's
+// `review` list. A placeholder (a record never created, holding only
+// rejected changes) is no record of its form: it is only named in `review`.
+// Memory follows wards x forms x candidates, plus the records under review.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -43,6 +49,7 @@ struct ElectionTally {
   uint64_t invited = 0;
   uint64_t attended = 0;
   uint64_t provisional = 0;      // meetings counted with a value still in conflict
+  uint64_t under_review = 0;     // meetings left out of every figure: open RULE/REJECTED conflict
   std::map<std::string, CandidateTally> candidates;
   void AddMeeting(const wardsync::records::RecordState& r);
   void Add(const ElectionTally& o);
@@ -53,10 +60,21 @@ struct FormCount {
   uint64_t deleted = 0;
 };
 
+// A record whose figures are not taken: what `report` names.
+struct ReviewItem {
+  std::string record;   // id, 32 hex digits
+  std::string form;
+  std::string what;     // render::ReviewMark: "RULE BROKEN: ...; REJECTED: ..."
+  std::string values;   // the values of the fields a broken rule names, "agree=55, attended=52"
+};
+
 struct WardTally {
   std::map<std::string, FormCount> forms;
   uint64_t open_conflicts = 0;
   uint64_t records_in_conflict = 0;
+  uint64_t rule_conflicts = 0;       // open, of kind RULE
+  uint64_t rejected_changes = 0;     // open, of kind REJECTED
+  std::vector<ReviewItem> review;    // records under review, in the order added
   std::vector<wardsync::store::Device> devices;
   ElectionTally election;
   void AddRecord(const wardsync::records::RecordState& r);

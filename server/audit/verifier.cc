@@ -22,6 +22,7 @@ class Verifier {
   Verifier(KvStore& store, VerifyReport& report) : store_(store), r_(report), reader_(store) {}
 
   Status Run(const VerifyOptions& options) {
+    rules_ = options.rules;
     std::string head;
     Status s = store_.Get(keys::kLogHead, &head);
     if (!s.ok() && !s.not_found()) return s;
@@ -166,9 +167,9 @@ class Verifier {
       *prev_hash = changes_util::BodyHash(stored.signed_());
       return true;
     }
-    if (stored.first_log_seq() == 0 || body.changes_size() == 0) {
-      return Break("change-set " + name + ": has no changes or no log position");
-    }
+    if (stored.first_log_seq() == 0) return Break("change-set " + name + ": has no log position");
+    // A change-set with no changes is accepted (an honest client never makes
+    // one, but refusing it would block the chain): it logs nothing.
     // Change-sets are logged whole, in one write: entirely at or below the head we read, or above it.
     if (stored.first_log_seq() + body.changes_size() - 1 <= r_.log_head) {
       r_.changes += static_cast<uint64_t>(body.changes_size());
@@ -287,7 +288,7 @@ class Verifier {
         return Status::Ok();
       }
       RecordState replayed;
-      Status s = ReplayRecord(reader_, *seqs, &replayed, {});
+      Status s = ReplayRecord(reader_, *seqs, &replayed, {}, rules_);
       if (!s.ok()) {
         Break("record " + hex + ": " + s.message());
         return Status::Ok();
@@ -349,6 +350,7 @@ class Verifier {
   KvStore& store_;
   VerifyReport& r_;
   ChangeSetReader reader_;
+  reconcile::RuleCheck rules_;
 };
 
 }  // namespace

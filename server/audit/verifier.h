@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/reconcile/merge.h"
 #include "common/status.h"
 #include "common/store/kv_store.h"
 
@@ -32,6 +33,9 @@ namespace wardsync::server::audit {
 
 struct VerifyOptions {
   bool replay = true;
+  // The rules replay reviews RULE conflicts with, as ingest does
+  // (reconcile::FormRules of the published forms).
+  reconcile::RuleCheck rules;
 };
 
 struct VerifyReport {

@@ -3,7 +3,9 @@
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
+#include "common/reconcile/form_rules.h"
 #include "common/reconcile/merge.h"
+#include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
 #include "server/ingest/authorizer.h"
 #include "server/ingest/device_keys.h"
@@ -201,13 +203,44 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
       one.accepted = result.accepted;
       one.duplicates = result.duplicates;
       one.changes = result.changes;
+      one.rejected = result.rejected;
       return one;
     }
     ++result.accepted;
     result.changes += one.changes;
+    result.rejected += one.rejected;
   }
   result.acked_seq = device.last_seq();
   return result;
+}
+
+// Why `change` cannot be applied as far as the published forms and wards
+// tell ("" = it can): unknown ward, unknown form or version, invalid fields.
+// What only the record can tell (exists? rule broken?) is Apply's part.
+std::string IngestGroup::CheckContent(const FormsSnapshot::Data& forms, const RecordState& record,
+                                      const Change& change) {
+  const bool resolve = change.op() == Change::RESOLVE;
+  // A RESOLVE on a placeholder can only dismiss (checked by Apply): the form
+  // it names may be the very reason its change was rejected.
+  if (resolve && record.placeholder()) return "";
+  if (!resolve && forms.wards.wards_size() > 0) {
+    bool known = false;
+    for (const auto& w : forms.wards.wards()) known = known || w.id() == change.ward();
+    if (!known) return "unknown ward " + change.ward();
+  }
+  const bool exists = !record.record_id().empty();
+  const std::string form_id = resolve && exists ? record.form_id() : change.form_id();
+  const uint32_t form_version = resolve && exists ? record.form_version() : change.form_version();
+  const auto* form = forms.registry.Find(form_id, form_version);
+  if (!form) return "unknown form " + form_id + " version " + std::to_string(form_version);
+  if (change.op() != Change::DELETE) {
+    const bool marker = resolve && change.sets_size() == 1 && change.sets(0).field() == reconcile::kDeletedMarkerField;
+    if (!marker) {
+      Status s = forms_util::ValidateChangeFields(*form, change);
+      if (!s.ok()) return s.message();
+    }
+  }
+  return "";
 }
 
 SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
@@ -222,19 +255,20 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
                       std::to_string(ctx_.limits.max_clock_skew_ms / 1000) + " s); check the device clock",
                   body.seq());
   }
+  // Too many changes is the content's fault, not the chain's: the change-set
+  // is accepted and each of its changes kept as rejected (none applied).
+  std::string too_many;
   if (body.has_rotate_key()) {
     // Checked in Add already (signature by the old key, proof by the new);
     // recorded here, in order, with the change-set that carries it.
     Status s = AddRotatedKey(device, body, now);
     if (!s.ok()) return Refuse(r, sync::BAD_SIGNATURE, s.message(), body.seq());
-  } else if (body.changes_size() == 0 ||
-             static_cast<uint32_t>(body.changes_size()) > ctx_.limits.max_changes_per_changeset) {
-    return Refuse(r, sync::LIMIT_EXCEEDED,
-                  "change-set seq " + std::to_string(body.seq()) + " has " + std::to_string(body.changes_size()) +
-                      " changes (allowed 1.." + std::to_string(ctx_.limits.max_changes_per_changeset) + ")",
-                  body.seq());
+  } else if (static_cast<uint32_t>(body.changes_size()) > ctx_.limits.max_changes_per_changeset) {
+    too_many = "the change-set has " + std::to_string(body.changes_size()) + " changes (allowed 1.." +
+               std::to_string(ctx_.limits.max_changes_per_changeset) + "); none of them was applied";
   }
   auto forms = ctx_.forms.Get();
+  const reconcile::RuleCheck rules = reconcile::FormRules(forms->registry);
   RecordMap scratch;
   WriteBatch writes;
   uint64_t log_seq = log_head_;
@@ -248,67 +282,67 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
   for (int ci = 0; ci < body.changes_size(); ++ci) {
     const Change& change = body.changes(ci);
     const std::string where = "change-set seq " + std::to_string(body.seq()) + ": ";
+    // A record id of another size is a malformed body (the key of every
+    // record, conflict and index is made from it): refused like one.
     if (change.record_id().size() != 16) {
       return Refuse(r, sync::INVALID_CHANGE, where + "record id must be 16 bytes", body.seq());
     }
     auto loaded = LoadRecord(change.record_id(), scratch);
     if (!loaded.ok()) return Refuse(r, sync::INTERNAL, loaded.status().message(), body.seq());
     RecordState record = std::move(loaded).value();
-    const bool exists = !record.record_id().empty();
-    Status s = Authorize(device, change, exists ? record.ward() : "");
+    // A placeholder keeps the ward of the change it holds: only that ward's
+    // officers (and reviewers, admins) may write it.
+    Status s = Authorize(device, change, record.record_id().empty() ? "" : record.ward());
     if (!s.ok()) return Refuse(r, sync::FORBIDDEN, where + s.message(), body.seq());
-    if (change.op() != Change::RESOLVE && forms->wards.wards_size() > 0) {
-      bool known = false;
-      for (const auto& w : forms->wards.wards()) known = known || w.id() == change.ward();
-      if (!known) return Refuse(r, sync::INVALID_CHANGE, where + "unknown ward " + change.ward(), body.seq());
-    }
-    const std::string form_id = change.op() == Change::RESOLVE && exists ? record.form_id() : change.form_id();
-    const uint32_t form_version =
-        change.op() == Change::RESOLVE && exists ? record.form_version() : change.form_version();
-    const auto* form = forms->registry.Find(form_id, form_version);
-    if (!form) {
-      return Refuse(r, sync::INVALID_CHANGE,
-                    where + "unknown form " + form_id + " version " + std::to_string(form_version), body.seq());
-    }
-    if (change.op() != Change::DELETE) {
-      bool marker = change.op() == Change::RESOLVE && change.sets_size() == 1 && change.sets(0).field() == "__deleted";
-      if (!marker) {
-        s = forms_util::ValidateChangeFields(*form, change);
-        if (!s.ok()) return Refuse(r, sync::INVALID_CHANGE, where + s.message(), body.seq());
-      }
-    }
-    // Did the editor see the whole record as it is now? Only then is a broken
-    // cross-field rule its own doing; otherwise it comes from merging edits
-    // that did not see each other, and refusing would block the device's
-    // chain for good (the merged record keeps every value).
-    const bool saw_record = change.op() == Change::CREATE ||
-                            (change.base().device_id() == record.last_change().change().device_id() &&
-                             change.base().seq() == record.last_change().change().seq());
     ++log_seq;
     const std::string rid = change.record_id();
-    auto outcome = reconcile::Apply(record, change, stamp, log_seq,
-                                    [&](const wardsync::changes::ChangeId& id, const std::string& field) {
-                                      return BaseValue(id, rid, field);
-                                    });
-    if (!outcome.ok()) return Refuse(r, sync::INVALID_CHANGE, where + outcome.status().message(), body.seq());
-    if ((change.op() == Change::CREATE || change.op() == Change::UPDATE) && !outcome->concurrent && saw_record &&
-        !record.deleted()) {
-      s = forms_util::ValidateRecordFields(*form, record.fields());
-      if (!s.ok()) return Refuse(r, sync::INVALID_CHANGE, where + s.message(), body.seq());
+    // Everything past this point is about the change's content: it is either
+    // applied or kept as REJECTED with its reason, never refused (refusing
+    // would block the device's chain for good).
+    std::string rejected = too_many.empty() ? CheckContent(*forms, record, change) : too_many;
+    reconcile::ApplyOutcome outcome;
+    if (rejected.empty()) {
+      RecordState next = record;
+      auto applied = reconcile::Apply(next, change, stamp, log_seq,
+                                      [&](const wardsync::changes::ChangeId& id, const std::string& field) {
+                                        return BaseValue(id, rid, field);
+                                      },
+                                      rules);
+      if (!applied.ok()) {
+        rejected = applied.status().message();
+      } else if ((change.op() == Change::CREATE || change.op() == Change::UPDATE) && !applied->concurrent &&
+                 applied->saw_record && !next.deleted()) {
+        // The editor saw the whole record: a broken cross-field rule is its
+        // own doing. (Merged edits that did not see each other open a RULE
+        // conflict instead, in Apply.)
+        const auto* form = forms->registry.Find(change.form_id(), change.form_version());
+        s = form ? forms_util::ValidateRecordFields(*form, next.fields()) : Status::Ok();
+        if (!s.ok()) rejected = s.message();
+      }
+      if (rejected.empty()) {
+        outcome = std::move(applied).value();
+        record = std::move(next);
+      }
     }
-    for (const auto& id : outcome->opened) writes.Put(keys::OpenConflict(id), rid);
-    for (const auto& id : outcome->closed) writes.Delete(keys::OpenConflict(id));
+    if (!rejected.empty()) {
+      outcome = reconcile::Reject(record, change, stamp, static_cast<uint32_t>(ci), log_seq, rejected);
+      ++r.rejected;
+    } else {
+      ++r.changes;
+    }
+    for (const auto& id : outcome.opened) writes.Put(keys::OpenConflict(id), rid);
+    for (const auto& id : outcome.closed) writes.Delete(keys::OpenConflict(id));
     wardsync::store::LogEntry entry;
     entry.set_device_id(device.id());
     entry.set_seq(body.seq());
     entry.set_change_index(static_cast<uint32_t>(ci));
     entry.set_record_id(rid);
     entry.set_ward(record.ward());
+    entry.set_rejected(rejected);
     PutProto(writes, keys::Log(log_seq), entry);
     writes.Put(keys::WardLog(record.ward(), log_seq), rid);
     writes.Put(keys::RecordLog(rid, log_seq), "");
     scratch[rid] = std::move(record);
-    ++r.changes;
   }
 
   // Accepted: join the group.

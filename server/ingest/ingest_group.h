@@ -14,11 +14,15 @@
 //      by a rotation signs nothing after it; see device_keys.h); a key
 //      rotation ends its run and its new key counts from the next seq;
 //   4. clock stamp not beyond the allowed skew;
-//   5. per change: authority (ward, role), form known, fields valid,
-//      reconciled, and the resulting record valid unless it merged
-//      concurrent edits.
+//   5. per change: authority (ward, role) - refused when it fails; then
+//      ward and form known, fields valid, reconciled, and the resulting
+//      record valid unless it merged concurrent edits (then a broken rule
+//      opens a RULE conflict). A change failing any of these is NOT refused:
+//      it is logged and kept as a REJECTED conflict on its record
+//      (reconcile::Reject), and the change-set is accepted.
 // A refused change-set stops its submission: those before it are kept,
-// nothing of it or after it is.
+// nothing of it or after it is. Only what an honest client never produces
+// is refused (see PROTOCOL.md "What the server checks").
 #pragma once
 #include <map>
 #include <optional>
@@ -44,6 +48,13 @@ class IngestGroup {
   uint64_t log_head() const { return log_head_; }
   bool has_writes() const { return !pending_.empty(); }
 
+  // Why `change` cannot be applied as far as the published forms and wards
+  // tell ("" = it can): unknown ward, unknown form or version, invalid
+  // fields. Ingest keeps such a change as REJECTED; server front ends
+  // (resolve, correct) refuse it before making it.
+  static std::string CheckContent(const FormsSnapshot::Data& forms, const wardsync::records::RecordState& record,
+                                  const wardsync::changes::Change& change);
+
   // Reads through this group's uncommitted state.
   Result<wardsync::store::Device> LoadDevice(const std::string& id);
 
@@ -59,6 +70,7 @@ class IngestGroup {
   Status StoredHash(const std::string& device, uint64_t seq, std::string* hash);
   // Applies one new change-set; on success its effects join the group.
   SubmissionResult ApplyNew(wardsync::store::Device& device, const Parsed& cs);
+
   std::optional<wardsync::changes::Value> BaseValue(const wardsync::changes::ChangeId& id, const std::string& record_id,
                                                     const std::string& field);
 

@@ -35,6 +35,7 @@ struct SubmissionResult {
   uint32_t accepted = 0;         // change-sets newly stored by this submission
   uint32_t duplicates = 0;       // change-sets the server already held (acknowledged again)
   uint32_t changes = 0;          // changes newly applied
+  uint32_t rejected = 0;         // changes newly accepted but kept as REJECTED conflicts, not applied
   // Set when a change-set was refused; nothing of it (or after it) was stored.
   wardsync::sync::ErrorCode error = wardsync::sync::ERROR_UNSPECIFIED;
   std::string message;

@@ -307,6 +307,10 @@ asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::str
     sync::Frame ack;
     ack.mutable_push_ack()->set_acked_seq(res.acked_seq);
     io.Queue(ack);
+    if (res.rejected > 0) {
+      util::LogLine("device " + device_id + " (ward " + ward + "): " + std::to_string(res.rejected) +
+                    " change(s) accepted into its chain but rejected, kept for review (wardsync-server conflicts)");
+    }
     if (!res.ok()) {
       util::LogLine("refused change-set " + std::to_string(res.error_seq) + " of device " + device_id + " (ward " +
                     ward + "): " + res.message);

@@ -1,11 +1,16 @@
 // Change-sets the client library never sends, pushed over a raw connection:
-// forged, tampered, replayed, gapped, forked, reordered, invalid or outside
-// the device's ward. Each is refused with the right sync.Error code and
-// changes nothing on the server; a replay of an accepted change-set is
-// acknowledged again and not applied twice.
+// forged, tampered, replayed, gapped, forked, reordered or outside the
+// device's ward. Each is refused with the right sync.Error code and changes
+// nothing on the server; a replay of an accepted change-set is acknowledged
+// again and not applied twice. A signed, chained change-set whose CONTENT is
+// wrong (invalid value, unknown form or ward, a record that does not exist,
+// too many changes) is not refused: it is accepted into the chain and each
+// change that cannot be applied is kept as a REJECTED conflict, so the
+// device's later change-sets still flow.
 #include <catch2/catch.hpp>
 
 #include "common/changes/changeset.h"
+#include "common/reconcile/review.h"
 #include "tests/integration/core/raw_client.h"
 #include "tests/support/device_fixture.h"
 #include "tests/support/server_fixture.h"
@@ -27,7 +32,7 @@ struct Accepted {
   std::vector<SignedChangeSet> sent;  // seq 1 and 2
   std::string last_hash;
 
-  Accepted() {
+  explicit Accepted(ServerFixtureOptions options = {}) : server(options) {
     dev.New("voter-meeting", VoterMeeting("Ứng viên 1", 100, 90));
     dev.New("voter-meeting", VoterMeeting("Ứng viên 2", 300, 200));
     auto batch = dev.store().PendingBatch(0, 10, 1 << 20);
@@ -129,12 +134,6 @@ TEST_CASE("refused change-sets change nothing on the server", "[integration]") {
     auto chain = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 2);
     CheckRefused(t.Push({chain[1], chain[0]}), sync::BAD_CHAIN);
   }
-  SECTION("an invalid value (attended > invited)") {
-    auto out = t.Push({t.Next(VoterMeetingCreate(kWard, 100, 101))});
-    CheckRefused(out, sync::INVALID_CHANGE);
-    CHECK(out.error->message().find("attended") != std::string::npos);
-    CHECK(out.error->seq() == 3);
-  }
   SECTION("a record of another ward (officer)") {
     CheckRefused(t.Push({t.Next(VoterMeetingCreate(kOtherWard, 100, 50))}), sync::FORBIDDEN);
   }
@@ -197,12 +196,12 @@ TEST_CASE("a run refused part-way keeps what came before it", "[integration]") {
   Accepted t;
   const uint64_t head = t.server.LogHead();
   auto good = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 1);
+  // seq 4 does not link to seq 3.
   SignedChangeSet bad = changes_util::Sign(
-      MakeBody(t.dev.device_id(), 4, changes_util::BodyHash(good[0]), {VoterMeetingCreate(kWard, 10, 11)}),
-      t.dev.key());
+      MakeBody(t.dev.device_id(), 4, std::string(32, 'x'), {VoterMeetingCreate(kWard, 10, 5)}), t.dev.key());
   auto out = t.Push({good[0], bad});
   REQUIRE(out.error.has_value());
-  CHECK(out.error->code() == sync::INVALID_CHANGE);
+  CHECK(out.error->code() == sync::BAD_CHAIN);
   CHECK(out.error->seq() == 4);
   CHECK(out.acked_seq == 3);
   CHECK(t.server.Device(t.dev.device_id()).last_seq() == 3);
@@ -245,4 +244,124 @@ TEST_CASE("a device whose hello is signed by the wrong key is not let in", "[int
   REQUIRE(s.ok());
   REQUIRE((*s)->reply().has_error());
   CHECK((*s)->reply().error().code() == sync::AUTH_FAILED);
+}
+
+namespace {
+
+changes::Change Op(changes::Change::Op op, const std::string& record_id) {
+  changes::Change c;
+  c.set_record_id(record_id);
+  c.set_form_id("voter-meeting");
+  c.set_form_version(1);
+  c.set_ward(kWard);
+  c.set_op(op);
+  return c;
+}
+
+const records::Conflict* OpenRejected(const records::RecordState& r) {
+  for (const auto& c : r.conflicts()) {
+    if (c.open() && c.kind() == records::REJECTED) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a signed, chained change-set whose content cannot be applied is accepted and kept as rejected",
+          "[integration][rejected]") {
+  ServerFixtureOptions options;
+  options.limits.max_changes_per_changeset = 3;
+  Accepted t(options);
+  const uint64_t head = t.server.LogHead();
+  const std::string existing = t.server.Records()[0].record_id();
+
+  std::vector<changes::Change> changes;
+  std::string expect;  // a word of the reason
+  SECTION("an invalid value (attended > invited)") {
+    changes = {VoterMeetingCreate(kWard, 100, 101)};
+    expect = "attended";
+  }
+  SECTION("an unknown form version") {
+    changes = {VoterMeetingCreate(kWard, 100, 50)};
+    changes[0].set_form_version(99);
+    expect = "unknown form";
+  }
+  SECTION("an UPDATE of a record that does not exist") {
+    changes = {Op(changes::Change::UPDATE, changes_util::NewRecordId())};
+    auto* set = changes[0].add_sets();
+    set->set_field("attended");
+    set->mutable_value()->set_integer(5);
+    expect = "does not exist";
+  }
+  SECTION("a CREATE of a record that already exists") {
+    changes = {VoterMeetingCreate(kWard, 100, 50)};
+    changes[0].set_record_id(existing);
+    expect = "already exists";
+  }
+  SECTION("more changes than a change-set may carry") {
+    for (int i = 0; i < 4; ++i) changes.push_back(VoterMeetingCreate(kWard, 100, 50));
+    expect = "allowed 1..3";
+  }
+  const std::string rid = changes[0].record_id();
+  const bool placeholder = rid != existing;
+
+  // The bad change-set (seq 3) and a good one behind it (seq 4), in one push.
+  SignedChangeSet bad = t.Next(changes[0]);
+  {
+    changes::ChangeSetBody body = MakeBody(t.dev.device_id(), 3, t.last_hash, changes);
+    bad = changes_util::Sign(body, t.dev.key());
+  }
+  auto good = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 3, changes_util::BodyHash(bad), 1);
+  auto out = t.Push({bad, good[0]});
+  INFO((out.error ? out.error->message() : ""));
+  CHECK_FALSE(out.error.has_value());
+  CHECK(out.acked_seq == 4);
+  CHECK(t.server.Device(t.dev.device_id()).last_seq() == 4);
+  // Every change is logged, applied or not.
+  CHECK(t.server.LogHead() == head + changes.size() + 1);
+
+  records::RecordState held;
+  for (const auto& r : t.server.Records()) {
+    if (r.record_id() == rid) held = r;
+  }
+  REQUIRE(held.record_id() == rid);
+  CHECK(held.placeholder() == placeholder);
+  const records::Conflict* c = OpenRejected(held);
+  REQUIRE(c != nullptr);
+  INFO("reason: " << c->problem());
+  CHECK(c->problem().find(expect) != std::string::npos);
+  CHECK(c->id() == reconcile::RejectedConflictId(rid, c->candidates(0).stamp().change(), 0));
+  CHECK(c->candidates(0).stamp().change().device_id() == t.dev.device_id());
+  CHECK(c->candidates(0).stamp().change().seq() == 3);
+  CHECK(c->rejected_change().SerializeAsString() == changes[0].SerializeAsString());
+  // In the review queue, and for the ward's devices to pull.
+  CHECK(t.server.Dump({"conf/"}).count("conf/" + c->id()) == 1);
+  // Nothing of it was applied to an existing record.
+  if (!placeholder) CHECK(held.fields().at("attended").value().integer() == 90);
+  // verify replays the rejection exactly as ingest made it.
+  auto verified = t.server.Admin({"verify"});
+  INFO(verified.out << verified.err);
+  CHECK(verified.exit_code == 0);
+}
+
+TEST_CASE("a change-set with no changes is accepted and changes no record", "[integration][rejected]") {
+  Accepted t;
+  const uint64_t head = t.server.LogHead();
+  SignedChangeSet empty = changes_util::Sign(MakeBody(t.dev.device_id(), 3, t.last_hash, {}), t.dev.key());
+  auto out = t.Push({empty});
+  INFO((out.error ? out.error->message() : ""));
+  CHECK_FALSE(out.error.has_value());
+  CHECK(out.acked_seq == 3);
+  CHECK(t.server.LogHead() == head);
+  CHECK(t.server.Records().size() == 2);
+  CHECK(t.server.Admin({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("a change whose record id is not 16 bytes is a malformed body: refused", "[integration][rejected]") {
+  Accepted t;
+  const auto before = t.server.Dump();
+  changes::Change c = VoterMeetingCreate(kWard, 100, 50);
+  c.set_record_id("short");
+  CheckRefused(t.Push({t.Next(c)}), sync::INVALID_CHANGE);
+  CHECK(t.server.Dump() == before);
 }

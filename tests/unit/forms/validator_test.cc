@@ -157,11 +157,19 @@ TEST_CASE("cross-field rules name the rule, the values and the label", "[forms]"
   CHECK_THAT(Message(ValidateRecordFields(form, sum)),
              Contains("rule \"agree + disagree <= attended\" fails: agree=85, disagree=6, attended=90"));
 
-  // A rule is skipped while one of its fields is empty.
+  // An empty count of the sum (min 0) adds nothing: the rest already breaks it.
   auto partial = GoodMeeting();
   partial.erase("disagree");
   *partial["agree"].mutable_value() = Int(1000000);
-  CHECK(ValidateRecordFields(form, partial).ok());
+  CHECK_THAT(Message(ValidateRecordFields(form, partial)),
+             Contains("rule \"agree + disagree <= attended\" fails: agree=1000000, disagree=(empty), attended=90"));
+  partial["agree"].clear_value();
+  CHECK(ValidateRecordFields(form, partial).ok());  // nothing of the sum filled in: nothing to compare
+  // A rule is skipped while its right side is empty.
+  auto no_rhs = GoodMeeting();
+  no_rhs.erase("attended");
+  *no_rhs["agree"].mutable_value() = Int(1000000);
+  CHECK(ValidateRecordFields(form, no_rhs).ok());
 
   // Sums do not overflow.
   wardsync::forms::FormDef big;
