@@ -87,7 +87,7 @@ TEST_CASE("export: CSV and JSON, streamed to a file that appears whole") {
 
   const std::string csv = srv.Ok({"export", "--form", "voter-meeting", "--format", "csv"}).out;
   const std::string header =
-      "id,ward,version,last_change,conflict,candidate,meeting_date,invited,attended,agree,disagree,notes\r\n";
+      "id,ward,version,last_change,conflict,review,candidate,meeting_date,invited,attended,agree,disagree,notes\r\n";
   CHECK(csv.rfind(header, 0) == 0);
   CHECK(csv.find(",\"Trần Thị \"\"Bé\"\" Bình\",2026-02-10,100,80,,,\"đông, vui\nhai dòng\"\r\n") != std::string::npos);
   size_t rows = 0;

@@ -118,7 +118,8 @@ TEST_CASE("review: a rejected change is acknowledged, later change-sets flow, an
   REQUIRE(rc != nullptr);
   const std::string bad_cid = rc->id();
   CHECK(rc->problem().find("attended") != std::string::npos);
-  const records::Conflict* kc = OpenOfKind(srv.Record(kept), records::REJECTED);
+  const records::RecordState kept_now = srv.Record(kept);
+  const records::Conflict* kc = OpenOfKind(kept_now, records::REJECTED);
   REQUIRE(kc != nullptr);
   const std::string kept_cid = kc->id();
   CHECK(kc->problem().find("unknown form voter-meeting version 7") != std::string::npos);
@@ -270,7 +271,8 @@ TEST_CASE("review: a merge that breaks a form rule opens a rule conflict, marked
   CHECK(srv.Ok({"report"}).out.find("agree 50 of 52") != std::string::npos);
   const std::string h = srv.Ok({"history", id}).out;
   CHECK(h.find("opened conflict " + cid + " (rule: agree + disagree <= attended") != std::string::npos);
-  CHECK(h.find("resolved conflict " + cid + " (rule): 52 attended per the sign-in sheet") != std::string::npos);
+  CHECK(h.find("resolved conflict " + cid + " (rule: agree + disagree <= attended") != std::string::npos);
+  CHECK(h.find("): 52 attended per the sign-in sheet; 50 agreed") != std::string::npos);
   srv.Ok({"verify"});
 }
 

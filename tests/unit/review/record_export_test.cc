@@ -79,9 +79,9 @@ TEST_CASE("CSV export: header, one CRLF row per record, latest-version columns")
   CHECK(ex.rows() == 2);
   const std::string id = std::string(wardsync::changes_util::RecordIdText(std::string(16, '\x01')));
   CHECK(out.str() ==
-        "id,ward,version,last_change,conflict,candidate,attended,topics\r\n" + id +
-            ",phuong-ben-thanh,1,2026-02-10T00:00:00.000Z,true,\"Nguyễn \"\"Ba\"\", Jr.\nline\",80,\r\n" + id +
-            ",phuong-ben-thanh,1,2026-02-10T00:00:00.000Z,false,Lê C,80,\"roads,schools\"\r\n");
+        "id,ward,version,last_change,conflict,review,candidate,attended,topics\r\n" + id +
+            ",phuong-ben-thanh,1,2026-02-10T00:00:00.000Z,true,,\"Nguyễn \"\"Ba\"\", Jr.\nline\",80,\r\n" + id +
+            ",phuong-ben-thanh,1,2026-02-10T00:00:00.000Z,false,,Lê C,80,\"roads,schools\"\r\n");
 }
 
 TEST_CASE("CSV export with deleted records adds a deleted column") {
@@ -93,8 +93,8 @@ TEST_CASE("CSV export with deleted records adds a deleted column") {
   r.set_deleted(true);
   ex.Add(r);
   ex.End();
-  CHECK(out.str().rfind("id,ward,version,last_change,conflict,deleted,candidate,attended,topics\r\n", 0) == 0);
-  CHECK(out.str().find(",false,true,X,80,\r\n") != std::string::npos);
+  CHECK(out.str().rfind("id,ward,version,last_change,conflict,review,deleted,candidate,attended,topics\r\n", 0) == 0);
+  CHECK(out.str().find(",false,,true,X,80,\r\n") != std::string::npos);
 }
 
 TEST_CASE("JSON export is one array with an element per record and null for empty fields") {
