@@ -196,12 +196,13 @@ TEST_CASE("a run refused part-way keeps what came before it", "[integration]") {
   Accepted t;
   const uint64_t head = t.server.LogHead();
   auto good = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 1);
-  // seq 4 does not link to seq 3.
+  // seq 4 writes outside the device's ward.
   SignedChangeSet bad = changes_util::Sign(
-      MakeBody(t.dev.device_id(), 4, std::string(32, 'x'), {VoterMeetingCreate(kWard, 10, 5)}), t.dev.key());
+      MakeBody(t.dev.device_id(), 4, changes_util::BodyHash(good[0]), {VoterMeetingCreate(kOtherWard, 10, 5)}),
+      t.dev.key());
   auto out = t.Push({good[0], bad});
   REQUIRE(out.error.has_value());
-  CHECK(out.error->code() == sync::BAD_CHAIN);
+  CHECK(out.error->code() == sync::FORBIDDEN);
   CHECK(out.error->seq() == 4);
   CHECK(out.acked_seq == 3);
   CHECK(t.server.Device(t.dev.device_id()).last_seq() == 3);

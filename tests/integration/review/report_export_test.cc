@@ -97,7 +97,7 @@ TEST_CASE("export: CSV and JSON, streamed to a file that appears whole") {
 
   CHECK(srv.Ok({"export", "--form", "voter-meeting", "--ward", kWardB}).out.find(kWardA) == std::string::npos);
   const std::string with_deleted = srv.Ok({"export", "--form", "voter-meeting", "--deleted"}).out;
-  CHECK(with_deleted.find(",conflict,deleted,") != std::string::npos);
+  CHECK(with_deleted.find(",conflict,review,deleted,") != std::string::npos);
   CHECK(with_deleted.find(gone) != std::string::npos);
 
   TempDir out_dir;
