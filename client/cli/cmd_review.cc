@@ -132,6 +132,7 @@ int CmdResolve(ClientEnv& env, const cli::Args& args, std::ostream& out, std::os
   Capture capture(env.store(), *key, env.clock());
   Status s = capture.Resolve(id, pick, value, *reason);
   if (!s.ok()) return Fail(err, s.message());
+  WarnIfClockOff(env, err);
   env.WakeAgent();
   if (args.Flag("json")) {
     util::JsonWriter w;
