@@ -39,7 +39,8 @@ uint64_t AllowedSkewMs(const store::SyncState& state) {
 std::optional<ClockEstimate> EstimateClock(const store::SyncState& state, uint64_t wall_now_ms, const BootTime& boot) {
   if (state.offset_measured_ms() == 0) return std::nullopt;
   ClockEstimate e;
-  e.measured_ms = state.offset_measured_ms();
+  // Shown as the server's time of that sync: this device's may be the wrong one.
+  e.measured_ms = static_cast<uint64_t>(static_cast<int64_t>(state.offset_measured_ms()) + state.server_offset_ms());
   e.allowed_ms = AllowedSkewMs(state);
   const bool same_boot = !boot.id.empty() && boot.id == state.offset_boot_id() && boot.ms != 0 &&
                          boot.ms >= state.offset_measured_boot_ms();

@@ -22,7 +22,11 @@
 // device has seen from others stays below the cap once its clock is right.
 // Order between this device's own edits does not rest on the HLC but on
 // each change's base (the version it saw), so an edit made after the cap
-// still supersedes the device's earlier, faster-stamped edit.
+// still supersedes the device's earlier, faster-stamped edit. (The stored
+// state.hlc keeps the fast stamp; the cap applies at every stamp, so until
+// the wall clock catches up the device stamps at most the allowed skew
+// ahead: never clamped, never flagged, no more ahead than the server lets
+// any device be.)
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -53,7 +57,7 @@ uint64_t AllowedSkewMs(const store::SyncState& state);
 
 struct ClockEstimate {
   int64_t ahead_ms = 0;        // this device's clock minus the server's (negative: behind)
-  uint64_t measured_ms = 0;    // wall clock of the measurement it rests on
+  uint64_t measured_ms = 0;    // the server's time of the sync that measured it
   uint64_t allowed_ms = 0;
   bool off() const { return (ahead_ms < 0 ? -ahead_ms : ahead_ms) > static_cast<int64_t>(allowed_ms); }
 };

@@ -16,7 +16,7 @@ struct DeviceView {
   uint64_t pending = 0;
   uint64_t oldest_pending_ms = 0;   // 0 when nothing is pending
   // The device's clock minus the server's at its last hello, in seconds
-  // (rounded toward zero), and whether that is beyond the allowed skew.
+  // (to the nearest), and whether that is beyond the allowed skew.
   int64_t clock_skew_s = 0;
   bool clock_off = false;
   // Its latest change-set stamped beyond the allowed skew (clamped, see

@@ -22,6 +22,7 @@ TEST_CASE("the offset is measured at the middle of the round trip", "[unit][cloc
   RecordServerClock(s, kServer + 100, kServer + 2 * kHour, kServer + 2 * kHour + 200, 300'000, kBoot);
   CHECK(s.server_offset_ms() == -static_cast<int64_t>(2 * kHour));
   CHECK(s.offset_measured_ms() == kServer + 2 * kHour + 100);
+  CHECK(EstimateClock(s, kServer + 2 * kHour + 100, kBoot)->measured_ms == kServer + 100);
   CHECK(AllowedSkewMs(s) == 300'000);
   auto e = EstimateClock(s, kServer + 2 * kHour + 100, kBoot);
   REQUIRE(e.has_value());
