@@ -8,6 +8,7 @@ WARDSYNC_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libasio-dev libprotobuf-dev protobuf-compiler libleveldb-dev libsnappy-dev
   libssl-dev catch2 libzstd-dev
+  faketime
 )
 
 ensure_packages() {

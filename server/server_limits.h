@@ -17,7 +17,7 @@ struct ServerLimits {
   std::chrono::milliseconds write_timeout{30'000};
   uint32_t max_connections = 10'000;
   uint32_t max_connections_per_device = 2;
-  uint64_t max_clock_skew_ms = 5 * 60 * 1000;          // change-sets stamped further ahead are refused
+  uint64_t max_clock_skew_ms = 5 * 60 * 1000;          // stamps further ahead are clamped (ingest/clock_bound.h)
   uint64_t enroll_code_ttl_ms = 24ull * 3600 * 1000;
   uint32_t group_commit_max = 512;                    // submissions per durable write
   // Compressed frames for clients that accept them (PROTOCOL.md,

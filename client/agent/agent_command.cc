@@ -62,6 +62,10 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
            "While it runs, the other wardsync commands on DIR are forwarded to it.\n";
     return 0;
   }
+  if (!a->positional().empty()) {
+    err << "error: unexpected argument \"" << a->positional()[0] << "\"\nusage: wardsync " << kUsage << "\n";
+    return 2;
+  }
   auto data = a->Require("data");
   if (!data.ok()) {
     err << "error: " << data.status().message() << "\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
 #include "common/forms/form_registry.h"
@@ -140,6 +141,7 @@ Result<Capture::Context> Capture::Load() {
 Status Capture::Commit(const Context& ctx, const Change& change, RecordState record, const FormDef* validate_with) {
   HybridLogicalClock clock(clock_, ctx.state.hlc());
   clock.Observe(MaxStamp(record));  // causally after everything shown
+  clock.BoundAhead(AllowedSkewMs(ctx.state));  // a clock set right is not held in the future (clock_offset.h)
   const uint64_t seq = ctx.state.last_seq() + 1;
 
   Stamp stamp;

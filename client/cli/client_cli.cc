@@ -38,6 +38,10 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
     out << "usage: wardsync " << kInitUsage << "\n";
     return 0;
   }
+  if (!a->positional().empty()) {
+    err << "error: unexpected argument \"" << a->positional()[0] << "\"\nusage: wardsync " << kInitUsage << "\n";
+    return 2;
+  }
   auto data = a->Require("data");
   auto code = a->Require("code");
   if (!data.ok() || !code.ok()) {

@@ -33,6 +33,7 @@ int CmdNew(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostrea
   Capture capture(env.store(), *key, env.clock());
   auto id = capture.New(*form, *sets);
   if (!id.ok()) return Fail(err, id.status());
+  WarnIfClockOff(env, err);
   env.WakeAgent();
   if (args.Flag("json")) out << "{\"id\":\"" << *id << "\"}\n";
   else out << *id << "\n";
@@ -49,6 +50,7 @@ int CmdEdit(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
   Capture capture(env.store(), *key, env.clock());
   Status s = capture.Edit(args.positional()[0], *sets);
   if (!s.ok()) return Fail(err, s);
+  WarnIfClockOff(env, err);
   env.WakeAgent();
   if (args.Flag("json")) out << "{\"id\":\"" << args.positional()[0] << "\",\"saved\":true}\n";
   else out << "saved " << args.positional()[0] << "\n";
@@ -62,6 +64,7 @@ int CmdDelete(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   Capture capture(env.store(), *key, env.clock());
   Status s = capture.Delete(args.positional()[0]);
   if (!s.ok()) return Fail(err, s);
+  WarnIfClockOff(env, err);
   env.WakeAgent();
   if (args.Flag("json")) out << "{\"id\":\"" << args.positional()[0] << "\",\"deleted\":true}\n";
   else out << "deleted " << args.positional()[0] << "\n";

@@ -90,6 +90,7 @@ int CmdResolve(ClientEnv& env, const cli::Args& args, std::ostream& out, std::os
   Status s = (pick || value) ? capture.Resolve(id, pick, value, *reason)
                              : capture.ResolveReview(id, sets, dismiss, *reason);
   if (!s.ok()) return Fail(err, s.message());
+  WarnIfClockOff(env, err);
   env.WakeAgent();
   if (args.Flag("json")) {
     util::JsonWriter w;

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include "client/cli/command.h"
+#include "client/cli/rejected_view.h"
+#include "client/sync/clock_offset.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 
@@ -65,6 +67,21 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   const uint64_t age = *oldest && now > *oldest ? now - *oldest : 0;
   const bool error_current = !state->last_error().empty() && state->last_error_ms() >= state->last_success_ms();
   auto agent = env.AgentStatus();
+  const auto clock = EstimateClock(*state, now, ReadBootTime());
+  // Changes of this device the server kept but could not apply (a scan of
+  // the local records: they arrive with the pulled records).
+  std::vector<wardsync::records::RecordState> holders;
+  std::vector<std::pair<const wardsync::records::RecordState*, const wardsync::records::Conflict*>> rejected;
+  Status scanned = env.store().ForEachLocal(std::nullopt, [&](const wardsync::records::RecordState& r) {
+    if (!OpenRejected(r, cfg->device_id()).empty()) holders.push_back(r);
+  });
+  if (!scanned.ok()) {
+    err << "error: " << scanned.message() << "\n";
+    return 1;
+  }
+  for (const auto& r : holders) {
+    for (const auto* c : OpenRejected(r, cfg->device_id())) rejected.emplace_back(&r, c);
+  }
   if (args.Flag("json")) {
     util::JsonWriter w;
     w.BeginObject();
@@ -83,6 +100,18 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     else w.Key("last_error").Null();
     w.Key("last_error_ms").Uint(error_current ? state->last_error_ms() : 0);
     w.Key("last_attempt_ms").Uint(state->last_attempt_ms());
+    // This device's clock minus the server's (negative: behind), estimated
+    // now from the last sync's measurement; null before any.
+    if (clock) {
+      w.Key("clock_ahead_ms").Int(clock->ahead_ms).Key("clock_off").Bool(clock->off());
+      w.Key("clock_measured").String(render::TimeMs(clock->measured_ms));
+    } else {
+      w.Key("clock_ahead_ms").Null().Key("clock_off").Bool(false).Key("clock_measured").Null();
+    }
+    w.Key("max_clock_skew_ms").Uint(AllowedSkewMs(*state));
+    w.Key("rejected").BeginArray();
+    for (const auto& [r, c] : rejected) RejectedJson(*r, *c, w);
+    w.EndArray();
     w.Key("agent_running").Bool(agent.has_value());
     if (agent) {
       w.Key("agent_phase").String(agent->phase);
@@ -109,6 +138,20 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   out << "\n";
   out << "last success:  " << (state->last_success_ms() ? render::TimeMs(state->last_success_ms()) : "never") << "\n";
   out << "last error:    " << (error_current ? state->last_error() + " (" + render::TimeMs(state->last_error_ms()) + ")" : "none") << "\n";
+  out << "clock:         ";
+  if (!clock) {
+    out << "not measured yet (at the next sync)\n";
+  } else {
+    const uint64_t by = static_cast<uint64_t>(clock->ahead_ms < 0 ? -clock->ahead_ms : clock->ahead_ms);
+    if (by < 1000) out << "in step with the server's";
+    else out << DurationText(by) << (clock->ahead_ms > 0 ? " ahead of" : " behind") << " the server's";
+    out << " (measured at the sync of " << render::TimeMs(clock->measured_ms) << ")";
+    if (clock->off()) out << ": OFF, the server allows " << DurationText(clock->allowed_ms) << "; set it right";
+    out << "\n";
+  }
+  out << "rejected:      " << rejected.size() << " change(s) of this device the server could not apply";
+  out << (rejected.empty() ? "\n" : " (fix each with a new edit; `wardsync list --rejected`):\n");
+  for (const auto& [r, c] : rejected) RejectedDetail(*r, *c, out, "  ");
   if (agent) {
     out << "agent:         running, " << agent->phase;
     if (agent->next_attempt_ms) out << ", next attempt " << render::TimeMs(agent->next_attempt_ms);

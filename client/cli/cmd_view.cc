@@ -1,5 +1,6 @@
 // forms / show / list: read-only views of what this device holds.
 #include "client/cli/command.h"
+#include "client/cli/rejected_view.h"
 #include "common/changes/changeset.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
@@ -96,12 +97,30 @@ int CmdShow(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     err << "error: no record " << text << " on this device\n";
     return 1;
   }
+  const auto& record = **rec;
+  const auto rejected = OpenRejected(record);
   if (args.Flag("json")) {
     util::JsonWriter w;
-    render::RecordJson(**rec, w);
-    out << w.str() << "\n";
+    render::RecordJson(record, w);
+    std::string text = w.str();
+    // The record's JSON, plus its open rejected changes in a form of their own.
+    if (!text.empty() && text.back() == '}') {
+      util::JsonWriter r;
+      r.BeginArray();
+      for (const auto* c : rejected) RejectedJson(record, *c, r);
+      r.EndArray();
+      text.pop_back();
+      text += ",\"rejected\":" + r.str() + "}";
+    }
+    out << text << "\n";
   } else {
-    render::RecordDetail(**rec, out);
+    if (record.placeholder()) {
+      out << "record " << changes_util::RecordIdText(record.record_id())
+          << " does not exist on the server: no change of it was applied\n";
+    } else {
+      render::RecordDetail(WithoutRejected(record), out);
+    }
+    for (const auto* c : rejected) RejectedDetail(record, *c, out, "  ");
   }
   return 0;
 }
@@ -109,16 +128,35 @@ int CmdShow(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
 int CmdList(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
   const bool json = args.Flag("json");
   const bool conflicts_only = args.Flag("conflicts");
+  const bool rejected_only = args.Flag("rejected");
   const bool with_deleted = args.Flag("deleted");
+  if (conflicts_only && rejected_only) {
+    err << "error: give --conflicts or --rejected, not both\n";
+    return 2;
+  }
   util::JsonWriter w;
   if (json) w.BeginArray();
   size_t n = 0;
   Status s = env.store().ForEachLocal(args.Get("form"), [&](const wardsync::records::RecordState& r) {
     if (conflicts_only && render::OpenConflicts(r) == 0) return;
-    if (r.deleted() && !with_deleted && !conflicts_only) return;
+    const auto rejected = OpenRejected(r);
+    if (rejected_only && rejected.empty()) return;
+    // A placeholder holds only rejected changes: not a record to list.
+    if (r.placeholder() && !rejected_only && !conflicts_only) return;
+    if (r.deleted() && !with_deleted && !conflicts_only && !rejected_only) return;
     ++n;
-    if (json) {
+    if (json && rejected_only) {
+      for (const auto* c : rejected) RejectedJson(r, *c, w);
+    } else if (json) {
       render::RecordJson(r, w);
+    } else if (rejected_only) {
+      if (r.placeholder()) {
+        out << changes_util::RecordIdText(r.record_id()) << "  " << r.ward() << "  " << r.form_id()
+            << "  [never created]\n";
+      } else {
+        render::RecordLine(WithoutRejected(r), out);
+      }
+      for (const auto* c : rejected) RejectedDetail(r, *c, out, "    ");
     } else if (conflicts_only) {
       render::RecordLine(r, out);
       for (const auto& c : r.conflicts()) {
@@ -136,7 +174,7 @@ int CmdList(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     w.EndArray();
     out << w.str() << "\n";
   } else if (n == 0) {
-    err << (conflicts_only ? "no open conflicts\n" : "no records\n");
+    err << (conflicts_only ? "no open conflicts\n" : rejected_only ? "no rejected changes\n" : "no records\n");
   }
   return 0;
 }

@@ -18,6 +18,9 @@ struct ClientCommand {
   std::string help;
   cli::ArgSpec spec;
   std::function<int(ClientEnv&, const cli::Args&, std::ostream& out, std::ostream& err)> run;
+  // Positional arguments it takes (a RECORD, a CONFLICT): any more are
+  // refused before it runs, so a value typed without --set is never dropped.
+  size_t max_positional = 0;
 };
 
 const std::vector<ClientCommand>& ClientCommands();
@@ -36,6 +39,11 @@ int CmdStatus(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdConflicts(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdResolve(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRotateKey(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+
+// Capture commands: a warning on `err` when this device's clock is off by
+// more than the server allows, as the last sync measured it
+// (client/sync/clock_offset.h).
+void WarnIfClockOff(ClientEnv& env, std::ostream& err);
 
 // "NAME=VALUE" -> pair; error names the bad argument.
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);

@@ -19,21 +19,25 @@ const std::vector<ClientCommand>& ClientCommands() {
        Common({{"form", "set"}, {}}), CmdNew},
       {"edit", "edit --data DIR RECORD --set NAME=VALUE...",
        "Changes fields of a record (offline). NAME= with no value clears an optional field.",
-       Common({{"set"}, {}}), CmdEdit},
+       Common({{"set"}, {}}), CmdEdit, 1},
       {"delete", "delete --data DIR RECORD", "Deletes a record (offline; the server keeps its history).",
-       Common({}), CmdDelete},
+       Common({}), CmdDelete, 1},
       {"show", "show --data DIR RECORD [--json]",
-       "Shows a record as this device sees it, with every field in conflict and its competing values.", Common({}),
-       CmdShow},
-      {"list", "list --data DIR [--form FORM] [--conflicts] [--deleted] [--json]",
-       "Lists the records this device sees (--conflicts: only those with an open conflict).",
-       Common({{"form"}, {"conflicts", "deleted"}}), CmdList},
+       "Shows a record as this device sees it, with every field in conflict and its competing values, and any "
+       "change of it the server rejected, with the reason.",
+       Common({}), CmdShow, 1},
+      {"list", "list --data DIR [--form FORM] [--conflicts] [--rejected] [--deleted] [--json]",
+       "Lists the records this device sees (--conflicts: only those with an open conflict; --rejected: only those "
+       "with a change the server kept but could not apply, with its reason).",
+       Common({{"form"}, {"conflicts", "rejected", "deleted"}}), CmdList},
       {"sync", "sync --data DIR [--json] [--quiet]",
        "Pushes every pending change-set and pulls what the server has for this device, now. Exit 0 only when "
        "everything pending is acknowledged.",
        Common({{"timeout-s"}, {"quiet"}}), CmdSync},
       {"status", "status --data DIR [--json]",
-       "Shows pending change-sets, the oldest one's age, the last successful sync and the last error.", Common({}),
+       "Shows pending change-sets, the oldest one's age, the last successful sync and the last error, this "
+       "device's clock against the server's (as the last sync measured it) and the changes of this device the "
+       "server rejected, with their reasons.", Common({}),
        CmdStatus},
       {"conflicts", "conflicts --data DIR [--form FORM] [--ward W] [--json]",
        "Lists the open conflicts this device sees (as of its last sync), as `wardsync-server conflicts` does: "
@@ -44,7 +48,7 @@ const std::vector<ClientCommand>& ClientCommands() {
        "delete-against-edit conflict: keep or delete). Broken rule: --set one or more of the rule's fields so it "
        "holds. Rejected change: --dismiss it, or --set values. Works offline; the signed resolution is sent at the "
        "next sync.",
-       Common({{"pick", "value", "reason", "set"}, {"dismiss"}}), CmdResolve},
+       Common({{"pick", "value", "reason", "set"}, {"dismiss"}}), CmdResolve, 1},
       {"rotate-key", "rotate-key --data DIR [--no-sync] [--json]",
        "Replaces this device's key: writes a new key (DIR/device.N.key, mode 0600), queues a key rotation signed "
        "by the old key (and proven by the new one) ahead of anything made later, then syncs at once so the server "
@@ -77,6 +81,13 @@ int RunClientCommand(ClientEnv& env, const std::vector<std::string>& args, std::
   if (parsed->Flag("help")) {
     out << "usage: wardsync " << cmd->usage << "\n\n" << cmd->help << "\n";
     return 0;
+  }
+  if (parsed->positional().size() > cmd->max_positional) {
+    const std::string& extra = parsed->positional()[cmd->max_positional];
+    err << "error: unexpected argument \"" << extra << "\"";
+    if (extra.find('=') != std::string::npos) err << " (a field value goes after --set: --set " << extra << ")";
+    err << "; nothing was changed\nusage: wardsync " << cmd->usage << "\n";
+    return 2;
   }
   return cmd->run(env, *parsed, out, err);
 }

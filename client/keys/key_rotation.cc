@@ -1,6 +1,7 @@
 #include "client/keys/key_rotation.h"
 
 #include "client/keys/device_keys.h"
+#include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
 #include "common/changes/key_rotation.h"
 #include "common/clock/hlc.h"
@@ -37,6 +38,7 @@ Result<KeyRotationResult> RotateDeviceKey(ClientStore& store, const ClientPaths&
 
   // 2. The rotation change-set, signed by the current key, and the new epoch.
   HybridLogicalClock hlc(clock, state->hlc());
+  hlc.BoundAhead(AllowedSkewMs(*state));  // client/sync/clock_offset.h
   wardsync::changes::ChangeSetBody body;
   body.set_format(1);
   body.set_device_id(config->device_id());

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "client/store/client_keys.h"
+#include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
 #include "common/reconcile/overlay.h"
 #include "common/store/proto_io.h"
@@ -412,6 +413,17 @@ Status ClientStore::NoteSyncResult(bool success, const std::string& error, uint6
     state.set_last_error(error);
     state.set_last_error_ms(now_ms);
   }
+  WriteBatch batch;
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/false);
+}
+
+Status ClientStore::NoteServerClock(uint64_t server_time_ms, uint64_t sent_ms, uint64_t received_ms,
+                                    uint64_t max_skew_ms) {
+  auto lock = Lock();
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  RecordServerClock(state, server_time_ms, sent_ms, received_ms, max_skew_ms, ReadBootTime());
   WriteBatch batch;
   PutProto(batch, std::string(keys::kState), state);
   return kv_.Write(batch, /*sync=*/false);

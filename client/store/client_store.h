@@ -117,6 +117,10 @@ class ClientStore {
   // always; last_success_ms on success; last_error/last_error_ms on failure.
   // An error is current while last_error_ms > last_success_ms.
   Status NoteSyncResult(bool success, const std::string& error, uint64_t now_ms);
+  // Stores a measurement of the server's clock in the state
+  // (client/sync/clock_offset.h, RecordServerClock). Not synced to disk:
+  // the next sync measures it again.
+  Status NoteServerClock(uint64_t server_time_ms, uint64_t sent_ms, uint64_t received_ms, uint64_t max_skew_ms);
 
   // ---- TLS session resumption (opaque bytes made by client/sync)
   // "" if none is stored.

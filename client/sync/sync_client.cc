@@ -68,6 +68,7 @@ class Round {
     if (oldest.ok() && *oldest) hello->mutable_report()->set_oldest_pending_ms(now > *oldest ? now - *oldest : 0);
     hello->mutable_report()->set_clock_ms(static_cast<int64_t>(now));
     hello->mutable_report()->set_client_version(kSoftwareVersion);
+    hello->mutable_report()->set_last_seq(state->last_seq());
     // Offer compression; the hello and this first flight go uncompressed
     // (an older server would not read an envelope), the answers may not.
     hello->set_accept_zstd(opt_.compression);
@@ -82,11 +83,15 @@ class Round {
 
     auto reply = co_await io.Read(opt_.io_timeout);
     if (!reply.ok()) co_return reply.status();
+    const uint64_t replied_ms = clock.NowMs();
     // TLS 1.3 tickets arrive after the handshake, ahead of the first reply.
     session_ = net::SaveSession(tls.native_handle());
     if (reply->has_error()) co_return Status::Unauthenticated(ErrorText(reply->error()));
     if (!reply->has_hello_reply()) co_return Status::Invalid("server answered the hello with something else");
     const auto& hr = reply->hello_reply();
+    // The server's clock, for `status` and the capture warning
+    // (clock_offset.h). Bookkeeping: a failure to note it fails nothing.
+    (void)store_.NoteServerClock(hr.server_time_ms(), now, replied_ms, hr.max_clock_skew_ms());
     report_.zstd = hr.zstd() && opt_.compression;
     io.SendCompressed(report_.zstd);  // later pushes, if the server agreed
     if (hr.forms_size() > 0 || hr.forms_epoch() != state->forms_epoch()) {

@@ -3,7 +3,9 @@
 namespace wardsync {
 
 uint64_t HybridLogicalClock::Now() {
-  uint64_t wall = Make(clock_.NowMs(), 0);
+  const uint64_t now_ms = clock_.NowMs();
+  uint64_t wall = Make(now_ms, 0);
+  if (max_ahead_ms_ != 0 && PhysicalMs(last_) > now_ms + max_ahead_ms_) last_ = Make(now_ms + max_ahead_ms_, 0);
   // Past the wall clock: keep the physical part and count on.
   last_ = wall > last_ ? wall : last_ + 1;
   return last_;

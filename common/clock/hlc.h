@@ -18,6 +18,11 @@ class HybridLogicalClock {
   // Absorb a stamp received from elsewhere (pulled records, server time).
   void Observe(uint64_t remote);
   uint64_t last() const { return last_; }
+  // Never stamp more than `ms` ahead of the wall clock (0: no bound): a
+  // stamp carried further ahead (this device's clock was fast and has been
+  // set right since) is pulled back to wall + ms. See
+  // client/sync/clock_offset.h for why this is safe.
+  void BoundAhead(uint64_t ms) { max_ahead_ms_ = ms; }
 
   static uint64_t Make(uint64_t ms, uint16_t logical) { return (ms << 16) | logical; }
   static uint64_t PhysicalMs(uint64_t stamp) { return stamp >> 16; }
@@ -26,6 +31,7 @@ class HybridLogicalClock {
  private:
   const Clock& clock_;
   uint64_t last_;
+  uint64_t max_ahead_ms_ = 0;
 };
 
 }  // namespace wardsync

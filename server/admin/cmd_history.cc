@@ -173,6 +173,9 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       w.Key("ward").String(lc.entry.ward());
       w.Key("hlc").Uint(lc.stamp.hlc()).Key("time").String(render::HlcTime(lc.stamp.hlc()));
       w.Key("received").String(render::TimeMs(lc.stamp.received_ms()));
+      // The device's clock ran too far ahead: its own stamp (PROTOCOL.md, Clock skew).
+      if (lc.stamp.device_hlc()) w.Key("device_time").String(render::HlcTime(lc.stamp.device_hlc()));
+      else w.Key("device_time").Null();
       w.Key("deleted_before").Bool(before.deleted()).Key("deleted_after").Bool(after.deleted());
       w.Key("fields").BeginArray();
       for (const auto& d : diffs) {
@@ -208,7 +211,11 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     if (!dev.role().empty()) out << " (" << dev.role() << (dev.ward().empty() ? "" : ", " + dev.ward()) << ")";
     if (!lc.stamp.officer().empty()) out << ", officer " << lc.stamp.officer();
     out << "\n      ward " << lc.entry.ward() << "  at " << render::HlcTime(lc.stamp.hlc()) << "  received "
-        << render::TimeMs(lc.stamp.received_ms()) << "\n";
+        << render::TimeMs(lc.stamp.received_ms());
+    if (lc.stamp.device_hlc()) {
+      out << "  (device clock said " << render::HlcTime(lc.stamp.device_hlc()) << ": clamped)";
+    }
+    out << "\n";
     if (before.deleted() != after.deleted() && !before.record_id().empty()) {
       out << "      record: " << (before.deleted() ? "deleted" : "live") << " -> "
           << (after.deleted() ? "deleted" : "live") << "\n";

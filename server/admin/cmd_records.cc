@@ -2,6 +2,7 @@
 #include "common/store/proto_io.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
+#include "server/admin/device_view.h"
 #include "server/ingest/device_keys.h"
 #include "server/store/server_keys.h"
 
@@ -43,6 +44,9 @@ int CmdRecords(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
 
 int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
   const bool json = args.Flag("json");
+  // The running server's limit (commands are forwarded to it); the default
+  // when the store is opened here without it.
+  const uint64_t allowed_ms = env.ctx().limits.max_clock_skew_ms;
   util::JsonWriter w;
   if (json) w.BeginArray();
   auto it = env.ctx().store.Scan(keys::kDevicePrefix);
@@ -54,6 +58,7 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     }
     if (d.role() == "server") continue;  // the server's own signing identity
     const auto& rep = d.last_report();
+    const DeviceView view = ViewDevice(d, allowed_ms);
     const auto* latest = LatestKey(d);
     const uint64_t rotated_ms = latest && latest->epoch() > 0 ? latest->added_ms() : 0;
     if (json) {
@@ -63,9 +68,20 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       w.Key("enrolled").String(render::TimeMs(d.enrolled_ms()));
       w.Key("last_seq").Uint(d.last_seq());
       w.Key("last_contact").String(render::TimeMs(d.last_contact_ms()));
-      w.Key("queue_depth").Uint(rep.queue_depth());
-      w.Key("oldest_pending_ms").Uint(rep.oldest_pending_ms());
+      w.Key("queue_depth").Uint(view.pending);
+      w.Key("oldest_pending_ms").Uint(view.oldest_pending_ms);
       w.Key("clock_skew_ms").Int(d.clock_skew_ms());
+      // Clock: skew at the last hello, flagged beyond --max-clock-skew-s;
+      // the last stamp the server clamped (null: none).
+      w.Key("clock_skew_s").Int(view.clock_skew_s);
+      w.Key("clock_off").Bool(view.clock_off);
+      w.Key("max_clock_skew_s").Uint(allowed_ms / 1000);
+      if (view.clamped_at_ms) {
+        w.Key("stamp_clamped").BeginObject().Key("ahead_s").Uint(view.clamped_lead_s);
+        w.Key("at").String(render::TimeMs(view.clamped_at_ms)).Key("at_ms").Uint(view.clamped_at_ms).EndObject();
+      } else {
+        w.Key("stamp_clamped").Null();
+      }
       w.Key("form_versions").BeginArray();
       for (const auto& f : rep.form_versions()) w.String(f);
       w.EndArray();
@@ -84,9 +100,13 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     } else {
       out << d.id() << "  " << d.ward() << "  " << d.role() << "  seq=" << d.last_seq()
           << "  last_contact=" << (d.last_contact_ms() ? render::TimeMs(d.last_contact_ms()) : "never")
-          << "  pending=" << rep.queue_depth() << "  skew_ms=" << d.clock_skew_ms()
+          << "  pending=" << view.pending << "  skew=" << (view.clock_skew_s > 0 ? "+" : "") << view.clock_skew_s << "s"
+          << (view.clock_off ? " CLOCK-OFF(allowed " + std::to_string(allowed_ms / 1000) + "s)" : "")
           << "  key_epoch=" << (latest ? latest->epoch() : 0)
           << "  key_rotated=" << (rotated_ms ? render::TimeMs(rotated_ms) : "never");
+      if (view.clamped_at_ms) {
+        out << "  stamp_clamped=+" << view.clamped_lead_s << "s@" << render::TimeMs(view.clamped_at_ms);
+      }
       if (d.revoked()) out << "  REVOKED " << render::TimeMs(d.revoked_ms()) << ": " << d.revoked_reason();
       out << "\n";
     }

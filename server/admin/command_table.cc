@@ -26,8 +26,9 @@ const std::vector<AdminCommand>& AdminCommands() {
        "Lists records as the server holds them, with their fields and open conflicts.",
        WithCommon({{"ward", "form"}, {"deleted"}}), false, CmdRecords},
       {"devices", "devices --data DIR [--json]",
-       "Lists enrolled devices: ward, role, last change-set, last contact, queue depth and clock skew they reported, "
-       "key epoch and when the device last rotated its key.",
+       "Lists enrolled devices: ward, role, last change-set, last contact, change-sets still pending on the device, "
+       "its clock skew at the last sync in seconds (CLOCK-OFF beyond --max-clock-skew-s) and the last stamp the "
+       "server clamped, key epoch and when the device last rotated its key.",
        WithCommon({}), false, CmdDevices},
       {"conflicts", "conflicts --data DIR [--ward W] [--json]",
        "Lists the open conflicts (the review queue), of three kinds: competing values (field, base value and every "

@@ -26,6 +26,7 @@ Result<const ChangeSetReader::Entry*> ChangeSetReader::Get(const std::string& de
       return Status::Corruption("change-set " + key + ": body does not parse");
     }
     e.received_ms = stored.received_ms();
+    e.clamped_hlc = stored.clamped_hlc();
     e.first_log_seq = stored.first_log_seq();
     if (cache_.size() >= kCacheSize) cache_.clear();
     it = cache_.emplace(key, std::move(e)).first;
@@ -43,6 +44,7 @@ Result<LoggedChange> ChangeSetReader::Load(uint64_t log_seq) {
   if (!got.ok()) return Status(got.status().code(), "log entry " + std::to_string(log_seq) + ": " + got.status().message());
   const wardsync::changes::ChangeSetBody* body = &(*got)->body;
   const uint64_t received = (*got)->received_ms;
+  const uint64_t clamped = (*got)->clamped_hlc;
   if (out.entry.change_index() >= static_cast<uint32_t>(body->changes_size())) {
     return Status::Corruption("log entry " + std::to_string(log_seq) + " names change " +
                               std::to_string(out.entry.change_index()) + " of change-set " + out.entry.device_id() +
@@ -52,7 +54,9 @@ Result<LoggedChange> ChangeSetReader::Load(uint64_t log_seq) {
   out.change = body->changes(static_cast<int>(out.entry.change_index()));
   out.stamp.mutable_change()->set_device_id(out.entry.device_id());
   out.stamp.mutable_change()->set_seq(out.entry.seq());
-  out.stamp.set_hlc(body->hlc());
+  // As ingest stamped it: clamped when the device's clock ran too far ahead.
+  out.stamp.set_hlc(clamped ? clamped : body->hlc());
+  if (clamped) out.stamp.set_device_hlc(body->hlc());
   out.stamp.set_officer(body->officer());
   out.stamp.set_received_ms(received);
   return out;

@@ -35,6 +35,7 @@ class ChangeSetReader {
   struct Entry {
     wardsync::changes::ChangeSetBody body;
     uint64_t received_ms = 0;
+    uint64_t clamped_hlc = 0;   // StoredChangeSet.clamped_hlc: the stamp ingest used instead of the body's
     uint64_t first_log_seq = 0;
   };
   explicit ChangeSetReader(KvStore& store) : store_(store) {}

@@ -8,6 +8,7 @@
 #include "server/admin/command.h"
 #include "server/admin/dispatch.h"
 #include "server/cli/init_command.h"
+#include "server/ingest/clock_bound.h"
 #include "server/runtime/server_runtime.h"
 
 namespace wardsync::server {
@@ -125,6 +126,14 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     if (!a->Get(k.name)) continue;
     if (!ParseU64(*a, k.name, &v, err)) return 2;
     k.set(v);
+  }
+  // On the seconds as given (x * 1000 above could wrap): server/ingest/clock_bound.h.
+  if (a->Get("max-clock-skew-s")) {
+    (void)ParseU64(*a, "max-clock-skew-s", &v, err);  // parsed above already
+    if (Status s = CheckMaxClockSkewS(v); !s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return 2;
+    }
   }
   BlockStopSignals();
   auto rt = ServerRuntime::Start(o);

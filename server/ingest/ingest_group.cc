@@ -8,6 +8,7 @@
 #include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
 #include "server/ingest/authorizer.h"
+#include "server/ingest/clock_bound.h"
 #include "server/ingest/device_keys.h"
 #include "server/store/server_keys.h"
 
@@ -247,14 +248,9 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
   SubmissionResult r;
   const ChangeSetBody& body = p.body;
   const uint64_t now = ctx_.clock.NowMs();
-  const uint64_t stamp_ms = HybridLogicalClock::PhysicalMs(body.hlc());
-  if (stamp_ms > now + ctx_.limits.max_clock_skew_ms) {
-    return Refuse(r, sync::CLOCK_SKEW,
-                  "change-set seq " + std::to_string(body.seq()) + " is stamped " +
-                      std::to_string((stamp_ms - now) / 1000) + " s in the future (allowed: " +
-                      std::to_string(ctx_.limits.max_clock_skew_ms / 1000) + " s); check the device clock",
-                  body.seq());
-  }
+  // A fast clock is accepted, its stamp clamped (clock_bound.h).
+  const BoundedHlc hlc = BoundHlc(body.hlc(), now, ctx_.limits.max_clock_skew_ms);
+  NoteStampSkew(device, hlc, now);
   // Too many changes is the content's fault, not the chain's: the change-set
   // is accepted and each of its changes kept as rejected (none applied).
   std::string too_many;
@@ -275,7 +271,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
   wardsync::records::Stamp stamp;
   stamp.mutable_change()->set_device_id(device.id());
   stamp.mutable_change()->set_seq(body.seq());
-  stamp.set_hlc(body.hlc());
+  SetStampHlc(stamp, hlc);
   stamp.set_officer(body.officer());
   stamp.set_received_ms(now);
 
@@ -349,6 +345,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
   wardsync::store::StoredChangeSet stored;
   *stored.mutable_signed_() = *p.signed_cs;
   stored.set_received_ms(now);
+  if (hlc.clamped()) stored.set_clamped_hlc(hlc.hlc);
   stored.set_first_log_seq(log_head_ + 1);
   PutProto(writes, keys::ChangeSet(device.id(), body.seq()), stored);
   for (auto& [id, rec] : scratch) records_[id] = std::move(rec);

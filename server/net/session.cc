@@ -179,6 +179,7 @@ asio::awaitable<void> Session::Serve() {
   hr->set_ward(device.ward());
   hr->set_role(device.role());
   hr->set_server_time_ms(ctx.clock.NowMs());
+  hr->set_max_clock_skew_ms(limits.max_clock_skew_ms);
   hr->set_forms_epoch(forms->epoch);
   hr->set_log_head(server_.committer().log_head());
   // Compression both ways from this reply on, if the client offered it

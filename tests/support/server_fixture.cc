@@ -37,6 +37,7 @@ void ServerFixture::Start() {
   o.port = port_;
   o.limits = options_.limits;
   o.threads = options_.threads;
+  o.clock = options_.clock;
   auto rt = server::ServerRuntime::Start(o);
   if (!rt.ok()) FAIL("ServerRuntime::Start: " << rt.status().message());
   runtime_ = std::move(rt).value();

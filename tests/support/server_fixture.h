@@ -21,6 +21,7 @@ struct ServerFixtureOptions {
   server::ServerLimits limits;
   unsigned threads = 2;
   bool start = true;   // start serving in the constructor
+  const Clock* clock = nullptr;  // the server's clock (nullptr: the system clock); must outlive the fixture
 };
 
 class ServerFixture {

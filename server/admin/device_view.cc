@@ -1,0 +1,25 @@
+#include "server/admin/device_view.h"
+
+namespace wardsync::server {
+
+DeviceView ViewDevice(const wardsync::store::Device& d, uint64_t max_clock_skew_ms) {
+  DeviceView v;
+  const auto& rep = d.last_report();
+  if (rep.last_seq() != 0) {
+    v.pending = rep.last_seq() > d.last_seq() ? rep.last_seq() - d.last_seq() : 0;
+  } else {
+    v.pending = rep.queue_depth();
+  }
+  v.oldest_pending_ms = v.pending ? rep.oldest_pending_ms() : 0;
+  const int64_t skew = d.clock_skew_ms();
+  v.clock_skew_s = (skew + (skew < 0 ? -500 : 500)) / 1000;  // to the nearest second
+  const uint64_t magnitude = skew < 0 ? static_cast<uint64_t>(-skew) : static_cast<uint64_t>(skew);
+  v.clock_off = magnitude > max_clock_skew_ms;
+  if (d.skew_seen_ms() != 0) {
+    v.clamped_lead_s = (static_cast<uint64_t>(d.max_clock_skew_ms() > 0 ? d.max_clock_skew_ms() : 0) + 500) / 1000;
+    v.clamped_at_ms = d.skew_seen_ms();
+  }
+  return v;
+}
+
+}  // namespace wardsync::server
