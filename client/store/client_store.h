@@ -118,6 +118,11 @@ class ClientStore {
   // An error is current while last_error_ms > last_success_ms.
   Status NoteSyncResult(bool success, const std::string& error, uint64_t now_ms);
 
+  // The server's limits from a hello reply (state.server_limits), for the
+  // next round's first flight. Not synced to disk: losing them costs one
+  // first flight at the protocol minimums.
+  Status SaveServerLimits(const sync::ServerLimits& limits);
+
   // ---- TLS session resumption (opaque bytes made by client/sync)
   // "" if none is stored.
   Result<std::string> TlsSession();
