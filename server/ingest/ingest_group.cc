@@ -184,6 +184,13 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     auto key = SigningKey(keyed, body.key_epoch(), body.seq());
     if (!key.ok()) return Refuse(result, sync::BAD_SIGNATURE, key.status().message(), body.seq());
     p.head = changes_util::EndsRun(body, j + 1 < parsed.size() ? &parsed[j + 1].body : nullptr);
+    if (p.head && p.signed_cs->signature().empty()) {
+      return Refuse(result, sync::BAD_SIGNATURE,
+                    "change-set seq " + std::to_string(body.seq()) +
+                        " ends its signature run but carries no signature (a push carries one per run, on its last "
+                        "change-set)",
+                    body.seq());
+    }
     Status s = runs.Next(body, p.signed_cs->body(), p.head ? std::string_view(p.signed_cs->signature()) : "",
                          (*key)->public_key());
     if (!s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), body.seq());
@@ -192,6 +199,9 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
       if (!s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), body.seq());
     }
   }
+  // Every run ended on a signed head, so nothing is left open; checked all
+  // the same, as verify does at a chain's end.
+  if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body.seq());
 
   // 4./5. Apply one by one.
   for (size_t j = i; j < parsed.size(); ++j) {

@@ -81,7 +81,9 @@ TEST_CASE("verify: passes on a busy store, also while devices sync") {
   auto j = Json(s.srv.Ok({"verify", "--json"}).out);
   CHECK(At(j, "ok").bool_value());
   CHECK(At(j, "devices").number_value() == 5);  // four devices and the server's own identity
-  CHECK(At(j, "signatures").number_value() == At(j, "change_sets").number_value());
+  // One signature per run (PROTOCOL.md, Signatures): at most one per change-set, at least one per device chain.
+  CHECK(At(j, "signatures").number_value() <= At(j, "change_sets").number_value());
+  CHECK(At(j, "signatures").number_value() >= 4);
   CHECK(At(j, "log_entries").number_value() == At(j, "log_head").number_value());
   CHECK(At(j, "log_head").number_value() >= 14);
   CHECK(At(j, "records").number_value() == 7);
