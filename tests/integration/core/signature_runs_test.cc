@@ -42,12 +42,13 @@ struct Chain {
     dev.SyncOk();
     last_hash = dev.State().last_hash();
   }
-  PushOutcome Push(const std::vector<SignedChangeSet>& sets) {
+  PushOutcome Push(const std::vector<SignedChangeSet>& sets, uint32_t version = kProtocolVersion) {
     auto cfg = dev.store().Config();
     REQUIRE(cfg.ok());
-    auto s = RawSession::Open(server.port(), cfg->ca_pem(), dev.device_id(), dev.key(), 2);
+    auto s = RawSession::Open(server.port(), cfg->ca_pem(), dev.device_id(), dev.key(), 2, version);
     if (!s.ok()) FAIL("raw session: " << s.status().message());
     REQUIRE((*s)->reply().has_hello_reply());
+    CHECK((*s)->reply().hello_reply().version() == version);
     auto r = (*s)->Push(sets);
     if (!r.ok()) FAIL("push: " << r.status().message());
     return *r;
@@ -200,4 +201,17 @@ TEST_CASE("the client sends one signature per run and the server stores only tho
   auto j = ParseJson(r.out);
   CHECK(Num(At(j, "signatures")) == 2);  // one per push: on seq 2 and on seq 7
   CHECK(Num(At(j, "change_sets")) == 7);
+}
+
+TEST_CASE("a protocol 1 client is still served: every signature sent, only the head's stored", "[integration][signature]") {
+  Chain t;
+  auto run = MakeChain(t.dev.device_id(), t.dev.key(), kWard, 2, t.last_hash, 3);  // each signed, as v1 sends them
+  auto out = t.Push(run, 1);
+  INFO((out.error ? out.error->message() : ""));
+  CHECK_FALSE(out.error.has_value());
+  CHECK(out.acked_seq == 5);
+  CHECK(t.Stored(3).signed_().signature().empty());
+  CHECK(t.Stored(4).signed_().signature().empty());
+  CHECK(t.Stored(5).signed_().signature() == run[2].signature());
+  CheckVerifies(t.server);
 }
