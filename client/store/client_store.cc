@@ -429,6 +429,17 @@ Status ClientStore::NoteServerClock(uint64_t server_time_ms, uint64_t sent_ms, u
   return kv_.Write(batch, /*sync=*/false);
 }
 
+Status ClientStore::SaveServerLimits(const sync::ServerLimits& limits) {
+  auto lock = Lock();
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  if (state.server_limits().SerializeAsString() == limits.SerializeAsString()) return Status::Ok();
+  *state.mutable_server_limits() = limits;
+  WriteBatch batch;
+  PutProto(batch, std::string(keys::kState), state);
+  return kv_.Write(batch, /*sync=*/false);
+}
+
 Result<std::string> ClientStore::TlsSession() {
   std::string bytes;
   Status s = kv_.Get(keys::kTlsSession, &bytes);

@@ -122,6 +122,11 @@ class ClientStore {
   // the next sync measures it again.
   Status NoteServerClock(uint64_t server_time_ms, uint64_t sent_ms, uint64_t received_ms, uint64_t max_skew_ms);
 
+  // The server's limits from a hello reply (state.server_limits), for the
+  // next round's first flight. Not synced to disk: losing them costs one
+  // first flight at the protocol minimums.
+  Status SaveServerLimits(const sync::ServerLimits& limits);
+
   // ---- TLS session resumption (opaque bytes made by client/sync)
   // "" if none is stored.
   Result<std::string> TlsSession();

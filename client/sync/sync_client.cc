@@ -3,11 +3,13 @@
 #include <openssl/ssl.h>
 
 #include "common/changes/changeset.h"
+#include "common/changes/signature_runs.h"
 #include "common/clock/clock.h"
 #include "common/crypto/digest.h"
 #include "common/net/framed_stream.h"
 #include "common/net/tls_context.h"
 #include "common/version.h"
+#include "common/wire/protocol_limits.h"
 
 namespace wardsync::client {
 
@@ -51,7 +53,7 @@ class Round {
 
     sync::Frame hello_frame;
     auto* hello = hello_frame.mutable_hello();
-    hello->set_min_version(kMinProtocolVersion);
+    hello->set_min_version(kMinClientProtocolVersion);
     hello->set_max_version(kProtocolVersion);
     hello->set_device_id(cfg->device_id());
     hello->set_auth_signature(proof_.key->Sign(crypto::kAuthContext, binding));
@@ -75,7 +77,10 @@ class Round {
     io.AcceptCompressed(opt_.compression);
     WS_CO_RETURN_IF_ERROR(io.Queue(hello_frame));
 
-    // First flight: hello, push batches, and the pull if everything fit.
+    // First flight: hello, push batches, and the pull if everything fit,
+    // within the limits this server announced last time (or the protocol's
+    // minimums, which every server allows, if it never did).
+    limits_ = wire::FillMinimums(state->server_limits());
     cursor_ = state->pull_cursor();
     WS_CO_RETURN_IF_ERROR(QueuePushes());
     co_await Flush();
@@ -92,6 +97,13 @@ class Round {
     // The server's clock, for `status` and the capture warning
     // (clock_offset.h). Bookkeeping: a failure to note it fails nothing.
     (void)store_.NoteServerClock(hr.server_time_ms(), now, replied_ms, hr.max_clock_skew_ms());
+    if (hr.has_limits()) {
+      // From now on, and for the next round's first flight (kept before
+      // anything can fail: a first flight the server refused for its size
+      // is then sent within its limits next time).
+      limits_ = wire::FillMinimums(hr.limits());
+      WS_CO_RETURN_IF_ERROR(store_.SaveServerLimits(limits_));
+    }
     report_.zstd = hr.zstd() && opt_.compression;
     io.SendCompressed(report_.zstd);  // later pushes, if the server agreed
     if (hr.forms_size() > 0 || hr.forms_epoch() != state->forms_epoch()) {
@@ -180,9 +192,15 @@ class Round {
   // Queues Push frames up to the window; once every pending change-set is
   // on its way, queues the pull so it rides in the same flight.
   Status QueuePushes() {
+    // Within the server's limits: its count per push, and its frame size
+    // less the framing around each change-set (at most 6 bytes each: field
+    // tag and length) and around the push (Frame and Push headers).
+    const size_t count = std::min<size_t>(opt_.push_batch_count, limits_.max_changesets_per_push());
+    const size_t frame = limits_.max_frame_bytes();
+    const size_t overhead = 6 * count + 16;
+    const size_t bytes = std::min<size_t>(opt_.push_batch_bytes, frame > overhead ? frame - overhead : 0);
     while (!push_exhausted_ && in_flight_ < opt_.push_window) {
-      auto batch = store_.PendingBatch(sent_through_ > acked_ ? sent_through_ : acked_, opt_.push_batch_count,
-                                       opt_.push_batch_bytes);
+      auto batch = store_.PendingBatch(sent_through_ > acked_ ? sent_through_ : acked_, count, bytes);
       if (!batch.ok()) return batch.status();
       if (batch->empty()) {
         push_exhausted_ = true;
@@ -190,8 +208,17 @@ class Round {
       }
       sync::Frame f;
       for (auto& e : *batch) *f.mutable_push()->add_change_sets() = std::move(*e.mutable_signed_());
+      // One signature per run travels (PROTOCOL.md, Signatures).
+      WS_RETURN_IF_ERROR(changes_util::KeepRunHeadSignatures(f.mutable_push()->mutable_change_sets()));
       changes::ChangeSetBody last;
-      changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last);
+      WS_RETURN_IF_ERROR(changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last));
+      if (f.ByteSizeLong() > frame) {
+        // Only a single change-set larger than the server's frame gets here.
+        return Status::Exhausted("change-set " + std::to_string(last.seq()) + " is " +
+                                 std::to_string(f.ByteSizeLong()) + " bytes, more than the server's frame limit of " +
+                                 std::to_string(frame) + " bytes; the server's administrator must raise "
+                                 "--max-frame-bytes");
+      }
       sent_through_ = last.seq();
       WS_RETURN_IF_ERROR(io_->Queue(f));
       ++in_flight_;
@@ -203,7 +230,7 @@ class Round {
   Status QueuePull() {
     sync::Frame f;
     f.mutable_pull_request()->set_cursor(cursor_);
-    f.mutable_pull_request()->set_max_records(opt_.pull_batch);
+    f.mutable_pull_request()->set_max_records(std::min(opt_.pull_batch, limits_.max_pull_records()));
     pull_outstanding_ = true;
     pull_requested_once_ = true;
     return io_->Queue(f);
@@ -227,6 +254,7 @@ class Round {
   const DeviceProof& proof_;
   const SyncOptions& opt_;
   FramedStream* io_ = nullptr;
+  sync::ServerLimits limits_;  // the server's, as last announced (see Run)
   Status status_;
   uint64_t acked_ = 0;
   uint64_t sent_through_ = 0;

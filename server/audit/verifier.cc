@@ -4,6 +4,7 @@
 
 #include "common/changes/changeset.h"
 #include "common/changes/key_rotation.h"
+#include "common/changes/signature_runs.h"
 #include "common/store/proto_io.h"
 #include "server/audit/logged_change.h"
 #include "server/ingest/device_keys.h"
@@ -81,6 +82,7 @@ class Verifier {
     uint64_t expect = 1;
     std::string prev_hash;
     uint32_t rotations = 0;
+    changes_util::SignatureRuns runs;  // the rule ingest applies (signature_runs.h)
     Device now = row;
     for (; it->Valid(); it->Next(), ++expect) {
       const std::string_view rest = it->key().substr(prefix.size());
@@ -92,7 +94,7 @@ class Verifier {
       // Ingest accepted more since we read the row: its keys may have
       // rotated since, so check against the row as it is now.
       if (seq > now.last_seq()) WS_RETURN_IF_ERROR(GetProto(store_, keys::Device(row.id()), &now));
-      if (!CheckOne(now, seq, it->value(), &prev_hash, &rotations)) return Status::Ok();
+      if (!CheckOne(now, seq, it->value(), &prev_hash, &rotations, runs)) return Status::Ok();
     }
     WS_RETURN_IF_ERROR(it->status());
     if (expect - 1 != now.last_seq()) {
@@ -107,9 +109,11 @@ class Verifier {
                         " change-sets were accepted, but change-set " + std::to_string(expect) + " is not stored");
         }
         WS_RETURN_IF_ERROR(s);
-        if (!CheckOne(now, expect, value, &prev_hash, &rotations)) return Status::Ok();
+        if (!CheckOne(now, expect, value, &prev_hash, &rotations, runs)) return Status::Ok();
       }
     }
+    r_.signatures += runs.signatures_verified();
+    if (Status s = runs.Finish(); !s.ok()) return Broken("device " + row.id() + ": " + s.message());
     const uint64_t stored_n = expect - 1;
     if (stored_n > now.last_seq()) {
       return Broken("device " + row.id() + ": change-set " + std::to_string(now.last_seq() + 1) +
@@ -129,7 +133,7 @@ class Verifier {
 
   // One stored change-set of the chain; false (and the break recorded) if it is broken.
   bool CheckOne(const Device& row, uint64_t seq, std::string_view value, std::string* prev_hash,
-                uint32_t* rotations) {
+                uint32_t* rotations, changes_util::SignatureRuns& runs) {
     const std::string name = CsName(row.id(), seq);
     wardsync::store::StoredChangeSet stored;
     wardsync::changes::ChangeSetBody body;
@@ -148,10 +152,17 @@ class Verifier {
     }
     auto key = SigningKey(row, body.key_epoch(), seq);
     if (!key.ok()) return Break("change-set " + name + ": " + key.status().message());
-    if (!changes_util::VerifySignature(stored.signed_(), (*key)->public_key())) {
-      return Break("change-set " + name + ": the signature does not verify (the stored bytes were altered)");
+    // Stored signatures are the run heads' (the rest vouched for by the hash
+    // chain up to them), or a cut run's proof: exactly what ingest verified.
+    const auto& sig = stored.signed_();
+    Status vouched = stored.has_run_proof() && sig.signature().empty()
+                         ? runs.NextWithRunProof(body, sig.body(), stored.run_proof().later_bodies(),
+                                                 stored.run_proof().signature(), (*key)->public_key())
+                         : runs.Next(body, sig.body(), sig.signature(), (*key)->public_key());
+    if (!vouched.ok()) {
+      return Break("device " + row.id() + ": " + vouched.message() +
+                   " (the stored bytes were altered, or were stored without the proof ingest checked)");
     }
-    ++r_.signatures;
     ++r_.change_sets;
     if (body.has_rotate_key()) {
       // A key rotation: proven by the new key, and the row holds exactly

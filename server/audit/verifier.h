@@ -3,9 +3,12 @@
 //
 //  1. chains    every device row (dev/): change-sets 1..last_seq stored
 //               without a gap, each body parses and names its device and
-//               seq, links to the previous one by prev_hash, carries a valid
-//               Ed25519 signature by the key of its epoch, valid for its seq
-//               (every signature is checked, not one per run), and the last
+//               seq, links to the previous one by prev_hash, is vouched
+//               for by the signature rule ingest applies (common/changes/
+//               signature_runs.h: the first stored signature at or after it,
+//               in its key epoch, by that epoch's key valid for its seq, must
+//               verify; a cut run's stored proof counts as one; nothing is
+//               left uncovered at the chain's end), and the last
 //               one's hash is the row's last_hash; every key rotation is
 //               proven by its new key and matches the row's keys, which are
 //               exactly the enrollment key and the rotations' keys; no
@@ -45,7 +48,7 @@ struct VerifyReport {
   uint64_t log_head = 0;
   uint64_t devices = 0;
   uint64_t change_sets = 0;
-  uint64_t signatures = 0;
+  uint64_t signatures = 0;      // signatures verified (one per stored run)
   uint64_t changes = 0;         // changes inside the checked change-sets (up to log_head)
   uint64_t log_entries = 0;
   uint64_t records = 0;         // records replayed and compared

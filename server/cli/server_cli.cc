@@ -5,6 +5,7 @@
 #include "common/net/framed_stream.h"
 #include "common/store/leveldb_store.h"
 #include "common/util/log.h"
+#include "common/wire/protocol_limits.h"
 #include "server/admin/command.h"
 #include "server/admin/dispatch.h"
 #include "server/cli/init_command.h"
@@ -105,26 +106,38 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   o.port = any_port ? 0 : hp->second;
   uint64_t v = 0;
   auto& l = o.limits;
+  // Every knob with the range it may take: 0 or an absurd value is refused
+  // with the flag and its range, never silently used. The floors of the
+  // negotiated limits are the protocol's minimums (common/wire/
+  // protocol_limits.h): a client that never synced keeps to those.
   struct {
     const char* name;
+    uint64_t min, max;
     std::function<void(uint64_t)> set;
   } knobs[] = {
-      {"threads", [&](uint64_t x) { o.threads = static_cast<unsigned>(x); }},
-      {"max-frame-bytes", [&](uint64_t x) { l.max_frame_bytes = static_cast<uint32_t>(x); }},
-      {"max-push", [&](uint64_t x) { l.max_changesets_per_push = static_cast<uint32_t>(x); }},
-      {"max-pull", [&](uint64_t x) { l.max_pull_records = static_cast<uint32_t>(x); }},
-      {"handshake-timeout-ms", [&](uint64_t x) { l.handshake_timeout = std::chrono::milliseconds(x); }},
-      {"idle-timeout-ms", [&](uint64_t x) { l.idle_timeout = std::chrono::milliseconds(x); }},
-      {"read-timeout-ms", [&](uint64_t x) { l.read_timeout = std::chrono::milliseconds(x); }},
-      {"write-timeout-ms", [&](uint64_t x) { l.write_timeout = std::chrono::milliseconds(x); }},
-      {"max-connections", [&](uint64_t x) { l.max_connections = static_cast<uint32_t>(x); }},
-      {"max-device-connections", [&](uint64_t x) { l.max_connections_per_device = static_cast<uint32_t>(x); }},
-      {"max-clock-skew-s", [&](uint64_t x) { l.max_clock_skew_ms = x * 1000; }},
-      {"enroll-ttl-hours", [&](uint64_t x) { l.enroll_code_ttl_ms = x * 3600 * 1000; }},
+      {"threads", 1, 256, [&](uint64_t x) { o.threads = static_cast<unsigned>(x); }},
+      {"max-frame-bytes", wire::kMinFrameBytes, 64u << 20,
+       [&](uint64_t x) { l.max_frame_bytes = static_cast<uint32_t>(x); }},
+      {"max-push", wire::kMinChangeSetsPerPush, 100'000,
+       [&](uint64_t x) { l.max_changesets_per_push = static_cast<uint32_t>(x); }},
+      {"max-pull", wire::kMinPullRecords, 100'000, [&](uint64_t x) { l.max_pull_records = static_cast<uint32_t>(x); }},
+      {"handshake-timeout-ms", 100, 600'000, [&](uint64_t x) { l.handshake_timeout = std::chrono::milliseconds(x); }},
+      {"idle-timeout-ms", 1'000, 3'600'000, [&](uint64_t x) { l.idle_timeout = std::chrono::milliseconds(x); }},
+      {"read-timeout-ms", 100, 600'000, [&](uint64_t x) { l.read_timeout = std::chrono::milliseconds(x); }},
+      {"write-timeout-ms", 100, 600'000, [&](uint64_t x) { l.write_timeout = std::chrono::milliseconds(x); }},
+      {"max-connections", 1, 1'000'000, [&](uint64_t x) { l.max_connections = static_cast<uint32_t>(x); }},
+      {"max-device-connections", 1, 64,
+       [&](uint64_t x) { l.max_connections_per_device = static_cast<uint32_t>(x); }},
+      {"max-clock-skew-s", 1, 30 * 86'400, [&](uint64_t x) { l.max_clock_skew_ms = x * 1000; }},
+      {"enroll-ttl-hours", 1, 24 * 365, [&](uint64_t x) { l.enroll_code_ttl_ms = x * 3600 * 1000; }},
   };
   for (auto& k : knobs) {
     if (!a->Get(k.name)) continue;
     if (!ParseU64(*a, k.name, &v, err)) return 2;
+    if (v < k.min || v > k.max) {
+      err << "error: --" << k.name << " " << v << " is out of range: allowed " << k.min << ".." << k.max << "\n";
+      return 2;
+    }
     k.set(v);
   }
   // On the seconds as given (x * 1000 above could wrap): server/ingest/clock_bound.h.

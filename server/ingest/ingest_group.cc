@@ -1,6 +1,7 @@
 #include "server/ingest/ingest_group.h"
 
 #include "common/changes/changeset.h"
+#include "common/changes/signature_runs.h"
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
 #include "common/reconcile/form_rules.h"
@@ -172,34 +173,44 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     prev_hash = p.hash;
   }
 
-  // 3. One signature per run signed by one key: the last of the run vouches
-  //    for every earlier one through the hash chain. A key rotation ends its
-  //    run (its own signature by the old key is what vouches for the new
-  //    key), and the keys it adds count for the change-sets after it.
-  Device keyed = device;  // the device's keys as this run's rotations leave them
+  // 3. Signatures, by the one rule verify applies (signature_runs.h): the
+  //    head of each run (one key epoch; a key rotation ends its run) must
+  //    carry a valid signature by its epoch's key, and vouches through the
+  //    hash chain for the run's earlier change-sets, whose signatures, if
+  //    sent, are dropped unread. A rotation's own signature by the old key
+  //    vouches for the new key, which counts for the change-sets after it.
+  Device keyed = device;  // the device's keys as this push's rotations leave them
+  changes_util::SignatureRuns runs;
   for (size_t j = i; j < parsed.size(); ++j) {
-    const ChangeSetBody& body = parsed[j].body;
+    Parsed& p = parsed[j];
+    const ChangeSetBody& body = p.body;
     auto key = SigningKey(keyed, body.key_epoch(), body.seq());
     if (!key.ok()) return Refuse(result, sync::BAD_SIGNATURE, key.status().message(), body.seq());
-    const bool rotates = body.has_rotate_key();
-    bool last_of_run = rotates || j + 1 == parsed.size() || parsed[j + 1].body.key_epoch() != body.key_epoch();
-    if (!last_of_run) continue;
-    if (!changes_util::VerifySignature(*parsed[j].signed_cs, (*key)->public_key())) {
+    p.head = changes_util::EndsRun(body, j + 1 < parsed.size() ? &parsed[j + 1].body : nullptr);
+    if (p.head && p.signed_cs->signature().empty()) {
       return Refuse(result, sync::BAD_SIGNATURE,
-                    "bad signature on change-set seq " + std::to_string(body.seq()) + " (key epoch " +
-                        std::to_string(body.key_epoch()) + ")",
+                    "change-set seq " + std::to_string(body.seq()) +
+                        " ends its signature run but carries no signature (a push carries one per run, on its last "
+                        "change-set)",
                     body.seq());
     }
-    if (rotates) {
-      Status s = AddRotatedKey(keyed, body, 0);
+    Status s = runs.Next(body, p.signed_cs->body(), p.head ? std::string_view(p.signed_cs->signature()) : "",
+                         (*key)->public_key());
+    if (!s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), body.seq());
+    if (body.has_rotate_key()) {
+      s = AddRotatedKey(keyed, body, 0);
       if (!s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), body.seq());
     }
   }
+  // Every run ended on a signed head, so nothing is left open; checked all
+  // the same, as verify does at a chain's end.
+  if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body.seq());
 
   // 4./5. Apply one by one.
   for (size_t j = i; j < parsed.size(); ++j) {
     SubmissionResult one = ApplyNew(device, parsed[j]);
     if (!one.ok()) {
+      if (j > i && !parsed[j - 1].head) KeepRunProof(device, parsed, j - 1);
       one.acked_seq = device.last_seq();
       one.accepted = result.accepted;
       one.duplicates = result.duplicates;
@@ -343,11 +354,13 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
 
   // Accepted: join the group.
   wardsync::store::StoredChangeSet stored;
-  *stored.mutable_signed_() = *p.signed_cs;
+  stored.mutable_signed_()->set_body(p.signed_cs->body());
+  if (p.head) stored.mutable_signed_()->set_signature(p.signed_cs->signature());  // verified in Add; no other is
   stored.set_received_ms(now);
   if (hlc.clamped()) stored.set_clamped_hlc(hlc.hlc);
   stored.set_first_log_seq(log_head_ + 1);
   PutProto(writes, keys::ChangeSet(device.id(), body.seq()), stored);
+  last_stored_ = std::move(stored);
   for (auto& [id, rec] : scratch) records_[id] = std::move(rec);
   new_hashes_[SeqKey(device.id(), body.seq())] = p.hash;
   new_bodies_[SeqKey(device.id(), body.seq())] = p.signed_cs->body();
@@ -357,6 +370,16 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
   device.set_last_hash(p.hash);
   devices_[device.id()] = device;
   return r;
+}
+
+void IngestGroup::KeepRunProof(const Device& device, const std::vector<Parsed>& parsed, size_t kept) {
+  size_t head = kept + 1;
+  while (!parsed[head].head) ++head;  // the push's last change-set is always a head
+  auto* proof = last_stored_.mutable_run_proof();
+  for (size_t k = kept + 1; k <= head; ++k) proof->add_later_bodies(parsed[k].signed_cs->body());
+  proof->set_signature(parsed[head].signed_cs->signature());
+  // The same key again, later in the batch: this value is the one written.
+  PutProto(pending_, keys::ChangeSet(device.id(), parsed[kept].body.seq()), last_stored_);
 }
 
 WriteBatch IngestGroup::TakeBatch() {

@@ -8,11 +8,15 @@
 //   2. chain: seq <= head is a replay (same bytes: acknowledged again,
 //      other bytes: a fork, refused); seq == head+1 must link by prev_hash;
 //      anything else is a gap;
-//   3. one Ed25519 signature per contiguous run of new change-sets signed by
-//      one key (the hash chain vouches for the rest of the run), each by the
-//      key its epoch names and only where that key is valid (a key retired
-//      by a rotation signs nothing after it; see device_keys.h); a key
-//      rotation ends its run and its new key counts from the next seq;
+//   3. signatures by the one rule `verify` applies too
+//      (common/changes/signature_runs.h): one per run of the push (one key
+//      epoch; a key rotation ends its run), on the run's head, by the key
+//      its epoch names and only where that key is valid (a key retired by a
+//      rotation signs nothing after it; see device_keys.h); the hash chain
+//      vouches for the rest of the run. Only the heads' signatures are
+//      stored; one sent on another change-set is dropped unread. If a later
+//      check cuts a run, the last change-set kept from it is stored with the
+//      run's proof (store.RunProof);
 //   4. clock stamp not beyond the allowed skew;
 //   5. per change: authority (ward, role) - refused when it fails; then
 //      ward and form known, fields valid, reconciled, and the resulting
@@ -63,6 +67,7 @@ class IngestGroup {
     const wardsync::changes::SignedChangeSet* signed_cs;
     wardsync::changes::ChangeSetBody body;
     std::string hash;
+    bool head = false;  // ends its signature run: its verified signature is stored
   };
   using RecordMap = std::map<std::string, wardsync::records::RecordState>;
 
@@ -70,7 +75,9 @@ class IngestGroup {
   Status StoredHash(const std::string& device, uint64_t seq, std::string* hash);
   // Applies one new change-set; on success its effects join the group.
   SubmissionResult ApplyNew(wardsync::store::Device& device, const Parsed& cs);
-
+  // A later check refused parsed[kept + 1] inside a signature run: stores
+  // parsed[kept] (the last one ApplyNew kept) again with the run's proof.
+  void KeepRunProof(const wardsync::store::Device& device, const std::vector<Parsed>& parsed, size_t kept);
   std::optional<wardsync::changes::Value> BaseValue(const wardsync::changes::ChangeId& id, const std::string& record_id,
                                                     const std::string& field);
 
@@ -81,6 +88,7 @@ class IngestGroup {
   std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group
   std::map<std::string, std::string> new_bodies_;   // "device/seq" -> body bytes, this group
   WriteBatch pending_;                              // cs/, log/, wlog/, conf/ entries
+  wardsync::store::StoredChangeSet last_stored_;    // the last change-set ApplyNew stored (a cut run's proof joins it)
 };
 
 }  // namespace wardsync::server

@@ -20,7 +20,6 @@
 namespace wardsync::server {
 
 namespace sync = wardsync::sync;
-using Clock_ = std::chrono::steady_clock;
 
 namespace {
 
@@ -69,10 +68,8 @@ asio::awaitable<void> Session::Run() {
 }
 
 asio::awaitable<void> Session::Serve() {
-  ServerContext& ctx = server_.ctx();
-  const auto& limits = ctx.limits;
+  const auto& limits = server_.ctx().limits;
   const auto started = Clock_::now();
-
   Status hs = co_await net::TlsHandshake(stream_, asio::ssl::stream_base::server, limits.handshake_timeout);
   if (!hs.ok()) {
     util::LogLine("refused " + peer_ + ": TLS handshake failed: " + hs.message());
@@ -86,45 +83,58 @@ asio::awaitable<void> Session::Serve() {
     util::LogLine("refused " + peer_ + ": no hello: " + first.status().message());
     co_return;
   }
-
-  // ---- enrollment ----
   if (first->has_enroll()) {
-    const auto& req = first->enroll();
-    if (!crypto::Verify(req.public_key(), crypto::kEnrollContext, binding, req.proof())) {
-      util::LogLine("refused enrollment from " + peer_ + ": key proof does not verify");
-      co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, "proof of key possession does not verify"),
-                        limits.write_timeout);
-      co_return;
-    }
-    // Named, not inline in the co_await (GCC 12 coroutine bug, see offload.h).
-    auto redeem = [req](Ingestor& ing) {
-      return RedeemEnrollCode(ing.ctx(), req.code(), req.public_key(), req.label());
-    };
-    auto device = co_await RunExclusive(server_.committer(), redeem);
-    if (!device.ok()) {
-      util::LogLine("refused enrollment from " + peer_ + ": " + device.status().message());
-      co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, device.status().message()), limits.write_timeout);
-      co_return;
-    }
-    sync::Frame reply;
-    auto* r = reply.mutable_enroll_reply();
-    r->set_device_id(device->id());
-    r->set_ward(device->ward());
-    r->set_role(device->role());
-    r->set_server_time_ms(ctx.clock.NowMs());
-    co_await io.Write(reply, limits.write_timeout);
-    util::LogLine("enrolled device " + device->id() + " ward=" + device->ward() + " role=" + device->role() +
-                  " from " + peer_);
+    co_await ServeEnroll(io, first->enroll(), binding);
     co_return;
   }
-
-  // ---- hello ----
   if (!first->has_hello()) {
     util::LogLine("refused " + peer_ + ": first frame is not hello");
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "the first frame must be hello or enroll"), limits.write_timeout);
     co_return;
   }
-  const sync::Hello hello = first->hello();
+  auto device = co_await ServeHello(io, first->hello(), binding);
+  if (!device) co_return;
+  co_await ServeFrames(io, *device, started);
+}
+
+// ---- enrollment: one request, one answer, and the connection ends ----
+asio::awaitable<void> Session::ServeEnroll(net::FramedStream& io, const sync::EnrollRequest& req,
+                                           const std::string& binding) {
+  ServerContext& ctx = server_.ctx();
+  const auto& limits = ctx.limits;
+  if (!crypto::Verify(req.public_key(), crypto::kEnrollContext, binding, req.proof())) {
+    util::LogLine("refused enrollment from " + peer_ + ": key proof does not verify");
+    co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, "proof of key possession does not verify"),
+                      limits.write_timeout);
+    co_return;
+  }
+  // Named, not inline in the co_await (GCC 12 coroutine bug, see offload.h).
+  auto redeem = [req](Ingestor& ing) {
+    return RedeemEnrollCode(ing.ctx(), req.code(), req.public_key(), req.label());
+  };
+  auto device = co_await RunExclusive(server_.committer(), redeem);
+  if (!device.ok()) {
+    util::LogLine("refused enrollment from " + peer_ + ": " + device.status().message());
+    co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, device.status().message()), limits.write_timeout);
+    co_return;
+  }
+  sync::Frame reply;
+  auto* r = reply.mutable_enroll_reply();
+  r->set_device_id(device->id());
+  r->set_ward(device->ward());
+  r->set_role(device->role());
+  r->set_server_time_ms(ctx.clock.NowMs());
+  co_await io.Write(reply, limits.write_timeout);
+  util::LogLine("enrolled device " + device->id() + " ward=" + device->ward() + " role=" + device->role() +
+                " from " + peer_);
+}
+
+// ---- hello: version, device, proof, and the reply ----
+asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net::FramedStream& io,
+                                                                            const sync::Hello& hello,
+                                                                            const std::string& binding) {
+  ServerContext& ctx = server_.ctx();
+  const auto& limits = ctx.limits;
   const uint32_t version = std::min<uint32_t>(hello.max_version(), kProtocolVersion);
   if (version < std::max<uint32_t>(hello.min_version(), kMinProtocolVersion) || hello.min_version() > hello.max_version()) {
     util::LogLine("refused " + peer_ + ": no common protocol version");
@@ -132,7 +142,7 @@ asio::awaitable<void> Session::Serve() {
                                  "server speaks protocol " + std::to_string(kMinProtocolVersion) + ".." +
                                      std::to_string(kProtocolVersion)),
                       limits.write_timeout);
-    co_return;
+    co_return std::nullopt;
   }
   const std::string device_id = hello.device_id();
   auto load_device = [&ctx, device_id]() -> Result<wardsync::store::Device> {
@@ -152,21 +162,21 @@ asio::awaitable<void> Session::Serve() {
     // unknown device crashed the server with "munmap_chunk(): invalid pointer").
     const std::string why = loaded.status().not_found() ? "unknown device" : loaded.status().message();
     co_await refuse(sync::AUTH_FAILED, why);
-    co_return;
+    co_return std::nullopt;
   }
   wardsync::store::Device device = std::move(loaded).value();
   if (device.revoked()) {
     co_await refuse(sync::REVOKED, "device is revoked: " + device.revoked_reason());
-    co_return;
+    co_return std::nullopt;
   }
   const Status proof = CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h
   if (!proof.ok()) {
     co_await refuse(sync::AUTH_FAILED, proof.message());
-    co_return;
+    co_return std::nullopt;
   }
   if (!server_.AttachDevice(shared_from_this(), device_id)) {
     co_await refuse(sync::LIMIT_EXCEEDED, "too many connections for this device");
-    co_return;
+    co_return std::nullopt;
   }
   server_.committer().NoteContact(device_id, hello.report());
 
@@ -182,6 +192,11 @@ asio::awaitable<void> Session::Serve() {
   hr->set_max_clock_skew_ms(limits.max_clock_skew_ms);
   hr->set_forms_epoch(forms->epoch);
   hr->set_log_head(server_.committer().log_head());
+  auto* announced = hr->mutable_limits();  // the client keeps to them (PROTOCOL.md, Limits)
+  announced->set_max_changesets_per_push(limits.max_changesets_per_push);
+  announced->set_max_frame_bytes(limits.max_frame_bytes);
+  announced->set_max_changes_per_changeset(limits.max_changes_per_changeset);
+  announced->set_max_pull_records(limits.max_pull_records);
   // Compression both ways from this reply on, if the client offered it
   // (common/wire/compression.h; FramedStream does the rest).
   const bool zstd = hello.accept_zstd() && limits.zstd;
@@ -192,9 +207,15 @@ asio::awaitable<void> Session::Serve() {
     for (const auto* f : forms->registry.All()) *hr->add_forms() = *f;
     *hr->mutable_wards() = forms->wards;
   }
-  if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return;
+  if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return std::nullopt;
+  co_return device;
+}
 
-  // ---- push / pull until the client is done ----
+// ---- push / pull until the client is done ----
+asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync::store::Device& device,
+                                           Clock_::time_point started) {
+  const auto& limits = server_.ctx().limits;
+  const std::string& device_id = device.id();
   uint64_t records_out = 0;
   PushTally tally;
   std::string& outcome = tally.outcome;
@@ -218,41 +239,14 @@ asio::awaitable<void> Session::Serve() {
       break;
     }
     if (frame->has_push()) {
-      Submission sub;
-      sub.device_id = device_id;
-      auto* sets = frame->mutable_push()->mutable_change_sets();
-      sub.change_sets.reserve(sets->size());
-      for (auto& cs : *sets) sub.change_sets.push_back(std::move(cs));  // moved, not copied
-      Prepare(sub);  // parse + hash here, on an io thread, not on the single committer thread
-      SubmitPush(std::move(sub));
+      ServePush(device_id, *frame->mutable_push());
       continue;
     }
     // Every other frame comes after the pushes before it (a pull must see them).
     if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally, 0)).ok()) break;
     if (frame->has_bye()) break;
     if (frame->has_pull_request()) {
-      const uint64_t cursor = frame->pull_request().cursor();
-      uint32_t max = frame->pull_request().max_records();
-      if (max == 0 || max > limits.max_pull_records) max = limits.max_pull_records;
-      const uint64_t head = server_.committer().log_head();
-      // The page is encoded on the store pool straight from the stored
-      // record bytes (no parse, no re-serialization; see pull_frame.h) and
-      // bounded in bytes as well as by `max`.
-      const uint32_t frame_limit = limits.max_frame_bytes;
-      auto read_page = [&ctx, scope, cursor, max, frame_limit, head] {
-        return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head);
-      };
-      auto page = co_await Offload(server_.store_pool(), read_page);
-      if (!page.ok()) {
-        util::LogLine("pull failed for device " + device_id + ": " + page.status().message());
-        co_await io.Write(ErrorFrame(sync::INTERNAL, "pull failed: " + page.status().message()), limits.write_timeout);
-        outcome = "pull failed";
-        break;
-      }
-      records_out += page->records;
-      Status queued = io.QueuePayload(page->payload);
-      std::string().swap(page->payload);  // only the send buffer holds the page while it goes out
-      if (!queued.ok() || !(co_await io.Flush(limits.write_timeout)).ok()) break;
+      if (!(co_await ServePull(io, frame->pull_request(), device_id, scope, records_out, outcome))) break;
       continue;
     }
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "unexpected frame after hello"), limits.write_timeout);
@@ -267,6 +261,48 @@ asio::awaitable<void> Session::Serve() {
   util::LogLine("sync device=" + device_id + " ward=" + device.ward() + " in=" + std::to_string(cs_in) +
                 " out=" + std::to_string(records_out) + " bytes_in=" + std::to_string(io.bytes_in()) +
                 " bytes_out=" + std::to_string(io.bytes_out()) + " ms=" + std::to_string(ms) + " outcome=" + outcome);
+}
+
+// ---- push: handed to the group committer; acked by AckPushes, in order ----
+void Session::ServePush(const std::string& device_id, sync::Push& push) {
+  Submission sub;
+  sub.device_id = device_id;
+  auto* sets = push.mutable_change_sets();
+  sub.change_sets.reserve(sets->size());
+  for (auto& cs : *sets) sub.change_sets.push_back(std::move(cs));  // moved, not copied
+  Prepare(sub);  // parse + hash here, on an io thread, not on the single committer thread
+  SubmitPush(std::move(sub));
+}
+
+// ---- pull: one bounded page; false if the connection is done ----
+asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::PullRequest& request,
+                                         const std::string& device_id, const std::string& scope,
+                                         uint64_t& records_out, std::string& outcome) {
+  ServerContext& ctx = server_.ctx();
+  const auto& limits = ctx.limits;
+  const uint64_t cursor = request.cursor();
+  uint32_t max = request.max_records();
+  if (max == 0 || max > limits.max_pull_records) max = limits.max_pull_records;
+  const uint64_t head = server_.committer().log_head();
+  // The page is encoded on the store pool straight from the stored
+  // record bytes (no parse, no re-serialization; see pull_frame.h) and
+  // bounded in bytes as well as by `max`.
+  const uint32_t frame_limit = limits.max_frame_bytes;
+  auto read_page = [&ctx, scope, cursor, max, frame_limit, head] {
+    return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head);
+  };
+  auto page = co_await Offload(server_.store_pool(), read_page);
+  if (!page.ok()) {
+    util::LogLine("pull failed for device " + device_id + ": " + page.status().message());
+    co_await io.Write(ErrorFrame(sync::INTERNAL, "pull failed: " + page.status().message()), limits.write_timeout);
+    outcome = "pull failed";
+    co_return false;
+  }
+  records_out += page->records;
+  Status queued = io.QueuePayload(page->payload);
+  std::string().swap(page->payload);  // only the send buffer holds the page while it goes out
+  if (!queued.ok() || !(co_await io.Flush(limits.write_timeout)).ok()) co_return false;
+  co_return true;
 }
 
 void Session::SubmitPush(Submission sub) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -40,8 +41,26 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
 
  private:
+  using Clock_ = std::chrono::steady_clock;
   asio::awaitable<void> Run();
+  // TLS handshake and the first frame, then one of the phases below.
   asio::awaitable<void> Serve();
+  asio::awaitable<void> ServeEnroll(net::FramedStream& io, const wardsync::sync::EnrollRequest& req,
+                                    const std::string& binding);
+  // Version, device, proof, connection slot and the reply. The device if the
+  // round goes on; nullopt if it was refused (the refusal is sent and logged).
+  asio::awaitable<std::optional<wardsync::store::Device>> ServeHello(net::FramedStream& io,
+                                                                     const wardsync::sync::Hello& hello,
+                                                                     const std::string& binding);
+  // Push and pull frames until Bye/EOF/idle timeout; logs the round's line.
+  asio::awaitable<void> ServeFrames(net::FramedStream& io, const wardsync::store::Device& device,
+                                    Clock_::time_point started);
+  // One push, handed to the committer (acked later by AckPushes, in order).
+  void ServePush(const std::string& device_id, wardsync::sync::Push& push);
+  // One pull page; false if the connection is done (outcome says why).
+  asio::awaitable<bool> ServePull(net::FramedStream& io, const wardsync::sync::PullRequest& request,
+                                  const std::string& device_id, const std::string& scope, uint64_t& records_out,
+                                  std::string& outcome);
 
   // Pipelined pushes: results come back from the committer in submission
   // order and are posted to this connection's strand.

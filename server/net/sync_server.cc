@@ -9,7 +9,9 @@ namespace wardsync::server {
 
 SyncServer::SyncServer(asio::io_context& io, ServerContext& ctx, GroupCommitter& committer,
                        asio::thread_pool& store_pool, std::shared_ptr<asio::ssl::context> tls)
-    : io_(io), ctx_(ctx), committer_(committer), store_pool_(store_pool), tls_(std::move(tls)), acceptor_(io) {}
+    : io_(io), ctx_(ctx), committer_(committer), store_pool_(store_pool), tls_(std::move(tls)),
+      accept_strand_(asio::make_strand(io)),
+      acceptor_(io) {}
 
 SyncServer::~SyncServer() = default;
 
@@ -23,7 +25,7 @@ Result<uint16_t> SyncServer::Listen(const std::string& host, uint16_t port) {
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Unavailable("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
-  asio::co_spawn(io_, AcceptLoop(), asio::detached);
+  asio::co_spawn(accept_strand_, AcceptLoop(), asio::detached);
   return acceptor_.local_endpoint().port();
 }
 
@@ -99,7 +101,7 @@ void SyncServer::Stop() {
       if (auto s = w.lock()) all.push_back(s);
     }
   }
-  asio::post(io_, [this] {
+  asio::post(accept_strand_, [this] {
     asio::error_code ignored;
     acceptor_.close(ignored);
   });

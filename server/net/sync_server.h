@@ -50,6 +50,11 @@ class SyncServer {
   GroupCommitter& committer_;
   asio::thread_pool& store_pool_;
   std::shared_ptr<asio::ssl::context> tls_;
+  // The accept loop and Stop's close of the acceptor run on this strand: the
+  // io_context has several threads, and an acceptor is not safe to close
+  // while another thread is inside async_accept (the control socket had the
+  // same race; common/control/control_channel.cc).
+  asio::strand<asio::io_context::executor_type> accept_strand_;
   asio::ip::tcp::acceptor acceptor_;
   std::mutex mu_;
   std::map<Session*, std::weak_ptr<Session>> sessions_;

@@ -26,10 +26,11 @@ ServerProcess::~ServerProcess() {
   }
 }
 
-void ServerProcess::Start() {
+void ServerProcess::Start(std::vector<std::string> extra_args) {
   REQUIRE_FALSE(proc_);
-  proc_ = std::make_unique<Process>("wardsync-server",
-                                    std::vector<std::string>{"run", "--data", data_, "--listen", address()});
+  std::vector<std::string> args{"run", "--data", data_, "--listen", address()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  proc_ = std::make_unique<Process>("wardsync-server", args);
   auto line = proc_->WaitForStderrLine("listening on ", std::chrono::seconds(20));
   INFO("server stderr: " << proc_->err());
   REQUIRE(line.has_value());

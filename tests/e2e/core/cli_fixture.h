@@ -20,7 +20,7 @@ class ServerProcess {
 
   // `run --listen 127.0.0.1:PORT` (0: the first start picks a free port,
   // later starts reuse it); returns once the "listening on" line is out.
-  void Start();
+  void Start(std::vector<std::string> extra_args = {});  // extra `run` flags
   // SIGTERM, and the exit code (the process must end within 10 s).
   int Stop(int sig = 15);
   bool running() const { return proc_ != nullptr; }

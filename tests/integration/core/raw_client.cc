@@ -56,7 +56,7 @@ Status RawSession::Run(asio::awaitable<Status> op) {
 
 Result<std::unique_ptr<RawSession>> RawSession::Open(uint16_t port, const std::string& ca_pem,
                                                      const std::string& device_id, const crypto::PrivateKey& key,
-                                                     uint64_t acked_seq) {
+                                                     uint64_t acked_seq, uint32_t max_version) {
   std::unique_ptr<RawSession> s(new RawSession());
   auto ctx = net::MakeClientTlsContext(ca_pem);
   if (!ctx.ok()) return ctx.status();
@@ -69,7 +69,7 @@ Result<std::unique_ptr<RawSession>> RawSession::Open(uint16_t port, const std::s
   sync::Frame f;
   auto* hello = f.mutable_hello();
   hello->set_min_version(kMinProtocolVersion);
-  hello->set_max_version(kProtocolVersion);
+  hello->set_max_version(max_version);
   hello->set_device_id(device_id);
   hello->set_auth_signature(key.Sign(crypto::kAuthContext, net::ExportAuthBinding(s->tls_->native_handle())));
   hello->set_acked_seq(acked_seq);

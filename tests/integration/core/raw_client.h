@@ -14,6 +14,7 @@
 #include "common/crypto/ed25519.h"
 #include "common/net/framed_stream.h"
 #include "common/status.h"
+#include "common/version.h"
 #include "proto/changes.pb.h"
 #include "proto/sync.pb.h"
 
@@ -31,7 +32,7 @@ class RawSession {
   // reads the answer (a HelloReply, or an Error - see reply()).
   static Result<std::unique_ptr<RawSession>> Open(uint16_t port, const std::string& ca_pem,
                                                   const std::string& device_id, const crypto::PrivateKey& key,
-                                                  uint64_t acked_seq = 0);
+                                                  uint64_t acked_seq = 0, uint32_t max_version = kProtocolVersion);
   ~RawSession();
 
   const sync::Frame& reply() const { return reply_; }

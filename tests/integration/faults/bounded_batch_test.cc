@@ -75,7 +75,7 @@ TEST_CASE("20,000 pending change-sets sync in bounded frames", "[integration][fa
   CHECK(r->progress.pulled == kPending);
   // Several megabytes each way went through in frames of at most 256 KiB.
   const ProxyStats traffic = proxy.stats();
-  CHECK(traffic.bytes_up > 20 * kFrameLimit);
+  CHECK(traffic.bytes_up > 16 * kFrameLimit);  // one signature per push run: 64 bytes less per change-set
   CHECK(traffic.bytes_down > 20 * kFrameLimit);
   CHECK(r->round_trips >= kPending / 500);
   // Counts, not a record-by-record comparison (which would cost more than

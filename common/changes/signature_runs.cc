@@ -1,0 +1,104 @@
+#include "common/changes/signature_runs.h"
+
+#include "common/crypto/digest.h"
+#include "common/crypto/ed25519.h"
+
+namespace wardsync::changes_util {
+
+using wardsync::changes::ChangeSetBody;
+using wardsync::changes::SignedChangeSet;
+
+bool EndsRun(const ChangeSetBody& body, const ChangeSetBody* next) {
+  return next == nullptr || body.has_rotate_key() || next->key_epoch() != body.key_epoch();
+}
+
+Status KeepRunHeadSignatures(google::protobuf::RepeatedPtrField<SignedChangeSet>* push) {
+  ChangeSetBody body, next;
+  for (int k = 0; k < push->size(); ++k) {
+    if (k == 0 && !body.ParseFromString(push->Get(0).body())) {
+      return Status::Invalid("change-set body is not a valid ChangeSetBody message");
+    }
+    const bool last = k + 1 == push->size();
+    if (!last && !next.ParseFromString(push->Get(k + 1).body())) {
+      return Status::Invalid("change-set body is not a valid ChangeSetBody message");
+    }
+    if (!EndsRun(body, last ? nullptr : &next)) push->Mutable(k)->clear_signature();
+    body.Swap(&next);
+  }
+  return Status::Ok();
+}
+
+std::string SignatureRuns::Uncovered() const {
+  return first_ == last_ ? "change-set " + std::to_string(first_)
+                         : "change-sets " + std::to_string(first_) + ".." + std::to_string(last_);
+}
+
+// An unsigned change-set joins the open run only in its epoch.
+Status SignatureRuns::CheckJoins(const ChangeSetBody& body) const {
+  if (open_ && body.key_epoch() != epoch_) {
+    return Status::Denied("no signature vouches for " + Uncovered() + " (key epoch " + std::to_string(epoch_) +
+                          "): the run ends unsigned where change-set " + std::to_string(body.seq()) +
+                          " starts key epoch " + std::to_string(body.key_epoch()));
+  }
+  return Status::Ok();
+}
+
+Status SignatureRuns::Next(const ChangeSetBody& body, std::string_view body_bytes, std::string_view signature,
+                           std::string_view public_key) {
+  WS_RETURN_IF_ERROR(CheckJoins(body));
+  if (signature.empty()) {
+    if (body.has_rotate_key()) {
+      return Status::Denied("key rotation in change-set " + std::to_string(body.seq()) +
+                            " carries no signature (a rotation ends its run and is always signed)");
+    }
+    if (!open_) first_ = body.seq();
+    open_ = true;
+    last_ = body.seq();
+    epoch_ = body.key_epoch();
+    return Status::Ok();
+  }
+  if (!crypto::Verify(public_key, crypto::kChangeSetContext, body_bytes, signature)) {
+    std::string what = "bad signature on change-set " + std::to_string(body.seq()) + " (key epoch " +
+                       std::to_string(body.key_epoch()) + ")";
+    if (open_) what += ", which is all that vouches for " + Uncovered();
+    return Status::Denied(what);
+  }
+  open_ = false;
+  ++verified_;
+  return Status::Ok();
+}
+
+Status SignatureRuns::NextWithRunProof(const ChangeSetBody& body, std::string_view body_bytes,
+                                       const google::protobuf::RepeatedPtrField<std::string>& later_bodies,
+                                       std::string_view signature, std::string_view public_key) {
+  WS_RETURN_IF_ERROR(Next(body, body_bytes, {}, public_key));
+  const std::string where = "the run proof kept with change-set " + std::to_string(body.seq());
+  if (later_bodies.empty() || signature.empty()) return Status::Denied(where + " is empty");
+  std::string prev_hash = crypto::Sha256(body_bytes);
+  uint64_t seq = body.seq();
+  ChangeSetBody later;
+  for (int k = 0; k < later_bodies.size(); ++k) {
+    if (!later.ParseFromString(later_bodies.Get(k))) return Status::Denied(where + " holds a body that does not parse");
+    ++seq;
+    const bool head = k + 1 == later_bodies.size();
+    if (later.device_id() != body.device_id() || later.seq() != seq || later.prev_hash() != prev_hash ||
+        later.key_epoch() != body.key_epoch() || (later.has_rotate_key() && !head)) {
+      return Status::Denied(where + " does not continue its chain in its key epoch (at seq " + std::to_string(seq) +
+                            ")");
+    }
+    prev_hash = crypto::Sha256(later_bodies.Get(k));
+  }
+  if (!crypto::Verify(public_key, crypto::kChangeSetContext, later_bodies.Get(later_bodies.size() - 1), signature)) {
+    return Status::Denied(where + ": the signature of the run's head " + std::to_string(seq) + " does not verify");
+  }
+  open_ = false;
+  ++verified_;
+  return Status::Ok();
+}
+
+Status SignatureRuns::Finish() const {
+  if (!open_) return Status::Ok();
+  return Status::Denied("no signature vouches for " + Uncovered() + ": the chain ends without one");
+}
+
+}  // namespace wardsync::changes_util

@@ -1,0 +1,143 @@
+// Negotiated limits with the real binaries: a server run with small limits
+// announces them in its hello reply, and a device with a large backlog
+// keeps to them and syncs everything. `run` refuses limit flags out of range.
+#include <catch2/catch.hpp>
+
+#include "client/capture/capture.h"
+#include "client/client_paths.h"
+#include "client/keys/device_keys.h"
+#include "client/store/client_store.h"
+#include "common/clock/clock.h"
+#include "common/store/leveldb_store.h"
+#include "common/wire/protocol_limits.h"
+#include "tests/e2e/core/cli_fixture.h"
+
+using namespace wardsync;
+using namespace wardsync::test;
+
+namespace {
+
+const std::string kWard = "phuong-ben-nghe";
+
+// Captures `n` voter meetings into a (stopped) client's data directory
+// through the client's own capture API, as `wardsync new` would, without
+// n process starts. Returns the device's SyncState afterwards.
+store::SyncState CaptureBacklog(const std::string& data, int n) {
+  client::ClientPaths paths(data);
+  auto db = LevelDbStore::Open(paths.db(), LevelDbOptions{});
+  INFO(db.status().message());
+  REQUIRE(db.ok());
+  client::ClientStore store(**db);
+  auto keys = client::LoadDeviceKeys(store, paths);
+  INFO(keys.status().message());
+  REQUIRE(keys.ok());
+  SystemClock clock;
+  client::Capture capture(store, keys->signing, clock);
+  for (int i = 0; i < n; ++i) {
+    const int invited = 80 + i % 120;
+    auto id = capture.New("voter-meeting", {{"candidate", "Nguyễn Thị Hồng " + std::to_string(i % 97)},
+                                            {"meeting_date", "2026-11-20"},
+                                            {"invited", std::to_string(invited)},
+                                            {"attended", std::to_string(invited - i % 9)},
+                                            {"notes", std::string(40 + i % 200, 'x')}});
+    if (!id.ok()) FAIL("capture " << i << ": " << id.status().message());
+  }
+  auto state = store.State();
+  REQUIRE(state.ok());
+  return *state;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: a 2,000-record backlog syncs completely under --max-push 50 --max-frame-bytes 262144",
+          "[e2e][limits]") {
+  ServerProcess server;
+  server.Start();
+  ClientProcess client(server, kWard);
+  server.Stop();
+  server.Start({"--max-push", "50", "--max-frame-bytes", "262144", "--max-pull", "300"});
+
+  // The first round learns the limits (the device remembers them).
+  auto first = client.Run({"sync"});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+
+  const store::SyncState before = CaptureBacklog(client.data(), 2000);
+  REQUIRE(before.last_seq() - before.acked_seq() == 2000);
+  CHECK(before.server_limits().max_changesets_per_push() == 50);
+  CHECK(before.server_limits().max_frame_bytes() == 262144);
+  CHECK(before.server_limits().max_pull_records() == 300);
+
+  auto r = client.Run({"sync"});
+  INFO(r.out << r.err << "\nserver: " << server.process().err());
+  REQUIRE(r.exit_code == 0);
+  auto status = client.Json({"status"});
+  CHECK(At(status, "pending").number_value() == 0);
+  CHECK(Items(server.Records()).size() == 2000);
+  // No push was refused for its size, and the store verifies.
+  CHECK(server.process().err().find("exceeds the limit") == std::string::npos);
+  auto v = server.Admin({"verify"});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+
+  // A second device pulls the 2,000 records in pages of at most 300.
+  ClientProcess reader(server, kWard, "officer", "Lê Thị Hoa");
+  auto pulled = reader.Run({"sync"});
+  INFO(pulled.out << pulled.err);
+  REQUIRE(pulled.exit_code == 0);
+  CHECK(Items(reader.Json({"list"})).size() == 2000);
+}
+
+TEST_CASE("e2e: a device that never learned the limits keeps to the protocol minimums", "[e2e][limits]") {
+  ServerProcess server;
+  server.Start();
+  ClientProcess client(server, kWard);
+  server.Stop();
+  // Forget what init learned: the first flight must then fit any server.
+  {
+    client::ClientPaths paths(client.data());
+    auto db = LevelDbStore::Open(paths.db(), LevelDbOptions{});
+    REQUIRE(db.ok());
+    client::ClientStore store(**db);
+    REQUIRE(store.SaveServerLimits(sync::ServerLimits()).ok());
+  }
+  CaptureBacklog(client.data(), 300);
+  server.Start({"--max-push", std::to_string(wire::kMinChangeSetsPerPush), "--max-frame-bytes",
+                std::to_string(wire::kMinFrameBytes)});
+  auto r = client.Run({"sync"});
+  INFO(r.out << r.err << "\nserver: " << server.process().err());
+  REQUIRE(r.exit_code == 0);
+  CHECK(Items(server.Records()).size() == 300);
+}
+
+TEST_CASE("e2e: run refuses limit flags out of range, naming the flag and the range", "[e2e][limits]") {
+  ServerProcess server;
+  struct Case {
+    std::string flag, value, range;
+  };
+  const std::vector<Case> cases = {
+      {"--max-push", "0", "50..100000"},
+      {"--max-push", "49", "50..100000"},
+      {"--max-frame-bytes", "1000", "262144..67108864"},
+      {"--max-frame-bytes", "99999999999", "262144..67108864"},
+      {"--max-pull", "0", "100..100000"},
+      {"--threads", "0", "1..256"},
+      {"--idle-timeout-ms", "0", "1000..3600000"},
+      {"--handshake-timeout-ms", "0", "100..600000"},
+      {"--read-timeout-ms", "0", "100..600000"},
+      {"--write-timeout-ms", "0", "100..600000"},
+      {"--max-connections", "0", "1..1000000"},
+      {"--max-device-connections", "0", "1..64"},
+      {"--max-clock-skew-s", "0", "1..2592000"},
+      {"--enroll-ttl-hours", "0", "1..8760"},
+      {"--enroll-ttl-hours", "1000000", "1..8760"},
+  };
+  for (const auto& c : cases) {
+    auto r = RunCommand("wardsync-server",
+                        {"run", "--data", server.data(), "--listen", "127.0.0.1:0", c.flag, c.value});
+    INFO(c.flag << " " << c.value << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("error: " + c.flag + " " + c.value + " is out of range: allowed " + c.range) !=
+          std::string::npos);
+  }
+}
