@@ -30,7 +30,11 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
   if (!report.ok()) {
     auto pending = env.store().PendingCount();
     err << "error: sync failed: " << report.status().message() << "\n";
-    if (pending.ok()) err << "nothing is lost: " << *pending << " change-set(s) stay pending on this device\n";
+    if (IsRevokedError(report.status().message())) {
+      PrintRevokedHint(env, err);
+    } else if (pending.ok()) {
+      err << "nothing is lost: " << *pending << " change-set(s) stay pending on this device\n";
+    }
     return 1;
   }
   const auto& p = report->progress;
@@ -50,6 +54,21 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     return 1;
   }
   return 0;
+}
+
+void PrintRevokedHint(ClientEnv& env, std::ostream& err) {
+  auto pending = env.store().PendingCount();
+  const std::string dir = env.paths().dir;
+  if (pending.ok() && *pending == 0) {
+    err << "the server holds every change-set this device made; it will not take new ones from it. Hand the "
+           "device back to the committee.\n";
+    return;
+  }
+  err << (pending.ok() ? std::to_string(*pending) : std::string("the")) << " change-set(s) made on this device "
+      << "were never acknowledged, and the server will not take them over the network from this device.\n"
+      << "They are kept here. To hand them in, write them to a file and give it to the committee's "
+         "administrator (who imports it with `wardsync-server import --accept-revoked`):\n"
+      << "  wardsync handover --data " << dir << " --out FILE\n";
 }
 
 int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
@@ -109,6 +128,7 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   out << "\n";
   out << "last success:  " << (state->last_success_ms() ? render::TimeMs(state->last_success_ms()) : "never") << "\n";
   out << "last error:    " << (error_current ? state->last_error() + " (" + render::TimeMs(state->last_error_ms()) + ")" : "none") << "\n";
+  if (error_current && IsRevokedError(state->last_error())) PrintRevokedHint(env, out);
   if (agent) {
     out << "agent:         running, " << agent->phase;
     if (agent->next_attempt_ms) out << ", next attempt " << render::TimeMs(agent->next_attempt_ms);

@@ -3,6 +3,7 @@
 // unreachable (except `sync`).
 #pragma once
 #include <functional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct ClientCommand {
   std::string help;
   cli::ArgSpec spec;
   std::function<int(ClientEnv&, const cli::Args&, std::ostream& out, std::ostream& err)> run;
+  // File options made absolute before the command is forwarded to a
+  // running agent (which has another working directory).
+  std::set<std::string> path_options = {};
 };
 
 const std::vector<ClientCommand>& ClientCommands();
@@ -36,6 +40,11 @@ int CmdStatus(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdConflicts(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdResolve(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRotateKey(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdHandover(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+
+// What to tell the officer when the server refused the device as revoked
+// (RevokedError): its unsent work can only go by a hand-over file.
+void PrintRevokedHint(ClientEnv& env, std::ostream& err);
 
 // "NAME=VALUE" -> pair; error names the bad argument.
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);

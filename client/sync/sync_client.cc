@@ -25,6 +25,7 @@ using net::TlsStream;
 namespace {
 
 std::string ErrorText(const sync::Error& e) {
+  if (e.code() == sync::REVOKED) return std::string(kRevokedPrefix) + e.message();
   std::string text = e.message();
   if (e.seq()) text += " (change-set " + std::to_string(e.seq()) + ")";
   return "server refused: " + text;
