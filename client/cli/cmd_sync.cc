@@ -102,6 +102,8 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     else w.Key("last_error").Null();
     w.Key("last_error_ms").Uint(error_current ? state->last_error_ms() : 0);
     w.Key("last_attempt_ms").Uint(state->last_attempt_ms());
+    // The server refused this device as revoked: pending work goes by `handover`.
+    w.Key("revoked").Bool(error_current && IsRevokedError(state->last_error()));
     w.Key("agent_running").Bool(agent.has_value());
     if (agent) {
       w.Key("agent_phase").String(agent->phase);

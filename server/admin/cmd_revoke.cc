@@ -83,6 +83,10 @@ int CmdRevoke(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   } else if (already) {
     out << "device " << device_id << " was already revoked at " << render::TimeMs(device.revoked_ms()) << ": "
         << device.revoked_reason() << "\n";
+    if (drain && !device.drain()) {
+      out << "nothing changed: a drain can only start with the revocation; its unsent work can still come by "
+             "`wardsync handover` and `import --accept-revoked`\n";
+    }
   } else {
     out << "revoked device " << device_id << " (ward " << device.ward() << "): " << device.revoked_reason() << "\n";
     if (device.drain()) {

@@ -40,7 +40,8 @@ const std::vector<AdminCommand>& AdminCommands() {
        WithCommon({{"pick", "value", "reason", "officer"}, {}}), true, CmdResolve},
       {"history", "history --data DIR RECORD [--json]",
        "Every change of a record in log order: device, officer, ward, time made, time received, each field before "
-       "and after, and the conflicts it opened, joined or resolved.",
+       "and after, the conflicts it opened, joined or resolved, and, for a change that came by `import`, who "
+       "imported which file and when.",
        WithCommon({}), false, CmdHistory},
       {"verify", "verify --data DIR [--no-replay] [--json]",
        "Re-checks every stored signature and device hash chain, that the log is gap-free and points at stored "

@@ -23,7 +23,8 @@ const std::string kWard = "phuong-cau-kho";
 
 std::set<std::string> ServerIds(ServerProcess& server) {
   std::set<std::string> ids;
-  for (const auto& r : Items(server.Records())) ids.insert(Str(At(r, "id")));
+  const auto records = server.Records();  // Items() points into it
+  for (const auto& r : Items(records)) ids.insert(Str(At(r, "id")));
   return ids;
 }
 
@@ -209,7 +210,7 @@ TEST_CASE("a revoked device's bundle needs --accept-revoked; history records it"
   REQUIRE(accepted.exit_code == 0);
   CHECK(ServerIds(server).count(id) == 1);
   auto hist = ParseJson(server.Admin({"history", id, "--json"}).out);
-  const auto& change = Items(At(hist, "changes"))[0];
+  const auto change = Items(At(hist, "changes"))[0];
   CHECK(Bool(At(At(change, "imported"), "accepted_revoked")));
   CHECK(Str(At(At(change, "imported"), "file")) == bundle);
   CHECK_FALSE(Str(At(At(change, "imported"), "by")).empty());
@@ -232,7 +233,8 @@ TEST_CASE("revoke --drain takes the device's backlog, then refuses it", "[e2e][h
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("draining until") != std::string::npos);
-  auto dev = Items(ParseJson(server.Admin({"devices", "--json"}).out))[0];
+  auto devices = ParseJson(server.Admin({"devices", "--json"}).out);
+  auto dev = Items(devices)[0];
   CHECK(Bool(At(dev, "revoked")));
   CHECK(Bool(At(dev, "draining")));
   CHECK(server.Admin({"devices"}).out.find("DRAINING") != std::string::npos);
@@ -253,7 +255,8 @@ TEST_CASE("revoke --drain takes the device's backlog, then refuses it", "[e2e][h
   CHECK(later.err.find("revoked") != std::string::npos);
   CHECK(later.err.find("wardsync handover") != std::string::npos);
   CHECK(ServerIds(server) == ids);
-  dev = Items(ParseJson(server.Admin({"devices", "--json"}).out))[0];
+  devices = ParseJson(server.Admin({"devices", "--json"}).out);
+  dev = Items(devices)[0];
   CHECK_FALSE(Bool(At(dev, "draining")));
   CHECK(Num(At(dev, "drain_until_seq")) == 4);
   CHECK(Num(At(dev, "last_seq")) == 4);
