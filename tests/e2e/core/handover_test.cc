@@ -263,3 +263,31 @@ TEST_CASE("revoke --drain takes the device's backlog, then refuses it", "[e2e][h
   CHECK(server.Admin({"verify"}).exit_code == 0);
   CHECK(server.Stop() == 0);
 }
+
+TEST_CASE("handover works while the agent holds the data directory", "[e2e][handover]") {
+  ServerProcess server;
+  server.Start();
+  ClientProcess c(server, kWard);
+  REQUIRE(server.Stop() == 0);  // no link: the agent can only back off
+  const std::string id = c.NewMeeting();
+  Process agent("wardsync", c.Args({"agent", "--interval-s", "3600"}));
+  REQUIRE(agent.WaitForStderrLine("agent: running", std::chrono::milliseconds(20'000)));
+  REQUIRE(Eventually([&] {
+    auto s = c.Run({"status", "--json"});
+    return s.exit_code == 0 && Bool(At(ParseJson(s.out), "agent_running"));
+  }));
+  TempDir usb("usb");
+  const std::string bundle = usb.Sub("via-agent.bundle");
+  auto h = c.Json({"handover", "--out", bundle});
+  CHECK(Num(At(h, "change_sets")) == 1);
+  struct stat st {};
+  REQUIRE(::stat(bundle.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(agent.Signal(15));
+  CHECK(agent.Wait().has_value());
+
+  auto imp = server.Admin({"import", bundle});
+  INFO(imp.out << imp.err);
+  CHECK(imp.exit_code == 0);
+  CHECK(ServerIds(server) == std::set<std::string>{id});
+}
