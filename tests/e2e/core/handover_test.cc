@@ -291,3 +291,35 @@ TEST_CASE("handover works while the agent holds the data directory", "[e2e][hand
   CHECK(imp.exit_code == 0);
   CHECK(ServerIds(server) == std::set<std::string>{id});
 }
+
+TEST_CASE("a bundle that carries an unacknowledged key rotation imports, signed by the key the server holds",
+          "[e2e][handover]") {
+  ServerProcess server;
+  server.Start();
+  ClientProcess c(server, kWard);
+  REQUIRE(server.Stop() == 0);
+  c.NewMeeting();
+  REQUIRE(c.Run({"rotate-key", "--no-sync"}).exit_code == 0);  // queued: the server still holds epoch 0
+  c.NewMeeting(90, 60);                                          // signed with the key of epoch 1
+  TempDir usb("usb");
+  const std::string bundle = usb.Sub("rotated.bundle");
+  auto h = c.Json({"handover", "--out", bundle});
+  CHECK(Num(At(h, "change_sets")) == 3);
+  CHECK(Num(At(h, "key_epoch")) == 0);
+
+  auto imp = server.Admin({"import", bundle});  // server stopped: offline import
+  INFO(imp.out << imp.err);
+  REQUIRE(imp.exit_code == 0);
+  CHECK(imp.out.find("imported 3 change-set(s)") != std::string::npos);
+  server.Start();
+  CHECK(Items(server.Records()).size() == 2);
+  auto devices = ParseJson(server.Admin({"devices", "--json"}).out);
+  CHECK(Num(At(Items(devices)[0], "key_epoch")) == 1);
+  // The device learns the server holds it all, rotation included.
+  REQUIRE(c.Run({"sync"}).exit_code == 0);
+  auto status = c.Json({"status"});
+  CHECK(Num(At(status, "pending")) == 0);
+  CHECK_FALSE(Bool(At(status, "key_rotation_pending")));
+  CHECK(server.Admin({"verify"}).exit_code == 0);
+  CHECK(server.Stop() == 0);
+}
