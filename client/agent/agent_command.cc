@@ -104,7 +104,7 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
 
   asio::io_context io;
   asio::thread_pool workers(1);
-  control::ControlServer control(io, workers, [&env](const std::vector<std::string>& cmd) {
+  control::ControlServer control(io, workers, [&env](const std::vector<std::string>& cmd, const control::Peer&) {
     std::ostringstream o, e;
     wardsync::admin::LocalCommandResult r;
     r.set_exit_code(RunClientCommand(env, cmd, o, e));

@@ -101,7 +101,13 @@ int Local(const std::vector<std::string>& args, std::ostream& out, std::ostream&
       err << "error: " << db.status().message() << "\n";
       return 1;
     }
-    auto r = control::CallControl(paths.control_socket(), args);
+    // The agent runs in another directory: file options must be absolute.
+    std::vector<std::string> forwarded{args[0]};
+    for (auto& x : cli::AbsolutizePaths(std::vector<std::string>(args.begin() + 1, args.end()), cmd->spec,
+                                        cmd->path_options, false)) {
+      forwarded.push_back(x);
+    }
+    auto r = control::CallControl(paths.control_socket(), forwarded);
     if (!r.ok()) {
       err << "error: the data directory is in use by another process that does not answer: " << r.status().message()
           << "\n";

@@ -32,7 +32,11 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
   if (!report.ok()) {
     auto pending = env.store().PendingCount();
     err << "error: sync failed: " << report.status().message() << "\n";
-    if (pending.ok()) err << "nothing is lost: " << *pending << " change-set(s) stay pending on this device\n";
+    if (IsRevokedError(report.status().message())) {
+      PrintRevokedHint(env, err);
+    } else if (pending.ok()) {
+      err << "nothing is lost: " << *pending << " change-set(s) stay pending on this device\n";
+    }
     return 1;
   }
   const auto& p = report->progress;
@@ -52,6 +56,21 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     return 1;
   }
   return 0;
+}
+
+void PrintRevokedHint(ClientEnv& env, std::ostream& err) {
+  auto pending = env.store().PendingCount();
+  const std::string dir = env.paths().dir;
+  if (pending.ok() && *pending == 0) {
+    err << "the server holds every change-set this device made; it will not take new ones from it. Hand the "
+           "device back to the committee.\n";
+    return;
+  }
+  err << (pending.ok() ? std::to_string(*pending) : std::string("the")) << " change-set(s) made on this device "
+      << "were never acknowledged, and the server will not take them over the network from this device.\n"
+      << "They are kept here. To hand them in, write them to a file and give it to the committee's "
+         "administrator (who imports it with `wardsync-server import --accept-revoked`):\n"
+      << "  wardsync handover --data " << dir << " --out FILE\n";
 }
 
 int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
@@ -112,6 +131,8 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     w.Key("rejected").BeginArray();
     for (const auto& [r, c] : rejected) RejectedJson(*r, *c, w);
     w.EndArray();
+    // The server refused this device as revoked: pending work goes by `handover`.
+    w.Key("revoked").Bool(error_current && IsRevokedError(state->last_error()));
     w.Key("agent_running").Bool(agent.has_value());
     if (agent) {
       w.Key("agent_phase").String(agent->phase);
@@ -152,6 +173,7 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   out << "rejected:      " << rejected.size() << " change(s) of this device the server could not apply";
   out << (rejected.empty() ? "\n" : " (fix each with a new edit; `wardsync list --rejected`):\n");
   for (const auto& [r, c] : rejected) RejectedDetail(*r, *c, out, "  ");
+  if (error_current && IsRevokedError(state->last_error())) PrintRevokedHint(env, out);
   if (agent) {
     out << "agent:         running, " << agent->phase;
     if (agent->next_attempt_ms) out << ", next attempt " << render::TimeMs(agent->next_attempt_ms);

@@ -3,6 +3,7 @@
 // unreachable (except `sync`).
 #pragma once
 #include <functional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct ClientCommand {
   // Positional arguments it takes (a RECORD, a CONFLICT): any more are
   // refused before it runs, so a value typed without --set is never dropped.
   size_t max_positional = 0;
+  // File options made absolute before the command is forwarded to a
+  // running agent (which has another working directory).
+  std::set<std::string> path_options = {};
 };
 
 const std::vector<ClientCommand>& ClientCommands();
@@ -39,6 +43,11 @@ int CmdStatus(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdConflicts(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdResolve(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRotateKey(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdHandover(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+
+// What to tell the officer when the server refused the device as revoked
+// (RevokedError): its unsent work can only go by a hand-over file.
+void PrintRevokedHint(ClientEnv& env, std::ostream& err);
 
 // Capture commands: a warning on `err` when this device's clock is off by
 // more than the server allows, as the last sync measured it

@@ -56,6 +56,12 @@ const std::vector<ClientCommand>& ClientCommands() {
        "--no-sync only queues it (the agent, if running, sends it soon). The old key file is deleted once the "
        "server has acknowledged the rotation.",
        Common({{}, {"no-sync"}}), CmdRotateKey},
+      {"handover", "handover --data DIR --out FILE [--json]",
+       "Writes every change-set the server has not acknowledged into FILE (mode 0600, written atomically), signed "
+       "by this device, for `wardsync-server import`: how a revoked device, or a ward with no link at all, hands "
+       "in its work (e.g. on a USB stick). Nothing is removed here: a later sync or import of the same change-sets "
+       "changes nothing. Works offline and while the agent runs.",
+       Common({{"out"}, {}}), CmdHandover, {"out"}},
   };
   return table;
 }

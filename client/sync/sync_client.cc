@@ -27,6 +27,13 @@ using net::TlsStream;
 namespace {
 
 std::string ErrorText(const sync::Error& e) {
+  if (e.code() == sync::REVOKED) {
+    // The server's text names the revocation already; keep its reason once.
+    constexpr std::string_view said = "device is revoked: ";
+    std::string_view m = e.message();
+    if (m.substr(0, said.size()) == said) m.remove_prefix(said.size());
+    return std::string(kRevokedPrefix) + std::string(m);
+  }
   std::string text = e.message();
   if (e.seq()) text += " (change-set " + std::to_string(e.seq()) + ")";
   return "server refused: " + text;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "client/store/client_store.h"
 #include "common/crypto/ed25519.h"
@@ -60,6 +61,12 @@ struct DeviceProof {
   // server may have recorded the rotation and retired `key` already).
   const crypto::PrivateKey* next = nullptr;
 };
+
+// A round the server refused because the device is revoked carries this
+// prefix (the server's reason follows): the officer must be told that its
+// unsent change-sets can only go by `wardsync handover` now.
+inline constexpr std::string_view kRevokedPrefix = "server refused: this device is revoked: ";
+inline bool IsRevokedError(std::string_view message) { return message.rfind(kRevokedPrefix, 0) == 0; }
 
 // Runs one round on a private io_context (blocking the calling thread).
 // The TLS session of the round is kept in the store and offered on the

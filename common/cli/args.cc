@@ -1,5 +1,7 @@
 #include "common/cli/args.h"
 
+#include <filesystem>
+
 namespace wardsync::cli {
 
 Result<Args> Args::Parse(const std::vector<std::string>& argv, const ArgSpec& spec) {
@@ -42,6 +44,39 @@ Result<Args> Args::Parse(const std::vector<std::string>& argv, const ArgSpec& sp
     }
   }
   return a;
+}
+
+std::vector<std::string> AbsolutizePaths(const std::vector<std::string>& argv, const ArgSpec& spec,
+                                         const std::set<std::string>& path_options, bool positionals) {
+  auto absolute = [](const std::string& p) {
+    if (p.empty() || p[0] == '/') return p;
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(p, ec);
+    return ec ? p : abs.string();
+  };
+  std::vector<std::string> out = argv;
+  bool only_positional = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::string& arg = out[i];
+    if (only_positional || arg.size() < 2 || arg.rfind("--", 0) != 0) {
+      if (positionals && arg != "-h") arg = absolute(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    std::string name = arg.substr(2);
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      if (path_options.count(name.substr(0, eq))) arg = "--" + name.substr(0, eq) + "=" + absolute(name.substr(eq + 1));
+      continue;
+    }
+    if (spec.options.count(name) && i + 1 < out.size()) {
+      if (path_options.count(name)) out[i + 1] = absolute(out[i + 1]);
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::optional<std::string> Args::Get(const std::string& name) const {

@@ -38,5 +38,11 @@ class Args {
 
 // "NAME=VALUE" (as --set takes it) -> {NAME, VALUE}; VALUE may be empty.
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);
+// argv with the values of `path_options` (and every positional, if
+// `positionals`) made absolute against this process's working directory:
+// a command forwarded over a control socket runs in another process, with
+// another working directory. Tokens are classified exactly as Parse does.
+std::vector<std::string> AbsolutizePaths(const std::vector<std::string>& argv, const ArgSpec& spec,
+                                         const std::set<std::string>& path_options, bool positionals);
 
 }  // namespace wardsync::cli

@@ -2,6 +2,7 @@
 
 #include <asio/experimental/as_tuple.hpp>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,12 +18,12 @@ namespace {
 // Runs the handler on the worker pool and resumes the awaiting coroutine on
 // its own executor. A plain function returning the awaitable (not a
 // coroutine): GCC 12 miscompiles lambdas that capture coroutine parameters.
-auto RunOn(asio::thread_pool& pool, CommandHandler* handler, std::vector<std::string> args) {
+auto RunOn(asio::thread_pool& pool, CommandHandler* handler, std::vector<std::string> args, Peer peer) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(wardsync::admin::LocalCommandResult)>(
-      [&pool, handler](auto h, std::vector<std::string> a) {
+      [&pool, handler, peer](auto h, std::vector<std::string> a) {
         auto shared = std::make_shared<decltype(h)>(std::move(h));
-        asio::post(pool, [shared, handler, a = std::move(a)] {
-          auto r = (*handler)(a);
+        asio::post(pool, [shared, handler, peer, a = std::move(a)] {
+          auto r = (*handler)(a, peer);
           auto ex = asio::get_associated_executor(*shared);
           asio::post(ex, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
         });
@@ -77,8 +78,16 @@ asio::awaitable<void> ControlServer::Serve(stream_protocol::socket socket) {
   wardsync::admin::LocalCommand cmd;
   if (!cmd.ParseFromString(payload)) co_return;
   std::vector<std::string> args(cmd.args().begin(), cmd.args().end());
+  Peer peer;
+  struct ucred cred {};
+  socklen_t len = sizeof(cred);
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+    peer.known = true;
+    peer.uid = cred.uid;
+    peer.pid = cred.pid;
+  }
   // The command may block (disk, waiting for the committer): run it on the worker pool.
-  auto result = co_await RunOn(worker_, &handler_, args);
+  auto result = co_await RunOn(worker_, &handler_, args, peer);
   result.set_complete(true);
   std::string out;
   wire::AppendFrame(result.SerializeAsString(), &out);

@@ -16,9 +16,19 @@
 
 namespace wardsync::control {
 
+// Who is on the other end of a control connection (SO_PEERCRED): the local
+// user who ran the command, recorded by commands that keep an audit trail
+// (`wardsync-server import`).
+struct Peer {
+  bool known = false;
+  uint32_t uid = 0;
+  int32_t pid = 0;
+};
+
 // Runs a command line and returns what it printed and its exit code. Called
 // on `worker` threads, never on an io thread, so it may block.
-using CommandHandler = std::function<wardsync::admin::LocalCommandResult(const std::vector<std::string>& args)>;
+using CommandHandler =
+    std::function<wardsync::admin::LocalCommandResult(const std::vector<std::string>& args, const Peer& peer)>;
 
 class ControlServer {
  public:

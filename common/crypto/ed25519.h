@@ -17,6 +17,7 @@ inline constexpr std::string_view kChangeSetContext{"wardsync-changeset-v1\0", 2
 inline constexpr std::string_view kAuthContext{"wardsync-auth-v1\0", 17};
 inline constexpr std::string_view kEnrollContext{"wardsync-enroll-v1\0", 19};
 inline constexpr std::string_view kRotateContext{"wardsync-rotate-v1\0", 19};
+inline constexpr std::string_view kBundleContext{"wardsync-bundle-v1\0", 19};
 
 class PrivateKey {
  public:

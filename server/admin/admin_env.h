@@ -12,6 +12,13 @@
 
 namespace wardsync::server {
 
+// The local user who ran a command (kept by `import` in its audit record).
+struct LocalOperator {
+  uint32_t uid = 0;
+  std::string name;   // login name, or "uid N" if the system has none
+};
+LocalOperator OperatorForUid(uint32_t uid);
+
 class AdminEnv {
  public:
   explicit AdminEnv(ServerPaths paths) : paths_(std::move(paths)) {}
@@ -21,6 +28,8 @@ class AdminEnv {
   virtual void Exclusive(const std::function<void(Ingestor&)>& fn) = 0;
   // Called after a device is revoked (a running server closes its connections).
   virtual void OnRevoked(const std::string& device_id) {}
+  // Who runs this command: this process's user, or the control-socket peer.
+  virtual LocalOperator Operator() const;
   const ServerPaths& paths() const { return paths_; }
 
  private:

@@ -115,6 +115,31 @@ void ConflictEventJson(const char* event, const RecordState& after, const std::s
   if (c && !c->open()) w.Key("reason").String(c->reason());
   w.EndObject();
 }
+// Import records (`import`), read once per device: which change-sets came
+// in by a hand-over bundle, and who imported it.
+class Imports {
+ public:
+  explicit Imports(KvStore& store) : store_(store) {}
+  const wardsync::store::ImportRecord* Find(const std::string& device, uint64_t seq) {
+    auto it = rows_.find(device);
+    if (it == rows_.end()) {
+      std::vector<wardsync::store::ImportRecord> list;
+      for (auto scan = store_.Scan(keys::ImportPrefix(device)); scan->Valid(); scan->Next()) {
+        wardsync::store::ImportRecord r;
+        if (r.ParseFromArray(scan->value().data(), static_cast<int>(scan->value().size()))) list.push_back(r);
+      }
+      it = rows_.emplace(device, std::move(list)).first;
+    }
+    for (const auto& r : it->second) {
+      if (r.first_seq() <= seq && seq <= r.last_seq()) return &r;
+    }
+    return nullptr;
+  }
+
+ private:
+  KvStore& store_;
+  std::map<std::string, std::vector<wardsync::store::ImportRecord>> rows_;
+};
 
 }  // namespace
 
@@ -159,12 +184,14 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
         << seqs->size() << " change" << (seqs->size() == 1 ? "" : "s") << ")\n";
   }
   Devices devices(store);
+  Imports imports(store);
   audit::ChangeSetReader reader(store);
   RecordState replayed;
   auto step = [&](const audit::LoggedChange& lc, const RecordState& before, const RecordState& after,
                   const reconcile::ApplyOutcome& outcome) {
     const auto& dev = devices.Get(lc.entry.device_id());
     const auto diffs = Diff(lc.change, before, after);
+    const auto* imported = imports.Find(lc.entry.device_id(), lc.entry.seq());
     if (json) {
       w.BeginObject();
       w.Key("log_seq").Uint(lc.log_seq).Key("op").String(OpName(lc.change.op()));
@@ -204,6 +231,14 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       for (const auto& id : outcome.opened) ConflictEventJson("opened", after, id, w);
       for (const auto& id : outcome.closed) ConflictEventJson("resolved", after, id, w);
       w.EndArray();
+      if (imported) {
+        w.Key("imported").BeginObject().Key("by").String(imported->operator_name());
+        w.Key("uid").Uint(imported->operator_uid()).Key("file").String(imported->file());
+        w.Key("at").String(render::TimeMs(imported->imported_ms()));
+        w.Key("accepted_revoked").Bool(imported->accepted_revoked()).EndObject();
+      } else {
+        w.Key("imported").Null();
+      }
       w.EndObject();
       return;
     }
@@ -216,6 +251,11 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       out << "  (device clock said " << render::HlcTime(lc.stamp.device_hlc()) << ": clamped)";
     }
     out << "\n";
+    if (imported) {
+      out << "      imported by " << imported->operator_name() << " (uid " << imported->operator_uid() << ") from "
+          << imported->file() << " at " << render::TimeMs(imported->imported_ms())
+          << (imported->accepted_revoked() ? ", device revoked: accepted with --accept-revoked" : "") << "\n";
+    }
     if (before.deleted() != after.deleted() && !before.record_id().empty()) {
       out << "      record: " << (before.deleted() ? "deleted" : "live") << " -> "
           << (after.deleted() ? "deleted" : "live") << "\n";

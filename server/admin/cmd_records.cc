@@ -3,6 +3,7 @@
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
 #include "server/admin/device_view.h"
+#include "server/ingest/drain.h"
 #include "server/ingest/device_keys.h"
 #include "server/store/server_keys.h"
 
@@ -49,6 +50,7 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
   const uint64_t allowed_ms = env.ctx().limits.max_clock_skew_ms;
   util::JsonWriter w;
   if (json) w.BeginArray();
+  const uint64_t now = env.ctx().clock.NowMs();
   auto it = env.ctx().store.Scan(keys::kDevicePrefix);
   for (; it->Valid(); it->Next()) {
     wardsync::store::Device d;
@@ -96,6 +98,12 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
         w.Key("revoked_at").String(render::TimeMs(d.revoked_ms()));
         w.Key("revoked_reason").String(d.revoked_reason());
       }
+      // revoke --drain (server/ingest/drain.h): still taking what it held.
+      w.Key("draining").Bool(DrainOpen(d, now));
+      if (d.revoked() && (d.drain() || d.drain_until_seq() != 0)) {
+        w.Key("drain_until").String(render::TimeMs(d.drain_deadline_ms()));
+        w.Key("drain_until_seq").Uint(d.drain_until_seq());
+      }
       w.EndObject();
     } else {
       out << d.id() << "  " << d.ward() << "  " << d.role() << "  seq=" << d.last_seq()
@@ -108,6 +116,14 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
         out << "  stamp_clamped=+" << view.clamped_lead_s << "s@" << render::TimeMs(view.clamped_at_ms);
       }
       if (d.revoked()) out << "  REVOKED " << render::TimeMs(d.revoked_ms()) << ": " << d.revoked_reason();
+      if (DrainOpen(d, now)) {
+        out << "  DRAINING until " << render::TimeMs(d.drain_deadline_ms()) << " ("
+            << (d.drain_until_seq() ? "takes up to seq " + std::to_string(d.drain_until_seq())
+                                    : std::string("not connected since"))
+            << ")";
+      } else if (d.revoked() && d.drain_until_seq() != 0) {
+        out << "  (drained up to seq " << d.drain_until_seq() << ")";
+      }
       out << "\n";
     }
   }

@@ -2,6 +2,9 @@
 // hello and at ingest, and a running server closes its open connections.
 // Change-sets it signed before stay in the log and keep verifying: the
 // revocation says "do not believe this key from now on", not "it lied".
+// --drain lets it push what it holds first (server/ingest/drain.h).
+#include <cstdlib>
+
 #include "common/render/record_render.h"
 #include "common/store/proto_io.h"
 #include "common/util/json_writer.h"
@@ -21,6 +24,20 @@ int CmdRevoke(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     err << "error: --reason TEXT is required (it is kept and shown by `devices`)\n";
     return 2;
   }
+  const bool drain = args.Flag("drain");
+  uint64_t drain_hours = 72;
+  if (auto h = args.Get("drain-hours")) {
+    char* end = nullptr;
+    drain_hours = std::strtoull(h->c_str(), &end, 10);
+    if (!drain) {
+      err << "error: --drain-hours goes with --drain\n";
+      return 2;
+    }
+    if (h->empty() || *end || (*h)[0] == '-' || drain_hours == 0 || drain_hours > 720) {
+      err << "error: --drain-hours must be a whole number of hours from 1 to 720, got \"" << *h << "\"\n";
+      return 2;
+    }
+  }
   Status status = Status::Internal("not run");
   bool already = false;
   store::Device device;
@@ -37,6 +54,11 @@ int CmdRevoke(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     device.set_revoked(true);
     device.set_revoked_ms(ctx.clock.NowMs());
     device.set_revoked_reason(*reason);
+    if (drain) {
+      device.set_drain(true);
+      device.set_drain_until_seq(0);  // fixed at its first hello (drain.h)
+      device.set_drain_deadline_ms(device.revoked_ms() + drain_hours * 3600 * 1000);
+    }
     WriteBatch batch;
     PutProto(batch, keys::Device(device_id), device);
     status = ctx.store.Write(batch, /*sync=*/true);
@@ -46,18 +68,31 @@ int CmdRevoke(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     return 1;
   }
   // Also when it was revoked already: closing connections is idempotent.
+  // A draining device is closed too: its next hello fixes what it may push.
   env.OnRevoked(device_id);
   if (args.Flag("json")) {
     util::JsonWriter w;
     w.BeginObject().Key("device").String(device_id).Key("ward").String(device.ward());
     w.Key("revoked_at").String(render::TimeMs(device.revoked_ms()));
-    w.Key("revoked_reason").String(device.revoked_reason()).Key("already_revoked").Bool(already).EndObject();
+    w.Key("revoked_reason").String(device.revoked_reason()).Key("already_revoked").Bool(already);
+    w.Key("drain").Bool(device.drain());
+    if (device.drain()) w.Key("drain_until").String(render::TimeMs(device.drain_deadline_ms()));
+    else w.Key("drain_until").Null();
+    w.EndObject();
     out << w.str() << "\n";
   } else if (already) {
     out << "device " << device_id << " was already revoked at " << render::TimeMs(device.revoked_ms()) << ": "
         << device.revoked_reason() << "\n";
+    if (drain && !device.drain()) {
+      out << "nothing changed: a drain can only start with the revocation; its unsent work can still come by "
+             "`wardsync handover` and `import --accept-revoked`\n";
+    }
   } else {
     out << "revoked device " << device_id << " (ward " << device.ward() << "): " << device.revoked_reason() << "\n";
+    if (device.drain()) {
+      out << "draining until " << render::TimeMs(device.drain_deadline_ms())
+          << ": it may push the change-sets it holds at its next connection, nothing made later\n";
+    }
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 // or, forwarded over the control socket, inside the running server.
 #pragma once
 #include <functional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ struct AdminCommand {
   cli::ArgSpec spec;
   bool writes = false;   // needs exclusive write access
   std::function<int(AdminEnv&, const cli::Args&, std::ostream& out, std::ostream& err)> run;
+  // File arguments made absolute before the command is forwarded to a
+  // running server (which has another working directory).
+  std::set<std::string> path_options = {};
+  bool path_positionals = false;
 };
 
 const std::vector<AdminCommand>& AdminCommands();
@@ -45,5 +50,7 @@ int CmdReport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdExport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Security (issue 5).
 int CmdRevoke(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Hand-over (issue 9).
+int CmdImport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

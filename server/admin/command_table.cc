@@ -51,7 +51,8 @@ const std::vector<AdminCommand>& AdminCommands() {
        WithCommon({{"set", "reason", "officer"}, {}}), true, CmdCorrect},
       {"history", "history --data DIR RECORD [--json]",
        "Every change of a record in log order: device, officer, ward, time made, time received, each field before "
-       "and after, and the conflicts it opened, joined or resolved.",
+       "and after, the conflicts it opened, joined or resolved, and, for a change that came by `import`, who "
+       "imported which file and when.",
        WithCommon({}), false, CmdHistory},
       {"verify", "verify --data DIR [--no-replay] [--json]",
        "Re-checks every stored signature and device hash chain, that the log is gap-free and points at stored "
@@ -67,10 +68,19 @@ const std::vector<AdminCommand>& AdminCommands() {
        "fields of the form's latest version), as RFC 4180 CSV (default) or a JSON array, streamed. --out writes "
        "FILE atomically (an absolute path when the server is running).",
        WithCommon({{"form", "format", "out", "ward"}, {"deleted", "bom"}}), false, CmdExport},
-      {"revoke", "revoke --data DIR DEVICE --reason TEXT [--json]",
+      {"revoke", "revoke --data DIR DEVICE --reason TEXT [--drain [--drain-hours N]] [--json]",
        "Revokes a device (lost, stolen, retired): it is refused at its next connection, its open connections are "
-       "closed, and anything it sends from now on is refused. Change-sets it signed before stay valid.",
-       WithCommon({{"reason"}, {}}), true, CmdRevoke},
+       "closed, and anything it sends from now on is refused. Change-sets it signed before stay valid. --drain "
+       "(a retired device in honest hands): it may still connect and push the change-sets it holds at its first "
+       "connection after the revocation, and nothing made later; then, or after N hours (default 72), it is "
+       "plainly revoked. What it could not push can still come by `wardsync handover` + `import --accept-revoked`.",
+       WithCommon({{"reason", "drain-hours"}, {"drain"}}), true, CmdRevoke},
+      {"import", "import --data DIR [--accept-revoked] [--json] FILE",
+       "Applies a hand-over bundle written by `wardsync handover` (a device with no link, or a revoked one) with "
+       "exactly the checks of a sync: bundle signature, device chain, signatures, scope, content. Idempotent: "
+       "change-sets the server holds are not applied again (importing twice changes nothing and says so). A revoked "
+       "device's bundle is refused unless --accept-revoked. `history` shows who imported which file.",
+       WithCommon({{}, {"accept-revoked"}}), true, CmdImport, {}, true},
   };
   return table;
 }

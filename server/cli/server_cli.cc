@@ -197,7 +197,10 @@ int Admin(const std::vector<std::string>& args, std::ostream& out, std::ostream&
       err << "error: " << store.status().message() << "\n";
       return 1;
     }
-    auto r = control::CallControl(paths.control_socket(), args);
+    // The server runs in another directory: file arguments must be absolute.
+    std::vector<std::string> forwarded(args.begin(), args.begin() + static_cast<long>(consumed));
+    for (auto& a : cli::AbsolutizePaths(rest, cmd->spec, cmd->path_options, cmd->path_positionals)) forwarded.push_back(a);
+    auto r = control::CallControl(paths.control_socket(), forwarded);
     if (!r.ok()) {
       err << "error: the data directory is in use, but the server holding it does not answer: "
           << r.status().message() << "\n";

@@ -22,7 +22,7 @@ Status Ingestor::LoadHead() {
 
 std::vector<SubmissionResult> Ingestor::CommitGroup(
     const std::vector<const Submission*>& subs,
-    const std::vector<std::pair<std::string, wardsync::sync::DeviceReport>>& contacts) {
+    const std::vector<std::pair<std::string, wardsync::sync::DeviceReport>>& contacts, const Annotate& annotate) {
   IngestGroup group(ctx_, log_head_);
   std::vector<SubmissionResult> results;
   results.reserve(subs.size());
@@ -56,6 +56,7 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
     device_rows[key] = batch.size();
     PutProto(batch, key, d);
   }
+  if (annotate) annotate(results, batch);
   bool has_changes = group.log_head() != log_head_ || std::any_of(results.begin(), results.end(), [](const auto& r) {
                        return r.accepted > 0;
                      });

@@ -26,8 +26,12 @@ class Ingestor {
   explicit Ingestor(ServerContext& ctx) : ctx_(ctx) {}
   Status LoadHead();
   // Processes the submissions as one group and writes it durably.
+  // `annotate` may add rows to the group's write from its results (so they
+  // are durable exactly when the change-sets are: `import`'s audit record).
+  using Annotate = std::function<void(const std::vector<SubmissionResult>&, WriteBatch&)>;
   std::vector<SubmissionResult> CommitGroup(const std::vector<const Submission*>& subs,
-                                            const std::vector<std::pair<std::string, wardsync::sync::DeviceReport>>& contacts = {});
+                                            const std::vector<std::pair<std::string, wardsync::sync::DeviceReport>>& contacts = {},
+                                            const Annotate& annotate = {});
   SubmissionResult CommitOne(const Submission& s) { return CommitGroup({&s})[0]; }
   ServerContext& ctx() { return ctx_; }
   uint64_t log_head() const { return log_head_.load(); }

@@ -11,6 +11,7 @@
 #include "server/ingest/authorizer.h"
 #include "server/ingest/clock_bound.h"
 #include "server/ingest/device_keys.h"
+#include "server/ingest/drain.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -96,8 +97,48 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   }
   Device device = std::move(loaded).value();
   result.acked_seq = device.last_seq();
-  if (device.revoked()) {
-    return Refuse(result, sync::REVOKED, "device " + device.id() + " is revoked: " + device.revoked_reason(), 0);
+  if (device.revoked() && !submission.accept_revoked) {
+    // Revoked: refused, unless a drain admits what the device held at its
+    // first contact after the revocation (server/ingest/drain.h).
+    const uint64_t ceiling = DrainCeiling(device, ctx_.clock.NowMs());
+    if (ceiling == 0) {
+      return Refuse(result, sync::REVOKED, "device " + device.id() + " is revoked: " + device.revoked_reason(), 0);
+    }
+    const bool ready = submission.prepared.size() == submission.change_sets.size();
+    size_t admitted = 0;
+    uint64_t beyond = 0;
+    for (; admitted < submission.change_sets.size(); ++admitted) {
+      ChangeSetBody body;
+      const ChangeSetBody* b = &body;
+      if (ready) b = &submission.prepared[admitted].body;
+      else if (!changes_util::ParseBody(submission.change_sets[admitted], &body).ok()) break;  // refused below, in order
+      if (b->seq() > ceiling) {
+        beyond = b->seq();
+        break;
+      }
+    }
+    if (beyond != 0) {
+      // Take what the drain admits, then refuse the first change-set made
+      // after the device's first contact: new work of a revoked device.
+      SubmissionResult r = result;
+      if (admitted > 0) {
+        Submission prefix;
+        prefix.device_id = submission.device_id;
+        prefix.change_sets.assign(submission.change_sets.begin(), submission.change_sets.begin() + admitted);
+        if (ready) {
+          for (size_t k = 0; k < admitted; ++k) prefix.prepared.push_back(std::move(submission.prepared[k]));
+          submission.prepared.clear();
+        }
+        r = Add(prefix);
+        if (!r.ok()) return r;
+      }
+      return Refuse(r, sync::REVOKED,
+                    "device " + device.id() + " is revoked (" + device.revoked_reason() +
+                        "); the drain takes only the change-sets it held when it first connected after the "
+                        "revocation (up to seq " +
+                        std::to_string(ceiling) + "), not seq " + std::to_string(beyond),
+                    beyond);
+    }
   }
   if (submission.change_sets.size() > ctx_.limits.max_changesets_per_push) {
     return Refuse(result, sync::LIMIT_EXCEEDED,

@@ -13,6 +13,10 @@ namespace wardsync::server {
 struct Submission {
   std::string device_id;   // authenticated at hello; every change-set must claim it
   std::vector<wardsync::changes::SignedChangeSet> change_sets;  // ascending seq
+  // `wardsync-server import --accept-revoked`: an administrator vouches for
+  // a revoked device's hand-over bundle, so the revocation does not refuse
+  // it (every other check still does). Never set for the network.
+  bool accept_revoked = false;
 
   // Optional work done before the committer sees the submission (the session
   // does it on an io thread, so the single committer thread does less):

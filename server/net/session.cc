@@ -12,6 +12,7 @@
 #include "server/enroll/enrollment.h"
 #include "server/ingest/authorizer.h"
 #include "server/ingest/device_keys.h"
+#include "server/ingest/drain.h"
 #include "server/net/offload.h"
 #include "server/net/sync_server.h"
 #include "server/pull/pull_frame.h"
@@ -165,14 +166,32 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
     co_return std::nullopt;
   }
   wardsync::store::Device device = std::move(loaded).value();
-  if (device.revoked()) {
-    co_await refuse(sync::REVOKED, "device is revoked: " + device.revoked_reason());
+  const Status proof = CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h
+  if (device.revoked() && !device.drain()) {
+    co_await refuse(sync::REVOKED, RevokedMessage(device));
     co_return std::nullopt;
   }
-  const Status proof = CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h
   if (!proof.ok()) {
     co_await refuse(sync::AUTH_FAILED, proof.message());
     co_return std::nullopt;
+  }
+  if (device.revoked()) {
+    // `revoke --drain`: the first proven hello fixes what it may still push,
+    // a later one may end the drain (server/ingest/drain.h). Named first
+    // (GCC 12 coroutine bug, see offload.h).
+    auto decide = [device_id, acked = hello.acked_seq(), depth = hello.report().queue_depth()](Ingestor& ing) {
+      return DrainAtHello(ing.ctx(), device_id, acked, depth);
+    };
+    auto decided = co_await RunExclusive(server_.committer(), decide);
+    const bool admit = decided.ok() && decided->admit;
+    const std::string why = decided.ok() ? decided->why : decided.status().message();
+    if (!admit) {
+      co_await refuse(sync::REVOKED, why);
+      co_return std::nullopt;
+    }
+    device = decided->device;
+    util::LogLine("draining revoked device " + device_id + ": takes up to seq " +
+                  std::to_string(device.drain_until_seq()));
   }
   if (!server_.AttachDevice(shared_from_this(), device_id)) {
     co_await refuse(sync::LIMIT_EXCEEDED, "too many connections for this device");
@@ -245,6 +264,14 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
     // Every other frame comes after the pushes before it (a pull must see them).
     if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally, 0)).ok()) break;
     if (frame->has_bye()) break;
+    if (frame->has_pull_request() && device.revoked()) {
+      // A draining device only hands in what it holds; it gets nothing more.
+      const std::string why =
+          RevokedMessage(device) + " (draining: its pending change-sets are taken, nothing is sent to it)";
+      co_await io.Write(ErrorFrame(sync::REVOKED, why), limits.write_timeout);
+      outcome = "drained";
+      break;
+    }
     if (frame->has_pull_request()) {
       if (!(co_await ServePull(io, frame->pull_request(), device_id, scope, records_out, outcome))) break;
       continue;

@@ -61,9 +61,9 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   rt->port_ = *port;
   ServerRuntime* self = rt.get();
   rt->control_ = std::make_unique<control::ControlServer>(
-      rt->io_, *rt->control_pool_, [self](const std::vector<std::string>& args) {
+      rt->io_, *rt->control_pool_, [self](const std::vector<std::string>& args, const control::Peer& peer) {
         std::ostringstream out, err;
-        OnlineAdminEnv env(self->paths_, *self->ctx_, *self->committer_, *self->sync_);
+        OnlineAdminEnv env(self->paths_, *self->ctx_, *self->committer_, *self->sync_, peer);
         wardsync::admin::LocalCommandResult r;
         r.set_exit_code(RunAdminCommand(env, args, out, err));
         r.set_out(out.str());

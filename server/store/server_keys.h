@@ -12,6 +12,7 @@
 //   meta/log_head                        -> u64, last log seq
 //   meta/forms_epoch                     -> u64, bumped on every publish
 //   meta/wards                           -> forms.WardList
+//   imp/<device id>/<first seq u64>      -> store.ImportRecord (who imported which change-sets)
 #pragma once
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ inline std::string Form(std::string_view id, uint64_t version) {
 }
 inline constexpr std::string_view kOpenConflictPrefix = "conf/";
 inline std::string OpenConflict(std::string_view id) { return wardsync::keys::Make(kOpenConflictPrefix, id); }
+inline std::string ImportPrefix(std::string_view device) { return "imp/" + std::string(device) + "/"; }
+inline std::string Import(std::string_view device, uint64_t first_seq) {
+  return wardsync::keys::WithU64(ImportPrefix(device), first_seq);
+}
 inline constexpr std::string_view kLogHead = "meta/log_head";
 inline constexpr std::string_view kFormsEpoch = "meta/forms_epoch";
 inline constexpr std::string_view kWards = "meta/wards";

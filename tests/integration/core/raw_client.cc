@@ -92,11 +92,16 @@ Result<PushOutcome> RawSession::Push(const std::vector<changes::SignedChangeSet>
       outcome.acked_seq = frame.push_ack().acked_seq();
       acked = true;
     } else if (frame.has_error()) {
-      outcome.error = frame.error();
+      if (!outcome.error) outcome.error = frame.error();  // the push's, not the fence's
     } else {
       return Status::Invalid("unexpected frame: " + frame.ShortDebugString());
     }
-    WS_RETURN_IF_ERROR(Run(ReadOne(*framed_, &frame)));
+    // A server that refuses the fence itself (a draining device gets no
+    // pull) closes the connection after its error.
+    if (Status read = Run(ReadOne(*framed_, &frame)); !read.ok()) {
+      if (acked && outcome.error) break;
+      return read;
+    }
   }
   if (!acked) return Status::Invalid("the server did not acknowledge the push");
   return outcome;

@@ -1,0 +1,29 @@
+// Forwarded commands run in another process (the server or the agent), so
+// their file arguments are made absolute first (common/cli/args.h).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "common/cli/args.h"
+
+using wardsync::cli::AbsolutizePaths;
+using wardsync::cli::ArgSpec;
+
+TEST_CASE("AbsolutizePaths makes only the named file arguments absolute", "[unit][cli]") {
+  const std::string cwd = std::filesystem::current_path().string();
+  const ArgSpec spec{{"data", "out", "reason"}, {"json", "accept-revoked"}};
+
+  auto a = AbsolutizePaths({"--data", "d", "--out", "b.bundle", "--json", "--reason", "x y"}, spec, {"out"}, false);
+  CHECK(a == std::vector<std::string>{"--data", "d", "--out", cwd + "/b.bundle", "--json", "--reason", "x y"});
+
+  auto b = AbsolutizePaths({"--out=sub/b", "--data=d"}, spec, {"out"}, false);
+  CHECK(b == std::vector<std::string>{"--out=" + cwd + "/sub/b", "--data=d"});
+
+  // Positionals (import FILE), but never an option's value or a flag.
+  auto c = AbsolutizePaths({"--accept-revoked", "f.bundle", "--data", "d", "/abs/f"}, spec, {}, true);
+  CHECK(c == std::vector<std::string>{"--accept-revoked", cwd + "/f.bundle", "--data", "d", "/abs/f"});
+
+  // After "--" everything is positional.
+  auto d = AbsolutizePaths({"--", "--odd-name"}, spec, {}, true);
+  CHECK(d == std::vector<std::string>{"--", cwd + "/--odd-name"});
+}
