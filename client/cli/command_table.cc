@@ -61,7 +61,7 @@ const std::vector<ClientCommand>& ClientCommands() {
        "by this device, for `wardsync-server import`: how a revoked device, or a ward with no link at all, hands "
        "in its work (e.g. on a USB stick). Nothing is removed here: a later sync or import of the same change-sets "
        "changes nothing. Works offline and while the agent runs.",
-       Common({{"out"}, {}}), CmdHandover, {"out"}},
+       Common({{"out"}, {}}), CmdHandover, 0, {"out"}},
   };
   return table;
 }
