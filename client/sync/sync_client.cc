@@ -237,7 +237,8 @@ class Round {
   Status QueuePull() {
     sync::Frame f;
     f.mutable_pull_request()->set_cursor(cursor_);
-    f.mutable_pull_request()->set_max_records(std::min(opt_.pull_batch, limits_.max_pull_records()));
+    f.mutable_pull_request()->set_max_records(
+        limits_.max_pull_records() ? std::min(opt_.pull_batch, limits_.max_pull_records()) : opt_.pull_batch);
     pull_outstanding_ = true;
     pull_requested_once_ = true;
     return io_->Queue(f);

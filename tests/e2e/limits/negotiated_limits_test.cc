@@ -120,7 +120,7 @@ TEST_CASE("e2e: run refuses limit flags out of range, naming the flag and the ra
       {"--max-push", "49", "50..100000"},
       {"--max-frame-bytes", "1000", "262144..67108864"},
       {"--max-frame-bytes", "99999999999", "262144..67108864"},
-      {"--max-pull", "0", "100..100000"},
+      {"--max-pull", "0", "1..100000"},
       {"--threads", "0", "1..256"},
       {"--idle-timeout-ms", "0", "1000..3600000"},
       {"--handshake-timeout-ms", "0", "100..600000"},
