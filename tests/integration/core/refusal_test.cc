@@ -279,30 +279,42 @@ TEST_CASE("a signed, chained change-set whose content cannot be applied is accep
 
   std::vector<changes::Change> changes;
   std::string expect;  // a word of the reason
-  SECTION("an invalid value (attended > invited)") {
-    changes = {VoterMeetingCreate(kWard, 100, 101)};
-    expect = "attended";
-  }
-  SECTION("an unknown form version") {
-    changes = {VoterMeetingCreate(kWard, 100, 50)};
-    changes[0].set_form_version(99);
-    expect = "unknown form";
-  }
-  SECTION("an UPDATE of a record that does not exist") {
-    changes = {Op(changes::Change::UPDATE, changes_util::NewRecordId())};
-    auto* set = changes[0].add_sets();
-    set->set_field("attended");
-    set->mutable_value()->set_integer(5);
-    expect = "does not exist";
-  }
-  SECTION("a CREATE of a record that already exists") {
-    changes = {VoterMeetingCreate(kWard, 100, 50)};
-    changes[0].set_record_id(existing);
-    expect = "already exists";
-  }
-  SECTION("more changes than a change-set may carry") {
-    for (int i = 0; i < 4; ++i) changes.push_back(VoterMeetingCreate(kWard, 100, 50));
-    expect = "allowed 1..3";
+  // GENERATE, not SECTIONs: the set-up alone holds no assertion (ctest runs
+  // with --warn NoAssertions).
+  const int which = GENERATE(0, 1, 2, 3, 4);
+  const char* names[] = {"an invalid value (attended > invited)", "an unknown form version", "an UPDATE of a record that does not exist", "a CREATE of a record that already exists", "more changes than a change-set may carry"};
+  INFO(names[which]);
+  switch (which) {
+    case 0: {
+      changes = {VoterMeetingCreate(kWard, 100, 101)};
+      expect = "attended";
+      break;
+    }
+    case 1: {
+      changes = {VoterMeetingCreate(kWard, 100, 50)};
+      changes[0].set_form_version(99);
+      expect = "unknown form";
+      break;
+    }
+    case 2: {
+      changes = {Op(changes::Change::UPDATE, changes_util::NewRecordId())};
+      auto* set = changes[0].add_sets();
+      set->set_field("attended");
+      set->mutable_value()->set_integer(5);
+      expect = "does not exist";
+      break;
+    }
+    case 3: {
+      changes = {VoterMeetingCreate(kWard, 100, 50)};
+      changes[0].set_record_id(existing);
+      expect = "already exists";
+      break;
+    }
+    case 4: {
+      for (int i = 0; i < 4; ++i) changes.push_back(VoterMeetingCreate(kWard, 100, 50));
+      expect = "allowed 1..3";
+      break;
+    }
   }
   const std::string rid = changes[0].record_id();
   const bool placeholder = rid != existing;
