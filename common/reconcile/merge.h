@@ -82,15 +82,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/changes/deleted_marker.h"
 #include "common/status.h"
 #include "proto/changes.pb.h"
 #include "proto/records.pb.h"
 
 namespace wardsync::reconcile {
 
-// Name of the only FieldSet a RESOLVE of a whole-record conflict may carry;
-// its boolean value says whether the record stays deleted. Never a form field.
-inline constexpr std::string_view kDeletedMarkerField = "__deleted";
+// Name of the only FieldSet a RESOLVE of a whole-record conflict may carry
+// (defined with the Change format in common/changes/deleted_marker.h).
+using changes_util::kDeletedMarkerField;
 
 struct ApplyOutcome {
   std::vector<std::string> opened;  // conflict ids opened by this change

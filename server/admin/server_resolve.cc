@@ -2,11 +2,13 @@
 
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
+#include "common/clock/record_hlc.h"
 #include "common/forms/form_registry.h"
 #include "common/forms/validator.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/merge.h"
 #include "common/render/record_render.h"
+#include "common/resolution/resolution.h"
 #include "common/store/proto_io.h"
 #include "server/audit/conflict_queue.h"
 #include "server/audit/logged_change.h"
@@ -21,26 +23,6 @@ using wardsync::records::RecordState;
 namespace {
 
 constexpr const char* kServerDevice = "server";
-
-// The field value the resolution writes (nullopt: the field is cleared).
-Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::forms::FormDef& form,
-                                                            const wardsync::records::Conflict& c,
-                                                            const ServerResolveRequest& req) {
-  if (req.pick) {
-    const auto& cand = c.candidates(static_cast<int>(*req.pick - 1));
-    if (!cand.has_value()) return std::optional<wardsync::changes::Value>();
-    return std::optional<wardsync::changes::Value>(cand.value());
-  }
-  const auto* field = forms_util::FormRegistry::FindField(form, c.field());
-  if (field == nullptr) {
-    return Status::Precondition("field \"" + c.field() + "\" is not in form " + form.id() + " version " +
-                                std::to_string(form.version()) + "; resolve it with --pick N");
-  }
-  if (req.value->empty()) return std::optional<wardsync::changes::Value>();
-  auto v = forms_util::ParseValue(form, *field, *req.value);
-  if (!v.ok()) return v.status();
-  return std::optional<wardsync::changes::Value>(std::move(v).value());
-}
 
 // Where the server's own chain stands: its device row and the HLC of its
 // last change-set (so its stamps only grow).
@@ -81,11 +63,6 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
                                 render::StampText(conflict.resolved_by()) + ": " + conflict.reason() +
                                 "); nothing was changed");
   }
-  const size_t n = static_cast<size_t>(conflict.candidates_size());
-  if (req.pick && (*req.pick < 1 || *req.pick > n)) {
-    return Status::Invalid("conflict " + req.conflict_id + " has " + std::to_string(n) + " candidates; pick 1.." +
-                           std::to_string(n));
-  }
   auto forms = ctx.forms.Get();
   const auto* form = forms->registry.Find(record.form_id(), record.form_version());
   if (form == nullptr) {
@@ -93,50 +70,16 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
                                 " of the record is not published");
   }
 
-  Change change;
-  change.set_op(Change::RESOLVE);
-  change.set_record_id(record.record_id());
-  change.set_form_id(record.form_id());
-  change.set_form_version(record.form_version());
-  change.set_ward(record.ward());
-  change.set_conflict_id(req.conflict_id);
-  change.set_reason(req.reason);
-  auto* fs = change.add_sets();
-  bool check_record = false;
-  if (conflict.field().empty()) {
-    // Whole-record conflict (delete against edit): "__deleted" carries the outcome.
-    bool deleted;
-    if (req.pick) {
-      deleted = conflict.candidates(static_cast<int>(*req.pick - 1)).deleted();
-    } else if (*req.value == "delete") {
-      deleted = true;
-    } else if (*req.value == "keep") {
-      deleted = false;
-    } else {
-      return Status::Invalid("conflict " + req.conflict_id +
-                             " is about deleting the record: give --value keep or --value delete (or --pick N)");
-    }
-    fs->set_field(std::string(reconcile::kDeletedMarkerField));
-    fs->mutable_value()->set_boolean(deleted);
-  } else {
-    auto value = ChosenValue(*form, conflict, req);
-    if (!value.ok()) return value.status();
-    fs->set_field(conflict.field());
-    if (value->has_value()) *fs->mutable_value() = std::move(**value);
-    if (auto cur = record.fields().find(conflict.field()); cur != record.fields().end()) {
-      *fs->mutable_base() = cur->second.stamp().change();
-    }
-    WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
-    // As on a reviewer's device: a resolution may not break a record that
-    // holds its form's rules (one already broken elsewhere stays resolvable).
-    check_record = !record.deleted() && forms_util::ValidateRecordFields(*form, record.fields()).ok();
-  }
+  auto built = resolution::Build(*form, record, conflict, {req.pick, req.value}, req.reason);
+  if (!built.ok()) return built.status();
+  const Change& change = built->change;
+  const bool check_record = built->keep_rules;  // as on a reviewer's device
 
   wardsync::store::Device self;
   uint64_t last_hlc = 0;
   WS_RETURN_IF_ERROR(ServerChain(ctx.store, &self, &last_hlc));
   HybridLogicalClock clock(ctx.clock, last_hlc);
-  clock.Observe(audit::MaxHlc(record));  // causally after everything the record shows
+  clock.Observe(LargestHlc(record));  // causally after everything the record shows
 
   ChangeSetBody body;
   body.set_format(1);

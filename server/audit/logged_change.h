@@ -68,7 +68,4 @@ using ReplayStep = std::function<void(const LoggedChange& change, const wardsync
 Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_seqs,
                     wardsync::records::RecordState* record, const ReplayStep& step);
 
-// Largest HLC stamp anywhere in the record (0 if none).
-uint64_t MaxHlc(const wardsync::records::RecordState& record);
-
 }  // namespace wardsync::server::audit

@@ -1,5 +1,7 @@
 #include "server/audit/report_tally.h"
 
+#include "common/authority/role.h"
+
 namespace wardsync::server::audit {
 
 using wardsync::records::RecordState;
@@ -88,7 +90,7 @@ void WardTally::AddRecord(const RecordState& r) {
 }
 
 void ReportTally::AddDevice(const wardsync::store::Device& d) {
-  if (d.role() == "server") return;
+  if (authority::IsServerRole(d.role())) return;
   wards[d.ward()].devices.push_back(d);
 }
 

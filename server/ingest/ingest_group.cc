@@ -1,6 +1,7 @@
 #include "server/ingest/ingest_group.h"
 
 #include "common/changes/changeset.h"
+#include "common/changes/deleted_marker.h"
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
 #include "common/reconcile/merge.h"
@@ -271,8 +272,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
                     where + "unknown form " + form_id + " version " + std::to_string(form_version), body.seq());
     }
     if (change.op() != Change::DELETE) {
-      bool marker = change.op() == Change::RESOLVE && change.sets_size() == 1 && change.sets(0).field() == "__deleted";
-      if (!marker) {
+      if (!changes_util::CarriesDeletedMarker(change)) {
         s = forms_util::ValidateChangeFields(*form, change);
         if (!s.ok()) return Refuse(r, sync::INVALID_CHANGE, where + s.message(), body.seq());
       }
