@@ -2,8 +2,8 @@
 // server (for every accepted change) and on the client (to overlay its own
 // pending changes on the server's view), so both compute the same state.
 //
-// Pure logic: no I/O, no clocks. See DESIGN.md "Change model" and
-// "Reconciliation".
+// Pure logic: no I/O, no clocks. See docs/DESIGN.md "Refuse or reject"
+// and "Conflict kinds".
 //
 // Versions. A field's version is FieldState.stamp.change (device_id, seq); a
 // field absent from RecordState.fields has the empty version ("never set").
