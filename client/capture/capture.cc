@@ -3,12 +3,15 @@
 #include <algorithm>
 
 #include "client/sync/clock_offset.h"
+#include "common/authority/role.h"
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
+#include "common/clock/record_hlc.h"
 #include "common/forms/form_registry.h"
 #include "common/forms/validator.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/merge.h"
+#include "common/resolution/resolution.h"
 
 namespace wardsync::client {
 
@@ -32,20 +35,20 @@ namespace {
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Status MayWriteRecords(const store::ClientConfig& config) {
-  if (config.role() == "officer" || config.role() == "admin") return Status::Ok();
+  if (authority::MayWriteRecords(config.role())) return Status::Ok();
   return Status::Denied("this device is enrolled as " + (config.role().empty() ? "(no role)" : config.role()) +
                         "; only officers create, edit or delete records");
 }
 
 Status MayResolve(const store::ClientConfig& config) {
-  if (config.role() == "reviewer" || config.role() == "admin") return Status::Ok();
+  if (authority::MayResolve(config.role())) return Status::Ok();
   return Status::Denied("this device is enrolled as " + (config.role().empty() ? "(no role)" : config.role()) +
                         "; only reviewers resolve conflicts");
 }
 
 // An officer writes only records of its own ward (the server refuses the rest).
 Status MayChangeRecord(const store::ClientConfig& config, const RecordState& record) {
-  if (config.role() == "officer" && record.ward() != config.ward()) {
+  if (authority::BoundToWard(config.role()) && record.ward() != config.ward()) {
     return Status::Denied("record " + changes_util::RecordIdText(record.record_id()) + " belongs to ward " +
                           record.ward() + "; this device may only change records of ward " + config.ward());
   }
@@ -140,7 +143,7 @@ Result<Capture::Context> Capture::Load() {
 
 Status Capture::Commit(const Context& ctx, const Change& change, RecordState record, const FormDef* validate_with) {
   HybridLogicalClock clock(clock_, ctx.state.hlc());
-  clock.Observe(MaxStamp(record));  // causally after everything shown
+  clock.Observe(LargestHlc(record));  // causally after everything shown
   clock.BoundAhead(AllowedSkewMs(ctx.state));  // a clock set right is not held in the future (clock_offset.h)
   const uint64_t seq = ctx.state.last_seq() + 1;
 
@@ -306,49 +309,9 @@ Status Capture::Resolve(const std::string& conflict_id, std::optional<size_t> pi
     return Status::Precondition("form " + Quote(record.form_id()) + " version " +
                                 std::to_string(record.form_version()) + " is not known on this device (sync first)");
   }
-  Change change = Skeleton(Change::RESOLVE, record, record.form_version());
-  change.set_conflict_id(conflict_id);
-  change.set_reason(reason);
-  FieldSet* fs = change.add_sets();
-
-  if (conflict->field().empty()) {
-    // Whole-record conflict (delete against edit): "__deleted" says the outcome.
-    bool deleted;
-    if (pick) {
-      deleted = conflict->candidates(static_cast<int>(*pick - 1)).deleted();
-    } else if (*value_text == "delete") {
-      deleted = true;
-    } else if (*value_text == "keep") {
-      deleted = false;
-    } else {
-      return Status::Invalid("conflict " + conflict_id + " is about deleting the record: give \"keep\" or \"delete\"" +
-                             " (or a candidate number)");
-    }
-    fs->set_field(std::string(reconcile::kDeletedMarkerField));
-    fs->mutable_value()->set_boolean(deleted);
-    return Commit(ctx, change, std::move(record), nullptr);
-  }
-
-  auto field = FindField(*form, conflict->field());
-  if (!field.ok()) return field.status();
-  fs->set_field(conflict->field());
-  if (pick) {
-    const auto& cand = conflict->candidates(static_cast<int>(*pick - 1));
-    if (cand.has_value()) *fs->mutable_value() = cand.value();
-  } else {
-    auto value = ParseText(*form, **field, *value_text);
-    if (!value.ok()) return value.status();
-    if (value->has_value()) *fs->mutable_value() = std::move(**value);
-  }
-  if (auto current = record.fields().find(conflict->field()); current != record.fields().end()) {
-    *fs->mutable_base() = current->second.stamp().change();
-  }
-  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
-  // A resolution may not break a record that holds its form's rules; one
-  // that is already broken elsewhere (merged concurrent edits) must still be
-  // resolvable, so it is not held to the whole record.
-  const bool was_valid = forms_util::ValidateRecordFields(*form, record.fields()).ok();
-  return Commit(ctx, change, std::move(record), was_valid ? form : nullptr);
+  auto built = resolution::Build(*form, record, *conflict, {pick, std::move(value_text)}, reason);
+  if (!built.ok()) return built.status();
+  return Commit(ctx, built->change, std::move(record), built->keep_rules ? form : nullptr);
 }
 
 Status Capture::ResolveReview(const std::string& conflict_id, const FieldTexts& sets, bool dismiss,

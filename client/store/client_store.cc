@@ -7,6 +7,7 @@
 #include "client/store/client_keys.h"
 #include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
+#include "common/clock/record_hlc.h"
 #include "common/reconcile/overlay.h"
 #include "common/store/proto_io.h"
 
@@ -52,16 +53,6 @@ std::string Hex(std::string_view raw) { return changes_util::RecordIdText(raw); 
 void Absorb(uint64_t* hlc, uint64_t seen) { *hlc = std::max(*hlc, seen); }
 
 }  // namespace
-
-uint64_t MaxStamp(const RecordState& r) {
-  uint64_t m = std::max(r.created().hlc(), r.last_change().hlc());
-  for (const auto& [name, fs] : r.fields()) m = std::max(m, fs.stamp().hlc());
-  for (const auto& c : r.conflicts()) {
-    m = std::max(m, c.resolved_by().hlc());
-    for (const auto& cand : c.candidates()) m = std::max(m, cand.stamp().hlc());
-  }
-  return m;
-}
 
 // ------------------------------------------------------------ config, state
 
@@ -381,7 +372,7 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
     }
     if (r.log_seq() < held_seq) continue;  // never replace a newer server view with an older one
     written[r.record_id()] = r.log_seq();
-    Absorb(&hlc, MaxStamp(r));
+    Absorb(&hlc, LargestHlc(r));
     std::string bytes = r.SerializeAsString();
     if (any_pending) {
       WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));

@@ -147,7 +147,4 @@ class ClientStore {
   std::recursive_mutex mu_;
 };
 
-// Largest hybrid logical clock stamp anywhere in the record (0 if none).
-uint64_t MaxStamp(const records::RecordState& record);
-
 }  // namespace wardsync::client

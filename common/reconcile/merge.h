@@ -2,8 +2,8 @@
 // server (for every accepted change) and on the client (to overlay its own
 // pending changes on the server's view), so both compute the same state.
 //
-// Pure logic: no I/O, no clocks. See DESIGN.md "Change model" and
-// "Reconciliation".
+// Pure logic: no I/O, no clocks. See docs/DESIGN.md "Refuse or reject"
+// and "Conflict kinds".
 //
 // Versions. A field's version is FieldState.stamp.change (device_id, seq); a
 // field absent from RecordState.fields has the empty version ("never set").
@@ -102,15 +102,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/changes/deleted_marker.h"
 #include "common/status.h"
 #include "proto/changes.pb.h"
 #include "proto/records.pb.h"
 
 namespace wardsync::reconcile {
 
-// Name of the only FieldSet a RESOLVE of a whole-record conflict may carry;
-// its boolean value says whether the record stays deleted. Never a form field.
-inline constexpr std::string_view kDeletedMarkerField = "__deleted";
+// Name of the only FieldSet a RESOLVE of a whole-record conflict may carry
+// (defined with the Change format in common/changes/deleted_marker.h).
+using changes_util::kDeletedMarkerField;
 
 struct ApplyOutcome {
   std::vector<std::string> opened;  // conflict ids opened by this change

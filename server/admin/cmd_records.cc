@@ -1,3 +1,4 @@
+#include "common/authority/role.h"
 #include "common/render/record_render.h"
 #include "common/store/proto_io.h"
 #include "common/util/json_writer.h"
@@ -58,7 +59,7 @@ int CmdDevices(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       err << "error: a stored device does not parse\n";
       return 1;
     }
-    if (d.role() == "server") continue;  // the server's own signing identity
+    if (authority::IsServerRole(d.role())) continue;  // the server's own signing identity
     const auto& rep = d.last_report();
     const DeviceView view = ViewDevice(d, allowed_ms);
     const auto* latest = LatestKey(d);

@@ -1,5 +1,7 @@
 #include "server/admin/server_correct.h"
 
+
+#include "common/clock/record_hlc.h"
 #include "common/changes/changeset.h"
 #include "common/forms/form_registry.h"
 #include "common/forms/validator.h"
@@ -62,7 +64,7 @@ Result<ServerCorrectResult> CorrectOnServer(Ingestor& ingestor, const ServerCorr
   }
   WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
 
-  auto cs = PrepareServerChange(ctx, change, req.officer, audit::MaxHlc(record));
+  auto cs = PrepareServerChange(ctx, change, req.officer, LargestHlc(record));
   if (!cs.ok()) return cs.status();
   RecordState trial = record;
   reconcile::ApplyOutcome outcome;

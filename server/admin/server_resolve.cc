@@ -1,7 +1,9 @@
 #include "server/admin/server_resolve.h"
 
+
 #include <algorithm>
 
+#include "common/clock/record_hlc.h"
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
 #include "common/forms/form_registry.h"
@@ -174,7 +176,7 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
     check_record = !record.deleted() && forms_util::ValidateRecordFields(*form, record.fields()).ok();
   }
 
-  auto cs = PrepareServerChange(ctx, change, req.officer, audit::MaxHlc(record));
+  auto cs = PrepareServerChange(ctx, change, req.officer, LargestHlc(record));
   if (!cs.ok()) return cs.status();
   RecordState trial = record;
   reconcile::ApplyOutcome outcome;

@@ -133,14 +133,4 @@ Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_se
   return Status::Ok();
 }
 
-uint64_t MaxHlc(const RecordState& r) {
-  uint64_t m = std::max(r.created().hlc(), r.last_change().hlc());
-  for (const auto& [name, fs] : r.fields()) m = std::max(m, fs.stamp().hlc());
-  for (const auto& c : r.conflicts()) {
-    m = std::max(m, c.resolved_by().hlc());
-    for (const auto& cand : c.candidates()) m = std::max(m, cand.stamp().hlc());
-  }
-  return m;
-}
-
 }  // namespace wardsync::server::audit

@@ -73,7 +73,4 @@ Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_se
                     wardsync::records::RecordState* record, const ReplayStep& step,
                     const reconcile::RuleCheck& rules);
 
-// Largest HLC stamp anywhere in the record (0 if none).
-uint64_t MaxHlc(const wardsync::records::RecordState& record);
-
 }  // namespace wardsync::server::audit

@@ -4,6 +4,7 @@
 #include "common/forms/value_text.h"
 #include "common/reconcile/review.h"
 #include "common/render/record_render.h"
+#include "common/authority/role.h"
 
 namespace wardsync::server::audit {
 
@@ -124,7 +125,7 @@ void WardTally::AddRecord(const RecordState& r) {
 }
 
 void ReportTally::AddDevice(const wardsync::store::Device& d) {
-  if (d.role() == "server") return;
+  if (authority::IsServerRole(d.role())) return;
   wards[d.ward()].devices.push_back(d);
 }
 

@@ -1,5 +1,6 @@
 #include "server/cli/init_command.h"
 
+#include "common/authority/role.h"
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
 #include "common/crypto/pki.h"
@@ -48,7 +49,7 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   // change-sets signed by the server key, chained like any device's.
   wardsync::store::Device self;
   self.set_id("server");
-  self.set_role("server");
+  self.set_role(std::string(authority::RoleName(authority::Role::kServer)));
   self.set_label("central server");
   auto* k = self.add_keys();
   k->set_public_key(server_key->PublicKeyRaw());

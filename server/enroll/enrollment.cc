@@ -1,5 +1,6 @@
 #include "server/enroll/enrollment.h"
 
+#include "common/authority/role.h"
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
 #include "common/store/proto_io.h"
@@ -10,8 +11,8 @@ namespace wardsync::server {
 
 Result<NewCode> CreateEnrollCode(ServerContext& ctx, const std::string& ward, const std::string& role,
                                  uint64_t ttl_ms) {
-  if (role != "officer" && role != "reviewer" && role != "admin") {
-    return Status::Invalid("unknown role \"" + role + "\": use officer, reviewer or admin");
+  if (!authority::IsEnrollableRole(role)) {
+    return Status::Invalid("unknown role \"" + role + "\": use " + std::string(authority::kEnrollableRoles));
   }
   auto forms = ctx.forms.Get();
   if (forms->wards.wards_size() > 0) {

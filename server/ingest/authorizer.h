@@ -1,9 +1,6 @@
 // Who may write what: enforced on the server for every change, whatever the
-// client checked. Pure rules, no I/O.
-//   officer : create/update/delete records of its own ward; no resolutions
-//   reviewer: resolve conflicts in every ward; no other writes
-//   admin   : everything
-//   server  : (the server's own key) resolutions
+// client checked. Pure rules, no I/O; what each role may do is decided in
+// common/authority/role.h (the client checks by the same rules).
 #pragma once
 #include <string>
 
@@ -19,7 +16,5 @@ Status Authorize(const wardsync::store::Device& device, const wardsync::changes:
 
 // Which wards a device may read: "" means every ward.
 std::string ReadScope(const wardsync::store::Device& device);
-
-bool IsValidRole(const std::string& role);
 
 }  // namespace wardsync::server

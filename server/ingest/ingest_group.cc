@@ -2,6 +2,7 @@
 
 #include "common/changes/changeset.h"
 #include "common/changes/signature_runs.h"
+#include "common/changes/deleted_marker.h"
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
 #include "common/reconcile/form_rules.h"

@@ -16,6 +16,7 @@
 
 #include "tests/e2e/faults/e2e_rig.h"
 #include "tests/support/eventually.h"
+#include "tests/support/fault_tally.h"
 
 using namespace wardsync::test;
 using Ms = std::chrono::milliseconds;
@@ -155,6 +156,7 @@ TEST_CASE("the agent converges by itself through an outage and a server restarte
   }
   require(caught, "the agent seen in the middle of the pull");
   server.Kill();
+  CountFault(Tally::kKillServer);
   server.Start();
   require(Eventually([&] { return converged(ids.size()); }, Ms(30'000), Ms(100)),
           "converged after the restart mid-round");

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <random>
@@ -14,6 +15,7 @@
 #include "common/changes/changeset.h"
 #include "common/clock/clock.h"
 #include "common/store/leveldb_store.h"
+#include "tests/support/fault_tally.h"
 
 namespace wardsync::test {
 
@@ -226,6 +228,19 @@ void CheckServerHolds(ServerProc& server, const std::set<std::string>& ids) {
   std::map<std::string, int> seen;
   const JsonValue records = server.AdminJson({"records"});  // kept alive: Items() refers into it
   for (const auto& r : Items(records)) ++seen[Str(At(r, "id"))];
+  const JsonValue v = server.AdminJson({"verify"});
+  {
+    // Counted for scripts/soak before the checks below stop the test.
+    // Creates only: a record applied twice shows as a second log entry.
+    uint64_t lost = 0, duplicated = 0;
+    for (const auto& id : ids) lost += seen.count(id) == 0 ? 1 : 0;
+    for (const auto& [id, n] : seen) duplicated += static_cast<uint64_t>(n - 1);
+    const auto entries = static_cast<uint64_t>(Num(At(v, "log_entries")));
+    if (entries > seen.size()) duplicated = std::max<uint64_t>(duplicated, entries - seen.size());
+    CountFault(Tally::kChangeSetsChecked, ids.size());
+    CountFault(Tally::kLost, lost);
+    CountFault(Tally::kDuplicated, duplicated);
+  }
   REQUIRE(seen.size() == ids.size());
   for (const auto& [id, n] : seen) {
     INFO("record " << id);
@@ -233,7 +248,6 @@ void CheckServerHolds(ServerProc& server, const std::set<std::string>& ids) {
     REQUIRE(n == 1);
   }
   // Chains, signatures, the log and a replay of it, checked by the server itself.
-  const JsonValue v = server.AdminJson({"verify"});
   INFO("verify: " << (Bool(At(v, "ok")) ? "ok" : Str(At(v, "first_break"))));
   REQUIRE(Bool(At(v, "ok")));
   CHECK(Num(At(v, "change_sets")) == ids.size());

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "tests/e2e/faults/e2e_rig.h"
+#include "tests/support/fault_tally.h"
 
 using namespace wardsync::test;
 using Ms = std::chrono::milliseconds;
@@ -46,6 +47,7 @@ struct Killer {
     REQUIRE(sync.Signal(SIGKILL));
     REQUIRE(sync.Wait(Ms(10'000)).has_value());
     ++kills;
+    CountFault(Tally::kKillClient);
     CheckClientSafe(server, who);
     const auto after = who.Inspect().state;
     if (after.pull_cursor() > before.pull_cursor() && after.pull_cursor() < log_head) ++mid_pull;
@@ -135,6 +137,7 @@ TEST_CASE("wardsync-server killed at random points under syncing clients loses n
     INFO("round " << round << ": server killed after " << at.count() << " ms");
     push.Wait(at);  // the random moment of the kill (or the push finished first)
     server.Kill();
+    CountFault(Tally::kKillServer);
     // The clients notice at once (connection reset or refused) and keep what they had.
     auto pushed = push.Wait(Ms(15'000));
     auto pulled = pull.Wait(Ms(15'000));

@@ -10,6 +10,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "tests/e2e/faults/e2e_rig.h"
 #include "tests/support/eventually.h"
 #include "tests/support/fault_proxy.h"
+#include "tests/support/fault_tally.h"
 
 using namespace wardsync::test;
 using Ms = std::chrono::milliseconds;
@@ -74,10 +76,17 @@ TEST_CASE("soak: agents through a faulty network with kills converge exactly onc
     } else if (roll < 60) {
       ProxyFault f;
       const uint64_t at = static_cast<uint64_t>(pick(60'000));
+      // A cut offset within what a connection carries on average so far in
+      // that direction (agents' syncs are small), so most cuts land inside one.
+      const ProxyStats seen = proxy.stats();
+      const auto within = [&](uint64_t bytes) {
+        const uint64_t mean = bytes / std::max<uint64_t>(seen.connections, 1);
+        return static_cast<uint64_t>(pick(static_cast<int>(std::clamp<uint64_t>(mean * 6 / 5, 64, 60'000))));
+      };
       switch (pick(6)) {
         case 0: break;  // a clean network for a while
-        case 1: f.cut_up = at / 4; break;
-        case 2: f.cut_down = at; break;
+        case 1: f.cut_up = within(seen.bytes_up); break;
+        case 2: f.cut_down = within(seen.bytes_down); break;
         case 3: (pick(2) ? f.stall_up : f.stall_down) = at / 2; break;
         case 4: f.delay = Ms(1 + pick(5)); break;
         case 5: f.split = 1 + static_cast<size_t>(pick(8)); f.seed = static_cast<uint32_t>(rng()); break;
@@ -92,10 +101,12 @@ TEST_CASE("soak: agents through a faulty network with kills converge exactly onc
       REQUIRE(agents[who]->Wait(Ms(10'000)).has_value());
       agents[who] = StartAgent(*clients[who]);
       ++n.agent_kills;
+      CountFault(Tally::kKillClient);
     } else if (roll < 85) {
       server.Kill();
       server.Start();
       ++n.server_kills;
+      CountFault(Tally::kKillServer);
     } else {
       // Nothing the device holds as acknowledged is missing on the server.
       auto s = clients[who]->Json({"status"});
@@ -106,7 +117,8 @@ TEST_CASE("soak: agents through a faulty network with kills converge exactly onc
   }
   WARN("soak: " << step << " steps: " << n.captures << " captures, " << n.faults << " fault changes, " << n.cuts
                 << " cuts, " << n.agent_kills << " agent kills, " << n.server_kills << " server kills, "
-                << n.checks << " checks");
+                << n.checks << " checks, " << proxy.stats().cuts << " connections cut at an offset");
+  CountFault(Tally::kCutOffset, proxy.stats().cuts);
 
   // The network heals: everything converges without help.
   proxy.ClearFault();

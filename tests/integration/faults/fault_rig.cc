@@ -17,6 +17,7 @@
 #include "server/runtime/online_admin_env.h"
 #include "server/store/server_keys.h"
 #include "tests/support/eventually.h"
+#include "tests/support/fault_tally.h"
 
 namespace wardsync::test {
 
@@ -320,11 +321,19 @@ void CheckSafe(FaultServer& server, FaultDevice& device) {
 void CheckConverged(FaultServer& server, const std::vector<FaultDevice*>& devices, size_t records) {
   const auto on_server = server.Records();
   const auto log = server.Log();
+  std::map<std::string, int> per_record;
+  for (const auto& e : log) ++per_record[e.record_id()];
+  {
+    // Counted for scripts/soak before the checks below stop the test.
+    uint64_t duplicated = 0;
+    for (const auto& [id, n] : per_record) duplicated += static_cast<uint64_t>(n - 1);
+    CountFault(Tally::kChangeSetsChecked, records);
+    CountFault(Tally::kLost, records > per_record.size() ? records - per_record.size() : 0);
+    CountFault(Tally::kDuplicated, duplicated);
+  }
   REQUIRE(on_server.size() == records);
   // Creates only: one log entry per record, one per change-set.
   REQUIRE(log.size() == records);
-  std::map<std::string, int> per_record;
-  for (const auto& e : log) ++per_record[e.record_id()];
   for (const auto& [id, n] : per_record) REQUIRE(n == 1);
   REQUIRE(per_record.size() == records);
 

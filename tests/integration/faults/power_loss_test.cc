@@ -16,6 +16,7 @@
 #include "tests/support/eventually.h"
 #include "tests/support/fault_env.h"
 #include "tests/support/fault_proxy.h"
+#include "tests/support/fault_tally.h"
 
 using namespace wardsync;
 using namespace wardsync::test;
@@ -103,6 +104,7 @@ TEST_CASE("after a server power loss every acknowledged change-set is still ther
       REQUIRE(r.ok());
       env.PowerOff();
     }
+    CountFault(Tally::kPowerCutServer);
     const uint64_t acked = dev.State().acked_seq();
     server.Stop();
     FaultEnv::DropReport report;
@@ -174,6 +176,7 @@ TEST_CASE("after a client power loss every record whose capture returned is stil
       saved.insert(saved.end(), returned.begin(), returned.end());
     }
     dev.Close();
+    CountFault(Tally::kPowerCutClient);
     FaultEnv::DropReport report;
     REQUIRE(env.DropUnsyncedData(&report).ok());
     dropped += report.dropped_bytes;
@@ -181,6 +184,12 @@ TEST_CASE("after a client power loss every record whose capture returned is stil
 
     const auto local = dev.LocalViews();
     const auto st = dev.State();
+    uint64_t lost = 0;
+    for (const auto& hex : saved) {
+      std::string raw;
+      if (!changes_util::ParseRecordId(hex, &raw) || local.count(raw) != 1) ++lost;
+    }
+    CountFault(Tally::kLost, lost);
     for (const auto& hex : saved) {
       std::string raw;
       REQUIRE(changes_util::ParseRecordId(hex, &raw));

@@ -15,6 +15,7 @@
 
 #include "tests/integration/faults/fault_rig.h"
 #include "tests/support/fault_proxy.h"
+#include "tests/support/fault_tally.h"
 
 using namespace wardsync;
 using namespace wardsync::test;
@@ -141,6 +142,7 @@ TEST_CASE("a sync cut at any byte offset resumes without loss or duplicates", "[
     CHECK(Since(started) < Ms(5000));  // a cut is noticed at once, not by a timeout
     if (!r.ok()) ++failed_rounds;
     CHECK(run.proxy.stats().cuts == 1);
+    CountFault(Tally::kCutOffset, run.proxy.stats().cuts);
     run.FinishCleanly();
   }
   // The cuts did land inside the round (not all after its end).

@@ -1,0 +1,87 @@
+#include "common/resolution/resolution.h"
+
+#include "common/changes/deleted_marker.h"
+#include "common/forms/form_registry.h"
+#include "common/forms/validator.h"
+#include "common/forms/value_text.h"
+
+namespace wardsync::resolution {
+
+using wardsync::changes::Change;
+using wardsync::records::Conflict;
+using wardsync::records::RecordState;
+
+namespace {
+
+// Whole-record conflict (delete against edit): the deleted marker carries
+// the outcome.
+Result<bool> DeletedOutcome(const Conflict& conflict, const Choice& choice) {
+  if (choice.pick) return conflict.candidates(static_cast<int>(*choice.pick - 1)).deleted();
+  if (*choice.value == "delete") return true;
+  if (*choice.value == "keep") return false;
+  return Status::Invalid("conflict " + conflict.id() +
+                         " is about deleting the record: resolve it with keep or delete (or a candidate number)");
+}
+
+// The field value the resolution writes (nullopt: the field is cleared).
+Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::forms::FormDef& form,
+                                                            const Conflict& conflict, const Choice& choice) {
+  const auto* field = forms_util::FormRegistry::FindField(form, conflict.field());
+  if (field == nullptr) {
+    return Status::Precondition("field \"" + conflict.field() + "\" of conflict " + conflict.id() +
+                                " is not in form " + form.id() + " version " + std::to_string(form.version()));
+  }
+  if (choice.pick) {
+    const auto& cand = conflict.candidates(static_cast<int>(*choice.pick - 1));
+    if (!cand.has_value()) return std::optional<wardsync::changes::Value>();
+    return std::optional<wardsync::changes::Value>(cand.value());
+  }
+  if (choice.value->empty()) return std::optional<wardsync::changes::Value>();
+  auto v = forms_util::ParseValue(form, *field, *choice.value);
+  if (!v.ok()) return v.status();
+  return std::optional<wardsync::changes::Value>(std::move(v).value());
+}
+
+}  // namespace
+
+Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState& record, const Conflict& conflict,
+                         const Choice& choice, const std::string& reason) {
+  if (choice.pick.has_value() == choice.value.has_value()) {
+    return Status::Invalid("resolve conflict " + conflict.id() + " with either a candidate number or a value");
+  }
+  const size_t n = static_cast<size_t>(conflict.candidates_size());
+  if (choice.pick && (*choice.pick < 1 || *choice.pick > n)) {
+    return Status::Invalid("conflict " + conflict.id() + " has " + std::to_string(n) + " candidates; pick 1.." +
+                           std::to_string(n));
+  }
+  Resolution out;
+  Change& change = out.change;
+  change.set_op(Change::RESOLVE);
+  change.set_record_id(record.record_id());
+  change.set_form_id(record.form_id());
+  change.set_form_version(record.form_version());
+  change.set_ward(record.ward());
+  change.set_conflict_id(conflict.id());
+  change.set_reason(reason);
+  auto* fs = change.add_sets();
+
+  if (conflict.field().empty()) {
+    auto deleted = DeletedOutcome(conflict, choice);
+    if (!deleted.ok()) return deleted.status();
+    fs->set_field(std::string(changes_util::kDeletedMarkerField));
+    fs->mutable_value()->set_boolean(*deleted);
+    return out;
+  }
+  auto value = ChosenValue(form, conflict, choice);
+  if (!value.ok()) return value.status();
+  fs->set_field(conflict.field());
+  if (value->has_value()) *fs->mutable_value() = std::move(**value);
+  if (auto cur = record.fields().find(conflict.field()); cur != record.fields().end()) {
+    *fs->mutable_base() = cur->second.stamp().change();
+  }
+  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(form, change));
+  out.keep_rules = !record.deleted() && forms_util::ValidateRecordFields(form, record.fields()).ok();
+  return out;
+}
+
+}  // namespace wardsync::resolution

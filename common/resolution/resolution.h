@@ -1,0 +1,44 @@
+// Building a resolution: the RESOLVE change a reviewer's device
+// (client::Capture::Resolve) and the server (`wardsync-server resolve`,
+// server/admin/server_resolve.cc) make for a conflict, from a candidate
+// number or a typed value. One builder so both make exactly the same change
+// for the same decision; each front end keeps its own checks of who may
+// resolve, of a conflict already closed, and signs and stores the change.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "proto/changes.pb.h"
+#include "proto/forms.pb.h"
+#include "proto/records.pb.h"
+
+namespace wardsync::resolution {
+
+// The decision: exactly one of the two.
+struct Choice {
+  std::optional<size_t> pick;        // 1-based candidate number, as the conflict lists them
+  std::optional<std::string> value;  // field conflict: typed value ("" clears); whole record: keep|delete
+};
+
+struct Resolution {
+  wardsync::changes::Change change;  // RESOLVE, ready to be stamped and signed
+  // The record must still satisfy its form's rules once this is applied:
+  // true when it satisfies them now. A record already broken elsewhere
+  // (merged concurrent edits) must stay resolvable, so it is not held to
+  // them; nor is a whole-record (keep/delete) decision.
+  bool keep_rules = false;
+};
+
+// `form` is the record's own form version (the server checks a resolution
+// against it). Refused (Invalid / Precondition, with the reason) when the
+// choice is not exactly one of pick and value, the candidate number is out of
+// range, the field is not in the form, the value does not parse or the form
+// refuses it, or a whole-record conflict is given a value other than keep or
+// delete. Does not check whether the conflict is still open.
+Result<Resolution> Build(const wardsync::forms::FormDef& form, const wardsync::records::RecordState& record,
+                         const wardsync::records::Conflict& conflict, const Choice& choice,
+                         const std::string& reason);
+
+}  // namespace wardsync::resolution
