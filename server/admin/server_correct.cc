@@ -1,6 +1,5 @@
 #include "server/admin/server_correct.h"
 
-
 #include "common/clock/record_hlc.h"
 #include "common/changes/changeset.h"
 #include "common/forms/form_registry.h"
