@@ -156,6 +156,8 @@ class Round {
     }
     sync::Frame bye;
     bye.mutable_bye();
+    // Ignored on purpose: the round's outcome is decided and stored; a bye
+    // that cannot be queued only means the connection is already going.
     (void)io.Queue(bye);
     closing_ = true;  // nothing waits on the bye
     co_await Flush();
@@ -186,7 +188,8 @@ class Round {
       sync::Frame f;
       for (auto& e : *batch) *f.mutable_push()->add_change_sets() = std::move(*e.mutable_signed_());
       changes::ChangeSetBody last;
-      changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last);
+      // Our own outbox entry: one that does not parse means a damaged store.
+      WS_RETURN_IF_ERROR(changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last));
       sent_through_ = last.seq();
       WS_RETURN_IF_ERROR(io_->Queue(f));
       ++in_flight_;
@@ -354,6 +357,8 @@ Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const S
                  });
   io.run();
   // Kept even if the round failed later: the session itself is sound.
+  // Ignored on purpose: a session that cannot be stored only costs the next
+  // round a full handshake.
   if (!round.session_.empty()) (void)store.SaveTlsSession(session_tag + round.session_);
   round.report_.tls_resumed = SSL_session_reused(tls.native_handle()) == 1;
   if (!result.ok() && options.cancel && options.cancel->load()) return Status::Deadline("sync cancelled");
