@@ -120,8 +120,9 @@ Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, 
   close(fds[0]);
   const long port = std::strtol(line.c_str(), nullptr, 10);
   if (port <= 0 || port > 65535) {
-    srv->Stop();
-    return Status::Unavailable("the bench server did not start (see " + log_path + ")");
+    Status stopped = srv->Stop();
+    return Status::Unavailable("the bench server did not start (see " + log_path + ")" +
+                               (stopped.ok() ? "" : "; stopping it: " + stopped.message()));
   }
   srv->port_ = static_cast<uint16_t>(port);
   return srv;
@@ -135,7 +136,11 @@ std::unique_ptr<BenchServer> BenchServer::External(std::string host, uint16_t po
   return srv;
 }
 
-BenchServer::~BenchServer() { Stop(); }
+BenchServer::~BenchServer() {
+  // A destructor cannot report: say it on stderr (the bench's figures were
+  // taken before; a server that did not exit cleanly is still worth knowing).
+  if (Status s = Stop(); !s.ok()) std::cerr << "bench: " << s.message() << "\n";
+}
 
 ProcSample BenchServer::Sample() const { return pid_ > 0 ? SampleProcess(pid_) : ProcSample{}; }
 

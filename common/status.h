@@ -1,5 +1,7 @@
 // Status and Result<T>: the error type of domain and store code.
 // "Not found" is an ordinary result (Code::kNotFound), not a failure.
+// Both are [[nodiscard]]: a dropped error is a compile warning. Where
+// ignoring one is right, the call site says why.
 #pragma once
 #include <optional>
 #include <string>
@@ -8,7 +10,7 @@
 
 namespace wardsync {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
@@ -54,9 +56,14 @@ class Status {
   std::string message_;
 };
 
-// A value or the Status explaining why there is none.
+// Ends the process with `status`'s message: reading the value of a Result
+// that holds an error is a bug in the caller, in every build type.
+[[noreturn]] void DieOnMissingValue(const Status& status);
+
+// A value or the Status explaining why there is none. Reading the value
+// (value(), ->, *) of an error aborts with the error's message.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   // Default: an error (needed by asio::co_spawn for its result slot).
   Result() : status_(Status::Internal("result not set")) {}
@@ -65,14 +72,23 @@ class Result {
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { return *value_; }
-  const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  T& operator*() { return *value_; }
+  T& value() & { return Checked(); }
+  const T& value() const& { return Checked(); }
+  T&& value() && { return std::move(Checked()); }
+  T* operator->() { return &Checked(); }
+  const T* operator->() const { return &Checked(); }
+  T& operator*() { return Checked(); }
 
  private:
+  T& Checked() {
+    if (!value_.has_value()) DieOnMissingValue(status_);
+    return *value_;
+  }
+  const T& Checked() const {
+    if (!value_.has_value()) DieOnMissingValue(status_);
+    return *value_;
+  }
+
   std::optional<T> value_;
   Status status_;
 };

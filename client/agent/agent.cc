@@ -51,7 +51,10 @@ Result<SyncReport> Agent::Round(SyncOptions options) {
   };
   auto report = env_.SyncRoundDirect(options);
   const uint64_t now = env_.clock().NowMs();
-  env_.store().NoteSyncResult(report.ok(), report.ok() ? "" : report.status().message(), now);
+  Status noted = env_.store().NoteSyncResult(report.ok(), report.ok() ? "" : report.status().message(), now);
+  // The round went through but the store failed to record it: the store is
+  // failing (fail-stop), so the round counts as failed and is retried later.
+  if (report.ok() && !noted.ok()) return Status(noted.code(), "cannot record the sync result: " + noted.message());
   return report;
 }
 

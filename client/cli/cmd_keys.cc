@@ -22,8 +22,9 @@ int CmdRotateKey(ClientEnv& env, const cli::Args& args, std::ostream& out, std::
   if (sync) {
     auto report = env.SyncRound(SyncOptions{});
     synced = report.ok() ? Status::Ok() : report.status();
-    env.store().NoteSyncResult(report.ok() && report->pending_after == 0, report.ok() ? "" : synced.message(),
-                               env.clock().NowMs());
+    Status noted = env.store().NoteSyncResult(report.ok() && report->pending_after == 0,
+                                              report.ok() ? "" : synced.message(), env.clock().NowMs());
+    if (synced.ok() && !noted.ok()) synced = Status(noted.code(), "cannot record the sync result: " + noted.message());
   } else {
     env.WakeAgent();  // inside the agent: send it soon
   }

@@ -25,10 +25,11 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
   }
   auto report = env.SyncRound(opt);
   const uint64_t now = env.clock().NowMs();
-  env.store().NoteSyncResult(report.ok() && report->pending_after == 0,
-                             report.ok() ? (report->pending_after ? "not everything was acknowledged" : "")
-                                         : report.status().message(),
-                             now);
+  Status noted = env.store().NoteSyncResult(report.ok() && report->pending_after == 0,
+                                            report.ok() ? (report->pending_after ? "not everything was acknowledged" : "")
+                                                        : report.status().message(),
+                                            now);
+  if (!noted.ok()) err << "error: cannot record the sync result on this device: " << noted.message() << "\n";
   if (!report.ok()) {
     auto pending = env.store().PendingCount();
     err << "error: sync failed: " << report.status().message() << "\n";
@@ -55,7 +56,7 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     err << "error: " << report->pending_after << " change-set(s) were not acknowledged; run sync again\n";
     return 1;
   }
-  return 0;
+  return noted.ok() ? 0 : 1;
 }
 
 void PrintRevokedHint(ClientEnv& env, std::ostream& err) {

@@ -343,6 +343,7 @@ RecordState ClientStore::Overlay(const RecordState& server_view, const PendingCh
     if (!reconcile::OverlayPending(trial, kept).ok()) kept.pop_back();
   }
   view = server_view;
+  // Cannot fail: `kept` holds exactly the changes that applied above, in order.
   (void)reconcile::OverlayPending(view, kept);
   return view;
 }

@@ -180,6 +180,8 @@ class Round {
     }
     sync::Frame bye;
     bye.mutable_bye();
+    // Ignored on purpose: the round's outcome is decided and stored; a bye
+    // that cannot be queued only means the connection is already going.
     (void)io.Queue(bye);
     closing_ = true;  // nothing waits on the bye
     co_await Flush();
@@ -218,6 +220,7 @@ class Round {
       // One signature per run travels (PROTOCOL.md, Signatures).
       WS_RETURN_IF_ERROR(changes_util::KeepRunHeadSignatures(f.mutable_push()->mutable_change_sets()));
       changes::ChangeSetBody last;
+      // Our own outbox entry: one that does not parse means a damaged store.
       WS_RETURN_IF_ERROR(changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last));
       if (f.ByteSizeLong() > frame) {
         // Only a single change-set larger than the server's frame gets here.
@@ -395,6 +398,8 @@ Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const S
                  });
   io.run();
   // Kept even if the round failed later: the session itself is sound.
+  // Ignored on purpose: a session that cannot be stored only costs the next
+  // round a full handshake.
   if (!round.session_.empty()) (void)store.SaveTlsSession(session_tag + round.session_);
   round.report_.tls_resumed = SSL_session_reused(tls.native_handle()) == 1;
   if (!result.ok() && options.cancel && options.cancel->load()) return Status::Deadline("sync cancelled");

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/store/proto_io.h"
+#include "common/util/log.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -72,7 +73,10 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
         r.changes = 0;
       }
     }
-    LoadHead();
+    // The head in memory must be the store's; if even that read fails, the
+    // store is failing and refuses every later write (fail-stop), so the
+    // stale head is never used to write.
+    if (Status h = LoadHead(); !h.ok()) util::LogLine("cannot re-read the log head after a failed write: " + h.message());
     // Acked positions must be what the store really holds.
     for (size_t i = 0; i < subs.size(); ++i) {
       wardsync::store::Device d;

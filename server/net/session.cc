@@ -370,7 +370,9 @@ asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::str
     tally.change_sets += res.accepted;
     sync::Frame ack;
     ack.mutable_push_ack()->set_acked_seq(res.acked_seq);
-    io.Queue(ack);
+    // A frame that cannot be queued (over the frame limit) ends the session
+    // like a failed write: the device resends what it did not see acknowledged.
+    if (Status q = io.Queue(ack); !q.ok() && written.ok()) written = q;
     if (res.rejected > 0) {
       util::LogLine("device " + device_id + " (ward " + ward + "): " + std::to_string(res.rejected) +
                     " change(s) accepted into its chain but rejected, kept for review (wardsync-server conflicts)");
@@ -378,7 +380,7 @@ asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::str
     if (!res.ok()) {
       util::LogLine("refused change-set " + std::to_string(res.error_seq) + " of device " + device_id + " (ward " +
                     ward + "): " + res.message);
-      io.Queue(ErrorFrame(res.error, res.message, res.error_seq));
+      if (Status q = io.Queue(ErrorFrame(res.error, res.message, res.error_seq)); !q.ok() && written.ok()) written = q;
       tally.outcome = "refused: " + res.message;
     }
   }

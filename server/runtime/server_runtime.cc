@@ -72,7 +72,13 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
       });
   WS_RETURN_IF_ERROR(rt->control_->Listen(rt->paths_.control_socket()));
   // Remember where we listen: `enroll` puts it in codes as a hint.
-  util::WriteFileAtomic(rt->paths_.dir + "/listen", options.host + ":" + std::to_string(rt->port_) + "\n", 0644);
+  // Only a hint (`enroll --server` gives the address explicitly): a server
+  // that cannot write it still serves, and says so.
+  if (Status s = util::WriteFileAtomic(rt->paths_.dir + "/listen",
+                                       options.host + ":" + std::to_string(rt->port_) + "\n", 0644);
+      !s.ok()) {
+    util::LogLine("cannot record the listen address in " + rt->paths_.dir + "/listen: " + s.message());
+  }
   rt->work_.emplace(rt->io_.get_executor());
   for (unsigned i = 0; i < threads; ++i) rt->threads_.emplace_back([self] { self->io_.run(); });
   return rt;
