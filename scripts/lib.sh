@@ -8,6 +8,8 @@ WARDSYNC_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libasio-dev libprotobuf-dev protobuf-compiler libleveldb-dev libsnappy-dev
   libssl-dev catch2 libzstd-dev
+  libcpp-httplib-dev                          # the officer app's HTTP server (README "Officer app")
+  chromium chromium-driver python3-selenium   # its browser tests (tests/ui)
 )
 
 ensure_packages() {

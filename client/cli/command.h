@@ -36,6 +36,7 @@ int CmdStatus(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdConflicts(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdResolve(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRotateKey(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdUi(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 // "NAME=VALUE" -> pair; error names the bad argument.
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);

@@ -50,6 +50,10 @@ const std::vector<ClientCommand>& ClientCommands() {
        "--no-sync only queues it (the agent, if running, sends it soon). The old key file is deleted once the "
        "server has acknowledged the rotation.",
        Common({{}, {"no-sync"}}), CmdRotateKey},
+      {"ui", "ui --data DIR [--json]",
+       "Prints the URL of the officer app (the web interface) of the agent running on DIR with --ui. The URL "
+       "holds a secret: whoever opens it can use this device's data.",
+       Common({}), CmdUi},
   };
   return table;
 }
