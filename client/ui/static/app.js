@@ -128,8 +128,9 @@ function setLangUi() {
 }
 function show(...nodes) {
   const main = document.getElementById('main');
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.flat().filter((n) => n !== "" && n != null));
   const h1 = main.querySelector('h1');
+  window.scrollTo(0, 0);
   if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); document.title = h1.textContent + ' — wardsync'; }
 }
 

@@ -1,0 +1,217 @@
+"""The officer app in a real headless Chromium through WebDriver (Debian:
+chromium, chromium-driver, python3-selenium), against the real server, client
+and agent (stack.py). Every wait is a WebDriverWait on the page's state, never
+a sleep. Each test saves a screenshot in SHOT_DIR.
+Usage: browser_test.py BIN_DIR SOURCE_DIR SHOT_DIR"""
+import os
+import sys
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from stack import Stack
+
+BIN, SRC, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+WAIT = 30
+
+
+def make_driver(width=1366, height=768):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=vi",
+              f"--window-size={width},{height}"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "vi"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+class BrowserTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(SHOTS, exist_ok=True)
+        cls.stack = Stack(BIN, SRC)
+        cls.d = make_driver()
+        cls.d.get(cls.stack.url)  # the secret is traded for the session cookie here
+        cls.wait_css('a[data-new-record="voter-meeting"]')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+        cls.stack.close()
+
+    @classmethod
+    def wait_css(cls, css, timeout=WAIT):
+        return WebDriverWait(cls.d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def until(self, fn, what):
+        return WebDriverWait(self.d, WAIT).until(lambda d: fn(d), message=what)
+
+    def shot(self, name):
+        self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+    def home(self):
+        self.d.get(self.stack.base + "/#/")
+        return self.wait_css("#sync-status[data-pending]:not([data-pending=''])")
+
+    def count(self):
+        return len(self.stack.client_json(["list", "--form", "voter-meeting"]))
+
+    def open_new_meeting(self):
+        self.home()
+        self.d.find_element(By.CSS_SELECTOR, 'a[data-new-record="voter-meeting"]').click()
+        return self.wait_css('form[data-form="voter-meeting"]')
+
+    def fill(self, values):
+        for name, value in values.items():
+            el = self.d.find_element(By.NAME, name)
+            if el.get_attribute("type") == "date":
+                # The date input's typed format follows the browser locale; set it as the calendar would.
+                self.d.execute_script("arguments[0].value = arguments[1];"
+                                      "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", el, value)
+                continue
+            el.clear()
+            el.send_keys(str(value))
+
+    def alerts_of(self, field):
+        return [e.text for e in self.d.find_elements(By.CSS_SELECTOR, f'[data-field="{field}"] [role="alert"]') if e.text]
+
+    def test_a_fill_in_a_meeting_and_see_it_listed(self):
+        before = self.count()
+        self.open_new_meeting()
+        # The form is built from the definition: labels bound to inputs, required marked, help shown.
+        label = self.d.find_element(By.CSS_SELECTOR, 'label[for="in-candidate"]')
+        self.assertIn("Người ứng cử", label.text)
+        self.assertTrue(self.d.find_element(By.ID, "in-candidate").get_attribute("required") is not None)
+        self.assertEqual(self.d.find_element(By.NAME, "notes").tag_name, "textarea")
+        self.assertEqual(self.d.find_element(By.NAME, "meeting_date").get_attribute("type"), "date")
+        self.fill({"candidate": "Đặng Thị Hương", "meeting_date": "2026-11-20", "invited": 150, "attended": 132,
+                   "agree": 120, "disagree": 8, "notes": "Cử tri phường Bến Nghé đồng tình; kiến nghị về lý lịch."})
+        self.shot("meeting-filled")
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        saved = self.wait_css("#saved[data-record-id]")
+        rid = saved.get_attribute("data-record-id")
+        self.assertEqual(len(rid), 32)
+        self.assertEqual(self.count(), before + 1)
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["candidate"], "Đặng Thị Hương")
+        self.assertEqual(shown["fields"]["notes"], "Cử tri phường Bến Nghé đồng tình; kiến nghị về lý lịch.")
+        self.shot("meeting-saved")
+        self.d.find_element(By.CSS_SELECTOR, 'a[href="#/records/voter-meeting"]').click()
+        row = self.wait_css(f'tr[data-record-id="{rid}"]')
+        self.assertIn("Đặng Thị Hương", row.text)
+        self.assertIn("20/11/2026", row.text)  # dates as dd/mm/yyyy
+        self.shot("records-list")
+
+    def test_b_broken_rule_shows_messages_and_stores_nothing(self):
+        before = self.count()
+        self.open_new_meeting()
+        # Browser-side: a missing required field is caught before anything is sent.
+        self.fill({"meeting_date": "2026-11-21", "invited": 50, "attended": 95})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.until(lambda d: self.alerts_of("candidate"), "a message next to the empty required field")
+        self.assertEqual(self.count(), before)
+        # Server-side: the C++ validator refuses attended > invited, shown on both fields.
+        self.fill({"candidate": "Lê Văn Cường"})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.until(lambda d: self.alerts_of("attended") and self.alerts_of("invited"), "the rule's message on both fields")
+        self.assertIn("Số cử tri tham dự không được lớn hơn số cử tri được mời", self.alerts_of("attended")[0])
+        self.assertEqual(self.alerts_of("invited"), self.alerts_of("attended"))
+        self.assertEqual(self.alerts_of("candidate"), [])
+        self.assertEqual(self.count(), before)
+        # What the officer typed is kept.
+        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "Lê Văn Cường")
+        self.assertEqual(self.d.find_element(By.NAME, "attended").get_attribute("value"), "95")
+        self.assertEqual(self.d.find_elements(By.CSS_SELECTOR, "[data-record-id]"), [])
+        self.shot("meeting-refused")
+
+    def test_c_edit_a_record(self):
+        rid = self.stack.run_client(["new", "--data", self.stack.cli_data, "--form", "voter-meeting", "--set",
+                                     "candidate=Phạm Minh Đức", "--set", "meeting_date=2026-11-18", "--set",
+                                     "invited=80", "--set", "attended=60"]).stdout.strip()
+        self.d.get(self.stack.base + "/#/records/voter-meeting")
+        row = self.wait_css(f'tr[data-record-id="{rid}"]')
+        row.find_element(By.CSS_SELECTOR, "a").click()
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "Phạm Minh Đức")
+        self.fill({"attended": 72, "notes": "Bổ sung: 12 cử tri đến muộn."})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_css(f'#saved[data-record-id="{rid}"]')
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["attended"], 72)
+        self.assertEqual(shown["fields"]["notes"], "Bổ sung: 12 cử tri đến muộn.")
+        self.shot("meeting-edited")
+
+    def test_d_keyboard_only(self):
+        before = self.count()
+        self.home()
+        body = self.d.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        for _ in range(40):  # Tab to the new-record link of the voter meeting
+            if self.d.execute_script("return document.activeElement.getAttribute('data-new-record')") == "voter-meeting":
+                break
+            self.d.switch_to.active_element.send_keys(Keys.TAB)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("data-new-record"), "voter-meeting")
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait_css('form[data-form="voter-meeting"]')
+        typed = {"candidate": "Hoàng Thị Lan", "invited": "40", "attended": "35"}
+        for _ in range(30):
+            el = self.d.switch_to.active_element
+            name = el.get_attribute("name")
+            if name in typed:
+                el.send_keys(typed.pop(name))
+            elif name == "meeting_date":
+                el.send_keys("20112026")  # day, month, year segments (Vietnamese locale)
+            if el.get_attribute("type") == "submit":
+                break
+            el.send_keys(Keys.TAB)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("type"), "submit")
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+        self.assertEqual(self.count(), before + 1)
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["candidate"], "Hoàng Thị Lan")
+        self.assertEqual(shown["fields"]["meeting_date"], "2026-11-20")
+        self.shot("keyboard-saved")
+
+    def test_e_offline_then_sync_now(self):
+        self.home()
+        self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0",
+                   "everything sent before the outage")
+        self.stack.stop_server()
+        try:
+            for who in ("Vũ Thị Mai", "Ngô Quang Hải"):
+                self.open_new_meeting()
+                self.fill({"candidate": who, "meeting_date": "2026-11-22", "invited": 60, "attended": 41})
+                self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+                self.wait_css("#saved[data-record-id]")
+            self.home()
+            self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "2",
+                       "two change-sets pending while the server is down")
+            self.until(lambda d: d.find_elements(By.ID, "last-error"), "the failed sync in plain words")
+            self.shot("home-offline")
+        finally:
+            self.stack.start_server()
+        self.d.find_element(By.ID, "sync-now").click()
+        self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0",
+                   "nothing pending after Sync now")
+        self.assertTrue(self.d.find_element(By.ID, "sync-status").get_attribute("data-last-sync"))
+        self.shot("home-synced")
+
+    def test_f_no_session_is_refused(self):
+        other = make_driver()
+        try:
+            other.get(self.stack.base + "/")
+            WebDriverWait(other, WAIT).until(EC.presence_of_element_located((By.ID, "need-link")))
+            self.assertEqual(other.find_elements(By.CSS_SELECTOR, "a[data-new-record]"), [])
+            other.save_screenshot(os.path.join(SHOTS, "no-session.png"))
+        finally:
+            other.quit()
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
