@@ -9,6 +9,7 @@ import unittest
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -27,7 +28,9 @@ def make_driver(width=1366, height=768):
               f"--window-size={width},{height}"):
         opts.add_argument(a)
     opts.add_experimental_option("prefs", {"intl.accept_languages": "vi"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    # The date input shows dd/mm/yyyy only when the browser itself runs in Vietnamese.
+    env = dict(os.environ, LANGUAGE="vi", LANG="vi_VN.UTF-8")
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=opts)
 
 
 class BrowserTest(unittest.TestCase):
@@ -46,7 +49,11 @@ class BrowserTest(unittest.TestCase):
 
     @classmethod
     def wait_css(cls, css, timeout=WAIT):
-        return WebDriverWait(cls.d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+        try:
+            return WebDriverWait(cls.d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+        except Exception:
+            cls.d.save_screenshot(os.path.join(SHOTS, "timeout.png"))  # what the page showed instead
+            raise
 
     def until(self, fn, what):
         return WebDriverWait(self.d, WAIT).until(lambda d: fn(d), message=what)
@@ -159,13 +166,20 @@ class BrowserTest(unittest.TestCase):
         self.d.switch_to.active_element.send_keys(Keys.ENTER)
         self.wait_css('form[data-form="voter-meeting"]')
         typed = {"candidate": "Hoàng Thị Lan", "invited": "40", "attended": "35"}
+        date_typed = False
         for _ in range(30):
             el = self.d.switch_to.active_element
             name = el.get_attribute("name")
             if name in typed:
                 el.send_keys(typed.pop(name))
-            elif name == "meeting_date":
-                el.send_keys("20112026")  # day, month, year segments (Vietnamese locale)
+            elif name == "meeting_date" and not date_typed:  # Tab walks its day, month, year segments
+                date_typed = True
+                # Keys to the focused element as a keyboard sends them (element.send_keys
+                # on a date input is handled specially by chromedriver).
+                # The segments' order follows the browser's own locale (headless Chromium
+                # may ignore --lang): month first in en-US, day first in Vietnamese.
+                us = self.d.execute_script("return Intl.DateTimeFormat().resolvedOptions().locale") == "en-US"
+                ActionChains(self.d).send_keys("11202026" if us else "20112026").perform()  # dd/mm/yyyy segments, as the Vietnamese locale shows them
             if el.get_attribute("type") == "submit":
                 break
             el.send_keys(Keys.TAB)
@@ -214,4 +228,4 @@ class BrowserTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0], "-v"])
+    unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])

@@ -17,7 +17,7 @@ const TEXT = {
     forms: 'Biểu mẫu', newRecord: 'Nhập phiếu mới', list: 'Danh sách phiếu', noForms: 'Máy này chưa có biểu mẫu nào: hãy đồng bộ khi có mạng.',
     required: 'Bắt buộc nhập.', requiredMark: 'bắt buộc', notInteger: 'Phải là số nguyên.', notNumber: 'Phải là một số.',
     atLeast: 'Không được nhỏ hơn {0}.', atMost: 'Không được lớn hơn {0}.', tooLong: 'Dài quá {0} ký tự.',
-    invalid: 'Giá trị không hợp lệ', yes: 'Có', no: 'Không', choose: '— Chọn —',
+    invalid: 'Giá trị không hợp lệ', badDate: 'Ngày không hợp lệ (ngày/tháng/năm).', yes: 'Có', no: 'Không', choose: '— Chọn —',
     save: 'Lưu', cancel: 'Huỷ', notSaved: 'Chưa lưu: hãy sửa các ô được đánh dấu.', saved: 'Đã lưu phiếu.',
     savedEdit: 'Đã lưu thay đổi.', unchanged: 'Không có gì thay đổi.', recordId: 'Mã phiếu', another: 'Nhập phiếu khác',
     openList: 'Xem danh sách', search: 'Tìm trong danh sách', created: 'Ngày giờ lập', by: 'Người lập',
@@ -39,7 +39,7 @@ const TEXT = {
     forms: 'Forms', newRecord: 'New record', list: 'Records', noForms: 'No forms on this device yet: sync when the network is up.',
     required: 'Required.', requiredMark: 'required', notInteger: 'Must be a whole number.', notNumber: 'Must be a number.',
     atLeast: 'Must not be less than {0}.', atMost: 'Must not be more than {0}.', tooLong: 'Longer than {0} characters.',
-    invalid: 'Invalid value', yes: 'Yes', no: 'No', choose: '— Choose —',
+    invalid: 'Invalid value', badDate: 'Not a valid date (day/month/year).', yes: 'Yes', no: 'No', choose: '— Choose —',
     save: 'Save', cancel: 'Cancel', notSaved: 'Not saved: correct the marked fields.', saved: 'Record saved.',
     savedEdit: 'Changes saved.', unchanged: 'Nothing changed.', recordId: 'Record id', another: 'Another record',
     openList: 'See the list', search: 'Search the list', created: 'Created', by: 'By',
@@ -297,6 +297,7 @@ function browserChecks(form, values) {
       if (f.min !== undefined && n < f.min) problems.push([f.name, t('atLeast', f.min)]);
       if (f.max !== undefined && n > f.max) problems.push([f.name, t('atMost', f.max)]);
     }
+    if (f.type === 'DATE' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) problems.push([f.name, t('badDate')]);
     if (f.type === 'TEXT') {
       const max = f.max_length || 2000;
       if ([...v].length > max) problems.push([f.name, t('tooLong', max)]);
