@@ -216,6 +216,27 @@ class BrowserTest(unittest.TestCase):
         self.assertTrue(self.d.find_element(By.ID, "sync-status").get_attribute("data-last-sync"))
         self.shot("home-synced")
 
+    def test_g_phone_width(self):
+        """Readable on a 360 px wide phone: nothing wider than the screen."""
+        self.d.set_window_size(360, 780)
+        try:
+            def fits(d):
+                return d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+            self.home()
+            self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0", "status shown")
+            self.assertTrue(fits(self.d))
+            self.shot("home-360")
+            self.d.find_element(By.CSS_SELECTOR, 'a[data-new-record="voter-meeting"]').click()
+            self.wait_css('form[data-form="voter-meeting"]')
+            self.assertTrue(fits(self.d))
+            self.shot("form-360")
+            self.d.get(self.stack.base + "/#/records/voter-meeting")
+            self.wait_css("tr[data-record-id]")
+            self.assertTrue(fits(self.d))
+            self.shot("records-360")
+        finally:
+            self.d.set_window_size(1366, 768)
+
     def test_f_no_session_is_refused(self):
         other = make_driver()
         try:

@@ -5,7 +5,7 @@
 
 const TEXT = {
   vi: {
-    skip: 'Bỏ qua, tới nội dung', other: 'English', loading: 'Đang tải…',
+    skip: 'Bỏ qua, tới nội dung', role_officer: 'cán bộ nhập liệu', role_reviewer: 'người rà soát', role_admin: 'quản trị', other: 'English', loading: 'Đang tải…',
     needLink: 'Chưa đăng nhập. Hãy mở đường liên kết do chương trình in ra (lệnh: wardsync ui --data THƯ_MỤC).',
     home: 'Trang chính', syncTitle: 'Đồng bộ', pending: 'Chưa gửi lên máy chủ', pendingUnit: 'gói thay đổi',
     oldest: 'cũ nhất', lastSync: 'Đồng bộ thành công lần cuối', never: 'chưa lần nào', server: 'Máy chủ',
@@ -27,7 +27,7 @@ const TEXT = {
     back: 'Quay lại', notFound: 'Không tìm thấy trang này.', empty: '(trống)', age: '{0} phút',
   },
   en: {
-    skip: 'Skip to content', other: 'Tiếng Việt', loading: 'Loading…',
+    skip: 'Skip to content', role_officer: 'officer', role_reviewer: 'reviewer', role_admin: 'administrator', other: 'Tiếng Việt', loading: 'Loading…',
     needLink: 'Not signed in. Open the link the program printed (command: wardsync ui --data DIR).',
     home: 'Home', syncTitle: 'Sync', pending: 'Not yet sent to the server', pendingUnit: 'change-set(s)',
     oldest: 'oldest', lastSync: 'Last successful sync', never: 'never', server: 'Server',
@@ -54,6 +54,7 @@ let lang = localStorage.getItem('wardsync-lang') === 'en' ? 'en' : 'vi';
 let csrf = '';
 let forms = [];
 let statusTimer = null;
+let device = null;  // this device's status at sign-in (ward, role)
 
 function t(key, ...args) {
   let s = TEXT[lang][key] || key;
@@ -459,7 +460,8 @@ async function boot() {
   }
   csrf = s.data.csrf;
   const st = s.data.status;
-  document.getElementById('device').textContent = `${st.ward} · ${st.role}`;
+  device = st;
+  document.getElementById('device').textContent = `${st.ward} · ${t('role_' + st.role)}`;
   const f = await api('GET', '/api/forms');
   forms = f.status === 200 ? f.data : [];
   route();
@@ -470,6 +472,7 @@ document.addEventListener('DOMContentLoaded', () => {
     lang = lang === 'vi' ? 'en' : 'vi';
     localStorage.setItem('wardsync-lang', lang);
     setLangUi();
+    if (device) document.getElementById('device').textContent = `${device.ward} · ${t('role_' + device.role)}`;
     route();
   });
   window.addEventListener('hashchange', route);
