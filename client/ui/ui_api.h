@@ -6,6 +6,13 @@
 // validates again and alone decides what is stored.
 //
 // Request bodies are JSON objects; a bad one is a 400 with {"error": ...}.
+// FOLLOW-UP (issue 11): changes the server kept as rejected. The "core" branch
+// adds `ConflictKind kind = 11; string problem = 13;` to records.proto
+// Conflict (kind REJECTED); once merged, Home should list the records whose
+// conflicts are REJECTED with `problem` and a link to #/record/ID to fix them
+// (`list --conflicts --json` already returns them). Not done here so this
+// branch does not depend on that one.
+//
 // Thread-safe: commands run one at a time, except `sync`, which the agent
 // serializes with its own rounds and which must not hold up the rest.
 #pragma once

@@ -237,6 +237,31 @@ class BrowserTest(unittest.TestCase):
         finally:
             self.d.set_window_size(1366, 768)
 
+    def test_h_conflict_shows_competing_values(self):
+        st = self.stack
+        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
+        other = os.path.join(st.dir, "other")
+        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Trịnh Văn Sơn"])
+        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Bùi Thị Yến",
+                             "--set", "meeting_date=2026-11-19", "--set", "invited=90", "--set", "attended=60"]).stdout.strip()
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", other])
+        # Both devices change one field without seeing each other's edit.
+        st.run_client(["edit", rid, "--data", other, "--set", "attended=70"])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["edit", rid, "--data", st.cli_data, "--set", "attended=80"])
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", st.cli_data])
+        self.assertGreater(st.client_json(["show", rid])["open_conflicts"], 0)
+        self.d.get(st.base + "/#/records/voter-meeting")
+        self.assertIn(self.wait_css(f'tr[data-record-id="{rid}"] .tag').text, ("có xung đột", "in conflict"))
+        self.d.get(st.base + f"/#/record/{rid}")
+        box = self.wait_css('[data-field="attended"] .conflict')
+        self.assertIn("70", box.text)
+        self.assertIn("80", box.text)
+        self.assertIn("Trịnh Văn Sơn", box.text)
+        self.shot("conflict")
+
     def test_f_no_session_is_refused(self):
         other = make_driver()
         try:

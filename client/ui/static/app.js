@@ -320,7 +320,8 @@ function formPage(form, record) {
     for (const c of record.conflicts || []) {
       if (!c.open || !c.field) continue;
       const f = form.fields.find((x) => x.name === c.field);
-      conflicts[c.field] = (c.candidates || []).map((cand) => (f ? shownValue(f, cand.value) : cand.value) || t('empty'));
+      conflicts[c.field] = (c.candidates || []).map((cand) => `${(f ? shownValue(f, cand.value) : cand.value) || t('empty')}` +
+        (cand.by ? ` — ${cand.by.officer}, ${localTime(cand.by.time)}` : ''));
     }
   }
   const formEl = h('form', { novalidate: true, id: 'record-form', 'data-form': form.id },
