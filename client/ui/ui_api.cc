@@ -3,6 +3,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -41,10 +42,9 @@ Result<std::string> ValueText(const std::string& name, const Value& v) {
       double d = v.number_value();
       if (!std::isfinite(d)) return Status::Invalid("field \"" + name + "\": not a finite number");
       if (d == std::floor(d) && std::fabs(d) < 9e15) return std::to_string(static_cast<int64_t>(d));
-      std::ostringstream o;
-      o.precision(17);
-      o << d;
-      return o.str();
+      char buf[64];
+      auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;  // shortest text that reads back exactly
+      return std::string(buf, end);
     }
     case Value::kListValue: {
       std::string out;

@@ -34,6 +34,7 @@ def make_driver(width=1366, height=768):
 
 
 class BrowserTest(unittest.TestCase):
+    loads = 0
     @classmethod
     def setUpClass(cls):
         os.makedirs(SHOTS, exist_ok=True)
@@ -61,8 +62,13 @@ class BrowserTest(unittest.TestCase):
     def shot(self, name):
         self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
+    def go(self, route):
+        """Loads the page afresh at `route` (a get of the URL shown would only change the hash, or nothing)."""
+        BrowserTest.loads += 1
+        self.d.get(f"{self.stack.base}/?load={BrowserTest.loads}#{route}")
+
     def home(self):
-        self.d.get(self.stack.base + "/#/")
+        self.go("/")
         return self.wait_css("#sync-status[data-pending]:not([data-pending=''])")
 
     def count(self):
@@ -140,7 +146,7 @@ class BrowserTest(unittest.TestCase):
         rid = self.stack.run_client(["new", "--data", self.stack.cli_data, "--form", "voter-meeting", "--set",
                                      "candidate=Phạm Minh Đức", "--set", "meeting_date=2026-11-18", "--set",
                                      "invited=80", "--set", "attended=60"]).stdout.strip()
-        self.d.get(self.stack.base + "/#/records/voter-meeting")
+        self.go("/records/voter-meeting")
         row = self.wait_css(f'tr[data-record-id="{rid}"]')
         row.find_element(By.CSS_SELECTOR, "a").click()
         self.wait_css(f'#record-meta[data-record-id="{rid}"]')
@@ -230,7 +236,7 @@ class BrowserTest(unittest.TestCase):
             self.wait_css('form[data-form="voter-meeting"]')
             self.assertTrue(fits(self.d))
             self.shot("form-360")
-            self.d.get(self.stack.base + "/#/records/voter-meeting")
+            self.go("/records/voter-meeting")
             self.wait_css("tr[data-record-id]")
             self.assertTrue(fits(self.d))
             self.shot("records-360")
@@ -253,9 +259,9 @@ class BrowserTest(unittest.TestCase):
         st.run_client(["sync", "--data", st.cli_data])
         st.run_client(["sync", "--data", st.cli_data])
         self.assertGreater(st.client_json(["show", rid])["open_conflicts"], 0)
-        self.d.get(st.base + "/#/records/voter-meeting")
+        self.go("/records/voter-meeting")
         self.assertIn(self.wait_css(f'tr[data-record-id="{rid}"] .tag').text, ("có xung đột", "in conflict"))
-        self.d.get(st.base + f"/#/record/{rid}")
+        self.go(f"/record/{rid}")
         box = self.wait_css('[data-field="attended"] .conflict')
         self.assertIn("70", box.text)
         self.assertIn("80", box.text)
