@@ -24,7 +24,7 @@ const TEXT = {
     open: 'Mở', noRecords: 'Chưa có phiếu nào.', state: 'Tình trạng', inConflict: 'có xung đột',
     edit: 'Sửa phiếu', del: 'Xoá phiếu', confirmDelete: 'Xoá phiếu này? Máy chủ vẫn giữ lịch sử của phiếu.',
     deleted: 'Đã xoá phiếu.', lastChange: 'Sửa lần cuối', conflictTitle: 'Ô này đang có xung đột — các giá trị khác nhau:',
-    back: 'Quay lại', notFound: 'Không tìm thấy trang này.', empty: '(trống)', age: '{0} phút',
+    back: 'Quay lại', notFound: 'Không tìm thấy trang này.', empty: '(trống)', age: '{0} phút', underMinute: 'chưa tới 1 phút',
   },
   en: {
     skip: 'Skip to content', role_officer: 'officer', role_reviewer: 'reviewer', role_admin: 'administrator', other: 'Tiếng Việt', loading: 'Loading…',
@@ -46,7 +46,7 @@ const TEXT = {
     open: 'Open', noRecords: 'No records yet.', state: 'State', inConflict: 'in conflict',
     edit: 'Edit record', del: 'Delete record', confirmDelete: 'Delete this record? The server keeps its history.',
     deleted: 'Record deleted.', lastChange: 'Last changed', conflictTitle: 'This field is in conflict — competing values:',
-    back: 'Back', notFound: 'No such page.', empty: '(empty)', age: '{0} min',
+    back: 'Back', notFound: 'No such page.', empty: '(empty)', age: '{0} min', underMinute: 'under a minute',
   },
 };
 
@@ -148,7 +148,7 @@ function renderStatus(box, st) {
     h('dl', { class: 'status-grid' },
       h('div', {}, h('dt', {}, t('pending')),
         h('dd', { class: st.pending ? 'warn' : 'ok' }, h('span', { class: 'big', id: 'pending-count' }, st.pending), ' ', t('pendingUnit'),
-          st.pending ? ` (${t('oldest')} ${t('age', ageMin)})` : '')),
+          st.pending ? ` (${t('oldest')} ${ageMin ? t('age', ageMin) : t('underMinute')})` : '')),
       h('div', {}, h('dt', {}, t('lastSync')), h('dd', {}, st.last_success ? localTime(st.last_success) : t('never'))),
       h('div', {}, h('dt', {}, t('server')), h('dd', { class: reach === 'reachable' ? 'ok' : reach === 'unreachable' ? 'warn' : '' }, t(reach)))),
     err ? h('div', { class: 'error-box', id: 'last-error' }, h('strong', {}, t('lastError'), ': '),
