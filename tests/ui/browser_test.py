@@ -158,6 +158,25 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(shown["fields"]["attended"], 72)
         self.assertEqual(shown["fields"]["notes"], "Bổ sung: 12 cử tri đến muộn.")
         self.shot("meeting-edited")
+        # Delete, after a confirmation.
+        self.d.find_element(By.ID, "delete").click()
+        WebDriverWait(self.d, WAIT).until(EC.alert_is_present()).accept()
+        self.wait_css('#records, table[data-form="voter-meeting"]')
+        self.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-record-id="{rid}"]'), "the row gone")
+        self.assertTrue(self.stack.client_json(["show", rid])["deleted"])
+
+    def test_i_english_switch(self):
+        self.home()
+        self.assertEqual(self.d.find_element(By.TAG_NAME, "h1").text, "Trang chính")
+        self.d.find_element(By.ID, "lang").click()
+        try:
+            self.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Home", "the page in English")
+            self.assertEqual(self.d.find_element(By.ID, "sync-now").text, "Sync now")
+            self.assertEqual(self.d.execute_script("return document.documentElement.lang"), "en")
+            self.shot("home-english")
+        finally:
+            self.d.find_element(By.ID, "lang").click()
+            self.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Trang chính", "back in Vietnamese")
 
     def test_d_keyboard_only(self):
         before = self.count()
