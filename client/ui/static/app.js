@@ -24,7 +24,7 @@ const TEXT = {
     open: 'Mở', noRecords: 'Chưa có phiếu nào.', state: 'Tình trạng', inConflict: 'có xung đột',
     edit: 'Sửa phiếu', del: 'Xoá phiếu', confirmDelete: 'Xoá phiếu này? Máy chủ vẫn giữ lịch sử của phiếu.',
     deleted: 'Đã xoá phiếu.', lastChange: 'Sửa lần cuối', conflictTitle: 'Ô này đang có xung đột — các giá trị khác nhau:',
-    back: 'Quay lại', notFound: 'Không tìm thấy trang này.', empty: '(trống)', age: '{0} phút', underMinute: 'chưa tới 1 phút',
+    back: 'Quay lại', notFound: 'Không tìm thấy trang này.', empty: '(trống)', age: '{0} phút', notChoice: 'Không có trong các lựa chọn của ô này.', underMinute: 'chưa tới 1 phút',
   },
   en: {
     skip: 'Skip to content', role_officer: 'officer', role_reviewer: 'reviewer', role_admin: 'administrator', other: 'Tiếng Việt', loading: 'Loading…',
@@ -46,7 +46,7 @@ const TEXT = {
     open: 'Open', noRecords: 'No records yet.', state: 'State', inConflict: 'in conflict',
     edit: 'Edit record', del: 'Delete record', confirmDelete: 'Delete this record? The server keeps its history.',
     deleted: 'Record deleted.', lastChange: 'Last changed', conflictTitle: 'This field is in conflict — competing values:',
-    back: 'Back', notFound: 'No such page.', empty: '(empty)', age: '{0} min', underMinute: 'under a minute',
+    back: 'Back', notFound: 'No such page.', empty: '(empty)', age: '{0} min', notChoice: 'Not one of this field\'s choices.', underMinute: 'under a minute',
   },
 };
 
@@ -307,10 +307,21 @@ function browserChecks(form, values) {
   return problems;
 }
 
+// The validator's message in the officer's language: the known kinds of a
+// bad value are said in words, anything else is shown as the validator wrote it.
 function serverMessage(p) {
   if (p.kind === 'required') return t('required');
   if (p.kind === 'rule') return p.label || p.message;
-  return t('invalid') + ': ' + p.message;
+  const m = p.message;
+  let r;
+  if (/is not an integer/.test(m)) return t('notInteger');
+  if (/not a (finite )?number|is not a decimal/.test(m)) return t('notNumber');
+  if ((r = /below the minimum (\S+)/.exec(m))) return t('atLeast', r[1]);
+  if ((r = /above the maximum (\S+)/.exec(m))) return t('atMost', r[1]);
+  if (/not a real date/.test(m)) return t('badDate');
+  if (/not one of the choices/.test(m)) return t('notChoice');
+  if ((r = /characters long, the maximum is (\d+)/.exec(m))) return t('tooLong', r[1]);
+  return t('invalid') + ': ' + m;
 }
 
 function formPage(form, record) {
