@@ -130,7 +130,7 @@ void UiServer::Routes() {
   });
 
   // Pages (no session needed: they hold no data; their API calls do).
-  s.Get(R"(/(|index\.html|app\.js|app\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/(|index\.html|app\.js|i18n\.js|app\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
     const Asset* a = FindAsset(req.path);
     if (a == nullptr) {
       res.status = 404;

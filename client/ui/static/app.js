@@ -2,53 +2,7 @@
 // Every rule lives in the C++ validator; the checks here (required, ranges,
 // lengths) only spare a round trip and use the same form definition.
 'use strict';
-
-const TEXT = {
-  vi: {
-    skip: 'Bỏ qua, tới nội dung', role_officer: 'cán bộ nhập liệu', role_reviewer: 'người rà soát', role_admin: 'quản trị', other: 'English', loading: 'Đang tải…',
-    needLink: 'Chưa đăng nhập. Hãy mở đường liên kết do chương trình in ra (lệnh: wardsync ui --data THƯ_MỤC).',
-    home: 'Trang chính', syncTitle: 'Đồng bộ', pending: 'Chưa gửi lên máy chủ', pendingUnit: 'gói thay đổi',
-    oldest: 'cũ nhất', lastSync: 'Đồng bộ thành công lần cuối', never: 'chưa lần nào', server: 'Máy chủ',
-    reachable: 'Liên lạc được', unreachable: 'Không liên lạc được', unknown: 'Chưa rõ', syncNow: 'Đồng bộ ngay',
-    syncing: 'Đang đồng bộ…', syncOk: 'Đã đồng bộ xong.', syncFail: 'Đồng bộ không thành công.',
-    lastError: 'Lỗi gần nhất', details: 'Chi tiết kỹ thuật',
-    errNetwork: 'Không kết nối được tới máy chủ (mất mạng hoặc máy chủ đang tắt). Dữ liệu vẫn an toàn trên máy này và sẽ được gửi khi kết nối lại.',
-    errOther: 'Đồng bộ không thành công. Dữ liệu vẫn an toàn trên máy này.',
-    forms: 'Biểu mẫu', newRecord: 'Nhập phiếu mới', list: 'Danh sách phiếu', noForms: 'Máy này chưa có biểu mẫu nào: hãy đồng bộ khi có mạng.',
-    required: 'Bắt buộc nhập.', requiredMark: 'bắt buộc', notInteger: 'Phải là số nguyên.', notNumber: 'Phải là một số.',
-    atLeast: 'Không được nhỏ hơn {0}.', atMost: 'Không được lớn hơn {0}.', tooLong: 'Dài quá {0} ký tự.',
-    invalid: 'Giá trị không hợp lệ', badDate: 'Ngày không hợp lệ (ngày/tháng/năm).', yes: 'Có', no: 'Không', choose: '— Chọn —',
-    save: 'Lưu', cancel: 'Huỷ', notSaved: 'Chưa lưu: hãy sửa các ô được đánh dấu.', saved: 'Đã lưu phiếu.',
-    savedEdit: 'Đã lưu thay đổi.', unchanged: 'Không có gì thay đổi.', recordId: 'Mã phiếu', another: 'Nhập phiếu khác',
-    openList: 'Xem danh sách', search: 'Tìm trong danh sách', created: 'Ngày giờ lập', by: 'Người lập',
-    open: 'Mở', noRecords: 'Chưa có phiếu nào.', state: 'Tình trạng', inConflict: 'có xung đột',
-    edit: 'Sửa phiếu', del: 'Xoá phiếu', confirmDelete: 'Xoá phiếu này? Máy chủ vẫn giữ lịch sử của phiếu.',
-    deleted: 'Đã xoá phiếu.', lastChange: 'Sửa lần cuối', conflictTitle: 'Ô này đang có xung đột — các giá trị khác nhau:',
-    back: 'Quay lại', notFound: 'Không tìm thấy trang này.', empty: '(trống)', age: '{0} phút', notChoice: 'Không có trong các lựa chọn của ô này.', underMinute: 'chưa tới 1 phút',
-  },
-  en: {
-    skip: 'Skip to content', role_officer: 'officer', role_reviewer: 'reviewer', role_admin: 'administrator', other: 'Tiếng Việt', loading: 'Loading…',
-    needLink: 'Not signed in. Open the link the program printed (command: wardsync ui --data DIR).',
-    home: 'Home', syncTitle: 'Sync', pending: 'Not yet sent to the server', pendingUnit: 'change-set(s)',
-    oldest: 'oldest', lastSync: 'Last successful sync', never: 'never', server: 'Server',
-    reachable: 'Reachable', unreachable: 'Not reachable', unknown: 'Unknown', syncNow: 'Sync now',
-    syncing: 'Syncing…', syncOk: 'Sync finished.', syncFail: 'Sync failed.',
-    lastError: 'Last error', details: 'Technical details',
-    errNetwork: 'Cannot reach the server (no network, or the server is down). Your data is safe on this device and will be sent when the connection is back.',
-    errOther: 'Sync failed. Your data is safe on this device.',
-    forms: 'Forms', newRecord: 'New record', list: 'Records', noForms: 'No forms on this device yet: sync when the network is up.',
-    required: 'Required.', requiredMark: 'required', notInteger: 'Must be a whole number.', notNumber: 'Must be a number.',
-    atLeast: 'Must not be less than {0}.', atMost: 'Must not be more than {0}.', tooLong: 'Longer than {0} characters.',
-    invalid: 'Invalid value', badDate: 'Not a valid date (day/month/year).', yes: 'Yes', no: 'No', choose: '— Choose —',
-    save: 'Save', cancel: 'Cancel', notSaved: 'Not saved: correct the marked fields.', saved: 'Record saved.',
-    savedEdit: 'Changes saved.', unchanged: 'Nothing changed.', recordId: 'Record id', another: 'Another record',
-    openList: 'See the list', search: 'Search the list', created: 'Created', by: 'By',
-    open: 'Open', noRecords: 'No records yet.', state: 'State', inConflict: 'in conflict',
-    edit: 'Edit record', del: 'Delete record', confirmDelete: 'Delete this record? The server keeps its history.',
-    deleted: 'Record deleted.', lastChange: 'Last changed', conflictTitle: 'This field is in conflict — competing values:',
-    back: 'Back', notFound: 'No such page.', empty: '(empty)', age: '{0} min', notChoice: 'Not one of this field\'s choices.', underMinute: 'under a minute',
-  },
-};
+// Messages: TEXT in i18n.js.
 
 let lang = localStorage.getItem('wardsync-lang') === 'en' ? 'en' : 'vi';
 let csrf = '';
