@@ -16,6 +16,7 @@ struct ClientPaths {
   }
   std::string db() const { return dir + "/db"; }
   std::string control_socket() const { return dir + "/control.sock"; }  // the agent's
+  std::string ui_url() const { return dir + "/ui-url"; }  // agent --ui: the officer app's URL, 0600
 };
 
 }  // namespace wardsync::client

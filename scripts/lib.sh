@@ -9,6 +9,8 @@ WARDSYNC_PACKAGES=(
   libasio-dev libprotobuf-dev protobuf-compiler libleveldb-dev libsnappy-dev
   libssl-dev catch2 libzstd-dev
   faketime
+  libcpp-httplib-dev                          # the officer app's HTTP server (README "Officer app")
+  chromium chromium-driver python3-selenium   # its browser tests (tests/ui)
 )
 
 ensure_packages() {

@@ -1,12 +1,15 @@
 #include "client/agent/agent_command.h"
 
 #include <asio.hpp>
+#include <cstdio>
+#include <memory>
 #include <sstream>
 #include <thread>
 
 #include "client/agent/agent.h"
 #include "client/cli/command.h"
 #include "client/client_paths.h"
+#include "client/ui/ui_server.h"
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
 #include "common/store/leveldb_store.h"
@@ -17,7 +20,7 @@ namespace wardsync::client {
 namespace {
 
 constexpr const char* kUsage =
-    "agent --data DIR [--interval-s S] [--max-backoff-s S] [--probe-interval-s S] [--io-timeout-s S]";
+    "agent --data DIR [--ui IP:PORT] [--interval-s S] [--max-backoff-s S] [--probe-interval-s S] [--io-timeout-s S]";
 
 // Commands forwarded to the agent run against its store, and `sync`/`status`
 // talk to the agent itself.
@@ -28,9 +31,12 @@ class AgentEnv : public ClientEnv {
   Result<SyncReport> SyncRound(const SyncOptions& options) override { return agent_->SyncNow(options); }
   std::optional<AgentInfo> AgentStatus() override { return agent_->Info(); }
   void WakeAgent() override { agent_->Wake(); }
+  std::optional<std::string> UiUrl() override { return ui_url_.empty() ? std::nullopt : std::optional(ui_url_); }
+  void SetUiUrl(std::string url) { ui_url_ = std::move(url); }  // before the control socket listens
 
  private:
   Agent* agent_ = nullptr;
+  std::string ui_url_;
 };
 
 bool Seconds(const cli::Args& a, const char* name, uint64_t* ms, std::ostream& err) {
@@ -49,7 +55,7 @@ bool Seconds(const cli::Args& a, const char* name, uint64_t* ms, std::ostream& e
 }  // namespace
 
 int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  auto a = cli::Args::Parse(args, {{"data", "interval-s", "max-backoff-s", "probe-interval-s", "io-timeout-s"}, {"help"}});
+  auto a = cli::Args::Parse(args, {{"data", "ui", "interval-s", "max-backoff-s", "probe-interval-s", "io-timeout-s"}, {"help"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync " << kUsage << "\n";
     return 2;
@@ -59,7 +65,10 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
         << "Syncs in the background: within a second or two of a new change, every --interval-s (default 300) so "
            "pulls arrive, and as soon as the server is reachable again after an outage. Failures back off "
            "exponentially with jitter from 1 s to --max-backoff-s (default 300). Runs until SIGINT or SIGTERM. "
-           "While it runs, the other wardsync commands on DIR are forwarded to it.\n";
+           "While it runs, the other wardsync commands on DIR are forwarded to it.\n\n"
+           "--ui IP:PORT also serves the officer app (the web interface) on that loopback address (port 0: a free "
+           "one), prints \"ui: URL\" and writes the URL to DIR/ui-url (mode 0600); `wardsync ui --data DIR` prints "
+           "it. The URL holds a secret made at each start: whoever opens it can use this device's data.\n";
     return 0;
   }
   if (!a->positional().empty()) {
@@ -102,6 +111,24 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
   Agent agent(env, options);
   env.Attach(&agent);
 
+  // The officer app: started before the control socket so `wardsync ui`
+  // never sees a running agent without its URL.
+  std::unique_ptr<ui::UiServer> ui_server;
+  if (auto listen = a->Get("ui")) {
+    ui_server = std::make_unique<ui::UiServer>(env);
+    auto url = ui_server->Start(*listen);
+    if (!url.ok()) {
+      err << "error: " << url.status().message() << "\n";
+      return 1;
+    }
+    if (Status s = util::WriteFileAtomic(paths.ui_url(), *url + "\n", 0600); !s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return 1;
+    }
+    env.SetUiUrl(*url);
+    out << "ui: " << *url << std::endl;
+  }
+
   asio::io_context io;
   asio::thread_pool workers(1);
   control::ControlServer control(io, workers, [&env](const std::vector<std::string>& cmd, const control::Peer&) {
@@ -125,6 +152,10 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
   std::thread io_thread([&io] { io.run(); });
   util::LogLine("agent: running for " + *data);
   agent.Run();
+  if (ui_server) {
+    ui_server->Stop();  // no request in flight uses the store after this
+    std::remove(paths.ui_url().c_str());
+  }
   control.Stop();
   signals.cancel();
   io.stop();

@@ -22,8 +22,8 @@ void Usage(std::ostream& out) {
       << "\n      Generate this device's key (it never leaves the device), enroll with a one-time code, pull the "
          "forms.\n";
   for (const auto& c : ClientCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
-  out << "  agent --data DIR [--interval-s S] [--max-backoff-s S]\n      Sync in the background until SIGINT/SIGTERM "
-         "(see wardsync agent --help).\n";
+  out << "  agent --data DIR [--ui IP:PORT] [--interval-s S] [--max-backoff-s S]\n      Sync in the background until "
+         "SIGINT/SIGTERM; --ui also serves the officer app (see wardsync agent --help).\n";
   out << "\nEvery command prints errors on stderr and exits non-zero; --json prints JSON on stdout.\n"
       << "While `wardsync agent` runs on a data directory, the other commands are forwarded to it.\n";
 }

@@ -45,6 +45,8 @@ class ClientEnv {
   virtual std::optional<AgentInfo> AgentStatus() { return std::nullopt; }
   // Tells a running agent that something new is pending.
   virtual void WakeAgent() {}
+  // Inside an agent started with --ui: the officer app's URL (with its secret).
+  virtual std::optional<std::string> UiUrl() { return std::nullopt; }
 
  private:
   ClientPaths paths_;

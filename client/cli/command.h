@@ -53,6 +53,7 @@ void PrintRevokedHint(ClientEnv& env, std::ostream& err);
 // more than the server allows, as the last sync measured it
 // (client/sync/clock_offset.h).
 void WarnIfClockOff(ClientEnv& env, std::ostream& err);
+int CmdUi(ClientEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 // "NAME=VALUE" -> pair; error names the bad argument.
 Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text);

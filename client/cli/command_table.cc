@@ -62,6 +62,10 @@ const std::vector<ClientCommand>& ClientCommands() {
        "in its work (e.g. on a USB stick). Nothing is removed here: a later sync or import of the same change-sets "
        "changes nothing. Works offline and while the agent runs.",
        Common({{"out"}, {}}), CmdHandover, 0, {"out"}},
+      {"ui", "ui --data DIR [--json]",
+       "Prints the URL of the officer app (the web interface) of the agent running on DIR with --ui. The URL "
+       "holds a secret: whoever opens it can use this device's data.",
+       Common({}), CmdUi},
   };
   return table;
 }

@@ -1,0 +1,250 @@
+#include "client/ui/ui_api.h"
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "client/cli/command.h"
+#include "client/ui/field_check.h"
+#include "common/util/json_writer.h"
+
+namespace wardsync::client::ui {
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+std::string Clean(std::string err) {
+  if (err.rfind("error: ", 0) == 0) err.erase(0, 7);
+  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+  return err;
+}
+
+Result<Struct> ParseObject(const std::string& body) {
+  Struct s;
+  if (body.empty()) return Status::Invalid("the request body is empty; expected a JSON object");
+  auto st = google::protobuf::util::JsonStringToMessage(body, &s);
+  if (!st.ok()) return Status::Invalid("the request body is not a JSON object: " + std::string(st.message()));
+  return s;
+}
+
+// One typed value as the text ParseValue reads (what `--set NAME=VALUE` takes).
+Result<std::string> ValueText(const std::string& name, const Value& v) {
+  switch (v.kind_case()) {
+    case Value::kNullValue: return std::string();
+    case Value::kStringValue: return v.string_value();
+    case Value::kBoolValue: return std::string(v.bool_value() ? "true" : "false");
+    case Value::kNumberValue: {
+      double d = v.number_value();
+      if (!std::isfinite(d)) return Status::Invalid("field \"" + name + "\": not a finite number");
+      if (d == std::floor(d) && std::fabs(d) < 9e15) return std::to_string(static_cast<int64_t>(d));
+      char buf[64];
+      auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;  // shortest text that reads back exactly
+      return std::string(buf, end);
+    }
+    case Value::kListValue: {
+      std::string out;
+      for (const auto& item : v.list_value().values()) {
+        if (item.kind_case() != Value::kStringValue) {
+          return Status::Invalid("field \"" + name + "\": a list may only hold choice values (strings)");
+        }
+        if (item.string_value().find(',') != std::string::npos) {
+          return Status::Invalid("field \"" + name + "\": a choice value cannot contain a comma");
+        }
+        out += (out.empty() ? "" : ",") + item.string_value();
+      }
+      return out;
+    }
+    default: return Status::Invalid("field \"" + name + "\": expected text, a number, true/false, a list or null");
+  }
+}
+
+// {"values": {...}} -> field name -> text.
+Result<std::map<std::string, std::string>> Values(const Struct& request) {
+  auto it = request.fields().find("values");
+  if (it == request.fields().end() || it->second.kind_case() != Value::kStructValue) {
+    return Status::Invalid("\"values\" must be an object of field name to value");
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& [name, v] : it->second.struct_value().fields()) {
+    auto text = ValueText(name, v);
+    if (!text.ok()) return text.status();
+    out[name] = *text;
+  }
+  return out;
+}
+
+ApiReply Problems(const std::vector<FieldProblem>& problems) {
+  util::JsonWriter w;
+  w.BeginObject().Key("error").String("the form was not saved: correct the fields marked").Key("problems").BeginArray();
+  for (const auto& p : problems) {
+    w.BeginObject().Key("fields").BeginArray();
+    for (const auto& f : p.fields) w.String(f);
+    w.EndArray().Key("kind").String(p.kind).Key("message").String(p.message).Key("label").String(p.label).EndObject();
+  }
+  w.EndArray().EndObject();
+  return {422, w.str()};
+}
+
+// The form's latest definition on this device, or a 404 naming it.
+Result<wardsync::forms::FormDef> LatestForm(ClientEnv& env, const std::string& form_id) {
+  auto forms = env.store().Forms();
+  if (!forms.ok()) return forms.status();
+  const auto* f = forms->Latest(form_id);
+  if (f == nullptr) return Status::NotFound("unknown form \"" + form_id + "\"");
+  return *f;
+}
+
+ApiReply FromStatus(const Status& s) {
+  return JsonError(s.code() == Status::Code::kNotFound ? 404 : s.code() == Status::Code::kInvalidArgument ? 400 : 500,
+                   s.message());
+}
+
+}  // namespace
+
+ApiReply JsonError(int status, const std::string& message) {
+  util::JsonWriter w;
+  w.BeginObject().Key("error").String(message).EndObject();
+  return {status, w.str()};
+}
+
+UiApi::Ran UiApi::Run(const std::vector<std::string>& args, bool serialize) {
+  std::unique_lock lock(mu_, std::defer_lock);
+  if (serialize) lock.lock();
+  std::ostringstream out, err;
+  int code = RunClientCommand(env_, args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+ApiReply UiApi::Pass(const std::vector<std::string>& args) {
+  Ran r = Run(args);
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  return {200, r.out};
+}
+
+ApiReply UiApi::Session(const std::string& csrf) {
+  Ran r = Run({"status", "--json"});
+  if (r.code != 0) return JsonError(500, Clean(r.err));
+  util::JsonWriter w;
+  w.BeginObject().Key("csrf").String(csrf).Key("status").Raw(r.out).EndObject();
+  return {200, w.str()};
+}
+
+ApiReply UiApi::Status() { return Pass({"status", "--json"}); }
+
+ApiReply UiApi::Forms() {
+  // The full definitions (labels, help texts, choice labels, rules): the
+  // page builds each form from them. Latest version of each form, as `new` uses.
+  auto forms = env_.store().Forms();
+  if (!forms.ok()) return JsonError(500, forms.status().message());
+  google::protobuf::util::JsonPrintOptions opt;
+  opt.preserve_proto_field_names = true;
+  std::string out = "[";
+  for (const auto* f : forms->All()) {
+    if (forms->Latest(f->id()) != f) continue;
+    std::string j;
+    if (!google::protobuf::util::MessageToJsonString(*f, &j, opt).ok()) return JsonError(500, "cannot encode form " + f->id());
+    out += (out.size() > 1 ? "," : "") + j;
+  }
+  return {200, out + "]"};
+}
+
+ApiReply UiApi::Records(const std::string& form_id) {
+  if (form_id.empty()) return Pass({"list", "--json"});
+  if (auto f = LatestForm(env_, form_id); !f.ok()) return FromStatus(f.status());
+  return Pass({"list", "--form", form_id, "--json"});
+}
+
+ApiReply UiApi::Record(const std::string& id) {
+  Ran r = Run({"show", id, "--json"});
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 404, Clean(r.err));
+  return {200, r.out};
+}
+
+ApiReply UiApi::Create(const std::string& body) {
+  auto req = ParseObject(body);
+  if (!req.ok()) return JsonError(400, req.status().message());
+  auto f = req->fields().find("form");
+  if (f == req->fields().end() || f->second.kind_case() != Value::kStringValue) {
+    return JsonError(400, "\"form\" must name a form (a string)");
+  }
+  auto form = LatestForm(env_, f->second.string_value());
+  if (!form.ok()) return FromStatus(form.status());
+  auto values = Values(*req);
+  if (!values.ok()) return JsonError(400, values.status().message());
+  if (auto unknown = UnknownField(*form, *values); !unknown.empty()) {
+    return JsonError(400, form->id() + ": unknown field \"" + unknown + "\"");
+  }
+  if (auto problems = CheckFields(*form, *values); !problems.empty()) return Problems(problems);
+  std::vector<std::string> args = {"new", "--form", form->id(), "--json"};
+  for (const auto& [name, text] : *values) {
+    if (text.empty()) continue;
+    args.push_back("--set");
+    args.push_back(name + "=" + text);
+  }
+  Ran r = Run(args);
+  if (r.code != 0) return JsonError(422, Clean(r.err));
+  return {201, r.out};
+}
+
+ApiReply UiApi::Update(const std::string& id, const std::string& body) {
+  auto req = ParseObject(body);
+  if (!req.ok()) return JsonError(400, req.status().message());
+  auto values = Values(*req);
+  if (!values.ok()) return JsonError(400, values.status().message());
+  Ran shown = Run({"show", id, "--json"});
+  if (shown.code != 0) return JsonError(404, Clean(shown.err));
+  Struct record;
+  if (!google::protobuf::util::JsonStringToMessage(shown.out, &record).ok()) return JsonError(500, "cannot read the record");
+  const std::string form_id = record.fields().at("form").string_value();
+  auto form = LatestForm(env_, form_id);
+  if (!form.ok()) return FromStatus(form.status());
+  if (auto unknown = UnknownField(*form, *values); !unknown.empty()) {
+    return JsonError(400, form->id() + ": unknown field \"" + unknown + "\"");
+  }
+  // The page sends the whole record; fields it leaves out keep their value.
+  std::map<std::string, std::string> current;
+  for (const auto& [name, v] : record.fields().at("fields").struct_value().fields()) {
+    auto text = ValueText(name, v);
+    if (text.ok()) current[name] = *text;
+  }
+  std::map<std::string, std::string> merged = current;
+  for (const auto& [name, text] : *values) merged[name] = text;
+  if (auto problems = CheckFields(*form, merged); !problems.empty()) return Problems(problems);
+  std::vector<std::string> args = {"edit", id, "--json"};
+  for (const auto& [name, text] : *values) {
+    if (current[name] == text) continue;  // unchanged: no change, no base to compete with
+    args.push_back("--set");
+    args.push_back(name + "=" + text);
+  }
+  if (args.size() == 3) {
+    util::JsonWriter w;
+    w.BeginObject().Key("id").String(id).Key("saved").Bool(false).Key("unchanged").Bool(true).EndObject();
+    return {200, w.str()};
+  }
+  Ran r = Run(args);
+  if (r.code != 0) return JsonError(422, Clean(r.err));
+  return {200, r.out};
+}
+
+ApiReply UiApi::Delete(const std::string& id) {
+  Ran r = Run({"delete", id, "--json"});
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  return {200, r.out};
+}
+
+ApiReply UiApi::SyncNow() {
+  Ran r = Run({"sync", "--json", "--quiet"}, /*serialize=*/false);
+  util::JsonWriter w;
+  w.BeginObject().Key("ok").Bool(r.code == 0);
+  if (r.code != 0) w.Key("error").String(Clean(r.err));
+  if (!r.out.empty()) w.Key("report").Raw(r.out);
+  w.EndObject();
+  return {200, w.str()};
+}
+
+}  // namespace wardsync::client::ui

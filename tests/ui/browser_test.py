@@ -1,0 +1,302 @@
+"""The officer app in a real headless Chromium through WebDriver (Debian:
+chromium, chromium-driver, python3-selenium), against the real server, client
+and agent (stack.py). Every wait is a WebDriverWait on the page's state, never
+a sleep. Each test saves a screenshot in SHOT_DIR.
+Usage: browser_test.py BIN_DIR SOURCE_DIR SHOT_DIR"""
+import os
+import sys
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from stack import Stack
+
+BIN, SRC, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+WAIT = 30
+
+
+def make_driver(width=1366, height=768):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=vi",
+              f"--window-size={width},{height}"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "vi"})
+    # The date input shows dd/mm/yyyy only when the browser itself runs in Vietnamese.
+    env = dict(os.environ, LANGUAGE="vi", LANG="vi_VN.UTF-8")
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=opts)
+
+
+class BrowserTest(unittest.TestCase):
+    loads = 0
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(SHOTS, exist_ok=True)
+        cls.stack = Stack(BIN, SRC)
+        cls.d = make_driver()
+        cls.d.get(cls.stack.url)  # the secret is traded for the session cookie here
+        cls.wait_css('a[data-new-record="voter-meeting"]')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.quit()
+        cls.stack.close()
+
+    @classmethod
+    def wait_css(cls, css, timeout=WAIT):
+        try:
+            return WebDriverWait(cls.d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+        except Exception:
+            cls.d.save_screenshot(os.path.join(SHOTS, "timeout.png"))  # what the page showed instead
+            raise
+
+    def until(self, fn, what):
+        return WebDriverWait(self.d, WAIT).until(lambda d: fn(d), message=what)
+
+    def shot(self, name):
+        self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+    def go(self, route):
+        """Loads the page afresh at `route` (a get of the URL shown would only change the hash, or nothing)."""
+        BrowserTest.loads += 1
+        self.d.get(f"{self.stack.base}/?load={BrowserTest.loads}#{route}")
+
+    def home(self):
+        self.go("/")
+        return self.wait_css("#sync-status[data-pending]:not([data-pending=''])")
+
+    def count(self):
+        return len(self.stack.client_json(["list", "--form", "voter-meeting"]))
+
+    def open_new_meeting(self):
+        self.home()
+        self.d.find_element(By.CSS_SELECTOR, 'a[data-new-record="voter-meeting"]').click()
+        return self.wait_css('form[data-form="voter-meeting"]')
+
+    def fill(self, values):
+        for name, value in values.items():
+            el = self.d.find_element(By.NAME, name)
+            if el.get_attribute("type") == "date":
+                # The date input's typed format follows the browser locale; set it as the calendar would.
+                self.d.execute_script("arguments[0].value = arguments[1];"
+                                      "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", el, value)
+                continue
+            el.clear()
+            el.send_keys(str(value))
+
+    def alerts_of(self, field):
+        return [e.text for e in self.d.find_elements(By.CSS_SELECTOR, f'[data-field="{field}"] [role="alert"]') if e.text]
+
+    def test_a_fill_in_a_meeting_and_see_it_listed(self):
+        before = self.count()
+        self.open_new_meeting()
+        # The form is built from the definition: labels bound to inputs, required marked, help shown.
+        label = self.d.find_element(By.CSS_SELECTOR, 'label[for="in-candidate"]')
+        self.assertIn("Người ứng cử", label.text)
+        self.assertTrue(self.d.find_element(By.ID, "in-candidate").get_attribute("required") is not None)
+        self.assertEqual(self.d.find_element(By.NAME, "notes").tag_name, "textarea")
+        self.assertEqual(self.d.find_element(By.NAME, "meeting_date").get_attribute("type"), "date")
+        self.fill({"candidate": "Đặng Thị Hương", "meeting_date": "2026-11-20", "invited": 150, "attended": 132,
+                   "agree": 120, "disagree": 8, "notes": "Cử tri phường Bến Nghé đồng tình; kiến nghị về lý lịch."})
+        self.shot("meeting-filled")
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        saved = self.wait_css("#saved[data-record-id]")
+        rid = saved.get_attribute("data-record-id")
+        self.assertEqual(len(rid), 32)
+        self.assertEqual(self.count(), before + 1)
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["candidate"], "Đặng Thị Hương")
+        self.assertEqual(shown["fields"]["notes"], "Cử tri phường Bến Nghé đồng tình; kiến nghị về lý lịch.")
+        self.shot("meeting-saved")
+        self.d.find_element(By.CSS_SELECTOR, 'a[href="#/records/voter-meeting"]').click()
+        row = self.wait_css(f'tr[data-record-id="{rid}"]')
+        self.assertIn("Đặng Thị Hương", row.text)
+        self.assertIn("20/11/2026", row.text)  # dates as dd/mm/yyyy
+        self.shot("records-list")
+
+    def test_b_broken_rule_shows_messages_and_stores_nothing(self):
+        before = self.count()
+        self.open_new_meeting()
+        # Browser-side: a missing required field is caught before anything is sent.
+        self.fill({"meeting_date": "2026-11-21", "invited": 50, "attended": 95})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.until(lambda d: self.alerts_of("candidate"), "a message next to the empty required field")
+        self.assertEqual(self.count(), before)
+        # Server-side: the C++ validator refuses attended > invited, shown on both fields.
+        self.fill({"candidate": "Lê Văn Cường"})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.until(lambda d: self.alerts_of("attended") and self.alerts_of("invited"), "the rule's message on both fields")
+        self.assertIn("Số cử tri tham dự không được lớn hơn số cử tri được mời", self.alerts_of("attended")[0])
+        self.assertEqual(self.alerts_of("invited"), self.alerts_of("attended"))
+        self.assertEqual(self.alerts_of("candidate"), [])
+        self.assertEqual(self.count(), before)
+        # What the officer typed is kept.
+        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "Lê Văn Cường")
+        self.assertEqual(self.d.find_element(By.NAME, "attended").get_attribute("value"), "95")
+        self.assertEqual(self.d.find_elements(By.CSS_SELECTOR, "[data-record-id]"), [])
+        self.shot("meeting-refused")
+
+    def test_c_edit_a_record(self):
+        rid = self.stack.run_client(["new", "--data", self.stack.cli_data, "--form", "voter-meeting", "--set",
+                                     "candidate=Phạm Minh Đức", "--set", "meeting_date=2026-11-18", "--set",
+                                     "invited=80", "--set", "attended=60"]).stdout.strip()
+        self.go("/records/voter-meeting")
+        row = self.wait_css(f'tr[data-record-id="{rid}"]')
+        row.find_element(By.CSS_SELECTOR, "a").click()
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "Phạm Minh Đức")
+        self.fill({"attended": 72, "notes": "Bổ sung: 12 cử tri đến muộn."})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_css(f'#saved[data-record-id="{rid}"]')
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["attended"], 72)
+        self.assertEqual(shown["fields"]["notes"], "Bổ sung: 12 cử tri đến muộn.")
+        self.shot("meeting-edited")
+        # Delete, after a confirmation.
+        self.d.find_element(By.ID, "delete").click()
+        WebDriverWait(self.d, WAIT).until(EC.alert_is_present()).accept()
+        self.wait_css('#records, table[data-form="voter-meeting"]')
+        self.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-record-id="{rid}"]'), "the row gone")
+        self.assertTrue(self.stack.client_json(["show", rid])["deleted"])
+
+    def test_i_english_switch(self):
+        self.home()
+        self.assertEqual(self.d.find_element(By.TAG_NAME, "h1").text, "Trang chính")
+        self.d.find_element(By.ID, "lang").click()
+        try:
+            self.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Home", "the page in English")
+            self.assertEqual(self.d.find_element(By.ID, "sync-now").text, "Sync now")
+            self.assertEqual(self.d.execute_script("return document.documentElement.lang"), "en")
+            self.shot("home-english")
+        finally:
+            self.d.find_element(By.ID, "lang").click()
+            self.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Trang chính", "back in Vietnamese")
+
+    def test_d_keyboard_only(self):
+        before = self.count()
+        self.home()
+        body = self.d.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        for _ in range(40):  # Tab to the new-record link of the voter meeting
+            if self.d.execute_script("return document.activeElement.getAttribute('data-new-record')") == "voter-meeting":
+                break
+            self.d.switch_to.active_element.send_keys(Keys.TAB)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("data-new-record"), "voter-meeting")
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait_css('form[data-form="voter-meeting"]')
+        typed = {"candidate": "Hoàng Thị Lan", "invited": "40", "attended": "35"}
+        date_typed = False
+        for _ in range(30):
+            el = self.d.switch_to.active_element
+            name = el.get_attribute("name")
+            if name in typed:
+                el.send_keys(typed.pop(name))
+            elif name == "meeting_date" and not date_typed:  # Tab walks its day, month, year segments
+                date_typed = True
+                # Keys to the focused element as a keyboard sends them (element.send_keys
+                # on a date input is handled specially by chromedriver).
+                # The segments' order follows the browser's own locale (headless Chromium
+                # may ignore --lang): month first in en-US, day first in Vietnamese.
+                us = self.d.execute_script("return Intl.DateTimeFormat().resolvedOptions().locale") == "en-US"
+                ActionChains(self.d).send_keys("11202026" if us else "20112026").perform()  # dd/mm/yyyy segments, as the Vietnamese locale shows them
+            if el.get_attribute("type") == "submit":
+                break
+            el.send_keys(Keys.TAB)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("type"), "submit")
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+        self.assertEqual(self.count(), before + 1)
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["candidate"], "Hoàng Thị Lan")
+        self.assertEqual(shown["fields"]["meeting_date"], "2026-11-20")
+        self.shot("keyboard-saved")
+
+    def test_e_offline_then_sync_now(self):
+        self.home()
+        self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0",
+                   "everything sent before the outage")
+        self.stack.stop_server()
+        try:
+            for who in ("Vũ Thị Mai", "Ngô Quang Hải"):
+                self.open_new_meeting()
+                self.fill({"candidate": who, "meeting_date": "2026-11-22", "invited": 60, "attended": 41})
+                self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+                self.wait_css("#saved[data-record-id]")
+            self.home()
+            self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "2",
+                       "two change-sets pending while the server is down")
+            self.until(lambda d: d.find_elements(By.ID, "last-error"), "the failed sync in plain words")
+            self.shot("home-offline")
+        finally:
+            self.stack.start_server()
+        self.d.find_element(By.ID, "sync-now").click()
+        self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0",
+                   "nothing pending after Sync now")
+        self.assertTrue(self.d.find_element(By.ID, "sync-status").get_attribute("data-last-sync"))
+        self.shot("home-synced")
+
+    def test_g_phone_width(self):
+        """Readable on a 360 px wide phone: nothing wider than the screen."""
+        self.d.set_window_size(360, 780)
+        try:
+            def fits(d):
+                return d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+            self.home()
+            self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0", "status shown")
+            self.assertTrue(fits(self.d))
+            self.shot("home-360")
+            self.d.find_element(By.CSS_SELECTOR, 'a[data-new-record="voter-meeting"]').click()
+            self.wait_css('form[data-form="voter-meeting"]')
+            self.assertTrue(fits(self.d))
+            self.shot("form-360")
+            self.go("/records/voter-meeting")
+            self.wait_css("tr[data-record-id]")
+            self.assertTrue(fits(self.d))
+            self.shot("records-360")
+        finally:
+            self.d.set_window_size(1366, 768)
+
+    def test_h_conflict_shows_competing_values(self):
+        st = self.stack
+        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
+        other = os.path.join(st.dir, "other")
+        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Trịnh Văn Sơn"])
+        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Bùi Thị Yến",
+                             "--set", "meeting_date=2026-11-19", "--set", "invited=90", "--set", "attended=60"]).stdout.strip()
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", other])
+        # Both devices change one field without seeing each other's edit.
+        st.run_client(["edit", rid, "--data", other, "--set", "attended=70"])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["edit", rid, "--data", st.cli_data, "--set", "attended=80"])
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", st.cli_data])
+        self.assertGreater(st.client_json(["show", rid])["open_conflicts"], 0)
+        self.go("/records/voter-meeting")
+        self.assertIn(self.wait_css(f'tr[data-record-id="{rid}"] .tag').text, ("có xung đột", "in conflict"))
+        self.go(f"/record/{rid}")
+        box = self.wait_css('[data-field="attended"] .conflict')
+        self.assertIn("70", box.text)
+        self.assertIn("80", box.text)
+        self.assertIn("Trịnh Văn Sơn", box.text)
+        self.shot("conflict")
+
+    def test_f_no_session_is_refused(self):
+        other = make_driver()
+        try:
+            other.get(self.stack.base + "/")
+            WebDriverWait(other, WAIT).until(EC.presence_of_element_located((By.ID, "need-link")))
+            self.assertEqual(other.find_elements(By.CSS_SELECTOR, "a[data-new-record]"), [])
+            other.save_screenshot(os.path.join(SHOTS, "no-session.png"))
+        finally:
+            other.quit()
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])
