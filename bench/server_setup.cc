@@ -71,7 +71,7 @@ Result<std::unique_ptr<ServerSetup>> ServerSetup::Create(const Options& o, const
 std::vector<std::string> ServerSetup::Wards() const {
   std::vector<std::string> out;
   for (const auto& w : facts_.wards.wards()) out.push_back(w.id());
-  if (out.empty()) out.push_back("phuong-ben-thanh");
+  if (out.empty()) out.push_back("phuong-trung-vuong");
   return out;
 }
 

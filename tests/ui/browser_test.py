@@ -103,7 +103,7 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(self.d.find_element(By.NAME, "notes").tag_name, "textarea")
         self.assertEqual(self.d.find_element(By.NAME, "meeting_date").get_attribute("type"), "date")
         self.fill({"candidate": "Đặng Thị Hương", "meeting_date": "2026-11-20", "invited": 150, "attended": 132,
-                   "agree": 120, "disagree": 8, "notes": "Cử tri phường Bến Nghé đồng tình; kiến nghị về lý lịch."})
+                   "agree": 120, "disagree": 8, "notes": "Cử tri phường Hoàng Văn Thụ đồng tình; kiến nghị về lý lịch."})
         self.shot("meeting-filled")
         self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         saved = self.wait_css("#saved[data-record-id]")
@@ -112,7 +112,7 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(self.count(), before + 1)
         shown = self.stack.client_json(["show", rid])
         self.assertEqual(shown["fields"]["candidate"], "Đặng Thị Hương")
-        self.assertEqual(shown["fields"]["notes"], "Cử tri phường Bến Nghé đồng tình; kiến nghị về lý lịch.")
+        self.assertEqual(shown["fields"]["notes"], "Cử tri phường Hoàng Văn Thụ đồng tình; kiến nghị về lý lịch.")
         self.shot("meeting-saved")
         self.d.find_element(By.CSS_SELECTOR, 'a[href="#/records/voter-meeting"]').click()
         row = self.wait_css(f'tr[data-record-id="{rid}"]')

@@ -50,7 +50,7 @@ class Proc:
 
 
 class Stack:
-    WARD = "phuong-ben-nghe"
+    WARD = "phuong-hoang-van-thu"
 
     def __init__(self, bin_dir, source_dir):
         self.bin = bin_dir

@@ -21,7 +21,7 @@ sync::Frame Page(int n) {
   auto* pb = f.mutable_pull_batch();
   for (int i = 0; i < n; ++i) {
     auto* r = pb->add_records();
-    r->set_ward("phuong-ben-nghe");
+    r->set_ward("phuong-hoang-van-thu");
     r->set_form_id("voter-meeting");
     r->set_record_id(std::string(15, 'r') + static_cast<char>(i));
   }

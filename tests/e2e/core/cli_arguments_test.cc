@@ -9,7 +9,7 @@ using namespace wardsync::test;
 TEST_CASE("wardsync refuses a stray argument and saves nothing", "[e2e]") {
   ServerProcess server;
   server.Start();
-  ClientProcess c(server, "phuong-ben-thanh");
+  ClientProcess c(server, "phuong-trung-vuong");
   std::vector<std::string> args = {"new", "--form", "voter-meeting"};
   for (auto& s : MeetingSets(120, 95, "Trần Thị Bình")) args.push_back(s);
   args.push_back("notes=hello");

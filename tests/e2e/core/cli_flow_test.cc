@@ -11,7 +11,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-thanh";
+const std::string kWard = "phuong-trung-vuong";
 
 // Records of a --json listing, by id.
 std::map<std::string, JsonValue> ById(const JsonValue& list) {
@@ -91,7 +91,7 @@ TEST_CASE("capture, edit, delete and sync through the command lines", "[e2e]") {
   REQUIRE(c2_list.count(kept) == 1);
   CHECK(Num(At(At(c2_list[kept], "fields"), "invited")) == 100);
   // A device of another ward does not.
-  ClientProcess other(server, "phuong-da-kao", "officer", "Đặng Văn E");
+  ClientProcess other(server, "phuong-dong-quang", "officer", "Đặng Văn E");
   CHECK(Items(other.Json({"list"})).empty());
 
   CHECK(server.Stop() == 0);

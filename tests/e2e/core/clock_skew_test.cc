@@ -11,7 +11,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-thanh";
+const std::string kWard = "phuong-trung-vuong";
 
 // `wardsync ARGS --data DIR` with the clock `shift` ahead ("+2h").
 CommandResult RunShifted(ClientProcess& c, const std::string& shift, std::vector<std::string> args) {

@@ -19,7 +19,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-cau-kho";
+const std::string kWard = "phuong-tan-lap";
 
 std::set<std::string> ServerIds(ServerProcess& server) {
   std::set<std::string> ids;

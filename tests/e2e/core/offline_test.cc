@@ -13,7 +13,7 @@
 using namespace wardsync::test;
 
 namespace {
-const std::string kWard = "phuong-cau-kho";
+const std::string kWard = "phuong-tan-lap";
 }
 
 TEST_CASE("sync with the server down fails clearly and loses nothing", "[e2e]") {

@@ -13,7 +13,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-thanh";
+const std::string kWard = "phuong-trung-vuong";
 
 CommandResult Ok(ServerProcess& s, std::vector<std::string> args) {
   auto r = s.Admin(args);

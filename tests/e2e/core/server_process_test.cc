@@ -30,7 +30,7 @@ TEST_CASE("a second server on the same data directory fails at once", "[e2e]") {
   CHECK(second.err.find("already") != std::string::npos);
   CHECK(second.err.find(server.data()) != std::string::npos);
   // The first one still serves.
-  ClientProcess c(server, "phuong-ben-nghe");
+  ClientProcess c(server, "phuong-hoang-van-thu");
   CHECK(server.Stop() == 0);
 }
 
@@ -44,7 +44,7 @@ TEST_CASE("admin commands work with and without a running server", "[e2e]") {
     auto forms = server.Admin({"forms", "list", "--json"});
     REQUIRE(forms.exit_code == 0);
     CHECK(Items(ParseJson(forms.out)).size() == 6);
-    auto code = server.Enroll("phuong-ben-nghe", "reviewer");
+    auto code = server.Enroll("phuong-hoang-van-thu", "reviewer");
     CHECK_FALSE(code.empty());
     auto records = server.Admin({"records", "--json"});
     REQUIRE(records.exit_code == 0);
@@ -55,7 +55,7 @@ TEST_CASE("admin commands work with and without a running server", "[e2e]") {
     server.Start();
     check_admin();
     // A code made while it runs is redeemed by it.
-    ClientProcess c(server, "phuong-ben-nghe", "reviewer");
+    ClientProcess c(server, "phuong-hoang-van-thu", "reviewer");
     auto devices = ParseJson(server.Admin({"devices", "--json"}).out);
     REQUIRE(Items(devices).size() == 1);
     CHECK(Str(At(Items(devices)[0], "role")) == "reviewer");

@@ -17,7 +17,7 @@
 
 namespace wardsync::test {
 
-inline const std::string kE2eWard = "phuong-da-kao";
+inline const std::string kE2eWard = "phuong-dong-quang";
 
 // WARDSYNC_SEED if set (to reproduce), else a fresh seed. Print it with INFO.
 uint64_t E2eSeed();

@@ -13,7 +13,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 // The entry of `devices --json` for one device.
 JsonValue DeviceEntry(ServerProcess& server, const std::string& id) {

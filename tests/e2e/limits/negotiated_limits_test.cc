@@ -17,7 +17,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 // Captures `n` voter meetings into a (stopped) client's data directory
 // through the client's own capture API, as `wardsync new` would, without

@@ -12,7 +12,7 @@ using namespace wardsync::test;
 TEST_CASE("wardsync-server revoke shuts a device out; devices shows it", "[e2e][security]") {
   ServerProcess server;
   server.Start();
-  ClientProcess c(server, "phuong-ben-nghe");
+  ClientProcess c(server, "phuong-hoang-van-thu");
   c.NewMeeting();
   REQUIRE(c.Run({"sync"}).exit_code == 0);
   const std::string id = Str(At(c.Json({"status"}), "device"));
@@ -38,7 +38,7 @@ TEST_CASE("wardsync-server revoke shuts a device out; devices shows it", "[e2e][
 TEST_CASE("a second agent on the same client data directory fails at once", "[e2e][security]") {
   ServerProcess server;
   server.Start();
-  ClientProcess c(server, "phuong-ben-nghe");
+  ClientProcess c(server, "phuong-hoang-van-thu");
   Process agent("wardsync", c.Args({"agent", "--interval-s", "3600"}));
   // Wait for the agent to hold the directory: a `status` run while it starts
   // could take the LevelDB lock first and make the agent itself fail.

@@ -18,7 +18,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 constexpr uint64_t kMinute = 60 * 1000;
 
 uint64_t RealNowMs() { return SystemClock().NowMs(); }

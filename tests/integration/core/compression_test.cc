@@ -16,7 +16,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 constexpr int kRecords = 60;
 
 // Small push frames, one in flight: the first goes with the hello

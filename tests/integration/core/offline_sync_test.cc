@@ -12,7 +12,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 int64_t IntField(const records::RecordState& r, const std::string& name) {
   auto it = r.fields().find(name);

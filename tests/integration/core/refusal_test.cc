@@ -21,8 +21,8 @@ using changes::SignedChangeSet;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
-const std::string kOtherWard = "phuong-da-kao";
+const std::string kWard = "phuong-hoang-van-thu";
+const std::string kOtherWard = "phuong-dong-quang";
 
 // A server, an officer device of kWard whose first two change-sets (made by
 // the client library, kept as the exact bytes it sent) were accepted.

@@ -13,8 +13,8 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWardA = "phuong-ben-nghe";
-const std::string kWardB = "phuong-ben-thanh";
+const std::string kWardA = "phuong-hoang-van-thu";
+const std::string kWardB = "phuong-trung-vuong";
 
 std::set<std::string> Wards(const std::vector<records::RecordState>& records) {
   std::set<std::string> out;

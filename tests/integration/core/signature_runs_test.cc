@@ -21,8 +21,8 @@ using changes::SignedChangeSet;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
-const std::string kOtherWard = "phuong-da-kao";
+const std::string kWard = "phuong-hoang-van-thu";
+const std::string kOtherWard = "phuong-dong-quang";
 
 std::string Garbage(std::string sig) {
   sig[7] ^= 0x5a;

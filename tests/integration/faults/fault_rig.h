@@ -29,7 +29,7 @@
 
 namespace wardsync::test {
 
-inline const std::string kFaultWard = "phuong-tan-dinh";
+inline const std::string kFaultWard = "phuong-quang-trung";
 
 // The seed of a randomized test: WARDSYNC_SEED if set (to reproduce a
 // failure), else a fresh one. Tests print it with INFO.

@@ -26,7 +26,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 server::SubmissionResult Ingest(ServerFixture& server, const std::string& device,
                                 std::vector<changes::SignedChangeSet> sets) {

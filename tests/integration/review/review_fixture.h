@@ -35,8 +35,8 @@ namespace review_test {
 
 using namespace wardsync;
 
-inline const std::string kWardA = "phuong-ben-thanh";
-inline const std::string kWardB = "phuong-ben-nghe";
+inline const std::string kWardA = "phuong-trung-vuong";
+inline const std::string kWardB = "phuong-hoang-van-thu";
 
 // A fresh directory under `base` (default $TMPDIR or /tmp), removed with everything in it.
 class TempDir {

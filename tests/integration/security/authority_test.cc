@@ -16,8 +16,8 @@ using changes::SignedChangeSet;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
-const std::string kOtherWard = "phuong-da-kao";
+const std::string kWard = "phuong-hoang-van-thu";
+const std::string kOtherWard = "phuong-dong-quang";
 
 // Pushes `cs` (the device's next change-set) over a raw connection.
 PushOutcome PushRaw(ServerFixture& server, DeviceFixture& dev, const SignedChangeSet& cs) {

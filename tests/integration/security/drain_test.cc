@@ -11,7 +11,7 @@ using namespace wardsync;
 using namespace wardsync::test;
 
 namespace {
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 }
 
 TEST_CASE("a draining device gets only what it claimed at its first hello, then is refused",

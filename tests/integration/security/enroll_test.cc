@@ -14,7 +14,7 @@ using namespace wardsync::test;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 Result<client::EnrollResult> Redeem(ServerFixture& server, const std::string& code_text) {
   auto code = enroll::DecodeEnrollCode(code_text);

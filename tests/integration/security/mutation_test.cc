@@ -20,7 +20,7 @@ using changes::SignedChangeSet;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 struct Mutant {
   std::string device_id;  // the submission's authenticated device

@@ -17,7 +17,7 @@ using namespace wardsync;
 using namespace wardsync::test;
 
 namespace {
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 }
 
 TEST_CASE("revoke closes the device's open connection and refuses it from then on", "[integration][security]") {

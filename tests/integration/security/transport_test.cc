@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kWard = "phuong-ben-nghe";
+const std::string kWard = "phuong-hoang-van-thu";
 
 ServerFixtureOptions SmallLimits() {
   ServerFixtureOptions o;

@@ -73,7 +73,7 @@ inline bool Same(const google::protobuf::Message& a, const google::protobuf::Mes
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
-inline const std::string kWard = "phuong-ben-nghe";
+inline const std::string kWard = "phuong-hoang-van-thu";
 
 // One ward client: a LevelDB in its own temp dir, enrolled (config saved),
 // with the election pack as its forms.

@@ -27,7 +27,7 @@ TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[fo
 }
 
 TEST_CASE("JSON strings keep valid UTF-8 and replace invalid bytes", "[forms]") {
-  CHECK(J("Phường Bến Nghé") == "\"Phường Bến Nghé\"");
+  CHECK(J("Phường Hoàng Văn Thụ") == "\"Phường Hoàng Văn Thụ\"");
   CHECK(J("😀") == "\"😀\"");
   CHECK(J("a\xff" "b") == "\"a\\ufffdb\"");
   CHECK(J("\xC3") == "\"\\ufffd\"");                   // truncated sequence

@@ -39,7 +39,7 @@ wardsync::records::RecordState Record(const std::string& candidate, bool conflic
   r.set_record_id(std::string(16, '\x01'));
   r.set_form_id("voter-meeting");
   r.set_form_version(1);
-  r.set_ward("phuong-ben-thanh");
+  r.set_ward("phuong-trung-vuong");
   // 2026-02-10T00:00:00Z in the HLC's physical part.
   r.mutable_last_change()->set_hlc(uint64_t{1770681600000} << 16);
   (*r.mutable_fields())["candidate"].mutable_value()->set_text(candidate);
@@ -80,8 +80,8 @@ TEST_CASE("CSV export: header, one CRLF row per record, latest-version columns")
   const std::string id = std::string(wardsync::changes_util::RecordIdText(std::string(16, '\x01')));
   CHECK(out.str() ==
         "id,ward,version,last_change,conflict,review,candidate,attended,topics\r\n" + id +
-            ",phuong-ben-thanh,1,2026-02-10T00:00:00.000Z,true,,\"Nguyễn \"\"Ba\"\", Jr.\nline\",80,\r\n" + id +
-            ",phuong-ben-thanh,1,2026-02-10T00:00:00.000Z,false,,Lê C,80,\"roads,schools\"\r\n");
+            ",phuong-trung-vuong,1,2026-02-10T00:00:00.000Z,true,,\"Nguyễn \"\"Ba\"\", Jr.\nline\",80,\r\n" + id +
+            ",phuong-trung-vuong,1,2026-02-10T00:00:00.000Z,false,,Lê C,80,\"roads,schools\"\r\n");
 }
 
 TEST_CASE("CSV export with deleted records adds a deleted column") {
