@@ -1,6 +1,7 @@
 #include "client/capture/capture.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "client/sync/clock_offset.h"
 #include "common/authority/role.h"
@@ -89,6 +90,22 @@ Result<RecordState> LiveRecord(ClientStore& store, const std::string& raw) {
   RecordState record = std::move(**loaded);
   if (record.deleted()) return Status::Precondition("record " + hex + " is deleted");
   return record;
+}
+
+// The record (as this device sees it) holding the open conflict
+// `conflict_id`, and that conflict's index in it.
+Result<std::pair<RecordState, int>> OpenConflict(ClientStore& store, const std::string& raw,
+                                                 const std::string& conflict_id) {
+  auto found = store.LocalRecord(raw);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return Status::NotFound("no record " + changes_util::RecordIdText(raw));
+  RecordState record = std::move(**found);
+  for (int i = 0; i < record.conflicts_size(); ++i) {
+    if (record.conflicts(i).id() != conflict_id) continue;
+    if (!record.conflicts(i).open()) return Status::Precondition("conflict " + conflict_id + " is already resolved");
+    return std::make_pair(std::move(record), i);
+  }
+  return Status::NotFound("no conflict " + conflict_id);
 }
 
 // The form a change to `record` is made against: the record's own version,
@@ -284,16 +301,10 @@ Status Capture::Resolve(const std::string& conflict_id, std::optional<size_t> pi
   if (!loaded.ok()) return loaded.status();
   const Context& ctx = *loaded;
   WS_RETURN_IF_ERROR(MayResolve(ctx.config));
-  auto found = store_.LocalRecord(raw);
+  auto found = OpenConflict(store_, raw, conflict_id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return Status::NotFound("no record " + changes_util::RecordIdText(raw));
-  RecordState record = std::move(**found);
-  const records::Conflict* conflict = nullptr;
-  for (const auto& c : record.conflicts()) {
-    if (c.id() == conflict_id) conflict = &c;
-  }
-  if (conflict == nullptr) return Status::NotFound("no conflict " + conflict_id);
-  if (!conflict->open()) return Status::Precondition("conflict " + conflict_id + " is already resolved");
+  RecordState record = std::move(found->first);
+  const records::Conflict* conflict = &record.conflicts(found->second);
   if (conflict->kind() != records::VALUES) {
     return Status::Invalid("conflict " + conflict_id + " is not between competing values: resolve it with --set "
                            "FIELD=VALUE" + (conflict->kind() == records::REJECTED ? " or --dismiss" : ""));
@@ -327,16 +338,10 @@ Status Capture::ResolveReview(const std::string& conflict_id, const FieldTexts& 
   if (!loaded.ok()) return loaded.status();
   const Context& ctx = *loaded;
   WS_RETURN_IF_ERROR(MayResolve(ctx.config));
-  auto found = store_.LocalRecord(raw);
+  auto found = OpenConflict(store_, raw, conflict_id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return Status::NotFound("no record " + changes_util::RecordIdText(raw));
-  RecordState record = std::move(**found);
-  const records::Conflict* conflict = nullptr;
-  for (const auto& c : record.conflicts()) {
-    if (c.id() == conflict_id) conflict = &c;
-  }
-  if (conflict == nullptr) return Status::NotFound("no conflict " + conflict_id);
-  if (!conflict->open()) return Status::Precondition("conflict " + conflict_id + " is already resolved");
+  RecordState record = std::move(found->first);
+  const records::Conflict* conflict = &record.conflicts(found->second);
   const records::ConflictKind kind = conflict->kind();
   if (kind == records::VALUES) {
     return Status::Invalid("conflict " + conflict_id + " is between competing values: resolve it with --pick N or --value V");
