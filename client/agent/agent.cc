@@ -1,8 +1,6 @@
 #include "client/agent/agent.h"
 
-#include <asio.hpp>
-
-#include "common/net/framed_stream.h"
+#include "client/sync/server_probe.h"
 #include "common/util/log.h"
 
 namespace wardsync::client {
@@ -60,25 +58,11 @@ Result<SyncReport> Agent::Round(SyncOptions options) {
 
 Result<SyncReport> Agent::SyncNow(const SyncOptions& options) { return Round(options); }
 
-// A TCP connect (no TLS, no data) tells whether the server is back, at a
-// cost so small that probing every few seconds during an outage is no storm.
+// A TCP connect (client/sync/server_probe.h) tells whether the server is back.
 bool Agent::ServerReachable() {
   auto cfg = env_.store().Config();
   if (!cfg.ok()) return false;
-  auto hp = net::ParseHostPort(cfg->server());
-  if (!hp.ok()) return false;
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  asio::ip::tcp::resolver resolver(io);
-  asio::error_code ec;
-  auto endpoints = resolver.resolve(hp->first, std::to_string(hp->second), ec);
-  if (ec) return false;
-  bool connected = false;
-  asio::async_connect(socket, endpoints, [&](const asio::error_code& e, const asio::ip::tcp::endpoint&) {
-    connected = !e;
-  });
-  io.run_for(std::chrono::seconds(2));
-  return connected;
+  return ServerAnswers(cfg->server(), std::chrono::seconds(2));
 }
 
 void Agent::Run() {

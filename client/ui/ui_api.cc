@@ -6,10 +6,15 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "client/cli/command.h"
+#include "client/ui/changed_since.h"
 #include "client/ui/field_check.h"
+#include "client/ui/form_eval.h"
+#include "common/changes/changeset.h"
+#include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 
 namespace wardsync::client::ui {
@@ -99,6 +104,17 @@ Result<wardsync::forms::FormDef> LatestForm(ClientEnv& env, const std::string& f
   return *f;
 }
 
+// `object` (a JSON object's text, as a command prints it) with `"key": raw`
+// added at its end.
+std::string WithKey(std::string object, const std::string& key, const std::string& raw) {
+  while (!object.empty() && (object.back() == '\n' || object.back() == ' ')) object.pop_back();
+  if (object.empty() || object.back() != '}') return object;
+  object.pop_back();
+  util::JsonWriter k;
+  k.String(key);
+  return object + (object.size() > 1 ? "," : "") + k.str() + ":" + raw + "}";
+}
+
 ApiReply FromStatus(const Status& s) {
   return JsonError(s.code() == Status::Code::kNotFound ? 404 : s.code() == Status::Code::kInvalidArgument ? 400 : 500,
                    s.message());
@@ -129,12 +145,35 @@ ApiReply UiApi::Pass(const std::vector<std::string>& args) {
 ApiReply UiApi::Session(const std::string& csrf) {
   Ran r = Run({"status", "--json"});
   if (r.code != 0) return JsonError(500, Clean(r.err));
+  // The ward's name from the published ward list (its id if the list does
+  // not name it, e.g. before the first sync).
+  std::string ward_name;
+  auto cfg = env_.store().Config();
+  auto wards = env_.store().Wards();
+  if (cfg.ok() && wards.ok()) {
+    for (const auto& ward : wards->wards()) {
+      if (ward.id() == cfg->ward()) ward_name = ward.name();
+    }
+  }
   util::JsonWriter w;
-  w.BeginObject().Key("csrf").String(csrf).Key("status").Raw(r.out).EndObject();
+  w.BeginObject().Key("csrf").String(csrf).Key("ward_name").String(ward_name).Key("status").Raw(r.out).EndObject();
   return {200, w.str()};
 }
 
-ApiReply UiApi::Status() { return Pass({"status", "--json"}); }
+ApiReply UiApi::Status() {
+  ApiReply r = Pass({"status", "--json"});
+  if (r.status != 200) return r;
+  // Live reachability: a TCP probe now (cached a few seconds), next to what
+  // the last sync attempt said (status: last_attempt_ms, last_error).
+  auto cfg = env_.store().Config();
+  if (!cfg.ok()) return r;
+  const Reach reach = reach_.Check(cfg->server());
+  util::JsonWriter w;
+  w.BeginObject().Key("known").Bool(reach.known).Key("reachable").Bool(reach.reachable);
+  w.Key("checked").String(reach.checked_ms ? render::TimeMs(reach.checked_ms) : "").EndObject();
+  r.json = WithKey(r.json, "probe", w.str());
+  return r;
+}
 
 ApiReply UiApi::Forms() {
   // The full definitions (labels, help texts, choice labels, rules): the
@@ -162,7 +201,15 @@ ApiReply UiApi::Records(const std::string& form_id) {
 ApiReply UiApi::Record(const std::string& id) {
   Ran r = Run({"show", id, "--json"});
   if (r.code != 0) return JsonError(r.code == 2 ? 400 : 404, Clean(r.err));
-  return {200, r.out};
+  // What other devices changed since this device made the record.
+  std::string raw;
+  auto cfg = env_.store().Config();
+  if (!changes_util::ParseRecordId(id, &raw) || !cfg.ok()) return {200, r.out};
+  auto rec = env_.store().LocalRecord(raw);
+  if (!rec.ok() || !rec->has_value()) return {200, r.out};
+  util::JsonWriter w;
+  ChangedSinceJson(**rec, cfg->device_id(), w);
+  return {200, WithKey(r.out, "changed_since", w.str())};
 }
 
 ApiReply UiApi::Create(const std::string& body) {
@@ -245,6 +292,53 @@ ApiReply UiApi::SyncNow() {
   if (!r.out.empty()) w.Key("report").Raw(r.out);
   w.EndObject();
   return {200, w.str()};
+}
+
+ApiReply UiApi::Conflicts() { return Pass({"conflicts", "--json"}); }
+
+ApiReply UiApi::Resolve(const std::string& body) {
+  auto req = ParseObject(body);
+  if (!req.ok()) return JsonError(400, req.status().message());
+  const auto& f = req->fields();
+  auto text = [&](const char* key) -> std::optional<std::string> {
+    auto it = f.find(key);
+    if (it == f.end() || it->second.kind_case() == Value::kNullValue) return std::nullopt;
+    auto t = ValueText(key, it->second);
+    return t.ok() ? std::optional<std::string>(*t) : std::nullopt;
+  };
+  auto conflict = text("conflict");
+  if (!conflict || conflict->empty()) return JsonError(400, "\"conflict\" must name a conflict (as the review queue lists it)");
+  // The same command as `wardsync resolve`: it checks the choice, the reason and the role.
+  std::vector<std::string> args = {"resolve", *conflict, "--json"};
+  if (auto pick = text("pick")) args.insert(args.end(), {"--pick", *pick});
+  if (auto value = text("value")) args.insert(args.end(), {"--value", *value});
+  if (auto it = f.find("set"); it != f.end()) {
+    if (it->second.kind_case() != Value::kStructValue) return JsonError(400, "\"set\" must be an object of field name to value");
+    for (const auto& [name, v] : it->second.struct_value().fields()) {
+      auto t = ValueText(name, v);
+      if (!t.ok()) return JsonError(400, t.status().message());
+      args.insert(args.end(), {"--set", name + "=" + *t});
+    }
+  }
+  if (auto it = f.find("dismiss"); it != f.end() && it->second.bool_value()) args.push_back("--dismiss");
+  if (auto reason = text("reason")) args.insert(args.end(), {"--reason", *reason});
+  Ran r = Run(args);
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  return {200, r.out};
+}
+
+ApiReply UiApi::Evaluate(const std::string& form_id, const std::string& body) {
+  auto form = LatestForm(env_, form_id);
+  if (!form.ok()) return FromStatus(form.status());
+  auto req = ParseObject(body);
+  if (!req.ok()) return JsonError(400, req.status().message());
+  auto it = req->fields().find("values");
+  if (it == req->fields().end() || it->second.kind_case() != Value::kStructValue) {
+    return JsonError(400, "\"values\" must be an object of field name to value");
+  }
+  auto out = EvaluateForm(*form, it->second.struct_value());
+  if (!out.ok()) return JsonError(400, out.status().message());
+  return {200, *out};
 }
 
 }  // namespace wardsync::client::ui

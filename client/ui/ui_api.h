@@ -6,12 +6,10 @@
 // validates again and alone decides what is stored.
 //
 // Request bodies are JSON objects; a bad one is a 400 with {"error": ...}.
-// FOLLOW-UP (issue 11): changes the server kept as rejected. The "core" branch
-// adds `ConflictKind kind = 11; string problem = 13;` to records.proto
-// Conflict (kind REJECTED); once merged, Home should list the records whose
-// conflicts are REJECTED with `problem` and a link to #/record/ID to fix them
-// (`list --conflicts --json` already returns them). Not done here so this
-// branch does not depend on that one.
+// Home lists the changes the server kept as rejected from `status --json`
+// ("rejected", the same list `wardsync list --rejected` prints), each with a
+// link to the record to fix it. The review queue is `conflicts --json` and a
+// decision is `resolve` (reviewer devices), as on the command line.
 //
 // Thread-safe: commands run one at a time, except `sync`, which the agent
 // serializes with its own rounds and which must not hold up the rest.
@@ -21,6 +19,7 @@
 #include <vector>
 
 #include "client/cli/client_env.h"
+#include "client/ui/reach_probe.h"
 
 namespace wardsync::client::ui {
 
@@ -33,7 +32,7 @@ ApiReply JsonError(int status, const std::string& message);
 
 class UiApi {
  public:
-  explicit UiApi(ClientEnv& env) : env_(env) {}
+  explicit UiApi(ClientEnv& env) : env_(env), reach_(env.clock()) {}
 
   ApiReply Session(const std::string& csrf);           // GET  /api/session
   ApiReply Status();                                   // GET  /api/status
@@ -44,6 +43,9 @@ class UiApi {
   ApiReply Update(const std::string& id, const std::string& body);  // POST /api/records/ID {"values":{...}}
   ApiReply Delete(const std::string& id);              // POST /api/records/ID/delete
   ApiReply SyncNow();                                  // POST /api/sync
+  ApiReply Conflicts();                                // GET  /api/conflicts (the review queue)
+  ApiReply Resolve(const std::string& body);           // POST /api/resolve {"conflict":ID, "pick":N|"value":V|"set":{..}|"dismiss":true, "reason":R}
+  ApiReply Evaluate(const std::string& form_id, const std::string& body);  // POST /api/forms/F/evaluate (form_eval.h)
 
  private:
   struct Ran {
@@ -55,6 +57,7 @@ class UiApi {
   ApiReply Pass(const std::vector<std::string>& args);
 
   ClientEnv& env_;
+  ReachProbe reach_;  // live reachability for Home (its own lock: a probe never holds up commands)
   std::mutex mu_;
 };
 

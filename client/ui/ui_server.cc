@@ -130,7 +130,7 @@ void UiServer::Routes() {
   });
 
   // Pages (no session needed: they hold no data; their API calls do).
-  s.Get(R"(/(|index\.html|app\.js|i18n\.js|app\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/(|index\.html|app\.js|i18n\.js|form_render\.js|app\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
     const Asset* a = FindAsset(req.path);
     if (a == nullptr) {
       res.status = 404;
@@ -171,6 +171,11 @@ void UiServer::Routes() {
     Reply(res, api_.Delete(req.matches[1]));
   });
   s.Post("/api/sync", [this](const httplib::Request&, httplib::Response& res) { Reply(res, api_.SyncNow()); });
+  s.Get("/api/conflicts", [this](const httplib::Request&, httplib::Response& res) { Reply(res, api_.Conflicts()); });
+  s.Post("/api/resolve", [this](const httplib::Request& req, httplib::Response& res) { Reply(res, api_.Resolve(req.body)); });
+  s.Post(R"(/api/forms/([a-z0-9][a-z0-9_-]*)/evaluate)", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, api_.Evaluate(req.matches[1], req.body));
+  });
 }
 
 }  // namespace wardsync::client::ui
