@@ -75,6 +75,7 @@ void RejectedJson(const RecordState& r, const Conflict& c, util::JsonWriter& w) 
   w.BeginObject();
   w.Key("record").String(changes_util::RecordIdText(r.record_id()));
   w.Key("conflict").String(c.id());
+  w.Key("form").String(r.form_id());
   w.Key("op").String(OpName(c.rejected_change().op()));
   w.Key("device").String(stamp.change().device_id()).Key("seq").Uint(stamp.change().seq());
   w.Key("officer").String(stamp.officer());

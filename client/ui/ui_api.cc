@@ -145,18 +145,15 @@ ApiReply UiApi::Pass(const std::vector<std::string>& args) {
 ApiReply UiApi::Session(const std::string& csrf) {
   Ran r = Run({"status", "--json"});
   if (r.code != 0) return JsonError(500, Clean(r.err));
-  // The ward's name from the published ward list (its id if the list does
-  // not name it, e.g. before the first sync).
-  std::string ward_name;
-  auto cfg = env_.store().Config();
+  // The wards' names from the published ward list (the page shows a ward's
+  // id when the list does not name it, e.g. before the first sync).
   auto wards = env_.store().Wards();
-  if (cfg.ok() && wards.ok()) {
-    for (const auto& ward : wards->wards()) {
-      if (ward.id() == cfg->ward()) ward_name = ward.name();
-    }
-  }
   util::JsonWriter w;
-  w.BeginObject().Key("csrf").String(csrf).Key("ward_name").String(ward_name).Key("status").Raw(r.out).EndObject();
+  w.BeginObject().Key("csrf").String(csrf).Key("wards").BeginObject();
+  if (wards.ok()) {
+    for (const auto& ward : wards->wards()) w.Key(ward.id()).String(ward.name());
+  }
+  w.EndObject().Key("status").Raw(r.out).EndObject();
   return {200, w.str()};
 }
 

@@ -164,6 +164,95 @@ class ApiTest(unittest.TestCase):
         self.assertIn("not an integer", data["problems"][0]["message"])
         self.assertEqual(self.records(), before)
 
+
+    # ---- review queue, resolve, evaluate, status ----
+    def test_session_names_the_ward_from_the_published_list(self):
+        res, data = self.api("GET", "/api/session")
+        self.assertEqual(res.status, 200, data)
+        self.assertEqual(data["wards"][self.stack.WARD], "Phường Hoàng Văn Thụ")
+        self.assertEqual(data["status"]["ward"], self.stack.WARD)
+
+    def test_status_has_a_live_probe_and_the_rejected_list(self):
+        res, data = self.api("GET", "/api/status")
+        self.assertEqual(res.status, 200, data)
+        self.assertTrue(data["probe"]["known"], data)
+        self.assertTrue(data["probe"]["reachable"], data)  # the server is up: a TCP connect just now
+        self.assertTrue(data["probe"]["checked"].endswith("Z"), data)
+        self.assertEqual(data["rejected"], [])  # the same list as `wardsync status --json`
+        self.assertIn("last_attempt_ms", data)
+
+    def test_review_queue_is_the_conflicts_command(self):
+        res, data = self.api("GET", "/api/conflicts")
+        self.assertEqual(res.status, 200, data)
+        self.assertEqual(data, self.stack.client_json(["conflicts"]))
+        res, data = self.api("GET", "/api/conflicts", cookie=False)
+        self.assert_error(res, data, 401)
+
+    def test_resolve_refusals_change_nothing(self):
+        before = self.stack.client_json(["status"])["pending"]
+        body = {"conflict": "0" * 32 + ":attended", "pick": 1, "reason": "theo biên bản"}
+        res, data = self.api("POST", "/api/resolve", body, cookie=False)
+        self.assert_error(res, data, 401)
+        res, data = self.api("POST", "/api/resolve", body, csrf=False)
+        self.assert_error(res, data, 403)
+        res, data = self.api("POST", "/api/resolve", "{not json")
+        self.assert_error(res, data, 400)
+        res, data = self.api("POST", "/api/resolve", {"pick": 1, "reason": "x"})
+        self.assert_error(res, data, 400)
+        self.assertIn("conflict", data["error"])
+        res, data = self.api("POST", "/api/resolve", {"conflict": body["conflict"], "pick": 1})
+        self.assert_error(res, data, 400)  # the command's own check: a reason is required
+        self.assertIn("--reason", data["error"])
+        res, data = self.api("POST", "/api/resolve", {"conflict": body["conflict"], "set": "x", "reason": "x"})
+        self.assert_error(res, data, 400)
+        res, data = self.api("POST", "/api/resolve", body)  # an officer device: the command refuses
+        self.assert_error(res, data, 409)
+        self.assertIn("only reviewers", data["error"])
+        self.assertEqual(self.stack.client_json(["status"])["pending"], before)
+
+    def test_evaluate_answers_the_shape_and_refuses_like_the_rest(self):
+        path = "/api/forms/voter-meeting/evaluate"
+        res, data = self.api("POST", path, {"values": MEETING})
+        self.assertEqual(res.status, 200, data)
+        self.assertEqual(set(data), {"relevant", "required", "computed", "problems"})
+        self.assertTrue(data["relevant"]["candidate"])
+        self.assertTrue(data["required"]["candidate"])  # as the definition says
+        self.assertFalse(data["required"]["notes"])
+        self.assertIsInstance(data["problems"], list)
+        res, data = self.api("POST", path, {"values": MEETING}, cookie=False)
+        self.assert_error(res, data, 401)
+        res, data = self.api("POST", path, {"values": MEETING}, csrf=False)
+        self.assert_error(res, data, 403)
+        for body in ("{not json", "[]", '{"values": 3}'):
+            res, data = self.api("POST", path, body)
+            self.assert_error(res, data, 400)
+        res, data = self.api("POST", "/api/forms/no-such-form/evaluate", {"values": {}})
+        self.assert_error(res, data, 404)
+        res, data = self.api("POST", path, {"values": dict(MEETING, notes="x" * 100_000)})
+        self.assert_error(res, data, 413)
+
+    def test_a_record_changed_by_another_device_says_what_changed(self):
+        st = self.stack
+        res, data = self.api("POST", "/api/records", {"form": "voter-meeting", "values": MEETING})
+        self.assertEqual(res.status, 201, data)
+        rid = data["id"]
+        res, data = self.api("GET", f"/api/records/{rid}")
+        self.assertEqual(data["changed_since"], [])  # only this device wrote it
+        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
+        other = os.path.join(st.dir, "other-api")
+        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Lý Thị Thu"])
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["edit", rid, "--data", other, "--set", "attended=97"])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["sync", "--data", st.cli_data])
+        res, data = self.api("GET", f"/api/records/{rid}")
+        self.assertEqual(res.status, 200, data)
+        changed = data["changed_since"]
+        self.assertEqual([c["field"] for c in changed], ["attended"])
+        self.assertEqual(changed[0]["value"], 97)
+        self.assertEqual(changed[0]["officer"], "Lý Thị Thu")
+
     # ---- what works ----
     def test_create_edit_delete_through_the_cli_functions(self):
         res, data = self.api("POST", "/api/records", {"form": "voter-meeting", "values": MEETING})

@@ -61,17 +61,7 @@ function dmy(ymd) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || '');
   return m ? `${m[3]}/${m[2]}/${m[1]}` : (ymd || '');
 }
-function shownValue(field, v) {
-  if (v === null || v === undefined || v === '') return '';
-  const label = (val) => { const c = (field.choices || []).find((c) => c.value === val); return c ? (c.label || c.value) : val; };
-  switch (field.type) {
-    case 'DATE': return dmy(v);
-    case 'BOOLEAN': return v ? t('yes') : t('no');
-    case 'SINGLE_CHOICE': return label(v);
-    case 'MULTIPLE_CHOICE': return (Array.isArray(v) ? v : [v]).map(label).join(', ');
-    default: return String(v);
-  }
-}
+const shownValue = (field, v) => FormRender.shownValue(field, v);
 function formById(id) { return forms.find((f) => f.id === id); }
 
 // ---- page frame ----
@@ -92,22 +82,64 @@ function show(...nodes) {
 // ---- home ----
 function networkError(msg) { return /connect|refused|unreachable|timed out|timeout|resolve|reset|network/i.test(msg || ''); }
 
+// Whether the server answers: a probe made just now by the agent (status
+// "probe", client/ui/reach_probe.h); before the first probe, judged from the
+// last sync attempt.
+function reachability(st) {
+  if (st.probe && st.probe.known) return { state: st.probe.reachable ? 'reachable' : 'unreachable', at: st.probe.checked };
+  if (st.last_error) return { state: networkError(st.last_error) ? 'unreachable' : 'unknown', at: '' };
+  return { state: st.last_success ? 'reachable' : 'unknown', at: '' };
+}
+function msTime(ms) { return ms ? localTime(new Date(ms).toISOString()) : ''; }
+
 function renderStatus(box, st) {
   box.setAttribute('data-pending', String(st.pending));
   box.setAttribute('data-last-sync', st.last_success || '');
   const ageMin = Math.floor((st.oldest_pending_age_ms || 0) / 60000);
   const err = st.last_error;
-  const reach = err ? (networkError(err) ? 'unreachable' : 'unknown') : (st.last_success ? 'reachable' : 'unknown');
+  const reach = reachability(st);
+  box.setAttribute('data-reachable', reach.state);
+  const attemptOk = st.last_attempt_ms && !err;
   box.replaceChildren(
     h('dl', { class: 'status-grid' },
       h('div', {}, h('dt', {}, t('pending')),
         h('dd', { class: st.pending ? 'warn' : 'ok' }, h('span', { class: 'big', id: 'pending-count' }, st.pending), ' ', t('pendingUnit'),
           st.pending ? ` (${t('oldest')} ${ageMin ? t('age', ageMin) : t('underMinute')})` : '')),
       h('div', {}, h('dt', {}, t('lastSync')), h('dd', {}, st.last_success ? localTime(st.last_success) : t('never'))),
-      h('div', {}, h('dt', {}, t('server')), h('dd', { class: reach === 'reachable' ? 'ok' : reach === 'unreachable' ? 'warn' : '' }, t(reach)))),
+      h('div', {}, h('dt', {}, t('server')),
+        h('dd', { id: 'reachability', class: reach.state === 'reachable' ? 'ok' : reach.state === 'unreachable' ? 'warn' : '' }, t(reach.state),
+          reach.at ? h('span', { class: 'sub' }, t('checkedAt', localTime(reach.at))) : '')),
+      h('div', {}, h('dt', {}, t('lastAttempt')),
+        h('dd', { id: 'last-attempt' }, st.last_attempt_ms ? [msTime(st.last_attempt_ms), ' — ', attemptOk ? t('attemptOk') : t('attemptFailed')] : t('never'),
+          st.next_attempt_ms ? h('span', { class: 'sub' }, t('nextAttempt', msTime(st.next_attempt_ms))) : ''))),
     err ? h('div', { class: 'error-box', id: 'last-error' }, h('strong', {}, t('lastError'), ': '),
       networkError(err) ? t('errNetwork') : t('errOther'),
-      h('details', {}, h('summary', {}, t('details')), err)) : '');
+      h('details', {}, h('summary', {}, t('details')), err)) : '',
+    rejectedList(st.rejected || []));
+}
+
+// Changes of this device the server kept but could not apply (status
+// "rejected", the list `wardsync list --rejected` prints): each with its
+// reason and a link to fix it with a new edit (a never-created record: a new one).
+function rejectedList(rejected) {
+  if (!rejected.length) return '';
+  return h('div', { class: 'rejected', id: 'rejected' },
+    h('h3', {}, t('rejectedTitle', rejected.length)),
+    h('p', { class: 'help' }, t('rejectedHelp')),
+    h('ul', {}, rejected.map((r) => {
+      const form = formById(r.form);
+      const sets = Object.entries(r.sets || {}).map(([k, v]) => {
+        const f = form && FormRender.fieldAt(form, k);
+        return `${f ? f.label || k : k} = ${v === null ? t('empty') : (f ? shownValue(f, v) : v)}`;
+      });
+      return h('li', { 'data-rejected': r.conflict, 'data-record-id': r.record },
+        h('strong', {}, t('op_' + r.op) || r.op, form ? ' — ' + (form.title || form.id) : ''), ' · ', localTime(r.time),
+        h('div', {}, t('reason'), ': ', h('span', { lang: 'en' }, r.reason || '—')),
+        sets.length ? h('div', { class: 'sub' }, t('triedToSet'), ': ', sets.join('; ')) : '',
+        r.placeholder
+          ? (form ? h('a', { class: 'button secondary', href: '#/new/' + r.form }, t('fixNew')) : '')
+          : h('a', { class: 'button secondary', href: '#/record/' + r.record, 'data-fix': r.record }, t('fix')));
+    })));
 }
 
 async function refreshStatus() {
@@ -146,76 +178,13 @@ function home() {
     h('div', { class: 'card' }, h('h2', {}, t('syncTitle')), box,
       h('div', { class: 'actions' }, h('button', { type: 'button', id: 'sync-now', onclick: syncNow }, t('syncNow')),
         h('div', { id: 'sync-result', role: 'status' }))),
+    canReview() ? h('p', {}, h('a', { class: 'button secondary', href: '#/review', id: 'review-link' }, t('reviewQueue'))) : '',
     h('h2', {}, t('forms')), list);
   refreshStatus();
   statusTimer = setInterval(refreshStatus, 3000);
 }
 
-// ---- form page (new and edit) ----
-function inputFor(field, value) {
-  const id = 'in-' + field.name;
-  const described = field.help ? 'help-' + field.name : null;
-  const common = { id, name: field.name, 'aria-describedby': described, required: !!field.required };
-  const choices = field.choices || [];
-  switch (field.type) {
-    case 'INTEGER':
-    case 'DECIMAL':
-      return h('input', { ...common, type: 'number', inputmode: field.type === 'INTEGER' ? 'numeric' : 'decimal',
-        step: field.type === 'INTEGER' ? '1' : 'any', min: field.min, max: field.max, value: value ?? '' });
-    case 'DATE':
-      return h('input', { ...common, type: 'date', value: value ?? '' });
-    case 'TEXT':
-      if (field.max_length && field.max_length <= 200) {
-        return h('input', { ...common, type: 'text', maxlength: field.max_length, value: value ?? '' });
-      }
-      { const ta = h('textarea', { ...common, rows: 4, maxlength: field.max_length || 2000 }); ta.value = value ?? ''; return ta; }
-    case 'BOOLEAN':
-      return [h('label', { class: 'choice' }, h('input', { type: 'radio', name: field.name, value: 'true', checked: value === true, id: id }), t('yes')),
-        h('label', { class: 'choice' }, h('input', { type: 'radio', name: field.name, value: 'false', checked: value === false }), t('no'))];
-    case 'SINGLE_CHOICE':
-      if (choices.length <= 5) {
-        return choices.map((c, i) => h('label', { class: 'choice' },
-          h('input', { type: 'radio', name: field.name, value: c.value, checked: value === c.value, id: i === 0 ? id : null }), c.label || c.value));
-      }
-      return h('select', { ...common }, h('option', { value: '' }, t('choose')),
-        choices.map((c) => h('option', { value: c.value, selected: value === c.value }, c.label || c.value)));
-    case 'MULTIPLE_CHOICE': {
-      const chosen = Array.isArray(value) ? value : [];
-      return choices.map((c, i) => h('label', { class: 'choice' },
-        h('input', { type: 'checkbox', name: field.name, value: c.value, checked: chosen.includes(c.value), id: i === 0 ? id : null }), c.label || c.value));
-    }
-    default:
-      return h('input', { ...common, type: 'text', value: value ?? '' });
-  }
-}
-
-function fieldBlock(field, value, conflict) {
-  const group = ['BOOLEAN', 'SINGLE_CHOICE', 'MULTIPLE_CHOICE'].includes(field.type) &&
-    !(field.type === 'SINGLE_CHOICE' && (field.choices || []).length > 5);
-  const req = field.required ? h('abbr', { class: 'req', title: t('requiredMark') }, ' *') : '';
-  const help = field.help ? h('p', { class: 'help', id: 'help-' + field.name }, field.help) : '';
-  const conflictBox = conflict ? h('div', { class: 'conflict' }, t('conflictTitle'),
-    h('ul', {}, conflict.map((c) => h('li', {}, c)))) : '';
-  if (group) {
-    return h('div', { class: 'field', id: 'f-' + field.name, 'data-field': field.name },
-      h('fieldset', { 'aria-describedby': field.help ? 'help-' + field.name : null },
-        h('legend', {}, field.label || field.name, req), help, conflictBox, inputFor(field, value)));
-  }
-  return h('div', { class: 'field', id: 'f-' + field.name, 'data-field': field.name },
-    h('label', { for: 'in-' + field.name }, field.label || field.name, req), help, conflictBox, inputFor(field, value));
-}
-
-// The form's values as the API takes them: text per field, a list per multiple choice.
-function collect(formEl, form) {
-  const out = {};
-  const data = new FormData(formEl);
-  for (const f of form.fields) {
-    if (f.type === 'MULTIPLE_CHOICE') out[f.name] = data.getAll(f.name);
-    else out[f.name] = (data.get(f.name) ?? '').toString();
-  }
-  return out;
-}
-
+// ---- form page (new and edit): the fields come from FormRender (form_render.js) ----
 function clearMessages(formEl) {
   formEl.querySelectorAll('.msg, .form-error').forEach((m) => m.remove());
   formEl.querySelectorAll('.invalid').forEach((m) => m.classList.remove('invalid'));
@@ -237,33 +206,13 @@ function addFormError(formEl, text) {
   formEl.prepend(h('div', { class: 'error-box form-error', role: 'alert' }, text));
 }
 
-// Required fields, numbers, ranges and lengths: the form definition's own
-// limits, checked before sending. The server checks everything again.
-function browserChecks(form, values) {
-  const problems = [];
-  for (const f of form.fields) {
-    const v = values[f.name];
-    const empty = Array.isArray(v) ? v.length === 0 : v === '';
-    if (empty) { if (f.required) problems.push([f.name, t('required')]); continue; }
-    if (f.type === 'INTEGER' || f.type === 'DECIMAL') {
-      const n = Number(v);
-      if (!isFinite(n)) { problems.push([f.name, t('notNumber')]); continue; }
-      if (f.type === 'INTEGER' && !Number.isInteger(n)) { problems.push([f.name, t('notInteger')]); continue; }
-      if (f.min !== undefined && n < f.min) problems.push([f.name, t('atLeast', f.min)]);
-      if (f.max !== undefined && n > f.max) problems.push([f.name, t('atMost', f.max)]);
-    }
-    if (f.type === 'DATE' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) problems.push([f.name, t('badDate')]);
-    if (f.type === 'TEXT') {
-      const max = f.max_length || 2000;
-      if ([...v].length > max) problems.push([f.name, t('tooLong', max)]);
-    }
-  }
-  return problems;
-}
-
 // The validator's message in the officer's language: the known kinds of a
 // bad value are said in words, anything else is shown as the validator wrote it.
 function serverMessage(p) {
+  // The validator's own text in this language, when it sends one (brief
+  // decision 6: every problem in English and Vietnamese); matched below otherwise.
+  const own = (p.text && p.text[lang]) || (p.messages && p.messages[lang]) || p['message_' + lang];
+  if (own) return own;
   if (p.kind === 'required') return t('required');
   if (p.kind === 'rule') return p.label || p.message;
   const m = p.message;
@@ -284,13 +233,13 @@ function formPage(form, record) {
   if (record) {
     for (const c of record.conflicts || []) {
       if (!c.open || !c.field) continue;
-      const f = form.fields.find((x) => x.name === c.field);
+      const f = FormRender.fieldAt(form, c.field);
       conflicts[c.field] = (c.candidates || []).map((cand) => `${(f ? shownValue(f, cand.value) : cand.value) || t('empty')}` +
         (cand.by ? ` — ${cand.by.officer}, ${localTime(cand.by.time)}` : ''));
     }
   }
   const formEl = h('form', { novalidate: true, id: 'record-form', 'data-form': form.id },
-    form.fields.map((f) => fieldBlock(f, values[f.name], conflicts[f.name])),
+    form.fields.map((f) => FormRender.fieldBlock(f, values[f.name], conflicts[f.name])),
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, t('save')),
       h('a', { class: 'button secondary', href: record ? '#/records/' + form.id : '#/' }, t('cancel')),
@@ -300,8 +249,8 @@ function formPage(form, record) {
     ev.preventDefault();
     clearMessages(formEl);
     result.replaceChildren();
-    const vals = collect(formEl, form);
-    const local = browserChecks(form, vals);
+    const vals = FormRender.collect(formEl, form);
+    const local = FormRender.browserChecks(formEl, form, vals);
     if (local.length) {
       addFormError(formEl, t('notSaved'));
       local.forEach(([name, text]) => addMessage(formEl, name, text));
@@ -331,14 +280,22 @@ function formPage(form, record) {
           h('a', { class: 'button secondary', href: '#/' }, t('home'))));
       return;
     }
-    addFormError(formEl, r.data && r.data.problems ? t('notSaved') : (r.data && r.data.error) || ('HTTP ' + r.status));
+    addFormError(formEl, r.data && r.data.problems ? t('notSaved') : failure(t('notSavedError'), r));
     for (const p of (r.data && r.data.problems) || []) {
       if (!p.fields.length) addFormError(formEl, serverMessage(p));
       p.fields.forEach((name) => addMessage(formEl, name, serverMessage(p)));
     }
     focusFirstInvalid(formEl);
   });
+  FormRender.wireEvaluation(formEl, form, (path, body) => api('POST', path, body));
   return [formEl, result];
+}
+
+// A refusal the page has no words of its own for: said in the officer's
+// language, with the program's own text (English) under "technical details".
+function failure(what, r) {
+  const detail = (r.data && r.data.error) || ('HTTP ' + r.status);
+  return h('span', {}, what, h('details', {}, h('summary', {}, t('details')), h('span', { lang: 'en' }, detail)));
 }
 
 function focusFirstInvalid(formEl) {
@@ -350,7 +307,7 @@ async function del(record, form) {
   if (!window.confirm(t('confirmDelete'))) return;
   const r = await api('POST', '/api/records/' + record.id + '/delete', {});
   if (r.status === 200) { location.hash = '#/records/' + form.id; return; }
-  alert((r.data && r.data.error) || ('HTTP ' + r.status));
+  alert(t('deleteFailed') + '\n\n' + ((r.data && r.data.error) || ('HTTP ' + r.status)));
 }
 
 function newRecord(formId) {
@@ -362,7 +319,7 @@ function newRecord(formId) {
 
 async function openRecord(id) {
   const r = await api('GET', '/api/records/' + id);
-  if (r.status !== 200) return show(h('h1', {}, t('notFound')), h('p', { role: 'alert' }, r.data.error || ''));
+  if (r.status !== 200) return show(h('h1', {}, t('notFound')), h('p', { role: 'alert' }, failure(t('loadFailed'), r)));
   const rec = r.data;
   const form = formById(rec.form);
   if (!form) return notFound();
@@ -370,7 +327,110 @@ async function openRecord(id) {
     h('p', { class: 'meta', 'data-record-id': rec.id, id: 'record-meta' }, t('recordId'), ': ', h('code', {}, rec.id), ' · ',
       t('created'), ': ', localTime(rec.created && rec.created.time), rec.created ? ' (' + rec.created.officer + ')' : '',
       rec.last_change ? ' · ' + t('lastChange') + ': ' + localTime(rec.last_change.time) + ' (' + rec.last_change.officer + ')' : ''),
+    changedSince(form, rec.changed_since || []),
+    (rec.rejected || []).length ? h('div', { class: 'error-box', id: 'record-rejected' }, t('recordRejected'),
+      h('ul', {}, rec.rejected.map((x) => h('li', {}, localTime(x.time), ' — ', h('span', { lang: 'en' }, x.reason))))) : '',
     formPage(form, rec));
+}
+
+// What other devices changed in a record this device made (API
+// "changed_since": the current value of each such field, who and when).
+function changedSince(form, changes) {
+  if (!changes.length) return '';
+  return h('div', { class: 'changed', id: 'changed-since' }, h('strong', {}, t('changedSince')),
+    h('ul', {}, changes.map((c) => {
+      const f = FormRender.fieldAt(form, c.field);
+      return h('li', { 'data-changed-field': c.field }, h('span', { class: 'label' }, f ? f.label || c.field : c.field), ': ',
+        h('strong', {}, (f ? shownValue(f, c.value) : String(c.value ?? '')) || t('empty')), ' — ', c.officer || c.device, ', ', localTime(c.time));
+    })));
+}
+
+// ---- review queue (reviewer and admin devices) ----
+function canReview() { return device && (device.role === 'reviewer' || device.role === 'admin'); }
+
+// A candidate's value in words: keep/delete for a delete-against-edit
+// conflict, the field's shown value otherwise.
+function candidateText(form, c, cand) {
+  if (cand.action) return t('action_' + cand.action);
+  const f = form && FormRender.fieldAt(form, c.field);
+  const v = f ? shownValue(f, cand.value) : (cand.value === null ? '' : String(cand.value));
+  return v === '' ? t('empty') : v;
+}
+
+function reviewItem(c) {
+  const form = formById(c.form);
+  const fieldOf = (name) => (form && FormRender.fieldAt(form, name)) || { name, label: name };
+  const what = c.kind === 'values' ? (c.field ? t('kindValues', fieldOf(c.field).label || c.field) : t('kindDelete'))
+    : c.kind === 'rule' ? t('kindRule') : t('kindRejected');
+  const result = h('div', { role: 'status' });
+  const reasonId = 'reason-' + c.id.replace(/[^A-Za-z0-9]/g, '_');
+  const choice = [];
+  if (c.kind === 'values') {
+    choice.push(h('div', { class: 'candidates' }, c.candidates.map((cand) => h('label', { class: 'candidate', 'data-candidate': cand.number },
+      h('span', { class: 'pick' }, h('input', { type: 'radio', name: 'pick', value: cand.number, required: true }), t('pickN', cand.number)),
+      h('span', { class: 'value' }, candidateText(form, c, cand)),
+      h('span', { class: 'sub' }, cand.officer || cand.device, ' · ', cand.device),
+      h('span', { class: 'sub' }, localTime(cand.time))))));
+  } else if (c.kind === 'rule') {
+    choice.push(h('p', {}, t('ruleBroken'), ' ', h('strong', {}, c.problem)),
+      c.fields.map((name) => {
+        const f = fieldOf(name);
+        const id = 'set-' + c.id.replace(/[^A-Za-z0-9]/g, '_') + '-' + name;
+        const v = (c.values || {})[name];
+        return h('div', { class: 'field' }, h('label', { for: id }, f.label || name),
+          h('input', { id, type: 'text', 'data-set': name, value: v === null || v === undefined ? '' : String(v) }));
+      }));
+  } else {
+    const ch = c.rejected_change || {};
+    choice.push(h('p', {}, t('reason'), ': ', h('span', { lang: 'en' }, c.problem)),
+      (ch.sets || []).length ? h('p', { class: 'sub' }, t('triedToSet'), ': ',
+        ch.sets.map((x) => `${fieldOf(x.field).label || x.field} = ${x.value === null ? t('empty') : shownValue(fieldOf(x.field), x.value)}`).join('; ')) : '',
+      h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'dismiss', required: true }), t('dismiss')));
+  }
+  const formEl = h('form', { novalidate: true, class: 'resolve' }, choice,
+    h('div', { class: 'field' }, h('label', { for: reasonId }, t('resolveReason'), h('abbr', { class: 'req', title: t('requiredMark') }, ' *')),
+      h('textarea', { id: reasonId, name: 'reason', rows: 2, required: true })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('resolve'))), result);
+  formEl.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(formEl);
+    const body = { conflict: c.id, reason: formEl.elements.reason.value.trim() };
+    if (c.kind === 'values') {
+      const picked = formEl.querySelector('input[name=pick]:checked');
+      if (!picked) return addFormError(formEl, t('pickOne'));
+      body.pick = Number(picked.value);
+    } else if (c.kind === 'rule') {
+      body.set = {};
+      formEl.querySelectorAll('[data-set]').forEach((i) => { body.set[i.dataset.set] = i.value; });
+    } else {
+      if (!formEl.elements.dismiss.checked) return addFormError(formEl, t('pickOne'));
+      body.dismiss = true;
+    }
+    if (!body.reason) {
+      addFormError(formEl, t('reasonNeeded'));
+      return formEl.elements.reason.focus();
+    }
+    const r = await api('POST', '/api/resolve', body);
+    if (r.status === 401) return boot();
+    if (r.status !== 200) { addFormError(formEl, failure(t('resolveFailed'), r)); return; }
+    formEl.replaceChildren(h('div', { class: 'notice', id: 'resolved', 'data-resolved': c.id, tabindex: -1 }, t('resolvedQueued')));
+    formEl.querySelector('#resolved').focus();
+  });
+  return h('section', { class: 'card review-item', 'data-conflict': c.id, 'data-kind': c.kind },
+    h('h2', {}, (form && form.title) || c.form, ' — ', what),
+    h('p', { class: 'meta' }, wardName(c.ward), ' · ', c.placeholder ? t('neverCreated') : h('a', { href: '#/record/' + c.record }, t('openRecord'))),
+    c.kind === 'values' && c.base !== null && c.field ? h('p', { class: 'sub' }, t('baseValue'), ': ', candidateText(form, c, { value: c.base })) : '',
+    formEl);
+}
+
+async function review() {
+  const r = await api('GET', '/api/conflicts');
+  if (r.status === 401) return boot();
+  const items = r.status === 200 ? r.data : [];
+  show(h('h1', {}, t('reviewQueue')),
+    r.status !== 200 ? h('p', { class: 'error-box', role: 'alert' }, failure(t('loadFailed'), r)) : '',
+    h('p', { class: 'help' }, t('reviewHelp')),
+    items.length ? h('div', { id: 'review' }, items.map(reviewItem)) : h('p', { class: 'empty', id: 'review' }, t('noConflicts')));
 }
 
 // ---- records list ----
@@ -414,7 +474,17 @@ function route() {
   if (parts[0] === 'new' && parts[1]) return newRecord(decodeURIComponent(parts[1]));
   if (parts[0] === 'records' && parts[1]) return records(decodeURIComponent(parts[1]));
   if (parts[0] === 'record' && parts[1]) return openRecord(parts[1]);
+  if (parts[0] === 'review') return review();
   return notFound();
+}
+
+// The ward's Vietnamese name from the published ward list (its id until the list is known).
+const wardNames = {};
+function wardName(id) { return wardNames[id] || id; }
+function showDevice() {
+  if (!device) return;
+  const el = document.getElementById('device');
+  el.replaceChildren(h('span', { id: 'ward-name', 'data-ward': device.ward }, wardName(device.ward)), ' · ', t('role_' + device.role));
 }
 
 async function boot() {
@@ -427,7 +497,8 @@ async function boot() {
   csrf = s.data.csrf;
   const st = s.data.status;
   device = st;
-  document.getElementById('device').textContent = `${st.ward} · ${t('role_' + st.role)}`;
+  Object.assign(wardNames, s.data.wards || {});
+  showDevice();
   const f = await api('GET', '/api/forms');
   forms = f.status === 200 ? f.data : [];
   route();
@@ -438,7 +509,7 @@ document.addEventListener('DOMContentLoaded', () => {
     lang = lang === 'vi' ? 'en' : 'vi';
     localStorage.setItem('wardsync-lang', lang);
     setLangUi();
-    if (device) document.getElementById('device').textContent = `${device.ward} · ${t('role_' + device.role)}`;
+    showDevice();
     route();
   });
   window.addEventListener('hashchange', route);
