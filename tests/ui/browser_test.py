@@ -15,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from stack import Stack
+from stack import Proc, Stack
 
 BIN, SRC, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
 WAIT = 30
@@ -286,6 +286,175 @@ class BrowserTest(unittest.TestCase):
         self.assertIn("80", box.text)
         self.assertIn("Trịnh Văn Sơn", box.text)
         self.shot("conflict")
+
+    def test_j_review_queue_on_a_reviewer_device(self):
+        """A reviewer's own agent and app: the competing values side by side, a pick with its reason, queued and synced."""
+        st = self.stack
+        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
+        other = os.path.join(st.dir, "other-j")
+        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Đinh Văn Khoa"])
+        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Mai Thị Hồng",
+                             "--set", "meeting_date=2026-11-17", "--set", "invited=70", "--set", "attended=50"]).stdout.strip()
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["edit", rid, "--data", other, "--set", "attended=55"])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["edit", rid, "--data", st.cli_data, "--set", "attended=58"])
+        st.run_client(["sync", "--data", st.cli_data])
+        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "reviewer"]).stdout.strip()
+        rv = os.path.join(st.dir, "reviewer")
+        st.run_client(["init", "--data", rv, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Phạm Minh Châu"])
+        agent = Proc([os.path.join(st.bin, "wardsync"), "agent", "--data", rv, "--ui", "127.0.0.1:0"])
+        try:
+            url = agent.wait_line("ui: ").split("ui: ", 1)[1]
+            base = url.split("/login")[0]
+            self.d.get(url)
+            self.wait_css("#review-link")
+            self.d.get(base + "/?r=1#/review")
+            item = self.wait_css(f'section[data-conflict="{rid}:attended"]')
+            cands = item.find_elements(By.CSS_SELECTOR, ".candidate")
+            self.assertEqual(len(cands), 2)
+            texts = " ".join(c.text for c in cands)
+            self.assertIn("55", texts)
+            self.assertIn("58", texts)
+            self.assertIn("Đinh Văn Khoa", texts)
+            self.assertEqual(cands[0].location["y"], cands[1].location["y"])  # side by side at 1366 px
+            self.assertIn("Phường Hoàng Văn Thụ", self.d.find_element(By.ID, "ward-name").text)
+            self.shot("review-queue")
+            # A decision without a reason is refused by the page and stores nothing.
+            pick = next(c for c in cands if "55" in c.find_element(By.CSS_SELECTOR, ".value").text)
+            pick.find_element(By.CSS_SELECTOR, "input[type=radio]").click()
+            item.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            self.until(lambda d: item.find_elements(By.CSS_SELECTOR, '[role="alert"]'), "the reason is asked for")
+            item.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("55 theo danh sách ký tên")
+            item.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            self.wait_css(f'#resolved[data-resolved="{rid}:attended"]')
+            self.shot("review-resolved")
+            st.run_client(["sync", "--data", rv])  # forwarded to the reviewer's agent
+            st.run_client(["sync", "--data", st.cli_data])
+            shown = st.client_json(["show", rid])
+            self.assertEqual(shown["fields"]["attended"], 55)
+            self.assertEqual(shown["open_conflicts"], 0)
+            self.d.set_window_size(360, 780)
+            try:
+                self.d.get(base + "/?r=2#/review")
+                self.wait_css("#review")
+                self.shot("review-360")
+            finally:
+                self.d.set_window_size(1366, 768)
+        finally:
+            agent.stop()
+
+    def test_k_changed_since_by_another_device(self):
+        st = self.stack
+        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
+        other = os.path.join(st.dir, "other-k")
+        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Lý Thị Thu"])
+        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Hà Văn Nam",
+                             "--set", "meeting_date=2026-11-16", "--set", "invited=90", "--set", "attended=61"]).stdout.strip()
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["edit", rid, "--data", other, "--set", "attended=64"])
+        st.run_client(["sync", "--data", other])
+        st.run_client(["sync", "--data", st.cli_data])
+        self.go(f"/record/{rid}")
+        box = self.wait_css("#changed-since")
+        self.assertIn("Lý Thị Thu", box.text)
+        self.assertIn("64", box.find_element(By.CSS_SELECTOR, '[data-changed-field="attended"]').text)
+        self.shot("record-changed-since")
+
+    def test_l_rejected_changes_on_home(self):
+        """Home renders status's "rejected" list (the shape `wardsync status --json` prints; an honest client
+        cannot make the server reject a change through the real binaries, so the list is given to the page)."""
+        rid = self.stack.run_client(["new", "--data", self.stack.cli_data, "--form", "voter-meeting", "--set",
+                                     "candidate=Cao Thị Lan", "--set", "meeting_date=2026-11-15", "--set", "invited=40",
+                                     "--set", "attended=30"]).stdout.strip()
+        self.home()
+        self.d.execute_script("""
+            clearInterval(statusTimer); statusTimer = null;
+            const st = JSON.parse(document.getElementById('sync-status').dataset.st || 'null');
+            return fetch('/api/status').then((r) => r.json()).then((s) => {
+              s.rejected = [{record: arguments[0], conflict: arguments[0] + ':rejected:d1:7:0', form: 'voter-meeting',
+                op: 'edit', device: s.device, seq: 7, officer: 'Nguyễn Thị Hoa', time: '2026-11-26T03:04:05.000Z',
+                reason: 'form voter-meeting: rule attended <= invited is broken', fields: ['attended'],
+                sets: {attended: '45'}, placeholder: false}];
+              renderStatus(document.getElementById('sync-status'), s);
+            });""", rid)
+        li = self.wait_css(f'#rejected li[data-record-id="{rid}"]')
+        self.assertIn("attended <= invited", li.text)
+        self.assertIn("26/11/2026 10:04", li.text)  # Asia/Ho_Chi_Minh, dd/mm/yyyy
+        self.assertIn("Số cử tri tham dự = 45", li.text)
+        self.shot("home-rejected")
+        li.find_element(By.CSS_SELECTOR, f'a[data-fix="{rid}"]').click()
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+
+    def test_m_form_renderer_for_the_election_form_language(self):
+        """TIME, GROUP rows (min/max, stable _row ids), relevant and compute, from a definition of this test's own
+        (the C++ form loader takes these fields once the forms helper lands; the renderer only needs the JSON)."""
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "election_form.json")) as f:
+            definition = f.read()
+        self.home()
+        self.d.execute_script("""
+            clearInterval(statusTimer); statusTimer = null;
+            const form = JSON.parse(arguments[0]);
+            const main = document.getElementById('main');
+            const formEl = h('form', {id: 'record-form', 'data-form': form.id, novalidate: true},
+              form.fields.map((f) => FormRender.fieldBlock(f, undefined, null)),
+              h('div', {class: 'actions'}, h('button', {type: 'submit'}, t('save'))));
+            formEl.addEventListener('submit', (ev) => ev.preventDefault());
+            main.replaceChildren(h('h1', {}, form.title), formEl);
+            window.testForm = form;""", definition)
+        time_in = self.wait_css('input[name="count_end"]')
+        self.assertEqual(time_in.get_attribute("type"), "time")
+        rows = lambda: self.d.find_elements(By.CSS_SELECTOR, '[data-group="candidates"] tbody tr[data-row]')
+        self.assertEqual(len(rows()), 2)  # min_rows
+        ids = [r.get_attribute("data-row") for r in rows()]
+        self.assertEqual(len(set(ids)), 2)
+        self.assertTrue(all(len(i) == 16 for i in ids))
+        removes = lambda: self.d.find_elements(By.CSS_SELECTOR, '[data-group="candidates"] .remove-row')
+        self.assertTrue(all(not b.is_enabled() for b in removes()))  # at min_rows
+        add = self.d.find_element(By.CSS_SELECTOR, '[data-add-row="candidates"]')
+        add.click()
+        self.assertEqual(len(rows()), 3)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("name"), f"candidates[{rows()[2].get_attribute('data-row')}].name")
+        add.click()
+        self.assertEqual(len(rows()), 4)
+        self.assertFalse(add.is_enabled())  # max_rows
+        self.assertEqual([r.get_attribute("data-row") for r in rows()[:2]], ids)  # earlier rows keep their ids
+        removes()[1].click()
+        self.assertEqual(len(rows()), 3)
+        self.assertEqual(rows()[0].get_attribute("data-row"), ids[0])
+        self.assertTrue(add.is_enabled())
+        for i, r in enumerate(rows()):
+            rid = r.get_attribute("data-row")
+            self.d.find_element(By.NAME, f"candidates[{rid}].name").send_keys(["Nguyễn Văn Hùng", "Trần Thị Lệ", "Đỗ Minh Quân"][i])
+            self.d.find_element(By.NAME, f"candidates[{rid}].votes").send_keys(str(100 + i))
+        self.d.find_element(By.NAME, "valid").send_keys("300")
+        computed = self.d.find_element(By.NAME, "total_votes")
+        self.assertEqual(computed.get_attribute("readonly"), "true")
+        # The page applies what the C++ evaluation answers (client/ui/form_eval.h); here, that reply.
+        self.d.execute_script("""FormRender.applyEvaluation(document.getElementById('record-form'),
+            {relevant: {complaint_note: false}, required: {count_end: true}, computed: {total_votes: 303}, problems: []});""")
+        note = self.d.find_element(By.CSS_SELECTOR, '[data-field="complaint_note"]')
+        self.assertFalse(note.is_displayed())
+        self.assertEqual(computed.get_attribute("value"), "303")
+        vals = self.d.execute_script("return FormRender.collect(document.getElementById('record-form'), window.testForm)")
+        self.assertNotIn("complaint_note", vals)  # hidden: not sent
+        self.assertNotIn("total_votes", vals)  # computed: never sent
+        self.assertEqual([r["_row"] for r in vals["candidates"]], [r.get_attribute("data-row") for r in rows()])
+        self.assertEqual(vals["candidates"][1]["name"], "Trần Thị Lệ")
+        problems = self.d.execute_script("""const f = document.getElementById('record-form');
+            return FormRender.browserChecks(f, window.testForm, FormRender.collect(f, window.testForm));""")
+        self.assertIn("count_end", [p[0] for p in problems])  # required now, still empty
+        self.shot("form-election")
+        self.d.execute_script("""FormRender.applyEvaluation(document.getElementById('record-form'), {relevant: {complaint_note: true}});""")
+        self.assertTrue(note.is_displayed())
+        self.d.set_window_size(360, 780)
+        try:
+            self.assertTrue(self.d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
+            self.shot("form-election-360")
+        finally:
+            self.d.set_window_size(1366, 768)
 
     def test_f_no_session_is_refused(self):
         other = make_driver()
