@@ -102,6 +102,8 @@ class BrowserTest(unittest.TestCase):
         self.assertTrue(self.d.find_element(By.ID, "in-candidate").get_attribute("required") is not None)
         self.assertEqual(self.d.find_element(By.NAME, "notes").tag_name, "textarea")
         self.assertEqual(self.d.find_element(By.NAME, "meeting_date").get_attribute("type"), "date")
+        # The form asks the C++ evaluation (POST /api/forms/F/evaluate) when it opens and on every change.
+        self.until(lambda d: d.find_element(By.ID, "record-form").get_attribute("data-evaluated"), "the form evaluated")
         self.fill({"candidate": "Đặng Thị Hương", "meeting_date": "2026-11-20", "invited": 150, "attended": 132,
                    "agree": 120, "disagree": 8, "notes": "Cử tri phường Hoàng Văn Thụ đồng tình; kiến nghị về lý lịch."})
         self.shot("meeting-filled")
@@ -216,6 +218,41 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(shown["fields"]["candidate"], "Hoàng Thị Lan")
         self.assertEqual(shown["fields"]["meeting_date"], "2026-11-20")
         self.shot("keyboard-saved")
+        # The rest of the flow, still with keys only: the list, open the record, correct it, home, Sync now.
+        self.tab_to(lambda el: el.get_attribute("href") and el.get_attribute("href").endswith("#/records/voter-meeting"))
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait_css(f'tr[data-record-id="{rid}"]')
+        self.tab_to(lambda el: (el.get_attribute("href") or "").endswith(f"#/record/{rid}"))
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+        self.tab_to(lambda el: el.get_attribute("name") == "attended")
+        self.d.switch_to.active_element.send_keys(Keys.CONTROL, "a")
+        self.d.switch_to.active_element.send_keys("36")
+        self.tab_to(lambda el: el.get_attribute("type") == "submit")
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait_css(f'#saved[data-record-id="{rid}"]')
+        self.assertEqual(self.stack.client_json(["show", rid])["fields"]["attended"], 36)
+        self.tab_to(lambda el: el.get_attribute("id") == "brand", backwards=True)
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.wait_css("#sync-status[data-pending]:not([data-pending=''])")
+        self.tab_to(lambda el: el.get_attribute("id") == "sync-now")
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.until(lambda d: d.find_element(By.ID, "sync-result").text, "the sync's result said")
+        self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0", "sent")
+
+    def tab_to(self, wanted, backwards=False, limit=60):
+        """Presses Tab (Shift+Tab) until the focused element is the one wanted, as a keyboard user would."""
+        for _ in range(limit):
+            el = self.d.switch_to.active_element
+            if wanted(el):
+                return el
+            keys = ActionChains(self.d)
+            if backwards:
+                keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+            else:
+                keys.send_keys(Keys.TAB)
+            keys.perform()
+        self.fail("never reached the wanted element with the keyboard")
 
     def test_e_offline_then_sync_now(self):
         self.home()

@@ -109,6 +109,7 @@ TEST_CASE("status, show and list --rejected show the changes the server rejected
   const auto& first = wardsync::test::Items(wardsync::test::At(status, "rejected"))[0];
   CHECK(wardsync::test::Str(wardsync::test::At(first, "reason")) == "attended (200) must not exceed invited (120)");
   CHECK(wardsync::test::Str(wardsync::test::At(first, "record")) == mine_hex);
+  CHECK(wardsync::test::Str(wardsync::test::At(first, "form")) == "voter-meeting");  // the officer app links a fix by it
 
   // show: the record, and the rejected edit with its reason and values.
   auto shown = RunCmd(dev, {"show", mine_hex, "--data", dev.dir.path()});
