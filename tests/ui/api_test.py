@@ -238,14 +238,9 @@ class ApiTest(unittest.TestCase):
         rid = data["id"]
         res, data = self.api("GET", f"/api/records/{rid}")
         self.assertEqual(data["changed_since"], [])  # only this device wrote it
-        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
-        other = os.path.join(st.dir, "other-api")
-        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Lý Thị Thu"])
+        other = st.add_device("other-api", "Lý Thị Thu")
         st.run_client(["sync", "--data", st.cli_data])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["edit", rid, "--data", other, "--set", "attended=97"])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["sync", "--data", st.cli_data])
+        st.edit_elsewhere(other, rid, "attended=97")
         res, data = self.api("GET", f"/api/records/{rid}")
         self.assertEqual(res.status, 200, data)
         changed = data["changed_since"]

@@ -301,19 +301,10 @@ class BrowserTest(unittest.TestCase):
 
     def test_h_conflict_shows_competing_values(self):
         st = self.stack
-        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
-        other = os.path.join(st.dir, "other")
-        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Trịnh Văn Sơn"])
-        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Bùi Thị Yến",
-                             "--set", "meeting_date=2026-11-19", "--set", "invited=90", "--set", "attended=60"]).stdout.strip()
-        st.run_client(["sync", "--data", st.cli_data])
-        st.run_client(["sync", "--data", other])
+        other = st.add_device("other", "Trịnh Văn Sơn")
+        rid = st.new_meeting("Bùi Thị Yến", "2026-11-19", 90, 60)
         # Both devices change one field without seeing each other's edit.
-        st.run_client(["edit", rid, "--data", other, "--set", "attended=70"])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["edit", rid, "--data", st.cli_data, "--set", "attended=80"])
-        st.run_client(["sync", "--data", st.cli_data])
-        st.run_client(["sync", "--data", st.cli_data])
+        st.edit_elsewhere(other, rid, "attended=70", mine="attended=80")
         self.assertGreater(st.client_json(["show", rid])["open_conflicts"], 0)
         self.go("/records/voter-meeting")
         self.assertIn(self.wait_css(f'tr[data-record-id="{rid}"] .tag').text, ("có xung đột", "in conflict"))
@@ -327,20 +318,10 @@ class BrowserTest(unittest.TestCase):
     def test_j_review_queue_on_a_reviewer_device(self):
         """A reviewer's own agent and app: the competing values side by side, a pick with its reason, queued and synced."""
         st = self.stack
-        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
-        other = os.path.join(st.dir, "other-j")
-        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Đinh Văn Khoa"])
-        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Mai Thị Hồng",
-                             "--set", "meeting_date=2026-11-17", "--set", "invited=70", "--set", "attended=50"]).stdout.strip()
-        st.run_client(["sync", "--data", st.cli_data])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["edit", rid, "--data", other, "--set", "attended=55"])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["edit", rid, "--data", st.cli_data, "--set", "attended=58"])
-        st.run_client(["sync", "--data", st.cli_data])
-        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "reviewer"]).stdout.strip()
-        rv = os.path.join(st.dir, "reviewer")
-        st.run_client(["init", "--data", rv, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Phạm Minh Châu"])
+        other = st.add_device("other-j", "Đinh Văn Khoa")
+        rid = st.new_meeting("Mai Thị Hồng", "2026-11-17", 70, 50)
+        st.edit_elsewhere(other, rid, "attended=55", mine="attended=58")
+        rv = st.add_device("reviewer", "Phạm Minh Châu", role="reviewer")
         agent = Proc([os.path.join(st.bin, "wardsync"), "agent", "--data", rv, "--ui", "127.0.0.1:0"])
         try:
             url = agent.wait_line("ui: ").split("ui: ", 1)[1]
@@ -384,16 +365,9 @@ class BrowserTest(unittest.TestCase):
 
     def test_k_changed_since_by_another_device(self):
         st = self.stack
-        code = st.run_server(["enroll", "--data", st.srv_data, "--ward", st.WARD, "--role", "officer"]).stdout.strip()
-        other = os.path.join(st.dir, "other-k")
-        st.run_client(["init", "--data", other, "--server", f"127.0.0.1:{st.port}", "--code", code, "--officer", "Lý Thị Thu"])
-        rid = st.run_client(["new", "--data", st.cli_data, "--form", "voter-meeting", "--set", "candidate=Hà Văn Nam",
-                             "--set", "meeting_date=2026-11-16", "--set", "invited=90", "--set", "attended=61"]).stdout.strip()
-        st.run_client(["sync", "--data", st.cli_data])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["edit", rid, "--data", other, "--set", "attended=64"])
-        st.run_client(["sync", "--data", other])
-        st.run_client(["sync", "--data", st.cli_data])
+        other = st.add_device("other-k", "Lý Thị Thu")
+        rid = st.new_meeting("Hà Văn Nam", "2026-11-16", 90, 61)
+        st.edit_elsewhere(other, rid, "attended=64")
         self.go(f"/record/{rid}")
         box = self.wait_css("#changed-since")
         self.assertIn("Lý Thị Thu", box.text)

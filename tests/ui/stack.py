@@ -85,6 +85,32 @@ class Stack:
         import json
         return json.loads(self.run_client(args + ["--data", self.cli_data, "--json"]).stdout)
 
+    def add_device(self, name, officer, role="officer"):
+        """Enrolls another device of the ward and inits its data directory (no agent); returns the directory."""
+        code = self.run_server(["enroll", "--data", self.srv_data, "--ward", self.WARD, "--role", role]).stdout.strip()
+        path = os.path.join(self.dir, name)
+        self.run_client(["init", "--data", path, "--server", f"127.0.0.1:{self.port}", "--code", code, "--officer", officer])
+        return path
+
+    def new_meeting(self, candidate, date, invited, attended):
+        """A voter meeting made on the agent's device by the CLI, synced; both devices see it after their next sync."""
+        rid = self.run_client(["new", "--data", self.cli_data, "--form", "voter-meeting", "--set", f"candidate={candidate}",
+                               "--set", f"meeting_date={date}", "--set", f"invited={invited}",
+                               "--set", f"attended={attended}"]).stdout.strip()
+        self.run_client(["sync", "--data", self.cli_data])
+        return rid
+
+    def edit_elsewhere(self, other, rid, assignment, mine=None):
+        """`other` edits the record (after seeing it), then, if `mine`, this device edits the same field without
+        having seen that edit (competing values); both synced."""
+        self.run_client(["sync", "--data", other])
+        self.run_client(["edit", rid, "--data", other, "--set", assignment])
+        self.run_client(["sync", "--data", other])
+        if mine:
+            self.run_client(["edit", rid, "--data", self.cli_data, "--set", mine])
+            self.run_client(["sync", "--data", self.cli_data])
+        self.run_client(["sync", "--data", self.cli_data])
+
     def start_server(self):
         self.server = Proc([os.path.join(self.bin, "wardsync-server"), "run", "--data", self.srv_data,
                             "--listen", f"127.0.0.1:{self.port}"])
