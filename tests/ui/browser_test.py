@@ -62,6 +62,15 @@ class BrowserTest(unittest.TestCase):
     def shot(self, name):
         self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
+    def phone_shot(self, name):
+        """The page as it is now on a 360 px wide phone: nothing wider than the screen, and a screenshot."""
+        self.d.set_window_size(360, 780)
+        try:
+            self.assertTrue(self.d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
+            self.shot(name)
+        finally:
+            self.d.set_window_size(1366, 768)
+
     def go(self, route):
         """Loads the page afresh at `route` (a get of the URL shown would only change the hash, or nothing)."""
         BrowserTest.loads += 1
@@ -373,6 +382,7 @@ class BrowserTest(unittest.TestCase):
         self.assertIn("Lý Thị Thu", box.text)
         self.assertIn("64", box.find_element(By.CSS_SELECTOR, '[data-changed-field="attended"]').text)
         self.shot("record-changed-since")
+        self.phone_shot("record-changed-since-360")
 
     def test_l_rejected_changes_on_home(self):
         """Home renders status's "rejected" list (the shape `wardsync status --json` prints; an honest client
@@ -396,6 +406,7 @@ class BrowserTest(unittest.TestCase):
         self.assertIn("26/11/2026 10:04", li.text)  # Asia/Ho_Chi_Minh, dd/mm/yyyy
         self.assertIn("Số cử tri tham dự = 45", li.text)
         self.shot("home-rejected")
+        self.phone_shot("home-rejected-360")
         li.find_element(By.CSS_SELECTOR, f'a[data-fix="{rid}"]').click()
         self.wait_css(f'#record-meta[data-record-id="{rid}"]')
 
@@ -460,12 +471,7 @@ class BrowserTest(unittest.TestCase):
         self.shot("form-election")
         self.d.execute_script("""FormRender.applyEvaluation(document.getElementById('record-form'), {relevant: {complaint_note: true}});""")
         self.assertTrue(note.is_displayed())
-        self.d.set_window_size(360, 780)
-        try:
-            self.assertTrue(self.d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
-            self.shot("form-election-360")
-        finally:
-            self.d.set_window_size(1366, 768)
+        self.phone_shot("form-election-360")
 
     def test_f_no_session_is_refused(self):
         other = make_driver()
