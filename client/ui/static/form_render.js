@@ -100,6 +100,7 @@ const FormRender = (() => {
   // min_rows..max_rows.
   function groupBlock(group, value) {
     const subs = group.fields || [];
+    const noHelp = { 'aria-describedby': null };  // a cell shows no help text (the group's is above the table)
     const min = group.min_rows || 0;
     const max = group.max_rows || 0;  // 0: no maximum
     const rows = Array.isArray(value) ? value.slice() : [];
@@ -137,8 +138,8 @@ const FormRender = (() => {
           // A visible label on a phone (the table head is hidden there), for screen readers everywhere.
           return h('td', { 'data-field': path, 'data-label': s.label || s.name, class: 'field cell' },
             CHOICE_TYPES.includes(s.type) && isGroupedChoice(s)
-              ? h('fieldset', {}, h('legend', { class: 'cell-label' }, s.label || s.name), inputFor(s, row[s.name], path))
-              : [h('label', { class: 'cell-label', for: idOf(path) }, s.label || s.name), inputFor(s, row[s.name], path)]);
+              ? h('fieldset', {}, h('legend', { class: 'cell-label' }, s.label || s.name), inputFor(s, row[s.name], path, noHelp))
+              : [h('label', { class: 'cell-label', for: idOf(path) }, s.label || s.name), inputFor(s, row[s.name], path, noHelp)]);
         }),
         h('td', {}, h('button', { type: 'button', class: 'danger remove-row', onclick: () => {
           if (body.children.length <= min) return;
