@@ -23,13 +23,26 @@ std::string Percent(const std::optional<double>& share) {
   return buf;
 }
 
+// A sum that overflowed is null, never a wrapped number (the object says
+// "overflow": true).
+void FigureJson(util::JsonWriter& w, const char* key, const audit::Figure& f) {
+  w.Key(key);
+  if (f.overflow()) w.Null();
+  else w.Uint(f.value());
+}
+
 void ElectionJson(const ElectionTally& e, util::JsonWriter& w) {
-  w.BeginObject().Key("meetings").Uint(e.meetings).Key("invited").Uint(e.invited).Key("attended").Uint(e.attended);
+  w.BeginObject().Key("meetings").Uint(e.meetings);
+  FigureJson(w, "invited", e.invited);
+  FigureJson(w, "attended", e.attended);
+  w.Key("overflow").Bool(e.Overflowed());
   w.Key("provisional").Uint(e.provisional).Key("under_review").Uint(e.under_review).Key("candidates").BeginArray();
   for (const auto& [name, c] : e.candidates) {
-    w.BeginObject().Key("candidate").String(name).Key("meetings").Uint(c.meetings).Key("attended").Uint(c.attended);
-    w.Key("voted_meetings").Uint(c.voted_meetings).Key("voted_attended").Uint(c.voted_attended);
-    w.Key("agree").Uint(c.agree);
+    w.BeginObject().Key("candidate").String(name).Key("meetings").Uint(c.meetings);
+    FigureJson(w, "attended", c.attended);
+    w.Key("voted_meetings").Uint(c.voted_meetings);
+    FigureJson(w, "voted_attended", c.voted_attended);
+    FigureJson(w, "agree", c.agree);
     if (auto s = c.ShareAgree()) w.Key("share_agree").Raw(std::to_string(*s));
     else w.Key("share_agree").Null();
     w.EndObject();
@@ -117,6 +130,15 @@ void WardText(const WardTally& t, std::ostream& out, bool with_devices) {
   ElectionText(t.election, out);
 }
 
+// A sum past 2^64 cannot be a real count: some record holds an absurd one.
+// Said on stderr and by the exit code, so a script notices too.
+int Overflow(const WardTally& total, std::ostream& err) {
+  if (!total.election.Overflowed()) return 0;
+  err << "error: some figures add up to more than 18446744073709551615 and are shown as OVERFLOW (null in JSON), "
+         "not as a wrapped number: a record holds an absurd count; look at the records of the wards marked OVERFLOW\n";
+  return 1;
+}
+
 }  // namespace
 
 int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
@@ -170,7 +192,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     WardJson(total, w, false);
     w.EndObject().EndObject();
     out << w.str() << "\n";
-    return 0;
+    return Overflow(total, err);
   }
   for (const auto& [ward, t] : tally.wards) {
     out << "ward " << ward;
@@ -184,7 +206,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   }
   out << "city total (" << tally.wards.size() << " wards, " << devices << " devices)\n";
   WardText(total, out, false);
-  return 0;
+  return Overflow(total, err);
 }
 
 }  // namespace wardsync::server

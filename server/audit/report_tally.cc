@@ -57,8 +57,8 @@ bool HasOpenConflict(const RecordState& r) {
 }  // namespace
 
 std::optional<double> CandidateTally::ShareAgree() const {
-  if (voted_attended == 0) return std::nullopt;
-  return static_cast<double>(agree) / static_cast<double>(voted_attended);
+  if (agree.overflow() || voted_attended.overflow() || voted_attended.value() == 0) return std::nullopt;
+  return static_cast<double>(agree.value()) / static_cast<double>(voted_attended.value());
 }
 
 void CandidateTally::Add(const CandidateTally& o) {
@@ -104,6 +104,14 @@ void ElectionTally::Add(const ElectionTally& o) {
   provisional += o.provisional;
   under_review += o.under_review;
   for (const auto& [name, c] : o.candidates) candidates[name].Add(c);
+}
+
+bool ElectionTally::Overflowed() const {
+  if (invited.overflow() || attended.overflow()) return true;
+  for (const auto& [name, c] : candidates) {
+    if (c.attended.overflow() || c.voted_attended.overflow() || c.agree.overflow()) return true;
+  }
+  return false;
 }
 
 void WardTally::AddRecord(const RecordState& r) {

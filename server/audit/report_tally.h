@@ -18,6 +18,8 @@
 // rejected, so it is counted apart (`under_review`) and named in the ward's
 // `review` list. A placeholder (a record never created, holding only
 // rejected changes) is no record of its form: it is only named in `review`.
+// Every sum of counts is checked (figure.h): one that exceeds 2^64 is an
+// OVERFLOW, never a wrapped number.
 // Memory follows wards x forms x candidates, plus the records under review.
 #pragma once
 #include <cstdint>
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "proto/records.pb.h"
+#include "server/audit/figure.h"
 #include "proto/store.pb.h"
 
 namespace wardsync::server::audit {
@@ -35,24 +38,27 @@ inline constexpr const char* kVoterMeetingForm = "voter-meeting";
 
 struct CandidateTally {
   uint64_t meetings = 0;
-  uint64_t attended = 0;
+  Figure attended;
   uint64_t voted_meetings = 0;   // meetings where `agree` was recorded
-  uint64_t voted_attended = 0;   // attended at those meetings
-  uint64_t agree = 0;
-  // agree / voted_attended; nullopt when nobody attended a meeting with a vote.
+  Figure voted_attended;         // attended at those meetings
+  Figure agree;
+  // agree / voted_attended; nullopt when nobody attended a meeting with a
+  // vote, or when either sum overflowed.
   std::optional<double> ShareAgree() const;
   void Add(const CandidateTally& o);
 };
 
 struct ElectionTally {
   uint64_t meetings = 0;
-  uint64_t invited = 0;
-  uint64_t attended = 0;
+  Figure invited;
+  Figure attended;
   uint64_t provisional = 0;      // meetings counted with a value still in conflict
   uint64_t under_review = 0;     // meetings left out of every figure: open RULE/REJECTED conflict
   std::map<std::string, CandidateTally> candidates;
   void AddMeeting(const wardsync::records::RecordState& r);
   void Add(const ElectionTally& o);
+  // Some sum of counts went past 2^64 (shown as OVERFLOW, never wrapped).
+  bool Overflowed() const;
 };
 
 struct FormCount {

@@ -1,6 +1,8 @@
 // The arithmetic of `wardsync-server report`.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "server/audit/report_tally.h"
 
 using namespace wardsync::server::audit;
@@ -8,8 +10,8 @@ using wardsync::records::RecordState;
 
 namespace {
 
-RecordState Meeting(const std::string& ward, const std::string& candidate, int invited, int attended,
-                    std::optional<int> agree) {
+RecordState Meeting(const std::string& ward, const std::string& candidate, int64_t invited, int64_t attended,
+                    std::optional<int64_t> agree) {
   RecordState r;
   r.set_form_id(kVoterMeetingForm);
   r.set_ward(ward);
@@ -108,4 +110,50 @@ TEST_CASE("wards: records per form, open conflicts, devices; the total adds the 
   CHECK(total.election.meetings == 2);
   CHECK(total.election.attended == 14);
   CHECK(*total.election.candidates.at("Y").ShareAgree() == Approx(1.0));
+}
+
+TEST_CASE("a sum of counts past 2^64 is an overflow, never a wrapped number") {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  ReportTally t;
+  t.AddRecord(Meeting("a", "X", 3270, 100, 50));
+  // Each valid alone; together with the first they pass 2^64: wrapped, the
+  // city's invited would read 3,268 instead of overflowing.
+  t.AddRecord(Meeting("a", "X", kMax, 100, 50));
+  t.AddRecord(Meeting("b", "X", kMax, 100, 50));
+  const WardTally total = t.Total();
+  CHECK(total.election.invited.overflow());
+  CHECK(total.election.invited.Text() == "OVERFLOW");
+  CHECK(total.election.Overflowed());
+  CHECK(total.election.attended == 300);  // the other figures stand
+  CHECK(*total.election.candidates.at("X").ShareAgree() == Approx(0.5));
+  // Each ward alone fits.
+  CHECK_FALSE(t.wards.at("a").election.Overflowed());
+  CHECK(t.wards.at("b").election.invited == static_cast<uint64_t>(kMax));
+
+  // A candidate's sums are checked the same way; its share is then unknown, not wrong.
+  ElectionTally e;
+  e.AddMeeting(Meeting("w", "Y", 10, kMax, kMax));
+  e.AddMeeting(Meeting("w", "Y", 10, kMax, kMax));
+  e.AddMeeting(Meeting("w", "Y", 10, 5, 5));
+  CHECK(e.candidates.at("Y").attended.overflow());
+  CHECK(e.candidates.at("Y").agree.overflow());
+  CHECK_FALSE(e.candidates.at("Y").ShareAgree());
+  CHECK(e.Overflowed());
+  CHECK(e.invited == 30);
+}
+
+TEST_CASE("Figure: checked addition, sticky overflow") {
+  Figure f;
+  f += std::numeric_limits<uint64_t>::max();
+  CHECK(f == std::numeric_limits<uint64_t>::max());
+  f += 0;
+  CHECK_FALSE(f.overflow());
+  f += 1;
+  CHECK(f.overflow());
+  f += 0;
+  CHECK(f.overflow());  // stays overflowed
+  Figure g;
+  g += 5;
+  g += f;
+  CHECK(g.overflow());
 }
