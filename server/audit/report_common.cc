@@ -11,6 +11,13 @@ using wardsync::records::RecordState;
 
 namespace {
 
+enum class Standing {
+  kOther,         // another form's, deleted, or a placeholder: not this section's
+  kUnderReview,   // this section's, but its figures are not taken
+  kProvisional,   // counted; some value is still in a VALUES conflict
+  kCounted,
+};
+
 const wardsync::changes::Value* ValueOf(const RecordState& r, std::string_view field) {
   auto it = r.fields().find(std::string(field));
   if (it == r.fields().end() || !it->second.has_value()) return nullptr;
@@ -34,13 +41,23 @@ bool UnderReview(const RecordState& r) {
   return false;
 }
 
-Standing StandingOf(const RecordState& r, std::string_view form) {
+static Standing StandingOf(const RecordState& r, std::string_view form) {
   if (r.form_id() != form || r.deleted() || r.placeholder()) return Standing::kOther;
   if (UnderReview(r)) return Standing::kUnderReview;
   for (const auto& c : r.conflicts()) {
     if (c.open()) return Standing::kProvisional;
   }
   return Standing::kCounted;
+}
+
+bool Take(const RecordState& r, std::string_view form, uint64_t* provisional, uint64_t* under_review) {
+  switch (StandingOf(r, form)) {
+    case Standing::kOther: return false;
+    case Standing::kUnderReview: ++*under_review; return false;  // named in the ward's review list, never summed
+    case Standing::kProvisional: ++*provisional; return true;
+    case Standing::kCounted: return true;
+  }
+  return false;
 }
 
 std::optional<uint64_t> Count(const RecordState& r, std::string_view field) {

@@ -20,13 +20,11 @@
 
 namespace wardsync::server::audit {
 
-enum class Standing {
-  kOther,         // another form's, deleted, or a placeholder: not this section's
-  kUnderReview,   // this section's, but its figures are not taken
-  kProvisional,   // counted; some value is still in a VALUES conflict
-  kCounted,
-};
-Standing StandingOf(const wardsync::records::RecordState& r, std::string_view form);
+// What every section does first: a record of `form` under review is counted
+// in *under_review, a provisional one in *provisional; true when its figures
+// are to be taken.
+bool Take(const wardsync::records::RecordState& r, std::string_view form, uint64_t* provisional,
+          uint64_t* under_review);
 bool UnderReview(const wardsync::records::RecordState& r);
 
 // The non-negative integer in `field`, if it holds one.

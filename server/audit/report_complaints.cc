@@ -57,12 +57,7 @@ ComplaintAge AgeOf(const OpenComplaint& c, const ReportContext& ctx) {
 }
 
 void ComplaintTally::Add(const RecordState& r) {
-  switch (StandingOf(r, kForm)) {
-    case Standing::kOther: return;
-    case Standing::kUnderReview: ++under_review; return;  // named in the ward's review list
-    case Standing::kProvisional: ++provisional; break;
-    case Standing::kCounted: break;
-  }
+  if (!Take(r, kForm, &provisional, &under_review)) return;
   ++complaints;
   const std::string status = Word(r, "status");
   ++by_status[status];
@@ -112,8 +107,12 @@ void ComplaintTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
 void ComplaintTally::Text(std::ostream& out, const ReportContext& ctx) const {
   if (complaints == 0 && under_review == 0) return;
   out << "  complaints: " << complaints << ", " << open.size() << " open, " << Overdue(ctx) << " past their deadline"
-      << " (on " << ctx.today << ";";
-  for (const auto& [status, n] : by_status) out << " " << (status.empty() ? "(no status)" : status) << " " << n;
+      << " (on " << ctx.today;
+  const char* sep = "; ";
+  for (const auto& [status, n] : by_status) {
+    out << sep << (status.empty() ? "(no status)" : status) << " " << n;
+    sep = ", ";
+  }
   out << ")";
   if (provisional) out << ", " << provisional << " with figures still in conflict";
   out << "\n";

@@ -5,12 +5,7 @@ namespace wardsync::server::audit {
 using wardsync::records::RecordState;
 
 void IncidentTally::Add(const RecordState& r) {
-  switch (StandingOf(r, kForm)) {
-    case Standing::kOther: return;
-    case Standing::kUnderReview: ++under_review; return;  // named in the ward's review list
-    case Standing::kProvisional: ++provisional; break;
-    case Standing::kCounted: break;
-  }
+  if (!Take(r, kForm, &provisional, &under_review)) return;
   ++incidents;
   const std::string severity = Word(r, "severity");
   SeverityFigures& f = by_severity[severity];

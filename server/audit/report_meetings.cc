@@ -15,12 +15,7 @@ void CandidateTally::Add(const CandidateTally& o) {
 }
 
 void MeetingTally::Add(const RecordState& r) {
-  switch (StandingOf(r, kForm)) {
-    case Standing::kOther: return;
-    case Standing::kUnderReview: ++under_review; return;  // named in the ward's review list, never summed
-    case Standing::kProvisional: ++provisional; break;
-    case Standing::kCounted: break;
-  }
+  if (!Take(r, kForm, &provisional, &under_review)) return;
   ++meetings;
   const auto invited_n = Count(r, "invited");
   const auto attended_n = Count(r, "attended");

@@ -16,16 +16,12 @@ void ReadinessTally::Keep(const AreaKey& area, const std::string& date, std::vec
 }
 
 void ReadinessTally::Add(const RecordState& r) {
-  const Standing s = StandingOf(r, kForm);
-  if (s == Standing::kOther) return;
-  if (s == Standing::kUnderReview) {
-    ++under_review_;  // named in the ward's review list
-    return;
-  }
+  uint64_t provisional = 0;
+  if (!Take(r, kForm, &provisional, &under_review_)) return;
   ++checks_;
   Keep(AreaOf(r, "station_code"), Word(r, "check_date"),
        {{RecordHex(r), Word(r, "readiness"), Boolean(r, "voter_list_posted"), Count(r, "registered_voters"),
-         Word(r, "issues"), s == Standing::kProvisional}});
+         Word(r, "issues"), provisional > 0}});
 }
 
 void ReadinessTally::Merge(const ReadinessTally& o) {
@@ -88,8 +84,12 @@ void ReadinessTally::Json(util::JsonWriter& w, const ReportContext&) const {
 void ReadinessTally::Text(std::ostream& out, const ReportContext&) const {
   if (checks_ == 0 && under_review_ == 0) return;
   const ReadinessFigures f = Figures();
-  out << "  polling areas checked: " << f.areas << " (" << f.registered_voters << " voters on their lists;";
-  for (const auto& [value, n] : f.by_readiness) out << " " << (value.empty() ? "(not assessed)" : value) << " " << n;
+  out << "  polling areas checked: " << f.areas << " (" << f.registered_voters << " voters on their lists";
+  const char* sep = "; ";
+  for (const auto& [value, n] : f.by_readiness) {
+    out << sep << (value.empty() ? "(not assessed)" : value) << " " << n;
+    sep = ", ";
+  }
   out << ")";
   if (f.provisional) out << ", " << f.provisional << " with figures still in conflict";
   if (f.in_doubt) out << ", " << f.in_doubt << " checked twice the same day, not taken";

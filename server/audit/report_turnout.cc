@@ -17,18 +17,14 @@ bool CheckpointFigures::Overflowed() const {
 }
 
 void TurnoutTally::Add(const RecordState& r) {
-  const Standing s = StandingOf(r, kForm);
-  if (s == Standing::kOther) return;
-  if (s == Standing::kUnderReview) {
-    ++under_review_;  // named in the ward's review list
-    return;
-  }
+  uint64_t provisional = 0;
+  if (!Take(r, kForm, &provisional, &under_review_)) return;
   ++reports_;
   std::string checkpoint = Word(r, "report_time");
   if (checkpoint.empty()) checkpoint = "(no checkpoint)";
   by_checkpoint_[checkpoint][AreaOf(r, "station_code")].push_back(
       {RecordHex(r), Count(r, "registered_voters"), Count(r, "votes_cast"), Count(r, "mobile_box_votes"),
-       s == Standing::kProvisional});
+       provisional > 0});
 }
 
 void TurnoutTally::Merge(const TurnoutTally& o) {

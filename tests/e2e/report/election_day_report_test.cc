@@ -19,8 +19,9 @@ namespace {
 std::vector<std::string> PublishedWards(ServerProcess& s) {
   auto r = s.Admin({"wards", "--json"});
   REQUIRE(r.exit_code == 0);
+  const JsonValue list = ParseJson(r.out);  // kept: Items() refers into it
   std::vector<std::string> ids;
-  for (const auto& w : Items(ParseJson(r.out))) ids.push_back(Str(At(w, "id")));
+  for (const auto& w : Items(list)) ids.push_back(Str(At(w, "id")));
   REQUIRE(ids.size() >= 3);
   return ids;
 }
@@ -136,7 +137,7 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   REQUIRE(run.exit_code == 0);
   const JsonValue report = ParseJson(run.out);
   CHECK(Str(At(report, "today")) == "2021-05-23");
-  CHECK(Items(At(report, "wards")).size() == wards.size());  // every published ward, even empty ones
+  CHECK(static_cast<size_t>(Items(At(report, "wards")).size()) == wards.size());  // every published ward, even empty ones
   const JsonValue& total = At(report, "total");
 
   // 19h in the city: a 01+02 (1150+880 of 1200+900), b 02 (600 of 650),
