@@ -1,9 +1,13 @@
-// `report`: per ward, records per form, open conflicts, devices and their
-// last contact; for the election pack, voter meetings, invited, attended
-// and the share agreeing per candidate (server/audit/report_tally.h).
-// Streams the store once; memory follows wards x forms x candidates.
+// `report`: per ward and for the city, records per form, open conflicts,
+// devices and their last contact, the records under review (named, never
+// summed), and one section per form of the election pack: voter meetings,
+// turnout per checkpoint, readiness of polling areas, incidents by severity,
+// open complaints against their deadline (server/audit/report_tally.h).
+// Streams the store once; --form and --ward narrow what is read.
 #include <cstdio>
+#include <ctime>
 
+#include "common/forms/calendar_date.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
@@ -13,31 +17,10 @@
 namespace wardsync::server {
 namespace {
 
-using audit::ElectionTally;
+using audit::ReportContext;
 using audit::WardTally;
 
-std::string Percent(const std::optional<double>& share) {
-  if (!share) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", *share * 100.0);
-  return buf;
-}
-
-void ElectionJson(const ElectionTally& e, util::JsonWriter& w) {
-  w.BeginObject().Key("meetings").Uint(e.meetings).Key("invited").Uint(e.invited).Key("attended").Uint(e.attended);
-  w.Key("provisional").Uint(e.provisional).Key("under_review").Uint(e.under_review).Key("candidates").BeginArray();
-  for (const auto& [name, c] : e.candidates) {
-    w.BeginObject().Key("candidate").String(name).Key("meetings").Uint(c.meetings).Key("attended").Uint(c.attended);
-    w.Key("voted_meetings").Uint(c.voted_meetings).Key("voted_attended").Uint(c.voted_attended);
-    w.Key("agree").Uint(c.agree);
-    if (auto s = c.ShareAgree()) w.Key("share_agree").Raw(std::to_string(*s));
-    else w.Key("share_agree").Null();
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
-}
-
-void WardJson(const WardTally& t, util::JsonWriter& w, bool with_devices) {
+void WardJson(const WardTally& t, const ReportContext& ctx, util::JsonWriter& w, bool with_devices) {
   w.Key("records").BeginObject();
   for (const auto& [form, f] : t.forms) {
     w.Key(form).BeginObject().Key("live").Uint(f.live).Key("deleted").Uint(f.deleted).EndObject();
@@ -46,7 +29,7 @@ void WardJson(const WardTally& t, util::JsonWriter& w, bool with_devices) {
   w.Key("open_conflicts").Uint(t.open_conflicts).Key("records_in_conflict").Uint(t.records_in_conflict);
   w.Key("rule_conflicts").Uint(t.rule_conflicts).Key("rejected_changes").Uint(t.rejected_changes);
   w.Key("under_review").BeginArray();
-  for (const auto& item : t.review) {
+  for (const auto& item : t.Doubtful()) {
     w.BeginObject().Key("record").String(item.record).Key("form").String(item.form);
     w.Key("problem").String(item.what).Key("values").String(item.values).EndObject();
   }
@@ -60,27 +43,13 @@ void WardJson(const WardTally& t, util::JsonWriter& w, bool with_devices) {
     }
     w.EndArray();
   }
-  w.Key("voter_meetings");
-  ElectionJson(t.election, w);
+  t.ForEachSection([&](const auto& s) {
+    w.Key(s.kJsonKey);
+    s.Json(w, ctx);
+  });
 }
 
-void ElectionText(const ElectionTally& e, std::ostream& out) {
-  if (e.meetings == 0) return;
-  out << "  voter meetings: " << e.meetings << " held, " << e.invited << " invited, " << e.attended << " attended";
-  if (e.provisional) out << " (" << e.provisional << " with figures still in conflict)";
-  out << "\n";
-  if (e.under_review) {
-    out << "    (+" << e.under_review << " meeting" << (e.under_review == 1 ? "" : "s")
-        << " under review, left out of every figure here; listed above)\n";
-  }
-  for (const auto& [name, c] : e.candidates) {
-    out << "    " << name << ": " << c.meetings << " meeting" << (c.meetings == 1 ? "" : "s") << ", " << c.attended
-        << " attended; agree " << c.agree << " of " << c.voted_attended << " attended where a vote was counted = "
-        << Percent(c.ShareAgree()) << "\n";
-  }
-}
-
-void WardText(const WardTally& t, std::ostream& out, bool with_devices) {
+void WardText(const WardTally& t, const ReportContext& ctx, std::ostream& out, bool with_devices) {
   out << "  records:";
   if (t.forms.empty()) out << " none";
   const char* sep = " ";
@@ -96,9 +65,10 @@ void WardText(const WardTally& t, std::ostream& out, bool with_devices) {
         << t.rejected_changes << " rejected change" << (t.rejected_changes == 1 ? "" : "s") << ")";
   }
   out << "\n";
-  if (!t.review.empty()) {
+  const auto doubtful = t.Doubtful();
+  if (!doubtful.empty()) {
     out << "  under review (not counted in the figures below):\n";
-    for (const auto& item : t.review) {
+    for (const auto& item : doubtful) {
       out << "    " << item.record << "  " << item.form << "  " << item.what;
       if (!item.values.empty()) out << "  [" << item.values << "]";
       out << "\n";
@@ -114,7 +84,44 @@ void WardText(const WardTally& t, std::ostream& out, bool with_devices) {
       out << "\n";
     }
   }
-  ElectionText(t.election, out);
+  t.ForEachSection([&](const auto& s) { s.Text(out, ctx); });
+}
+
+// A sum past 2^64 cannot be a real count: some record holds an absurd one.
+// Said on stderr and by the exit code, so a script notices too.
+int Overflow(const WardTally& total, std::ostream& err) {
+  if (!total.Overflowed()) return 0;
+  err << "error: some figures add up to more than 18446744073709551615 and are shown as OVERFLOW (null in JSON), "
+         "not as a wrapped number: a record holds an absurd count; look at the records of the wards marked OVERFLOW\n";
+  return 1;
+}
+
+// The server's local date (ages of complaints are counted in local days).
+std::string LocalDate(uint64_t now_ms) {
+  const std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// --today and --complaint-days; false (with the error said) when bad.
+bool ParseContext(AdminEnv& env, const cli::Args& args, ReportContext* ctx, std::ostream& err) {
+  ctx->today = args.Get("today").value_or(LocalDate(env.ctx().clock.NowMs()));
+  if (!forms_util::IsCalendarDate(ctx->today)) {
+    err << "error: --today must be a date YYYY-MM-DD, got \"" << ctx->today << "\"\n";
+    return false;
+  }
+  if (auto days = args.Get("complaint-days")) {
+    const bool digits = !days->empty() && days->size() <= 4 && days->find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) {
+      err << "error: --complaint-days must be a whole number of days from 0 to 9999, got \"" << *days << "\"\n";
+      return false;
+    }
+    ctx->complaint_days = static_cast<uint32_t>(std::stoul(*days));
+  }
+  return true;
 }
 
 }  // namespace
@@ -124,13 +131,25 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     err << "error: unexpected argument \"" << args.positional()[0] << "\"\n";
     return 2;
   }
+  ReportContext ctx;
+  if (!ParseContext(env, args, &ctx, err)) return 2;
+  auto forms = env.ctx().forms.Get();
+  const auto form = args.Get("form");
+  if (form && forms->registry.Latest(*form) == nullptr) {
+    err << "error: no published form \"" << *form << "\" (see wardsync-server forms list)\n";
+    return 1;
+  }
+  const auto ward = args.Get("ward");
   KvStore& store = env.ctx().store;
   audit::ReportTally tally;
-  auto forms = env.ctx().forms.Get();
   std::map<std::string, std::string> names;
   for (const auto& w : forms->wards.wards()) {
     names[w.id()] = w.name();
-    tally.wards[w.id()];  // every published ward appears, even with nothing in it
+    if (!ward || w.id() == *ward) tally.wards[w.id()];  // every published ward appears, even with nothing in it
+  }
+  if (ward && !names.count(*ward)) {
+    err << "error: no published ward \"" << *ward << "\" (see wardsync-server wards)\n";
+    return 1;
   }
   auto recs = store.Scan(keys::kRecordPrefix);
   for (; recs->Valid(); recs->Next()) {
@@ -139,6 +158,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       err << "error: a stored record does not parse (run wardsync-server verify)\n";
       return 1;
     }
+    if ((ward && r.ward() != *ward) || (form && r.form_id() != *form)) continue;
     tally.AddRecord(r);
   }
   auto devs = store.Scan(keys::kDevicePrefix);
@@ -148,7 +168,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       err << "error: a stored device does not parse (run wardsync-server verify)\n";
       return 1;
     }
-    tally.AddDevice(d);
+    if (!ward || d.ward() == *ward) tally.AddDevice(d);
   }
   if (!recs->status().ok() || !devs->status().ok()) {
     err << "error: " << (!recs->status().ok() ? recs->status() : devs->status()).message() << "\n";
@@ -156,35 +176,36 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   }
   const WardTally total = tally.Total();
   uint64_t devices = 0;
-  for (const auto& [ward, t] : tally.wards) devices += t.devices.size();
+  for (const auto& [id, t] : tally.wards) devices += t.devices.size();
 
   if (args.Flag("json")) {
     util::JsonWriter w;
-    w.BeginObject().Key("wards").BeginArray();
-    for (const auto& [ward, t] : tally.wards) {
-      w.BeginObject().Key("ward").String(ward).Key("name").String(names.count(ward) ? names[ward] : "");
-      WardJson(t, w, true);
+    w.BeginObject().Key("today").String(ctx.today).Key("wards").BeginArray();
+    for (const auto& [id, t] : tally.wards) {
+      w.BeginObject().Key("ward").String(id).Key("name").String(names.count(id) ? names[id] : "");
+      WardJson(t, ctx, w, true);
       w.EndObject();
     }
     w.EndArray().Key("total").BeginObject().Key("devices").Uint(devices);
-    WardJson(total, w, false);
+    WardJson(total, ctx, w, false);
     w.EndObject().EndObject();
     out << w.str() << "\n";
-    return 0;
+    return Overflow(total, err);
   }
-  for (const auto& [ward, t] : tally.wards) {
-    out << "ward " << ward;
-    if (names.count(ward)) out << " (" << names[ward] << ")";
+  for (const auto& [id, t] : tally.wards) {
+    out << "ward " << id;
+    if (names.count(id)) out << " (" << names[id] << ")";
     if (t.forms.empty() && t.devices.empty()) {
       out << ": no records, no devices\n";
       continue;
     }
     out << "\n";
-    WardText(t, out, true);
+    WardText(t, ctx, out, true);
   }
-  out << "city total (" << tally.wards.size() << " wards, " << devices << " devices)\n";
-  WardText(total, out, false);
-  return 0;
+  out << (ward ? "total" : "city total") << " (" << tally.wards.size() << " ward" << (tally.wards.size() == 1 ? "" : "s")
+      << ", " << devices << " devices" << (form ? ", form " + *form + " only" : "") << ")\n";
+  WardText(total, ctx, out, false);
+  return Overflow(total, err);
 }
 
 }  // namespace wardsync::server

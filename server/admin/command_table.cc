@@ -59,10 +59,14 @@ const std::vector<AdminCommand>& AdminCommands() {
        "changes, and (unless --no-replay) that replaying the log rebuilds every record. Exits 1 naming the first "
        "break.",
        WithCommon({{}, {"no-replay"}}), false, CmdVerify},
-      {"report", "report --data DIR [--json]",
-       "Per ward: records per form, open conflicts, devices and their last contact; voter meetings held, invited, "
-       "attended and the share agreeing per candidate.",
-       WithCommon({}), false, CmdReport},
+      {"report", "report --data DIR [--form F] [--ward W] [--today YYYY-MM-DD] [--complaint-days N] [--json]",
+       "Per ward and for the city: records per form, open conflicts, devices and their last contact, the records "
+       "under review (named, never summed); voter meetings and the share agreeing per candidate; turnout per "
+       "checkpoint with the polling areas not yet reported; readiness of polling areas with those not ready; "
+       "incidents by severity with the open ones; open complaints, their age and due date (their own `deadline`, "
+       "else received + --complaint-days, default 5) on --today (default: the server's local date). --form and "
+       "--ward narrow the report to one form or one ward.",
+       WithCommon({{"form", "ward", "today", "complaint-days"}, {}}), false, CmdReport},
       {"export", "export --data DIR --form F [--format csv|json] [--out FILE] [--ward W] [--deleted] [--bom]",
        "Writes every record of form F, one row per record (id, ward, version, last_change, conflict, then the "
        "fields of the form's latest version), as RFC 4180 CSV (default) or a JSON array, streamed. --out writes "

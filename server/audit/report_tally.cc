@@ -1,10 +1,8 @@
 #include "server/audit/report_tally.h"
 
-#include "common/changes/changeset.h"
-#include "common/forms/value_text.h"
+#include "common/authority/role.h"
 #include "common/reconcile/review.h"
 #include "common/render/record_render.h"
-#include "common/authority/role.h"
 
 namespace wardsync::server::audit {
 
@@ -12,99 +10,24 @@ using wardsync::records::RecordState;
 
 namespace {
 
-// The non-negative integer value of a field, if it holds one.
-std::optional<uint64_t> Count(const RecordState& r, const char* field) {
-  auto it = r.fields().find(field);
-  if (it == r.fields().end() || !it->second.has_value()) return std::nullopt;
-  const auto& v = it->second.value();
-  if (v.kind_case() != wardsync::changes::Value::kInteger || v.integer() < 0) return std::nullopt;
-  return static_cast<uint64_t>(v.integer());
-}
-
-std::string Trim(const std::string& s) {
-  const char* ws = " \t\r\n";
-  const size_t b = s.find_first_not_of(ws);
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
-
-bool UnderReview(const RecordState& r) {
-  return r.placeholder() || reconcile::OpenConflictsOfKind(r, wardsync::records::RULE) > 0 ||
-         reconcile::OpenConflictsOfKind(r, wardsync::records::REJECTED) > 0;
-}
-
+// The values of the fields each open broken rule names.
 std::string RuleValues(const RecordState& r) {
   std::string out;
   for (const auto& c : r.conflicts()) {
     if (!c.open() || c.kind() != wardsync::records::RULE) continue;
     for (const auto& f : c.fields()) {
-      auto it = r.fields().find(f);
       if (!out.empty()) out += ", ";
-      out += f + "=" + (it != r.fields().end() && it->second.has_value() ? forms_util::FormatValue(it->second.value())
-                                                                          : std::string("(empty)"));
+      out += FieldValues(r, {f});
     }
   }
   return out;
 }
 
-bool HasOpenConflict(const RecordState& r) {
-  for (const auto& c : r.conflicts()) {
-    if (c.open()) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
-std::optional<double> CandidateTally::ShareAgree() const {
-  if (voted_attended == 0) return std::nullopt;
-  return static_cast<double>(agree) / static_cast<double>(voted_attended);
-}
-
-void CandidateTally::Add(const CandidateTally& o) {
-  meetings += o.meetings;
-  attended += o.attended;
-  voted_meetings += o.voted_meetings;
-  voted_attended += o.voted_attended;
-  agree += o.agree;
-}
-
-void ElectionTally::AddMeeting(const RecordState& r) {
-  if (r.deleted() || r.placeholder() || r.form_id() != kVoterMeetingForm) return;
-  if (UnderReview(r)) {
-    ++under_review;  // named in the ward's review list, never summed
-    return;
-  }
-  ++meetings;
-  if (HasOpenConflict(r)) ++provisional;
-  const auto invited_n = Count(r, "invited");
-  const auto attended_n = Count(r, "attended");
-  const auto agree_n = Count(r, "agree");
-  invited += invited_n.value_or(0);
-  attended += attended_n.value_or(0);
-  std::string name;
-  if (auto it = r.fields().find("candidate"); it != r.fields().end() && it->second.has_value()) {
-    name = Trim(it->second.value().text());
-  }
-  if (name.empty()) name = "(no candidate named)";
-  CandidateTally& c = candidates[name];
-  ++c.meetings;
-  c.attended += attended_n.value_or(0);
-  if (agree_n) {
-    ++c.voted_meetings;
-    c.voted_attended += attended_n.value_or(0);
-    c.agree += *agree_n;
-  }
-}
-
-void ElectionTally::Add(const ElectionTally& o) {
-  meetings += o.meetings;
-  invited += o.invited;
-  attended += o.attended;
-  provisional += o.provisional;
-  under_review += o.under_review;
-  for (const auto& [name, c] : o.candidates) candidates[name].Add(c);
-}
+static_assert([]<class... S>(std::tuple<S...>*) { return (ReportSection<S> && ...); }(
+                  static_cast<ReportSections*>(nullptr)),
+              "every section of ReportSections has the shape of ReportSection");
 
 void WardTally::AddRecord(const RecordState& r) {
   if (!r.placeholder()) {
@@ -118,10 +41,33 @@ void WardTally::AddRecord(const RecordState& r) {
   if (open) ++records_in_conflict;
   rule_conflicts += reconcile::OpenConflictsOfKind(r, wardsync::records::RULE);
   rejected_changes += reconcile::OpenConflictsOfKind(r, wardsync::records::REJECTED);
-  if (UnderReview(r)) {
-    review.push_back({changes_util::RecordIdText(r.record_id()), r.form_id(), render::ReviewMark(r), RuleValues(r)});
+  if (UnderReview(r)) review.push_back({RecordHex(r), r.form_id(), render::ReviewMark(r), RuleValues(r)});
+  std::apply([&](auto&... s) { (s.Add(r), ...); }, sections);
+}
+
+void WardTally::Merge(const WardTally& o) {
+  for (const auto& [form, f] : o.forms) {
+    forms[form].live += f.live;
+    forms[form].deleted += f.deleted;
   }
-  election.AddMeeting(r);
+  open_conflicts += o.open_conflicts;
+  records_in_conflict += o.records_in_conflict;
+  rule_conflicts += o.rule_conflicts;
+  rejected_changes += o.rejected_changes;
+  review.insert(review.end(), o.review.begin(), o.review.end());
+  std::apply([&](auto&... s) { (s.Merge(std::get<std::decay_t<decltype(s)>>(o.sections)), ...); }, sections);
+}
+
+std::vector<ReviewItem> WardTally::Doubtful() const {
+  std::vector<ReviewItem> out = review;
+  ForEachSection([&](const auto& s) { s.Apart(&out); });
+  return out;
+}
+
+bool WardTally::Overflowed() const {
+  bool any = false;
+  ForEachSection([&](const auto& s) { any = any || s.Overflowed(); });
+  return any;
 }
 
 void ReportTally::AddDevice(const wardsync::store::Device& d) {
@@ -131,18 +77,7 @@ void ReportTally::AddDevice(const wardsync::store::Device& d) {
 
 WardTally ReportTally::Total() const {
   WardTally t;
-  for (const auto& [ward, w] : wards) {
-    for (const auto& [form, f] : w.forms) {
-      t.forms[form].live += f.live;
-      t.forms[form].deleted += f.deleted;
-    }
-    t.open_conflicts += w.open_conflicts;
-    t.records_in_conflict += w.records_in_conflict;
-    t.rule_conflicts += w.rule_conflicts;
-    t.rejected_changes += w.rejected_changes;
-    t.review.insert(t.review.end(), w.review.begin(), w.review.end());
-    t.election.Add(w.election);
-  }
+  for (const auto& [ward, w] : wards) t.Merge(w);
   return t;
 }
 

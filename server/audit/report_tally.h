@@ -1,71 +1,71 @@
 // The arithmetic of `report`, separate from the store so it can be tested:
-// per ward, records per form, open conflicts and devices; for the election
-// pack, voter meetings held, invited, attended and the share agreeing per
-// candidate. Records are added one at a time (the store is streamed), so
-// memory follows the number of wards, forms and candidates, not records.
+// per ward, records per form, open conflicts, devices, the records under
+// review, and one section per form of the election pack. Records are added
+// one at a time (the store is streamed), so memory follows wards, forms,
+// polling areas and candidates, plus the records named (under review, open
+// incidents and complaints), never all records.
 //
-// Voter meetings (form "voter-meeting", live records only):
-//   held      = number of meetings
-//   invited   = sum of `invited`, attended = sum of `attended`
-//   per candidate (the `candidate` text, trimmed): meetings, attended, and
-//   share agreeing = sum(agree) / sum(attended) over the meetings where
-//   `agree` was recorded (a meeting without a vote count says nothing about
-//   agreement, so it is left out of both sums); no such meeting -> no share.
-// Figures of records with an open VALUES conflict are the provisional values
-// and are counted as such (`provisional` says how many). A record with an
-// open RULE or REJECTED conflict is not summed at all: its figures break a
-// form rule (agree 55 of 52 attended) or an officer's change to them was
-// rejected, so it is counted apart (`under_review`) and named in the ward's
-// `review` list. A placeholder (a record never created, holding only
-// rejected changes) is no record of its form: it is only named in `review`.
-// Memory follows wards x forms x candidates, plus the records under review.
+// Sections: each form's figures are one small tally in its own file
+// (report_meetings.h, report_turnout.h, report_readiness.h,
+// report_incidents.h, report_complaints.h); ReportSections lists them. A
+// section has the shape the ReportSection concept below states: its form,
+// its JSON key, Add (every record goes to every section; each takes only
+// live records of its own form), Merge (the city total), Overflowed,
+// Apart (the records the section itself finds doubtful, such as two
+// reports of one polling area at one checkpoint), Json and Text. A new
+// section (the candidate structure from the `candidate` register, vote
+// totals from the `tally-minutes` minutes) is one more such file and one
+// more type in ReportSections; nothing else changes.
+//
+// Never summed silently: a record with an open RULE or REJECTED conflict
+// (any open conflict other than VALUES), or a placeholder, is not summed by
+// any section: its section counts it apart (`under_review`) and the ward
+// names it in `review`, with the values a broken rule names. Figures of a
+// record with only VALUES conflicts are the provisional values and are
+// counted as such (`provisional`). Every sum of counts is checked
+// (figure.h): one that exceeds 2^64 is an OVERFLOW, never a wrapped number.
 #pragma once
+#include <concepts>
 #include <cstdint>
 #include <map>
-#include <optional>
+#include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "proto/records.pb.h"
 #include "proto/store.pb.h"
+#include "server/audit/report_common.h"
+#include "server/audit/report_complaints.h"
+#include "server/audit/report_incidents.h"
+#include "server/audit/report_meetings.h"
+#include "server/audit/report_readiness.h"
+#include "server/audit/report_turnout.h"
 
 namespace wardsync::server::audit {
 
-inline constexpr const char* kVoterMeetingForm = "voter-meeting";
-
-struct CandidateTally {
-  uint64_t meetings = 0;
-  uint64_t attended = 0;
-  uint64_t voted_meetings = 0;   // meetings where `agree` was recorded
-  uint64_t voted_attended = 0;   // attended at those meetings
-  uint64_t agree = 0;
-  // agree / voted_attended; nullopt when nobody attended a meeting with a vote.
-  std::optional<double> ShareAgree() const;
-  void Add(const CandidateTally& o);
+template <class S>
+concept ReportSection = std::default_initializable<S> && requires(S s, const S& cs,
+                                                                  const wardsync::records::RecordState& r,
+                                                                  std::vector<ReviewItem>* items,
+                                                                  util::JsonWriter& w, std::ostream& out,
+                                                                  const ReportContext& ctx) {
+  { S::kForm } -> std::convertible_to<const char*>;
+  { S::kJsonKey } -> std::convertible_to<const char*>;
+  s.Add(r);
+  s.Merge(cs);
+  { cs.Overflowed() } -> std::same_as<bool>;
+  cs.Apart(items);
+  cs.Json(w, ctx);
+  cs.Text(out, ctx);
 };
 
-struct ElectionTally {
-  uint64_t meetings = 0;
-  uint64_t invited = 0;
-  uint64_t attended = 0;
-  uint64_t provisional = 0;      // meetings counted with a value still in conflict
-  uint64_t under_review = 0;     // meetings left out of every figure: open RULE/REJECTED conflict
-  std::map<std::string, CandidateTally> candidates;
-  void AddMeeting(const wardsync::records::RecordState& r);
-  void Add(const ElectionTally& o);
-};
+// In the order they are shown.
+using ReportSections = std::tuple<MeetingTally, TurnoutTally, ReadinessTally, IncidentTally, ComplaintTally>;
 
 struct FormCount {
   uint64_t live = 0;
   uint64_t deleted = 0;
-};
-
-// A record whose figures are not taken: what `report` names.
-struct ReviewItem {
-  std::string record;   // id, 32 hex digits
-  std::string form;
-  std::string what;     // render::ReviewMark: "RULE BROKEN: ...; REJECTED: ..."
-  std::string values;   // the values of the fields a broken rule names, "agree=55, attended=52"
 };
 
 struct WardTally {
@@ -76,8 +76,23 @@ struct WardTally {
   uint64_t rejected_changes = 0;     // open, of kind REJECTED
   std::vector<ReviewItem> review;    // records under review, in the order added
   std::vector<wardsync::store::Device> devices;
-  ElectionTally election;
+  ReportSections sections;
+
   void AddRecord(const wardsync::records::RecordState& r);
+  // Another ward's figures into these (the city total; devices are not copied).
+  void Merge(const WardTally& o);
+  template <ReportSection S>
+  const S& section() const { return std::get<S>(sections); }
+  // Every record `report` names: the records under review, then those the
+  // sections found doubtful (duplicates).
+  std::vector<ReviewItem> Doubtful() const;
+  // Some sum of counts went past 2^64 in some section.
+  bool Overflowed() const;
+  // Each section in order: f(section).
+  template <class F>
+  void ForEachSection(F&& f) const {
+    std::apply([&](const auto&... s) { (f(s), ...); }, sections);
+  }
 };
 
 // The whole report: one tally per ward plus the city total (devices are

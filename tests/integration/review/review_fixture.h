@@ -24,6 +24,7 @@
 #include "client/cli/init_device.h"
 #include "client/store/client_store.h"
 #include "common/changes/changeset.h"
+#include "common/clock/hlc.h"
 #include "common/store/leveldb_store.h"
 #include "common/store/proto_io.h"
 #include "server/cli/init_command.h"
@@ -164,6 +165,7 @@ class TestServer {
   std::string address() const { return "127.0.0.1:" + std::to_string(rt_->port()); }
   KvStore& store() { return rt_->ctx().store; }
   const std::string& data() const { return data_; }
+  std::shared_ptr<const server::FormsSnapshot::Data> Forms() { return rt_->ctx().forms.Get(); }
 
   records::RecordState Record(const std::string& hex) {
     std::string raw;
@@ -264,6 +266,39 @@ class TestDevice {
 inline std::vector<std::string> Meeting(int invited = 100, int attended = 80) {
   return {"candidate=Trần Thị Bình", "meeting_date=2026-02-10", "invited=" + std::to_string(invited),
           "attended=" + std::to_string(attended)};
+}
+
+// Signs `change` as the device's next change-set and queues it as the client
+// would, but without the client's form validation: what a device with an
+// out-of-date or buggy form definition could send.
+inline void Smuggle(TestDevice& d, changes::Change change) {
+  auto config = d.store().Config();
+  REQUIRE(config.ok());
+  auto state = d.store().State();
+  REQUIRE(state.ok());
+  auto key = d.env().Key();
+  REQUIRE(key.ok());
+  SystemClock clock;
+  HybridLogicalClock hlc(clock, state->hlc());
+  changes::ChangeSetBody body;
+  body.set_format(1);
+  body.set_device_id(config->device_id());
+  body.set_seq(state->last_seq() + 1);
+  body.set_prev_hash(state->last_hash());
+  body.set_hlc(hlc.Now());
+  body.set_officer(config->officer());
+  body.set_key_epoch(state->key_epoch());
+  *body.add_changes() = std::move(change);
+  Status s = d.store().CommitChangeSet(changes_util::Sign(body, *key), {}, clock.NowMs());
+  INFO(s.message());
+  REQUIRE(s.ok());
+}
+
+inline const records::Conflict* OpenOfKind(const records::RecordState& r, records::ConflictKind kind) {
+  for (const auto& c : r.conflicts()) {
+    if (c.open() && c.kind() == kind) return &c;
+  }
+  return nullptr;
 }
 
 inline const records::Conflict* OpenConflict(const records::RecordState& r, const std::string& field) {

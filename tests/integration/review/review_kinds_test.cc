@@ -8,39 +8,11 @@
 //   hold the rule but break it together open a rule conflict, marked in
 //   records, report and export, closed by a reviewer's resolution;
 // - `correct`: a server-side correction, signed, reasoned and in history.
-#include "client/store/client_store.h"
-#include "common/clock/hlc.h"
 #include "tests/integration/review/review_fixture.h"
 
 using namespace review_test;
 
 namespace {
-
-// Signs `change` as the device's next change-set and queues it as the client
-// would, but without the client's form validation: what a device with an
-// out-of-date or buggy form definition could send.
-void Smuggle(TestDevice& d, changes::Change change) {
-  auto config = d.store().Config();
-  REQUIRE(config.ok());
-  auto state = d.store().State();
-  REQUIRE(state.ok());
-  auto key = d.env().Key();
-  REQUIRE(key.ok());
-  SystemClock clock;
-  HybridLogicalClock hlc(clock, state->hlc());
-  changes::ChangeSetBody body;
-  body.set_format(1);
-  body.set_device_id(config->device_id());
-  body.set_seq(state->last_seq() + 1);
-  body.set_prev_hash(state->last_hash());
-  body.set_hlc(hlc.Now());
-  body.set_officer(config->officer());
-  body.set_key_epoch(state->key_epoch());
-  *body.add_changes() = std::move(change);
-  Status s = d.store().CommitChangeSet(changes_util::Sign(body, *key), {}, clock.NowMs());
-  INFO(s.message());
-  REQUIRE(s.ok());
-}
 
 changes::Change MeetingCreate(const std::string& ward, int64_t invited, int64_t attended) {
   changes::Change c;
@@ -64,13 +36,6 @@ changes::Change MeetingCreate(const std::string& ward, int64_t invited, int64_t 
 const google::protobuf::Value* FindById(const google::protobuf::Value& list, const std::string& id) {
   for (int i = 0; i < Size(list); ++i) {
     if (At(At(list, i), "id").string_value() == id) return &At(list, i);
-  }
-  return nullptr;
-}
-
-const records::Conflict* OpenOfKind(const records::RecordState& r, records::ConflictKind kind) {
-  for (const auto& c : r.conflicts()) {
-    if (c.open() && c.kind() == kind) return &c;
   }
   return nullptr;
 }

@@ -1,6 +1,8 @@
 // The arithmetic of `wardsync-server report`.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "server/audit/report_tally.h"
 
 using namespace wardsync::server::audit;
@@ -8,8 +10,8 @@ using wardsync::records::RecordState;
 
 namespace {
 
-RecordState Meeting(const std::string& ward, const std::string& candidate, int invited, int attended,
-                    std::optional<int> agree) {
+RecordState Meeting(const std::string& ward, const std::string& candidate, int64_t invited, int64_t attended,
+                    std::optional<int64_t> agree) {
   RecordState r;
   r.set_form_id(kVoterMeetingForm);
   r.set_ward(ward);
@@ -23,10 +25,10 @@ RecordState Meeting(const std::string& ward, const std::string& candidate, int i
 }  // namespace
 
 TEST_CASE("voter meetings: held, invited, attended and share agreeing per candidate") {
-  ElectionTally e;
-  e.AddMeeting(Meeting("w", "Trần Thị Bình", 100, 80, 60));
-  e.AddMeeting(Meeting("w", " Trần Thị Bình ", 50, 40, 38));  // same candidate, stray spaces
-  e.AddMeeting(Meeting("w", "Lê Văn C", 30, 20, std::nullopt));  // no vote counted
+  MeetingTally e;
+  e.Add(Meeting("w", "Trần Thị Bình", 100, 80, 60));
+  e.Add(Meeting("w", " Trần Thị Bình ", 50, 40, 38));  // same candidate, stray spaces
+  e.Add(Meeting("w", "Lê Văn C", 30, 20, std::nullopt));  // no vote counted
   CHECK(e.meetings == 3);
   CHECK(e.invited == 180);
   CHECK(e.attended == 140);
@@ -44,9 +46,9 @@ TEST_CASE("voter meetings: held, invited, attended and share agreeing per candid
 }
 
 TEST_CASE("a meeting without a vote count is left out of that candidate's share") {
-  ElectionTally e;
-  e.AddMeeting(Meeting("w", "X", 100, 100, 50));
-  e.AddMeeting(Meeting("w", "X", 100, 100, std::nullopt));
+  MeetingTally e;
+  e.Add(Meeting("w", "X", 100, 100, 50));
+  e.Add(Meeting("w", "X", 100, 100, std::nullopt));
   const auto& x = e.candidates.at("X");
   CHECK(x.attended == 200);
   CHECK(x.voted_attended == 100);
@@ -54,16 +56,16 @@ TEST_CASE("a meeting without a vote count is left out of that candidate's share"
 }
 
 TEST_CASE("deleted records and other forms are not meetings; conflicts are counted as provisional") {
-  ElectionTally e;
+  MeetingTally e;
   auto deleted = Meeting("w", "X", 10, 5, 5);
   deleted.set_deleted(true);
-  e.AddMeeting(deleted);
+  e.Add(deleted);
   auto other = Meeting("w", "X", 10, 5, 5);
   other.set_form_id("complaint");
-  e.AddMeeting(other);
+  e.Add(other);
   auto disputed = Meeting("w", "X", 10, 5, 5);
   disputed.add_conflicts()->set_open(true);
-  e.AddMeeting(disputed);
+  e.Add(disputed);
   CHECK(e.meetings == 1);
   CHECK(e.provisional == 1);
 }
@@ -94,7 +96,7 @@ TEST_CASE("wards: records per form, open conflicts, devices; the total adds the 
 
   CHECK(t.wards.at("a").forms.at("voter-meeting").live == 2);
   CHECK(t.wards.at("a").forms.at("voter-meeting").deleted == 1);
-  CHECK(t.wards.at("a").election.meetings == 2);
+  CHECK(t.wards.at("a").section<MeetingTally>().meetings == 2);
   CHECK(t.wards.at("b").open_conflicts == 2);
   CHECK(t.wards.at("b").records_in_conflict == 1);
   CHECK(t.wards.at("a").devices.size() == 1);
@@ -105,7 +107,53 @@ TEST_CASE("wards: records per form, open conflicts, devices; the total adds the 
   CHECK(total.forms.at("voter-meeting").live == 2);
   CHECK(total.forms.at("complaint").live == 1);
   CHECK(total.open_conflicts == 2);
-  CHECK(total.election.meetings == 2);
-  CHECK(total.election.attended == 14);
-  CHECK(*total.election.candidates.at("Y").ShareAgree() == Approx(1.0));
+  CHECK(total.section<MeetingTally>().meetings == 2);
+  CHECK(total.section<MeetingTally>().attended == 14);
+  CHECK(*total.section<MeetingTally>().candidates.at("Y").ShareAgree() == Approx(1.0));
+}
+
+TEST_CASE("a sum of counts past 2^64 is an overflow, never a wrapped number") {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  ReportTally t;
+  t.AddRecord(Meeting("a", "X", 3270, 100, 50));
+  // Each valid alone; together with the first they pass 2^64: wrapped, the
+  // city's invited would read 3,268 instead of overflowing.
+  t.AddRecord(Meeting("a", "X", kMax, 100, 50));
+  t.AddRecord(Meeting("b", "X", kMax, 100, 50));
+  const WardTally total = t.Total();
+  CHECK(total.section<MeetingTally>().invited.overflow());
+  CHECK(total.section<MeetingTally>().invited.Text() == "OVERFLOW");
+  CHECK(total.section<MeetingTally>().Overflowed());
+  CHECK(total.section<MeetingTally>().attended == 300);  // the other figures stand
+  CHECK(*total.section<MeetingTally>().candidates.at("X").ShareAgree() == Approx(0.5));
+  // Each ward alone fits.
+  CHECK_FALSE(t.wards.at("a").section<MeetingTally>().Overflowed());
+  CHECK(t.wards.at("b").section<MeetingTally>().invited == static_cast<uint64_t>(kMax));
+
+  // A candidate's sums are checked the same way; its share is then unknown, not wrong.
+  MeetingTally e;
+  e.Add(Meeting("w", "Y", 10, kMax, kMax));
+  e.Add(Meeting("w", "Y", 10, kMax, kMax));
+  e.Add(Meeting("w", "Y", 10, 5, 5));
+  CHECK(e.candidates.at("Y").attended.overflow());
+  CHECK(e.candidates.at("Y").agree.overflow());
+  CHECK_FALSE(e.candidates.at("Y").ShareAgree());
+  CHECK(e.Overflowed());
+  CHECK(e.invited == 30);
+}
+
+TEST_CASE("Figure: checked addition, sticky overflow") {
+  Figure f;
+  f += std::numeric_limits<uint64_t>::max();
+  CHECK(f == std::numeric_limits<uint64_t>::max());
+  f += 0;
+  CHECK_FALSE(f.overflow());
+  f += 1;
+  CHECK(f.overflow());
+  f += 0;
+  CHECK(f.overflow());  // stays overflowed
+  Figure g;
+  g += 5;
+  g += f;
+  CHECK(g.overflow());
 }

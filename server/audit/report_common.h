@@ -1,0 +1,72 @@
+// What every section of `report` shares (server/audit/report_*.h): how a
+// record stands (counted, provisional, under review, or not this section's),
+// reading its values, the item that names a doubtful record, the options of
+// one run, and a checked figure in JSON.
+//
+// Under review = an open conflict of any kind other than VALUES (a broken
+// rule, a rejected change, and any kind added later such as a duplicate), or
+// a placeholder: its figures are not taken, it is counted apart and named.
+// A record with only VALUES conflicts is counted with its provisional values
+// (the section says how many).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/util/json_writer.h"
+#include "proto/records.pb.h"
+#include "server/audit/figure.h"
+
+namespace wardsync::server::audit {
+
+// What every section does first: a record of `form` under review is counted
+// in *under_review, a provisional one in *provisional; true when its figures
+// are to be taken.
+bool Take(const wardsync::records::RecordState& r, std::string_view form, uint64_t* provisional,
+          uint64_t* under_review);
+bool UnderReview(const wardsync::records::RecordState& r);
+
+// The non-negative integer in `field`, if it holds one.
+std::optional<uint64_t> Count(const wardsync::records::RecordState& r, std::string_view field);
+// Text, choice or date value, trimmed; "" when empty or of another kind.
+std::string Word(const wardsync::records::RecordState& r, std::string_view field);
+std::optional<bool> Boolean(const wardsync::records::RecordState& r, std::string_view field);
+// 32 hex digits.
+std::string RecordHex(const wardsync::records::RecordState& r);
+// "agree=55, attended=52": the fields `fields` names, as a reviewer reads them.
+std::string FieldValues(const wardsync::records::RecordState& r, std::initializer_list<std::string_view> fields);
+
+// A record whose figures are not taken: what `report` names.
+struct ReviewItem {
+  std::string record;   // id, 32 hex digits
+  std::string form;
+  std::string what;     // render::ReviewMark ("RULE BROKEN: ...") or the section's finding ("DUPLICATE: ...")
+  std::string values;   // the values it concerns, "agree=55, attended=52"
+};
+
+// One run's view of time, for ages and deadlines (complaints).
+struct ReportContext {
+  std::string today;               // YYYY-MM-DD, local date of the server (or --today)
+  uint32_t complaint_days = 5;     // deadline of a complaint without its own `deadline`, in days
+};
+
+// A polling area, named by its ward and the code the officers typed.
+struct AreaKey {
+  std::string ward;
+  std::string area;
+  auto operator<=>(const AreaKey&) const = default;
+  std::string Text() const { return ward + "/" + area; }
+};
+AreaKey AreaOf(const wardsync::records::RecordState& r, std::string_view field);
+void AreaJson(util::JsonWriter& w, const AreaKey& a);
+
+// A sum that overflowed is null, never a wrapped number (the section says
+// "overflow": true).
+void FigureJson(util::JsonWriter& w, std::string_view key, const Figure& f);
+// share = part / whole with one decimal ("83.3%"), "n/a" when unknown.
+std::optional<double> Share(const Figure& part, const Figure& whole);
+std::string Percent(const std::optional<double>& share);
+void ShareJson(util::JsonWriter& w, std::string_view key, const std::optional<double>& share);
+
+}  // namespace wardsync::server::audit

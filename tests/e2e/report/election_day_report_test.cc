@@ -1,0 +1,229 @@
+// An election day through the two real binaries across three wards of the
+// published list: officers send turnout at the checkpoints, readiness checks,
+// an incident and a complaint; `report --json` must add up exactly what was
+// entered, leave out and name a report under review (two officers' offline
+// edits that together break "votes_cast <= registered_voters") and a second
+// report of the same polling area and checkpoint, and --ward/--form narrow it.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "tests/e2e/core/cli_fixture.h"
+
+using namespace wardsync::test;
+
+namespace {
+
+// Wards of forms/election/wards.json, taken from the published list so no
+// name is written here twice.
+std::vector<std::string> PublishedWards(ServerProcess& s) {
+  auto r = s.Admin({"wards", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const JsonValue list = ParseJson(r.out);  // kept: Items() refers into it
+  std::vector<std::string> ids;
+  for (const auto& w : Items(list)) ids.push_back(Str(At(w, "id")));
+  REQUIRE(ids.size() >= 3);
+  return ids;
+}
+
+std::string New(ClientProcess& c, const std::string& form, std::vector<std::string> sets) {
+  std::vector<std::string> args = {"new", "--form", form};
+  for (auto& s : sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  auto r = c.Run(args);
+  INFO(form << ": " << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string id = r.out.substr(0, r.out.find_first_of("\r\n"));
+  REQUIRE(id.size() == 32);
+  return id;
+}
+
+std::string Turnout(ClientProcess& c, const std::string& area, const std::string& at, int registered, int votes) {
+  return New(c, "turnout-report",
+             {"station_code=" + area, "report_date=2021-05-23", "report_time=" + at,
+              "registered_voters=" + std::to_string(registered), "votes_cast=" + std::to_string(votes)});
+}
+
+std::string Readiness(ClientProcess& c, const std::string& area, const std::string& readiness, int registered) {
+  return New(c, "polling-station-readiness",
+             {"station_code=" + area, "check_date=2021-05-20", "registered_voters=" + std::to_string(registered),
+              "ballots_received=" + std::to_string(registered + 20), "ballot_boxes=2", "booths=4",
+              "voter_list_posted=true", "readiness=" + readiness});
+}
+
+void Sync(ClientProcess& c) {
+  auto r = c.Run({"sync"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+const JsonValue& WardOf(const JsonValue& report, const std::string& id) {
+  for (const auto& w : Items(At(report, "wards"))) {
+    if (Str(At(w, "ward")) == id) return w;
+  }
+  FAIL("ward " << id << " not in the report");
+  throw std::logic_error("unreachable");
+}
+
+const JsonValue& Checkpoint(const JsonValue& scope, const std::string& at) {
+  for (const auto& c : Items(At(At(scope, "turnout"), "checkpoints"))) {
+    if (Str(At(c, "checkpoint")) == at) return c;
+  }
+  FAIL("checkpoint " << at << " not in the report");
+  throw std::logic_error("unreachable");
+}
+
+std::set<std::string> Named(const JsonValue& scope) {
+  std::set<std::string> ids;
+  for (const auto& item : Items(At(scope, "under_review"))) ids.insert(Str(At(item, "record")));
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("election day across wards: report --json adds up what was entered, doubtful records named apart",
+          "[e2e][report]") {
+  ServerProcess server;
+  server.Start();
+  const auto wards = PublishedWards(server);
+  const std::string a = wards[0], b = wards[1], c = wards[wards.size() - 1];
+  ClientProcess a1(server, a, "officer", "Nguyễn Văn An");
+  ClientProcess b1(server, b, "officer", "Lê Thị Hoa");
+  ClientProcess b2(server, b, "officer", "Trần Văn Nam");
+  ClientProcess c1(server, c, "officer", "Phạm Thị Lan");
+  ClientProcess c2(server, c, "officer", "Hoàng Văn Minh");
+
+  // Ward a: two areas at 09h and 19h, their readiness, an open incident and
+  // a complaint.
+  Turnout(a1, "01", "09h", 1200, 400);
+  Turnout(a1, "02", "09h", 900, 250);
+  Turnout(a1, "01", "19h", 1200, 1150);
+  Turnout(a1, "02", "19h", 900, 880);
+  Readiness(a1, "01", "san-sang", 1200);
+  const std::string not_ready = Readiness(a1, "02", "can-bo-sung", 900);
+  const std::string incident =
+      New(a1, "security-incident",
+          {"incident_date=2021-05-23", "category=gay-roi-trat-tu", "severity=cao", "location=Tổ 7",
+           "description=Gây rối trước khu vực bỏ phiếu", "people_involved=3", "injured=1", "police_notified=true"});
+  const std::string complaint =
+      New(a1, "complaint",
+          {"received_date=2021-05-14", "kind=khieu-nai", "subject=danh-sach-cu-tri",
+           "complainant=Nguyễn Văn Bình, tổ 3", "summary=Thiếu tên trong danh sách cử tri", "status=dang-xu-ly"});
+  Sync(a1);
+
+  // Ward b: area 01 at 19h reported by both officers: a duplicate, named and
+  // not summed; area 02 reported once.
+  const std::string dup1 = Turnout(b1, "01", "19h", 700, 610);
+  Turnout(b1, "02", "19h", 650, 600);
+  const std::string dup2 = Turnout(b2, "01", "19h", 700, 615);
+  Sync(b1);
+  Sync(b2);
+
+  // Ward c: an area at 19h whose two offline edits each keep the rule but
+  // together break votes_cast <= registered_voters: under review.
+  Turnout(c1, "05", "19h", 500, 450);
+  const std::string doubtful = Turnout(c1, "01", "19h", 800, 700);
+  Sync(c1);
+  Sync(c2);
+  REQUIRE(c1.Run({"edit", doubtful, "--set", "votes_cast=790"}).exit_code == 0);
+  REQUIRE(c2.Run({"edit", doubtful, "--set", "registered_voters=780"}).exit_code == 0);
+  Sync(c1);
+  Sync(c2);
+
+  auto run = server.Admin({"report", "--json", "--today", "2021-05-23"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  const JsonValue report = ParseJson(run.out);
+  CHECK(Str(At(report, "today")) == "2021-05-23");
+  CHECK(static_cast<size_t>(Items(At(report, "wards")).size()) == wards.size());  // every published ward, even empty ones
+  const JsonValue& total = At(report, "total");
+
+  // 19h in the city: a 01+02 (1150+880 of 1200+900), b 02 (600 of 650),
+  // c 05 (450 of 500); b 01 twice and c 01 under review are left out.
+  const JsonValue& close = Checkpoint(total, "19h");
+  CHECK(Num(At(close, "areas")) == 4);
+  CHECK(Num(At(close, "registered_voters")) == 1200 + 900 + 650 + 500);
+  CHECK(Num(At(close, "votes_cast")) == 1150 + 880 + 600 + 450);
+  CHECK(Num(At(close, "turnout")) == Approx(3080.0 / 3250.0));
+  CHECK(Num(At(close, "duplicated")) == 1);
+  const JsonValue& morning = Checkpoint(total, "09h");
+  CHECK(Num(At(morning, "areas")) == 2);
+  CHECK(Num(At(morning, "votes_cast")) == 650);
+  // Areas that reported at some checkpoint but not at 09h: b 01, b 02, c 05
+  // (c 01 is only known from a report under review).
+  CHECK(Items(At(morning, "missing")).size() == 3);
+  CHECK(Num(At(At(total, "turnout"), "under_review")) == 1);
+
+  // Per ward.
+  const JsonValue& wa = WardOf(report, a);
+  CHECK(Num(At(Checkpoint(wa, "19h"), "votes_cast")) == 2030);
+  CHECK(Items(At(Checkpoint(wa, "09h"), "missing")).size() == 0);
+  const JsonValue& ready = At(wa, "readiness");
+  CHECK(Num(At(ready, "areas")) == 2);
+  CHECK(Num(At(At(ready, "by_readiness"), "san-sang")) == 1);
+  CHECK(Num(At(ready, "registered_voters")) == 2100);
+  REQUIRE(Items(At(ready, "not_ready")).size() == 1);
+  CHECK(Str(At(Items(At(ready, "not_ready"))[0], "record")) == not_ready);
+  const JsonValue& inc = At(wa, "incidents");
+  CHECK(Num(At(inc, "open")) == 1);
+  CHECK(Str(At(Items(At(inc, "open_incidents"))[0], "record")) == incident);
+  CHECK(Num(At(Items(At(inc, "by_severity"))[0], "injured")) == 1);
+  const JsonValue& comp = At(wa, "complaints");
+  REQUIRE(Items(At(comp, "open_complaints")).size() == 1);
+  const JsonValue& open = Items(At(comp, "open_complaints"))[0];
+  CHECK(Str(At(open, "record")) == complaint);
+  CHECK(Num(At(open, "age_days")) == 9);
+  CHECK(Str(At(open, "due")) == "2021-05-19");
+  CHECK(Bool(At(open, "overdue")));
+  CHECK(Num(At(At(total, "complaints"), "overdue")) == 1);
+
+  const JsonValue& wb = WardOf(report, b);
+  CHECK(Num(At(Checkpoint(wb, "19h"), "votes_cast")) == 600);
+  CHECK(Named(wb) == std::set<std::string>{dup1, dup2});
+  const JsonValue& wc = WardOf(report, c);
+  CHECK(Num(At(Checkpoint(wc, "19h"), "votes_cast")) == 450);
+  CHECK(Named(wc) == std::set<std::string>{doubtful});
+  CHECK(Num(At(wc, "rule_conflicts")) == 1);
+  for (const auto& item : Items(At(wc, "under_review"))) {
+    CHECK(Str(At(item, "problem")).find("votes_cast <= registered_voters") != std::string::npos);
+    CHECK(Str(At(item, "values")).find("votes_cast=790") != std::string::npos);
+  }
+  CHECK(Named(total) == std::set<std::string>{dup1, dup2, doubtful});
+  // The existing keys stay for the dashboard.
+  CHECK(Num(At(At(total, "voter_meetings"), "meetings")) == 0);
+  CHECK(Num(At(total, "devices")) == 5);
+
+  // One ward, one form.
+  auto narrow = server.Admin({"report", "--json", "--ward", b, "--form", "turnout-report", "--today", "2021-05-23"});
+  REQUIRE(narrow.exit_code == 0);
+  const JsonValue one = ParseJson(narrow.out);
+  REQUIRE(Items(At(one, "wards")).size() == 1);
+  CHECK(Num(At(Checkpoint(At(one, "total"), "19h"), "votes_cast")) == 600);
+  CHECK(Named(At(one, "total")) == std::set<std::string>{dup1, dup2});
+  auto only_complaints = server.Admin({"report", "--json", "--form", "complaint", "--today", "2021-05-23"});
+  REQUIRE(only_complaints.exit_code == 0);
+  const JsonValue oc = ParseJson(only_complaints.out);
+  CHECK(Items(At(At(At(oc, "total"), "turnout"), "checkpoints")).size() == 0);
+  CHECK(Num(At(At(At(oc, "total"), "complaints"), "open")) == 1);
+
+  // The text report says the same to a person.
+  auto text = server.Admin({"report", "--ward", c, "--today", "2021-05-23"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("19h: 450 of 500 voted = 90.0%") != std::string::npos);
+  CHECK(text.out.find(doubtful) != std::string::npos);
+
+  // Bad input: a clear error, nothing printed on stdout.
+  for (const auto& bad : std::vector<std::vector<std::string>>{{"report", "--ward", "phuong-khong-co"},
+                                                                {"report", "--form", "no-such-form"},
+                                                                {"report", "--today", "23/05/2021"},
+                                                                {"report", "--complaint-days", "-3"}}) {
+    auto r = server.Admin(bad);
+    INFO(bad[1]);
+    CHECK(r.exit_code != 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("error:") != std::string::npos);
+  }
+  CHECK(server.Stop() == 0);
+}

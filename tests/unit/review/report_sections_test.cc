@@ -1,0 +1,339 @@
+// The sections of `wardsync-server report` beyond voter meetings: turnout per
+// checkpoint, readiness of polling areas, incidents, complaints, each fed
+// hand-built record states; and the rule they share: a record under review
+// or a duplicate is counted apart and named, never summed.
+#include <catch2/catch.hpp>
+
+#include "server/audit/report_tally.h"
+#include "tests/support/json.h"
+
+using namespace wardsync::server::audit;
+using wardsync::records::RecordState;
+namespace test = wardsync::test;
+
+namespace {
+
+int next_id = 1;
+
+RecordState Rec(const std::string& form, const std::string& ward) {
+  RecordState r;
+  r.set_form_id(form);
+  r.set_ward(ward);
+  std::string id(16, '\0');
+  id[15] = static_cast<char>(next_id++);
+  r.set_record_id(id);
+  return r;
+}
+void Int(RecordState& r, const std::string& f, int64_t v) { (*r.mutable_fields())[f].mutable_value()->set_integer(v); }
+void Choice(RecordState& r, const std::string& f, const std::string& v) {
+  (*r.mutable_fields())[f].mutable_value()->set_choice(v);
+}
+void Text(RecordState& r, const std::string& f, const std::string& v) {
+  (*r.mutable_fields())[f].mutable_value()->set_text(v);
+}
+void Date(RecordState& r, const std::string& f, const std::string& v) {
+  (*r.mutable_fields())[f].mutable_value()->set_date(v);
+}
+void Flag(RecordState& r, const std::string& f, bool v) { (*r.mutable_fields())[f].mutable_value()->set_boolean(v); }
+
+void OpenConflict(RecordState& r, wardsync::records::ConflictKind kind) {
+  auto* c = r.add_conflicts();
+  c->set_open(true);
+  c->set_kind(kind);
+}
+
+RecordState Turnout(const std::string& ward, const std::string& area, const std::string& at, int64_t registered,
+                    int64_t votes) {
+  RecordState r = Rec(kTurnoutForm, ward);
+  Text(r, "station_code", area);
+  Date(r, "report_date", "2021-05-23");
+  Choice(r, "report_time", at);
+  Int(r, "registered_voters", registered);
+  Int(r, "votes_cast", votes);
+  return r;
+}
+
+RecordState Check(const std::string& ward, const std::string& area, const std::string& date,
+                  const std::string& readiness, bool posted, int64_t registered) {
+  RecordState r = Rec(kReadinessForm, ward);
+  Text(r, "station_code", area);
+  Date(r, "check_date", date);
+  Choice(r, "readiness", readiness);
+  Flag(r, "voter_list_posted", posted);
+  Int(r, "registered_voters", registered);
+  Int(r, "ballots_received", registered);
+  return r;
+}
+
+RecordState Incident(const std::string& ward, const std::string& severity, std::optional<bool> resolved,
+                     int64_t involved, int64_t injured) {
+  RecordState r = Rec(kIncidentForm, ward);
+  Date(r, "incident_date", "2021-05-22");
+  Choice(r, "category", "gay-roi-trat-tu");
+  Choice(r, "severity", severity);
+  Text(r, "location", "Tổ 5");
+  Int(r, "people_involved", involved);
+  Int(r, "injured", injured);
+  Flag(r, "police_notified", true);
+  if (resolved) Flag(r, "resolved", *resolved);
+  return r;
+}
+
+RecordState Complaint(const std::string& ward, const std::string& received, const std::string& status) {
+  RecordState r = Rec(kComplaintForm, ward);
+  if (!received.empty()) Date(r, "received_date", received);
+  Choice(r, "kind", "khieu-nai");
+  Choice(r, "subject", "danh-sach-cu-tri");
+  Choice(r, "status", status);
+  return r;
+}
+
+const std::string kA = "phuong-tan-thinh";
+const std::string kB = "xa-tan-cuong";
+
+}  // namespace
+
+TEST_CASE("turnout: per checkpoint, areas, voters, share and the areas not yet reported") {
+  ReportTally t;
+  t.AddRecord(Turnout(kA, "01", "09h", 1000, 300));
+  t.AddRecord(Turnout(kA, "02", "09h", 800, 200));
+  t.AddRecord(Turnout(kA, "01", "12h", 1000, 650));
+  t.AddRecord(Turnout(kB, "01", "09h", 500, 100));  // same code, another ward: another area
+  auto mobile = Turnout(kB, "01", "12h", 500, 400);
+  Int(mobile, "mobile_box_votes", 12);
+  OpenConflict(mobile, wardsync::records::VALUES);
+  t.AddRecord(mobile);
+
+  const auto a = t.wards.at(kA).section<TurnoutTally>().Checkpoints();
+  REQUIRE(a.size() == 2);
+  CHECK(a.at("09h").areas == 2);
+  CHECK(a.at("09h").registered_voters == 1800);
+  CHECK(a.at("09h").votes_cast == 500);
+  CHECK(*a.at("09h").Turnout() == Approx(500.0 / 1800.0));
+  CHECK(a.at("09h").missing.empty());
+  REQUIRE(a.at("12h").missing.size() == 1);
+  CHECK(a.at("12h").missing[0] == AreaKey{kA, "02"});
+
+  const auto city = t.Total().section<TurnoutTally>().Checkpoints();
+  CHECK(city.at("09h").areas == 3);
+  CHECK(city.at("09h").votes_cast == 600);
+  CHECK(city.at("12h").areas == 2);
+  CHECK(city.at("12h").votes_cast == 1050);
+  CHECK(city.at("12h").registered_voters == 1500);
+  CHECK(city.at("12h").mobile_box_votes == 12);
+  CHECK(city.at("12h").provisional == 1);
+  CHECK(city.at("12h").missing.size() == 1);
+}
+
+TEST_CASE("turnout: two reports of one area at one checkpoint are both named and neither summed") {
+  ReportTally t;
+  t.AddRecord(Turnout(kA, "01", "12h", 1000, 600));
+  auto first = Turnout(kA, "03", "12h", 900, 500);
+  auto second = Turnout(kA, "03", "12h", 900, 520);
+  t.AddRecord(first);
+  t.AddRecord(second);
+  t.AddRecord(Turnout(kA, "03", "15h", 900, 700));  // another checkpoint: no duplicate
+
+  const WardTally& w = t.wards.at(kA);
+  const auto cp = w.section<TurnoutTally>().Checkpoints();
+  CHECK(cp.at("12h").areas == 1);
+  CHECK(cp.at("12h").votes_cast == 600);  // not 1,620 nor 1,100
+  CHECK(cp.at("12h").duplicated == 1);
+  CHECK(cp.at("15h").areas == 1);
+  const auto doubtful = w.Doubtful();
+  REQUIRE(doubtful.size() == 2);
+  CHECK(doubtful[0].record == RecordHex(first));
+  CHECK(doubtful[1].record == RecordHex(second));
+  CHECK(doubtful[0].form == kTurnoutForm);
+  CHECK(doubtful[0].what.find("DUPLICATE") != std::string::npos);
+  CHECK(doubtful[0].what.find("polling area 03 at 12h") != std::string::npos);
+  CHECK(doubtful[1].values == "registered_voters=900, votes_cast=520");
+  // The city total names them too.
+  CHECK(t.Total().Doubtful().size() == 2);
+}
+
+TEST_CASE("every section leaves a record under review out of its figures and the ward names it") {
+  auto kind = GENERATE(wardsync::records::RULE, wardsync::records::REJECTED);
+  ReportTally t;
+  auto turnout = Turnout(kA, "01", "19h", 1000, 1200);
+  auto check = Check(kA, "01", "2021-05-20", "san-sang", true, 1000);
+  auto incident = Incident(kA, "cao", false, 3, 5);
+  auto complaint = Complaint(kA, "2021-05-10", "moi-tiep-nhan");
+  for (auto* r : {&turnout, &check, &incident, &complaint}) {
+    OpenConflict(*r, kind);
+    t.AddRecord(*r);
+  }
+  const WardTally& w = t.wards.at(kA);
+  CHECK(w.review.size() == 4);
+  CHECK(w.Doubtful().size() == 4);
+  CHECK(w.section<TurnoutTally>().under_review() == 1);
+  CHECK(w.section<TurnoutTally>().Checkpoints().empty());
+  CHECK(w.section<ReadinessTally>().under_review() == 1);
+  CHECK(w.section<ReadinessTally>().Figures().areas == 0);
+  CHECK(w.section<IncidentTally>().under_review == 1);
+  CHECK(w.section<IncidentTally>().incidents == 0);
+  CHECK(w.section<IncidentTally>().open.empty());
+  CHECK(w.section<ComplaintTally>().under_review == 1);
+  CHECK(w.section<ComplaintTally>().open.empty());
+  // Deleted records are no one's figures and not under review.
+  ReportTally d;
+  auto gone = Incident(kA, "cao", false, 3, 1);
+  gone.set_deleted(true);
+  d.AddRecord(gone);
+  CHECK(d.wards.at(kA).section<IncidentTally>().incidents == 0);
+  CHECK(d.wards.at(kA).Doubtful().empty());
+}
+
+TEST_CASE("readiness: the latest check of an area holds; two on that day are in doubt; not ready ones named") {
+  ReportTally t;
+  // Rechecked after fixing: the later check holds whatever the order added.
+  t.AddRecord(Check(kA, "01", "2021-05-21", "san-sang", true, 1000));
+  t.AddRecord(Check(kA, "01", "2021-05-18", "chua-dat", false, 1000));
+  auto short_of = Check(kA, "02", "2021-05-20", "can-bo-sung", true, 800);
+  Text(short_of, "issues", "Thiếu máy phát điện");
+  t.AddRecord(short_of);
+  auto unposted = Check(kA, "04", "2021-05-20", "san-sang", false, 600);
+  t.AddRecord(unposted);
+  auto one = Check(kA, "03", "2021-05-20", "san-sang", true, 700);
+  auto two = Check(kA, "03", "2021-05-20", "chua-dat", true, 700);
+  t.AddRecord(one);
+  t.AddRecord(two);
+  t.AddRecord(Check(kB, "01", "2021-05-19", "san-sang", true, 500));
+
+  const WardTally& w = t.wards.at(kA);
+  const ReadinessFigures f = w.section<ReadinessTally>().Figures();
+  CHECK(f.areas == 3);
+  CHECK(f.by_readiness.at("san-sang") == 2);
+  CHECK(f.by_readiness.at("can-bo-sung") == 1);
+  CHECK(f.by_readiness.count("chua-dat") == 0);  // the old check of 01 and the doubtful 03 are not taken
+  CHECK(f.registered_voters == 2400);
+  CHECK(f.list_not_posted == 1);
+  CHECK(f.in_doubt == 1);
+  REQUIRE(f.not_ready.size() == 2);
+  CHECK(f.not_ready[0].area.area == "02");
+  CHECK(f.not_ready[0].issues == "Thiếu máy phát điện");
+  CHECK(f.not_ready[0].record == RecordHex(short_of));
+  CHECK(f.not_ready[1].record == RecordHex(unposted));
+  const auto doubtful = w.Doubtful();
+  REQUIRE(doubtful.size() == 2);
+  CHECK(doubtful[0].record == RecordHex(one));
+  CHECK(doubtful[1].record == RecordHex(two));
+  CHECK(doubtful[1].what.find("2 checks of polling area 03 on 2021-05-20") != std::string::npos);
+
+  const ReadinessFigures city = t.Total().section<ReadinessTally>().Figures();
+  CHECK(city.areas == 4);
+  CHECK(city.registered_voters == 2900);
+  CHECK(city.in_doubt == 1);
+}
+
+TEST_CASE("incidents: per severity, the open ones named, people summed with checked arithmetic") {
+  ReportTally t;
+  t.AddRecord(Incident(kA, "cao", false, 10, 2));
+  t.AddRecord(Incident(kA, "cao", true, 4, 0));
+  t.AddRecord(Incident(kA, "thap", std::nullopt, 1, 0));  // not marked resolved: open
+  t.AddRecord(Incident(kB, "cao", true, 6, 1));
+
+  const IncidentTally& a = t.wards.at(kA).section<IncidentTally>();
+  CHECK(a.incidents == 3);
+  CHECK(a.by_severity.at("cao").incidents == 2);
+  CHECK(a.by_severity.at("cao").open == 1);
+  CHECK(a.by_severity.at("cao").people_involved == 14);
+  CHECK(a.by_severity.at("thap").open == 1);
+  REQUIRE(a.open.size() == 2);
+  CHECK(a.open[0].severity == "cao");
+  CHECK(a.open[0].ward == kA);
+  CHECK(a.open[0].location == "Tổ 5");
+
+  const WardTally total = t.Total();
+  const IncidentTally& city = total.section<IncidentTally>();
+  CHECK(city.incidents == 4);
+  CHECK(city.by_severity.at("cao").incidents == 3);
+  CHECK(city.by_severity.at("cao").injured == 3);
+  CHECK(city.open.size() == 2);
+  CHECK_FALSE(total.Overflowed());
+
+  t.AddRecord(Incident(kA, "cao", false, std::numeric_limits<int64_t>::max(), 0));
+  t.AddRecord(Incident(kB, "cao", false, std::numeric_limits<int64_t>::max(), 0));
+  const WardTally over = t.Total();
+  CHECK(over.section<IncidentTally>().by_severity.at("cao").people_involved.overflow());
+  CHECK(over.Overflowed());
+  wardsync::util::JsonWriter w;
+  over.section<IncidentTally>().Json(w, {});
+  const auto json = test::ParseJson(w.str());
+  CHECK(test::Bool(test::At(json, "overflow")));
+  CHECK(test::IsNull(test::At(test::Items(test::At(json, "by_severity"))[0], "people_involved")));
+}
+
+TEST_CASE("dates: day numbers across leap days and back") {
+  CHECK(DayNumber("1970-01-01") == 0);
+  CHECK(*DayNumber("2021-05-23") - *DayNumber("2021-05-13") == 10);
+  CHECK(*DayNumber("2020-03-01") - *DayNumber("2020-02-28") == 2);
+  CHECK(*DayNumber("2021-03-01") - *DayNumber("2021-02-28") == 1);
+  CHECK(DateOfDay(*DayNumber("2024-02-29")) == "2024-02-29");
+  CHECK_FALSE(DayNumber("2021-02-29"));
+  CHECK_FALSE(DayNumber("23/05/2021"));
+}
+
+TEST_CASE("complaints: the open ones with their age against the deadline") {
+  ReportTally t;
+  auto overdue = Complaint(kA, "2021-05-10", "moi-tiep-nhan");
+  t.AddRecord(overdue);
+  auto own = Complaint(kA, "2021-05-10", "dang-xu-ly");
+  Date(own, "deadline", "2021-06-09");  // its own deadline (30 days) wins over --complaint-days
+  t.AddRecord(own);
+  t.AddRecord(Complaint(kA, "2021-05-01", "da-giai-quyet"));
+  t.AddRecord(Complaint(kB, "2021-05-02", "chuyen-co-quan-khac"));
+  auto undated = Complaint(kB, "", "moi-tiep-nhan");
+  t.AddRecord(undated);
+
+  ReportContext ctx;
+  ctx.today = "2021-05-17";
+  ctx.complaint_days = 5;
+  const ComplaintTally& a = t.wards.at(kA).section<ComplaintTally>();
+  CHECK(a.complaints == 3);
+  CHECK(a.by_status.at("da-giai-quyet") == 1);
+  REQUIRE(a.open.size() == 2);
+  const ComplaintAge late = AgeOf(a.open[0], ctx);
+  CHECK(late.age_days == 7);
+  CHECK(late.due == "2021-05-15");
+  CHECK(late.days_left == -2);
+  CHECK(late.overdue());
+  const ComplaintAge ok = AgeOf(a.open[1], ctx);
+  CHECK(ok.due == "2021-06-09");
+  CHECK(ok.days_left == 23);
+  CHECK_FALSE(ok.overdue());
+  CHECK(a.Overdue(ctx) == 1);
+  ctx.complaint_days = 10;  // the default deadline moves, the record's own does not
+  CHECK(a.Overdue(ctx) == 0);
+
+  const ComplaintTally city = t.Total().section<ComplaintTally>();
+  CHECK(city.complaints == 5);
+  CHECK(city.open.size() == 3);
+  const ComplaintAge none = AgeOf(city.open[2], ctx);
+  CHECK_FALSE(none.age_days);  // no received date: no age, never a guess
+  CHECK_FALSE(none.due);
+  CHECK_FALSE(none.overdue());
+}
+
+TEST_CASE("a ward's JSON keeps the existing keys and adds one object per section") {
+  ReportTally t;
+  t.AddRecord(Turnout(kA, "01", "19h", 1000, 870));
+  wardsync::util::JsonWriter w;
+  w.BeginObject();
+  const WardTally& ward = t.wards.at(kA);
+  ward.ForEachSection([&](const auto& s) {
+    w.Key(s.kJsonKey);
+    s.Json(w, ReportContext{"2021-05-23", 5});
+  });
+  w.EndObject();
+  const auto json = test::ParseJson(w.str());
+  CHECK(test::Num(test::At(test::At(json, "voter_meetings"), "meetings")) == 0);
+  const auto& cp = test::Items(test::At(test::At(json, "turnout"), "checkpoints"));
+  REQUIRE(cp.size() == 1);
+  CHECK(test::Str(test::At(cp[0], "checkpoint")) == "19h");
+  CHECK(test::Num(test::At(cp[0], "votes_cast")) == 870);
+  CHECK(test::Num(test::At(cp[0], "turnout")) == Approx(0.87));
+  CHECK(test::Num(test::At(test::At(json, "readiness"), "areas")) == 0);
+  CHECK(test::Num(test::At(test::At(json, "incidents"), "incidents")) == 0);
+  CHECK(test::Num(test::At(test::At(json, "complaints"), "open")) == 0);
+}
