@@ -54,8 +54,17 @@ bool ParseLogFormat(std::string_view name, LogFormat* format) {
 std::string FormatLogLine(LogFormat format, std::string_view stamp, std::string_view msg,
                           std::initializer_list<LogField> fields) {
   if (format == LogFormat::kText) {
-    std::string line = std::string(stamp) + " " + std::string(msg);
-    for (const auto& f : fields) line += " " + std::string(f.key) + "=" + ValueText(f);
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on the
+    // operator+ chain of string_views.
+    std::string line(stamp);
+    line += ' ';
+    line.append(msg);
+    for (const auto& f : fields) {
+      line += ' ';
+      line.append(f.key);
+      line += '=';
+      line += ValueText(f);
+    }
     return line;
   }
   JsonWriter w;
