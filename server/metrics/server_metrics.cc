@@ -4,13 +4,22 @@
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 
 namespace wardsync::server {
 namespace {
 
-using prometheus::BuildCounter;
-using prometheus::BuildGauge;
-using prometheus::BuildHistogram;
+// One metric family in the registry (prometheus-cpp's builders, one per type).
+template <typename T>
+prometheus::Family<T>& Family(prometheus::Registry& registry, const char* name, const char* help) {
+  if constexpr (std::is_same_v<T, prometheus::Counter>) {
+    return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+  } else if constexpr (std::is_same_v<T, prometheus::Gauge>) {
+    return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+  } else {
+    return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
+  }
+}
 
 // A sync round takes milliseconds on a LAN and up to minutes on 2G with a
 // long queue; group commits are bounded by limits.group_commit_max; a synced
@@ -29,77 +38,50 @@ const char* const kContactAges[] = {"under_15m", "15m_to_1h", "1h_to_24h", "over
 
 ServerMetrics::ServerMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      syncs_(BuildCounter()
-                 .Name("wardsync_syncs_total")
-                 .Help("Sync rounds (connections past an accepted hello) by how they ended")
-                 .Register(*registry_)),
-      hello_refused_(BuildCounter()
-                         .Name("wardsync_hellos_refused_total")
-                         .Help("Connections turned away before a sync round began, by reason")
-                         .Register(*registry_)),
-      refused_(BuildCounter()
-                   .Name("wardsync_changesets_refused_total")
-                   .Help("Change-sets refused (nothing of them stored), by the sync.ErrorCode sent to the device")
-                   .Register(*registry_)),
-      accepted_(BuildCounter()
-                    .Name("wardsync_changesets_accepted_total")
-                    .Help("Change-sets newly stored")
-                    .Register(*registry_)
+      syncs_(Family<prometheus::Counter>(*registry_, "wardsync_syncs_total",
+                                         "Sync rounds (connections past an accepted hello) by how they ended")),
+      hello_refused_(Family<prometheus::Counter>(*registry_, "wardsync_hellos_refused_total",
+                                                 "Connections turned away before a sync round began, by reason")),
+      refused_(Family<prometheus::Counter>(
+          *registry_, "wardsync_changesets_refused_total",
+          "Change-sets refused (nothing of them stored), by the sync.ErrorCode sent to the device")),
+      accepted_(Family<prometheus::Counter>(*registry_, "wardsync_changesets_accepted_total", "Change-sets newly stored")
                     .Add({})),
-      duplicates_(BuildCounter()
-                      .Name("wardsync_changesets_duplicate_total")
-                      .Help("Change-sets the server already held, acknowledged again")
-                      .Register(*registry_)
+      duplicates_(Family<prometheus::Counter>(*registry_, "wardsync_changesets_duplicate_total",
+                                              "Change-sets the server already held, acknowledged again")
                       .Add({})),
-      rejected_(BuildCounter()
-                    .Name("wardsync_changes_rejected_total")
-                    .Help("Changes accepted into a device's chain but kept as REJECTED conflicts, not applied")
-                    .Register(*registry_)
+      rejected_(Family<prometheus::Counter>(
+                    *registry_, "wardsync_changes_rejected_total",
+                    "Changes accepted into a device's chain but kept as REJECTED conflicts, not applied")
                     .Add({})),
-      pulled_(BuildCounter()
-                  .Name("wardsync_records_pulled_total")
-                  .Help("Records sent to devices in pull pages")
-                  .Register(*registry_)
+      pulled_(Family<prometheus::Counter>(*registry_, "wardsync_records_pulled_total",
+                                          "Records sent to devices in pull pages")
                   .Add({})),
-      bytes_in_(BuildCounter()
-                    .Name("wardsync_sync_received_bytes_total")
-                    .Help("Frame bytes received in sync rounds (inside TLS, as sent: compressed if negotiated)")
-                    .Register(*registry_)
+      bytes_in_(Family<prometheus::Counter>(
+                    *registry_, "wardsync_sync_received_bytes_total",
+                    "Frame bytes received in sync rounds (inside TLS, as sent: compressed if negotiated)")
                     .Add({})),
-      bytes_out_(BuildCounter()
-                     .Name("wardsync_sync_sent_bytes_total")
-                     .Help("Frame bytes sent in sync rounds (inside TLS, as sent: compressed if negotiated)")
-                     .Register(*registry_)
+      bytes_out_(Family<prometheus::Counter>(
+                     *registry_, "wardsync_sync_sent_bytes_total",
+                     "Frame bytes sent in sync rounds (inside TLS, as sent: compressed if negotiated)")
                      .Add({})),
-      sync_seconds_(BuildHistogram()
-                        .Name("wardsync_sync_duration_seconds")
-                        .Help("Duration of sync rounds, from the TLS handshake to the end of the connection")
-                        .Register(*registry_)
+      sync_seconds_(Family<prometheus::Histogram>(
+                        *registry_, "wardsync_sync_duration_seconds",
+                        "Duration of sync rounds, from the TLS handshake to the end of the connection")
                         .Add({}, kSyncSeconds)),
-      group_size_(BuildHistogram()
-                      .Name("wardsync_committer_group_size")
-                      .Help("Pushes committed together in one store write by the group committer")
-                      .Register(*registry_)
+      group_size_(Family<prometheus::Histogram>(*registry_, "wardsync_committer_group_size",
+                                                "Pushes committed together in one store write by the group committer")
                       .Add({}, kGroupSize)),
-      write_seconds_(BuildHistogram()
-                         .Name("wardsync_store_write_duration_seconds")
-                         .Help("Duration of the group committer's store writes")
-                         .Register(*registry_)
+      write_seconds_(Family<prometheus::Histogram>(*registry_, "wardsync_store_write_duration_seconds",
+                                                   "Duration of the group committer's store writes")
                          .Add({}, kWriteSeconds)),
-      open_connections_(BuildGauge()
-                            .Name("wardsync_open_connections")
-                            .Help("Device connections open now")
-                            .Register(*registry_)
-                            .Add({})),
-      queue_depth_(BuildGauge()
-                       .Name("wardsync_committer_queue_depth")
-                       .Help("Pushes waiting for the group committer now")
-                       .Register(*registry_)
+      open_connections_(
+          Family<prometheus::Gauge>(*registry_, "wardsync_open_connections", "Device connections open now").Add({})),
+      queue_depth_(Family<prometheus::Gauge>(*registry_, "wardsync_committer_queue_depth",
+                                             "Pushes waiting for the group committer now")
                        .Add({})),
-      devices_(BuildGauge()
-                   .Name("wardsync_devices")
-                   .Help("Enrolled devices not revoked, by the age of their last contact")
-                   .Register(*registry_)) {
+      devices_(Family<prometheus::Gauge>(*registry_, "wardsync_devices",
+                                         "Enrolled devices not revoked, by the age of their last contact")) {
   // Every known label value exists from the start at 0, so a rate() over the
   // first occurrence works and a dashboard shows zeros, not gaps.
   for (const char* o : kSyncOutcomes) sync_outcomes_.push_back(&syncs_.Add({{"outcome", o}}));
