@@ -11,6 +11,8 @@ WARDSYNC_PACKAGES=(
   faketime
   libcpp-httplib-dev                          # the officer app's HTTP server (README "Officer app")
   chromium chromium-driver python3-selenium   # its browser tests (tests/ui)
+  prometheus-cpp-dev                          # the server's /metrics (server/metrics/)
+  prometheus                                  # promtool: checks the /metrics text in the tests
 )
 
 ensure_packages() {

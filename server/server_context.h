@@ -15,6 +15,8 @@
 
 namespace wardsync::server {
 
+class ServerMetrics;
+
 // Forms are read by every session and replaced on publish: readers take an
 // immutable snapshot.
 class FormsSnapshot {
@@ -44,6 +46,9 @@ struct ServerContext {
   crypto::PrivateKey server_key;   // signs resolutions made on the server
   ServerLimits limits;
   FormsSnapshot forms;
+  // Counts what the server does (server/metrics/); only a running server has
+  // them, so admin commands on an idle data directory leave it null.
+  ServerMetrics* metrics = nullptr;
 };
 
 // Reads the published forms and wards from the store into ctx.forms.

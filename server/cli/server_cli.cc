@@ -20,7 +20,8 @@ constexpr const char* kInitUsage =
 constexpr const char* kRunUsage =
     "run --data DIR --listen HOST:PORT [--threads N] [--max-frame-bytes N] [--max-push N] [--max-pull N]\n"
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
-    "      [--max-clock-skew-s N] [--enroll-ttl-hours H]";
+    "      [--max-clock-skew-s N] [--enroll-ttl-hours H]\n"
+    "      [--metrics-allow CIDR]... [--log-format text|json]";
 
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
@@ -76,7 +77,8 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
 int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
                                     "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
-                                    "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours"},
+                                    "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours", "metrics-allow",
+                                    "log-format"},
                                    {"help"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kRunUsage << "\n";
@@ -148,13 +150,30 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
       return 2;
     }
   }
+  // Who may read /metrics; the flag replaces the loopback default.
+  if (auto cidrs = a->GetAll("metrics-allow"); !cidrs.empty()) {
+    auto allow = CidrAllowList::Parse(cidrs);
+    if (!allow.ok()) {
+      err << "error: --metrics-allow: " << allow.status().message() << "\n";
+      return 2;
+    }
+    o.metrics_allow = std::move(allow).value();
+  }
+  if (auto f = a->Get("log-format")) {
+    util::LogFormat format;
+    if (!util::ParseLogFormat(*f, &format)) {
+      err << "error: --log-format must be text or json, got \"" << *f << "\"\n";
+      return 2;
+    }
+    util::SetLogFormat(format);  // before any thread starts (log.h)
+  }
   BlockStopSignals();
   auto rt = ServerRuntime::Start(o);
   if (!rt.ok()) {
     err << "error: " << rt.status().message() << "\n";
     return 1;
   }
-  util::LogLine("wardsync-server listening on " + net::FormatHostPort(o.host, (*rt)->port()) + " data=" + o.data_dir);
+  util::LogEvent("wardsync-server listening on " + net::FormatHostPort(o.host, (*rt)->port()), {{"data", o.data_dir}});
   (*rt)->WaitForSignal();
   (*rt)->Stop();
   util::LogLine("wardsync-server stopped");

@@ -1,13 +1,31 @@
 #include "server/ingest/group_committer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include "common/store/proto_io.h"
 #include "common/util/log.h"
+#include "server/metrics/server_metrics.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
+
+namespace {
+
+// Every ingest path (sessions, import, the server's own resolutions) ends in
+// CommitGroup, so the outcome of each change-set is counted here, once.
+void CountResults(ServerMetrics* m, const std::vector<SubmissionResult>& results) {
+  if (!m) return;
+  for (const auto& r : results) {
+    m->ChangeSetsAccepted(r.accepted);
+    m->ChangeSetsDuplicate(r.duplicates);
+    m->ChangesRejected(r.rejected);
+    if (!r.ok()) m->ChangeSetRefused(r.error);
+  }
+}
+
+}  // namespace
 
 Status Ingestor::LoadHead() {
   std::string raw;
@@ -61,8 +79,15 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
   bool has_changes = group.log_head() != log_head_ || std::any_of(results.begin(), results.end(), [](const auto& r) {
                        return r.accepted > 0;
                      });
-  if (batch.size() <= 1 && contacts.empty()) return results;  // only the unchanged log head
+  if (batch.size() <= 1 && contacts.empty()) {  // only the unchanged log head
+    CountResults(ctx_.metrics, results);
+    return results;
+  }
+  const auto write_started = std::chrono::steady_clock::now();
   Status s = ctx_.store.Write(batch, /*sync=*/has_changes);
+  if (ctx_.metrics) {
+    ctx_.metrics->StoreWritten(std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started).count());
+  }
   if (!s.ok()) {
     // Nothing of the group is durable: nothing may be acknowledged.
     for (auto& r : results) {
@@ -82,9 +107,11 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
       wardsync::store::Device d;
       results[i].acked_seq = GetProto(ctx_.store, keys::Device(subs[i]->device_id), &d).ok() ? d.last_seq() : 0;
     }
+    CountResults(ctx_.metrics, results);
     return results;
   }
   log_head_ = group.log_head();
+  CountResults(ctx_.metrics, results);
   return results;
 }
 
@@ -122,6 +149,11 @@ void GroupCommitter::NoteContact(std::string device_id, wardsync::sync::DeviceRe
   cv_.notify_one();
 }
 
+size_t GroupCommitter::queue_depth() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
 void GroupCommitter::RunExclusive(std::function<void(Ingestor&)> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -152,6 +184,7 @@ void GroupCommitter::Loop() {
     if (batch.empty() && contacts.empty()) continue;
     std::vector<const Submission*> subs;
     for (auto& p : batch) subs.push_back(&p.submission);
+    if (ServerMetrics* m = ingestor_.ctx().metrics; m && !subs.empty()) m->GroupCommitted(subs.size());
     auto results = ingestor_.CommitGroup(subs, contacts);
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
   }

@@ -56,6 +56,8 @@ class GroupCommitter {
   // Runs `task` on the committer thread, between groups.
   void RunExclusive(std::function<void(Ingestor&)> task);
   uint64_t log_head() const { return ingestor_.log_head(); }
+  // Pushes waiting for the committer thread (a metrics gauge).
+  size_t queue_depth();
 
  private:
   void Loop();

@@ -13,6 +13,7 @@
 #include "server/ingest/authorizer.h"
 #include "server/ingest/device_keys.h"
 #include "server/ingest/drain.h"
+#include "server/metrics/server_metrics.h"
 #include "server/net/offload.h"
 #include "server/net/sync_server.h"
 #include "server/pull/pull_frame.h"
@@ -30,6 +31,25 @@ sync::Frame ErrorFrame(sync::ErrorCode code, const std::string& message, uint64_
   f.mutable_error()->set_message(message);
   f.mutable_error()->set_seq(seq);
   return f;
+}
+
+// The log line keeps the outcome's text; the metric only its kind.
+SyncOutcome OutcomeKind(std::string_view outcome) {
+  if (outcome == "ok") return SyncOutcome::kOk;
+  if (outcome.rfind("refused", 0) == 0) return SyncOutcome::kRefused;
+  if (outcome == "drained") return SyncOutcome::kDrained;
+  if (outcome == "protocol error") return SyncOutcome::kProtocolError;
+  if (outcome == "pull failed") return SyncOutcome::kPullFailed;
+  return SyncOutcome::kClosed;
+}
+
+HelloRefusal RefusalKind(sync::ErrorCode code) {
+  switch (code) {
+    case sync::REVOKED: return HelloRefusal::kRevoked;
+    case sync::LIMIT_EXCEEDED: return HelloRefusal::kConnectionLimit;
+    case sync::UNSUPPORTED_VERSION: return HelloRefusal::kVersion;
+    default: return HelloRefusal::kAuth;
+  }
 }
 
 }  // namespace
@@ -74,6 +94,7 @@ asio::awaitable<void> Session::Serve() {
   Status hs = co_await net::TlsHandshake(stream_, asio::ssl::stream_base::server, limits.handshake_timeout);
   if (!hs.ok()) {
     util::LogLine("refused " + peer_ + ": TLS handshake failed: " + hs.message());
+    if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kTlsHandshake);
     co_return;
   }
   const std::string binding = net::ExportAuthBinding(stream_.native_handle());
@@ -82,6 +103,7 @@ asio::awaitable<void> Session::Serve() {
   auto first = co_await io.Read(limits.handshake_timeout);
   if (!first.ok()) {
     util::LogLine("refused " + peer_ + ": no hello: " + first.status().message());
+    if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kNoHello);
     co_return;
   }
   if (first->has_enroll()) {
@@ -90,6 +112,7 @@ asio::awaitable<void> Session::Serve() {
   }
   if (!first->has_hello()) {
     util::LogLine("refused " + peer_ + ": first frame is not hello");
+    if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kNoHello);
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "the first frame must be hello or enroll"), limits.write_timeout);
     co_return;
   }
@@ -126,8 +149,8 @@ asio::awaitable<void> Session::ServeEnroll(net::FramedStream& io, const sync::En
   r->set_role(device->role());
   r->set_server_time_ms(ctx.clock.NowMs());
   co_await io.Write(reply, limits.write_timeout);
-  util::LogLine("enrolled device " + device->id() + " ward=" + device->ward() + " role=" + device->role() +
-                " from " + peer_);
+  util::LogEvent("enrolled device " + device->id(),
+                 {{"ward", device->ward()}, {"role", device->role()}, {"from", peer_}});
 }
 
 // ---- hello: version, device, proof, and the reply ----
@@ -139,6 +162,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   const uint32_t version = std::min<uint32_t>(hello.max_version(), kProtocolVersion);
   if (version < std::max<uint32_t>(hello.min_version(), kMinProtocolVersion) || hello.min_version() > hello.max_version()) {
     util::LogLine("refused " + peer_ + ": no common protocol version");
+    if (ctx.metrics) ctx.metrics->HelloRefused(HelloRefusal::kVersion);
     co_await io.Write(ErrorFrame(sync::UNSUPPORTED_VERSION,
                                  "server speaks protocol " + std::to_string(kMinProtocolVersion) + ".." +
                                      std::to_string(kProtocolVersion)),
@@ -155,6 +179,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   auto loaded = co_await Offload(server_.store_pool(), load_device);
   auto refuse = [&](sync::ErrorCode code, const std::string& why) {
     util::LogLine("refused device " + device_id + " from " + peer_ + ": " + why);
+    if (ctx.metrics) ctx.metrics->HelloRefused(RefusalKind(code));
     return io.Write(ErrorFrame(code, why), limits.write_timeout);
   };
   if (!loaded.ok()) {
@@ -284,10 +309,20 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
   // client has gone; their acks are sent if the connection still takes them.
   if (pushes_in_flight_ > 0) co_await AckPushes(io, device_id, device.ward(), tally, 0);
   const uint64_t cs_in = tally.change_sets;
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock_::now() - started).count();
-  util::LogLine("sync device=" + device_id + " ward=" + device.ward() + " in=" + std::to_string(cs_in) +
-                " out=" + std::to_string(records_out) + " bytes_in=" + std::to_string(io.bytes_in()) +
-                " bytes_out=" + std::to_string(io.bytes_out()) + " ms=" + std::to_string(ms) + " outcome=" + outcome);
+  const auto elapsed = Clock_::now() - started;
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  util::LogEvent("sync", {{"device", device_id},
+                          {"ward", device.ward()},
+                          {"in", cs_in},
+                          {"out", records_out},
+                          {"bytes_in", uint64_t{io.bytes_in()}},
+                          {"bytes_out", uint64_t{io.bytes_out()}},
+                          {"ms", ms},
+                          {"outcome", outcome}});
+  if (auto* m = server_.ctx().metrics) {
+    m->SyncFinished(OutcomeKind(outcome), std::chrono::duration<double>(elapsed).count(), io.bytes_in(),
+                    io.bytes_out());
+  }
 }
 
 // ---- push: handed to the group committer; acked by AckPushes, in order ----
@@ -326,6 +361,7 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
     co_return false;
   }
   records_out += page->records;
+  if (ctx.metrics) ctx.metrics->RecordsPulled(page->records);
   Status queued = io.QueuePayload(page->payload);
   std::string().swap(page->payload);  // only the send buffer holds the page while it goes out
   if (!queued.ok() || !(co_await io.Flush(limits.write_timeout)).ok()) co_return false;

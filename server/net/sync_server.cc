@@ -3,6 +3,7 @@
 #include <asio/experimental/as_tuple.hpp>
 
 #include "common/util/log.h"
+#include "server/metrics/server_metrics.h"
 #include "server/net/session.h"
 
 namespace wardsync::server {
@@ -50,6 +51,7 @@ asio::awaitable<void> SyncServer::AcceptLoop() {
       if (sessions_.size() >= ctx_.limits.max_connections) {
         util::LogLine("refused " + peer + ": connection limit " + std::to_string(ctx_.limits.max_connections) +
                       " reached");
+        if (ctx_.metrics) ctx_.metrics->HelloRefused(HelloRefusal::kConnectionLimit);
         socket.close(pec);
         continue;
       }

@@ -12,6 +12,7 @@
 #include "common/util/files.h"
 #include "common/util/log.h"
 #include "server/admin/dispatch.h"
+#include "server/metrics/contact_ages.h"
 #include "server/runtime/online_admin_env.h"
 
 namespace wardsync::server {
@@ -44,7 +45,8 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   }
   rt->store_ = std::move(store).value();
   const Clock& clock = options.clock ? *options.clock : rt->system_clock_;
-  rt->ctx_.reset(new ServerContext{*rt->store_, clock, *key, options.limits, {}});
+  rt->ctx_.reset(new ServerContext{*rt->store_, clock, *key, options.limits, {}, &rt->metrics_});
+  rt->metrics_allow_ = options.metrics_allow;
   WS_RETURN_IF_ERROR(LoadForms(*rt->ctx_));
   rt->committer_ = std::make_unique<GroupCommitter>(*rt->ctx_);
   WS_RETURN_IF_ERROR(rt->committer_->Start());
@@ -60,6 +62,19 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   }
   rt->port_ = *port;
   ServerRuntime* self = rt.get();
+  // The gauges of the server's state, read when /metrics is scraped.
+  rt->metrics_.SetStateSource([self] {
+    ServerMetrics::State s;
+    s.open_connections = self->sync_->open_connections();
+    s.committer_queue = self->committer_->queue_depth();
+    auto ages = CountContactAges(self->ctx_->store, self->ctx_->clock.NowMs());
+    if (ages.ok()) {
+      s.devices = *ages;
+    } else {
+      util::LogLine("metrics: cannot count devices by last contact: " + ages.status().message());
+    }
+    return s;
+  });
   rt->control_ = std::make_unique<control::ControlServer>(
       rt->io_, *rt->control_pool_, [self](const std::vector<std::string>& args, const control::Peer& peer) {
         std::ostringstream out, err;

@@ -12,6 +12,8 @@
 #include "common/control/control_channel.h"
 #include "common/store/leveldb_store.h"
 #include "server/ingest/group_committer.h"
+#include "server/metrics/cidr_allow_list.h"
+#include "server/metrics/server_metrics.h"
 #include "server/net/sync_server.h"
 #include "server/server_context.h"
 #include "server/server_limits.h"
@@ -27,6 +29,8 @@ struct RuntimeOptions {
   unsigned threads = 0;               // 0: one per core
   LevelDbOptions store_options;       // tests inject a fault Env here
   const Clock* clock = nullptr;       // nullptr: system clock
+  // Who may read GET /metrics on the dashboard port (`--metrics-allow`).
+  CidrAllowList metrics_allow = CidrAllowList::Loopback();
 };
 
 class ServerRuntime {
@@ -38,6 +42,9 @@ class ServerRuntime {
   ServerContext& ctx() { return *ctx_; }
   GroupCommitter& committer() { return *committer_; }
   SyncServer& sync_server() { return *sync_; }
+  // What MountMetrics serves (server/metrics/mount_metrics.h), and to whom.
+  const ServerMetrics& metrics() const { return metrics_; }
+  const CidrAllowList& metrics_allow() const { return metrics_allow_; }
   // Stops accepting, closes connections, drains the committer, joins threads. Idempotent.
   void Stop();
   // Blocks until SIGINT/SIGTERM (or Stop from elsewhere).
@@ -47,6 +54,8 @@ class ServerRuntime {
   ServerRuntime() = default;
   SystemClock system_clock_;
   ServerPaths paths_{""};
+  ServerMetrics metrics_;   // before everything that counts into it
+  CidrAllowList metrics_allow_;
   std::unique_ptr<LevelDbStore> store_;
   std::unique_ptr<ServerContext> ctx_;
   std::unique_ptr<GroupCommitter> committer_;

@@ -34,9 +34,10 @@ void ServerProcess::Start(std::vector<std::string> extra_args) {
   auto line = proc_->WaitForStderrLine("listening on ", std::chrono::seconds(20));
   INFO("server stderr: " << proc_->err());
   REQUIRE(line.has_value());
-  // "... wardsync-server listening on 127.0.0.1:PORT data=DIR"
+  // "... wardsync-server listening on 127.0.0.1:PORT data=DIR", or in JSON
+  // (--log-format json) "...listening on 127.0.0.1:PORT","data":"DIR"}
   std::string rest = line->substr(line->find("listening on ") + 13);
-  rest = rest.substr(0, rest.find(' '));
+  rest = rest.substr(0, rest.find_first_of(" \""));
   port_ = static_cast<uint16_t>(std::stoi(rest.substr(rest.rfind(':') + 1)));
   REQUIRE(port_ != 0);
 }
