@@ -44,6 +44,24 @@ Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::form
   return std::optional<wardsync::changes::Value>(std::move(v).value());
 }
 
+Change Skeleton(const RecordState& record, const Conflict& conflict, const std::string& reason) {
+  Change change;
+  change.set_op(Change::RESOLVE);
+  change.set_record_id(record.record_id());
+  change.set_form_id(record.form_id());
+  change.set_form_version(record.form_version());
+  change.set_ward(record.ward());
+  change.set_conflict_id(conflict.id());
+  change.set_reason(reason);
+  return change;
+}
+
+std::string Names(const google::protobuf::RepeatedPtrField<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState& record, const Conflict& conflict,
@@ -57,14 +75,8 @@ Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState
                            std::to_string(n));
   }
   Resolution out;
+  out.change = Skeleton(record, conflict, reason);
   Change& change = out.change;
-  change.set_op(Change::RESOLVE);
-  change.set_record_id(record.record_id());
-  change.set_form_id(record.form_id());
-  change.set_form_version(record.form_version());
-  change.set_ward(record.ward());
-  change.set_conflict_id(conflict.id());
-  change.set_reason(reason);
   auto* fs = change.add_sets();
 
   if (conflict.field().empty()) {
@@ -86,27 +98,6 @@ Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState
   return out;
 }
 
-namespace {
-
-Change Skeleton(const RecordState& record, const Conflict& conflict, const std::string& reason) {
-  Change change;
-  change.set_op(Change::RESOLVE);
-  change.set_record_id(record.record_id());
-  change.set_form_id(record.form_id());
-  change.set_form_version(record.form_version());
-  change.set_ward(record.ward());
-  change.set_conflict_id(conflict.id());
-  change.set_reason(reason);
-  return change;
-}
-
-std::string Names(const google::protobuf::RepeatedPtrField<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-}  // namespace
 
 Result<Resolution> BuildReview(const wardsync::forms::FormDef* form, const RecordState& record,
                                const Conflict& conflict, const ReviewChoice& choice, const std::string& reason) {
