@@ -332,7 +332,6 @@ Status Capture::ResolveReview(const std::string& conflict_id, const FieldTexts& 
   if (colon == std::string::npos || !changes_util::ParseRecordId(conflict_id.substr(0, colon), &raw)) {
     return Status::Invalid(Quote(conflict_id) + " is not a conflict id (<record id>:...)");
   }
-  if (dismiss == !sets.empty()) return Status::Invalid("resolve conflict " + conflict_id + " with either values or a dismissal");
   auto lock = store_.Lock();
   auto loaded = Load();
   if (!loaded.ok()) return loaded.status();
@@ -341,66 +340,12 @@ Status Capture::ResolveReview(const std::string& conflict_id, const FieldTexts& 
   auto found = OpenConflict(store_, raw, conflict_id);
   if (!found.ok()) return found.status();
   RecordState record = std::move(found->first);
-  const records::Conflict* conflict = &record.conflicts(found->second);
-  const records::ConflictKind kind = conflict->kind();
-  if (kind == records::VALUES) {
-    return Status::Invalid("conflict " + conflict_id + " is between competing values: resolve it with --pick N or --value V");
-  }
-  if (kind == records::RULE && dismiss) {
-    return Status::Invalid("rule conflict " + conflict_id + " (" + conflict->problem() +
-                           ") is resolved by setting one or more of its fields so the rule holds; it cannot be dismissed");
-  }
-  if (kind == records::REJECTED && record.placeholder() && !sets.empty()) {
-    return Status::Invalid("the record of " + conflict_id + " was never created: dismiss the rejected change (an "
-                           "officer's new edit creates the record)");
-  }
-  const std::string problem = conflict->problem();
-  Change change = Skeleton(Change::RESOLVE, record, record.form_version());
-  change.set_conflict_id(conflict_id);
-  change.set_reason(reason);
-  if (dismiss) return Commit(ctx, change, std::move(record), nullptr);
-
-  // The server checks a resolution against the record's own form version.
+  // The server checks a resolution against the record's own form version
+  // (a dismissal needs none: the form may be why the change was rejected).
   const FormDef* form = ctx.forms->Find(record.form_id(), record.form_version());
-  if (form == nullptr) {
-    return Status::Precondition("form " + Quote(record.form_id()) + " version " +
-                                std::to_string(record.form_version()) + " is not known on this device (sync first)");
-  }
-  for (const auto& [name, text] : sets) {
-    auto field = FindField(*form, name);
-    if (!field.ok()) return field.status();
-    if (kind == records::RULE &&
-        std::find(conflict->fields().begin(), conflict->fields().end(), name) == conflict->fields().end()) {
-      std::string names;
-      for (const auto& f : conflict->fields()) names += (names.empty() ? "" : ", ") + f;
-      return Status::Invalid("rule " + problem + " names the fields " + names + ", not " + Quote(name));
-    }
-    auto value = ParseText(*form, **field, text);
-    if (!value.ok()) return value.status();
-    FieldSet* fs = change.add_sets();
-    fs->set_field(name);
-    if (value->has_value()) *fs->mutable_value() = std::move(**value);
-    if (auto current = record.fields().find(name); current != record.fields().end()) {
-      *fs->mutable_base() = current->second.stamp().change();
-    }
-  }
-  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
-  if (kind == records::RULE) {
-    // The server keeps the conflict open unless the rule then holds: say so now.
-    RecordState trial = record;
-    for (const auto& fs : change.sets()) {
-      records::FieldState state;
-      if (fs.has_value()) *state.mutable_value() = fs.value();
-      (*trial.mutable_fields())[fs.field()] = state;
-    }
-    for (const auto& b : forms_util::BrokenRules(*form, trial.fields())) {
-      if (b.rule == problem) return Status::Invalid("the record would still break the rule: " + b.message);
-    }
-    return Commit(ctx, change, std::move(record), nullptr);
-  }
-  // Values set on a rejected change may not break a record that holds its rules.
-  const bool was_valid = forms_util::ValidateRecordFields(*form, record.fields()).ok();
-  return Commit(ctx, change, std::move(record), was_valid ? form : nullptr);
+  auto built = resolution::BuildReview(form, record, record.conflicts(found->second), {sets, dismiss}, reason);
+  if (!built.ok()) return built.status();
+  return Commit(ctx, built->change, std::move(record), built->keep_rules ? form : nullptr);
 }
 
 }  // namespace wardsync::client

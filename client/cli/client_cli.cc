@@ -5,6 +5,7 @@
 #include "client/cli/command.h"
 #include "client/cli/init_device.h"
 #include "client/client_paths.h"
+#include "common/util/terminal_stream.h"
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
 #include "common/store/leveldb_store.h"
@@ -125,7 +126,9 @@ int Local(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 
 }  // namespace
 
-int ClientCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+namespace {
+
+int CliMain(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     Usage(args.empty() ? err : out);
     return args.empty() ? 2 : 0;
@@ -137,6 +140,17 @@ int ClientCli(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (args[0] == "init") return Init(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   if (args[0] == "agent") return RunAgentCommand(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   return Local(args, out, err);
+}
+
+}  // namespace
+
+// Officer text reaches the terminal only with its escape codes made visible
+// (common/util/terminal_stream.h); JSON and exports stay exact.
+int ClientCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  util::TerminalStream safe_err(err);
+  if (!util::TextForPerson(args)) return CliMain(args, out, safe_err);
+  util::TerminalStream safe_out(out);
+  return CliMain(args, safe_out, safe_err);
 }
 
 }  // namespace wardsync::client

@@ -27,11 +27,16 @@ Status InitDevice(const InitDeviceOptions& o, std::ostream& out, std::string* fo
   auto hp = net::ParseHostPort(server);
   if (!hp.ok()) return Status::Invalid("--server: " + hp.status().message());
 
+  const std::string label = o.label.empty() ? o.officer : o.label;
+  if (Status s = enroll::CheckDeviceLabel(label); !s.ok()) {
+    return Status::Invalid((o.label.empty() ? "--officer: " : "--label: ") + s.message());
+  }
+
   // The key is made here and never leaves the device.
   auto key = crypto::PrivateKey::Generate();
   if (!key.ok()) return key.status();
   auto enrolled = Enroll(hp->first, hp->second, code->ca_fingerprint, code->secret, *key,
-                         o.label.empty() ? o.officer : o.label, std::chrono::seconds(15));
+                         label, std::chrono::seconds(15));
   if (!enrolled.ok()) return enrolled.status();
 
   WS_RETURN_IF_ERROR(util::MakeDirs(o.data_dir, 0700));

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "common/crypto/digest.h"
+#include "common/forms/utf8.h"
 #include "common/net/framed_stream.h"
 
 namespace wardsync::enroll {
@@ -114,6 +115,15 @@ Result<EnrollCode> DecodeEnrollCode(std::string_view text) {
   code.server = bin.substr(kFingerprintBytes + kSecretBytes + 1, server_len);
   if (!ValidServer(code.server)) return Malformed();
   return code;
+}
+
+Status CheckDeviceLabel(std::string_view label) {
+  if (label.size() > kMaxDeviceLabelBytes) {
+    return Status::Invalid("the device label is " + std::to_string(label.size()) + " bytes long; at most " +
+                           std::to_string(kMaxDeviceLabelBytes) + " are allowed");
+  }
+  if (!forms_util::IsValidUtf8(label)) return Status::Invalid("the device label is not valid UTF-8");
+  return Status::Ok();
 }
 
 }  // namespace wardsync::enroll

@@ -27,4 +27,11 @@ std::string EncodeEnrollCode(const EnrollCode& code);
 // checksum does not match (typo?)", "unsupported enrollment code version".
 Result<EnrollCode> DecodeEnrollCode(std::string_view text);
 
+// A device's label (`wardsync init --label`, else the officer's name) is
+// shown in `devices` and `report` (escaped there): at most
+// kMaxDeviceLabelBytes bytes of valid UTF-8. The server refuses any other at
+// enrollment (the code stays unused); the client checks before it asks.
+inline constexpr size_t kMaxDeviceLabelBytes = 200;
+Status CheckDeviceLabel(std::string_view label);
+
 }  // namespace wardsync::enroll

@@ -56,7 +56,7 @@ Result<FormPack> LoadFormPack(const std::string& dir) {
   for (const auto& path : files) {
     const std::string name = path.string();
     std::string json;
-    WS_RETURN_IF_ERROR(util::ReadFile(name, &json));
+    WS_RETURN_IF_ERROR(util::ReadRegularFile(name, kMaxFormFileBytes, &json));
     if (path.filename() == "wards.json") {
       auto wards = ParseWardsJson(json, name);
       if (!wards.ok()) return wards.status();

@@ -20,6 +20,10 @@ Result<wardsync::forms::FormDef> ParseFormJson(std::string_view json, std::strin
 // Parses {"wards":[{"id":...,"name":...},...]} and checks it (CheckWardList).
 Result<wardsync::forms::WardList> ParseWardsJson(std::string_view json, std::string_view origin);
 
+// Largest form definition or ward list file read (the election pack's are
+// a few KiB): publish refuses a bigger one instead of reading without bound.
+inline constexpr size_t kMaxFormFileBytes = 4 << 20;
+
 struct FormPack {
   std::vector<wardsync::forms::FormDef> forms;  // in file-name order
   wardsync::forms::WardList wards;              // empty when the pack has no wards.json

@@ -242,6 +242,11 @@ Status ValidateChangeFields(const FormDef& form, const wardsync::changes::Change
       return Status::Invalid(form.id() + ": field " + Quote(set.field()) + " is set twice in one change");
     }
     if (!set.has_value() || IsEmptyValue(set.value())) {
+      // An empty value clears only in the field's own kind: empty text in an
+      // INTEGER field is a wrong value, not a clear (it would be stored as text).
+      if (set.has_value() && set.value().kind_case() != Value::KIND_NOT_SET) {
+        WS_RETURN_IF_ERROR(ValidateValue(form, *field, set.value()));
+      }
       if (field->required()) {
         return Status::Invalid(form.id() + ": field " + Quote(field->name()) + " is required and cannot be cleared");
       }

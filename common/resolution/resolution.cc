@@ -1,5 +1,7 @@
 #include "common/resolution/resolution.h"
 
+#include <algorithm>
+
 #include "common/changes/deleted_marker.h"
 #include "common/forms/form_registry.h"
 #include "common/forms/validator.h"
@@ -42,6 +44,24 @@ Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::form
   return std::optional<wardsync::changes::Value>(std::move(v).value());
 }
 
+Change Skeleton(const RecordState& record, const Conflict& conflict, const std::string& reason) {
+  Change change;
+  change.set_op(Change::RESOLVE);
+  change.set_record_id(record.record_id());
+  change.set_form_id(record.form_id());
+  change.set_form_version(record.form_version());
+  change.set_ward(record.ward());
+  change.set_conflict_id(conflict.id());
+  change.set_reason(reason);
+  return change;
+}
+
+std::string Names(const google::protobuf::RepeatedPtrField<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState& record, const Conflict& conflict,
@@ -55,14 +75,8 @@ Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState
                            std::to_string(n));
   }
   Resolution out;
+  out.change = Skeleton(record, conflict, reason);
   Change& change = out.change;
-  change.set_op(Change::RESOLVE);
-  change.set_record_id(record.record_id());
-  change.set_form_id(record.form_id());
-  change.set_form_version(record.form_version());
-  change.set_ward(record.ward());
-  change.set_conflict_id(conflict.id());
-  change.set_reason(reason);
   auto* fs = change.add_sets();
 
   if (conflict.field().empty()) {
@@ -81,6 +95,74 @@ Result<Resolution> Build(const wardsync::forms::FormDef& form, const RecordState
   }
   WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(form, change));
   out.keep_rules = !record.deleted() && forms_util::ValidateRecordFields(form, record.fields()).ok();
+  return out;
+}
+
+
+Result<Resolution> BuildReview(const wardsync::forms::FormDef* form, const RecordState& record,
+                               const Conflict& conflict, const ReviewChoice& choice, const std::string& reason) {
+  const std::string& id = conflict.id();
+  const auto kind = conflict.kind();
+  if (kind == wardsync::records::VALUES) {
+    return Status::Invalid("conflict " + id + " is between competing values: resolve it with a candidate number or a value");
+  }
+  if (choice.dismiss == !choice.sets.empty()) {
+    return Status::Invalid("resolve conflict " + id + " with either values or a dismissal");
+  }
+  if (kind == wardsync::records::RULE && choice.dismiss) {
+    return Status::Invalid("rule conflict " + id + " (" + conflict.problem() +
+                           ") is resolved by setting one or more of its fields so the rule holds; it cannot be dismissed");
+  }
+  if (kind == wardsync::records::REJECTED && record.placeholder() && !choice.sets.empty()) {
+    return Status::Invalid("the record of " + id + " was never created: dismiss the rejected change (an officer's "
+                           "new edit creates the record)");
+  }
+  Resolution out;
+  out.change = Skeleton(record, conflict, reason);
+  if (choice.dismiss) return out;
+  if (form == nullptr) {
+    return Status::Precondition("form \"" + record.form_id() + "\" version " + std::to_string(record.form_version()) +
+                                " is not known here");
+  }
+  for (const auto& [name, text] : choice.sets) {
+    const auto* field = forms_util::FormRegistry::FindField(*form, name);
+    if (field == nullptr) {
+      std::string names;
+      for (const auto& f : form->fields()) names += (names.empty() ? "" : ", ") + f.name();
+      return Status::Invalid(form->id() + ": unknown field \"" + name + "\"; fields: " + names);
+    }
+    if (kind == wardsync::records::RULE &&
+        std::find(conflict.fields().begin(), conflict.fields().end(), name) == conflict.fields().end()) {
+      return Status::Invalid("rule " + conflict.problem() + " names the fields " + Names(conflict.fields()) +
+                             ", not \"" + name + "\"");
+    }
+    auto* fs = out.change.add_sets();
+    fs->set_field(name);
+    if (!text.empty()) {
+      auto v = forms_util::ParseValue(*form, *field, text);
+      if (!v.ok()) return v.status();
+      *fs->mutable_value() = std::move(v).value();
+    }
+    if (auto cur = record.fields().find(name); cur != record.fields().end()) {
+      *fs->mutable_base() = cur->second.stamp().change();
+    }
+  }
+  WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, out.change));
+  if (kind == wardsync::records::RULE) {
+    // The conflict stays open unless the rule then holds: say so now.
+    RecordState trial = record;
+    for (const auto& fs : out.change.sets()) {
+      wardsync::records::FieldState state;
+      if (fs.has_value()) *state.mutable_value() = fs.value();
+      (*trial.mutable_fields())[fs.field()] = state;
+    }
+    for (const auto& b : forms_util::BrokenRules(*form, trial.fields())) {
+      if (b.rule == conflict.problem()) return Status::Invalid("the record would still break the rule: " + b.message);
+    }
+    return out;
+  }
+  // Values set on a rejected change may not break a record that holds its rules.
+  out.keep_rules = !record.deleted() && forms_util::ValidateRecordFields(*form, record.fields()).ok();
   return out;
 }
 

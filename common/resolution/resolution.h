@@ -1,13 +1,17 @@
 // Building a resolution: the RESOLVE change a reviewer's device
-// (client::Capture::Resolve) and the server (`wardsync-server resolve`,
-// server/admin/server_resolve.cc) make for a conflict, from a candidate
-// number or a typed value. One builder so both make exactly the same change
+// (client::Capture::Resolve / ResolveReview) and the server
+// (`wardsync-server resolve`, server/admin/server_resolve.cc) make for a
+// conflict: from a candidate number or a typed value (competing values,
+// Build), or from typed field values or a dismissal (rule and rejected
+// conflicts, BuildReview). One builder so both make exactly the same change
 // for the same decision; each front end keeps its own checks of who may
 // resolve, of a conflict already closed, and signs and stores the change.
 #pragma once
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "proto/changes.pb.h"
@@ -40,5 +44,26 @@ struct Resolution {
 Result<Resolution> Build(const wardsync::forms::FormDef& form, const wardsync::records::RecordState& record,
                          const wardsync::records::Conflict& conflict, const Choice& choice,
                          const std::string& reason);
+
+// The decision on a RULE or REJECTED conflict: field values (NAME=VALUE as
+// typed, "" clears) or a dismissal (REJECTED only), exactly one of the two.
+struct ReviewChoice {
+  std::vector<std::pair<std::string, std::string>> sets;
+  bool dismiss = false;
+};
+
+// `form` is the record's own form version; it may be null only for a
+// dismissal. Refused (Invalid / Precondition, with the reason) when the
+// conflict is of competing values, the choice is not exactly one of sets and
+// dismiss, a rule conflict is dismissed or given a field its rule does not
+// name, a never-created record (placeholder) is given values, a field is not
+// in the form or its value does not parse or the form refuses it, or the
+// values leave the record still breaking the conflict's rule. For a rejected
+// change, keep_rules is set as in Build: values set on a record that holds
+// its rules may not break them. Does not check whether the conflict is
+// still open.
+Result<Resolution> BuildReview(const wardsync::forms::FormDef* form, const wardsync::records::RecordState& record,
+                               const wardsync::records::Conflict& conflict, const ReviewChoice& choice,
+                               const std::string& reason);
 
 }  // namespace wardsync::resolution

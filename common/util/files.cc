@@ -21,6 +21,49 @@ Status ReadFile(const std::string& path, std::string* out) {
   return Status::Ok();
 }
 
+Status ReadRegularFile(const std::string& path, size_t max_bytes, std::string* out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ELOOP) return Status::Invalid(path + " is a symbolic link; give the file it points to");
+    return Status::NotFound("cannot read " + path + ": " + std::strerror(e));
+  }
+  struct stat st {};
+  Status s = Status::Ok();
+  if (::fstat(fd, &st) != 0) {
+    s = Status::Io("cannot read " + path + ": " + std::strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    s = Status::Invalid(path + " is not a regular file (" +
+                        (S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                         : S_ISDIR(st.st_mode) ? "a directory" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file") +
+                        ")");
+  } else if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    s = Status::Invalid(path + " is " + std::to_string(st.st_size) + " bytes, more than the " +
+                        std::to_string(max_bytes) + " allowed");
+  } else {
+    std::string data;
+    char buf[65536];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        s = Status::Io("cannot read " + path + ": " + std::strerror(errno));
+        break;
+      }
+      if (n == 0) break;
+      // The file may grow while it is read: the limit holds for what is read.
+      if (data.size() + static_cast<size_t>(n) > max_bytes) {
+        s = Status::Invalid(path + " grew past the " + std::to_string(max_bytes) + " bytes allowed while it was read");
+        break;
+      }
+      data.append(buf, static_cast<size_t>(n));
+    }
+    if (s.ok()) *out = std::move(data);
+  }
+  ::close(fd);
+  return s;
+}
+
 Status WriteFileAtomic(const std::string& path, const std::string& data, int mode) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

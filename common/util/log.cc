@@ -6,8 +6,10 @@
 #include <ctime>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "common/util/json_writer.h"
+#include "common/util/log_text.h"
 
 namespace wardsync::util {
 namespace {
@@ -26,8 +28,19 @@ std::string Stamp() {
   return stamp;
 }
 
+// One record, one line, bounded: in text, a control byte anywhere (a client
+// string a caller forgot to pass through LogText) is escaped here and the
+// line is cut at kMaxLineBytes. A JSON line is escaped by the JSON writer.
+std::string Bounded(std::string line) {
+  constexpr size_t kMaxLineBytes = 4096;
+  bool plain = line.size() <= kMaxLineBytes;
+  for (char c : line) plain = plain && static_cast<unsigned char>(c) >= 0x20 && c != 0x7F;
+  return plain ? line : LogText(line, kMaxLineBytes);
+}
+
 void Write(std::string line) {
   static std::mutex mu;  // guards stderr only; not state
+  if (g_format.load() == LogFormat::kText) line = Bounded(std::move(line));
   line += '\n';
   std::lock_guard<std::mutex> lock(mu);
   std::fwrite(line.data(), 1, line.size(), stderr);

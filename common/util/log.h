@@ -3,6 +3,9 @@
 //   json:           {"ts":"2026-11-25T10:00:00.123Z","msg":"sync","device":"D","ward":"W","in":3}
 // A LogEvent's fields are key=value in text and members in JSON (numbers as
 // JSON numbers); a LogLine is its text alone ("msg" in JSON).
+// A text line is always one line of at most 4 KiB: control bytes are escaped
+// (log_text.h); JSON escapes them itself. Client-supplied strings should
+// still go through LogText, which cuts them much shorter.
 #pragma once
 #include <cstdint>
 #include <initializer_list>

@@ -17,7 +17,8 @@ int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std
   std::optional<wardsync::forms::WardList> wards;
   for (const auto& path : args.positional()) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
+    // A symlink is not followed to a directory either (ReadRegularFile refuses it).
+    if (std::filesystem::is_directory(std::filesystem::symlink_status(path, ec))) {
       auto pack = forms_util::LoadFormPack(path);
       if (!pack.ok()) {
         err << "error: " << pack.status().message() << "\n";
@@ -28,7 +29,7 @@ int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std
       continue;
     }
     std::string text;
-    Status s = util::ReadFile(path, &text);
+    Status s = util::ReadRegularFile(path, forms_util::kMaxFormFileBytes, &text);
     if (!s.ok()) {
       err << "error: " << s.message() << "\n";
       return 1;

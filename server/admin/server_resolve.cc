@@ -10,6 +10,7 @@
 #include "common/forms/validator.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/merge.h"
+#include "common/resolution/resolution.h"
 #include "common/render/conflict_render.h"
 #include "common/render/record_render.h"
 #include "server/admin/server_change.h"
@@ -23,55 +24,6 @@ namespace wardsync::server {
 using wardsync::changes::Change;
 using wardsync::changes::ChangeSetBody;
 using wardsync::records::RecordState;
-
-namespace {
-
-// The field value the resolution writes (nullopt: the field is cleared).
-Result<std::optional<wardsync::changes::Value>> ChosenValue(const wardsync::forms::FormDef& form,
-                                                            const wardsync::records::Conflict& c,
-                                                            const ServerResolveRequest& req) {
-  if (req.pick) {
-    const auto& cand = c.candidates(static_cast<int>(*req.pick - 1));
-    if (!cand.has_value()) return std::optional<wardsync::changes::Value>();
-    return std::optional<wardsync::changes::Value>(cand.value());
-  }
-  const auto* field = forms_util::FormRegistry::FindField(form, c.field());
-  if (field == nullptr) {
-    return Status::Precondition("field \"" + c.field() + "\" is not in form " + form.id() + " version " +
-                                std::to_string(form.version()) + "; resolve it with --pick N");
-  }
-  if (req.value->empty()) return std::optional<wardsync::changes::Value>();
-  auto v = forms_util::ParseValue(form, *field, *req.value);
-  if (!v.ok()) return v.status();
-  return std::optional<wardsync::changes::Value>(std::move(v).value());
-}
-
-// The FieldSets of a RULE/REJECTED resolution, parsed against the form;
-// each base is the version the record shows.
-Status AddSets(const wardsync::forms::FormDef& form, const RecordState& record,
-               const std::vector<std::pair<std::string, std::string>>& sets, Change* change) {
-  for (const auto& [name, text] : sets) {
-    const auto* field = forms_util::FormRegistry::FindField(form, name);
-    if (field == nullptr) {
-      std::string names;
-      for (const auto& f : form.fields()) names += (names.empty() ? "" : ", ") + f.name();
-      return Status::Invalid(form.id() + ": unknown field \"" + name + "\"; fields: " + names);
-    }
-    auto* fs = change->add_sets();
-    fs->set_field(name);
-    if (!text.empty()) {
-      auto v = forms_util::ParseValue(form, *field, text);
-      if (!v.ok()) return v.status();
-      *fs->mutable_value() = std::move(v).value();
-    }
-    if (auto cur = record.fields().find(name); cur != record.fields().end()) {
-      *fs->mutable_base() = cur->second.stamp().change();
-    }
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerResolveRequest& req) {
   ServerContext& ctx = ingestor.ctx();
@@ -115,11 +67,6 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
                              "create the record with `wardsync-server correct` (--set every required field)");
     }
   }
-  const size_t n = static_cast<size_t>(conflict.candidates_size());
-  if (req.pick && (*req.pick < 1 || *req.pick > n)) {
-    return Status::Invalid("conflict " + req.conflict_id + " has " + std::to_string(n) + " candidates; pick 1.." +
-                           std::to_string(n));
-  }
   auto forms = ctx.forms.Get();
   const auto* form = forms->registry.Find(record.form_id(), record.form_version());
   if (form == nullptr && !record.placeholder()) {
@@ -127,54 +74,16 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
                                 " of the record is not published");
   }
 
-  Change change;
-  change.set_op(Change::RESOLVE);
-  change.set_record_id(record.record_id());
-  change.set_form_id(record.form_id());
-  change.set_form_version(record.form_version());
-  change.set_ward(record.ward());
-  change.set_conflict_id(req.conflict_id);
-  change.set_reason(req.reason);
-  bool check_record = false;
-  if (!values_kind) {
-    if (!req.sets.empty()) {
-      WS_RETURN_IF_ERROR(AddSets(*form, record, req.sets, &change));
-      WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
-      // Rejected change: values set by a reviewer may not break a record
-      // that holds its rules. (A rule conflict is checked below: it must close.)
-      check_record = conflict.kind() == wardsync::records::REJECTED && !record.deleted() &&
-                     forms_util::ValidateRecordFields(*form, record.fields()).ok();
-    }
-  } else if (conflict.field().empty()) {
-    auto* fs = change.add_sets();
-    // Whole-record conflict (delete against edit): "__deleted" carries the outcome.
-    bool deleted;
-    if (req.pick) {
-      deleted = conflict.candidates(static_cast<int>(*req.pick - 1)).deleted();
-    } else if (*req.value == "delete") {
-      deleted = true;
-    } else if (*req.value == "keep") {
-      deleted = false;
-    } else {
-      return Status::Invalid("conflict " + req.conflict_id +
-                             " is about deleting the record: give --value keep or --value delete (or --pick N)");
-    }
-    fs->set_field(std::string(reconcile::kDeletedMarkerField));
-    fs->mutable_value()->set_boolean(deleted);
+  // The change itself is built as a reviewer's device builds it (common/resolution).
+  Result<resolution::Resolution> built = Status::Internal("not built");
+  if (values_kind) {
+    built = resolution::Build(*form, record, conflict, {req.pick, req.value}, req.reason);
   } else {
-    auto* fs = change.add_sets();
-    auto value = ChosenValue(*form, conflict, req);
-    if (!value.ok()) return value.status();
-    fs->set_field(conflict.field());
-    if (value->has_value()) *fs->mutable_value() = std::move(**value);
-    if (auto cur = record.fields().find(conflict.field()); cur != record.fields().end()) {
-      *fs->mutable_base() = cur->second.stamp().change();
-    }
-    WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
-    // As on a reviewer's device: a resolution may not break a record that
-    // holds its form's rules (one already broken elsewhere stays resolvable).
-    check_record = !record.deleted() && forms_util::ValidateRecordFields(*form, record.fields()).ok();
+    built = resolution::BuildReview(form, record, conflict, {req.sets, req.dismiss}, req.reason);
   }
+  if (!built.ok()) return built.status();
+  const Change& change = built->change;
+  const bool check_record = built->keep_rules;
 
   auto cs = PrepareServerChange(ctx, change, req.officer, LargestHlc(record));
   if (!cs.ok()) return cs.status();

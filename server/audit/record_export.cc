@@ -20,12 +20,35 @@ bool OpenConflict(const RecordState& r) {
 
 }  // namespace
 
+bool IsPlainNumber(std::string_view t) {
+  size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+  size_t digits = 0, dots = 0;
+  for (; i < t.size(); ++i) {
+    if (t[i] >= '0' && t[i] <= '9') ++digits;
+    else if (t[i] == '.' && dots == 0) ++dots;
+    else return false;
+  }
+  return digits > 0;
+}
+
+bool NeedsNeutralising(std::string_view text) {
+  if (text.empty()) return false;
+  switch (text[0]) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r': return !IsPlainNumber(text);
+    default: return false;
+  }
+}
+
 void AppendCsvField(std::string_view text, std::string* out) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+  // OWASP "CSV Injection": a spreadsheet runs a cell that starts with one
+  // of these as a formula; a leading ' makes it text (shown without the ').
+  const bool neutralise = NeedsNeutralising(text);
+  if (!neutralise && text.find_first_of(",\"\r\n") == std::string_view::npos) {
     out->append(text);
     return;
   }
   out->push_back('"');
+  if (neutralise) out->push_back('\'');
   for (char c : text) {
     if (c == '"') out->push_back('"');
     out->push_back(c);

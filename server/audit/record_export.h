@@ -14,6 +14,10 @@
 // quoted when it contains a comma, a double quote, CR or LF, with quotes
 // doubled. Values are written as people read them (forms_util::FormatValue:
 // multiple choices comma-joined, dates YYYY-MM-DD); an empty field is empty.
+// Formula injection (OWASP "CSV Injection"): a cell starting with = + - @,
+// tab or CR that is not a plain number ("-5", "+3.5" stay numbers) is
+// written quoted with a leading single quote ('=HYPERLINK(...)), so a
+// spreadsheet shows it as text instead of running it.
 // JSON is one array, an element per record: {"id", "ward", "version",
 // "last_change", "conflict", "review" (string or null), ["deleted"],
 // "fields": {name: value or null}}. Placeholders (records never created,
@@ -28,7 +32,8 @@
 
 namespace wardsync::server::audit {
 
-// Appends one CSV field to *out, quoted if RFC 4180 requires it.
+// Appends one CSV field to *out, quoted if RFC 4180 requires it, and
+// neutralised (leading ') if a spreadsheet would take it for a formula.
 void AppendCsvField(std::string_view text, std::string* out);
 
 enum class ExportFormat { kCsv, kJson };

@@ -1,5 +1,13 @@
 #include "server/cli/init_command.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "common/authority/role.h"
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
@@ -15,12 +23,53 @@
 #include "proto/store.pb.h"
 
 namespace wardsync::server {
+namespace {
+
+// The data directory must be new or empty, and its own: init makes it 0700
+// and writes keys into it, so it never takes over an existing directory
+// (changing its mode and mixing its files with the keys) and never follows
+// a symbolic link to somewhere else.
+Status CheckDataDir(const std::string& dir) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return Status::Io("cannot check " + dir + ": " + std::strerror(errno));
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return Status::Invalid(dir + " is a symbolic link; give a new directory (init does not follow links)");
+  }
+  if (!S_ISDIR(st.st_mode)) return Status::Invalid(dir + " exists and is not a directory");
+  std::error_code ec;
+  if (!std::filesystem::is_empty(dir, ec) || ec) {
+    return Status::Exists(dir + " exists and is not empty; init only makes a new data directory (or uses an empty "
+                                "one), it does not take over a directory that holds other files");
+  }
+  return Status::Ok();
+}
+
+// Creates the directory (parents as needed) and makes it 0700 through a
+// descriptor opened without following a link.
+Status MakeDataDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Io("cannot create directory " + dir + ": " + ec.message());
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Status::Io("cannot open directory " + dir + ": " + std::strerror(errno));
+  const int rc = ::fchmod(fd, 0700);
+  const int e = errno;
+  ::close(fd);
+  if (rc != 0) return Status::Io("cannot make " + dir + " private (0700): " + std::strerror(e));
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status InitServer(const InitOptions& options, std::ostream& out) {
   ServerPaths paths(options.data_dir);
   if (util::Exists(paths.db()) || util::Exists(paths.ca_key())) {
     return Status::Exists(options.data_dir + " is already initialised; refusing to overwrite its keys");
   }
+  WS_RETURN_IF_ERROR(CheckDataDir(options.data_dir));
   // Load the forms first: a bad pack fails before anything is created.
   std::optional<forms_util::FormPack> pack;
   if (!options.forms_dir.empty()) {
@@ -28,7 +77,7 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
     if (!loaded.ok()) return loaded.status();
     pack = std::move(loaded).value();
   }
-  WS_RETURN_IF_ERROR(util::MakeDirs(options.data_dir, 0700));
+  WS_RETURN_IF_ERROR(MakeDataDir(options.data_dir));
   std::vector<std::string> hosts = options.hosts.empty() ? std::vector<std::string>{"localhost", "127.0.0.1"}
                                                          : options.hosts;
   auto ca_key = crypto::PrivateKey::Generate();

@@ -1,5 +1,6 @@
 #include "server/cli/server_cli.h"
 
+#include "common/util/terminal_stream.h"
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
 #include "common/net/framed_stream.h"
@@ -243,7 +244,9 @@ int Admin(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 
 }  // namespace
 
-int ServerCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+namespace {
+
+int CliMain(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     Usage(args.empty() ? err : out);
     return args.empty() ? 2 : 0;
@@ -256,6 +259,17 @@ int ServerCli(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (args[0] == "init") return Init(rest, out, err);
   if (args[0] == "run") return Run(rest, out, err);
   return Admin(args, out, err);
+}
+
+}  // namespace
+
+// Officer text reaches the terminal only with its escape codes made visible
+// (common/util/terminal_stream.h); JSON and exports stay exact.
+int ServerCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  util::TerminalStream safe_err(err);
+  if (!util::TextForPerson(args)) return CliMain(args, out, safe_err);
+  util::TerminalStream safe_out(out);
+  return CliMain(args, safe_out, safe_err);
 }
 
 }  // namespace wardsync::server

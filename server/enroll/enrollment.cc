@@ -1,5 +1,7 @@
 #include "server/enroll/enrollment.h"
 
+#include "common/enroll/enroll_code.h"
+
 #include "common/authority/role.h"
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
@@ -37,6 +39,7 @@ Result<NewCode> CreateEnrollCode(ServerContext& ctx, const std::string& ward, co
 
 Result<wardsync::store::Device> RedeemEnrollCode(ServerContext& ctx, const std::string& secret,
                                                  const std::string& public_key, const std::string& label) {
+  WS_RETURN_IF_ERROR(enroll::CheckDeviceLabel(label));  // before the code is looked at: it stays usable
   const std::string code_key = keys::Code(crypto::Hex(crypto::Sha256(secret)));
   wardsync::store::EnrollCode code;
   Status s = GetProto(ctx.store, code_key, &code);

@@ -1,5 +1,7 @@
 #include "server/ingest/clock_bound.h"
 
+#include <limits>
+
 #include <string>
 
 #include "common/clock/hlc.h"
@@ -31,6 +33,13 @@ void SetStampHlc(wardsync::records::Stamp& stamp, const BoundedHlc& bounded) {
   stamp.set_hlc(bounded.hlc);
   if (bounded.clamped()) stamp.set_device_hlc(bounded.device_hlc);
   else stamp.clear_device_hlc();
+}
+
+int64_t ClockSkewMs(int64_t device_clock_ms, uint64_t server_now_ms) {
+  const __int128 d = static_cast<__int128>(device_clock_ms) - static_cast<__int128>(server_now_ms);
+  if (d > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
+  if (d < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(d);
 }
 
 void NoteStampSkew(wardsync::store::Device& device, const BoundedHlc& bounded, uint64_t received_ms) {

@@ -40,6 +40,11 @@ void SetStampHlc(wardsync::records::Stamp& stamp, const BoundedHlc& bounded);
 
 // Records a clamp on the device (max_clock_skew_ms: the lead of its latest
 // clamped stamp; skew_seen_ms: when). Nothing when not clamped.
+// The device's clock minus the server's, in ms, from the wall clock a hello
+// reports: any int64 a device sends gives a value, saturated at the int64
+// range instead of overflowing (a hostile `clock_ms` of INT64_MIN).
+int64_t ClockSkewMs(int64_t device_clock_ms, uint64_t server_now_ms);
+
 void NoteStampSkew(wardsync::store::Device& device, const BoundedHlc& bounded, uint64_t received_ms);
 
 }  // namespace wardsync::server

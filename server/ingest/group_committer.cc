@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/store/proto_io.h"
+#include "server/ingest/clock_bound.h"
 #include "common/util/log.h"
 #include "server/metrics/server_metrics.h"
 #include "server/store/server_keys.h"
@@ -71,7 +72,7 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
     if (!found && !GetProto(ctx_.store, key, &d).ok()) continue;
     d.set_last_contact_ms(now);
     *d.mutable_last_report() = report;
-    if (report.clock_ms() != 0) d.set_clock_skew_ms(report.clock_ms() - static_cast<int64_t>(now));
+    if (report.clock_ms() != 0) d.set_clock_skew_ms(ClockSkewMs(report.clock_ms(), now));
     device_rows[key] = batch.size();
     PutProto(batch, key, d);
   }

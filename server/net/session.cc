@@ -8,6 +8,8 @@
 #include "common/net/tls_context.h"
 #include "common/store/proto_io.h"
 #include "common/util/log.h"
+#include "common/util/log_limiter.h"
+#include "common/util/log_text.h"
 #include "common/version.h"
 #include "server/enroll/enrollment.h"
 #include "server/ingest/authorizer.h"
@@ -54,6 +56,16 @@ HelloRefusal RefusalKind(sync::ErrorCode code) {
 
 }  // namespace
 
+// Before a device is proven, lines are budgeted per peer address (its port
+// left out: one host, one budget); after, per device.
+void Session::LogFromPeer(const std::string& text) {
+  server_.log_limiter().Log(peer_.substr(0, peer_.rfind(':')), text);
+}
+
+void Session::LogFromDevice(const std::string& device_id, const std::string& text) {
+  server_.log_limiter().Log("device " + device_id, text);
+}
+
 Session::Session(SyncServer& server, Stream stream, std::string peer)
     : server_(server), stream_(std::move(stream)), peer_(std::move(peer)), push_wake_(stream_.get_executor()) {}
 
@@ -81,7 +93,7 @@ asio::awaitable<void> Session::Run() {
   try {
     co_await Serve();
   } catch (const std::exception& e) {
-    util::LogLine("session " + peer_ + " ended by exception: " + e.what());
+    LogFromPeer("session " + peer_ + " ended by exception: " + e.what());
   }
   asio::error_code ignored;
   stream_.lowest_layer().close(ignored);
@@ -93,7 +105,7 @@ asio::awaitable<void> Session::Serve() {
   const auto started = Clock_::now();
   Status hs = co_await net::TlsHandshake(stream_, asio::ssl::stream_base::server, limits.handshake_timeout);
   if (!hs.ok()) {
-    util::LogLine("refused " + peer_ + ": TLS handshake failed: " + hs.message());
+    LogFromPeer("refused " + peer_ + ": TLS handshake failed: " + hs.message());
     if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kTlsHandshake);
     co_return;
   }
@@ -102,7 +114,7 @@ asio::awaitable<void> Session::Serve() {
 
   auto first = co_await io.Read(limits.handshake_timeout);
   if (!first.ok()) {
-    util::LogLine("refused " + peer_ + ": no hello: " + first.status().message());
+    LogFromPeer("refused " + peer_ + ": no hello: " + first.status().message());
     if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kNoHello);
     co_return;
   }
@@ -111,7 +123,7 @@ asio::awaitable<void> Session::Serve() {
     co_return;
   }
   if (!first->has_hello()) {
-    util::LogLine("refused " + peer_ + ": first frame is not hello");
+    LogFromPeer("refused " + peer_ + ": first frame is not hello");
     if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kNoHello);
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "the first frame must be hello or enroll"), limits.write_timeout);
     co_return;
@@ -127,7 +139,7 @@ asio::awaitable<void> Session::ServeEnroll(net::FramedStream& io, const sync::En
   ServerContext& ctx = server_.ctx();
   const auto& limits = ctx.limits;
   if (!crypto::Verify(req.public_key(), crypto::kEnrollContext, binding, req.proof())) {
-    util::LogLine("refused enrollment from " + peer_ + ": key proof does not verify");
+    LogFromPeer("refused enrollment from " + peer_ + ": key proof does not verify");
     co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, "proof of key possession does not verify"),
                       limits.write_timeout);
     co_return;
@@ -138,7 +150,7 @@ asio::awaitable<void> Session::ServeEnroll(net::FramedStream& io, const sync::En
   };
   auto device = co_await RunExclusive(server_.committer(), redeem);
   if (!device.ok()) {
-    util::LogLine("refused enrollment from " + peer_ + ": " + device.status().message());
+    LogFromPeer("refused enrollment from " + peer_ + ": " + device.status().message());
     co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, device.status().message()), limits.write_timeout);
     co_return;
   }
@@ -161,7 +173,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   const auto& limits = ctx.limits;
   const uint32_t version = std::min<uint32_t>(hello.max_version(), kProtocolVersion);
   if (version < std::max<uint32_t>(hello.min_version(), kMinProtocolVersion) || hello.min_version() > hello.max_version()) {
-    util::LogLine("refused " + peer_ + ": no common protocol version");
+    LogFromPeer("refused " + peer_ + ": no common protocol version");
     if (ctx.metrics) ctx.metrics->HelloRefused(HelloRefusal::kVersion);
     co_await io.Write(ErrorFrame(sync::UNSUPPORTED_VERSION,
                                  "server speaks protocol " + std::to_string(kMinProtocolVersion) + ".." +
@@ -178,7 +190,8 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   };
   auto loaded = co_await Offload(server_.store_pool(), load_device);
   auto refuse = [&](sync::ErrorCode code, const std::string& why) {
-    util::LogLine("refused device " + device_id + " from " + peer_ + ": " + why);
+    // Not authenticated yet: the id is only what the peer claims.
+    LogFromPeer("refused device " + util::LogText(device_id) + " from " + peer_ + ": " + util::LogText(why, 300));
     if (ctx.metrics) ctx.metrics->HelloRefused(RefusalKind(code));
     return io.Write(ErrorFrame(code, why), limits.write_timeout);
   };
@@ -215,7 +228,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
       co_return std::nullopt;
     }
     device = decided->device;
-    util::LogLine("draining revoked device " + device_id + ": takes up to seq " +
+    LogFromDevice(device_id, "draining revoked device " + device_id + ": takes up to seq " +
                   std::to_string(device.drain_until_seq()));
   }
   if (!server_.AttachDevice(shared_from_this(), device_id)) {
@@ -355,7 +368,7 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   };
   auto page = co_await Offload(server_.store_pool(), read_page);
   if (!page.ok()) {
-    util::LogLine("pull failed for device " + device_id + ": " + page.status().message());
+    LogFromDevice(device_id, "pull failed for device " + device_id + ": " + page.status().message());
     co_await io.Write(ErrorFrame(sync::INTERNAL, "pull failed: " + page.status().message()), limits.write_timeout);
     outcome = "pull failed";
     co_return false;
@@ -410,12 +423,12 @@ asio::awaitable<Status> Session::AckPushes(net::FramedStream& io, const std::str
     // like a failed write: the device resends what it did not see acknowledged.
     if (Status q = io.Queue(ack); !q.ok() && written.ok()) written = q;
     if (res.rejected > 0) {
-      util::LogLine("device " + device_id + " (ward " + ward + "): " + std::to_string(res.rejected) +
+      LogFromDevice(device_id, "device " + device_id + " (ward " + ward + "): " + std::to_string(res.rejected) +
                     " change(s) accepted into its chain but rejected, kept for review (wardsync-server conflicts)");
     }
     if (!res.ok()) {
-      util::LogLine("refused change-set " + std::to_string(res.error_seq) + " of device " + device_id + " (ward " +
-                    ward + "): " + res.message);
+      LogFromDevice(device_id, "refused change-set " + std::to_string(res.error_seq) + " of device " + device_id +
+                                   " (ward " + ward + "): " + util::LogText(res.message, 300));
       if (Status q = io.Queue(ErrorFrame(res.error, res.message, res.error_seq)); !q.ok() && written.ok()) written = q;
       tally.outcome = "refused: " + res.message;
     }

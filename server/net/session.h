@@ -41,6 +41,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
 
  private:
+  // Log lines, rate-limited per source (common/util/log_limiter.h).
+  void LogFromPeer(const std::string& text);
+  void LogFromDevice(const std::string& device_id, const std::string& text);
   using Clock_ = std::chrono::steady_clock;
   asio::awaitable<void> Run();
   // TLS handshake and the first frame, then one of the phases below.

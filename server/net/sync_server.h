@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "common/util/log_limiter.h"
 #include "server/ingest/group_committer.h"
 #include "server/server_context.h"
 
@@ -41,6 +42,8 @@ class SyncServer {
   // has the maximum number of connections.
   bool AttachDevice(const std::shared_ptr<Session>& s, const std::string& device_id);
   void Forget(Session* s);
+  // Log lines of sessions, per source: 30 per 10 s.
+  util::LogLimiter& log_limiter() { return log_limiter_; }
 
  private:
   asio::awaitable<void> AcceptLoop();
@@ -60,6 +63,7 @@ class SyncServer {
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   std::multimap<std::string, Session*> by_device_;
   bool stopped_ = false;
+  util::LogLimiter log_limiter_{30, std::chrono::seconds(10)};
 };
 
 }  // namespace wardsync::server

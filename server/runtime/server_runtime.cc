@@ -53,7 +53,9 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
 
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   rt->store_pool_ = std::make_unique<asio::thread_pool>(2);
-  rt->control_pool_ = std::make_unique<asio::thread_pool>(1);
+  // Several admin commands at once: one slow command (a big export, a slow
+  // disk) does not hold up a `revoke` behind it.
+  rt->control_pool_ = std::make_unique<asio::thread_pool>(4);
   rt->sync_ = std::make_unique<SyncServer>(rt->io_, *rt->ctx_, *rt->committer_, *rt->store_pool_, *tls);
   auto port = rt->sync_->Listen(options.host, options.port);
   if (!port.ok()) {

@@ -3,6 +3,8 @@
 // and the client's bounded hybrid logical clock (common/clock/hlc.h).
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "common/clock/hlc.h"
 #include "server/admin/device_view.h"
 #include "server/ingest/clock_bound.h"
@@ -131,4 +133,25 @@ TEST_CASE("a bounded HLC set right after running fast comes back to the wall clo
   // Observing a pulled stamp within the bound still moves it forward.
   hlc.Observe(HybridLogicalClock::Make(wall.NowMs() + 60 * 1000, 0));
   CHECK(HybridLogicalClock::PhysicalMs(hlc.Now()) == wall.NowMs() + 60 * 1000);
+}
+
+TEST_CASE("a reported clock at either end of int64 gives a saturated skew, never an overflowed one", "[unit][clock]") {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const uint64_t now = 1'795'000'000'000;
+  CHECK(ClockSkewMs(kMin, now) == kMin);
+  CHECK(ClockSkewMs(kMax, 0) == kMax);
+  CHECK(ClockSkewMs(static_cast<int64_t>(now) + 7'200'000, now) == 7'200'000);
+  wardsync::store::Device d;
+  d.set_clock_skew_ms(kMax);
+  DeviceView v = ViewDevice(d, 300'000);
+  CHECK(v.clock_skew_s == kMax / 1000 + 1);  // to the nearest second; wrapped, it showed a huge negative skew
+  CHECK(v.clock_off);
+  d.set_clock_skew_ms(kMin);
+  v = ViewDevice(d, 300'000);
+  CHECK(v.clock_skew_s == kMin / 1000 - 1);
+  CHECK(v.clock_off);
+  d.set_max_clock_skew_ms(kMax);
+  d.set_skew_seen_ms(now);
+  CHECK(ViewDevice(d, 300'000).clamped_lead_s == static_cast<uint64_t>(kMax) / 1000 + 1);
 }

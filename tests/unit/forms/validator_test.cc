@@ -214,3 +214,21 @@ TEST_CASE("changes set known fields once, with valid values", "[forms]") {
   other_version.set_form_version(2);
   CHECK_THAT(Message(ValidateChangeFields(form, other_version)), Contains("version 2"));
 }
+
+TEST_CASE("an empty value clears only in the field's own kind: empty text is no integer", "[forms]") {
+  const auto form = forms_test::VoterMeeting();
+  Change change;
+  change.set_form_id(form.id());
+  change.set_form_version(form.version());
+  auto* s = change.add_sets();
+  s->set_field("agree");  // optional INTEGER
+  s->mutable_value()->set_text("");
+  CHECK(Message(ValidateChangeFields(form, change)) == "voter-meeting: field \"agree\": expected an integer, got text");
+  s->mutable_value()->mutable_choices();  // an empty choice list is no integer either
+  CHECK_THAT(Message(ValidateChangeFields(form, change)), Contains("expected an integer"));
+  s->clear_value();  // no value at all clears it
+  CHECK(ValidateChangeFields(form, change).ok());
+  s->set_field("notes");  // empty text in a TEXT field clears it
+  s->mutable_value()->set_text("");
+  CHECK(ValidateChangeFields(form, change).ok());
+}

@@ -71,3 +71,13 @@ TEST_CASE("enrollment code refuses malformed input and other versions", "[net]")
   CHECK(EncodeEnrollCode(EnrollCode{crypto::RandomBytes(32), "short", ""}).empty());
   CHECK(EncodeEnrollCode(EnrollCode{crypto::RandomBytes(32), crypto::RandomBytes(16), "no port"}).empty());
 }
+
+TEST_CASE("device labels are bounded and valid UTF-8", "[unit][enroll]") {
+  using wardsync::enroll::CheckDeviceLabel;
+  using wardsync::enroll::kMaxDeviceLabelBytes;
+  CHECK(CheckDeviceLabel("Nguyễn Văn An").ok());
+  CHECK(CheckDeviceLabel(std::string(kMaxDeviceLabelBytes, 'a')).ok());
+  CHECK_FALSE(CheckDeviceLabel(std::string(kMaxDeviceLabelBytes + 1, 'a')).ok());
+  CHECK_FALSE(CheckDeviceLabel(std::string(7 << 20, 'a')).ok());
+  CHECK_FALSE(CheckDeviceLabel("\xff\xfe").ok());
+}

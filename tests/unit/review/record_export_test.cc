@@ -119,3 +119,20 @@ TEST_CASE("JSON export is one array with an element per record and null for empt
   none.End();
   CHECK(empty.str() == "[]\n");
 }
+
+TEST_CASE("CSV: cells a spreadsheet would run as a formula are neutralised (OWASP CSV injection)") {
+  CHECK(Csv("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  CHECK(Csv("=1+1") == "\"'=1+1\"");
+  CHECK(Csv("+cmd|' /C calc'!A0") == "\"'+cmd|' /C calc'!A0\"");
+  CHECK(Csv("-2+3") == "\"'-2+3\"");
+  CHECK(Csv("@SUM(A1)") == "\"'@SUM(A1)\"");
+  CHECK(Csv("\t=1") == "\"'\t=1\"");
+  CHECK(Csv("\r=1") == "\"'\r=1\"");
+  // Plain numbers stay numbers; text that merely contains the characters is untouched.
+  CHECK(Csv("-5") == "-5");
+  CHECK(Csv("+3.5") == "+3.5");
+  CHECK(Csv("a=b") == "a=b");
+  CHECK(Csv("Trần Thị Bình") == "Trần Thị Bình");
+  CHECK(Csv("") == "");
+  CHECK(Csv("-") == "\"'-\"");
+}
