@@ -11,6 +11,7 @@ WARDSYNC_PACKAGES=(
   faketime
   libcpp-httplib-dev                          # the officer app's HTTP server (README "Officer app")
   chromium chromium-driver python3-selenium   # its browser tests (tests/ui)
+  libqrencode-dev                             # the dashboard's enrollment QR codes (README "Committee dashboard")
 )
 
 ensure_packages() {
