@@ -153,6 +153,24 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
       return 2;
     }
   }
+  // The committee dashboard (issue 12), only when asked for; its options
+  // are checked before anything starts.
+  std::optional<dashboard::DashboardOptions> dopt;
+  if (auto d = a->Get("dashboard")) {
+    dopt.emplace();
+    dopt->listen = *d;
+    dopt->data_dir = o.data_dir;
+    dopt->cert_file = a->Get("dashboard-cert").value_or("");
+    dopt->key_file = a->Get("dashboard-key").value_or("");
+    dopt->plain_http = a->Flag("dashboard-plain-http");
+    if (Status s = dashboard::CheckDashboardOptions(*dopt); !s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return 2;
+    }
+  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http")) {
+    err << "error: --dashboard-cert, --dashboard-key and --dashboard-plain-http go with --dashboard HOST:PORT\n";
+    return 2;
+  }
   BlockStopSignals();
   auto rt = ServerRuntime::Start(o);
   if (!rt.ok()) {
@@ -160,28 +178,17 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     return 1;
   }
   util::LogLine("wardsync-server listening on " + net::FormatHostPort(o.host, (*rt)->port()) + " data=" + o.data_dir);
-  // The committee dashboard (issue 12), only when asked for.
   std::unique_ptr<dashboard::DashboardServer> dash;
-  if (auto d = a->Get("dashboard")) {
-    dashboard::DashboardOptions dopt;
-    dopt.listen = *d;
-    dopt.data_dir = o.data_dir;
-    dopt.cert_file = a->Get("dashboard-cert").value_or("");
-    dopt.key_file = a->Get("dashboard-key").value_or("");
-    dopt.plain_http = a->Flag("dashboard-plain-http");
+  if (dopt) {
     std::string url;
-    auto started = dashboard::StartDashboard(**rt, dopt, &url);
+    auto started = dashboard::StartDashboard(**rt, *dopt, &url);
     if (!started.ok()) {
       err << "error: " << started.status().message() << "\n";
       (*rt)->Stop();
-      return started.status().code() == Status::Code::kInvalidArgument ? 2 : 1;
+      return 1;
     }
     dash = std::move(started).value();
     util::LogLine("dashboard on " + url);
-  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http")) {
-    err << "error: --dashboard-cert, --dashboard-key and --dashboard-plain-http go with --dashboard HOST:PORT\n";
-    (*rt)->Stop();
-    return 2;
   }
   (*rt)->WaitForSignal();
   if (dash) dash->Stop();

@@ -39,7 +39,7 @@ DashboardServer::DashboardServer(KvStore& store, const Clock& clock, CommandRunn
 
 DashboardServer::~DashboardServer() { Stop(); }
 
-Result<std::string> DashboardServer::Start(const DashboardOptions& o) {
+Status CheckDashboardOptions(const DashboardOptions& o) {
   auto addr = web::ParseListen(o.listen, "--dashboard");
   if (!addr.ok()) return addr.status();
   if (o.plain_http && !addr->loopback) {
@@ -50,6 +50,15 @@ Result<std::string> DashboardServer::Start(const DashboardOptions& o) {
   if (o.cert_file.empty() != o.key_file.empty()) {
     return Status::Invalid("--dashboard-cert and --dashboard-key go together");
   }
+  if (o.plain_http && !o.cert_file.empty()) {
+    return Status::Invalid("--dashboard-plain-http serves no certificate: drop --dashboard-cert/--dashboard-key");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> DashboardServer::Start(const DashboardOptions& o) {
+  WS_RETURN_IF_ERROR(CheckDashboardOptions(o));
+  auto addr = web::ParseListen(o.listen, "--dashboard");
   if (o.plain_http) {
     server_ = std::make_unique<httplib::Server>();
   } else {

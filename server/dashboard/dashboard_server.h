@@ -37,6 +37,10 @@ struct DashboardOptions {
   uint64_t idle_ms = 30 * 60 * 1000;
 };
 
+// The options make sense (listen address, plain HTTP only on loopback, cert
+// and key together), checked before anything starts.
+Status CheckDashboardOptions(const DashboardOptions& options);
+
 class DashboardServer {
  public:
   DashboardServer(KvStore& store, const Clock& clock, CommandRunner run);

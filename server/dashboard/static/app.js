@@ -126,7 +126,7 @@ async function route() {
     main.replaceChildren(h("p", { class: "muted" }, t("loading")));
     try {
       const content = await view(...m.slice(1));
-      main.replaceChildren(...[].concat(content));
+      main.replaceChildren(...[content].flat(Infinity).filter((x) => x !== null && x !== undefined && x !== false));
     } catch (e) {
       if (e.status !== 401) main.replaceChildren(h("p", { class: "error", role: "alert" }, e.message));
     }
