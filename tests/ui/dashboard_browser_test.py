@@ -125,6 +125,7 @@ class DashboardBrowserTest(unittest.TestCase):
         text = self.d.find_element(By.ID, "history").text
         self.assertIn("admin (dashboard, 127.0.0.1)", text)
         self.assertIn("Đối chiếu biên bản gốc: 82 người", text)
+        self.assertIn(cid, self.d.find_element(By.CSS_SELECTOR, "[data-event=conflicts_resolved]").text)
         self.shot("dashboard-history.png")
 
     def test_4_download_csv_export(self):

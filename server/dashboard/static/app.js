@@ -249,7 +249,8 @@ async function recordPage(id) {
     h("td", { "data-label": t("change") }, c.op),
     h("td", { "data-label": t("field") }, (c.fields || []).map((f) => h("div", {}, f.field + ": " + valueText(f.before) + " → " + valueText(f.after)))),
     h("td", { "data-label": t("reason") }, c.reason || "",
-      (c.conflicts || []).map((x) => h("div", { class: "muted" }, (x.event || "") + " " + (x.id || "") + (x.reason ? ": " + x.reason : ""))))));
+      [["conflicts_opened", "conflict_opened"], ["conflicts_joined", "conflict_joined"], ["conflicts_resolved", "conflict_resolved"]]
+        .flatMap(([key, label]) => (c[key] || []).map((id) => h("div", { class: "muted", "data-event": key }, t(label) + ": " + id))))));
   return [
     h("p", {}, h("a", { href: "#/records?ward=" + encodeURIComponent(hist.ward) }, "← " + t("records"))),
     h("h1", {}, t("history") + " · " + hist.form + " · " + hist.ward),

@@ -26,7 +26,8 @@ const MESSAGES = {
     records: "Hồ sơ", ward_page: "Phường/xã", back: "Quay lại", all_wards: "Mọi phường/xã", seen_by: "Bạn xem",
     deleted: "đã xóa", status_ok: "ổn", problem: "Vấn đề", value: "Giá trị", count: "Số lượng", empty: "(trống)",
     admin_only: "Chỉ tài khoản quản trị mới cấp mã và thu hồi thiết bị.", opened: "mở", closed: "đóng",
-    resolved_by: "Giải quyết bởi", turnout_note: "Biểu đồ cử tri đi bầu sẽ hiện khi báo cáo có số liệu đi bầu.",
+    resolved_by: "Giải quyết bởi", conflict_opened: "mở xung đột", conflict_joined: "tham gia xung đột",
+    conflict_resolved: "giải quyết xung đột", turnout_note: "Biểu đồ cử tri đi bầu sẽ hiện khi báo cáo có số liệu đi bầu.",
   },
   en: {
     title: "Election committee dashboard", brand: "Election committee", username: "User name", password: "Password",
@@ -53,6 +54,7 @@ const MESSAGES = {
     records: "Records", ward_page: "Ward", back: "Back", all_wards: "Every ward", seen_by: "You see",
     deleted: "deleted", status_ok: "ok", problem: "Problem", value: "Value", count: "Count", empty: "(empty)",
     admin_only: "Only an admin account enrolls and revokes devices.", opened: "open", closed: "closed",
-    resolved_by: "Resolved by", turnout_note: "The turnout chart appears once the report carries turnout figures.",
+    resolved_by: "Resolved by", conflict_opened: "opened conflict", conflict_joined: "joined conflict",
+    conflict_resolved: "resolved conflict", turnout_note: "The turnout chart appears once the report carries turnout figures.",
   },
 };
