@@ -13,6 +13,7 @@ WARDSYNC_PACKAGES=(
   chromium chromium-driver python3-selenium   # its browser tests (tests/ui)
   prometheus-cpp-dev                          # the server's /metrics (server/metrics/)
   prometheus                                  # promtool: checks the /metrics text in the tests
+  libqrencode-dev                             # the dashboard's enrollment QR codes (README "Committee dashboard")
 )
 
 ensure_packages() {

@@ -1,16 +1,13 @@
 #include "client/ui/ui_server.h"
 
-#include <arpa/inet.h>
 #include <httplib.h>
 
 #include "client/ui/ui_assets.h"
+#include "common/web/web_common.h"
 
 namespace wardsync::client::ui {
 namespace {
 
-constexpr const char* kCsp =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 constexpr const char* kJson = "application/json; charset=utf-8";
 
 void Reply(httplib::Response& res, const ApiReply& r) {
@@ -18,42 +15,14 @@ void Reply(httplib::Response& res, const ApiReply& r) {
   res.set_content(r.json, kJson);
 }
 
-// The value of cookie `name` in a Cookie header, or "".
-std::string CookieValue(const std::string& header, const std::string& name) {
-  size_t pos = 0;
-  while (pos < header.size()) {
-    size_t end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
-    std::string part = header.substr(pos, end - pos);
-    size_t start = part.find_first_not_of(' ');
-    if (start != std::string::npos) part = part.substr(start);
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    pos = end + 1;
+// Loopback only: the session cookie and the secret travel in clear HTTP,
+// so the app is for this machine only.
+Result<web::ListenAddress> ParseLoopbackListen(const std::string& listen) {
+  auto a = web::ParseListen(listen, "--ui");
+  if (a.ok() && !a->loopback) {
+    return Status::Invalid("--ui: " + a->host + " is not a loopback address; the officer app serves this machine only");
   }
-  return "";
-}
-
-// "IP:PORT" or "[IPv6]:PORT" on loopback: the session cookie and the secret
-// travel in clear HTTP, so the app is for this machine only.
-Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Status::Invalid("--ui expects IP:PORT, got \"" + listen + "\"");
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string port_text = listen.substr(colon + 1);
-  char* end = nullptr;
-  long port = std::strtol(port_text.c_str(), &end, 10);
-  if (port_text.empty() || *end || port < 0 || port > 65535) {
-    return Status::Invalid("--ui: \"" + port_text + "\" is not a port (0-65535)");
-  }
-  in_addr v4{};
-  in6_addr v6{};
-  bool loopback = false;
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) loopback = (ntohl(v4.s_addr) >> 24) == 127;
-  else if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) loopback = IN6_IS_ADDR_LOOPBACK(&v6);
-  else return Status::Invalid("--ui: \"" + host + "\" is not an IP address (use 127.0.0.1)");
-  if (!loopback) return Status::Invalid("--ui: " + host + " is not a loopback address; the officer app serves this machine only");
-  return std::make_pair(host, static_cast<int>(port));
+  return a;
 }
 
 }  // namespace
@@ -63,23 +32,19 @@ UiServer::UiServer(ClientEnv& env) : env_(env), api_(env), server_(std::make_uni
 UiServer::~UiServer() { Stop(); }
 
 Result<std::string> UiServer::Start(const std::string& listen) {
-  auto addr = ParseListen(listen);
+  auto addr = ParseLoopbackListen(listen);
   if (!addr.ok()) return addr.status();
-  auto& [host, port] = *addr;
+  const std::string host = addr->host;
+  const int port = addr->port;
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
   server_->set_payload_max_length(kMaxBody);
   server_->set_read_timeout(10, 0);
   server_->set_write_timeout(10, 0);
   server_->set_keep_alive_max_count(100);
-  server_->set_default_headers({{"Content-Security-Policy", kCsp},
-                                {"X-Content-Type-Options", "nosniff"},
-                                {"Referrer-Policy", "no-referrer"},
-                                {"X-Frame-Options", "DENY"},
-                                {"Cache-Control", "no-store"}});
+  server_->set_default_headers(httplib::Headers(web::SecurityHeaders().begin(), web::SecurityHeaders().end()));
   int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) return Status::Unavailable("--ui: cannot listen on " + listen);
-  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  host_ = shown_host + ":" + std::to_string(bound);
+  host_ = addr->HostPort(bound);
   cookie_name_ = "wardsync_ui_" + std::to_string(bound);
   Routes();
   thread_ = std::thread([this] { server_->listen_after_bind(); });
@@ -101,7 +66,7 @@ void UiServer::Routes() {
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.path.rfind("/api/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string session = CookieValue(req.get_header_value("Cookie"), cookie_name_);
+    const std::string session = web::CookieValue(req.get_header_value("Cookie"), cookie_name_);
     if (session.empty() || !auth_.Csrf(session)) {
       Reply(res, JsonError(401, "no valid session: open the link printed by `wardsync ui --data DIR`"));
       return httplib::Server::HandlerResponse::Handled;
@@ -150,7 +115,7 @@ void UiServer::Routes() {
   });
 
   auto session_of = [this](const httplib::Request& req) {
-    return CookieValue(req.get_header_value("Cookie"), cookie_name_);
+    return web::CookieValue(req.get_header_value("Cookie"), cookie_name_);
   };
   s.Get("/api/session", [this, session_of](const httplib::Request& req, httplib::Response& res) {
     Reply(res, api_.Session(auth_.Csrf(session_of(req)).value_or("")));

@@ -4,6 +4,7 @@
 // or, forwarded over the control socket, inside the running server.
 #pragma once
 #include <functional>
+#include <istream>
 #include <set>
 #include <ostream>
 #include <string>
@@ -52,5 +53,15 @@ int CmdExport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRevoke(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Hand-over (issue 9).
 int CmdImport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Dashboard accounts (issue 12).
+int CmdUsersAdd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdUsersList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdUsersDisable(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdUsersEnable(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdUsersPasswd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// `users add|passwd --password-stdin`: reads one line from `in`, hashes it
+// and appends `--password-scrypt HASH` to args (run by the CLI process, so
+// a running server never sees the password). Other commands: unchanged.
+Status HashStdinPassword(std::vector<std::string>* args, std::istream& in);
 
 }  // namespace wardsync::server

@@ -85,6 +85,21 @@ const std::vector<AdminCommand>& AdminCommands() {
        "change-sets the server holds are not applied again (importing twice changes nothing and says so). A revoked "
        "device's bundle is refused unless --accept-revoked. `history` shows who imported which file.",
        WithCommon({{}, {"accept-revoked"}}), true, CmdImport, {}, true},
+      {"users add", "users add --data DIR --name NAME --role viewer|reviewer|admin [--ward W]... --password-stdin",
+       "Adds a dashboard account. The password is read from standard input (one line, at least 8 characters) and "
+       "kept only as a scrypt hash. A viewer reads; a reviewer also resolves conflicts; an admin also enrolls and "
+       "revokes devices. With --ward the account sees only those wards.",
+       WithCommon({{"name", "role", "ward", "password-scrypt"}, {"password-stdin"}}), true, CmdUsersAdd},
+      {"users list", "users list --data DIR [--json]", "Lists the dashboard accounts: role, wards, disabled.",
+       WithCommon({}), false, CmdUsersList},
+      {"users disable", "users disable --data DIR NAME",
+       "Disables a dashboard account: it cannot log in, and its open sessions end at their next request.",
+       WithCommon({}), true, CmdUsersDisable},
+      {"users enable", "users enable --data DIR NAME", "Enables a disabled dashboard account again.", WithCommon({}),
+       true, CmdUsersEnable},
+      {"users passwd", "users passwd --data DIR NAME --password-stdin",
+       "Sets a new password (one line on standard input); the account's open sessions end.",
+       WithCommon({{"password-scrypt"}, {"password-stdin"}}), true, CmdUsersPasswd},
   };
   return table;
 }

@@ -1,6 +1,8 @@
 #include "server/cli/server_cli.h"
 
 #include "common/util/terminal_stream.h"
+#include <iostream>
+
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
 #include "common/net/framed_stream.h"
@@ -11,6 +13,7 @@
 #include "server/admin/dispatch.h"
 #include "server/cli/init_command.h"
 #include "server/ingest/clock_bound.h"
+#include "server/dashboard/start_dashboard.h"
 #include "server/runtime/server_runtime.h"
 
 namespace wardsync::server {
@@ -22,7 +25,8 @@ constexpr const char* kRunUsage =
     "run --data DIR --listen HOST:PORT [--threads N] [--max-frame-bytes N] [--max-push N] [--max-pull N]\n"
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
     "      [--max-clock-skew-s N] [--enroll-ttl-hours H]\n"
-    "      [--metrics-allow CIDR]... [--log-format text|json]";
+    "      [--metrics-allow CIDR]... [--log-format text|json]\n"
+    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http]]";
 
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
@@ -79,8 +83,8 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
                                     "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
                                     "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours", "metrics-allow",
-                                    "log-format"},
-                                   {"help"}});
+                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key"},
+                                   {"help", "dashboard-plain-http"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kRunUsage << "\n";
     return 2;
@@ -168,6 +172,24 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     }
     util::SetLogFormat(format);  // before any thread starts (log.h)
   }
+  // The committee dashboard (issue 12), only when asked for; its options
+  // are checked before anything starts.
+  std::optional<dashboard::DashboardOptions> dopt;
+  if (auto d = a->Get("dashboard")) {
+    dopt.emplace();
+    dopt->listen = *d;
+    dopt->data_dir = o.data_dir;
+    dopt->cert_file = a->Get("dashboard-cert").value_or("");
+    dopt->key_file = a->Get("dashboard-key").value_or("");
+    dopt->plain_http = a->Flag("dashboard-plain-http");
+    if (Status s = dashboard::CheckDashboardOptions(*dopt); !s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return 2;
+    }
+  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http")) {
+    err << "error: --dashboard-cert, --dashboard-key and --dashboard-plain-http go with --dashboard HOST:PORT\n";
+    return 2;
+  }
   BlockStopSignals();
   auto rt = ServerRuntime::Start(o);
   if (!rt.ok()) {
@@ -175,7 +197,20 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     return 1;
   }
   util::LogEvent("wardsync-server listening on " + net::FormatHostPort(o.host, (*rt)->port()), {{"data", o.data_dir}});
+  std::unique_ptr<dashboard::DashboardServer> dash;
+  if (dopt) {
+    std::string url;
+    auto started = dashboard::StartDashboard(**rt, *dopt, &url);
+    if (!started.ok()) {
+      err << "error: " << started.status().message() << "\n";
+      (*rt)->Stop();
+      return 1;
+    }
+    dash = std::move(started).value();
+    util::LogEvent("dashboard on " + url, {});
+  }
   (*rt)->WaitForSignal();
+  if (dash) dash->Stop();
   (*rt)->Stop();
   util::LogLine("wardsync-server stopped");
   return 0;
@@ -183,7 +218,11 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
 
 // Every other command: run here if the store is free, else forward it to the
 // server process that holds it.
-int Admin(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int Admin(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  if (Status s = HashStdinPassword(&args, std::cin); !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 2;
+  }
   size_t consumed = 0;
   const AdminCommand* cmd = FindAdminCommand(args, &consumed);
   if (!cmd) {

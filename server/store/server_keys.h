@@ -13,6 +13,7 @@
 //   meta/forms_epoch                     -> u64, bumped on every publish
 //   meta/wards                           -> forms.WardList
 //   imp/<device id>/<first seq u64>      -> store.ImportRecord (who imported which change-sets)
+//   user/<name>                          -> store.DashboardUser (dashboard accounts)
 #pragma once
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ inline std::string Form(std::string_view id, uint64_t version) {
 }
 inline constexpr std::string_view kOpenConflictPrefix = "conf/";
 inline std::string OpenConflict(std::string_view id) { return wardsync::keys::Make(kOpenConflictPrefix, id); }
+inline constexpr std::string_view kUserPrefix = "user/";
+inline std::string User(std::string_view name) { return wardsync::keys::Make(kUserPrefix, name); }
 inline std::string ImportPrefix(std::string_view device) { return "imp/" + std::string(device) + "/"; }
 inline std::string Import(std::string_view device, uint64_t first_seq) {
   return wardsync::keys::WithU64(ImportPrefix(device), first_seq);

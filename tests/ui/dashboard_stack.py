@@ -1,0 +1,134 @@
+"""The real binaries as processes for the dashboard tests: a server data
+directory with `wardsync-server run --dashboard 127.0.0.1:0` (HTTPS with its
+own certificate), dashboard accounts of every kind, and two ward clients of
+one ward that edit one field concurrently, so the review queue holds a real
+conflict. Every wait is on an event (a line or a file the process writes)."""
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+
+from stack import Proc
+
+PASSWORD = "mật-khẩu-thử-1"
+
+
+class DashStack:
+    WARD = "phuong-hoang-van-thu"
+    OTHER_WARD = "phuong-cam-gia"
+    USERS = [  # name, role, wards, disabled
+        ("admin", "admin", [], False),
+        ("reviewer", "reviewer", [], False),
+        ("viewer", "viewer", [], False),
+        ("limited", "reviewer", [WARD], False),
+        ("gone", "reviewer", [], True),
+    ]
+
+    def __init__(self, bin_dir, source_dir):
+        self.bin = bin_dir
+        self.dir = tempfile.mkdtemp(prefix="dash-test-")
+        self.srv = os.path.join(self.dir, "srv")
+        self.server(["init", "--data", self.srv, "--forms", os.path.join(source_dir, "forms/election")])
+        self.proc = Proc([os.path.join(bin_dir, "wardsync-server"), "run", "--data", self.srv, "--listen",
+                          "127.0.0.1:0", "--dashboard", "127.0.0.1:0"])
+        line = self.proc.wait_line("dashboard on ")
+        self.url = line.split("dashboard on ", 1)[1].strip().rstrip("/")
+        with open(os.path.join(self.srv, "dashboard-url")) as f:
+            assert f.read().strip().rstrip("/") == self.url
+        for name, role, wards, disabled in self.USERS:  # online: through the control socket
+            args = ["users", "add", "--data", self.srv, "--name", name, "--role", role, "--password-stdin"]
+            for w in wards:
+                args += ["--ward", w]
+            self.server(args, stdin=PASSWORD + "\n")
+            if disabled:
+                self.server(["users", "disable", "--data", self.srv, name])
+        self.clients = [self.enroll_client(f"c{i}", self.code(self.WARD)) for i in (1, 2)]
+
+    def server(self, args, stdin=None, check=True):
+        r = subprocess.run([os.path.join(self.bin, "wardsync-server")] + args, capture_output=True, text=True,
+                           timeout=60, input=stdin)
+        assert not check or r.returncode == 0, f"wardsync-server {args[:2]}: {r.stderr}"
+        return r
+
+    def client(self, data, args, check=True):
+        r = subprocess.run([os.path.join(self.bin, "wardsync")] + args + ["--data", data], capture_output=True,
+                           text=True, timeout=60)
+        assert not check or r.returncode == 0, f"wardsync {args[0]}: {r.stderr}"
+        return r
+
+    def code(self, ward, role="officer"):
+        return self.server(["enroll", "--data", self.srv, "--ward", ward, "--role", role]).stdout.strip()
+
+    def enroll_client(self, name, code):
+        data = os.path.join(self.dir, name)
+        subprocess.run([os.path.join(self.bin, "wardsync"), "init", "--data", data, "--code", code, "--officer",
+                        "Cán bộ " + name], check=True, capture_output=True, text=True, timeout=60)
+        return data
+
+    def make_conflict(self):
+        """Two officers of one ward change `attended` of one record without seeing each other: a VALUES conflict."""
+        a, b = self.clients
+        rid = json.loads(self.client(a, ["new", "--form", "voter-meeting", "--set", "candidate=Trần Văn An",
+                                         "--set", "meeting_date=2021-05-10", "--set", "invited=100",
+                                         "--set", "attended=80", "--set", "agree=60", "--set", "disagree=10",
+                                         "--json"]).stdout)["id"]
+        self.client(a, ["sync", "--quiet"])
+        self.client(b, ["sync", "--quiet"])
+        self.client(a, ["edit", rid, "--set", "attended=81"])
+        self.client(b, ["edit", rid, "--set", "attended=82"])
+        self.client(a, ["sync", "--quiet"])
+        self.client(b, ["sync", "--quiet"])
+        return rid
+
+    def close(self):
+        self.proc.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Http:
+    """One browser-like HTTPS client with its own cookie jar (the dashboard's
+    certificate is its own, not a public one: not verified here)."""
+
+    def __init__(self, base):
+        self.base = base
+        self.ctx = ssl.create_default_context()
+        self.ctx.check_hostname = False
+        self.ctx.verify_mode = ssl.CERT_NONE
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=self.ctx),
+                                                  urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = None
+
+    def call(self, method, path, body=None, headers=None, csrf=True):
+        h = dict(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if csrf and self.csrf and method == "POST":
+            h.setdefault("X-CSRF-Token", self.csrf)
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                return r.status, r.read(), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), dict(e.headers)
+
+    def json(self, method, path, body=None, **kw):
+        status, raw, _ = self.call(method, path, body, **kw)
+        return status, json.loads(raw.decode("utf-8-sig") or "null")
+
+    def login(self, name, password=PASSWORD):
+        status, body = self.json("POST", "/api/login", {"username": name, "password": password})
+        if status == 200:
+            self.csrf = body["csrf"]
+        return status, body
+
+    def cookie(self):
+        return [c for c in self.jar if c.name == "wardsync_dash"]
