@@ -81,6 +81,11 @@ const std::vector<AdminCommand>& AdminCommands() {
        "change-sets the server holds are not applied again (importing twice changes nothing and says so). A revoked "
        "device's bundle is refused unless --accept-revoked. `history` shows who imported which file.",
        WithCommon({{}, {"accept-revoked"}}), true, CmdImport, {}, true},
+      {"quarantine", "quarantine --data DIR (RECORD --reason TEXT [--release] | --list) [--json]",
+       "Holds a record back from every pull (one too large to send, or one a hostile device filled): no device is "
+       "sent it and every change to it is rejected, without touching it, until --release. `records` and `history` "
+       "mark it; --list shows every held record with who held it, when and why. Nothing is deleted.",
+       WithCommon({{"reason"}, {"release", "list"}}), true, CmdQuarantine},
   };
   return table;
 }
