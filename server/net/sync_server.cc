@@ -34,7 +34,10 @@ Result<uint16_t> SyncServer::Listen(const std::string& host, uint16_t port) {
 std::string SyncServer::ShedReason(const std::string& address) const {
   const auto& l = ctx_.limits;
   if (sessions_.size() >= l.max_connections) return "connection limit " + std::to_string(l.max_connections) + " reached";
-  const uint32_t anonymous_max = l.max_connections > l.reserved_authenticated ? l.max_connections - l.reserved_authenticated : 1;
+  // The reserve is at most a tenth of all slots: a small server keeps them
+  // for whoever comes first.
+  const uint32_t reserve = std::min(l.reserved_authenticated, l.max_connections / 10);
+  const uint32_t anonymous_max = l.max_connections - reserve;
   if (anonymous_.size() >= anonymous_max)
     return "limit of " + std::to_string(anonymous_max) + " connections not yet authenticated reached";
   auto it = anonymous_by_address_.find(address);
