@@ -176,6 +176,8 @@ int ServeMain(const std::string& dir, uint64_t handshake_timeout_ms) {
   o.host = "127.0.0.1";
   o.port = 0;
   if (handshake_timeout_ms) o.limits.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
+  // The simulated fleet connects from one address, thousands at once.
+  o.limits.max_connections_per_address = o.limits.max_connections;
   auto rt = server::ServerRuntime::Start(o);
   if (!rt.ok()) {
     std::cerr << "error: " << rt.status().message() << "\n";

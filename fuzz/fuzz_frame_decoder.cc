@@ -1,6 +1,8 @@
 // The server's first contact with network bytes (after TLS): the incremental
 // frame decoder, then sync.Frame parsing of every complete payload, opening
-// zstd envelopes (bounded decompression, common/wire/compression.h). The
+// zstd envelopes (bounded decompression, common/wire/compression.h) and, for
+// half the inputs, the count-first scan of frame_scan.h on the frames before
+// and after decompression. The
 // input is fed in pieces whose sizes come from the input itself, so frame
 // boundaries fall everywhere.
 #include <google/protobuf/stubs/logging.h>
@@ -30,6 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wardsync::wire::FrameDecoder decoder(kMax);
   const size_t piece = 1 + data[0] % 64;
   const bool compressed = (data[0] & 0x80) == 0;
+  // Bit 6: the server's bounds after a hello (frame_scan.h), so the
+  // count-first scan runs on raw and on decompressed payloads.
+  wardsync::wire::FrameBounds bounds;
+  if (data[0] & 0x40) bounds = {50, 4096, 1024};
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string payload;
   while (!rest.empty()) {
@@ -38,10 +44,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rest.remove_prefix(n);
     while (decoder.Next(&payload)) {
       wardsync::sync::Frame frame;
-      if (wardsync::wire::ParseFramePayload(payload, kMax, compressed, &frame).ok()) {
+      if (wardsync::wire::ParseFramePayload(payload, kMax, compressed, &frame, bounds).ok()) {
         // What the session reads from a frame: never trusted sizes.
         (void)frame.ByteSizeLong();
-        if (frame.has_push()) (void)frame.push().change_sets_size();
+        // A frame that passed the scan holds no more than the bounds allow.
+        if (frame.has_push() && bounds.max_push_changesets &&
+            static_cast<uint32_t>(frame.push().change_sets_size()) > bounds.max_push_changesets)
+          __builtin_trap();
       }
     }
   }

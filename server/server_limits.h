@@ -4,7 +4,14 @@
 #include <chrono>
 #include <cstdint>
 
+#include "common/status.h"
+#include "common/wire/content_limits.h"
+#include "proto/sync.pb.h"
+
 namespace wardsync::server {
+
+// A pull frame around one record: the frame's and the batch's own fields.
+inline constexpr uint32_t kRecordFrameOverhead = 64;
 
 struct ServerLimits {
   uint32_t max_frame_bytes = 8u << 20;
@@ -19,10 +26,41 @@ struct ServerLimits {
   uint32_t max_connections_per_device = 2;
   uint64_t max_clock_skew_ms = 5 * 60 * 1000;          // stamps further ahead are clamped (ingest/clock_bound.h)
   uint64_t enroll_code_ttl_ms = 24ull * 3600 * 1000;
+  // Sizes of what a client supplies (PROTOCOL.md, Limits; announced in
+  // HelloReply.limits). Over one: the change-set (or enrollment, hello) is
+  // refused with LIMIT_EXCEEDED; the candidates and record size are content
+  // limits: the change is kept as REJECTED.
+  uint32_t max_officer_bytes = 256;
+  uint32_t max_text_bytes = 64u << 10;
+  uint32_t max_fields_per_change = 1024;
+  uint32_t max_candidates_per_field = 16;
+  uint32_t max_record_bytes = 1u << 20;     // must fit a pull frame: at most max_frame_bytes - kRecordFrameOverhead
+  uint32_t max_label_bytes = 200;
+  uint32_t max_report_bytes = 16u << 10;
+  uint32_t max_changeset_bytes = 128u << 10;
+  // Volume per device and UTC day (0: none); beyond it Error{BUSY}.
+  uint32_t max_changesets_per_day = 50'000;
+  uint64_t max_bytes_per_day = 512ull << 20;
+  // Bytes of frames in flight across every connection (being received, or
+  // pushes with the committer): beyond it new work gets Error{BUSY}.
+  uint64_t memory_budget_bytes = 512ull << 20;
+  // Connections from one source address (any state), and the share of
+  // max_connections kept for authenticated devices (an anonymous flood is
+  // shed before it takes them).
+  uint32_t max_connections_per_address = 64;
+  uint32_t reserved_authenticated = 1000;
   uint32_t group_commit_max = 512;                    // submissions per durable write
   // Compressed frames for clients that accept them (PROTOCOL.md,
   // Compression). Off: the server answers like one that predates them.
   bool zstd = true;
 };
+
+// Limits that bound each other (`run` refuses the rest, naming the flags):
+// max_record_bytes and max_changeset_bytes within what a frame carries.
+Status CheckLimitsFit(const ServerLimits& limits);
+// What HelloReply.limits announces (the client keeps to it).
+wardsync::sync::ServerLimits Announced(const ServerLimits& limits);
+// The change-set content limits ingest enforces (wire::CheckChangeSetBody).
+wire::ContentLimits ContentOf(const ServerLimits& limits);
 
 }  // namespace wardsync::server

@@ -1,5 +1,7 @@
 #include "client/capture/capture.h"
 
+#include "common/wire/content_limits.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -184,6 +186,13 @@ Status Capture::Commit(const Context& ctx, const Change& change, RecordState rec
   body.set_officer(ctx.config.officer());
   body.set_key_epoch(ctx.state.key_epoch());
   *body.add_changes() = change;
+  // The server refuses a change-set over its size limits (officer name,
+  // strings, fields; HelloReply.limits, or the protocol minimums before the
+  // first sync), and a refused change-set would block the chain: say so now.
+  if (Status s = wire::CheckChangeSetBody(body, body.ByteSizeLong() + 64, wire::ContentLimitsOf(ctx.state.server_limits()));
+      !s.ok()) {
+    return Status::Exhausted("not saved: " + s.message() + " (the server's limit)");
+  }
   // The key this Capture was given must be the one of the current epoch: a
   // change-set signed with a key the device has rotated away from would be
   // refused by the server and block every later change-set of the chain.

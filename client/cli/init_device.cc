@@ -12,6 +12,7 @@
 #include "common/net/framed_stream.h"
 #include "common/store/leveldb_store.h"
 #include "common/util/files.h"
+#include "common/wire/protocol_limits.h"
 
 namespace wardsync::client {
 
@@ -32,6 +33,16 @@ Status InitDevice(const InitDeviceOptions& o, std::ostream& out, std::string* fo
     return Status::Invalid((o.label.empty() ? "--officer: " : "--label: ") + s.message());
   }
 
+  // Before the one-time code is used: every server takes at least the
+  // protocol minimums (PROTOCOL.md, Limits); a longer name would be refused.
+  if (o.officer.size() > wire::kMinOfficerBytes) {
+    return Status::Invalid("officer name too long: " + std::to_string(o.officer.size()) + " bytes, at most " +
+                           std::to_string(wire::kMinOfficerBytes));
+  }
+  if (const std::string& label = o.label.empty() ? o.officer : o.label; label.size() > wire::kMinLabelBytes) {
+    return Status::Invalid("device label too long: " + std::to_string(label.size()) + " bytes, at most " +
+                           std::to_string(wire::kMinLabelBytes));
+  }
   // The key is made here and never leaves the device.
   auto key = crypto::PrivateKey::Generate();
   if (!key.ok()) return key.status();

@@ -25,7 +25,8 @@ bool IsEof(const std::error_code& ec) {
 }  // namespace
 
 FramedStream::FramedStream(TlsStream& s, uint32_t max_frame_bytes)
-    : stream_(s), max_frame_bytes_(max_frame_bytes), decoder_(max_frame_bytes), read_buf_(kReadChunk) {}
+    : stream_(s), max_frame_bytes_(max_frame_bytes), decoder_(max_frame_bytes), read_buf_(kReadChunk),
+      read_max_frame_bytes_(max_frame_bytes) {}
 
 Status FramedStream::Queue(const wardsync::sync::Frame& f) {
   size_t n = f.ByteSizeLong();
@@ -159,7 +160,7 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
     }
   }
   wardsync::sync::Frame frame;
-  Status parsed = wire::ParseFramePayload(payload, max_frame_bytes_, accept_compressed_, &frame);
+  Status parsed = wire::ParseFramePayload(payload, read_max_frame_bytes_, accept_compressed_, &frame, bounds_);
   if (!parsed.ok()) {
     read_failed_ = parsed;
     co_return read_failed_;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/wire/frame_scan.h"
 #include "common/wire/framing.h"
 #include "proto/sync.pb.h"
 
@@ -60,6 +61,18 @@ class FramedStream {
   // SendCompressed: queued frames of at least wire::kCompressMinBytes go as
   // zstd envelopes when that makes them smaller. AcceptCompressed: Read
   // opens envelopes (bounded by max_frame_bytes) instead of refusing them.
+  // Limits on what Read accepts (frame_scan.h), checked before a frame is
+  // parsed; a frame over one fails Read with kResourceExhausted. The
+  // server reads the first frame with a small max_frame_bytes (the device
+  // is not known yet) and raises it once the hello is proven.
+  void SetReadBounds(const wire::FrameBounds& bounds) { bounds_ = bounds; }
+  void SetMaxReadFrameBytes(uint32_t n) {
+    read_max_frame_bytes_ = n;
+    decoder_.set_max(n);
+  }
+  // Bytes of the frame being received, as its header announced (0: none
+  // started): what a memory budget holds for this connection.
+  uint32_t pending_frame_bytes() const { return decoder_.pending_frame_bytes(); }
   void SendCompressed(bool on) { send_compressed_ = on; }
   void AcceptCompressed(bool on) { accept_compressed_ = on; }
 
@@ -84,6 +97,8 @@ class FramedStream {
   Status write_failed_;
   bool send_compressed_ = false;
   bool accept_compressed_ = false;
+  uint32_t read_max_frame_bytes_;
+  wire::FrameBounds bounds_;
 
   // Appends one frame (compressed if on and worth it) to queued_.
   void Append(std::string_view payload);

@@ -53,6 +53,7 @@ void RecordLine(const RecordState& r, std::ostream& out) {
       << r.form_version();
   if (r.placeholder()) out << "  [never created]";
   if (r.deleted()) out << "  [deleted]";
+  if (r.quarantined()) out << "  [QUARANTINED: not pulled]";
   if (size_t n = OpenConflicts(r)) out << "  [" << n << " conflict" << (n > 1 ? "s" : "") << "]";
   if (std::string review = ReviewMark(r); !review.empty()) out << "  [" << review << "]";
   for (const auto& [k, v] : Sorted(r)) {
@@ -204,6 +205,7 @@ void RecordJson(const RecordState& r, util::JsonWriter& w) {
   w.Key("ward").String(r.ward());
   w.Key("deleted").Bool(r.deleted());
   w.Key("placeholder").Bool(r.placeholder());
+  w.Key("quarantined").Bool(r.quarantined());
   w.Key("fields").BeginObject();
   for (const auto& [k, v] : Sorted(r)) {
     std::string j;

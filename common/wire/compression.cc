@@ -73,6 +73,26 @@ Result<std::string> ZstdDecompress(std::string_view compressed, uint32_t max_byt
   return out;
 }
 
+std::string ZstdPeek(std::string_view compressed, size_t n) {
+  ZSTD_DCtx* d = ThreadDCtx();
+  ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+  std::string out(n, '\0');
+  ZSTD_inBuffer in{compressed.data(), compressed.size(), 0};
+  ZSTD_outBuffer o{out.data(), out.size(), 0};
+  // Stops once `out` is full: only the blocks needed for n bytes are decoded.
+  while (o.pos < o.size && in.pos < in.size) {
+    const size_t r = ZSTD_decompressStream(d, &o, &in);
+    if (ZSTD_isError(r)) {
+      ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+      return {};
+    }
+    if (r == 0) break;
+  }
+  ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+  out.resize(o.pos);
+  return out;
+}
+
 bool SealCompressed(std::string_view payload, std::string* envelope) {
   if (payload.size() < kCompressMinBytes) return false;
   std::string z = ZstdCompress(payload);
@@ -88,15 +108,28 @@ bool SealCompressed(std::string_view payload, std::string* envelope) {
 }
 
 Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
-                         wardsync::sync::Frame* frame) {
+                         wardsync::sync::Frame* frame, const FrameBounds& bounds) {
+  WS_RETURN_IF_ERROR(ScanFrame(payload, bounds));
   if (!frame->ParseFromArray(payload.data(), static_cast<int>(payload.size())))
     return Status::Invalid("malformed frame");
   if (frame->msg_case() != wardsync::sync::Frame::kZstd) return Status::Ok();
   if (!allow_compressed) return Status::Invalid("bad compressed frame: compression was not negotiated");
   const std::string z = std::move(*frame->mutable_zstd());
   frame->Clear();
-  auto inner = ZstdDecompress(z, max_frame_bytes);
+  uint32_t limit = max_frame_bytes;
+  if (bounds.max_small_bytes) {
+    // What the envelope holds decides how large it may be, before the
+    // whole of it is decompressed: a small kind of frame stays small.
+    const unsigned long long declared = ZSTD_getFrameContentSize(z.data(), z.size());
+    if (declared != ZSTD_CONTENTSIZE_ERROR && declared != ZSTD_CONTENTSIZE_UNKNOWN &&
+        declared > bounds.max_small_bytes && !LargeFrameType(FrameType(ZstdPeek(z, 6)))) {
+      return Status::Exhausted("a compressed frame of this kind declaring " + std::to_string(declared) +
+                               " bytes exceeds the limit of " + std::to_string(bounds.max_small_bytes));
+    }
+  }
+  auto inner = ZstdDecompress(z, limit);
   if (!inner.ok()) return Status::Invalid("bad compressed frame: " + inner.status().message());
+  WS_RETURN_IF_ERROR(ScanFrame(*inner, bounds));
   if (!frame->ParseFromString(*inner)) return Status::Invalid("malformed frame (inside a compressed frame)");
   if (frame->msg_case() == wardsync::sync::Frame::kZstd)
     return Status::Invalid("bad compressed frame: a compressed frame inside a compressed frame");

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/wire/frame_scan.h"
 #include "proto/sync.pb.h"
 
 namespace wardsync::wire {
@@ -37,13 +38,21 @@ bool SealCompressed(std::string_view payload, std::string* envelope);
 // `allow_compressed` (else refused: the peer did not negotiate it);
 // an envelope inside an envelope is refused. Errors are kInvalidArgument:
 // "malformed frame" or "bad compressed frame: <why>".
+//
+// `bounds` (frame_scan.h) are checked on the bytes before they are parsed,
+// inside an envelope too; an envelope's declared size is bounded by the
+// kind of frame it holds (read from its first decompressed bytes) before the
+// rest is decompressed. A frame over a bound is kResourceExhausted.
 Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
-                         wardsync::sync::Frame* frame);
+                         wardsync::sync::Frame* frame, const FrameBounds& bounds = {});
 
 // The zstd layer alone (exposed for tests). Decompress accepts exactly one
 // zstd frame that declares a content size of 1..max_bytes and decodes to
 // exactly that size.
 std::string ZstdCompress(std::string_view data, int level = kZstdLevel);
 Result<std::string> ZstdDecompress(std::string_view compressed, uint32_t max_bytes);
+// The first (at most) n bytes the zstd frame decodes to, without decoding
+// the rest ("" if it is corrupt).
+std::string ZstdPeek(std::string_view compressed, size_t n);
 
 }  // namespace wardsync::wire

@@ -36,6 +36,11 @@ Status FrameDecoder::Feed(std::string_view bytes) {
   return Status::Ok();
 }
 
+uint32_t FrameDecoder::pending_frame_bytes() const {
+  if (buf_.size() - pos_ < 4) return 0;
+  return ReadLength(buf_.data() + pos_);
+}
+
 bool FrameDecoder::Next(std::string* payload) {
   if (!failed_.ok() || buf_.size() - pos_ < 4) return false;
   uint32_t n = ReadLength(buf_.data() + pos_);

@@ -28,6 +28,10 @@ class FrameDecoder {
   bool Next(std::string* payload);
   // Bytes of an incomplete frame held (for "truncated frame" diagnostics).
   size_t buffered() const { return buf_.size() - pos_; }
+  // Changes the largest length accepted from the next header on.
+  void set_max(uint32_t max_frame_bytes) { max_ = max_frame_bytes; }
+  // The length the next, incomplete frame's header announced (0: no header yet).
+  uint32_t pending_frame_bytes() const;
 
  private:
   uint32_t max_;

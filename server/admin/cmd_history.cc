@@ -178,10 +178,12 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
   util::JsonWriter w;
   if (json) {
     w.BeginObject().Key("record").String(hex).Key("form").String(stored.form_id()).Key("ward").String(stored.ward());
+    w.Key("quarantined").Bool(stored.quarantined());
     w.Key("changes").BeginArray();
   } else {
     out << "record " << hex << "  form " << stored.form_id() << "  ward " << stored.ward() << "  ("
-        << seqs->size() << " change" << (seqs->size() == 1 ? "" : "s") << ")\n";
+        << seqs->size() << " change" << (seqs->size() == 1 ? "" : "s") << ")"
+        << (stored.quarantined() ? "  QUARANTINED (not pulled; see `quarantine --list`)" : "") << "\n";
   }
   Devices devices(store);
   Imports imports(store);
@@ -261,7 +263,8 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
           << (after.deleted() ? "deleted" : "live") << "\n";
     }
     if (!lc.entry.rejected().empty()) {
-      out << "      REJECTED, not applied: " << lc.entry.rejected() << "\n";
+      out << "      REJECTED, not applied" << (lc.entry.not_kept() ? " (not kept on the record)" : "") << ": "
+          << lc.entry.rejected() << "\n";
     } else {
       for (const auto& d : diffs) out << "      " << d.field << ": " << Text(d.before) << " -> " << Text(d.after) << "\n";
     }
@@ -293,6 +296,7 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     return 1;
   }
   // The replay must land on what is stored (unless the record changed while we read).
+  replayed.set_quarantined(stored.quarantined());  // an administrator's hold, not in the log
   const bool comparable = stored.log_seq() <= head;
   const bool matches = !comparable || google::protobuf::util::MessageDifferencer::Equals(replayed, stored);
   if (json) {

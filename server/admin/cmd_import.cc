@@ -101,6 +101,7 @@ int CmdImport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   const size_t per_push = std::max<uint32_t>(1, ctx.limits.max_changesets_per_push);
   for (int i = 0; i < n; i += static_cast<int>(per_push)) {
     Submission sub;
+    sub.exempt_quota = true;  // an administrator's hand-over, not the device's volume
     sub.device_id = device_id;
     sub.accept_revoked = accept_revoked;
     for (int j = i; j < n && j < i + static_cast<int>(per_push); ++j) sub.change_sets.push_back(body.change_sets(j));

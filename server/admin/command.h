@@ -63,5 +63,7 @@ int CmdUsersPasswd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // and appends `--password-scrypt HASH` to args (run by the CLI process, so
 // a running server never sees the password). Other commands: unchanged.
 Status HashStdinPassword(std::vector<std::string>* args, std::istream& in);
+// Denial of service (issue 10).
+int CmdQuarantine(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

@@ -100,6 +100,11 @@ const std::vector<AdminCommand>& AdminCommands() {
       {"users passwd", "users passwd --data DIR NAME --password-stdin",
        "Sets a new password (one line on standard input); the account's open sessions end.",
        WithCommon({{"password-scrypt"}, {"password-stdin"}}), true, CmdUsersPasswd},
+      {"quarantine", "quarantine --data DIR (RECORD --reason TEXT [--release] | --list) [--json]",
+       "Holds a record back from every pull (one too large to send, or one a hostile device filled): no device is "
+       "sent it and every change to it is rejected, without touching it, until --release. `records` and `history` "
+       "mark it; --list shows every held record with who held it, when and why. Nothing is deleted.",
+       WithCommon({{"reason"}, {"release", "list"}}), true, CmdQuarantine},
   };
   return table;
 }

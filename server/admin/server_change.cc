@@ -83,6 +83,7 @@ Status TryServerChange(ServerContext& ctx, const ServerChangeSet& cs, RecordStat
 
 Status CommitServerChange(Ingestor& ingestor, const ServerChangeSet& cs) {
   Submission sub;
+  sub.exempt_quota = true;  // the server's own change
   sub.device_id = kServerDevice;
   sub.change_sets.push_back(changes_util::Sign(cs.body, ingestor.ctx().server_key));
   SubmissionResult r = ingestor.CommitOne(sub);

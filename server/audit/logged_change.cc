@@ -117,6 +117,10 @@ Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_se
     };
     RecordState before;
     if (step) before = *record;
+    if (!lc.entry.rejected().empty() && lc.entry.not_kept()) {
+      if (step) step(lc, before, *record, reconcile::ApplyOutcome{});  // only the log says why
+      continue;
+    }
     if (!lc.entry.rejected().empty()) {
       const reconcile::ApplyOutcome kept =
           reconcile::Reject(*record, lc.change, lc.stamp, lc.entry.change_index(), seq, lc.entry.rejected());

@@ -304,6 +304,8 @@ class Verifier {
         Break("record " + hex + ": " + s.message());
         return Status::Ok();
       }
+      // Quarantine is an administrator's hold, not a change of the log.
+      replayed.set_quarantined(stored.quarantined());
       google::protobuf::util::MessageDifferencer diff;
       std::string report;
       diff.ReportDifferencesToString(&report);

@@ -26,7 +26,10 @@ constexpr const char* kRunUsage =
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
     "      [--max-clock-skew-s N] [--enroll-ttl-hours H]\n"
     "      [--metrics-allow CIDR]... [--log-format text|json]\n"
-    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http]]";
+    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http]]\n"
+    "      [--max-officer-bytes N] [--max-text-bytes N] [--max-fields N] [--max-candidates N] [--max-record-bytes N]\n"
+    "      [--max-label-bytes N] [--max-report-bytes N] [--max-changeset-bytes N] [--max-changesets-per-day N]\n"
+    "      [--max-bytes-per-day N] [--memory-budget-mb N] [--max-address-connections N] [--reserved-device-connections N]";
 
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
@@ -83,7 +86,11 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
                                     "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
                                     "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours", "metrics-allow",
-                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key"},
+                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key",
+                                    "max-officer-bytes", "max-text-bytes", "max-fields", "max-candidates",
+                                    "max-record-bytes", "max-label-bytes", "max-report-bytes", "max-changeset-bytes",
+                                    "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb",
+                                    "max-address-connections", "reserved-device-connections"},
                                    {"help", "dashboard-plain-http"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kRunUsage << "\n";
@@ -137,6 +144,23 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
        [&](uint64_t x) { l.max_connections_per_device = static_cast<uint32_t>(x); }},
       {"max-clock-skew-s", 1, 30 * 86'400, [&](uint64_t x) { l.max_clock_skew_ms = x * 1000; }},
       {"enroll-ttl-hours", 1, 24 * 365, [&](uint64_t x) { l.enroll_code_ttl_ms = x * 3600 * 1000; }},
+      // Client-supplied sizes (PROTOCOL.md, Limits); floors: protocol minimums.
+      {"max-officer-bytes", wire::kMinOfficerBytes, 64u << 10, [&](uint64_t x) { l.max_officer_bytes = static_cast<uint32_t>(x); }},
+      {"max-text-bytes", wire::kMinTextBytes, 1u << 20, [&](uint64_t x) { l.max_text_bytes = static_cast<uint32_t>(x); }},
+      {"max-fields", wire::kMinFieldsPerChange, 100'000, [&](uint64_t x) { l.max_fields_per_change = static_cast<uint32_t>(x); }},
+      {"max-candidates", wire::kMinCandidatesPerField, 1'000, [&](uint64_t x) { l.max_candidates_per_field = static_cast<uint32_t>(x); }},
+      {"max-record-bytes", wire::kMinRecordBytes, wire::kDefaultMaxFrameBytes - kRecordFrameOverhead,
+       [&](uint64_t x) { l.max_record_bytes = static_cast<uint32_t>(x); }},
+      {"max-label-bytes", wire::kMinLabelBytes, 4'096, [&](uint64_t x) { l.max_label_bytes = static_cast<uint32_t>(x); }},
+      {"max-report-bytes", wire::kMinReportBytes, wire::kMaxFirstFrameBytes / 2,
+       [&](uint64_t x) { l.max_report_bytes = static_cast<uint32_t>(x); }},
+      {"max-changeset-bytes", wire::kMinChangeSetBytes, 32u << 20,
+       [&](uint64_t x) { l.max_changeset_bytes = static_cast<uint32_t>(x); }},
+      {"max-changesets-per-day", 0, 100'000'000, [&](uint64_t x) { l.max_changesets_per_day = static_cast<uint32_t>(x); }},
+      {"max-bytes-per-day", 0, 1ull << 40, [&](uint64_t x) { l.max_bytes_per_day = x; }},
+      {"memory-budget-mb", 16, 1u << 20, [&](uint64_t x) { l.memory_budget_bytes = x << 20; }},
+      {"max-address-connections", 1, 1'000'000, [&](uint64_t x) { l.max_connections_per_address = static_cast<uint32_t>(x); }},
+      {"reserved-device-connections", 0, 1'000'000, [&](uint64_t x) { l.reserved_authenticated = static_cast<uint32_t>(x); }},
   };
   for (auto& k : knobs) {
     if (!a->Get(k.name)) continue;
@@ -188,6 +212,16 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     }
   } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http")) {
     err << "error: --dashboard-cert, --dashboard-key and --dashboard-plain-http go with --dashboard HOST:PORT\n";
+    return 2;
+  }
+  // Limits that bound each other: a record and a change-set must fit a
+  // frame (with room for the push or batch around them). Defaults follow a
+  // smaller frame; values given are checked.
+  if (!a->Get("max-record-bytes"))
+    l.max_record_bytes = std::min(l.max_record_bytes, l.max_frame_bytes - kRecordFrameOverhead);
+  if (!a->Get("max-changeset-bytes")) l.max_changeset_bytes = std::min(l.max_changeset_bytes, l.max_frame_bytes / 2);
+  if (Status s = CheckLimitsFit(l); !s.ok()) {
+    err << "error: " << s.message() << "\n";
     return 2;
   }
   BlockStopSignals();

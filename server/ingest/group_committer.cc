@@ -43,7 +43,7 @@ Status Ingestor::LoadHead() {
 std::vector<SubmissionResult> Ingestor::CommitGroup(
     const std::vector<const Submission*>& subs,
     const std::vector<std::pair<std::string, wardsync::sync::DeviceReport>>& contacts, const Annotate& annotate) {
-  IngestGroup group(ctx_, log_head_);
+  IngestGroup group(ctx_, log_head_, &quota_);
   std::vector<SubmissionResult> results;
   results.reserve(subs.size());
   for (const Submission* s : subs) results.push_back(group.Add(*s));

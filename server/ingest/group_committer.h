@@ -15,6 +15,7 @@
 
 #include "server/ingest/ingest_group.h"
 #include "server/ingest/submission.h"
+#include "server/ingest/volume_quota.h"
 #include "server/server_context.h"
 
 namespace wardsync::server {
@@ -23,7 +24,8 @@ namespace wardsync::server {
 // (used by the server's own resolutions).
 class Ingestor {
  public:
-  explicit Ingestor(ServerContext& ctx) : ctx_(ctx) {}
+  explicit Ingestor(ServerContext& ctx)
+      : ctx_(ctx), quota_(ctx.limits.max_changesets_per_day, ctx.limits.max_bytes_per_day) {}
   Status LoadHead();
   // Processes the submissions as one group and writes it durably.
   // `annotate` may add rows to the group's write from its results (so they
@@ -39,6 +41,7 @@ class Ingestor {
  private:
   ServerContext& ctx_;
   std::atomic<uint64_t> log_head_{0};  // written by the committer thread only
+  VolumeQuota quota_;                  // per device and day, across groups
 };
 
 class GroupCommitter {

@@ -9,6 +9,7 @@
 #include "common/reconcile/merge.h"
 #include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
+#include "common/wire/content_limits.h"
 #include "server/ingest/authorizer.h"
 #include "server/ingest/clock_bound.h"
 #include "server/ingest/device_keys.h"
@@ -36,7 +37,8 @@ std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/
 
 }  // namespace
 
-IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head) : ctx_(ctx), log_head_(log_head) {}
+IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, VolumeQuota* quota)
+    : ctx_(ctx), log_head_(log_head), quota_(quota) {}
 
 Result<Device> IngestGroup::LoadDevice(const std::string& id) {
   auto it = devices_.find(id);
@@ -250,7 +252,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
 
   // 4./5. Apply one by one.
   for (size_t j = i; j < parsed.size(); ++j) {
-    SubmissionResult one = ApplyNew(device, parsed[j]);
+    SubmissionResult one = ApplyNew(device, parsed[j], submission.exempt_quota);
     if (!one.ok()) {
       if (j > i && !parsed[j - 1].head) KeepRunProof(device, parsed, j - 1);
       one.acked_seq = device.last_seq();
@@ -297,10 +299,41 @@ std::string IngestGroup::CheckContent(const FormsSnapshot::Data& forms, const Re
   return "";
 }
 
-SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
+std::string IngestGroup::OverLimits(const RecordState& before, const RecordState& after) const {
+  const auto& limits = ctx_.limits;
+  std::map<std::string, int> had;
+  for (const auto& c : before.conflicts()) had[c.id()] = c.candidates_size();
+  for (const auto& c : after.conflicts()) {
+    if (!c.open() || static_cast<uint32_t>(c.candidates_size()) <= limits.max_candidates_per_field) continue;
+    auto it = had.find(c.id());
+    if (it != had.end() && it->second >= c.candidates_size()) continue;  // not grown by this change
+    return "conflict " + c.id() + " already holds " + std::to_string(c.candidates_size() - 1) +
+           " competing values (limit " + std::to_string(limits.max_candidates_per_field) +
+           "): a reviewer must decide it before another value is taken";
+  }
+  const size_t size = after.ByteSizeLong();
+  if (size > limits.max_record_bytes && size > before.ByteSizeLong()) {
+    return "the record would grow to " + std::to_string(size) + " bytes, over the limit of " +
+           std::to_string(limits.max_record_bytes) + " bytes (a record must fit in one pull frame)";
+  }
+  return "";
+}
+
+SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exempt_quota) {
   SubmissionResult r;
   const ChangeSetBody& body = p.body;
   const uint64_t now = ctx_.clock.NowMs();
+  // Sizes first: an honest client keeps to them at capture (it learned them
+  // from HelloReply.limits), so only a hostile one is refused here.
+  if (Status s = wire::CheckChangeSetBody(body, p.signed_cs->body().size(), ContentOf(ctx_.limits)); !s.ok()) {
+    return Refuse(r, sync::LIMIT_EXCEEDED, "change-set seq " + std::to_string(body.seq()) + ": " + s.message(),
+                  body.seq());
+  }
+  const uint64_t volume = p.signed_cs->body().size();
+  if (quota_ && !exempt_quota) {
+    if (Status s = quota_->Check(device.id(), volume, now); !s.ok())
+      return Refuse(r, sync::BUSY, s.message(), body.seq());
+  }
   // A fast clock is accepted, its stamp clamped (clock_bound.h).
   const BoundedHlc hlc = BoundHlc(body.hlc(), now, ctx_.limits.max_clock_skew_ms);
   NoteStampSkew(device, hlc, now);
@@ -349,7 +382,11 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
     // applied or kept as REJECTED with its reason, never refused (refusing
     // would block the device's chain for good).
     std::string rejected = too_many.empty() ? CheckContent(*forms, record, change) : too_many;
+    if (record.quarantined()) {
+      rejected = "the record is quarantined (wardsync-server quarantine): it takes no change until released";
+    }
     reconcile::ApplyOutcome outcome;
+    bool not_kept = false;
     if (rejected.empty()) {
       RecordState next = record;
       auto applied = reconcile::Apply(next, change, stamp, log_seq,
@@ -368,13 +405,25 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
         s = form ? forms_util::ValidateRecordFields(*form, next.fields()) : Status::Ok();
         if (!s.ok()) rejected = s.message();
       }
+      if (rejected.empty()) rejected = OverLimits(record, next);
       if (rejected.empty()) {
         outcome = std::move(applied).value();
         record = std::move(next);
       }
     }
     if (!rejected.empty()) {
-      outcome = reconcile::Reject(record, change, stamp, static_cast<uint32_t>(ci), log_seq, rejected);
+      // Kept as a REJECTED conflict when the record can hold one more;
+      // otherwise (or quarantined) only the log entry says why.
+      RecordState kept = record;
+      not_kept = true;
+      if (!record.quarantined()) {
+        auto held = reconcile::Reject(kept, change, stamp, static_cast<uint32_t>(ci), log_seq, rejected);
+        if (OverLimits(record, kept).empty()) {
+          outcome = std::move(held);
+          record = std::move(kept);
+          not_kept = false;
+        }
+      }
       ++r.rejected;
     } else {
       ++r.changes;
@@ -386,12 +435,16 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
     entry.set_seq(body.seq());
     entry.set_change_index(static_cast<uint32_t>(ci));
     entry.set_record_id(rid);
-    entry.set_ward(record.ward());
+    // A record that could not even hold the rejection and never existed
+    // stays unstored; its log entry is in the change's ward.
+    const std::string ward = record.record_id().empty() ? change.ward() : record.ward();
+    entry.set_ward(ward);
     entry.set_rejected(rejected);
+    entry.set_not_kept(not_kept);
     PutProto(writes, keys::Log(log_seq), entry);
-    writes.Put(keys::WardLog(record.ward(), log_seq), rid);
+    writes.Put(keys::WardLog(ward, log_seq), rid);
     writes.Put(keys::RecordLog(rid, log_seq), "");
-    scratch[rid] = std::move(record);
+    if (!record.record_id().empty()) scratch[rid] = std::move(record);
   }
 
   // Accepted: join the group.
@@ -411,6 +464,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p) {
   device.set_last_seq(body.seq());
   device.set_last_hash(p.hash);
   devices_[device.id()] = device;
+  if (quota_ && !exempt_quota) quota_->Count(device.id(), volume, now);
   return r;
 }
 

@@ -18,12 +18,18 @@
 //      check cuts a run, the last change-set kept from it is stored with the
 //      run's proof (store.RunProof);
 //   4. clock stamp not beyond the allowed skew;
+//   4b. sizes (officer name, strings, fields, body; wire/content_limits.h)
+//      refused with LIMIT_EXCEEDED, the device's daily quota with BUSY;
 //   5. per change: authority (ward, role) - refused when it fails; then
 //      ward and form known, fields valid, reconciled, and the resulting
 //      record valid unless it merged concurrent edits (then a broken rule
 //      opens a RULE conflict). A change failing any of these is NOT refused:
 //      it is logged and kept as a REJECTED conflict on its record
-//      (reconcile::Reject), and the change-set is accepted.
+//      (reconcile::Reject), and the change-set is accepted. So is a change
+//      that would grow a conflict past max_candidates_per_field or the
+//      record past max_record_bytes; if even the REJECTED conflict does not
+//      fit, or the record is quarantined, the record is left as it was and
+//      only the log entry says why.
 // A refused change-set stops its submission: those before it are kept,
 // nothing of it or after it is. Only what an honest client never produces
 // is refused (see PROTOCOL.md "What the server checks").
@@ -37,13 +43,15 @@
 #include "proto/records.pb.h"
 #include "proto/store.pb.h"
 #include "server/ingest/submission.h"
+#include "server/ingest/volume_quota.h"
 #include "server/server_context.h"
 
 namespace wardsync::server {
 
 class IngestGroup {
  public:
-  IngestGroup(ServerContext& ctx, uint64_t log_head);
+  // quota: the per-device daily volume (nullptr: none).
+  IngestGroup(ServerContext& ctx, uint64_t log_head, VolumeQuota* quota = nullptr);
 
   SubmissionResult Add(const Submission& submission);
   // The write for everything accepted so far (devices, change-sets, log,
@@ -74,7 +82,11 @@ class IngestGroup {
   Result<wardsync::records::RecordState> LoadRecord(const std::string& id, const RecordMap& scratch);
   Status StoredHash(const std::string& device, uint64_t seq, std::string* hash);
   // Applies one new change-set; on success its effects join the group.
-  SubmissionResult ApplyNew(wardsync::store::Device& device, const Parsed& cs);
+  SubmissionResult ApplyNew(wardsync::store::Device& device, const Parsed& cs, bool exempt_quota);
+  // Why the record `applied` to `before` leaves cannot be stored ("" = it
+  // can): a conflict grown past the candidates limit, or a stored state
+  // past the record size limit (PROTOCOL.md, Limits).
+  std::string OverLimits(const wardsync::records::RecordState& before, const wardsync::records::RecordState& after) const;
   // A later check refused parsed[kept + 1] inside a signature run: stores
   // parsed[kept] (the last one ApplyNew kept) again with the run's proof.
   void KeepRunProof(const wardsync::store::Device& device, const std::vector<Parsed>& parsed, size_t kept);
@@ -83,6 +95,7 @@ class IngestGroup {
 
   ServerContext& ctx_;
   uint64_t log_head_;
+  VolumeQuota* quota_;
   std::map<std::string, wardsync::store::Device> devices_;
   RecordMap records_;
   std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group

@@ -17,6 +17,9 @@ struct Submission {
   // a revoked device's hand-over bundle, so the revocation does not refuse
   // it (every other check still does). Never set for the network.
   bool accept_revoked = false;
+  // Not counted against the device's daily volume quota (volume_quota.h):
+  // an administrator's `import` of a bundle and the server's own changes.
+  bool exempt_quota = false;
 
   // Optional work done before the committer sees the submission (the session
   // does it on an io thread, so the single committer thread does less):

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/changes/changeset.h"
+#include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
 #include "common/net/framed_stream.h"
 #include "common/net/tls_context.h"
@@ -11,6 +12,7 @@
 #include "common/util/log_limiter.h"
 #include "common/util/log_text.h"
 #include "common/version.h"
+#include "common/wire/protocol_limits.h"
 #include "server/enroll/enrollment.h"
 #include "server/ingest/authorizer.h"
 #include "server/ingest/device_keys.h"
@@ -69,6 +71,10 @@ void Session::LogFromDevice(const std::string& device_id, const std::string& tex
 Session::Session(SyncServer& server, Stream stream, std::string peer)
     : server_(server), stream_(std::move(stream)), peer_(std::move(peer)), push_wake_(stream_.get_executor()) {}
 
+Session::~Session() {
+  for (uint64_t held : push_held_) server_.budget().Give(held);
+}
+
 // A free coroutine taking the owner by value keeps the session alive for the
 // whole connection (no coroutine lambda: GCC 12 mishandles their captures).
 static asio::awaitable<void> RunSession(std::shared_ptr<Session> self, asio::awaitable<void> body) {
@@ -111,8 +117,14 @@ asio::awaitable<void> Session::Serve() {
   }
   const std::string binding = net::ExportAuthBinding(stream_.native_handle());
   net::FramedStream io(stream_, limits.max_frame_bytes);
+  // Before the device is known: one deadline for the handshake and the
+  // first frame together, and that frame (hello or enroll) small.
+  io.SetMaxReadFrameBytes(wire::kMaxFirstFrameBytes);
+  io.SetReadBounds({0, 0, wire::kMaxFirstFrameBytes});
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock_::now() - started);
+  const auto left = std::max(std::chrono::milliseconds(1), limits.handshake_timeout - spent);
 
-  auto first = co_await io.Read(limits.handshake_timeout);
+  auto first = co_await io.Read(left, left);
   if (!first.ok()) {
     LogFromPeer("refused " + peer_ + ": no hello: " + first.status().message());
     if (auto* m = server_.ctx().metrics) m->HelloRefused(HelloRefusal::kNoHello);
@@ -142,6 +154,13 @@ asio::awaitable<void> Session::ServeEnroll(net::FramedStream& io, const sync::En
     LogFromPeer("refused enrollment from " + peer_ + ": key proof does not verify");
     co_await io.Write(ErrorFrame(sync::ENROLL_REFUSED, "proof of key possession does not verify"),
                       limits.write_timeout);
+    co_return;
+  }
+  if (req.label().size() > limits.max_label_bytes) {
+    const std::string why = "device label of " + std::to_string(req.label().size()) + " bytes exceeds the limit of " +
+                            std::to_string(limits.max_label_bytes) + " bytes; the code was not used";
+    util::LogLine("refused enrollment from " + peer_ + ": " + why);
+    co_await io.Write(ErrorFrame(sync::LIMIT_EXCEEDED, why), limits.write_timeout);
     co_return;
   }
   // Named, not inline in the co_await (GCC 12 coroutine bug, see offload.h).
@@ -213,6 +232,14 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
     co_await refuse(sync::AUTH_FAILED, proof.message());
     co_return std::nullopt;
   }
+  if (const size_t report = hello.report().ByteSizeLong(); report > limits.max_report_bytes) {
+    // Stored with the device and shown by `devices`: bounded like any
+    // client-supplied size (an honest client trims its report to fit).
+    const std::string why = "device report of " + std::to_string(report) + " bytes exceeds the limit of " +
+                            std::to_string(limits.max_report_bytes) + " bytes";
+    co_await refuse(sync::LIMIT_EXCEEDED, why);
+    co_return std::nullopt;
+  }
   if (device.revoked()) {
     // `revoke --drain`: the first proven hello fixes what it may still push,
     // a later one may end the drain (server/ingest/drain.h). Named first
@@ -249,11 +276,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   hr->set_max_clock_skew_ms(limits.max_clock_skew_ms);
   hr->set_forms_epoch(forms->epoch);
   hr->set_log_head(server_.committer().log_head());
-  auto* announced = hr->mutable_limits();  // the client keeps to them (PROTOCOL.md, Limits)
-  announced->set_max_changesets_per_push(limits.max_changesets_per_push);
-  announced->set_max_frame_bytes(limits.max_frame_bytes);
-  announced->set_max_changes_per_changeset(limits.max_changes_per_changeset);
-  announced->set_max_pull_records(limits.max_pull_records);
+  *hr->mutable_limits() = Announced(limits);  // the client keeps to them (PROTOCOL.md, Limits)
   // Compression both ways from this reply on, if the client offered it
   // (common/wire/compression.h; FramedStream does the rest).
   const bool zstd = hello.accept_zstd() && limits.zstd;
@@ -264,6 +287,11 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
     for (const auto* f : forms->registry.All()) *hr->add_forms() = *f;
     *hr->mutable_wards() = forms->wards;
   }
+  // Proven: the full frame limit from now on, with the counts and sizes of
+  // each kind of frame checked before it is parsed (frame_scan.h).
+  io.SetMaxReadFrameBytes(limits.max_frame_bytes);
+  io.SetReadBounds({limits.max_changesets_per_push, limits.max_changeset_bytes + kChangeSetFraming,
+                    wire::kMaxSmallFrameBytes});
   if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return std::nullopt;
   co_return device;
 }
@@ -292,10 +320,27 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
     }
     auto frame = co_await io.Read(limits.idle_timeout, limits.read_timeout);
     if (!frame.ok()) {
+      if (frame.status().code() == Status::Code::kResourceExhausted) {
+        // Over a count or size of the protocol, found before parsing: said
+        // to the device (an honest one keeps to HelloReply.limits).
+        const std::string why = frame.status().message();
+        co_await io.Write(ErrorFrame(sync::LIMIT_EXCEEDED, why), limits.write_timeout);
+      }
       if (frame.status().code() != Status::Code::kUnavailable) outcome = "closed: " + frame.status().message();
       break;
     }
     if (frame->has_push()) {
+      // Held against the budget of all connections until acknowledged:
+      // the frame, its parsed change-sets and their prepared bodies.
+      const uint64_t held = 3 * static_cast<uint64_t>(frame->push().ByteSizeLong());
+      if (!server_.budget().TryTake(held)) {
+        const std::string why = "server busy: pushes in flight from every device hold its memory budget of " +
+                                std::to_string(server_.budget().max() >> 20) + " MiB; nothing was stored, retry later";
+        co_await io.Write(ErrorFrame(sync::BUSY, why), limits.write_timeout);
+        outcome = "busy";
+        break;
+      }
+      push_held_.push_back(held);
       ServePush(device_id, *frame->mutable_push());
       continue;
     }
@@ -363,8 +408,9 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   // record bytes (no parse, no re-serialization; see pull_frame.h) and
   // bounded in bytes as well as by `max`.
   const uint32_t frame_limit = limits.max_frame_bytes;
-  auto read_page = [&ctx, scope, cursor, max, frame_limit, head] {
-    return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head);
+  const uint64_t record_limit = limits.max_record_bytes;
+  auto read_page = [&ctx, scope, cursor, max, frame_limit, head, record_limit] {
+    return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head, record_limit);
   };
   auto page = co_await Offload(server_.store_pool(), read_page);
   if (!page.ok()) {
@@ -375,6 +421,15 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   }
   records_out += page->records;
   if (ctx.metrics) ctx.metrics->RecordsPulled(page->records);
+  for (const auto& skip : page->skipped) {
+    // Never fails the sync: the rest of the scope still goes out.
+    std::string why = ": quarantined";
+    if (!skip.quarantined) {
+      why = ": " + std::to_string(skip.bytes) + " bytes, over the record limit of " +
+            std::to_string(limits.max_record_bytes) + " (wardsync-server quarantine it, or raise --max-record-bytes)";
+    }
+    util::LogLine("pull of device " + device_id + " skipped record " + crypto::Hex(skip.record_id) + why);
+  }
   Status queued = io.QueuePayload(page->payload);
   std::string().swap(page->payload);  // only the send buffer holds the page while it goes out
   if (!queued.ok() || !(co_await io.Flush(limits.write_timeout)).ok()) co_return false;
@@ -405,6 +460,8 @@ asio::awaitable<SubmissionResult> Session::NextPushResult() {
   SubmissionResult r = std::move(push_results_.front());
   push_results_.pop_front();
   --pushes_in_flight_;
+  server_.budget().Give(push_held_.front());
+  push_held_.pop_front();
   co_return r;
 }
 

@@ -36,6 +36,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
   Session(SyncServer& server, Stream stream, std::string peer);
+  ~Session();  // gives back the budget of pushes it still held
   void Start();
   // Thread-safe: closes the connection from any thread.
   void Close();
@@ -84,6 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_;
   size_t pushes_in_flight_ = 0;
   std::deque<SubmissionResult> push_results_;
+  std::deque<uint64_t> push_held_;  // budget bytes of each push in flight, in order
+  // A SignedChangeSet around its body: signature, tags, lengths.
+  static constexpr uint32_t kChangeSetFraming = 1024;
   asio::steady_timer push_wake_;   // cancelled when a result arrives
 };
 

@@ -12,7 +12,9 @@ SyncServer::SyncServer(asio::io_context& io, ServerContext& ctx, GroupCommitter&
                        asio::thread_pool& store_pool, std::shared_ptr<asio::ssl::context> tls)
     : io_(io), ctx_(ctx), committer_(committer), store_pool_(store_pool), tls_(std::move(tls)),
       accept_strand_(asio::make_strand(io)),
-      acceptor_(io) {}
+      acceptor_(io),
+      budget_(ctx.limits.memory_budget_bytes),
+      accept_backoff_(accept_strand_) {}
 
 SyncServer::~SyncServer() = default;
 
@@ -30,34 +32,66 @@ Result<uint16_t> SyncServer::Listen(const std::string& host, uint16_t port) {
   return acceptor_.local_endpoint().port();
 }
 
+std::string SyncServer::ShedReason(const std::string& address) const {
+  const auto& l = ctx_.limits;
+  if (sessions_.size() >= l.max_connections) return "connection limit " + std::to_string(l.max_connections) + " reached";
+  // The reserve is at most a tenth of all slots: a small server keeps them
+  // for whoever comes first.
+  const uint32_t reserve = std::min(l.reserved_authenticated, l.max_connections / 10);
+  const uint32_t anonymous_max = l.max_connections - reserve;
+  if (anonymous_.size() >= anonymous_max)
+    return "limit of " + std::to_string(anonymous_max) + " connections not yet authenticated reached";
+  auto it = anonymous_by_address_.find(address);
+  if (it != anonymous_by_address_.end() && it->second >= l.max_connections_per_address)
+    return "limit of " + std::to_string(l.max_connections_per_address) +
+           " connections not yet authenticated from one address reached";
+  return "";
+}
+
 asio::awaitable<void> SyncServer::AcceptLoop() {
+  constexpr std::chrono::milliseconds kFirstBackoff{10}, kMaxBackoff{1000};
+  std::chrono::milliseconds backoff = kFirstBackoff;
   for (;;) {
     auto strand = asio::make_strand(io_);
     asio::ip::tcp::socket socket(strand);
     auto [ec] = co_await acceptor_.async_accept(socket, asio::experimental::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      util::LogLine(std::string("accept failed: ") + ec.message());
+      // EMFILE, ENFILE, ENOBUFS...: retrying at once fails again at once.
+      // Wait (10 ms doubling to 1 s) and log the episode once, counted.
+      accept_errors_.Note(ec.message() + "; retrying with backoff");
+      accept_backoff_.expires_after(backoff);
+      auto [ignored] = co_await accept_backoff_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+      backoff = std::min(backoff * 2, kMaxBackoff);
       continue;
     }
+    backoff = kFirstBackoff;
+    accept_errors_.End();
     asio::error_code pec;
     auto remote = socket.remote_endpoint(pec);
-    std::string peer = pec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    const std::string address = pec ? "?" : remote.address().to_string();
+    std::string peer = pec ? "?" : address + ":" + std::to_string(remote.port());
     socket.set_option(asio::ip::tcp::no_delay(true), pec);
     std::shared_ptr<Session> session;
+    std::string shed;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopped_) co_return;
-      if (sessions_.size() >= ctx_.limits.max_connections) {
-        util::LogLine("refused " + peer + ": connection limit " + std::to_string(ctx_.limits.max_connections) +
-                      " reached");
-        if (ctx_.metrics) ctx_.metrics->HelloRefused(HelloRefusal::kConnectionLimit);
-        socket.close(pec);
-        continue;
+      shed = ShedReason(address);
+      if (shed.empty()) {
+        session = std::make_shared<Session>(*this, Session::Stream(std::move(socket), *tls_), peer);
+        sessions_[session.get()] = session;
+        anonymous_[session.get()] = address;
+        ++anonymous_by_address_[address];
       }
-      session = std::make_shared<Session>(*this, Session::Stream(std::move(socket), *tls_), peer);
-      sessions_[session.get()] = session;
     }
+    if (!shed.empty()) {
+      shed_.Note("from " + address + ": " + shed);
+      if (ctx_.metrics) ctx_.metrics->HelloRefused(HelloRefusal::kConnectionLimit);
+      socket.close(pec);
+      continue;
+    }
+    shed_.End();
     session->Start();
   }
 }
@@ -66,12 +100,22 @@ bool SyncServer::AttachDevice(const std::shared_ptr<Session>& s, const std::stri
   std::lock_guard<std::mutex> lock(mu_);
   if (by_device_.count(device_id) >= ctx_.limits.max_connections_per_device) return false;
   by_device_.emplace(device_id, s.get());
+  LeaveAnonymous(s.get());
   return true;
+}
+
+void SyncServer::LeaveAnonymous(Session* s) {
+  auto it = anonymous_.find(s);
+  if (it == anonymous_.end()) return;
+  auto a = anonymous_by_address_.find(it->second);
+  if (a != anonymous_by_address_.end() && --a->second == 0) anonymous_by_address_.erase(a);
+  anonymous_.erase(it);
 }
 
 void SyncServer::Forget(Session* s) {
   std::lock_guard<std::mutex> lock(mu_);
   sessions_.erase(s);
+  LeaveAnonymous(s);
   for (auto it = by_device_.begin(); it != by_device_.end();) {
     it = it->second == s ? by_device_.erase(it) : std::next(it);
   }
@@ -106,6 +150,7 @@ void SyncServer::Stop() {
   asio::post(accept_strand_, [this] {
     asio::error_code ignored;
     acceptor_.close(ignored);
+    accept_backoff_.cancel();
   });
   for (auto& s : all) s->Close();
 }

@@ -1,7 +1,16 @@
 // The network side of the server: accepts TLS connections on one port and
 // runs one session coroutine per connection, each on its own strand.
-// Connection limits (total, per device) are enforced here; revocation closes
-// a device's open connections.
+// Connection limits are enforced here; revocation closes a device's open
+// connections.
+//
+// Limits (issue 10): in all (max_connections); per device once
+// authenticated; and for connections not yet authenticated (TLS handshake
+// and hello, under one deadline): at most max_connections_per_address from
+// one source address, and at most max_connections - reserved_authenticated
+// in all, so an anonymous flood is shed while authenticated devices keep
+// the reserved slots. Sheds and accept errors (EMFILE...) are logged once
+// per episode with a count; accept errors back off exponentially (10 ms ..
+// 1 s) instead of spinning.
 #pragma once
 #include <asio.hpp>
 #include <asio/ssl.hpp>
@@ -14,6 +23,8 @@
 
 #include "common/util/log_limiter.h"
 #include "server/ingest/group_committer.h"
+#include "server/net/episode_log.h"
+#include "server/net/memory_budget.h"
 #include "server/server_context.h"
 
 namespace wardsync::server {
@@ -44,9 +55,14 @@ class SyncServer {
   void Forget(Session* s);
   // Log lines of sessions, per source: 30 per 10 s.
   util::LogLimiter& log_limiter() { return log_limiter_; }
+  // Bytes of pushes in flight across every connection (memory_budget.h).
+  MemoryBudget& budget() { return budget_; }
 
  private:
   asio::awaitable<void> AcceptLoop();
+  // Why a new connection from `address` is refused ("" = admitted); mu_ held.
+  std::string ShedReason(const std::string& address) const;
+  void LeaveAnonymous(Session* s);  // mu_ held
 
   asio::io_context& io_;
   ServerContext& ctx_;
@@ -62,8 +78,15 @@ class SyncServer {
   std::mutex mu_;
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   std::multimap<std::string, Session*> by_device_;
+  std::map<Session*, std::string> anonymous_;             // not yet authenticated -> source address
+  std::map<std::string, uint32_t> anonymous_by_address_;  // their count per address
   bool stopped_ = false;
   util::LogLimiter log_limiter_{30, std::chrono::seconds(10)};
+  MemoryBudget budget_;
+  // Accept strand only:
+  asio::steady_timer accept_backoff_;
+  EpisodeLog accept_errors_{"accept failed", std::chrono::seconds(1)};
+  EpisodeLog shed_{"connections refused", std::chrono::seconds(1)};
 };
 
 }  // namespace wardsync::server

@@ -67,14 +67,18 @@ std::string EncodePullFrame(RawPullPage& page) {
 }
 
 Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
-                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head) {
+                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
+                                      uint64_t max_record_bytes) {
   constexpr uint64_t kOwnFields = 64;  // frame tag + length, cursor, more, remaining
   const uint64_t limit = std::min(max_frame_bytes, kMaxPullPageBytes);
   const uint64_t budget = limit > kOwnFields ? limit - kOwnFields : limit;
-  auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, budget, log_head);
+  const uint64_t whole = max_frame_bytes > kOwnFields ? max_frame_bytes - kOwnFields : max_frame_bytes;
+  const uint64_t one = std::min(whole, max_record_bytes == UINT64_MAX ? UINT64_MAX : max_record_bytes + RawPullPage::kRecordOverhead);
+  auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, budget, log_head, one);
   if (!raw.ok()) return raw.status();
   EncodedPullPage out;
   out.records = raw->records.size();
+  out.skipped = std::move(raw->skipped);
   out.payload = EncodePullFrame(*raw);
   return out;
 }

@@ -16,6 +16,7 @@ std::string EncodePullFrame(RawPullPage& page);
 struct EncodedPullPage {
   std::string payload;   // a serialized sync.Frame
   uint64_t records = 0;
+  std::vector<RawPullPage::Skipped> skipped;  // left out: quarantined or larger than a frame can carry
 };
 // A page's bytes, whatever the frame limit: a connection holds its page until
 // the client has read it, and 2,000 devices pulling at once (bench S4) held
@@ -23,8 +24,12 @@ struct EncodedPullPage {
 inline constexpr uint32_t kMaxPullPageBytes = 256u << 10;
 // ReadPullRaw + EncodePullFrame. The payload stays within
 // min(max_frame_bytes, kMaxPullPageBytes) (less a little for the batch's own
-// fields), unless one record alone is larger.
+// fields), unless one record alone is larger; it never exceeds
+// max_frame_bytes: a record too large for that is skipped (pull_reader.h).
+// A record whose stored bytes exceed max_record_bytes (or do not fit
+// max_frame_bytes) is skipped.
 Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
-                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head);
+                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
+                                      uint64_t max_record_bytes = UINT64_MAX);
 
 }  // namespace wardsync::server

@@ -10,8 +10,24 @@ namespace wardsync::server {
 
 // One scan of the scope's log after the cursor. Each record is read once,
 // when first met, so its size is known before it joins the page.
+namespace {
+
+// The quarantined record ids: a handful at most, read once per page (one
+// seek when there are none) instead of one lookup per record.
+Result<std::unordered_set<std::string>> Quarantined(KvStore& store) {
+  std::unordered_set<std::string> ids;
+  auto it = store.Scan(keys::kQuarantinePrefix);
+  for (; it->Valid(); it->Next()) ids.insert(std::string(it->key().substr(keys::kQuarantinePrefix.size())));
+  WS_RETURN_IF_ERROR(it->status());
+  return ids;
+}
+
+}  // namespace
+
 Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                                uint64_t max_bytes, uint64_t log_head) {
+                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes) {
+  auto held = Quarantined(store);
+  if (!held.ok()) return held.status();
   RawPullPage page;
   page.cursor = cursor;
   if (max_records == 0) max_records = 1;
@@ -37,10 +53,27 @@ Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, u
         page.more = true;
         break;
       }
+      if (held->count(record_id)) {
+        seen.insert(record_id);
+        page.skipped.push_back({record_id, 0, true});
+        page.cursor = seq;
+        continue;
+      }
       std::string bytes;
       Status s = store.Get(keys::Record(record_id), &bytes);
+      if (s.not_found()) {  // a rejected change that was not kept on a record never created
+        seen.insert(record_id);
+        page.cursor = seq;
+        continue;
+      }
       if (!s.ok()) return s;
       const uint64_t size = bytes.size() + RawPullPage::kRecordOverhead;
+      if (size > max_record_bytes) {
+        seen.insert(record_id);
+        page.skipped.push_back({record_id, bytes.size(), false});
+        page.cursor = seq;
+        continue;
+      }
       if (!page.records.empty() && page.bytes + size > max_bytes) {
         page.more = true;
         break;

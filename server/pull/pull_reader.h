@@ -4,6 +4,7 @@
 // the last log position the page covers, so storing records and cursor
 // together never skips or repeats work.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,15 +30,27 @@ Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_
 // pull_frame.h). max_bytes also bounds the page: a record that would take
 // the page's encoded size (each record's bytes plus kRecordOverhead) past it
 // ends the page (more = true), though a page always holds at least one record.
+//
+// A record that cannot be sent is never allowed to fail the pull: one held
+// back by `wardsync-server quarantine` (quar/ index), or one whose bytes
+// exceed `max_record_bytes` (a store written before the record size limit;
+// ingest no longer lets a record grow past it), is left out of the page and
+// named in `skipped`; the cursor moves past it as usual.
 struct RawPullPage {
   static constexpr uint64_t kRecordOverhead = 6;  // field tag + length varint
+  struct Skipped {
+    std::string record_id;
+    uint64_t bytes = 0;
+    bool quarantined = false;
+  };
   std::vector<std::string> records;
+  std::vector<Skipped> skipped;
   uint64_t bytes = 0;       // encoded size of the records
   uint64_t cursor = 0;
   bool more = false;
   uint64_t remaining = 0;
 };
 Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                                uint64_t max_bytes, uint64_t log_head);
+                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX);
 
 }  // namespace wardsync::server

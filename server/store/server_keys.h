@@ -14,6 +14,7 @@
 //   meta/wards                           -> forms.WardList
 //   imp/<device id>/<first seq u64>      -> store.ImportRecord (who imported which change-sets)
 //   user/<name>                          -> store.DashboardUser (dashboard accounts)
+//   quar/<record id 16 bytes>            -> store.Quarantine (records held back from pull)
 #pragma once
 #include <string>
 #include <string_view>
@@ -52,6 +53,8 @@ inline std::string ImportPrefix(std::string_view device) { return "imp/" + std::
 inline std::string Import(std::string_view device, uint64_t first_seq) {
   return wardsync::keys::WithU64(ImportPrefix(device), first_seq);
 }
+inline constexpr std::string_view kQuarantinePrefix = "quar/";
+inline std::string Quarantine(std::string_view record_id) { return wardsync::keys::Make(kQuarantinePrefix, record_id); }
 inline constexpr std::string_view kLogHead = "meta/log_head";
 inline constexpr std::string_view kFormsEpoch = "meta/forms_epoch";
 inline constexpr std::string_view kWards = "meta/wards";

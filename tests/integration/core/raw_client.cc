@@ -99,11 +99,13 @@ Result<PushOutcome> RawSession::Push(const std::vector<changes::SignedChangeSet>
     // A server that refuses the fence itself (a draining device gets no
     // pull) closes the connection after its error.
     if (Status read = Run(ReadOne(*framed_, &frame)); !read.ok()) {
-      if (acked && outcome.error) break;
+      // A push refused before it was parsed (frame limits) gets only the
+      // error, then the connection ends.
+      if (outcome.error) break;
       return read;
     }
   }
-  if (!acked) return Status::Invalid("the server did not acknowledge the push");
+  if (!acked && !outcome.error) return Status::Invalid("the server did not acknowledge the push");
   return outcome;
 }
 

@@ -48,6 +48,9 @@ class HostileConn {
   Status WaitClosed(std::chrono::milliseconds timeout = kProbeTimeout);
 
   net::TlsStream& tls() { return *tls_; }
+  // The framing Read uses (e.g. to accept compressed frames after a hello
+  // that negotiated them).
+  net::FramedStream& framed() { return *framed_; }
 
  private:
   HostileConn();

@@ -1,0 +1,91 @@
+// The count-first scan of frames (common/wire/frame_scan.h) and the bounds
+// ParseFramePayload applies with it, inside compressed frames too.
+#include <catch2/catch.hpp>
+
+#include "common/wire/compression.h"
+#include "common/wire/content_limits.h"
+#include "common/wire/frame_scan.h"
+#include "common/wire/protocol_limits.h"
+#include "server/ingest/volume_quota.h"
+
+using namespace wardsync;
+
+namespace {
+
+std::string PushOf(size_t n, size_t body_bytes) {
+  sync::Frame f;
+  for (size_t i = 0; i < n; ++i) f.mutable_push()->add_change_sets()->set_body(std::string(body_bytes, 'b'));
+  return f.SerializeAsString();
+}
+
+}  // namespace
+
+TEST_CASE("ScanFrame bounds push counts, change-set sizes and small frames before parsing", "[unit][wire][dos]") {
+  const wire::FrameBounds b{10, 100, 1000};
+  CHECK(wire::ScanFrame(PushOf(10, 50), b).ok());
+  Status many = wire::ScanFrame(PushOf(11, 1), b);
+  CHECK(many.code() == Status::Code::kResourceExhausted);
+  CHECK_THAT(many.message(), Catch::Contains("push of more than 10 change-sets"));
+  CHECK(wire::ScanFrame(PushOf(1, 200), b).code() == Status::Code::kResourceExhausted);
+  // Two Push fields in one frame are merged by protobuf: counted together.
+  const std::string twice = PushOf(6, 1) + PushOf(6, 1);
+  CHECK(wire::ScanFrame(twice, b).code() == Status::Code::kResourceExhausted);
+  sync::Frame pull;
+  pull.mutable_pull_request()->set_cursor(7);
+  CHECK(wire::ScanFrame(pull.SerializeAsString(), b).ok());
+  pull.mutable_pull_request()->GetReflection()->MutableUnknownFields(pull.mutable_pull_request())->AddLengthDelimited(15, std::string(2000, 'p'));
+  CHECK(wire::ScanFrame(pull.SerializeAsString(), b).code() == Status::Code::kResourceExhausted);
+  CHECK(wire::ScanFrame(std::string("\x1a\x05\x0a", 3), b).code() == Status::Code::kInvalidArgument);
+  CHECK(wire::ScanFrame(PushOf(1000, 0), {}).ok());  // no bounds: nothing checked
+  CHECK(wire::FrameType(PushOf(1, 1)) == sync::Frame::kPushFieldNumber);
+}
+
+TEST_CASE("a compressed frame is bounded by the kind it holds before it is decompressed", "[unit][wire][dos]") {
+  const wire::FrameBounds b{10, 100, 1000};
+  auto envelope = [](const std::string& inner) {
+    std::string z = wire::ZstdCompress(inner);
+    sync::Frame e;
+    e.set_zstd(z);
+    return e.SerializeAsString();
+  };
+  sync::Frame f;
+  CHECK(wire::ParseFramePayload(envelope(PushOf(10, 50)), 1 << 20, true, &f, b).ok());
+  CHECK(f.push().change_sets_size() == 10);
+  // 400,000 empty change-sets: a few hundred bytes compressed.
+  Status bomb = wire::ParseFramePayload(envelope(PushOf(400'000, 0)), 1 << 20, true, &f, b);
+  CHECK(bomb.code() == Status::Code::kResourceExhausted);
+  sync::Frame pull;
+  pull.mutable_pull_request()->GetReflection()->MutableUnknownFields(pull.mutable_pull_request())->AddLengthDelimited(15, std::string(5000, 'p'));
+  Status small = wire::ParseFramePayload(envelope(pull.SerializeAsString()), 1 << 20, true, &f, b);
+  CHECK(small.code() == Status::Code::kResourceExhausted);
+  CHECK_THAT(small.message(), Catch::Contains("compressed frame of this kind declaring"));
+  CHECK(wire::ZstdPeek(wire::ZstdCompress(PushOf(3, 3)), 2) == PushOf(3, 3).substr(0, 2));
+}
+
+TEST_CASE("change-set content limits name what is too large", "[unit][wire][dos]") {
+  const wire::ContentLimits l = wire::ContentLimitsOf(wire::ProtocolMinimumLimits());
+  changes::ChangeSetBody body;
+  body.set_officer(std::string(wire::kMinOfficerBytes, 'o'));
+  CHECK(wire::CheckChangeSetBody(body, 100, l).ok());
+  body.set_officer(std::string(wire::kMinOfficerBytes + 1, 'o'));
+  CHECK_THAT(wire::CheckChangeSetBody(body, 100, l).message(), Catch::Contains("officer name of 65 bytes"));
+  body.set_officer("An");
+  auto* set = body.add_changes()->add_sets();
+  set->set_field("notes");
+  set->mutable_value()->set_text(std::string(wire::kMinTextBytes + 1, 't'));
+  CHECK_THAT(wire::CheckChangeSetBody(body, 100, l).message(), Catch::Contains("value of field \"notes\""));
+  set->mutable_value()->set_text("ok");
+  CHECK(wire::CheckChangeSetBody(body, wire::kMinChangeSetBytes + 1, l).code() == Status::Code::kResourceExhausted);
+}
+
+TEST_CASE("the daily volume quota counts per device and UTC day", "[unit][dos]") {
+  server::VolumeQuota q(2, 1000);
+  const uint64_t day = 24ull * 3600 * 1000;
+  CHECK(q.Check("a", 10, 5).ok());
+  q.Count("a", 10, 5);
+  q.Count("a", 10, 6);
+  CHECK_THAT(q.Check("a", 10, 7).message(), Catch::Contains("quota of 2 change-sets today"));
+  CHECK(q.Check("b", 10, 7).ok());  // another device
+  CHECK(q.Check("a", 10, day + 1).ok());  // the next day
+  CHECK_THAT(q.Check("b", 1001, 7).message(), Catch::Contains("quota of 1000 bytes"));
+}
