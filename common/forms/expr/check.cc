@@ -13,7 +13,6 @@ using wardsync::forms::FieldDef;
 using wardsync::forms::FormDef;
 
 bool Numeric(Type t) { return t == Type::kInteger || t == Type::kDecimal; }
-bool Textual(Type t) { return t == Type::kText || t == Type::kChoice || t == Type::kDate || t == Type::kTime; }
 
 Status At(const Node& n, const std::string& what) {
   return Status::Invalid("at position " + std::to_string(n.pos) + ": " + what);

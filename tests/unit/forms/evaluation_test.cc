@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/forms/evaluation.h"
+#include "common/forms/field_path.h"
 #include "common/forms/form_loader.h"
 #include "common/forms/json_values.h"
 #include "common/forms/validator.h"
@@ -109,19 +110,22 @@ TEST_CASE("tally-minutes: rows within minRows/maxRows, computed fields not set",
 
   f = Fields(form, kGoodTally);
   f["turnout_percent"].mutable_value()->set_decimal(50);
-  CHECK(Find(Evaluate(form, f), "computed_set") != nullptr);
+  e = Evaluate(form, f);
+  CHECK(Find(e, "computed_set") != nullptr);
 
   f = Fields(form, kGoodTally);
   f["candidates[zz].votes"].mutable_value()->set_integer(5);  // a row without a marker: not a row
   CHECK(Evaluate(form, f).problems.empty());
   f["candidates[zz]"].mutable_value()->set_integer(4);  // now it is, and its name is missing
-  p = Find(Evaluate(form, f), "required");
+  e = Evaluate(form, f);
+  p = Find(e, "required");
   REQUIRE(p != nullptr);
   CHECK(p->field == "candidates[zz].full_name");
 
   f = Fields(form, kGoodTally);
   f["counted_at"].mutable_value()->set_time("24:00");
-  p = Find(Evaluate(form, f), "bad_time");
+  e = Evaluate(form, f);
+  p = Find(e, "bad_time");
   REQUIRE(p != nullptr);
   CHECK(p->en == "tally-minutes: field \"counted_at\": \"24:00\" is not a time of day in the form HH:MM");
 }
@@ -137,13 +141,15 @@ TEST_CASE("complaint v2: resolution fields apply and are required only once reso
     if (st.path == "resolved_date") CHECK_FALSE(st.relevant);
   }
   f["resolution"].mutable_value()->set_text("Đã bổ sung");
-  const Problem* p = Find(Evaluate(form, f), "not_relevant");
+  e = Evaluate(form, f);
+  const Problem* p = Find(e, "not_relevant");
   REQUIRE(p != nullptr);
   CHECK(p->field == "resolution");
 
   f = Fields(form, open);
   f["status"].mutable_value()->set_choice("da-giai-quyet");
-  p = Find(Evaluate(form, f), "required");
+  e = Evaluate(form, f);
+  p = Find(e, "required");
   REQUIRE(p != nullptr);
   CHECK(p->field == "resolved_date");
   f["resolved_date"].mutable_value()->set_date("2021-03-30");

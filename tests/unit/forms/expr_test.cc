@@ -182,7 +182,7 @@ TEST_CASE("expr: nesting is bounded and long texts are refused", "[forms][expr]"
   std::string minus(1000, '-');
   CHECK_THAT(CompileError(minus + "a > 0"), Contains("nested more than"));
   std::string calls;
-  for (int i = 0; i < 1000; ++i) calls += "selected(";
+  for (int i = 0; i < 400; ++i) calls += "selected(";
   CHECK_THAT(CompileError(calls), Contains("nested more than"));
   std::string long_sum = "a";
   for (int i = 0; i < 3000; ++i) long_sum += "+a";
