@@ -14,7 +14,7 @@ inline const forms_util::FormRegistry& ElectionForms() {
   static const forms_util::FormRegistry* registry = [] {
     auto* r = new forms_util::FormRegistry();
     for (const char* name : {"voter-meeting", "complaint", "consultation-conference", "polling-station-readiness",
-                             "security-incident", "turnout-report"}) {
+                             "security-incident", "turnout-report", "tally-minutes", "candidate", "complaint-v2"}) {
       std::ifstream in(std::string(WARDSYNC_SOURCE_DIR) + "/forms/election/" + name + ".json");
       std::stringstream ss;
       ss << in.rdbuf();

@@ -4,7 +4,10 @@
 // (ValidateChangeFields). Errors are fine; crashes, hangs and UB are not.
 //
 // Input: byte 0 picks the form and the mode; the rest is either
-// "name=value\n" lines or a serialized changes.Change.
+// "name=value\n" lines (names may be repeat-group rows, "group[row].sub"),
+// a serialized changes.Change, or (bit 0x40) a JSON object of values as
+// `wardsync new --from-json` takes it. Every mode ends in Evaluate (rules,
+// conditions, computed fields over groups).
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstddef>
@@ -12,7 +15,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/forms/evaluation.h"
+#include "common/forms/field_path.h"
 #include "common/forms/form_registry.h"
+#include "common/forms/json_values.h"
 #include "common/forms/validator.h"
 #include "common/forms/value_text.h"
 #include "fuzz/forms_for_fuzz.h"
@@ -48,6 +54,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
 
+  if (data[0] & 0x40) {
+    auto texts = forms_util::JsonToFieldTexts(form, rest, nullptr);
+    if (!texts.ok()) return 0;
+    google::protobuf::Map<std::string, records::FieldState> fields;
+    for (const auto& [name, text] : *texts) {
+      const auto* field = forms_util::ResolveField(form, name);
+      if (field == nullptr) __builtin_trap();  // the converter only makes names of the form
+      auto value = forms_util::ParseValue(form, *field, text);
+      if (value.ok()) *fields[name].mutable_value() = *value;
+    }
+    (void)forms_util::Evaluate(form, fields);
+    return 0;
+  }
+
   google::protobuf::Map<std::string, records::FieldState> fields;
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
@@ -55,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    const auto* field = forms_util::FormRegistry::FindField(form, line.substr(0, eq));
+    const auto* field = forms_util::ResolveField(form, line.substr(0, eq));
     if (!field) {
       fields[std::string(line.substr(0, eq))];  // unknown names must be refused too
       continue;
@@ -66,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // What is parsed must print and parse back to the same value.
     auto again = forms_util::ParseValue(form, *field, forms_util::FormatValue(*value));
     if (!again.ok() || again->SerializeAsString() != value->SerializeAsString()) __builtin_trap();
-    *fields[field->name()].mutable_value() = *value;
+    *fields[std::string(line.substr(0, eq))].mutable_value() = *value;
   }
   (void)forms_util::ValidateRecordFields(form, fields);
   return 0;

@@ -10,7 +10,9 @@
 #include "common/changes/changeset.h"
 #include "common/clock/hlc.h"
 #include "common/clock/record_hlc.h"
+#include "common/forms/field_path.h"
 #include "common/forms/form_registry.h"
+#include "common/forms/json_values.h"
 #include "common/forms/validator.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/merge.h"
@@ -76,7 +78,8 @@ std::string KnownForms(const forms_util::FormRegistry& forms) {
 }
 
 Result<const FieldDef*> FindField(const FormDef& form, const std::string& name) {
-  const FieldDef* field = forms_util::FormRegistry::FindField(form, name);
+  // Names of repeat-group rows too: "group[row]" and "group[row].sub".
+  const FieldDef* field = forms_util::ResolveField(form, name);
   if (field != nullptr) return field;
   std::string names;
   for (const auto& f : form.fields()) names += (names.empty() ? "" : ", ") + f.name();
@@ -241,6 +244,42 @@ Result<std::string> Capture::New(const std::string& form_id, const FieldTexts& s
   WS_RETURN_IF_ERROR(forms_util::ValidateChangeFields(*form, change));
   WS_RETURN_IF_ERROR(Commit(ctx, change, RecordState(), form));
   return changes_util::RecordIdText(change.record_id());
+}
+
+Result<std::string> Capture::NewFromJson(const std::string& form_id, std::string_view json) {
+  FieldTexts sets;
+  {
+    auto lock = store_.Lock();
+    auto loaded = Load();
+    if (!loaded.ok()) return loaded.status();
+    const FormDef* form = loaded->forms->Latest(form_id);
+    if (form != nullptr) {
+      auto texts = forms_util::JsonToFieldTexts(*form, json, nullptr);
+      if (!texts.ok()) return texts.status();
+      sets = std::move(texts).value();
+    }
+  }  // New takes the lock itself, and reports an unknown form
+  return New(form_id, sets);
+}
+
+Status Capture::EditFromJson(const std::string& record_id_hex, std::string_view json) {
+  FieldTexts sets;
+  {
+    auto raw = ParseId(record_id_hex);
+    if (!raw.ok()) return raw.status();
+    auto lock = store_.Lock();
+    auto loaded = Load();
+    if (!loaded.ok()) return loaded.status();
+    auto record = LiveRecord(store_, *raw);
+    if (!record.ok()) return record.status();
+    auto form = RecordForm(*loaded->forms, *record);
+    if (!form.ok()) return form.status();
+    auto texts = forms_util::JsonToFieldTexts(**form, json, &record->fields());
+    if (!texts.ok()) return texts.status();
+    sets = std::move(texts).value();
+  }
+  if (sets.empty()) return Status::Invalid("nothing to change: the JSON holds the values the record already has");
+  return Edit(record_id_hex, sets);
 }
 
 Status Capture::Edit(const std::string& record_id_hex, const FieldTexts& sets) {

@@ -1,7 +1,11 @@
 // new / edit / delete: one signed change-set each, stored durably before the
 // command returns; the agent (if running) is woken to send it.
+#include <iostream>
+#include <iterator>
+
 #include "client/capture/capture.h"
 #include "client/cli/command.h"
+#include "common/util/files.h"
 
 namespace wardsync::client {
 namespace {
@@ -21,6 +25,23 @@ int Fail(std::ostream& err, const Status& s, int code = 1) {
   return code;
 }
 
+// --from-json FILE ("-": standard input): the text of the JSON object, or
+// nullopt when the option is absent. Refused together with --set: one
+// source of values per change keeps "what was saved" obvious.
+Result<std::optional<std::string>> JsonValues(const cli::Args& args) {
+  auto path = args.Get("from-json");
+  if (!path) return std::optional<std::string>();
+  if (!args.GetAll("set").empty()) return Status::Invalid("give either --set NAME=VALUE... or --from-json FILE, not both");
+  std::string text;
+  if (*path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    Status s = util::ReadFile(*path, &text);
+    if (!s.ok()) return Status::Invalid("cannot read --from-json " + *path + ": " + s.message());
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
 }  // namespace
 
 int CmdNew(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
@@ -28,10 +49,12 @@ int CmdNew(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostrea
   if (!form.ok()) return Fail(err, form.status(), 2);
   auto sets = ParseSets(args);
   if (!sets.ok()) return Fail(err, sets.status(), 2);
+  auto json = JsonValues(args);
+  if (!json.ok()) return Fail(err, json.status(), 2);
   auto key = env.Key();
   if (!key.ok()) return Fail(err, key.status());
   Capture capture(env.store(), *key, env.clock());
-  auto id = capture.New(*form, *sets);
+  auto id = json->has_value() ? capture.NewFromJson(*form, **json) : capture.New(*form, *sets);
   if (!id.ok()) return Fail(err, id.status());
   WarnIfClockOff(env, err);
   env.WakeAgent();
@@ -44,11 +67,15 @@ int CmdEdit(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
   if (args.positional().size() != 1) return Fail(err, Status::Invalid("name exactly one RECORD to edit"), 2);
   auto sets = ParseSets(args);
   if (!sets.ok()) return Fail(err, sets.status(), 2);
-  if (sets->empty()) return Fail(err, Status::Invalid("nothing to change: give --set NAME=VALUE"), 2);
+  auto json = JsonValues(args);
+  if (!json.ok()) return Fail(err, json.status(), 2);
+  if (sets->empty() && !json->has_value()) {
+    return Fail(err, Status::Invalid("nothing to change: give --set NAME=VALUE or --from-json FILE"), 2);
+  }
   auto key = env.Key();
   if (!key.ok()) return Fail(err, key.status());
   Capture capture(env.store(), *key, env.clock());
-  Status s = capture.Edit(args.positional()[0], *sets);
+  Status s = json->has_value() ? capture.EditFromJson(args.positional()[0], **json) : capture.Edit(args.positional()[0], *sets);
   if (!s.ok()) return Fail(err, s);
   WarnIfClockOff(env, err);
   env.WakeAgent();

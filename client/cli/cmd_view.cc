@@ -15,6 +15,8 @@ const char* TypeName(wardsync::forms::FieldDef::Type t) {
     case wardsync::forms::FieldDef::TEXT: return "text";
     case wardsync::forms::FieldDef::BOOLEAN: return "boolean";
     case wardsync::forms::FieldDef::DATE: return "date";
+    case wardsync::forms::FieldDef::TIME: return "time";
+    case wardsync::forms::FieldDef::GROUP: return "group";
     case wardsync::forms::FieldDef::SINGLE_CHOICE: return "choice";
     case wardsync::forms::FieldDef::MULTIPLE_CHOICE: return "choices";
     default: return "?";
@@ -64,7 +66,14 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
         out << ", one of:";
         for (const auto& c : fd.choices()) out << " " << c.value();
       }
+      if (!fd.relevant().empty()) out << ", when " << fd.relevant();
+      if (!fd.compute().empty()) out << ", computed = " << fd.compute();
       out << "  — " << fd.label() << "\n";
+      // A group's columns; a row is NAME[ROW]=POSITION, NAME[ROW].FIELD=VALUE.
+      for (const auto& sub : fd.fields()) {
+        out << "    " << fd.name() << "[ROW]." << sub.name() << "  " << TypeName(sub.type())
+            << (sub.required() ? ", required" : "") << "  — " << sub.label() << "\n";
+      }
     }
     for (const auto& r : f->rules()) out << "  rule: " << r.expr() << "\n";
   }

@@ -5,8 +5,8 @@
 #include <string>
 #include <tuple>
 
+#include "common/forms/expr/check.h"
 #include "common/forms/quote.h"
-#include "common/forms/rules.h"
 #include "common/forms/utf8.h"
 
 namespace wardsync::forms_util {
@@ -38,16 +38,28 @@ class FormChecker {
   Status Run() {
     if (!IsFormId(form_.id())) return Fail("form id must match [a-z0-9][a-z0-9-]*");
     if (form_.version() < 1) return Fail("version must be 1 or more");
-    std::set<std::string_view> names;
-    for (int i = 0; i < form_.fields_size(); ++i) {
-      const FieldDef& f = form_.fields(i);
-      if (!IsFieldName(f.name())) {
-        return Fail("field #" + std::to_string(i + 1) + " " + Quote(f.name()) + ": name must match [a-z][a-z0-9_]*");
+    WS_RETURN_IF_ERROR(CheckFields(form_.fields(), nullptr));
+    for (int i = 0; i < form_.rules_size(); ++i) {
+      const auto& rule = form_.rules(i);
+      auto e = expr::Compile(form_, rule.expr(), expr::Want::kBoolean);
+      if (!e.ok()) {
+        return Fail("rule #" + std::to_string(i + 1) + " " + Quote(rule.expr()) +
+                    (rule.label().empty() ? "" : " (" + rule.label() + ")") + ": " + e.status().message());
       }
-      if (!names.insert(f.name()).second) return Fail("field " + Quote(f.name()) + " is defined twice");
-      WS_RETURN_IF_ERROR(CheckField(f));
     }
-    for (const auto& rule : form_.rules()) WS_RETURN_IF_ERROR(CheckRule(rule.expr()));
+    std::set<std::string_view> keys;
+    for (const auto& k : form_.unique_key()) {
+      const FieldDef* f = nullptr;
+      for (const auto& field : form_.fields()) {
+        if (field.name() == k) f = &field;
+      }
+      if (f == nullptr) return Fail("uniqueKey names unknown field " + Quote(k));
+      if (f->type() == FieldDef::GROUP || f->type() == FieldDef::MULTIPLE_CHOICE || !f->compute().empty() ||
+          f->type() == FieldDef::DECIMAL) {
+        return Fail("uniqueKey field " + Quote(k) + " must be a stored INTEGER, TEXT, BOOLEAN, DATE, TIME or SINGLE_CHOICE field");
+      }
+      if (!keys.insert(k).second) return Fail("uniqueKey names " + Quote(k) + " twice");
+    }
     return Status::Ok();
   }
 
@@ -57,7 +69,78 @@ class FormChecker {
     return Fail("field " + Quote(f.name()) + ": " + what);
   }
 
-  Status CheckField(const FieldDef& f) const {
+  Status CheckFields(const google::protobuf::RepeatedPtrField<FieldDef>& fields, const FieldDef* group) const {
+    std::set<std::string_view> names;
+    for (int i = 0; i < fields.size(); ++i) {
+      const FieldDef& f = fields.Get(i);
+      const std::string where = group == nullptr ? "" : "group " + Quote(group->name()) + ": ";
+      if (!IsFieldName(f.name())) {
+        return Fail(where + "field #" + std::to_string(i + 1) + " " + Quote(f.name()) + ": name must match [a-z][a-z0-9_]*");
+      }
+      if (!names.insert(f.name()).second) return Fail(where + "field " + Quote(f.name()) + " is defined twice");
+      WS_RETURN_IF_ERROR(CheckField(f, group));
+    }
+    return Status::Ok();
+  }
+
+  // relevant and compute: parsed and type-checked now, never at capture time.
+  Status CheckExpressions(const FieldDef& f, const FieldDef* group) const {
+    const std::string name = group == nullptr ? f.name() : group->name() + "." + f.name();
+    if (!f.relevant().empty()) {
+      auto e = expr::Compile(form_, f.relevant(), expr::Want::kBoolean, group);
+      if (!e.ok()) return Fail("field " + Quote(name) + ": relevant " + Quote(f.relevant()) + ": " + e.status().message());
+    }
+    if (f.compute().empty()) return Status::Ok();
+    if (f.type() == FieldDef::GROUP || f.type() == FieldDef::MULTIPLE_CHOICE) {
+      return FieldFail(f, "compute applies only to INTEGER, DECIMAL, TEXT, BOOLEAN, DATE, TIME and SINGLE_CHOICE fields");
+    }
+    if (f.required()) return FieldFail(f, "a computed field cannot be required");
+    auto e = expr::Compile(form_, f.compute(), expr::Want::kAny, group);
+    if (!e.ok()) return Fail("field " + Quote(name) + ": compute " + Quote(f.compute()) + ": " + e.status().message());
+    const expr::Type want = expr::FieldType(f), got = e->root->type;
+    const bool fits = want == got || (want == expr::Type::kDecimal && got == expr::Type::kInteger) ||
+                      (got == expr::Type::kText && e->root->kind == expr::Node::Kind::kString &&
+                       (want == expr::Type::kText || want == expr::Type::kChoice));
+    if (!fits) {
+      return Fail("field " + Quote(name) + ": compute " + Quote(f.compute()) + " gives " + expr::TypeName(got) + ", the field holds " +
+                  expr::TypeName(want));
+    }
+    for (const auto& used : e->names) {
+      const size_t dot = used.find('.');
+      for (const auto& top : form_.fields()) {
+        if (dot == std::string::npos && top.name() == used && !top.compute().empty()) {
+          return Fail("field " + Quote(name) + ": compute names the computed field " + Quote(used) + " (one level only)");
+        }
+        if (dot != std::string::npos && top.name() == used.substr(0, dot)) {
+          for (const auto& sub : top.fields()) {
+            if (sub.name() == used.substr(dot + 1) && !sub.compute().empty()) {
+              return Fail("field " + Quote(name) + ": compute names the computed field " + Quote(used) + " (one level only)");
+            }
+          }
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status CheckField(const FieldDef& f, const FieldDef* group) const {
+    WS_RETURN_IF_ERROR(CheckExpressions(f, group));
+    if (f.type() == FieldDef::GROUP) {
+      if (group != nullptr) return FieldFail(f, "a repeat group cannot hold another repeat group");
+      if (f.fields_size() == 0) return FieldFail(f, "a repeat group needs at least one field");
+      if (f.max_rows() != 0 && f.min_rows() > f.max_rows()) return FieldFail(f, "minRows is greater than maxRows");
+      if (f.has_min() || f.has_max() || f.max_length() != 0 || f.choices_size() > 0 || !f.choice_list().empty()) {
+        return FieldFail(f, "a repeat group takes no min/max/maxLength/choices (its fields do)");
+      }
+      return CheckFields(f.fields(), &f);
+    }
+    if (f.fields_size() > 0 || f.min_rows() != 0 || f.max_rows() != 0) {
+      return FieldFail(f, "fields/minRows/maxRows apply only to GROUP fields");
+    }
+    return CheckPlainField(f);
+  }
+
+  Status CheckPlainField(const FieldDef& f) const {
     const bool numeric = f.type() == FieldDef::INTEGER || f.type() == FieldDef::DECIMAL;
     const bool choice = f.type() == FieldDef::SINGLE_CHOICE || f.type() == FieldDef::MULTIPLE_CHOICE;
     if (f.type() == FieldDef::TYPE_UNSPECIFIED || !FieldDef::Type_IsValid(f.type())) {
@@ -66,6 +149,13 @@ class FormChecker {
     if ((f.has_min() || f.has_max()) && !numeric) return FieldFail(f, "min/max apply only to INTEGER and DECIMAL fields");
     if (f.max_length() != 0 && f.type() != FieldDef::TEXT) return FieldFail(f, "maxLength applies only to TEXT fields");
     if (f.choices_size() > 0 && !choice) return FieldFail(f, "choices apply only to SINGLE_CHOICE and MULTIPLE_CHOICE fields");
+    if (!f.choice_list().empty() && !choice) {
+      return FieldFail(f, "choiceList applies only to SINGLE_CHOICE and MULTIPLE_CHOICE fields");
+    }
+    if (!f.choice_list().empty() && f.choices_size() > 0) return FieldFail(f, "give either choices or choiceList, not both");
+    if (!f.choice_list().empty() && !IsFormId(f.choice_list())) {
+      return FieldFail(f, "choiceList " + Quote(f.choice_list()) + " must match [a-z0-9][a-z0-9-]*");
+    }
     for (const auto& [present, bound, what] : {std::tuple{f.has_min(), f.min(), "min"}, std::tuple{f.has_max(), f.max(), "max"}}) {
       if (!present) continue;
       if (!std::isfinite(bound)) return FieldFail(f, std::string(what) + " must be a finite number");
@@ -78,30 +168,13 @@ class FormChecker {
     }
     if (f.has_min() && f.has_max() && f.min() > f.max()) return FieldFail(f, "min is greater than max");
     if (choice) {
-      if (f.choices_size() == 0) return FieldFail(f, "a choice field needs at least one choice");
+      if (f.choices_size() == 0 && f.choice_list().empty()) {
+        return FieldFail(f, "a choice field needs at least one choice (or a choiceList)");
+      }
       std::set<std::string_view> values;
       for (const auto& c : f.choices()) {
         if (!IsChoiceValue(c.value())) return FieldFail(f, "choice value " + Quote(c.value()) + " must match [a-z0-9][a-z0-9_-]*");
         if (!values.insert(c.value()).second) return FieldFail(f, "choice value " + Quote(c.value()) + " appears twice");
-      }
-    }
-    return Status::Ok();
-  }
-
-  Status CheckRule(const std::string& expr) const {
-    auto parsed = ParseRule(expr);
-    if (!parsed.ok()) return Fail(parsed.status().message());
-    std::vector<std::string> names = parsed->lhs;
-    names.push_back(parsed->rhs);
-    for (const auto& name : names) {
-      const FieldDef* field = nullptr;
-      for (const auto& f : form_.fields()) {
-        if (f.name() == name) field = &f;
-      }
-      if (field == nullptr) return Fail("rule " + Quote(expr) + ": unknown field " + Quote(name));
-      if (field->type() != FieldDef::INTEGER) {
-        return Fail("rule " + Quote(expr) + ": field " + Quote(name) + " is " + FieldDef::Type_Name(field->type()) +
-                    ", rules take only INTEGER fields");
       }
     }
     return Status::Ok();

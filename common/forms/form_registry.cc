@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "common/forms/field_path.h"
 #include "common/forms/form_check.h"
 
 namespace wardsync::forms_util {
@@ -48,11 +49,9 @@ std::vector<const FormDef*> FormRegistry::All() const {
 }
 
 const FieldDef* FormRegistry::FindField(const FormDef& form, std::string_view name) {
-  // Forms have a dozen fields; a linear scan beats keeping an index in sync.
-  for (const auto& f : form.fields()) {
-    if (f.name() == name) return &f;
-  }
-  return nullptr;
+  // Stored names of repeat-group rows resolve too, so every command that
+  // takes a field name (correct, resolve, --set) takes "group[row].sub".
+  return ResolveField(form, name);
 }
 
 }  // namespace wardsync::forms_util

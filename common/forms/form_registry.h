@@ -30,6 +30,8 @@ class FormRegistry {
   // Every definition, sorted by id then version.
   std::vector<const wardsync::forms::FormDef*> All() const;
 
+  // A field by stored name: "name", or a repeat group's "group[row]" (the
+  // GROUP) and "group[row].sub" (the sub-field); see field_path.h.
   static const wardsync::forms::FieldDef* FindField(const wardsync::forms::FormDef& form, std::string_view name);
 
  private:

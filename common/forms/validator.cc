@@ -1,150 +1,16 @@
 #include "common/forms/validator.h"
 
-#include <algorithm>
-#include <cmath>
-#include <optional>
 #include <set>
-#include <vector>
 
-#include "common/forms/calendar_date.h"
-#include "common/forms/form_registry.h"
-#include "common/forms/number_text.h"
+#include "common/forms/field_path.h"
 #include "common/forms/quote.h"
-#include "common/forms/rules.h"
-#include "common/forms/utf8.h"
+#include "common/forms/value_check.h"
 
 namespace wardsync::forms_util {
-namespace {
 
 using wardsync::changes::Value;
 using wardsync::forms::FieldDef;
 using wardsync::forms::FormDef;
-
-constexpr uint32_t kDefaultMaxLength = 2000;
-
-Status FieldError(const FormDef& form, const FieldDef& field, const std::string& what) {
-  return Status::Invalid(form.id() + ": field " + Quote(field.name()) + ": " + what);
-}
-
-Value::KindCase ExpectedKind(FieldDef::Type type) {
-  switch (type) {
-    case FieldDef::INTEGER: return Value::kInteger;
-    case FieldDef::DECIMAL: return Value::kDecimal;
-    case FieldDef::TEXT: return Value::kText;
-    case FieldDef::BOOLEAN: return Value::kBoolean;
-    case FieldDef::DATE: return Value::kDate;
-    case FieldDef::SINGLE_CHOICE: return Value::kChoice;
-    case FieldDef::MULTIPLE_CHOICE: return Value::kChoices;
-    default: return Value::KIND_NOT_SET;
-  }
-}
-
-const char* KindName(Value::KindCase kind) {
-  switch (kind) {
-    case Value::kInteger: return "an integer";
-    case Value::kDecimal: return "a decimal number";
-    case Value::kText: return "text";
-    case Value::kBoolean: return "true/false";
-    case Value::kDate: return "a date";
-    case Value::kChoice: return "one choice";
-    case Value::kChoices: return "a list of choices";
-    default: return "no value";
-  }
-}
-
-bool IsChoice(const FieldDef& field, std::string_view v) {
-  return std::any_of(field.choices().begin(), field.choices().end(), [&](const auto& c) { return c.value() == v; });
-}
-
-Status CheckNumber(const FormDef& form, const FieldDef& field, const Value& value) {
-  std::string shown;
-  bool below, above;
-  if (value.kind_case() == Value::kInteger) {
-    // Bounds of INTEGER fields are whole int64 values (CheckFormDef), so the
-    // comparison is exact.
-    const int64_t v = value.integer();
-    shown = std::to_string(v);
-    below = field.has_min() && v < static_cast<int64_t>(field.min());
-    above = field.has_max() && v > static_cast<int64_t>(field.max());
-  } else {
-    const double v = value.decimal();
-    if (!std::isfinite(v)) return FieldError(form, field, "the value is not a finite number");
-    shown = FormatDouble(v);
-    below = field.has_min() && v < field.min();
-    above = field.has_max() && v > field.max();
-  }
-  if (below) return FieldError(form, field, shown + " is below the minimum " + FormatDouble(field.min()));
-  if (above) return FieldError(form, field, shown + " is above the maximum " + FormatDouble(field.max()));
-  return Status::Ok();
-}
-
-Status CheckText(const FormDef& form, const FieldDef& field, const std::string& text) {
-  auto length = Utf8Length(text);
-  if (!length) return FieldError(form, field, "the text is not valid UTF-8");
-  const uint32_t max = field.max_length() == 0 ? kDefaultMaxLength : field.max_length();
-  if (*length > max) {
-    return FieldError(form, field,
-                      "the text is " + std::to_string(*length) + " characters long, the maximum is " + std::to_string(max));
-  }
-  return Status::Ok();
-}
-
-// The integer held by a record field, or nullopt when it is empty.
-std::optional<int64_t> IntegerOf(const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields,
-                                 const std::string& name) {
-  auto it = fields.find(name);
-  if (it == fields.end() || !it->second.has_value() || it->second.value().kind_case() != Value::kInteger) {
-    return std::nullopt;
-  }
-  return it->second.value().integer();
-}
-
-Status CheckRule(const FormDef& form, const wardsync::forms::Rule& rule,
-                 const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields) {
-  auto parsed = ParseRule(rule.expr());
-  if (!parsed.ok()) return Status::Invalid(form.id() + ": " + parsed.status().message());
-  std::vector<std::string> names = parsed->lhs;
-  names.push_back(parsed->rhs);
-  std::vector<int64_t> values;
-  std::vector<bool> empty;
-  bool any_lhs = false;
-  for (size_t i = 0; i < names.size(); ++i) {
-    auto v = IntegerOf(fields, names[i]);
-    if (!v) {
-      // An empty addend that cannot be negative (min >= 0) adds nothing: the
-      // filled-in part of the sum already exceeding the right side breaks
-      // the rule whatever it will hold ("agree 55" of "attended 52" with
-      // "disagree" not yet counted). Anything else empty: not all filled in
-      // yet, nothing to compare.
-      const auto* def = FormRegistry::FindField(form, names[i]);
-      const bool lhs = i + 1 < names.size();
-      if (!lhs || def == nullptr || !def->has_min() || def->min() < 0) return Status::Ok();
-      values.push_back(0);
-      empty.push_back(true);
-      continue;
-    }
-    any_lhs = any_lhs || i + 1 < names.size();
-    values.push_back(*v);
-    empty.push_back(false);
-  }
-  if (!any_lhs) return Status::Ok();
-  __int128 sum = 0;  // two int64 values cannot overflow 128 bits
-  for (size_t i = 0; i + 1 < values.size(); ++i) sum += values[i];
-  if (sum <= values.back()) return Status::Ok();
-
-  std::string shown;
-  std::set<std::string_view> listed;  // "a + a <= b" lists a once
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (!listed.insert(names[i]).second) continue;
-    if (!shown.empty()) shown += ", ";
-    shown += names[i] + "=" + (empty[i] ? std::string("(empty)") : std::to_string(values[i]));
-  }
-  std::string msg = form.id() + ": rule " + Quote(rule.expr()) + " fails: " + shown;
-  if (!rule.label().empty()) msg += " (" + rule.label() + ")";
-  return Status::Invalid(msg);
-}
-
-}  // namespace
 
 bool IsEmptyValue(const Value& value) {
   switch (value.kind_case()) {
@@ -156,76 +22,19 @@ bool IsEmptyValue(const Value& value) {
 }
 
 Status ValidateValue(const FormDef& form, const FieldDef& field, const Value& value) {
-  const Value::KindCase expected = ExpectedKind(field.type());
-  if (value.kind_case() != expected) {
-    return FieldError(form, field, std::string("expected ") + KindName(expected) + ", got " + KindName(value.kind_case()));
-  }
-  switch (value.kind_case()) {
-    case Value::kInteger:
-    case Value::kDecimal: return CheckNumber(form, field, value);
-    case Value::kText: return CheckText(form, field, value.text());
-    case Value::kDate:
-      if (!IsCalendarDate(value.date())) {
-        return FieldError(form, field, Quote(value.date()) + " is not a real date in the form YYYY-MM-DD");
-      }
-      return Status::Ok();
-    case Value::kChoice:
-      if (!IsChoice(field, value.choice())) return FieldError(form, field, Quote(value.choice()) + " is not one of the choices");
-      return Status::Ok();
-    case Value::kChoices: {
-      std::set<std::string_view> seen;
-      for (const auto& v : value.choices().values()) {
-        if (!IsChoice(field, v)) return FieldError(form, field, Quote(v) + " is not one of the choices");
-        if (!seen.insert(v).second) return FieldError(form, field, Quote(v) + " is chosen twice");
-      }
-      return Status::Ok();
-    }
-    default: return Status::Ok();  // booleans have nothing more to check
-  }
+  if (auto p = CheckValue(form, field, field.name(), value)) return Status::Invalid(p->en);
+  return Status::Ok();
 }
 
-Status ValidateRecordFields(const FormDef& form,
-                            const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields) {
-  // Map order is unspecified; sort so the same record always gives the same
-  // message.
-  std::vector<std::string_view> names;
-  for (const auto& [name, state] : fields) names.push_back(name);
-  std::sort(names.begin(), names.end());
-  for (auto name : names) {
-    if (FormRegistry::FindField(form, name) == nullptr) return Status::Invalid(form.id() + ": unknown field " + Quote(name));
-  }
-  for (const auto& field : form.fields()) {
-    auto it = fields.find(field.name());
-    const bool empty = it == fields.end() || !it->second.has_value() || IsEmptyValue(it->second.value());
-    if (empty) {
-      if (field.required()) return Status::Invalid(form.id() + ": field " + Quote(field.name()) + " is required");
-      continue;
-    }
-    WS_RETURN_IF_ERROR(ValidateValue(form, field, it->second.value()));
-  }
-  for (const auto& rule : form.rules()) WS_RETURN_IF_ERROR(CheckRule(form, rule, fields));
-  return Status::Ok();
+Status ValidateRecordFields(const FormDef& form, const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields) {
+  FormEvaluation e = Evaluate(form, fields);
+  if (e.problems.empty()) return Status::Ok();
+  return Status::Invalid(e.problems.front().en);
 }
 
 std::vector<BrokenRule> BrokenRules(const FormDef& form,
                                     const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields) {
-  std::vector<BrokenRule> out;
-  for (const auto& rule : form.rules()) {
-    Status s = CheckRule(form, rule, fields);
-    if (s.ok()) continue;
-    BrokenRule b;
-    b.rule = rule.label().empty() ? rule.expr() : rule.expr() + " (" + rule.label() + ")";
-    b.message = s.message();
-    if (auto parsed = ParseRule(rule.expr()); parsed.ok()) {
-      std::vector<std::string> names = parsed->lhs;
-      names.push_back(parsed->rhs);
-      for (auto& n : names) {
-        if (std::find(b.fields.begin(), b.fields.end(), n) == b.fields.end()) b.fields.push_back(std::move(n));
-      }
-    }
-    out.push_back(std::move(b));
-  }
-  return out;
+  return Evaluate(form, fields).broken_rules;
 }
 
 Status ValidateChangeFields(const FormDef& form, const wardsync::changes::Change& change) {
@@ -236,23 +45,34 @@ Status ValidateChangeFields(const FormDef& form, const wardsync::changes::Change
   }
   std::set<std::string_view> seen;
   for (const auto& set : change.sets()) {
-    const FieldDef* field = FormRegistry::FindField(form, set.field());
+    const FieldDef* field = ResolveField(form, set.field());
     if (field == nullptr) return Status::Invalid(form.id() + ": unknown field " + Quote(set.field()));
     if (!seen.insert(set.field()).second) {
       return Status::Invalid(form.id() + ": field " + Quote(set.field()) + " is set twice in one change");
     }
+    auto path = ParseFieldPath(set.field());
+    if (field->type() == FieldDef::GROUP && !path->IsRowMarker()) {
+      return Status::Invalid(form.id() + ": field " + Quote(set.field()) +
+                             " is a repeat group: set its rows (\"" + set.field() + "[row]\" and \"" + set.field() +
+                             "[row].field\")");
+    }
+    if (!field->compute().empty()) {
+      return Status::Invalid(form.id() + ": field " + Quote(set.field()) + " is computed and cannot be set");
+    }
     if (!set.has_value() || IsEmptyValue(set.value())) {
       // An empty value clears only in the field's own kind: empty text in an
       // INTEGER field is a wrong value, not a clear (it would be stored as text).
-      if (set.has_value() && set.value().kind_case() != Value::KIND_NOT_SET) {
+      if (set.has_value() && set.value().kind_case() != Value::KIND_NOT_SET && !path->IsRowMarker()) {
         WS_RETURN_IF_ERROR(ValidateValue(form, *field, set.value()));
       }
-      if (field->required()) {
-        return Status::Invalid(form.id() + ": field " + Quote(field->name()) + " is required and cannot be cleared");
+      // A row marker cleared removes the row; a field with a condition may
+      // be cleared when the condition stops holding.
+      if (field->required() && field->relevant().empty() && !path->IsRowMarker()) {
+        return Status::Invalid(form.id() + ": field " + Quote(set.field()) + " is required and cannot be cleared");
       }
       continue;
     }
-    WS_RETURN_IF_ERROR(ValidateValue(form, *field, set.value()));
+    if (auto p = CheckValue(form, *field, set.field(), set.value())) return Status::Invalid(p->en);
   }
   return Status::Ok();
 }

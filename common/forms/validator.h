@@ -1,13 +1,16 @@
 // The one validation of record data against a form definition. The client
 // runs it before storing an officer's input and the server before accepting
 // a change, so both refuse exactly the same things with the same words.
-// Messages start with the form id and name the field or rule at fault.
+// Messages start with the form id and name the field or rule at fault; the
+// same problems with codes and Vietnamese text come from Evaluate
+// (evaluation.h), which this wraps.
 #pragma once
 #include <google/protobuf/map.h>
 
 #include <string>
 #include <vector>
 
+#include "common/forms/evaluation.h"
 #include "common/status.h"
 #include "proto/changes.pb.h"
 #include "proto/forms.pb.h"
@@ -20,35 +23,32 @@ namespace wardsync::forms_util {
 bool IsEmptyValue(const wardsync::changes::Value& value);
 
 // The value's kind matches the field type; numbers within min/max; text valid
-// UTF-8 of at most max_length code points (2000 when 0); dates real; choices
-// among the field's choices and not repeated.
+// UTF-8 of at most max_length code points (2000 when 0); dates and times
+// real; choices among the field's choices and not repeated.
 Status ValidateValue(const wardsync::forms::FormDef& form, const wardsync::forms::FieldDef& field,
                      const wardsync::changes::Value& value);
 
 // A whole record: no unknown field names, each value valid, every required
-// field present and non-empty, and every cross-field rule holding. A rule
-// is skipped while its right side or every field of its sum is empty; an
-// empty field of the sum whose min is >= 0 counts as 0 (the filled part
-// already exceeding the right side breaks the rule whatever it will hold).
+// and relevant field present and non-empty, no value on a field whose
+// condition does not hold or that is computed, rows of each group within
+// min_rows/max_rows, and every cross-field rule holding. A rule whose value
+// is unknown (fields not filled in yet) is not broken; an empty number field
+// whose min is >= 0 counts as at least 0 in a sum (the filled part already
+// exceeding the right side breaks the rule whatever it will hold).
+// The first problem Evaluate finds, as a Status.
 Status ValidateRecordFields(const wardsync::forms::FormDef& form,
                             const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields);
 
-// A cross-field rule a record breaks: what a RULE conflict names.
-struct BrokenRule {
-  std::string rule;                 // the rule's expr, with its label in parentheses when it has one (stable)
-  std::vector<std::string> fields;  // the fields it names, each once, in the order the rule names them
-  std::string message;              // as ValidateRecordFields words it, with the values
-};
-
-// Every rule of the form the fields break (the same test as
-// ValidateRecordFields), in the form's order.
+// Every rule of the form the fields break, or that cannot be evaluated on
+// them (overflow, division by zero), in the form's order.
 std::vector<BrokenRule> BrokenRules(const wardsync::forms::FormDef& form,
                                     const google::protobuf::Map<std::string, wardsync::records::FieldState>& fields);
 
 // One change against the form it names (id and version must match form):
-// each field set at most once, known, and valid; a set without a value (or
-// with an empty one) clears the field, which a required field refuses.
-// Whether the record as a whole is complete is ValidateRecordFields' job.
+// each stored name (field_path.h) set at most once, known, not computed, and
+// valid; a set without a value (or with an empty one) clears the field,
+// which a required field without a condition refuses. Whether the record as
+// a whole is complete is ValidateRecordFields' job.
 Status ValidateChangeFields(const wardsync::forms::FormDef& form, const wardsync::changes::Change& change);
 
 }  // namespace wardsync::forms_util

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/forms/calendar_date.h"
+#include "common/forms/time_of_day.h"
 #include "common/forms/json_text.h"
 #include "common/forms/number_text.h"
 #include "common/forms/quote.h"
@@ -29,6 +30,7 @@ std::string ChoiceList(const FieldDef& field) {
 }
 
 bool IsChoice(const FieldDef& field, std::string_view v) {
+  if (!field.choice_list().empty()) return !v.empty();  // a published list: checked by ValidateValue
   for (const auto& c : field.choices()) {
     if (c.value() == v) return true;
   }
@@ -102,6 +104,21 @@ Result<Value> ParseRaw(const FormDef& form, const FieldDef& field, std::string_v
       if (!IsCalendarDate(text)) return Refuse(form, field, text, "is not a real date in the form YYYY-MM-DD");
       v.set_date(std::string(text));
       return v;
+    case FieldDef::TIME: {
+      // "7:30" is read as "07:30": the clock face, not the stored form.
+      std::string t(TrimSpaces(text));
+      if (t.size() == 4 && t[1] == ':') t.insert(0, "0");
+      if (!IsTimeOfDay(t)) return Refuse(form, field, text, "is not a time of day in the form HH:MM (00:00-23:59)");
+      v.set_time(std::move(t));
+      return v;
+    }
+    case FieldDef::GROUP: {
+      // A row marker: the row's position.
+      auto n = ParseInt64(text);
+      if (!n) return Refuse(form, field, text, "is not a row position (an integer)");
+      v.set_integer(*n);
+      return v;
+    }
     case FieldDef::SINGLE_CHOICE: {
       std::string_view c = TrimSpaces(text);
       if (!IsChoice(field, c)) return Refuse(form, field, text, "is not one of: " + ChoiceList(field));
@@ -145,6 +162,7 @@ std::string FormatValue(const Value& value) {
     case Value::kText: return value.text();
     case Value::kBoolean: return value.boolean() ? "true" : "false";
     case Value::kDate: return value.date();
+    case Value::kTime: return value.time();
     case Value::kChoice: return value.choice();
     case Value::kChoices: {
       std::string out;
@@ -164,6 +182,7 @@ void AppendValueJson(const Value& value, std::string* out) {
     case Value::kText: AppendJsonString(value.text(), out); break;
     case Value::kBoolean: out->append(value.boolean() ? "true" : "false"); break;
     case Value::kDate: AppendJsonString(value.date(), out); break;
+    case Value::kTime: AppendJsonString(value.time(), out); break;
     case Value::kChoice: AppendJsonString(value.choice(), out); break;
     case Value::kChoices: {
       out->push_back('[');

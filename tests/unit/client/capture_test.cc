@@ -130,8 +130,8 @@ TEST_CASE("refused input writes nothing and says why", "[client]") {
   };
 
   CHECK(refused_new("nope", Meeting()) ==
-        "unknown form \"nope\"; known forms: complaint, consultation-conference, polling-station-readiness, "
-        "security-incident, turnout-report, voter-meeting");
+        "unknown form \"nope\"; known forms: candidate, complaint, consultation-conference, polling-station-readiness, "
+        "security-incident, tally-minutes, turnout-report, voter-meeting");
   auto with = [](client::FieldTexts sets, std::string name, std::string value) {
     sets.emplace_back(std::move(name), std::move(value));
     return sets;

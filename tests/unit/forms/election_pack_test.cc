@@ -11,7 +11,7 @@ using wardsync::forms::FieldDef;
 using wardsync::forms_util::FormRegistry;
 using wardsync::forms_util::LoadFormPack;
 
-TEST_CASE("the election pack loads with 6 forms and 32 wards", "[forms]") {
+TEST_CASE("the election pack loads with 8 forms (9 versions) and 32 wards", "[forms]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
   CHECK(pack->wards.wards_size() == 32);
@@ -19,14 +19,14 @@ TEST_CASE("the election pack loads with 6 forms and 32 wards", "[forms]") {
   std::set<std::string> ids;
   for (const auto& f : pack->forms) {
     ids.insert(f.id());
-    CHECK(f.version() == 1);
+    CHECK(f.version() == (f.id() == "complaint" && f.description().find("Phiên bản 2") != std::string::npos ? 2u : 1u));
     CHECK_FALSE(f.title().empty());
     CHECK(f.fields_size() >= 5);
-    CHECK(f.fields_size() <= 12);
+    CHECK(f.fields_size() <= 16);
     for (const auto& field : f.fields()) CHECK_FALSE(field.label().empty());
   }
-  CHECK(ids == std::set<std::string>{"complaint", "consultation-conference", "polling-station-readiness",
-                                     "security-incident", "turnout-report", "voter-meeting"});
+  CHECK(ids == std::set<std::string>{"candidate", "complaint", "consultation-conference", "polling-station-readiness",
+                                     "security-incident", "tally-minutes", "turnout-report", "voter-meeting"});
 
   std::set<std::string> ward_ids;
   int wards = 0;
@@ -46,7 +46,8 @@ TEST_CASE("the election pack loads with 6 forms and 32 wards", "[forms]") {
 
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 6);
+  CHECK(registry.All().size() == 9);
+  CHECK(registry.Latest("complaint")->version() == 2);
 }
 
 TEST_CASE("voter-meeting has exactly the agreed fields and rules", "[forms]") {

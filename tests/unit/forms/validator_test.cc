@@ -167,7 +167,8 @@ TEST_CASE("cross-field rules name the rule, the values and the label", "[forms]"
   CHECK(ValidateRecordFields(form, partial).ok());  // nothing of the sum filled in: nothing to compare
 
 
-  // Sums do not overflow.
+  // A sum beyond 64 bits is an evaluation error, reported as such (and the
+  // rule counts as broken: the record goes to review).
   wardsync::forms::FormDef big;
   REQUIRE(big.ParseFromString(form.SerializeAsString()));
   for (auto& f : *big.mutable_fields()) f.clear_min();
@@ -176,7 +177,10 @@ TEST_CASE("cross-field rules name the rule, the values and the label", "[forms]"
   *huge["disagree"].mutable_value() = Int(INT64_MAX);
   *huge["attended"].mutable_value() = Int(-1);
   *huge["invited"].mutable_value() = Int(-1);
-  CHECK_THAT(Message(ValidateRecordFields(big, huge)), Contains("rule \"agree + disagree <= attended\" fails"));
+  CHECK_THAT(Message(ValidateRecordFields(big, huge)),
+             Contains("rule \"agree + disagree <= attended\" cannot be evaluated: overflow: 9223372036854775807 + "
+                      "9223372036854775807 is beyond the 64-bit integer range"));
+  CHECK(wardsync::forms_util::BrokenRules(big, huge).size() == 1);
 }
 
 TEST_CASE("changes set known fields once, with valid values", "[forms]") {

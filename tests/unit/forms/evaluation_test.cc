@@ -1,0 +1,177 @@
+// Evaluate (common/forms/evaluation.h) on the election pack's new forms:
+// repeat groups, conditions, computed fields, TIME, and problems with codes
+// and English/Vietnamese text.
+#include <catch2/catch.hpp>
+
+#include "common/forms/evaluation.h"
+#include "common/forms/field_path.h"
+#include "common/forms/form_loader.h"
+#include "common/forms/json_values.h"
+#include "common/forms/validator.h"
+#include "common/forms/value_text.h"
+#include "common/util/files.h"
+#include "tests/unit/forms/forms_fixtures.h"
+
+using Catch::Matchers::Contains;
+using namespace wardsync::forms_util;
+using wardsync::forms::FormDef;
+
+namespace {
+
+FormDef PackForm(const std::string& file) {
+  std::string path = forms_test::ElectionPackDir() + "/" + file, json;
+  REQUIRE(wardsync::util::ReadFile(path, &json).ok());
+  auto form = ParseFormJson(json, path);
+  REQUIRE(form.ok());
+  return *form;
+}
+
+// The values of `json` as stored fields (what a new record would hold).
+FieldMap Fields(const FormDef& form, const std::string& json) {
+  auto texts = JsonToFieldTexts(form, json, nullptr);
+  REQUIRE(texts.ok());
+  FieldMap out;
+  for (const auto& [name, text] : *texts) {
+    const auto* field = ResolveField(form, name);
+    REQUIRE(field != nullptr);
+    auto v = ParseValue(form, *field, text);
+    INFO(name << "=" << text);
+    REQUIRE(v.ok());
+    *out[name].mutable_value() = *v;
+  }
+  return out;
+}
+
+const Problem* Find(const FormEvaluation& e, const std::string& code) {
+  for (const auto& p : e.problems) {
+    if (p.code == code) return &p;
+  }
+  return nullptr;
+}
+
+constexpr const char* kGoodTally = R"({
+  "level": "quoc-hoi", "constituency": "1", "polling_area": "5", "seats": 2,
+  "voters_listed": 1000, "voters_voted": 950, "ballots_issued": 950, "ballots_received": 948,
+  "valid_ballots": 940, "invalid_ballots": 8, "counted_at": "21:40",
+  "candidates": [{"_row": "a", "full_name": "Nguyễn Văn A", "votes": 700},
+                 {"_row": "b", "full_name": "Trần Thị B", "votes": 650},
+                 {"_row": "c", "full_name": "Lê Văn C", "votes": 400}]
+})";
+
+}  // namespace
+
+TEST_CASE("tally-minutes: a correct record is valid, its turnout computed", "[forms][eval]") {
+  const FormDef form = PackForm("tally-minutes.json");
+  const FieldMap fields = Fields(form, kGoodTally);
+  CHECK(fields.at("candidates[b]").value().integer() == 2);  // the row's position
+  auto e = Evaluate(form, fields);
+  INFO((e.problems.empty() ? "" : e.problems.front().en));
+  CHECK(e.problems.empty());
+  REQUIRE(e.computed.size() == 1);
+  CHECK(e.computed[0].first == "turnout_percent");
+  CHECK(e.computed[0].second.decimal() == Approx(95.0));
+  bool row_listed = false;
+  for (const auto& f : e.fields) row_listed = row_listed || (f.path == "candidates[c].votes" && f.required);
+  CHECK(row_listed);
+}
+
+TEST_CASE("tally-minutes: each rule names its values, rows and label", "[forms][eval]") {
+  const FormDef form = PackForm("tally-minutes.json");
+  FieldMap f = Fields(form, kGoodTally);
+  f["invalid_ballots"].mutable_value()->set_integer(9);  // 940 + 9 != 948
+  auto e = Evaluate(form, f);
+  REQUIRE(e.broken_rules.size() == 1);
+  CHECK_THAT(e.problems.front().en,
+             Contains("tally-minutes: rule \"valid_ballots + invalid_ballots = ballots_received\" fails: valid_ballots=940, "
+                      "invalid_ballots=9, ballots_received=948 (Số phiếu hợp lệ cộng"));
+  CHECK(e.problems.front().code == "rule_broken");
+  CHECK_THAT(e.problems.front().vi, Contains("không thỏa"));
+
+  f = Fields(form, kGoodTally);
+  f["candidates[c].votes"].mutable_value()->set_integer(941);
+  e = Evaluate(form, f);
+  REQUIRE(e.broken_rules.size() == 2);  // 941 > valid, and the sum 2291 > 1880
+  CHECK_THAT(e.broken_rules[0].message, Contains("rule \"candidates.votes <= valid_ballots\" fails for row 3 (c): "
+                                                 "candidates.votes=941, valid_ballots=940"));
+  CHECK(e.broken_rules[0].fields == std::vector<std::string>{"candidates[c].votes", "valid_ballots"});
+  CHECK_THAT(e.broken_rules[1].message, Contains("sum(candidates.votes)=2291, valid_ballots=940, seats=2"));
+  CHECK(ValidateRecordFields(form, f).message() == e.problems.front().en);
+}
+
+TEST_CASE("tally-minutes: rows within minRows/maxRows, computed fields not set", "[forms][eval]") {
+  const FormDef form = PackForm("tally-minutes.json");
+  FieldMap f = Fields(form, kGoodTally);
+  for (const char* row : {"a", "b", "c"}) f[std::string("candidates[") + row + "]"].clear_value();  // rows removed
+  auto e = Evaluate(form, f);
+  const Problem* p = Find(e, "required");
+  REQUIRE(p != nullptr);
+  CHECK(p->field == "candidates");
+  CHECK(p->vi == "tally-minutes: trường \"candidates\" là bắt buộc");
+
+  f = Fields(form, kGoodTally);
+  f["turnout_percent"].mutable_value()->set_decimal(50);
+  e = Evaluate(form, f);
+  CHECK(Find(e, "computed_set") != nullptr);
+
+  f = Fields(form, kGoodTally);
+  f["candidates[zz].votes"].mutable_value()->set_integer(5);  // a row without a marker: not a row
+  CHECK(Evaluate(form, f).problems.empty());
+  f["candidates[zz]"].mutable_value()->set_integer(4);  // now it is, and its name is missing
+  e = Evaluate(form, f);
+  p = Find(e, "required");
+  REQUIRE(p != nullptr);
+  CHECK(p->field == "candidates[zz].full_name");
+
+  f = Fields(form, kGoodTally);
+  f["counted_at"].mutable_value()->set_time("24:00");
+  e = Evaluate(form, f);
+  p = Find(e, "bad_time");
+  REQUIRE(p != nullptr);
+  CHECK(p->en == "tally-minutes: field \"counted_at\": \"24:00\" is not a time of day in the form HH:MM");
+}
+
+TEST_CASE("complaint v2: resolution fields apply and are required only once resolved", "[forms][eval]") {
+  const FormDef form = PackForm("complaint-v2.json");
+  const std::string open = R"({"received_date": "2021-04-01", "kind": "khieu-nai", "subject": "danh-sach-cu-tri",
+    "complainant": "Ông A", "summary": "Thiếu tên", "status": "dang-xu-ly"})";
+  FieldMap f = Fields(form, open);
+  auto e = Evaluate(form, f);
+  CHECK(e.problems.empty());
+  for (const auto& st : e.fields) {
+    if (st.path == "resolved_date") CHECK_FALSE(st.relevant);
+  }
+  f["resolution"].mutable_value()->set_text("Đã bổ sung");
+  e = Evaluate(form, f);
+  const Problem* p = Find(e, "not_relevant");
+  REQUIRE(p != nullptr);
+  CHECK(p->field == "resolution");
+
+  f = Fields(form, open);
+  f["status"].mutable_value()->set_choice("da-giai-quyet");
+  e = Evaluate(form, f);
+  p = Find(e, "required");
+  REQUIRE(p != nullptr);
+  CHECK(p->field == "resolved_date");
+  f["resolved_date"].mutable_value()->set_date("2021-03-30");
+  f["resolution"].mutable_value()->set_text("Đã bổ sung tên");
+  e = Evaluate(form, f);
+  REQUIRE(e.broken_rules.size() == 1);
+  CHECK_THAT(e.broken_rules[0].message, Contains("resolved_date='2021-03-30', received_date='2021-04-01'"));
+}
+
+TEST_CASE("JSON values: groups as arrays, edits write only what differs", "[forms][eval]") {
+  const FormDef form = PackForm("tally-minutes.json");
+  const FieldMap current = Fields(form, kGoodTally);
+  auto edit = JsonToFieldTexts(form, R"({"seats": 2, "candidates": [{"_row": "a", "votes": 701}, {"_row": "c"}]})", &current);
+  REQUIRE(edit.ok());
+  // seats unchanged, row a's votes changed, row b removed, row c moved to position 2.
+  CHECK(*edit == NamedTexts{{"candidates[a].votes", "701"}, {"candidates[c]", "2"}, {"candidates[b]", ""}});
+
+  auto bad = JsonToFieldTexts(form, R"({"candidates": [{"nme": "x"}]})", nullptr);
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.status().message(), Contains("tally-minutes: field \"candidates\": row 1: unknown field \"nme\"; fields: full_name, votes"));
+  CHECK_THAT(JsonToFieldTexts(form, "[1]", nullptr).status().message(), Contains("not a JSON object"));
+  CHECK_THAT(JsonToFieldTexts(form, R"({"seats": 1e300})", nullptr).status().message(), Contains("beyond 2^53"));
+  CHECK_THAT(JsonToFieldTexts(form, R"({"candidates": 3})", nullptr).status().message(), Contains("array of row objects"));
+  CHECK_THAT(JsonToFieldTexts(form, R"({"candidates": [{"_row": "a b"}]})", nullptr).status().message(), Contains("\"_row\" must be"));
+}
