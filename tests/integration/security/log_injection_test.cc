@@ -40,7 +40,7 @@ void HelloAs(ServerFixture& server, const std::string& ca, const std::string& de
 
 }  // namespace
 
-TEST_CASE("log: a hello's device id with a newline or of megabytes is one escaped, truncated line",
+TEST_CASE("log: a hello's device id with a newline or of 48 KiB is one escaped, truncated line",
           "[integration][security][log]") {
   ServerFixture server;
   DeviceFixture dev(server, kWard);
@@ -49,7 +49,9 @@ TEST_CASE("log: a hello's device id with a newline or of megabytes is one escape
   const std::string ca = cfg->ca_pem();
 
   const std::string forged = "abc\x1b[2J\n2026-11-26T08:00:00.000Z sync device=0ce9400b59e87828 outcome=ok";
-  const std::string huge(1 << 20, 'A');
+  // Just under the 64 KiB first-frame limit (a larger hello is refused
+  // before it is read, tests/integration/security/flood_test.cc).
+  const std::string huge(48 << 10, 'A');
   const std::string log = CaptureStderr([&] {
     HelloAs(server, ca, forged);
     HelloAs(server, ca, huge);
@@ -62,7 +64,7 @@ TEST_CASE("log: a hello's device id with a newline or of megabytes is one escape
   CHECK(lines[0].find('\x1b') == std::string::npos);
   CHECK(lines[1].find("refused device AAAA") != std::string::npos);
   CHECK(lines[1].find("...(+") != std::string::npos);
-  CHECK(lines[1].size() < 512);  // 1 MiB claimed, a short line logged
+  CHECK(lines[1].size() < 512);  // 48 KiB claimed, a short line logged
 }
 
 TEST_CASE("log: lines from one source are rate-limited, and the drop is said once", "[integration][security][log]") {
