@@ -74,7 +74,7 @@ bool LevelStructure::Overflowed() const {
   return over;
 }
 
-void CandidateTally::Add(const RecordState& r) {
+void CandidateStructureTally::Add(const RecordState& r) {
   uint64_t provisional = 0;
   if (!Take(r, kForm, &provisional, &under_review_)) return;
   std::string level = Word(r, "level");
@@ -91,19 +91,19 @@ void CandidateTally::Add(const RecordState& r) {
   else s.birth_year_unknown += 1;
 }
 
-void CandidateTally::Merge(const CandidateTally& o) {
+void CandidateStructureTally::Merge(const CandidateStructureTally& o) {
   for (const auto& [level, s] : o.levels_) levels_[level].Merge(s);
   under_review_ += o.under_review_;
 }
 
-bool CandidateTally::Overflowed() const {
+bool CandidateStructureTally::Overflowed() const {
   for (const auto& [level, s] : levels_) {
     if (s.Overflowed()) return true;
   }
   return false;
 }
 
-void CandidateTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
+void CandidateStructureTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   const uint64_t year = YearOf(ctx.today);
   w.BeginObject().Key("under_review").Uint(under_review_).Key("overflow").Bool(Overflowed());
   w.Key("age_year").Uint(year).Key("levels").BeginArray();
@@ -121,7 +121,7 @@ void CandidateTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   w.EndArray().EndObject();
 }
 
-void CandidateTally::Text(std::ostream& out, const ReportContext& ctx) const {
+void CandidateStructureTally::Text(std::ostream& out, const ReportContext& ctx) const {
   if (levels_.empty() && under_review_ == 0) return;
   const uint64_t year = YearOf(ctx.today);
   out << "  candidates:\n";

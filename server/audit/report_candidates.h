@@ -38,13 +38,13 @@ struct LevelStructure {
   bool Overflowed() const;
 };
 
-class CandidateTally {
+class CandidateStructureTally {
  public:
   static constexpr const char* kForm = kCandidateForm;
   static constexpr const char* kJsonKey = "candidates";
 
   void Add(const wardsync::records::RecordState& r);
-  void Merge(const CandidateTally& o);
+  void Merge(const CandidateStructureTally& o);
   const std::map<std::string, LevelStructure>& levels() const { return levels_; }
   uint64_t under_review() const { return under_review_; }
   bool Overflowed() const;

@@ -65,7 +65,7 @@ concept ReportSection = std::default_initializable<S> && requires(S s, const S& 
 
 // In the order they are shown.
 using ReportSections = std::tuple<MeetingTally, TurnoutTally, ReadinessTally, IncidentTally, ComplaintTally,
-                                  CandidateTally, VoteTally>;
+                                  CandidateStructureTally, VoteTally>;
 
 struct FormCount {
   uint64_t live = 0;

@@ -91,7 +91,7 @@ const test::JsonValue* Find(const test::JsonValue& list, const std::string& key,
 test::JsonValue SectionJson(const WardTally& t, bool votes) {
   wardsync::util::JsonWriter w;
   if (votes) t.section<VoteTally>().Json(w, ReportContext{"2021-05-23", 5});
-  else t.section<CandidateTally>().Json(w, ReportContext{"2021-05-23", 5});
+  else t.section<CandidateStructureTally>().Json(w, ReportContext{"2021-05-23", 5});
   return test::ParseJson(w.str());
 }
 
@@ -113,7 +113,7 @@ TEST_CASE("candidates: per level, women, under 40, non-party, ethnic minority, r
   report.AddRecord(broken);
 
   const WardTally city = report.Total();
-  const auto& levels = city.section<CandidateTally>().levels();
+  const auto& levels = city.section<CandidateStructureTally>().levels();
   const LevelStructure& tp = levels.at("hdnd-thanh-pho");
   CHECK(tp.candidates == 3);
   CHECK(tp.women.yes == 2);
@@ -129,7 +129,7 @@ TEST_CASE("candidates: per level, women, under 40, non-party, ethnic minority, r
   CHECK(px.women.unknown == 1);
   CHECK(px.UnderForty(2021).yes == 0);
   CHECK(px.UnderForty(2021).unknown == 1);
-  CHECK(city.section<CandidateTally>().under_review() == 1);
+  CHECK(city.section<CandidateStructureTally>().under_review() == 1);
   CHECK(city.Doubtful().size() == 1);
 
   const auto json = SectionJson(city, false);
@@ -141,7 +141,7 @@ TEST_CASE("candidates: per level, women, under 40, non-party, ethnic minority, r
   CHECK(test::Num(test::At(test::At(*level, "non_party"), "count")) == 1);
 
   // Per ward as well.
-  CHECK(report.wards.at("phuong-a").section<CandidateTally>().levels().at("hdnd-thanh-pho").candidates == 2);
+  CHECK(report.wards.at("phuong-a").section<CandidateStructureTally>().levels().at("hdnd-thanh-pho").candidates == 2);
 }
 
 TEST_CASE("votes: per candidate per constituency summed over areas and wards, missing areas named") {
