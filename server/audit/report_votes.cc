@@ -200,7 +200,7 @@ void VoteTally::Text(std::ostream& out, const ReportContext&) const {
     for (const auto& [name, c] : lv.constituencies) {
       out << "      constituency " << name << " (" << c.areas << " area" << (c.areas == 1 ? "" : "s");
       if (c.provisional) out << ", " << c.provisional << " with figures still in conflict";
-      if (c.duplicated) out << ", " << c.duplicated << " minutes of an area entered twice, not summed";
+      if (c.duplicated) out << ", " << c.duplicated << " duplicate minutes, not summed";
       if (c.incomplete) out << ", " << c.incomplete << " incomplete, not summed";
       out << "):\n";
       for (const auto& [candidate, n] : c.votes) out << "        " << candidate << ": " << n << "\n";
