@@ -73,6 +73,9 @@ std::string Word(const RecordState& r, std::string_view field) {
     case wardsync::changes::Value::kText: return Trim(v->text());
     case wardsync::changes::Value::kChoice: return Trim(v->choice());
     case wardsync::changes::Value::kDate: return Trim(v->date());
+    // A checkpoint kept as a time of day ("09:00") once the form says so;
+    // "HH:MM" sorts in time order like the "09h" choices did.
+    case wardsync::changes::Value::kTime: return Trim(v->time());
     default: return "";
   }
 }

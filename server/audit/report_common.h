@@ -29,7 +29,7 @@ bool UnderReview(const wardsync::records::RecordState& r);
 
 // The non-negative integer in `field`, if it holds one.
 std::optional<uint64_t> Count(const wardsync::records::RecordState& r, std::string_view field);
-// Text, choice or date value, trimmed; "" when empty or of another kind.
+// Text, choice, date or time (HH:MM) value, trimmed; "" when empty or of another kind.
 std::string Word(const wardsync::records::RecordState& r, std::string_view field);
 std::optional<bool> Boolean(const wardsync::records::RecordState& r, std::string_view field);
 // 32 hex digits.

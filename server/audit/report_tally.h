@@ -7,15 +7,16 @@
 //
 // Sections: each form's figures are one small tally in its own file
 // (report_meetings.h, report_turnout.h, report_readiness.h,
-// report_incidents.h, report_complaints.h); ReportSections lists them. A
+// report_incidents.h, report_complaints.h, report_candidates.h,
+// report_votes.h); ReportSections lists them. A
 // section has the shape the ReportSection concept below states: its form,
 // its JSON key, Add (every record goes to every section; each takes only
 // live records of its own form), Merge (the city total), Overflowed,
 // Apart (the records the section itself finds doubtful, such as two
 // reports of one polling area at one checkpoint), Json and Text. A new
-// section (the candidate structure from the `candidate` register, vote
-// totals from the `tally-minutes` minutes) is one more such file and one
-// more type in ReportSections; nothing else changes.
+// section is one more such file and one more type in ReportSections;
+// nothing else changes. (The vote section also reads turnout and readiness
+// records, for the polling areas a ward knows.)
 //
 // Never summed silently: a record with an open RULE or REJECTED conflict
 // (any open conflict other than VALUES), or a placeholder, is not summed by
@@ -35,12 +36,14 @@
 
 #include "proto/records.pb.h"
 #include "proto/store.pb.h"
+#include "server/audit/report_candidates.h"
 #include "server/audit/report_common.h"
 #include "server/audit/report_complaints.h"
 #include "server/audit/report_incidents.h"
 #include "server/audit/report_meetings.h"
 #include "server/audit/report_readiness.h"
 #include "server/audit/report_turnout.h"
+#include "server/audit/report_votes.h"
 
 namespace wardsync::server::audit {
 
@@ -61,7 +64,8 @@ concept ReportSection = std::default_initializable<S> && requires(S s, const S& 
 };
 
 // In the order they are shown.
-using ReportSections = std::tuple<MeetingTally, TurnoutTally, ReadinessTally, IncidentTally, ComplaintTally>;
+using ReportSections = std::tuple<MeetingTally, TurnoutTally, ReadinessTally, IncidentTally, ComplaintTally,
+                                  CandidateStructureTally, VoteTally>;
 
 struct FormCount {
   uint64_t live = 0;

@@ -6,6 +6,8 @@
 // report of the same polling area and checkpoint, and --ward/--form narrow it.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <map>
 #include <set>
 
 #include "tests/e2e/core/cli_fixture.h"
@@ -79,6 +81,51 @@ std::set<std::string> Named(const JsonValue& scope) {
   std::set<std::string> ids;
   for (const auto& item : Items(At(scope, "under_review"))) ids.insert(Str(At(item, "record")));
   return ids;
+}
+
+// Vote-count minutes of one polling area, entered as the clerk's JSON.
+std::string Minutes(ClientProcess& c, const TempDir& files, const std::string& level, const std::string& area,
+                    const std::vector<std::pair<std::string, int>>& votes) {
+  int valid = 0;
+  std::string rows;
+  for (size_t i = 0; i < votes.size(); ++i) {
+    valid += votes[i].second;  // keeps every rule: each <= valid, the sum <= valid x seats
+    rows += std::string(i ? ", " : "") + "{\"_row\": \"r" + std::to_string(i) + "\", \"full_name\": \"" +
+            votes[i].first + "\", \"votes\": " + std::to_string(votes[i].second) + "}";
+  }
+  const std::string json = "{\"level\": \"" + level + "\", \"constituency\": \"1\", \"polling_area\": \"" + area +
+                           "\", \"seats\": 2, \"voters_listed\": 2000, \"voters_voted\": " + std::to_string(valid + 10) +
+                           ", \"ballots_issued\": " + std::to_string(valid + 10) +
+                           ", \"ballots_received\": " + std::to_string(valid + 10) +
+                           ", \"valid_ballots\": " + std::to_string(valid) +
+                           ", \"invalid_ballots\": 10, \"candidates\": [" + rows + "]}";
+  static int n = 0;
+  const std::string path = files.Sub("minutes-" + std::to_string(++n) + ".json");
+  std::ofstream(path, std::ios::binary) << json;
+  auto r = c.Run({"new", "--form", "tally-minutes", "--from-json", path});
+  INFO(json << "\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string id = r.out.substr(0, r.out.find_first_of("\r\n"));
+  REQUIRE(id.size() == 32);
+  return id;
+}
+
+const JsonValue& Level(const JsonValue& scope, const std::string& section, const std::string& level) {
+  for (const auto& l : Items(At(At(scope, section), "levels"))) {
+    if (Str(At(l, "level")) == level) return l;
+  }
+  FAIL("level " << level << " not in " << section);
+  throw std::logic_error("unreachable");
+}
+
+// candidate -> votes of constituency 1 at `level`.
+std::map<std::string, double> Votes(const JsonValue& scope, const std::string& level) {
+  std::map<std::string, double> out;
+  for (const auto& c : Items(At(Level(scope, "votes", level), "constituencies"))) {
+    if (Str(At(c, "constituency")) != "1") continue;
+    for (const auto& v : Items(At(c, "candidates"))) out[Str(At(v, "full_name"))] = Num(At(v, "votes"));
+  }
+  return out;
 }
 
 }  // namespace
@@ -225,5 +272,88 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
     CHECK(r.out.empty());
     CHECK(r.err.find("error:") != std::string::npos);
   }
+  CHECK(server.Stop() == 0);
+}
+
+TEST_CASE("vote-count minutes across two wards: report --json sums each candidate's votes, names the doubtful",
+          "[e2e][report]") {
+  ServerProcess server;
+  server.Start();
+  const auto wards = PublishedWards(server);
+  const std::string a = wards[0], b = wards[1];
+  ClientProcess a1(server, a, "officer", "Nguyễn Văn An");
+  ClientProcess b1(server, b, "officer", "Lê Thị Hoa");
+  ClientProcess b2(server, b, "officer", "Trần Văn Nam");
+  TempDir files("e2e-minutes");
+  const std::string an = "Nguyễn Thị An", binh = "Trần Văn Bình", cuong = "Lê Văn Cường";
+
+  // Ward a: areas 01 and 02 for the National Assembly, 01 for the city council.
+  Minutes(a1, files, "quoc-hoi", "01", {{an, 610}, {binh, 420}, {cuong, 300}});
+  Minutes(a1, files, "quoc-hoi", "02", {{binh, 515}, {an, 480}, {cuong, 220}});
+  Minutes(a1, files, "hdnd-thanh-pho", "01", {{an, 700}});
+  // The candidate register: two for the National Assembly.
+  New(a1, "candidate",
+      {"level=quoc-hoi", "constituency=1", "full_name=" + an, "gender=nu", "birth_year=1985", "ethnicity=Tày",
+       "ethnic_minority=true", "party_member=true", "full_time=true", "re_standing=false", "nomination=gioi-thieu"});
+  New(a1, "candidate",
+      {"level=quoc-hoi", "constituency=1", "full_name=" + binh, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
+       "ethnic_minority=false", "party_member=false", "full_time=false", "re_standing=true", "nomination=tu-ung-cu"});
+  Sync(a1);
+
+  // Ward b: area 01 once; area 02 entered by both officers (neither summed,
+  // both named); area 03 known from its turnout report, no minutes yet.
+  Minutes(b1, files, "quoc-hoi", "01", {{an, 90}, {binh, 75}, {cuong, 40}});
+  const std::string dup1 = Minutes(b1, files, "quoc-hoi", "02", {{an, 100}, {binh, 100}, {cuong, 100}});
+  const std::string dup2 = Minutes(b2, files, "quoc-hoi", "02", {{an, 101}, {binh, 100}, {cuong, 100}});
+  Turnout(b1, "03", "19h", 900, 800);
+  Sync(b1);
+  Sync(b2);
+
+  auto run = server.Admin({"report", "--json", "--today", "2021-05-23"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const JsonValue report = ParseJson(run.out);
+  const JsonValue& total = At(report, "total");
+
+  // City: a/01 + a/02 + b/01; b/02 left out.
+  CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90}, {binh, 420 + 515 + 75},
+                                                                   {cuong, 300 + 220 + 40}});
+  CHECK(Votes(total, "hdnd-thanh-pho") == std::map<std::string, double>{{an, 700}});
+  const JsonValue& qh = Level(total, "votes", "quoc-hoi");
+  const JsonValue& c1 = Items(At(qh, "constituencies"))[0];
+  CHECK(Num(At(c1, "areas")) == 3);
+  CHECK(Num(At(c1, "duplicated")) == 2);
+  CHECK(!Bool(At(At(total, "votes"), "overflow")));
+  // Missing for the National Assembly: only b/03 (b/02 is in doubt, named).
+  std::set<std::string> missing;
+  for (const auto& m : Items(At(qh, "missing"))) missing.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
+  CHECK(missing == std::set<std::string>{b + "/03"});
+  // The city council has minutes only for a/01: every other known area is missing.
+  std::set<std::string> missing_tp;
+  for (const auto& m : Items(At(Level(total, "votes", "hdnd-thanh-pho"), "missing"))) {
+    missing_tp.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
+  }
+  CHECK(missing_tp == std::set<std::string>{a + "/02", b + "/01", b + "/02", b + "/03"});
+  CHECK(Named(total) == std::set<std::string>{dup1, dup2});
+
+  // Per ward.
+  CHECK(Votes(WardOf(report, a), "quoc-hoi") ==
+        std::map<std::string, double>{{an, 610 + 480}, {binh, 420 + 515}, {cuong, 300 + 220}});
+  CHECK(Votes(WardOf(report, b), "quoc-hoi") == std::map<std::string, double>{{an, 90}, {binh, 75}, {cuong, 40}});
+
+  // Candidate structure of the register.
+  const JsonValue& cs = Level(total, "candidates", "quoc-hoi");
+  CHECK(Num(At(cs, "candidates")) == 2);
+  CHECK(Num(At(At(cs, "women"), "count")) == 1);
+  CHECK(Num(At(At(cs, "under_40"), "count")) == 1);
+  CHECK(Num(At(At(cs, "non_party"), "count")) == 1);
+  CHECK(Num(At(At(cs, "ethnic_minority"), "count")) == 1);
+  CHECK(Num(At(At(cs, "re_standing"), "count")) == 1);
+  CHECK(Num(At(At(cs, "women"), "share")) == Approx(0.5));
+
+  // The text report says the same to a person.
+  auto text = server.Admin({"report", "--ward", a, "--today", "2021-05-23"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find(an + ": 1090") != std::string::npos);
   CHECK(server.Stop() == 0);
 }

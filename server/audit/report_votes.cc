@@ -1,0 +1,219 @@
+#include "server/audit/report_votes.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "common/forms/field_path.h"
+#include "server/audit/report_readiness.h"
+#include "server/audit/report_turnout.h"
+
+namespace wardsync::server::audit {
+
+using wardsync::records::RecordState;
+
+namespace {
+
+constexpr const char* kGroup = "candidates";
+
+struct Row {
+  int64_t position = 0;
+  bool live = false;
+  std::optional<std::string> name;
+  std::optional<uint64_t> votes;
+  bool bad_votes = false;  // a votes value that is not a non-negative integer
+};
+
+// The rows of the group, in the order shown (position, then row id); the
+// reason they cannot be summed, or "".
+std::vector<std::pair<std::string, uint64_t>> ReadRows(const RecordState& r, std::string* incomplete) {
+  std::map<std::string, Row> rows;
+  for (const auto& [path, fv] : r.fields()) {
+    auto p = forms_util::ParseFieldPath(path);
+    if (!p || p->field != kGroup || p->row.empty()) continue;
+    Row& row = rows[p->row];
+    if (p->IsRowMarker()) {
+      row.live = fv.has_value();
+      if (row.live) row.position = fv.value().integer();
+    } else if (p->sub == "full_name") {
+      std::string name = Word(r, path);
+      if (!name.empty()) row.name = name;
+    } else if (p->sub == "votes") {
+      row.votes = Count(r, path);
+      row.bad_votes = fv.has_value() && !row.votes;
+    }
+  }
+  std::vector<std::tuple<int64_t, std::string, const Row*>> order;
+  for (const auto& [id, row] : rows) {
+    if (row.live) order.emplace_back(row.position, id, &row);
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<std::pair<std::string, uint64_t>> out;
+  std::set<std::string> seen;
+  for (const auto& [pos, id, row] : order) {
+    if (!row->name) {
+      *incomplete = "row " + id + " has no candidate name";
+    } else if (!row->votes) {
+      *incomplete = "row " + id + " (" + *row->name + ") has no votes";
+    } else if (!seen.insert(*row->name).second) {
+      *incomplete = "candidate " + *row->name + " is on two rows";
+    } else {
+      out.emplace_back(*row->name, *row->votes);
+      continue;
+    }
+    return {};
+  }
+  if (out.empty()) *incomplete = "no candidate rows";
+  return out;
+}
+
+std::string VotesText(const std::vector<std::pair<std::string, uint64_t>>& votes) {
+  std::string out;
+  for (const auto& [name, n] : votes) {
+    if (!out.empty()) out += ", ";
+    out += name + "=" + std::to_string(n);
+  }
+  return out.empty() ? "(no rows summed)" : out;
+}
+
+void KnowArea(std::set<AreaKey>* known, const RecordState& r, std::string_view field) {
+  if (r.deleted() || r.placeholder()) return;
+  const std::string area = Word(r, field);
+  if (!area.empty()) known->insert({r.ward(), area});
+}
+
+}  // namespace
+
+bool ConstituencyVotes::Overflowed() const {
+  for (const auto& [name, n] : votes) {
+    if (n.overflow()) return true;
+  }
+  return false;
+}
+
+void VoteTally::Add(const RecordState& r) {
+  // Areas a ward knows, whatever the standing of the record naming them.
+  if (r.form_id() == kTurnoutForm || r.form_id() == kReadinessForm) KnowArea(&known_, r, "station_code");
+  if (r.form_id() == kForm) KnowArea(&known_, r, "polling_area");
+  uint64_t provisional = 0;
+  if (!Take(r, kForm, &provisional, &under_review_)) return;
+  ++minutes_;
+  std::string level = Word(r, "level");
+  std::string constituency = Word(r, "constituency");
+  Minutes m{RecordHex(r), constituency.empty() ? "(no constituency)" : constituency, {}, {}, provisional > 0};
+  m.votes = ReadRows(r, &m.incomplete);
+  by_level_[level.empty() ? "(no level)" : level][AreaOf(r, "polling_area")].push_back(std::move(m));
+}
+
+void VoteTally::Merge(const VoteTally& o) {
+  for (const auto& [level, areas] : o.by_level_) {
+    auto& mine = by_level_[level];
+    for (const auto& [area, list] : areas) {
+      auto& l = mine[area];
+      l.insert(l.end(), list.begin(), list.end());
+    }
+  }
+  known_.insert(o.known_.begin(), o.known_.end());
+  minutes_ += o.minutes_;
+  under_review_ += o.under_review_;
+}
+
+std::map<std::string, LevelVotes> VoteTally::Levels() const {
+  std::map<std::string, LevelVotes> out;
+  for (const auto& [level, areas] : by_level_) {
+    LevelVotes& lv = out[level];
+    for (const auto& [area, list] : areas) {
+      if (list.size() > 1) {
+        for (const auto& m : list) ++lv.constituencies[m.constituency].duplicated;
+        continue;
+      }
+      const Minutes& m = list.front();
+      ConstituencyVotes& c = lv.constituencies[m.constituency];
+      if (!m.incomplete.empty()) {
+        ++c.incomplete;
+        continue;
+      }
+      ++c.areas;
+      if (m.provisional) ++c.provisional;
+      for (const auto& [name, n] : m.votes) c.votes[name] += n;
+    }
+    for (const auto& area : known_) {
+      if (!areas.count(area)) lv.missing.push_back(area);
+    }
+  }
+  return out;
+}
+
+bool VoteTally::Overflowed() const {
+  for (const auto& [level, lv] : Levels()) {
+    for (const auto& [name, c] : lv.constituencies) {
+      if (c.Overflowed()) return true;
+    }
+  }
+  return false;
+}
+
+void VoteTally::Apart(std::vector<ReviewItem>* out) const {
+  for (const auto& [level, areas] : by_level_) {
+    for (const auto& [area, list] : areas) {
+      for (const auto& m : list) {
+        if (list.size() > 1) {
+          out->push_back({m.record, kForm,
+                          "DUPLICATE: " + std::to_string(list.size()) + " minutes of polling area " + area.area +
+                              " for " + level + "; none is summed",
+                          VotesText(m.votes)});
+        } else if (!m.incomplete.empty()) {
+          out->push_back({m.record, kForm, "INCOMPLETE: " + m.incomplete + "; not summed", VotesText(m.votes)});
+        }
+      }
+    }
+  }
+}
+
+void VoteTally::Json(util::JsonWriter& w, const ReportContext&) const {
+  w.BeginObject().Key("minutes").Uint(minutes_).Key("under_review").Uint(under_review_);
+  w.Key("overflow").Bool(Overflowed()).Key("levels").BeginArray();
+  for (const auto& [level, lv] : Levels()) {
+    w.BeginObject().Key("level").String(level).Key("constituencies").BeginArray();
+    for (const auto& [name, c] : lv.constituencies) {
+      w.BeginObject().Key("constituency").String(name).Key("areas").Uint(c.areas);
+      w.Key("provisional").Uint(c.provisional).Key("duplicated").Uint(c.duplicated);
+      w.Key("incomplete").Uint(c.incomplete).Key("candidates").BeginArray();
+      for (const auto& [candidate, n] : c.votes) {
+        w.BeginObject().Key("full_name").String(candidate);
+        FigureJson(w, "votes", n);
+        w.EndObject();
+      }
+      w.EndArray().EndObject();
+    }
+    w.EndArray().Key("missing").BeginArray();
+    for (const auto& a : lv.missing) AreaJson(w, a);
+    w.EndArray().EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void VoteTally::Text(std::ostream& out, const ReportContext&) const {
+  if (minutes_ == 0 && under_review_ == 0) return;
+  out << "  votes:\n";
+  for (const auto& [level, lv] : Levels()) {
+    out << "    " << level << ":\n";
+    for (const auto& [name, c] : lv.constituencies) {
+      out << "      constituency " << name << " (" << c.areas << " area" << (c.areas == 1 ? "" : "s");
+      if (c.provisional) out << ", " << c.provisional << " with figures still in conflict";
+      if (c.duplicated) out << ", " << c.duplicated << " duplicate minutes, not summed";
+      if (c.incomplete) out << ", " << c.incomplete << " incomplete, not summed";
+      out << "):\n";
+      for (const auto& [candidate, n] : c.votes) out << "        " << candidate << ": " << n << "\n";
+    }
+    if (!lv.missing.empty()) {
+      out << "      no minutes yet:";
+      for (const auto& a : lv.missing) out << " " << a.Text();
+      out << "\n";
+    }
+  }
+  if (under_review_) {
+    out << "    (+" << under_review_ << " minutes under review, left out of every figure here; listed above)\n";
+  }
+}
+
+}  // namespace wardsync::server::audit

@@ -1,0 +1,87 @@
+// Section "votes" of `report` (form "tally-minutes", the vote-count minutes
+// of one polling area for one level): per level (`level`) and constituency
+// (`constituency`), the sum of each candidate's votes over the polling areas
+// (`polling_area`) whose minutes are summed, and per level the polling areas
+// still missing.
+//
+// Candidates are the rows of the repeat group `candidates` (stored
+// flattened, "candidates[ROW]" marker + "candidates[ROW].full_name" /
+// ".votes", forms/README.md); a removed row (cleared marker) is not read.
+// A candidate is named by `full_name` as entered (a published choice list
+// keeps the spelling one).
+//
+// Never summed silently, beyond the records under review (report_tally.h):
+// - two minutes of one polling area for one level (same ward, level,
+//   polling_area) would count the area twice: neither is summed, both are
+//   named ("DUPLICATE"), the area counts as `duplicated`;
+// - minutes with a row without a name or without votes, or naming one
+//   candidate twice, cannot be summed as entered: named ("INCOMPLETE").
+//
+// Missing: every polling area votes for every level, so an area of a ward is
+// missing at a level when the ward knows the area (any live record of
+// turnout-report or polling-station-readiness names its `station_code`, or
+// minutes of another level name its `polling_area`) and no minutes of that
+// level for it are kept here (summed, duplicated or incomplete; minutes
+// under review leave their area missing until resolved). Which constituency the area belongs
+// to is not known here, so missing areas are per level.
+#pragma once
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/audit/report_common.h"
+
+namespace wardsync::server::audit {
+
+inline constexpr const char* kTallyMinutesForm = "tally-minutes";
+
+struct ConstituencyVotes {
+  uint64_t areas = 0;         // areas whose minutes are summed
+  uint64_t provisional = 0;   // summed minutes with a value still in conflict
+  uint64_t duplicated = 0;    // areas with two minutes: not summed
+  uint64_t incomplete = 0;    // minutes that cannot be summed as entered
+  std::map<std::string, Figure> votes;  // candidate -> votes
+  bool Overflowed() const;
+};
+
+struct LevelVotes {
+  std::map<std::string, ConstituencyVotes> constituencies;
+  std::vector<AreaKey> missing;
+};
+
+class VoteTally {
+ public:
+  static constexpr const char* kForm = kTallyMinutesForm;
+  static constexpr const char* kJsonKey = "votes";
+
+  void Add(const wardsync::records::RecordState& r);
+  void Merge(const VoteTally& o);
+  // Per level, computed from the minutes kept.
+  std::map<std::string, LevelVotes> Levels() const;
+  uint64_t minutes() const { return minutes_; }
+  uint64_t under_review() const { return under_review_; }
+  bool Overflowed() const;
+  void Apart(std::vector<ReviewItem>* out) const;  // duplicates and incomplete minutes
+  void Json(util::JsonWriter& w, const ReportContext&) const;
+  void Text(std::ostream& out, const ReportContext&) const;
+
+ private:
+  struct Minutes {
+    std::string record;
+    std::string constituency;
+    std::vector<std::pair<std::string, uint64_t>> votes;  // as entered, in row order
+    std::string incomplete;  // why it cannot be summed; "" when it can
+    bool provisional = false;
+  };
+  // level -> area -> its minutes (more than one: duplicates)
+  std::map<std::string, std::map<AreaKey, std::vector<Minutes>>> by_level_;
+  std::set<AreaKey> known_;  // areas named by any report of their ward
+  uint64_t minutes_ = 0;
+  uint64_t under_review_ = 0;
+};
+
+}  // namespace wardsync::server::audit
