@@ -228,7 +228,7 @@ function serverMessage(p) {
 }
 
 function formPage(form, record) {
-  const values = record ? record.fields : {};
+  const values = record ? FormRender.withRows(form, record.fields) : {};
   const conflicts = {};
   if (record) {
     for (const c of record.conflicts || []) {
