@@ -518,7 +518,7 @@ class BrowserTest(unittest.TestCase):
         self.set_js("counted_at", "19:45")
         # The computed turnout, from the C++ evaluation (1100 * 100 / 1200).
         turnout = self.d.find_element(By.NAME, "turnout_percent")
-        self.until(lambda d: turnout.get_attribute("value").startswith("91.6"), "the computed turnout")
+        self.until(lambda d: turnout.get_attribute("value") == "91.67", "the computed turnout")
         self.shot("tally-filled")
         self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         rule = "Số phiếu hợp lệ cộng không hợp lệ phải bằng số phiếu thu vào."

@@ -224,7 +224,9 @@ const FormRender = (() => {
     });
     for (const [path, v] of Object.entries(computed)) {
       const el = formEl.querySelector(`[data-computed="${CSS.escape(path)}"]`);
-      if (el) el.value = v === null || v === undefined ? '' : String(v);
+      // A decimal is shown to two places (91.67, not 91.66666666666667); the stored value is the engine's.
+      const shown = typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 100) / 100) : String(v);
+      if (el) el.value = v === null || v === undefined ? '' : shown;
     }
   }
 
