@@ -1,23 +1,32 @@
 #include "client/ui/form_eval.h"
 
+#include "client/ui/field_check.h"
+#include "common/forms/value_text.h"
 #include "common/util/json_writer.h"
 
 namespace wardsync::client::ui {
 
-// PASS-THROUGH, replaced at merge by the forms helper's evaluation (see the
-// header). It answers the reply's shape from the definition alone.
 Result<std::string> EvaluateForm(const wardsync::forms::FormDef& form, const google::protobuf::Struct& values) {
-  (void)values;
+  auto texts = ValueTexts(form, values, nullptr);
+  if (!texts.ok()) return texts.status();
+  const CheckedForm checked = CheckFields(form, {}, *texts);
   util::JsonWriter w;
   w.BeginObject();
   w.Key("relevant").BeginObject();
-  for (const auto& f : form.fields()) w.Key(f.name()).Bool(true);
+  for (const auto& f : checked.evaluation.fields) w.Key(f.path).Bool(f.relevant);
   w.EndObject();
   w.Key("required").BeginObject();
-  for (const auto& f : form.fields()) w.Key(f.name()).Bool(f.required());
+  for (const auto& f : checked.evaluation.fields) w.Key(f.path).Bool(f.required);
   w.EndObject();
-  w.Key("computed").BeginObject().EndObject();
-  w.Key("problems").BeginArray().EndArray();
+  w.Key("computed").BeginObject();
+  for (const auto& [path, value] : checked.evaluation.computed) {
+    std::string json;
+    forms_util::AppendValueJson(value, &json);
+    w.Key(path).Raw(json);
+  }
+  w.EndObject();
+  w.Key("problems");
+  WriteProblems(checked.problems, w);
   w.EndObject();
   return w.str();
 }

@@ -6,16 +6,14 @@
 //
 // Request:  {"values": {FIELD: value, GROUP: [{"_row": ID, SUB: value}...]}}
 // Reply:    {"relevant": {PATH: bool}, "required": {PATH: bool},
-//            "computed": {PATH: value}, "problems": [{fields, kind, message, label}]}
+//            "computed": {PATH: value},
+//            "problems": [{fields, kind, code, params, message, label, text: {en, vi}}]}
 // PATH is a field name, or GROUP[ROWID].SUB for a sub-field of one row; a
 // path left out is relevant, not required, and computes nothing.
 //
-// MERGE NOTE (lead): EvaluateForm below is a pass-through (every field
-// relevant, `required` as the definition says, nothing computed, no
-// problems) until the forms helper's evaluation lands (common/forms/expr/).
-// Replace the body of EvaluateForm in client/ui/form_eval.cc with a call of
-// that function and keep this reply shape; the page (static/form_render.js)
-// and tests/ui/api_test.py (test_evaluate_*) rely on it.
+// The values are read as `wardsync new --from-json` reads them and judged by
+// forms_util::Evaluate (common/forms/evaluation.h), the engine the validator,
+// the server and the CLI use; see field_check.h.
 #pragma once
 #include <google/protobuf/struct.pb.h>
 

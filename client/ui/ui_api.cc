@@ -68,31 +68,31 @@ Result<std::string> ValueText(const std::string& name, const Value& v) {
   }
 }
 
-// {"values": {...}} -> field name -> text.
-Result<std::map<std::string, std::string>> Values(const Struct& request) {
+ApiReply Problems(const std::vector<FieldProblem>& problems) {
+  util::JsonWriter w;
+  w.BeginObject().Key("error").String("the form was not saved: correct the fields marked").Key("problems");
+  WriteProblems(problems, w);
+  w.EndObject();
+  return {422, w.str()};
+}
+
+// The page's "values" object, or why there is none.
+Result<Struct> ValuesObject(const Struct& request) {
   auto it = request.fields().find("values");
   if (it == request.fields().end() || it->second.kind_case() != Value::kStructValue) {
     return Status::Invalid("\"values\" must be an object of field name to value");
   }
-  std::map<std::string, std::string> out;
-  for (const auto& [name, v] : it->second.struct_value().fields()) {
-    auto text = ValueText(name, v);
-    if (!text.ok()) return text.status();
-    out[name] = *text;
-  }
-  return out;
+  return it->second.struct_value();
 }
 
-ApiReply Problems(const std::vector<FieldProblem>& problems) {
-  util::JsonWriter w;
-  w.BeginObject().Key("error").String("the form was not saved: correct the fields marked").Key("problems").BeginArray();
-  for (const auto& p : problems) {
-    w.BeginObject().Key("fields").BeginArray();
-    for (const auto& f : p.fields) w.String(f);
-    w.EndArray().Key("kind").String(p.kind).Key("message").String(p.message).Key("label").String(p.label).EndObject();
+// `wardsync new/edit` arguments with one --set per text: what --from-json
+// does with the same texts (Capture::NewFromJson/EditFromJson call New/Edit
+// with JsonToFieldTexts' output), so a GROUP's rows save the same way.
+void AddSets(const forms_util::NamedTexts& texts, std::vector<std::string>& args) {
+  for (const auto& [path, text] : texts) {
+    args.push_back("--set");
+    args.push_back(path + "=" + text);
   }
-  w.EndArray().EndObject();
-  return {422, w.str()};
 }
 
 // The form's latest definition on this device, or a 404 naming it.
@@ -218,18 +218,13 @@ ApiReply UiApi::Create(const std::string& body) {
   }
   auto form = LatestForm(env_, f->second.string_value());
   if (!form.ok()) return FromStatus(form.status());
-  auto values = Values(*req);
+  auto values = ValuesObject(*req);
   if (!values.ok()) return JsonError(400, values.status().message());
-  if (auto unknown = UnknownField(*form, *values); !unknown.empty()) {
-    return JsonError(400, form->id() + ": unknown field \"" + unknown + "\"");
-  }
-  if (auto problems = CheckFields(*form, *values); !problems.empty()) return Problems(problems);
+  auto texts = ValueTexts(*form, *values, nullptr);  // unknown fields, bad shapes: 400
+  if (!texts.ok()) return JsonError(400, texts.status().message());
+  if (auto checked = CheckFields(*form, {}, *texts); !checked.problems.empty()) return Problems(checked.problems);
   std::vector<std::string> args = {"new", "--form", form->id(), "--json"};
-  for (const auto& [name, text] : *values) {
-    if (text.empty()) continue;
-    args.push_back("--set");
-    args.push_back(name + "=" + text);
-  }
+  AddSets(*texts, args);
   Ran r = Run(args);
   if (r.code != 0) return JsonError(422, Clean(r.err));
   return {201, r.out};
@@ -238,38 +233,31 @@ ApiReply UiApi::Create(const std::string& body) {
 ApiReply UiApi::Update(const std::string& id, const std::string& body) {
   auto req = ParseObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
-  auto values = Values(*req);
+  auto values = ValuesObject(*req);
   if (!values.ok()) return JsonError(400, values.status().message());
-  Ran shown = Run({"show", id, "--json"});
-  if (shown.code != 0) return JsonError(404, Clean(shown.err));
-  Struct record;
-  if (!google::protobuf::util::JsonStringToMessage(shown.out, &record).ok()) return JsonError(500, "cannot read the record");
-  const std::string form_id = record.fields().at("form").string_value();
-  auto form = LatestForm(env_, form_id);
+  std::string raw;
+  if (!changes_util::ParseRecordId(id, &raw)) return JsonError(400, "\"" + id + "\" is not a record id");
+  auto rec = env_.store().LocalRecord(raw);
+  if (!rec.ok()) return JsonError(500, rec.status().message());
+  if (!rec->has_value() || (*rec)->deleted()) return JsonError(404, "no record " + id + " on this device");
+  const auto& record = **rec;
+  auto form = LatestForm(env_, record.form_id());
   if (!form.ok()) return FromStatus(form.status());
-  if (auto unknown = UnknownField(*form, *values); !unknown.empty()) {
-    return JsonError(400, form->id() + ": unknown field \"" + unknown + "\"");
-  }
-  // The page sends the whole record; fields it leaves out keep their value.
-  std::map<std::string, std::string> current;
-  for (const auto& [name, v] : record.fields().at("fields").struct_value().fields()) {
-    auto text = ValueText(name, v);
-    if (text.ok()) current[name] = *text;
-  }
-  std::map<std::string, std::string> merged = current;
-  for (const auto& [name, text] : *values) merged[name] = text;
-  if (auto problems = CheckFields(*form, merged); !problems.empty()) return Problems(problems);
-  std::vector<std::string> args = {"edit", id, "--json"};
-  for (const auto& [name, text] : *values) {
-    if (current[name] == text) continue;  // unchanged: no change, no base to compete with
-    args.push_back("--set");
-    args.push_back(name + "=" + text);
-  }
-  if (args.size() == 3) {
+  // The page sends the whole record: check it whole (fields it leaves out,
+  // e.g. hidden ones, keep their value), then write only what differs.
+  auto whole = ValueTexts(*form, *values, nullptr);
+  if (!whole.ok()) return JsonError(400, whole.status().message());
+  auto checked = CheckFields(*form, KeptFields(record.fields(), *values), *whole);
+  if (!checked.problems.empty()) return Problems(checked.problems);
+  auto changed = ValueTexts(*form, *values, &record.fields());
+  if (!changed.ok()) return JsonError(400, changed.status().message());
+  if (changed->empty()) {
     util::JsonWriter w;
     w.BeginObject().Key("id").String(id).Key("saved").Bool(false).Key("unchanged").Bool(true).EndObject();
     return {200, w.str()};
   }
+  std::vector<std::string> args = {"edit", id, "--json"};
+  AddSets(*changed, args);
   Ran r = Run(args);
   if (r.code != 0) return JsonError(422, Clean(r.err));
   return {200, r.out};

@@ -231,6 +231,22 @@ class ApiTest(unittest.TestCase):
         res, data = self.api("POST", path, {"values": dict(MEETING, notes="x" * 100_000)})
         self.assert_error(res, data, 413)
 
+    def test_evaluate_runs_the_form_engine_on_repeat_groups(self):
+        """The pack's tally-minutes: computed turnout, row paths GROUP[ROW].SUB, a per-row rule named on its fields,
+        each problem with its code and Vietnamese text (forms_util::Evaluate)."""
+        values = {"voters_listed": 200, "voters_voted": 150, "valid_ballots": 100,
+                  "candidates": [{"_row": "r1", "full_name": "Nguyễn Văn An", "votes": 120}, {"_row": "r2", "votes": 5}]}
+        res, data = self.api("POST", "/api/forms/tally-minutes/evaluate", {"values": values})
+        self.assertEqual(res.status, 200, data)
+        self.assertEqual(data["computed"]["turnout_percent"], 75)
+        self.assertTrue(data["required"]["candidates[r2].full_name"])
+        codes = {(p["code"], tuple(p["fields"])) for p in data["problems"]}
+        self.assertIn(("required", ("candidates[r2].full_name",)), codes)
+        rule = [p for p in data["problems"] if p["code"] == "rule_broken" and "candidates[r1].votes" in p["fields"]]
+        self.assertEqual(len(rule), 1, data["problems"])
+        self.assertIn("valid_ballots", rule[0]["fields"])
+        self.assertIn("không thỏa", rule[0]["text"]["vi"])
+
     def test_a_record_changed_by_another_device_says_what_changed(self):
         st = self.stack
         res, data = self.api("POST", "/api/records", {"form": "voter-meeting", "values": MEETING})

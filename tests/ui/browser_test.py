@@ -473,6 +473,95 @@ class BrowserTest(unittest.TestCase):
         self.assertTrue(note.is_displayed())
         self.phone_shot("form-election-360")
 
+    def tally_count(self):
+        return len(self.stack.client_json(["list", "--form", "tally-minutes"]))
+
+    def set_js(self, name, value):
+        """Sets an input as the browser's own picker would (time and date inputs type in the locale's format)."""
+        el = self.d.find_element(By.NAME, name)
+        self.d.execute_script("arguments[0].value = arguments[1];"
+                              "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", el, value)
+
+    def tally_rows(self):
+        return [r.get_attribute("data-row")
+                for r in self.d.find_elements(By.CSS_SELECTOR, '[data-group="candidates"] tbody tr[data-row]')]
+
+    def test_n_tally_minutes_from_the_real_pack(self):
+        """The pack's tally-minutes form (forms/election/tally-minutes.json): three candidate rows typed in
+        Vietnamese, a broken cross-field rule refused with its Vietnamese text on every field it names and
+        nothing stored, the corrected form saved and listed, then one row edited. Rules, computed fields and
+        row checks come from the C++ engine (forms_util::Evaluate) through /evaluate and the save."""
+        before = self.tally_count()
+        self.home()
+        self.d.find_element(By.CSS_SELECTOR, 'a[data-new-record="tally-minutes"]').click()
+        self.wait_css('form[data-form="tally-minutes"]')
+        self.until(lambda d: d.find_element(By.ID, "record-form").get_attribute("data-evaluated"), "the form evaluated")
+        self.assertEqual(len(self.tally_rows()), 1)  # min_rows
+        add = self.d.find_element(By.CSS_SELECTOR, '[data-add-row="candidates"]')
+        add.click()
+        add.click()
+        rows = self.tally_rows()
+        self.assertEqual(len(rows), 3)
+        level = self.d.find_elements(By.CSS_SELECTOR, 'input[name="level"][value="hdnd-phuong-xa"]')
+        if level:
+            level[0].click()
+        else:
+            self.d.execute_script("const s = document.querySelector('select[name=\"level\"]'); s.value = 'hdnd-phuong-xa';"
+                                  "s.dispatchEvent(new Event('change', {bubbles: true}));")
+        # 1080 valid + 30 invalid is not the 1100 ballots received: a broken rule.
+        self.fill({"constituency": "3", "polling_area": "12", "seats": 3, "voters_listed": 1200, "voters_voted": 1100,
+                   "ballots_issued": 1100, "ballots_received": 1100, "valid_ballots": 1080, "invalid_ballots": 30,
+                   "notes": "Không có khiếu nại tại chỗ."})
+        names = ["Nguyễn Thị Thu Hằng", "Trần Văn Dũng", "Hoàng Minh Đức"]
+        for rid, name, votes in zip(rows, names, [900, 850, 700]):
+            self.fill({f"candidates[{rid}].full_name": name, f"candidates[{rid}].votes": votes})
+        self.set_js("counted_at", "19:45")
+        # The computed turnout, from the C++ evaluation (1100 * 100 / 1200).
+        turnout = self.d.find_element(By.NAME, "turnout_percent")
+        self.until(lambda d: turnout.get_attribute("value") == "91.67", "the computed turnout")
+        self.shot("tally-filled")
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        rule = "Số phiếu hợp lệ cộng không hợp lệ phải bằng số phiếu thu vào."
+        self.until(lambda d: self.alerts_of("valid_ballots") and self.alerts_of("invalid_ballots")
+                   and self.alerts_of("ballots_received"), "the rule's message on the three fields it names")
+        for field in ("valid_ballots", "invalid_ballots", "ballots_received"):
+            self.assertTrue(any(rule in a for a in self.alerts_of(field)), self.alerts_of(field))
+        self.assertEqual(self.alerts_of("seats"), [])
+        self.assertEqual(self.tally_count(), before)  # nothing stored
+        self.assertEqual(self.tally_rows(), rows)  # what was typed is kept
+        self.assertEqual(self.d.find_element(By.NAME, f"candidates[{rows[1]}].full_name").get_attribute("value"), names[1])
+        self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})",
+                              self.d.find_element(By.CSS_SELECTOR, '[data-field="valid_ballots"]'))
+        self.shot("tally-refused")
+        self.phone_shot("tally-refused-360")
+        # Corrected: 1070 + 30 = 1100.
+        self.fill({"valid_ballots": 1070})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+        self.assertEqual(self.tally_count(), before + 1)
+        shown = self.stack.client_json(["show", rid])["fields"]
+        for row, name, votes in zip(rows, names, [900, 850, 700]):
+            self.assertEqual(shown[f"candidates[{row}].full_name"], name)
+            self.assertEqual(shown[f"candidates[{row}].votes"], votes)
+        self.assertEqual(shown["counted_at"], "19:45")
+        self.d.find_element(By.CSS_SELECTOR, 'a[href="#/records/tally-minutes"]').click()
+        listed = self.wait_css(f'tr[data-record-id="{rid}"]')
+        self.shot("tally-listed")
+        # Edit one row: the second candidate's votes.
+        listed.find_element(By.CSS_SELECTOR, "a").click()
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+        self.assertEqual(self.tally_rows(), rows)  # the stored rows, with their ids
+        self.assertEqual(self.d.find_element(By.NAME, f"candidates[{rows[1]}].full_name").get_attribute("value"), names[1])
+        self.fill({f"candidates[{rows[1]}].votes": 860})
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_css(f'#saved[data-record-id="{rid}"]')
+        shown = self.stack.client_json(["show", rid])["fields"]
+        self.assertEqual(shown[f"candidates[{rows[1]}].votes"], 860)
+        self.assertEqual(shown[f"candidates[{rows[0]}].votes"], 900)
+        self.assertEqual(shown[f"candidates[{rows[2]}].full_name"], names[2])
+        self.shot("tally-edited")
+        self.phone_shot("tally-edited-360")
+
     def test_f_no_session_is_refused(self):
         other = make_driver()
         try:

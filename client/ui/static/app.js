@@ -211,6 +211,8 @@ function addFormError(formEl, text) {
 function serverMessage(p) {
   // The validator's own text in this language, when it sends one (brief
   // decision 6: every problem in English and Vietnamese); matched below otherwise.
+  // A rule the pack explains in Vietnamese: its explanation, not the expression.
+  if (p.kind === 'rule' && p.label && lang === 'vi') return p.label;
   const own = (p.text && p.text[lang]) || (p.messages && p.messages[lang]) || p['message_' + lang];
   if (own) return own;
   if (p.kind === 'required') return t('required');
@@ -228,7 +230,7 @@ function serverMessage(p) {
 }
 
 function formPage(form, record) {
-  const values = record ? record.fields : {};
+  const values = record ? FormRender.withRows(form, record.fields) : {};
   const conflicts = {};
   if (record) {
     for (const c of record.conflicts || []) {

@@ -224,7 +224,9 @@ const FormRender = (() => {
     });
     for (const [path, v] of Object.entries(computed)) {
       const el = formEl.querySelector(`[data-computed="${CSS.escape(path)}"]`);
-      if (el) el.value = v === null || v === undefined ? '' : String(v);
+      // A decimal is shown to two places (91.67, not 91.66666666666667); the stored value is the engine's.
+      const shown = typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 100) / 100) : String(v);
+      if (el) el.value = v === null || v === undefined ? '' : shown;
     }
   }
 
@@ -323,5 +325,29 @@ const FormRender = (() => {
     return g && (g.fields || []).find((s) => s.name === m[2]);
   }
 
-  return { fieldBlock, collect, applyEvaluation, wireEvaluation, browserChecks, shownValue, fieldAt, newRowId };
+  // A stored record's fields as the form shows them: each GROUP's flattened
+  // values ("group[row]" = position, "group[row].sub"; common/forms/field_path.h)
+  // become the array of row objects with "_row" the page edits and sends.
+  function withRows(form, fields) {
+    const out = Object.assign({}, fields);
+    for (const g of form.fields.filter((f) => f.type === 'GROUP')) {
+      const rows = [];
+      for (const [k, pos] of Object.entries(fields)) {
+        const m = k.startsWith(g.name + '[') && /^\[([^\]]+)\]$/.exec(k.slice(g.name.length));
+        if (m && pos !== null) rows.push({ id: m[1], pos: Number(pos) });
+      }
+      rows.sort((a, b) => a.pos - b.pos || (a.id < b.id ? -1 : 1));
+      out[g.name] = rows.map((r) => {
+        const row = { _row: r.id };
+        for (const s of g.fields || []) {
+          const v = fields[`${g.name}[${r.id}].${s.name}`];
+          if (v !== undefined && v !== null) row[s.name] = v;
+        }
+        return row;
+      });
+    }
+    return out;
+  }
+
+  return { withRows, fieldBlock, collect, applyEvaluation, wireEvaluation, browserChecks, shownValue, fieldAt, newRowId };
 })();
