@@ -16,26 +16,13 @@
 #include "common/changes/changeset.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
+#include "common/web/request_json.h"
 
 namespace wardsync::client::ui {
 namespace {
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-std::string Clean(std::string err) {
-  if (err.rfind("error: ", 0) == 0) err.erase(0, 7);
-  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-  return err;
-}
-
-Result<Struct> ParseObject(const std::string& body) {
-  Struct s;
-  if (body.empty()) return Status::Invalid("the request body is empty; expected a JSON object");
-  auto st = google::protobuf::util::JsonStringToMessage(body, &s);
-  if (!st.ok()) return Status::Invalid("the request body is not a JSON object: " + std::string(st.message()));
-  return s;
-}
 
 // One typed value as the text ParseValue reads (what `--set NAME=VALUE` takes).
 Result<std::string> ValueText(const std::string& name, const Value& v) {
@@ -138,13 +125,13 @@ UiApi::Ran UiApi::Run(const std::vector<std::string>& args, bool serialize) {
 
 ApiReply UiApi::Pass(const std::vector<std::string>& args) {
   Ran r = Run(args);
-  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, web::CommandErrorText(r.err));
   return {200, r.out};
 }
 
 ApiReply UiApi::Session(const std::string& csrf) {
   Ran r = Run({"status", "--json"});
-  if (r.code != 0) return JsonError(500, Clean(r.err));
+  if (r.code != 0) return JsonError(500, web::CommandErrorText(r.err));
   // The wards' names from the published ward list (the page shows a ward's
   // id when the list does not name it, e.g. before the first sync).
   auto wards = env_.store().Wards();
@@ -197,7 +184,7 @@ ApiReply UiApi::Records(const std::string& form_id) {
 
 ApiReply UiApi::Record(const std::string& id) {
   Ran r = Run({"show", id, "--json"});
-  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 404, Clean(r.err));
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 404, web::CommandErrorText(r.err));
   // What other devices changed since this device made the record.
   std::string raw;
   auto cfg = env_.store().Config();
@@ -210,7 +197,7 @@ ApiReply UiApi::Record(const std::string& id) {
 }
 
 ApiReply UiApi::Create(const std::string& body) {
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   auto f = req->fields().find("form");
   if (f == req->fields().end() || f->second.kind_case() != Value::kStringValue) {
@@ -226,12 +213,12 @@ ApiReply UiApi::Create(const std::string& body) {
   std::vector<std::string> args = {"new", "--form", form->id(), "--json"};
   AddSets(*texts, args);
   Ran r = Run(args);
-  if (r.code != 0) return JsonError(422, Clean(r.err));
+  if (r.code != 0) return JsonError(422, web::CommandErrorText(r.err));
   return {201, r.out};
 }
 
 ApiReply UiApi::Update(const std::string& id, const std::string& body) {
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   auto values = ValuesObject(*req);
   if (!values.ok()) return JsonError(400, values.status().message());
@@ -259,13 +246,13 @@ ApiReply UiApi::Update(const std::string& id, const std::string& body) {
   std::vector<std::string> args = {"edit", id, "--json"};
   AddSets(*changed, args);
   Ran r = Run(args);
-  if (r.code != 0) return JsonError(422, Clean(r.err));
+  if (r.code != 0) return JsonError(422, web::CommandErrorText(r.err));
   return {200, r.out};
 }
 
 ApiReply UiApi::Delete(const std::string& id) {
   Ran r = Run({"delete", id, "--json"});
-  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, web::CommandErrorText(r.err));
   return {200, r.out};
 }
 
@@ -273,7 +260,7 @@ ApiReply UiApi::SyncNow() {
   Ran r = Run({"sync", "--json", "--quiet"}, /*serialize=*/false);
   util::JsonWriter w;
   w.BeginObject().Key("ok").Bool(r.code == 0);
-  if (r.code != 0) w.Key("error").String(Clean(r.err));
+  if (r.code != 0) w.Key("error").String(web::CommandErrorText(r.err));
   if (!r.out.empty()) w.Key("report").Raw(r.out);
   w.EndObject();
   return {200, w.str()};
@@ -282,7 +269,7 @@ ApiReply UiApi::SyncNow() {
 ApiReply UiApi::Conflicts() { return Pass({"conflicts", "--json"}); }
 
 ApiReply UiApi::Resolve(const std::string& body) {
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   const auto& f = req->fields();
   auto text = [&](const char* key) -> std::optional<std::string> {
@@ -308,14 +295,14 @@ ApiReply UiApi::Resolve(const std::string& body) {
   if (auto it = f.find("dismiss"); it != f.end() && it->second.bool_value()) args.push_back("--dismiss");
   if (auto reason = text("reason")) args.insert(args.end(), {"--reason", *reason});
   Ran r = Run(args);
-  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, web::CommandErrorText(r.err));
   return {200, r.out};
 }
 
 ApiReply UiApi::Evaluate(const std::string& form_id, const std::string& body) {
   auto form = LatestForm(env_, form_id);
   if (!form.ok()) return FromStatus(form.status());
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   auto it = req->fields().find("values");
   if (it == req->fields().end() || it->second.kind_case() != Value::kStructValue) {

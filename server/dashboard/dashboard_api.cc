@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/util/json_writer.h"
+#include "common/web/request_json.h"
 #include "common/util/log.h"
 #include "server/dashboard/json_scope.h"
 #include "server/dashboard/qr_svg.h"
@@ -16,23 +17,9 @@ namespace {
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-std::string Clean(std::string err) {
-  if (err.rfind("error: ", 0) == 0) err.erase(0, 7);
-  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-  return err;
-}
-
 ApiReply FromResult(Result<std::string> r) {
   if (!r.ok()) return JsonError(500, r.status().message());
   return {200, std::move(r).value()};
-}
-
-Result<Struct> ParseObject(const std::string& body) {
-  Struct s;
-  if (body.empty()) return Status::Invalid("the request body is empty; expected a JSON object");
-  auto st = google::protobuf::util::JsonStringToMessage(body, &s);
-  if (!st.ok()) return Status::Invalid("the request body is not a JSON object: " + std::string(st.message()));
-  return s;
 }
 
 // A string member of a request ("" when absent); a present non-string is an error.
@@ -63,7 +50,7 @@ ApiReply JsonError(int status, const std::string& message) {
 }
 
 ApiReply DashboardApi::Pass(const CommandResult& r) {
-  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, Clean(r.err));
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 409, web::CommandErrorText(r.err));
   return {200, r.out};
 }
 
@@ -116,7 +103,7 @@ ApiReply DashboardApi::Records(const Caller& c, const Params& q) {
 
 ApiReply DashboardApi::History(const Caller& c, const std::string& record) {
   CommandResult r = Run(c, {"history", record, "--json"});
-  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 404, Clean(r.err));
+  if (r.code != 0) return JsonError(r.code == 2 ? 400 : 404, web::CommandErrorText(r.err));
   auto ward = StringMember(r.out, "ward");
   if (!ward.ok()) return JsonError(500, ward.status().message());
   // The same answer as for a record that does not exist: a limited account
@@ -131,7 +118,7 @@ ApiReply DashboardApi::Conflicts(const Caller& c, const Params& q) {
 
 ApiReply DashboardApi::Resolve(const Caller& c, const std::string& conflict, const std::string& body) {
   if (!accounts::MayResolve(c.role)) return Forbidden("a viewer cannot resolve conflicts");
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   auto reason = Text(*req, "reason");
   auto pick = Text(*req, "pick");
@@ -198,7 +185,7 @@ ApiReply DashboardApi::Devices(const Caller& c) {
 
 ApiReply DashboardApi::Enroll(const Caller& c, const std::string& body) {
   if (!accounts::MayManageDevices(c.role)) return Forbidden("only an admin account enrolls devices");
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   auto ward = Text(*req, "ward");
   auto role = Text(*req, "role");
@@ -226,7 +213,7 @@ ApiReply DashboardApi::Enroll(const Caller& c, const std::string& body) {
 
 ApiReply DashboardApi::Revoke(const Caller& c, const std::string& device, const std::string& body) {
   if (!accounts::MayManageDevices(c.role)) return Forbidden("only an admin account revokes devices");
-  auto req = ParseObject(body);
+  auto req = web::ParseJsonObject(body);
   if (!req.ok()) return JsonError(400, req.status().message());
   auto reason = Text(*req, "reason");
   if (!reason.ok()) return JsonError(400, reason.status().message());
