@@ -13,13 +13,14 @@ const std::vector<ClientCommand>& ClientCommands() {
   static const std::vector<ClientCommand> table = {
       {"forms", "forms --data DIR [--json]", "Lists the forms this device holds, with their fields.", Common({}),
        CmdForms},
-      {"new", "new --data DIR --form FORM --set NAME=VALUE...",
+      {"new", "new --data DIR --form FORM --set NAME=VALUE... [--attach FIELD=FILE...]",
        "Creates a record (offline) and prints its id. Values are checked against the form first; nothing is stored "
-       "if one is refused.",
-       Common({{"form", "set"}, {}}), CmdNew},
-      {"edit", "edit --data DIR RECORD --set NAME=VALUE...",
-       "Changes fields of a record (offline). NAME= with no value clears an optional field.",
-       Common({{"set"}, {}}), CmdEdit, 1},
+       "if one is refused. --attach: a JPEG, PNG or PDF for an attachment field, copied into DIR; its bytes are "
+       "sent after the record, at the next sync.",
+       Common({{"form", "set", "attach"}, {}}), CmdNew, 0, {"attach="}},
+      {"edit", "edit --data DIR RECORD --set NAME=VALUE... [--attach FIELD=FILE...]",
+       "Changes fields of a record (offline). NAME= with no value clears an optional field. --attach as for new.",
+       Common({{"set", "attach"}, {}}), CmdEdit, 1, {"attach="}},
       {"delete", "delete --data DIR RECORD", "Deletes a record (offline; the server keeps its history).",
        Common({}), CmdDelete, 1},
       {"show", "show --data DIR RECORD [--json]",

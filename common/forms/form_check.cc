@@ -1,5 +1,7 @@
 #include "common/forms/form_check.h"
 
+#include "common/attach/attachment_value.h"
+
 #include <cmath>
 #include <set>
 #include <string>
@@ -66,6 +68,12 @@ class FormChecker {
     if ((f.has_min() || f.has_max()) && !numeric) return FieldFail(f, "min/max apply only to INTEGER and DECIMAL fields");
     if (f.max_length() != 0 && f.type() != FieldDef::TEXT) return FieldFail(f, "maxLength applies only to TEXT fields");
     if (f.choices_size() > 0 && !choice) return FieldFail(f, "choices apply only to SINGLE_CHOICE and MULTIPLE_CHOICE fields");
+    if ((f.media_types_size() > 0 || f.max_bytes() != 0) && f.type() != FieldDef::ATTACHMENT) {
+      return FieldFail(f, "mediaTypes/maxBytes apply only to ATTACHMENT fields");
+    }
+    if (f.type() == FieldDef::ATTACHMENT) {
+      if (auto why = attach::CheckFieldLimits(f); !why.empty()) return FieldFail(f, why);
+    }
     for (const auto& [present, bound, what] : {std::tuple{f.has_min(), f.min(), "min"}, std::tuple{f.has_max(), f.max(), "max"}}) {
       if (!present) continue;
       if (!std::isfinite(bound)) return FieldFail(f, std::string(what) + " must be a finite number");

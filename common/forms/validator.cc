@@ -1,5 +1,7 @@
 #include "common/forms/validator.h"
 
+#include "common/attach/attachment_value.h"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -35,6 +37,7 @@ Value::KindCase ExpectedKind(FieldDef::Type type) {
     case FieldDef::DATE: return Value::kDate;
     case FieldDef::SINGLE_CHOICE: return Value::kChoice;
     case FieldDef::MULTIPLE_CHOICE: return Value::kChoices;
+    case FieldDef::ATTACHMENT: return Value::kAttachment;
     default: return Value::KIND_NOT_SET;
   }
 }
@@ -48,6 +51,7 @@ const char* KindName(Value::KindCase kind) {
     case Value::kDate: return "a date";
     case Value::kChoice: return "one choice";
     case Value::kChoices: return "a list of choices";
+    case Value::kAttachment: return "an attachment";
     default: return "no value";
   }
 }
@@ -180,6 +184,9 @@ Status ValidateValue(const FormDef& form, const FieldDef& field, const Value& va
       }
       return Status::Ok();
     }
+    case Value::kAttachment:
+      if (auto why = attach::CheckValue(field, value.attachment()); !why.empty()) return FieldError(form, field, why);
+      return Status::Ok();
     default: return Status::Ok();  // booleans have nothing more to check
   }
 }

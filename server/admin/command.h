@@ -52,5 +52,7 @@ int CmdExport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRevoke(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Hand-over (issue 9).
 int CmdImport(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Attachments (issue 13; server/attach).
+int CmdAttachment(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

@@ -9,6 +9,7 @@
 #include "common/store/proto_io.h"
 #include "common/util/log.h"
 #include "common/version.h"
+#include "server/attach/upload_session.h"
 #include "server/enroll/enrollment.h"
 #include "server/ingest/authorizer.h"
 #include "server/ingest/device_keys.h"
@@ -239,6 +240,8 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
   PushTally tally;
   std::string& outcome = tally.outcome;
   const std::string scope = ReadScope(device);
+  attach::UploadSession uploads(server_.attachments(), server_.ctx().store, server_.store_pool(), device_id, scope,
+                                limits.max_frame_bytes, limits.write_timeout);
   for (;;) {
     if (pushes_in_flight_ > 0) {
       // Pipelining: while the client's next frame is already arriving (it
@@ -276,6 +279,10 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
       if (!(co_await ServePull(io, frame->pull_request(), device_id, scope, records_out, outcome))) break;
       continue;
     }
+    if (attach::UploadSession::Handles(*frame)) {  // attachment bytes (server/attach)
+      if (!(co_await uploads.Serve(io, *frame, outcome))) break;
+      continue;
+    }
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "unexpected frame after hello"), limits.write_timeout);
     outcome = "protocol error";
     break;
@@ -286,7 +293,8 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
   const uint64_t cs_in = tally.change_sets;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock_::now() - started).count();
   util::LogLine("sync device=" + device_id + " ward=" + device.ward() + " in=" + std::to_string(cs_in) +
-                " out=" + std::to_string(records_out) + " bytes_in=" + std::to_string(io.bytes_in()) +
+                " out=" + std::to_string(records_out) + " attachments=" + std::to_string(uploads.stored()) +
+                " bytes_in=" + std::to_string(io.bytes_in()) +
                 " bytes_out=" + std::to_string(io.bytes_out()) + " ms=" + std::to_string(ms) + " outcome=" + outcome);
 }
 

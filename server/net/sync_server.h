@@ -18,6 +18,9 @@
 namespace wardsync::server {
 
 class Session;
+namespace attach {
+class AttachmentFiles;
+}
 
 class SyncServer {
  public:
@@ -37,6 +40,9 @@ class SyncServer {
   ServerContext& ctx() { return ctx_; }
   GroupCommitter& committer() { return committer_; }
   asio::thread_pool& store_pool() { return store_pool_; }
+  // Where attachment bytes go (server/attach); null: none are taken.
+  void ServeAttachments(attach::AttachmentFiles* files) { attachments_ = files; }
+  attach::AttachmentFiles* attachments() { return attachments_; }
   // Binds a session to its authenticated device; false if the device already
   // has the maximum number of connections.
   bool AttachDevice(const std::shared_ptr<Session>& s, const std::string& device_id);
@@ -60,6 +66,7 @@ class SyncServer {
   std::map<Session*, std::weak_ptr<Session>> sessions_;
   std::multimap<std::string, Session*> by_device_;
   bool stopped_ = false;
+  attach::AttachmentFiles* attachments_ = nullptr;
 };
 
 }  // namespace wardsync::server
