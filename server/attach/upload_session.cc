@@ -75,7 +75,10 @@ asio::awaitable<bool> UploadSession::Offer(net::FramedStream& io, const sync::At
     Answer a;
     Refusal why;
     auto ref = FindReference(store, scope, offer.record_id(), offer.field(), hash, offer.size(), &why);
-    if (!ref.ok()) return Answer{ref.status()};
+    if (!ref.ok()) {
+      a.status = ref.status();
+      return a;
+    }
     if (!ref->has_value()) {
       a.refusal = why;
       return a;
@@ -93,9 +96,23 @@ asio::awaitable<bool> UploadSession::Offer(net::FramedStream& io, const sync::At
     auto have = files->Resume(hash, offer.size());
     if (!have.ok()) {
       files->Release(hash);
-      return Answer{have.status()};
+      a.status = have.status();
+      return a;
     }
     a.have = *have;
+    if (a.have == offer.size()) {
+      // Every byte arrived but the check did not run (a crash, a failed
+      // sync): run it now, so the client is never asked for nothing.
+      auto done = files->Complete(hash, offer.size(), a.media_type);
+      files->Release(hash);
+      a.claimed = false;
+      if (!done.ok()) {
+        a.status = done.status();
+        return a;
+      }
+      a.refusal = *done;  // discarded if wrong: the next offer starts over
+      a.complete = !a.refusal;
+    }
     return a;
   };
   Answer a = co_await Offload(pool_, look);
@@ -133,11 +150,17 @@ asio::awaitable<bool> UploadSession::Chunk(net::FramedStream& io, const sync::At
   auto append = [files = files_, &t, &chunk]() -> Appended {
     Appended a;
     auto have = files->Append(t.hash, chunk.offset(), chunk.data(), t.size, &a.refusal);
-    if (!have.ok()) return Appended{have.status()};
+    if (!have.ok()) {
+      a.status = have.status();
+      return a;
+    }
     a.have = *have;
     if (a.refusal || a.have < t.size) return a;
     auto done = files->Complete(t.hash, t.size, t.media_type);
-    if (!done.ok()) return Appended{done.status()};
+    if (!done.ok()) {
+      a.status = done.status();
+      return a;
+    }
     a.refusal = *done;
     return a;
   };

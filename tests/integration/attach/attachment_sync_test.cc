@@ -3,6 +3,8 @@
 // the connection anywhere in the transfer.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 
 #include "client/attach/attachment_copy.h"
@@ -12,7 +14,6 @@
 #include "common/crypto/digest.h"
 #include "common/util/files.h"
 #include "server/attach/attachment_files.h"
-#include "tests/integration/faults/fault_rig.h"
 #include "tests/support/attachment_bytes.h"
 #include "tests/support/device_fixture.h"
 #include "tests/support/eventually.h"
@@ -100,6 +101,12 @@ bool SyncUntilStored(DeviceFixture& d, server::attach::AttachmentFiles& stored, 
     auto r = d.Sync();
     return r.ok() && stored.Has(hash);
   });
+}
+
+// WARDSYNC_SEED reproduces a run (as the other fault tests do).
+uint64_t TestSeed() {
+  if (const char* s = std::getenv("WARDSYNC_SEED"); s && *s) return std::strtoull(s, nullptr, 10);
+  return std::random_device{}();
 }
 
 uint64_t FileSizeOr0(const std::string& path) {
