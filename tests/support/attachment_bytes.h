@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/crypto/digest.h"
+#include "common/util/files.h"
 
 namespace wardsync::test {
 
@@ -15,6 +16,12 @@ inline std::string JpegBytes(size_t n, uint32_t seed) {
   while (s.size() < n) s.push_back(static_cast<char>(rng()));
   s.resize(n);
   return s;
+}
+
+// The whole file; "" if it cannot be read (the comparison that follows fails).
+inline std::string FileBytes(const std::string& path) {
+  std::string s;
+  return util::ReadFile(path, &s).ok() ? s : std::string();
 }
 
 inline std::string HexSha256(const std::string& bytes) { return crypto::Hex(crypto::Sha256(bytes)); }

@@ -9,6 +9,7 @@
 #include "common/crypto/digest.h"
 #include "common/util/files.h"
 #include "tests/e2e/core/cli_fixture.h"
+#include "tests/support/attachment_bytes.h"
 
 using namespace wardsync;
 using namespace wardsync::test;
@@ -25,11 +26,7 @@ constexpr const char* kPhotoForm = R"({
   ]
 })";
 
-std::string ReadAll(const std::string& path) {
-  std::string s;
-  REQUIRE(util::ReadFile(path, &s).ok());
-  return s;
-}
+std::string ReadAll(const std::string& path) { return test::FileBytes(path); }
 
 }  // namespace
 

@@ -41,11 +41,7 @@ constexpr const char* kPhotoForm = R"({
 std::string Jpeg(size_t n, uint32_t seed = 7) { return test::JpegBytes(n, seed); }
 std::string HexHash(const std::string& bytes) { return test::HexSha256(bytes); }
 
-std::string ReadAll(const std::string& path) {
-  std::string s;
-  REQUIRE(util::ReadFile(path, &s).ok());
-  return s;
-}
+std::string ReadAll(const std::string& path) { return test::FileBytes(path); }
 
 struct Rig {
   TempDir files{"attach-files"};

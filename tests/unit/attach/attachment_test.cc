@@ -47,11 +47,7 @@ forms::FormDef PhotoForm() {
   return form;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::string s;
-  REQUIRE(util::ReadFile(path, &s).ok());
-  return s;
-}
+std::string ReadAll(const std::string& path) { return test::FileBytes(path); }
 
 }  // namespace
 
