@@ -261,3 +261,22 @@ TEST_CASE("the same photo in two records, or from two devices, is sent once", "[
   CHECK(Pending(*b).empty());
   CHECK(ReadAll(rig.Stored().CompletePath(HexHash(photo))) == photo);
 }
+
+TEST_CASE("bytes that all arrived before a crash are checked and kept at the next offer", "[integration][attach]") {
+  Rig rig;
+  auto dev = rig.Device();
+  const std::string photo = Jpeg(200'000, 6);
+  const std::string hash = HexHash(photo);
+  rig.NewWithPhoto(*dev, "khu-vuc-9", photo);
+  // As if the server died after the last chunk was appended, before its check.
+  auto stored = rig.Stored();
+  REQUIRE(util::MakeDirs(rig.server.data_dir() + "/attachments/partial").ok());
+  REQUIRE(util::WriteFileAtomic(stored.PartialPath(hash), photo, 0600).ok());
+  auto r = dev->Sync();
+  REQUIRE(r.ok());
+  CHECK(r->attachments_stored == 1);
+  CHECK(r->attachment_bytes_sent == 0);
+  CHECK(ReadAll(stored.CompletePath(hash)) == photo);
+  CHECK_FALSE(util::Exists(stored.PartialPath(hash)));
+  CHECK(Pending(*dev).empty());
+}
