@@ -92,3 +92,51 @@ TEST_CASE("wardsync new --attach, sync, and the server gives the same bytes back
   CHECK_FALSE(util::Exists(files.Sub("x")));
   CHECK(server.Stop() == 0);
 }
+
+TEST_CASE("the election pack's tally minutes take the photo of the signed minutes with --from-json --attach",
+          "[e2e][attach]") {
+  TempDir files("e2e-attach-minutes");
+  ServerProcess server;
+  server.Start();
+  ClientProcess c(server, kWard);
+  const std::string values = files.Sub("kv5.json");
+  REQUIRE(util::WriteFileAtomic(values, R"({
+    "level": "quoc-hoi", "constituency": "1", "polling_area": "5", "seats": 1,
+    "voters_listed": 500, "voters_voted": 480, "ballots_issued": 480, "ballots_received": 479,
+    "valid_ballots": 470, "invalid_ballots": 9,
+    "candidates": [{"_row": "a", "full_name": "Nguyễn Văn A", "votes": 400}]
+  })").ok());
+  // A JPEG of 300 KB (two chunks).
+  std::mt19937 rng(5);
+  std::string jpeg = "\xFF\xD8\xFF\xE0";
+  while (jpeg.size() < 300'000) jpeg.push_back(static_cast<char>(rng()));
+  const std::string photo = files.Sub("bien-ban-kv5.jpg");
+  REQUIRE(util::WriteFileAtomic(photo, jpeg).ok());
+  const std::string hash = crypto::Hex(crypto::Sha256(jpeg));
+
+  // A GIF is none of JPEG/PNG/PDF: refused, nothing stored.
+  const std::string gif = files.Sub("anh.gif");
+  REQUIRE(util::WriteFileAtomic(gif, "GIF89a......").ok());
+  auto bad = c.Run({"new", "--form", "tally-minutes", "--from-json", values, "--attach", "signed_minutes=" + gif});
+  CHECK(bad.exit_code != 0);
+  CHECK_THAT(bad.err, Catch::Contains("signed_minutes"));
+  CHECK(Items(c.Json({"list"})).size() == 0);
+
+  auto made = c.Run({"new", "--form", "tally-minutes", "--from-json", values, "--attach",
+                     "signed_minutes=" + photo, "--json"});
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  const std::string id = Str(At(ParseJson(made.out), "id"));
+  auto shown = c.Json({"show", id});
+  CHECK(Str(At(At(At(shown, "fields"), "signed_minutes"), "sha256")) == hash);
+  CHECK(Num(At(At(shown, "fields"), "voters_voted")) == 480);
+
+  auto synced = c.Json({"sync"});
+  CHECK(Num(At(synced, "attachments_stored")) == 1);
+  const std::string out = files.Sub("back.jpg");
+  auto back = server.Admin({"attachment", hash, "--out", out});
+  INFO(back.err);
+  REQUIRE(back.exit_code == 0);
+  CHECK(ReadAll(out) == jpeg);
+  CHECK(server.Stop() == 0);
+}
