@@ -205,6 +205,15 @@ TEST_CASE("tally-minutes 2: the signed minutes' photo is checked inside the eval
   photo.set_media_type("image/gif");
   CHECK(Find(Evaluate(form, fields), "bad_attachment") != nullptr);
 
+  // The officer app's JSON gives the photo as an object.
+  std::string json = kGoodTally;
+  json.insert(1, R"("signed_minutes": {"sha256": ")" + std::string(64, 'd') +
+                     R"(", "size": 4096, "media_type": "application/pdf", "name": "bien-ban.pdf"}, )");
+  const FieldMap from_json = Fields(form, json);
+  CHECK(from_json.at("signed_minutes").value().attachment().size() == 4096);
+  CHECK(from_json.at("signed_minutes").value().attachment().name() == "bien-ban.pdf");
+  CHECK(Evaluate(form, from_json).problems.empty());
+
   // A text where the photo belongs is the wrong kind of value.
   fields["signed_minutes"].mutable_value()->set_text("bien-ban.jpg");
   const Problem* wrong = Find(Evaluate(form, fields), "wrong_type");
