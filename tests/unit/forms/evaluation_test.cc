@@ -216,7 +216,8 @@ TEST_CASE("tally-minutes 2: the signed minutes' photo is checked inside the eval
 
   // A text where the photo belongs is the wrong kind of value.
   fields["signed_minutes"].mutable_value()->set_text("bien-ban.jpg");
-  const Problem* wrong = Find(Evaluate(form, fields), "wrong_type");
+  const FormEvaluation text_given = Evaluate(form, fields);
+  const Problem* wrong = Find(text_given, "wrong_type");
   REQUIRE(wrong != nullptr);
   CHECK(wrong->en == "tally-minutes: field \"signed_minutes\": expected an attachment, got text");
 }
