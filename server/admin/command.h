@@ -65,5 +65,7 @@ int CmdUsersPasswd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 Status HashStdinPassword(std::vector<std::string>* args, std::istream& in);
 // Denial of service (issue 10).
 int CmdQuarantine(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Attachments (issue 13; server/attach).
+int CmdAttachment(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

@@ -79,6 +79,11 @@ const std::vector<AdminCommand>& AdminCommands() {
        "connection after the revocation, and nothing made later; then, or after N hours (default 72), it is "
        "plainly revoked. What it could not push can still come by `wardsync handover` + `import --accept-revoked`.",
        WithCommon({{"reason", "drain-hours"}, {"drain"}}), true, CmdRevoke},
+      {"attachment", "attachment --data DIR HASH --out FILE [--json]",
+       "Writes the bytes of one attachment (a photo or PDF a record names by its SHA-256, as `records` and "
+       "`export` show) to FILE, after checking they still hash to HASH. Exit 1 if the server does not hold them "
+       "(yet): a record is stored before its attachment's bytes arrive.",
+       WithCommon({{"out"}, {}}), false, CmdAttachment, {"out"}},
       {"import", "import --data DIR [--accept-revoked] [--json] FILE",
        "Applies a hand-over bundle written by `wardsync handover` (a device with no link, or a revoked one) with "
        "exactly the checks of a sync: bundle signature, device chain, signatures, scope, content. Idempotent: "
