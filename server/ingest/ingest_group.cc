@@ -114,6 +114,14 @@ std::string IngestGroup::OtherWithKey(const std::string& key, const std::string&
   return "";
 }
 
+bool IngestGroup::HoldsKey(const std::string& key, const std::string& record_id, const KeyMap& scratch) {
+  const std::string entry = keys::UniqueKeyEntry(key, record_id);
+  if (auto it = scratch.find(entry); it != scratch.end()) return it->second;
+  if (auto it = ukeys_.find(entry); it != ukeys_.end()) return it->second;
+  std::string value;
+  return ctx_.store.Get(entry, &value).ok();
+}
+
 void IngestGroup::ReviewUniqueKey(const FormsSnapshot::Data& forms, const RecordState& before, RecordState& after,
                                   const wardsync::records::Stamp& stamp, uint64_t log_seq, KeyMap& scratch,
                                   reconcile::ApplyOutcome& outcome, wardsync::store::LogEntry& entry) {
@@ -127,7 +135,19 @@ void IngestGroup::ReviewUniqueKey(const FormsSnapshot::Data& forms, const Record
   if (old_key && old_key != new_key) scratch[keys::UniqueKeyEntry(*old_key, after.record_id())] = false;
   if (new_key) scratch[keys::UniqueKeyEntry(*new_key, after.record_id())] = true;
   std::optional<std::string> other;
-  if (new_key) {
+  if (new_key && new_key == old_key) {
+    // The key did not change: the record is not the later copy of anything
+    // new (an edit of the first of two copies must not flag it too). Its
+    // open finding stays while the other record still holds the key.
+    for (const auto& c : after.conflicts()) {
+      if (c.open() && c.kind() == wardsync::records::DUPLICATE &&
+          HoldsKey(*new_key, c.duplicate_of(), scratch)) {
+        entry.set_duplicate_of(c.duplicate_of());
+        entry.set_duplicate_key(text);
+        other = c.duplicate_of();
+      }
+    }
+  } else if (new_key) {
     std::string rid = OtherWithKey(*new_key, after.record_id(), scratch);
     if (!rid.empty()) {
       entry.set_duplicate_of(rid);

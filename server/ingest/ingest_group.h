@@ -99,8 +99,11 @@ class IngestGroup {
   using KeyMap = std::map<std::string, bool>;
   // Another record holding `key` ("" none), through `scratch` and this group.
   std::string OtherWithKey(const std::string& key, const std::string& record_id, const KeyMap& scratch);
+  // True if `record_id` holds `key` in the index (through `scratch` and this group).
+  bool HoldsKey(const std::string& key, const std::string& record_id, const KeyMap& scratch);
   // Moves the record's index entry from its key in `before` to its key in
-  // `after` and opens/closes its DUPLICATE conflict; notes the finding in
+  // `after` and opens/closes its DUPLICATE conflict (opened only when the
+  // key is new or changed: the later copy); notes the finding in
   // the change's log entry (replay takes it from there).
   void ReviewUniqueKey(const FormsSnapshot::Data& forms, const wardsync::records::RecordState& before,
                        wardsync::records::RecordState& after, const wardsync::records::Stamp& stamp,
