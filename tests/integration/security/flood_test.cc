@@ -256,3 +256,20 @@ TEST_CASE("the daily volume quota refuses with BUSY and stores nothing", "[integ
   CHECK(server.Device(dev.device_id()).last_seq() == 3);
   CHECK(dev.Pending() == 2);  // kept on the device for tomorrow
 }
+
+TEST_CASE("the daily volume quota survives a server restart", "[integration][security][dos]") {
+  ServerFixtureOptions options;
+  options.limits.max_changesets_per_day = 3;
+  ServerFixture server(options);
+  DeviceFixture dev(server, kWard);
+  for (int i = 0; i < 2; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  dev.SyncOk();
+  CHECK(server.Device(dev.device_id()).quota_sets() == 2);
+  server.Restart();
+  for (int i = 2; i < 5; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  auto r = dev.Sync();
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::Contains("quota of 3 change-sets today"));
+  CHECK(server.Device(dev.device_id()).last_seq() == 3);  // one more after the restart, not three
+  CHECK(dev.Pending() == 2);
+}
