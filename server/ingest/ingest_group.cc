@@ -38,7 +38,7 @@ std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/
 
 }  // namespace
 
-IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, VolumeQuota* quota)
+IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, const VolumeQuota* quota)
     : ctx_(ctx), log_head_(log_head), quota_(quota) {}
 
 Result<Device> IngestGroup::LoadDevice(const std::string& id) {
@@ -397,7 +397,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   }
   const uint64_t volume = p.signed_cs->body().size();
   if (quota_ && !exempt_quota) {
-    if (Status s = quota_->Check(device.id(), volume, now); !s.ok())
+    if (Status s = quota_->Check(device, volume, now); !s.ok())
       return Refuse(r, sync::BUSY, s.message(), body.seq());
   }
   // A fast clock is accepted, its stamp clamped (clock_bound.h).
@@ -539,8 +539,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   log_head_ = log_seq;
   device.set_last_seq(body.seq());
   device.set_last_hash(p.hash);
+  if (quota_ && !exempt_quota) quota_->Count(device, volume, now);  // written with the change-set
   devices_[device.id()] = device;
-  if (quota_ && !exempt_quota) quota_->Count(device.id(), volume, now);
   return r;
 }
 
