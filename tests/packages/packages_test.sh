@@ -43,7 +43,7 @@ for f in usr/bin/wardsync-server usr/bin/wardsync usr/share/man/man1/wardsync-se
 done
 grep -q '^ExecStart=/usr/bin/wardsync-server run --data /var/lib/wardsync-server ' \
   "$root/usr/lib/systemd/system/wardsync-server.service" || fail "the server unit does not run the packaged binary"
-zcat "$root/usr/share/man/man1/wardsync-server.1.gz" | grep -q 'sign-server' || fail "the server man page lacks the commands"
+zcat "$root/usr/share/man/man1/wardsync-server.1.gz" | grep -q '^cert install' || fail "the server man page lacks the commands"
 server="$root/usr/bin/wardsync-server"
 client="$root/usr/bin/wardsync"
 
