@@ -29,7 +29,10 @@ grep -q '^Depends:.*adduser' <<<"$server_control" || fail "wardsync-server does 
 grep -q '^Depends:.*libleveldb' <<<"$client_control" || fail "wardsync: no libleveldb dependency: $client_control"
 for deb in "$server_deb" "$client_deb"; do
   dpkg-deb -I "$deb" postinst | grep -q 'adduser --system' || fail "$deb: the postinst makes no system user"
-  dpkg-deb -I "$deb" postrm >/dev/null || fail "$deb: no postrm"
+  for script in postinst prerm postrm; do
+    dpkg-deb -I "$deb" "$script" >"$work/$script" || fail "$deb: no $script"
+    sh -n "$work/$script" || fail "$deb: $script is not valid sh"
+  done
 done
 
 root="$work/root"

@@ -4,7 +4,7 @@
 // signed offline and installed, and then the ordinary day: a device
 // enrolls and syncs. The CA's private key is nowhere in the server's data
 // directory. A renewal (cert request, sign, install, restart) keeps the
-// device syncing without anything from it.
+// device syncing without anything from it; revocation works as always.
 #include <catch2/catch.hpp>
 #include <openssl/evp.h>
 #include <sys/stat.h>
@@ -165,6 +165,14 @@ TEST_CASE("offline CA: the server is set up without the CA key, devices enroll a
   const std::string id2 = device.NewMeeting(80, 60);
   CHECK(Num(At(device.Json({"sync"}), "pushed")) == 1);
   CHECK(OnServer(server, id2));
+
+  // Revocation works as with a one-step server.
+  const std::string device_id = Str(At(device.Json({"status"}), "device"));
+  REQUIRE(server.Admin({"revoke", device_id, "--reason", "máy bị mất"}).exit_code == 0);
+  device.NewMeeting(70, 50);
+  auto refused_sync = device.Run({"sync"});
+  CHECK(refused_sync.exit_code != 0);
+  CHECK(refused_sync.err.find("revoked") != std::string::npos);
   scan();
 }
 
