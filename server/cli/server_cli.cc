@@ -11,6 +11,7 @@
 #include "common/wire/protocol_limits.h"
 #include "server/admin/command.h"
 #include "server/admin/dispatch.h"
+#include "server/ca/ca_cli.h"
 #include "server/cli/init_command.h"
 #include "server/ingest/clock_bound.h"
 #include "server/dashboard/start_dashboard.h"
@@ -20,7 +21,7 @@ namespace wardsync::server {
 namespace {
 
 constexpr const char* kInitUsage =
-    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME]";
+    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME | --ca-cert FILE]";
 constexpr const char* kRunUsage =
     "run --data DIR --listen HOST:PORT [--threads N] [--max-frame-bytes N] [--max-push N] [--max-pull N]\n"
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
@@ -34,8 +35,10 @@ constexpr const char* kRunUsage =
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
       << "commands:\n  " << kInitUsage << "\n      Create the committee CA, server key and certificate, the store; "
-      << "publish the forms in DIR.\n  " << kRunUsage
+      << "publish the forms in DIR.\n      With --ca-cert (the committee CA kept offline, made by `ca init`): no CA key "
+      << "here;\n      a certificate request DIR/server.csr for `ca sign-server`, then `cert install`.\n  " << kRunUsage
       << "\n      Serve devices until SIGINT or SIGTERM.\n";
+  CaUsage(out);
   for (const auto& c : AdminCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
   out << "\nEvery command prints errors on stderr and exits non-zero; --json prints JSON on stdout.\n"
       << "While `run` serves a data directory, the other commands are forwarded to it.\n";
@@ -55,7 +58,7 @@ bool ParseU64(const cli::Args& a, const std::string& name, uint64_t* v, std::ost
 }
 
 int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee"}, {"help", "json"}});
+  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee", "ca-cert"}, {"help", "json"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kInitUsage << "\n";
     return 2;
@@ -74,6 +77,11 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
   o.hosts = a->GetAll("host");
   o.forms_dir = a->Get("forms").value_or("");
   if (auto c = a->Get("committee")) o.committee = *c;
+  o.ca_cert_file = a->Get("ca-cert").value_or("");
+  if (!o.ca_cert_file.empty() && a->Get("committee")) {
+    err << "error: --committee names a CA init makes; with --ca-cert the CA is made offline (ca init --committee)\n";
+    return 2;
+  }
   Status s = InitServer(o, out);
   if (!s.ok()) {
     err << "error: " << s.message() << "\n";
@@ -331,6 +339,8 @@ int CliMain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "init") return Init(rest, out, err);
   if (args[0] == "run") return Run(rest, out, err);
+  if (args[0] == "ca") return CaCli(rest, out, err);
+  if (args[0] == "cert") return CertCli(rest, out, err);
   return Admin(args, out, err);
 }
 

@@ -31,6 +31,12 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   auto key = LoadServerKey(rt->paths_);
   if (!key.ok()) return key.status();
   std::string cert, ca;
+  if (!util::Exists(rt->paths_.server_cert()) && util::Exists(rt->paths_.server_csr())) {
+    return Status::Precondition(options.data_dir + " waits for its server certificate: sign " +
+                                rt->paths_.server_csr() + " on the offline CA machine (wardsync-server ca sign-server) "
+                                "and install it (wardsync-server cert install --data " + options.data_dir +
+                                " --cert FILE)");
+  }
   WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.server_cert(), &cert));
   WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.ca_cert(), &ca));
   auto tls = net::MakeServerTlsContext(cert + ca, *key);
