@@ -33,7 +33,10 @@ election form pack) and the real client library over real TLS.
   S1  backlog push: one device pushes N records captured offline
   S2  first pull: a fresh device of the same ward pulls them
   S3  small sync: 10 edits, push + pull; fresh TLS, then a resumed session
-  S4  fleet: D devices over the 32 wards sync at once, R records each
+  S4  fleet: D devices over the 32 wards, R records per sync, played by
+      wardsync_loadgen: the highest open-loop rate with p99 <= 250 ms and
+      no failure, then all D at once (burst)
+  S6  (with S4) server memory with N idle authenticated devices connected
   S5  local capture: N durable Capture::New on disk
 
 Each figure is the median of --runs runs (min and max shown). Prints a
@@ -46,7 +49,11 @@ options:
   --only S1,S3,...      run only these scenarios (S2 needs S1's push, so runs it)
   --s1-records N        S1/S2 backlog size (default 50000; quick 2000)
   --s4-devices N        S4 devices (default 2000; quick 64)
-  --s4-records N        S4 records per device (default 20; quick 5)
+  --s4-records N        S4 records per sync (default 20; quick 5)
+  --s4-rates R1,R2,...  S4 arrival rates to step through, syncs/s
+                        (default 25,50,75,100,150,200,250,300,400; quick 10,20)
+  --s4-step-s S         seconds of arrivals per rate (default 8; quick 2)
+  --s6-devices N        idle connected devices for S6 (default 10000; quick 256)
   --s5-records N        S5 captures (default 10000; quick 300)
   --forms DIR           form pack (default: the election pack of the source tree)
   --out PATH            write the JSON here (default: a complete full run
@@ -93,13 +100,19 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   auto s4d = Count(a, "s4-devices", o->quick ? 64 : 2'000);
   auto s4r = Count(a, "s4-records", o->quick ? 5 : 20);
   auto s5 = Count(a, "s5-records", o->quick ? 300 : 10'000);
-  for (auto* r : {&s1, &s4d, &s4r, &s5}) {
+  auto s6 = Count(a, "s6-devices", o->quick ? 256 : 10'000);
+  auto step_s = Count(a, "s4-step-s", o->quick ? 2 : 8);
+  for (auto* r : {&s1, &s4d, &s4r, &s5, &s6, &step_s}) {
     if (!r->ok()) return r->status();
   }
   o->s1_records = *s1;
   o->s4_devices = *s4d;
   o->s4_records = *s4r;
   o->s5_records = *s5;
+  o->s6_devices = *s6;
+  o->s4_step_s = static_cast<double>(*step_s);
+  o->s4_rates = a.Get("s4-rates").value_or(o->quick ? "10,20" : o->s4_rates);
+  if (o->quick) o->s4_refine = 0;
   if (auto only = a.Get("only")) {
     std::stringstream ss(*only);
     std::string item;
@@ -127,7 +140,8 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   return Status::Ok();
 }
 
-// Room for 2,000 connections on both ends (children inherit the limit).
+// Room for S6's 10,000 connections in the server (children inherit the
+// limit; the load generator raises its own).
 void RaiseFileLimit() {
   rlimit r{};
   if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
@@ -143,8 +157,8 @@ int Main(int argc, char** argv) {
   if (args.size() == 4 && args[0] == "--serve" && args[2] == "--handshake-timeout-ms") {
     return ServeMain(args[1], std::strtoull(args[3].c_str(), nullptr, 10));
   }
-  cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s5-records", "forms", "out", "server",
-                     "data", "server-pid"},
+  cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s4-rates", "s4-step-s", "s5-records",
+                     "s6-devices", "forms", "out", "server", "data", "server-pid"},
                     {"quick", "json", "keep", "verbose", "help", "no-zstd"}};
   auto parsed = cli::Args::Parse(args, spec);
   if (!parsed.ok()) {
@@ -191,7 +205,7 @@ int Main(int argc, char** argv) {
   };
   const Step steps[] = {{"S1 backlog push / S2 first pull", RunS1S2, o.Wants("S1") || o.Wants("S2")},
                         {"S3 small sync", RunS3, o.Wants("S3")},
-                        {"S4 fleet", RunS4, o.Wants("S4")},
+                        {"S4 fleet / S6 idle connections", RunS4, o.Wants("S4")},
                         {"S5 local capture", RunS5, o.Wants("S5")}};
   int rc = 0;
   for (const auto& step : steps) {
