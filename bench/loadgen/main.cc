@@ -236,9 +236,9 @@ int Main(int argc, char** argv) {
   if (a->Flag("burst")) {
     PhaseResult r = g.Burst();
     PrintPhase("burst", r, "");
-    const double records = static_cast<double>(r.syncs) * *records;
+    const double pushed = static_cast<double>(r.syncs) * *records;
     // The keys of the earlier all-at-once S4, kept for comparison.
-    Figure("s4_records_per_s", r.drain_s > 0 ? records / r.drain_s : 0);
+    Figure("s4_records_per_s", r.drain_s > 0 ? pushed / r.drain_s : 0);
     Figure("s4_wall_s", r.drain_s);
     Figure("s4_pulled_records", static_cast<double>(r.pulled));
     Figure("s4_server_cpu_s", r.server_cpu_s);
