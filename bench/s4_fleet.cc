@@ -154,7 +154,7 @@ Status RunS4(const Options& o, Figures& fig) {
     const std::string fleet = S.RunDir(1) + "/fleet.txt";
     WS_RETURN_IF_ERROR(WriteFleet(S, plan, **server, fleet));
     std::vector<std::string> args{"--fleet", fleet, "--devices", std::to_string(o.s6_devices), "--server-pid",
-                                  std::to_string((*server)->pid()), "--idle"};
+                                  std::to_string((*server)->pid()), "--warmup", "--idle"};
     // The key names the full size; other sizes keep a plain name.
     std::map<std::string, std::string> rename;
     if (o.s6_devices == 10'000) rename["s6_rss_mb"] = "s6_rss_mb_10k";

@@ -121,6 +121,8 @@ asio::awaitable<void> IdleLauncher(IdleRun& r) {
   }
   while (r.progress.settled < n) co_await WaitWake(wake);
   r.result.connect_s = MsBetween(t0, Clock::now()) / 1000;
+  if (r.server_pid > 0) r.result.server_cpu_s = SampleProcess(r.server_pid).cpu_s;
+  r.result.loadgen_cpu_s = SampleProcess(0).cpu_s;
   // Let the server settle (its buffers released while idle), then read it.
   asio::steady_timer pause(ex);
   pause.expires_after(std::chrono::milliseconds(static_cast<int64_t>(r.settle_s * 1000)));
@@ -157,8 +159,8 @@ void LoadGen::PrepareFor(size_t syncs) {
   }
 }
 
-Status LoadGen::Warmup(size_t concurrency) {
-  PrepareFor(devices_.size());
+Status LoadGen::Warmup(size_t concurrency, bool push) {
+  if (push) PrepareFor(devices_.size());
   asio::io_context io(1);
   size_t cursor = 0;
   Status first;
@@ -213,11 +215,16 @@ IdleResult LoadGen::Idle(size_t concurrency, double settle_s) {
   IdleResult result;
   result.devices = devices_.size();
   asio::io_context io(1);
+  const ProcSample self0 = SampleProcess(0);
+  if (server_pid_ > 0) ResetPeakRss(server_pid_);
+  const ProcSample srv0 = server_pid_ > 0 ? SampleProcess(server_pid_) : ProcSample{};
   IdleRun r{lc_, devices_, std::vector<IdleOutcome>(devices_.size()), {}, std::max<size_t>(1, concurrency),
             settle_s, server_pid_, result};
   asio::co_spawn(io, IdleLauncher(r), asio::detached);
   io.run();
   result.authenticated = r.progress.authenticated;
+  result.server_cpu_s -= srv0.cpu_s;
+  result.loadgen_cpu_s -= self0.cpu_s;
   for (const auto& o : r.outs) {
     if (o.status.ok()) continue;
     ++result.failures;

@@ -12,7 +12,10 @@
 //     latency runs from its scheduled time (so the generator's own lag
 //     counts against it) to its last pull page.
 //   Burst: every device starts one sync at the same instant.
-//   Idle: every device connects, authenticates and stays connected.
+//   Idle: every device connects, authenticates and stays connected (after
+//     a warm-up without pushes, the connections resume TLS sessions: both
+//     ends' handshakes cost less, so all of them are up well within the
+//     server's 60 s idle timeout). The server's VmHWM is reset first.
 #pragma once
 #include <sys/types.h>
 
@@ -47,12 +50,15 @@ struct IdleResult {
   double connect_s = 0;            // until every device settled
   double server_rss_mb = 0;        // VmRSS with all connected
   double server_peak_rss_mb = 0;   // VmHWM
+  double server_cpu_s = 0;         // while connecting
+  double loadgen_cpu_s = 0;
 };
 
 class LoadGen {
  public:
   LoadGen(Fleet fleet, LoadContext lc, pid_t server_pid, size_t devices, size_t records);
-  Status Warmup(size_t concurrency);
+  // push false: hello and pull only (TLS sessions for a later phase).
+  Status Warmup(size_t concurrency, bool push);
   PhaseResult Step(double rate, double seconds, uint64_t seed);
   PhaseResult Burst();
   IdleResult Idle(size_t concurrency, double settle_s);

@@ -38,7 +38,8 @@ resume their TLS sessions; arrivals are open loop.
   --server-pid PID       the server process: its CPU and peak RSS (VmHWM,
                          reset before each phase) are read from /proc
   --cpu N                pin this process to core N
-  --warmup               every device syncs once first (not timed; see README)
+  --warmup               every device syncs once first (not timed; see README);
+                         with --steps or --burst it pushes its first records
   --warmup-concurrency N devices syncing at once during the warm-up (default 32)
   --steps R1,R2,...      open-loop Poisson arrivals at each rate (syncs/s) in
                          turn, stopping at the first that fails the target;
@@ -219,7 +220,7 @@ int Main(int argc, char** argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   if (a->Flag("warmup")) {
-    Status w = g.Warmup(static_cast<size_t>(*warm_c));
+    Status w = g.Warmup(static_cast<size_t>(*warm_c), a->Get("steps") || a->Flag("burst"));
     if (!w.ok()) {
       std::cerr << "error: warm-up: " << w.message() << "\n";
       return 1;
@@ -252,14 +253,16 @@ int Main(int argc, char** argv) {
   }
   if (a->Flag("idle")) {
     IdleResult r = g.Idle(static_cast<size_t>(*idle_c), *settle);
-    std::printf("idle devices=%zu authenticated=%zu failures=%llu connect_s=%.2f server_rss_mb=%.1f "
-                "server_peak_rss_mb=%.1f\n",
-                r.devices, r.authenticated, static_cast<unsigned long long>(r.failures), r.connect_s, r.server_rss_mb,
-                r.server_peak_rss_mb);
+    std::printf("idle devices=%zu authenticated=%zu failures=%llu connect_s=%.2f server_cpu_s=%.2f "
+                "loadgen_cpu_s=%.2f server_rss_mb=%.1f server_peak_rss_mb=%.1f\n",
+                r.devices, r.authenticated, static_cast<unsigned long long>(r.failures), r.connect_s, r.server_cpu_s,
+                r.loadgen_cpu_s, r.server_rss_mb, r.server_peak_rss_mb);
     if (!r.first_error.empty()) std::printf("idle first failure: %s\n", r.first_error.c_str());
     Figure("s6_devices", static_cast<double>(r.devices));
     Figure("s6_failures", static_cast<double>(r.failures));
     Figure("s6_connect_s", r.connect_s);
+    Figure("s6_server_cpu_s", r.server_cpu_s);
+    Figure("s6_loadgen_cpu_s", r.loadgen_cpu_s);
     Figure("s6_rss_mb", r.server_peak_rss_mb);
     Figure("s6_rss_now_mb", r.server_rss_mb);
   }
