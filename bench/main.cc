@@ -53,7 +53,10 @@ options:
   --s4-rates R1,R2,...  S4 arrival rates to step through, syncs/s
                         (default 25,50,75,100,150,200,250,300,400; quick 10,20)
   --s4-step-s S         seconds of arrivals per rate (default 8; quick 2)
-  --s6-devices N        idle connected devices for S6 (default 10000; quick 256)
+  --s4-wards N          spread S4's devices over the first N wards only (default:
+                        all 32; fewer wards, more devices per ward, bigger pulls)
+  --s6-devices N        idle connected devices for S6 (default 10000; quick 256;
+                        0: no S6)
   --s5-records N        S5 captures (default 10000; quick 300)
   --forms DIR           form pack (default: the election pack of the source tree)
   --out PATH            write the JSON here (default: a complete full run
@@ -100,9 +103,11 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   auto s4d = Count(a, "s4-devices", o->quick ? 64 : 2'000);
   auto s4r = Count(a, "s4-records", o->quick ? 5 : 20);
   auto s5 = Count(a, "s5-records", o->quick ? 300 : 10'000);
-  auto s6 = Count(a, "s6-devices", o->quick ? 256 : 10'000);
+  auto s6 = a.Get("s6-devices") == std::optional<std::string>("0") ? Result<uint64_t>(uint64_t{0})
+                                                                    : Count(a, "s6-devices", o->quick ? 256 : 10'000);
+  auto wards = Count(a, "s4-wards", 32);
   auto step_s = Count(a, "s4-step-s", o->quick ? 2 : 8);
-  for (auto* r : {&s1, &s4d, &s4r, &s5, &s6, &step_s}) {
+  for (auto* r : {&s1, &s4d, &s4r, &s5, &s6, &step_s, &wards}) {
     if (!r->ok()) return r->status();
   }
   o->s1_records = *s1;
@@ -110,6 +115,7 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   o->s4_records = *s4r;
   o->s5_records = *s5;
   o->s6_devices = *s6;
+  o->s4_wards = *wards;
   o->s4_step_s = static_cast<double>(*step_s);
   o->s4_rates = a.Get("s4-rates").value_or(o->quick ? "10,20" : o->s4_rates);
   if (o->quick) o->s4_refine = 0;
@@ -157,8 +163,8 @@ int Main(int argc, char** argv) {
   if (args.size() == 4 && args[0] == "--serve" && args[2] == "--handshake-timeout-ms") {
     return ServeMain(args[1], std::strtoull(args[3].c_str(), nullptr, 10));
   }
-  cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s4-rates", "s4-step-s", "s5-records",
-                     "s6-devices", "forms", "out", "server", "data", "server-pid"},
+  cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s4-rates", "s4-step-s", "s4-wards",
+                     "s5-records", "s6-devices", "forms", "out", "server", "data", "server-pid"},
                     {"quick", "json", "keep", "verbose", "help", "no-zstd"}};
   auto parsed = cli::Args::Parse(args, spec);
   if (!parsed.ok()) {

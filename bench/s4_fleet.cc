@@ -110,7 +110,10 @@ Status RunS4(const Options& o, Figures& fig) {
   auto setup = ServerSetup::Create(o, "s4");
   if (!setup.ok()) return setup.status();
   ServerSetup& S = **setup;
-  const auto all_wards = S.Wards();
+  auto all_wards = S.Wards();
+  // Fewer wards, more devices per ward: each sync pulls what the rest of
+  // its ward pushed, so a small fleet in one ward has a full fleet's pulls.
+  if (o.s4_wards > 0 && o.s4_wards < all_wards.size()) all_wards.resize(o.s4_wards);
   const size_t total = std::max(o.s4_devices, o.s6_devices);
   std::vector<std::string> wards;
   for (size_t i = 0; i < total; ++i) wards.push_back(all_wards[i % all_wards.size()]);

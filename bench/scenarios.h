@@ -26,7 +26,8 @@ struct Options {
   std::string s4_rates = "25,50,75,100,150,200,250,300,400";  // open-loop steps, syncs/s
   double s4_step_s = 8;
   int s4_refine = 2;
-  uint64_t s6_devices = 10'000;
+  uint64_t s6_devices = 10'000;     // 0: no S6
+  uint64_t s4_wards = 0;            // devices spread over this many wards (0: all)
   uint64_t s5_records = 10'000;
   std::set<std::string> only;    // empty: every scenario
   std::string forms_dir;
