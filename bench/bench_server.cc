@@ -127,7 +127,7 @@ Result<int> RunChild(const std::vector<std::string>& args, int cpu,
 }
 
 Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, const std::string& log_path,
-                                                        uint64_t handshake_timeout_ms, int cpu) {
+                                                        int cpu) {
   char self[4096];
   ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
   if (len <= 0) return Status::Internal("cannot find this program's path in /proc/self/exe");
@@ -144,7 +144,6 @@ Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, 
     for (std::string w; in >> w;) words.push_back(w);
   }
   words.insert(words.end(), {self, "--serve", dir});
-  if (handshake_timeout_ms) words.insert(words.end(), {"--handshake-timeout-ms", std::to_string(handshake_timeout_ms)});
   std::vector<char*> argv;
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
@@ -237,15 +236,14 @@ Status BenchServer::Stop() {
   return Status::Internal("the bench server did not exit cleanly");
 }
 
-int ServeMain(const std::string& dir, uint64_t handshake_timeout_ms) {
+int ServeMain(const std::string& dir) {
   server::BlockStopSignals();  // before any thread exists: SIGTERM is taken by WaitForSignal
   server::RuntimeOptions o;
   o.data_dir = dir;
   o.host = "127.0.0.1";
   o.port = 0;
-  // Every other limit is the server's default: S4's simulated devices each
+  // Every limit is the server's default: S4's simulated devices each
   // connect from their own loopback address (bench/loadgen/sim_device.h).
-  if (handshake_timeout_ms) o.limits.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
   auto rt = server::ServerRuntime::Start(o);
   if (!rt.ok()) {
     std::cerr << "error: " << rt.status().message() << "\n";

@@ -41,10 +41,10 @@ Status WriteDeviceRows(const std::string& dir, const std::vector<wardsync::store
 class BenchServer {
  public:
   // Starts `<this binary> --serve dir` with stderr to log_path and waits
-  // (at most 30 s) for the port it listens on. handshake_timeout_ms 0: the
-  // server's default limit. cpu >= 0: the server runs on that core only.
+  // (at most 30 s) for the port it listens on. cpu >= 0: the server runs
+  // on that core only.
   static Result<std::unique_ptr<BenchServer>> Spawn(const std::string& dir, const std::string& log_path,
-                                                    uint64_t handshake_timeout_ms = 0, int cpu = -1);
+                                                    int cpu = -1);
   // A server started elsewhere; pid 0 when unknown (no CPU/memory figures).
   static std::unique_ptr<BenchServer> External(std::string host, uint16_t port, pid_t pid);
   ~BenchServer();
@@ -74,7 +74,8 @@ Result<int> RunChild(const std::vector<std::string>& argv, int cpu,
 // The path of a program beside this one (wardsync_loadgen).
 Result<std::string> SiblingProgram(const std::string& name);
 
-// The child side of Spawn: serves dir until SIGTERM. Returns the exit code.
-int ServeMain(const std::string& dir, uint64_t handshake_timeout_ms);
+// The child side of Spawn: serves dir until SIGTERM, with every default
+// limit and timeout. Returns the exit code.
+int ServeMain(const std::string& dir);
 
 }  // namespace wardsync::bench

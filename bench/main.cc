@@ -158,11 +158,8 @@ void RaiseFileLimit() {
 
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  // The child server: --serve DIR [--handshake-timeout-ms N] (see bench_server.h).
-  if (args.size() == 2 && args[0] == "--serve") return ServeMain(args[1], 0);
-  if (args.size() == 4 && args[0] == "--serve" && args[2] == "--handshake-timeout-ms") {
-    return ServeMain(args[1], std::strtoull(args[3].c_str(), nullptr, 10));
-  }
+  // The child server: --serve DIR (see bench_server.h).
+  if (args.size() == 2 && args[0] == "--serve") return ServeMain(args[1]);
   cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s4-rates", "s4-step-s", "s4-wards",
                      "s5-records", "s6-devices", "forms", "out", "server", "data", "server-pid"},
                     {"quick", "json", "keep", "verbose", "help", "no-zstd"}};

@@ -167,6 +167,16 @@ Status RunS4(const Options& o, Figures& fig) {
     WS_RETURN_IF_ERROR(stopped);
     Cleanup(o, S.RunDir(1));
   }
+  // The regression guard (--quick): its small fleet is far below what the
+  // server carries, so any failed sync or dropped connection is a bug.
+  if (o.quick) {
+    for (const char* name : {"s4_failures", "s4_burst_failures", "s6_failures"}) {
+      if (fig.Has(name) && fig.Get(name).back() > 0) {
+        return Status::Internal(std::string(name) + " = " + std::to_string(fig.Get(name).back()) +
+                                " in the quick run (see the lines above)");
+      }
+    }
+  }
   return Status::Ok();
 }
 

@@ -104,7 +104,7 @@ Result<std::unique_ptr<BenchServer>> ServerSetup::StartRun(int run, int cpu) {
   (void)RemoveTree(dir);
   WS_RETURN_IF_ERROR(util::MakeDirs(dir, 0700));
   WS_RETURN_IF_ERROR(CopyTree(template_, dir + "/server"));
-  return BenchServer::Spawn(dir + "/server", dir + "/server.log", 0, cpu);
+  return BenchServer::Spawn(dir + "/server", dir + "/server.log", cpu);
 }
 
 }  // namespace wardsync::bench
