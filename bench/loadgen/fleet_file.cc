@@ -3,40 +3,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/crypto/digest.h"
 #include "common/util/files.h"
 
 namespace wardsync::bench {
 
-namespace {
-
-std::string Hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-
-bool Unhex(const std::string& text, std::string* out) {
-  if (text.size() % 2) return false;
-  auto val = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  out->clear();
-  for (size_t i = 0; i < text.size(); i += 2) {
-    int hi = val(text[i]), lo = val(text[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
-
-}  // namespace
 
 Status WriteFleetFile(const std::string& path, const Fleet& fleet) {
   std::ostringstream out;
@@ -44,7 +15,7 @@ Status WriteFleetFile(const std::string& path, const Fleet& fleet) {
   out << "ca " << fleet.ca_path << "\n";
   out << "forms_epoch " << fleet.forms_epoch << "\n";
   out << "officer " << fleet.officer << "\n";
-  for (const auto& c : fleet.templates) out << "change " << Hex(c.SerializeAsString()) << "\n";
+  for (const auto& c : fleet.templates) out << "change " << crypto::Hex(c.SerializeAsString()) << "\n";
   for (const auto& d : fleet.devices) out << "device " << d.id << " " << d.ward << "\n" << d.key.ToPem();
   return util::WriteFileAtomic(path, out.str(), 0600);
 }
@@ -75,7 +46,7 @@ Result<Fleet> ReadFleetFile(const std::string& path) {
     } else if (word == "change") {
       std::string bytes;
       wardsync::changes::Change c;
-      if (!Unhex(rest, &bytes) || !c.ParseFromString(bytes)) return bad("a change that is not a serialized Change");
+      if (!crypto::FromHex(rest, &bytes) || !c.ParseFromString(bytes)) return bad("a change that is not a serialized Change");
       fleet.templates.push_back(std::move(c));
     } else if (word == "device") {
       std::istringstream words(rest);
