@@ -99,6 +99,28 @@ Status RunLoadGen(const Options& o, std::vector<std::string> args, int cpu, Figu
   return Status::Ok();
 }
 
+struct Cores {
+  int server = -1;   // -1: any
+  int loadgen = -1;
+};
+
+// One server on a fresh copy of the template, the load generator against
+// it with `args` (plus the fleet file and the server's pid), then stop.
+Status RunPhase(const Options& o, ServerSetup& S, const Plan& plan, int run, Cores cores,
+                std::vector<std::string> args, Figures& fig, const std::map<std::string, std::string>& rename) {
+  auto server = S.StartRun(run, cores.server);
+  if (!server.ok()) return server.status();
+  const std::string fleet = S.RunDir(run) + "/fleet.txt";
+  WS_RETURN_IF_ERROR(WriteFleet(S, plan, **server, fleet));
+  args.insert(args.begin(), {"--fleet", fleet, "--server-pid", std::to_string((*server)->pid())});
+  Status ran = RunLoadGen(o, args, cores.loadgen, fig, rename);
+  Status stopped = (*server)->Stop();
+  WS_RETURN_IF_ERROR(ran);
+  WS_RETURN_IF_ERROR(stopped);
+  Cleanup(o, S.RunDir(run));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunS4(const Options& o, Figures& fig) {
@@ -137,35 +159,18 @@ Status RunS4(const Options& o, Figures& fig) {
                : "S4/S6: one core: server and load generator share it");
 
   if (o.s4_devices > 0) {
-    auto server = S.StartRun(0, server_cpu);
-    if (!server.ok()) return server.status();
-    const std::string fleet = S.RunDir(0) + "/fleet.txt";
-    WS_RETURN_IF_ERROR(WriteFleet(S, plan, **server, fleet));
-    std::vector<std::string> args{"--fleet", fleet, "--devices", std::to_string(o.s4_devices), "--records",
-                                  std::to_string(o.s4_records), "--server-pid", std::to_string((*server)->pid()),
-                                  "--warmup", "--steps", o.s4_rates, "--step-s", std::to_string(o.s4_step_s),
-                                  "--refine", std::to_string(o.s4_refine), "--burst"};
-    Status ran = RunLoadGen(o, args, loadgen_cpu, fig);
-    Status stopped = (*server)->Stop();
-    WS_RETURN_IF_ERROR(ran);
-    WS_RETURN_IF_ERROR(stopped);
-    Cleanup(o, S.RunDir(0));
+    WS_RETURN_IF_ERROR(RunPhase(o, S, plan, 0, {server_cpu, loadgen_cpu},
+                                {"--devices", std::to_string(o.s4_devices), "--records", std::to_string(o.s4_records),
+                                 "--warmup", "--steps", o.s4_rates, "--step-s", std::to_string(o.s4_step_s),
+                                 "--refine", std::to_string(o.s4_refine), "--burst"},
+                                fig, {}));
   }
   if (o.s6_devices > 0) {
-    auto server = S.StartRun(1, server_cpu);
-    if (!server.ok()) return server.status();
-    const std::string fleet = S.RunDir(1) + "/fleet.txt";
-    WS_RETURN_IF_ERROR(WriteFleet(S, plan, **server, fleet));
-    std::vector<std::string> args{"--fleet", fleet, "--devices", std::to_string(o.s6_devices), "--server-pid",
-                                  std::to_string((*server)->pid()), "--warmup", "--idle"};
     // The key names the full size; other sizes keep a plain name.
     std::map<std::string, std::string> rename;
     if (o.s6_devices == 10'000) rename["s6_rss_mb"] = "s6_rss_mb_10k";
-    Status ran = RunLoadGen(o, args, loadgen_cpu, fig, rename);
-    Status stopped = (*server)->Stop();
-    WS_RETURN_IF_ERROR(ran);
-    WS_RETURN_IF_ERROR(stopped);
-    Cleanup(o, S.RunDir(1));
+    WS_RETURN_IF_ERROR(RunPhase(o, S, plan, 1, {server_cpu, loadgen_cpu},
+                                {"--devices", std::to_string(o.s6_devices), "--warmup", "--idle"}, fig, rename));
   }
   // The regression guard (--quick): its small fleet is far below what the
   // server carries, so any failed sync or dropped connection is a bug.

@@ -8,7 +8,6 @@
 
 namespace wardsync::bench {
 
-
 Status WriteFleetFile(const std::string& path, const Fleet& fleet) {
   std::ostringstream out;
   out << "server " << fleet.server << "\n";
