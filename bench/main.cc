@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -86,8 +87,11 @@ Result<uint64_t> Count(const cli::Args& a, const std::string& name, uint64_t dfl
   auto v = a.Get(name);
   if (!v) return dflt;
   char* end = nullptr;
-  unsigned long long n = std::strtoull(v->c_str(), &end, 10);
-  if (end == v->c_str() || *end || n == 0) return Status::Invalid("--" + name + " needs a positive number");
+  // strtoull would take "-3" as 2^64 - 3.
+  unsigned long long n = v->empty() || !std::isdigit(static_cast<unsigned char>((*v)[0]))
+                             ? 0
+                             : std::strtoull(v->c_str(), &end, 10);
+  if (end == nullptr || *end || n == 0) return Status::Invalid("--" + name + " needs a positive whole number");
   return static_cast<uint64_t>(n);
 }
 
