@@ -35,6 +35,7 @@ class ServerFixture {
   void Start();
   void Stop();     // drains the committer: everything acknowledged is on disk
   void Restart();  // Stop + Start on the same data dir and port
+  ServerFixtureOptions& options() { return options_; }  // takes effect at the next Restart()
   bool running() const { return runtime_ != nullptr; }
 
   const std::string& data_dir() const { return data_dir_; }

@@ -276,11 +276,11 @@ TEST_CASE("the daily volume quota survives a server restart", "[integration][sec
 }
 
 TEST_CASE("pull pages are held against the memory budget and given back", "[integration][security][dos]") {
-  ServerFixtureOptions options;
-  // Room for a small push (3x its frame) but not for a pull page (2x 256 KiB).
-  options.limits.memory_budget_bytes = 64 << 10;
-  ServerFixture server(options);
-  DeviceFixture dev(server, kWard);
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);  // enrolled and given the forms first
+  // Then room for a small push (3x its frame) but not for a pull page (2x 256 KiB).
+  server.options().limits.memory_budget_bytes = 64 << 10;
+  server.Restart();
   dev.New("voter-meeting", VoterMeeting());
   auto r = dev.Sync();
   REQUIRE_FALSE(r.ok());
