@@ -65,5 +65,9 @@ int CmdUsersPasswd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 Status HashStdinPassword(std::vector<std::string>* args, std::istream& in);
 // Denial of service (issue 10).
 int CmdQuarantine(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Review of submissions and enrollment codes (issue 12).
+int CmdReview(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdCodesList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdCodesCancel(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

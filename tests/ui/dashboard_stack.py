@@ -86,6 +86,39 @@ class DashStack:
         self.client(b, ["sync", "--quiet"])
         return rid
 
+    def new_meeting(self, data, **fields):
+        """A voter meeting made by client `data` and synced; returns its id."""
+        values = {"candidate": "Trần Văn An", "meeting_date": "2021-05-10", "invited": 100, "attended": 80,
+                  "agree": 40, "disagree": 10}
+        values.update(fields)
+        args = ["new", "--form", "voter-meeting", "--json"]
+        for k, v in values.items():
+            args += ["--set", f"{k}={v}"]
+        rid = json.loads(self.client(data, args).stdout)["id"]
+        self.client(data, ["sync", "--quiet"])
+        return rid
+
+    def make_rule_conflict(self):
+        """Two officers each keep `agree + disagree <= attended` (80) but break it together (65 + 25): a RULE
+        conflict."""
+        a, b = self.clients
+        rid = self.new_meeting(a, candidate="Lê Văn Cường")
+        self.client(b, ["sync", "--quiet"])
+        self.client(a, ["edit", rid, "--set", "agree=65"])
+        self.client(b, ["edit", rid, "--set", "disagree=25"])
+        self.client(a, ["sync", "--quiet"])
+        self.client(b, ["sync", "--quiet"])
+        return rid
+
+    def turnout_reports(self):
+        """Turnout of one polling area at two checkpoints (9 h: 30 %, 12 h: 55 %)."""
+        a = self.clients[0]
+        for checkpoint, cast in (("09h", 300), ("12h", 550)):
+            self.client(a, ["new", "--form", "turnout-report", "--set", "station_code=KV01", "--set",
+                            "report_date=2021-05-23", "--set", f"report_time={checkpoint}", "--set",
+                            "registered_voters=1000", "--set", f"votes_cast={cast}"])
+        self.client(a, ["sync", "--quiet"])
+
     def close(self):
         self.proc.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
