@@ -20,6 +20,8 @@
 // Pure logic, called by Apply (merge.h) on the server, in replay and on the
 // client's own view.
 #pragma once
+#include <string_view>
+
 #include "common/status.h"
 #include "proto/changes.pb.h"
 #include "proto/records.pb.h"

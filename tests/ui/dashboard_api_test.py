@@ -275,6 +275,23 @@ class DashboardApiTest(unittest.TestCase):
         records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
         self.assertEqual([r["fields"]["invited"] for r in records if r["id"] == rid], [125])
 
+    def test_rejected_change_is_applied_with_edited_values(self):
+        rid, _ = self.s.make_rejected()
+        status, conflicts = self.http("admin").json("GET", "/api/conflicts")
+        rej = [c for c in conflicts if c["record"] == rid and c["kind"] == "rejected"]
+        self.assertEqual(len(rej), 1, conflicts)
+        self.assertIn("unknown ward", rej[0]["problem"])
+        self.assertEqual(rej[0]["rejected_change"]["sets"], [{"field": "attended", "value": 85}])
+        h = self.http("reviewer")
+        status, body = h.json("POST", f"/api/conflicts/{rej[0]['id']}/resolve",
+                              {"set": {"attended": "abc"}, "reason": "Theo biên bản"})
+        self.assertEqual(status, 409, body)  # the form refuses the value: nothing changed
+        status, body = h.json("POST", f"/api/conflicts/{rej[0]['id']}/resolve",
+                              {"set": {"attended": "84"}, "reason": "Theo biên bản: 84"})
+        self.assertEqual(status, 200, body)
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [84])
+
     # ---- enrollment codes ----
     def test_unused_codes_are_listed_and_cancelled(self):
         admin = self.http("admin")

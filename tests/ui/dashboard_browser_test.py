@@ -250,6 +250,22 @@ class DashboardBrowserTest(unittest.TestCase):
         records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
         self.assertEqual([r["fields"]["agree"] for r in records if r["id"] == rid], [55])
 
+    def test_8b2_dismiss_a_rejected_change_from_the_page(self):
+        rid, _ = self.s.make_rejected()
+        sel = f"[data-kind=rejected][data-conflict-id^='{rid}']"
+        card = self.go("#/review", sel)
+        cid = card.get_attribute("data-conflict-id")
+        self.assertEqual(card.find_element(By.CSS_SELECTOR, "input[name=set-attended]").get_attribute("value"), "85")
+        self.assertIn("Số cử tri tham dự", card.text)
+        self.shot("dashboard-review-rejected.png")
+        card.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Sai phường, không áp dụng")
+        card.find_element(By.CSS_SELECTOR, "button[value=dismiss]").click()
+        WebDriverWait(self.d, WAIT).until(lambda d: not d.find_elements(By.CSS_SELECTOR, sel))
+        conflicts = json.loads(self.s.server(["conflicts", "--data", self.s.srv, "--json"]).stdout)
+        self.assertNotIn(cid, [c["id"] for c in conflicts])
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [80])  # not applied
+
     def test_8c_cancel_an_unused_code_from_the_page(self):
         self.go("#/devices", "#enroll-form")
         form = self.d.find_element(By.ID, "enroll-form")

@@ -32,6 +32,7 @@ class DashStack:
 
     def __init__(self, bin_dir, source_dir):
         self.bin = bin_dir
+        self.source = source_dir
         self.dir = tempfile.mkdtemp(prefix="dash-test-")
         self.srv = os.path.join(self.dir, "srv")
         self.server(["init", "--data", self.srv, "--forms", os.path.join(source_dir, "forms/election")])
@@ -118,6 +119,28 @@ class DashStack:
                             "report_date=2021-05-23", "--set", f"report_time={checkpoint}", "--set",
                             "registered_voters=1000", "--set", f"votes_cast={cast}"])
         self.client(a, ["sync", "--quiet"])
+
+    def make_rejected(self):
+        """A REJECTED change from an honest device, through the binaries: an officer's offline edit reaches the
+        server while its ward is missing from the published ward list (unknown ward); the list is then published
+        whole again. Returns (record id, the officer's data dir)."""
+        officer = self.enroll_client(f"rej{len(os.listdir(self.dir))}", self.code(self.OTHER_WARD))
+        rid = self.new_meeting(officer, candidate="Ngô Thị Lan")
+        self.client(officer, ["edit", rid, "--set", "attended=85"])  # offline
+        pack = os.path.join(self.source, "forms/election")
+        with open(os.path.join(pack, "wards.json")) as f:
+            wards = json.load(f)
+        wards["wards"] = [w for w in wards["wards"] if w["id"] != self.OTHER_WARD]
+        shrunk = tempfile.mkdtemp(prefix="wards-", dir=self.dir)
+        with open(os.path.join(shrunk, "wards.json"), "w") as f:
+            json.dump(wards, f, ensure_ascii=False)
+        shutil.copy(os.path.join(pack, "voter-meeting.json"), shrunk)  # a pack holds a form (published already)
+        self.server(["forms", "publish", "--data", self.srv, shrunk])
+        try:
+            self.client(officer, ["sync", "--quiet"], check=False)
+        finally:
+            self.server(["forms", "publish", "--data", self.srv, pack])
+        return rid, officer
 
     def close(self):
         self.proc.stop()

@@ -481,6 +481,9 @@ function reportCtx(cat, wards) {
   };
   const value = (k, v) => {
     if (k === "ward") return names[v] || v;
+    if (k === "form") return formTitle(cat, v);
+    if (k === "role") return t("role_" + v);
+    if (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)) return when(v);
     return choiceLabel(cat, CHOICE_OF[k] || k, v);
   };
   return { cat, key, value };
