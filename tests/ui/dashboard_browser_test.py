@@ -73,7 +73,11 @@ class DashboardBrowserTest(unittest.TestCase):
         return WebDriverWait(d or self.d, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, sel)))
 
     def go(self, hash_, sel):
-        self.d.get(self.s.url + "/" + hash_)
+        url = self.s.url + "/" + hash_
+        if self.d.current_url == url:
+            self.d.refresh()  # the same address again: no navigation, no hashchange
+        else:
+            self.d.get(url)
         return self.css(sel)
 
     def shot(self, name, d=None):
@@ -81,7 +85,11 @@ class DashboardBrowserTest(unittest.TestCase):
 
     def phone_shot(self, hash_, sel, name):
         """The same page 360 px wide: no sideways scrolling, and a screenshot."""
-        self.phone.get(self.s.url + "/" + hash_)
+        url = self.s.url + "/" + hash_
+        if self.phone.current_url == url:
+            self.phone.refresh()
+        else:
+            self.phone.get(url)
         self.css(sel, self.phone)
         wide = self.phone.execute_script(
             "return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "

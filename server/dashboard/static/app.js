@@ -426,11 +426,18 @@ function conflictCard(c, cat) {
   return h("form", { class: "card conflict", "data-conflict-id": c.id, "data-kind": c.kind, onsubmit: submit },
     h("strong", {}, t(kind)), " · ", h("a", { href: "#/record/" + c.record }, formTitle(cat, c.form) + " · " + c.ward),
     c.field ? " · " + t("field") + ": " + fieldLabel(cat, c.field) : "",
-    c.problem ? h("p", {}, t("problem") + ": " + c.problem) : null,
+    c.problem ? problemLine(c) : null,
     c.kind === "values" && c.base !== undefined ? h("p", { class: "muted" }, t("base") + ": " + valueText(choiceLabel(cat, c.field, c.base))) : null,
     body,
     canResolve ? h("div", { class: "row" }, reason, buttons) : h("p", { class: "muted" }, t("viewer_note")),
     err);
+}
+
+// A broken rule reads "EXPR (LABEL)": the form's own words are shown, the
+// expression kept as the tooltip.
+function problemLine(c) {
+  const m = c.kind === "rule" && c.problem.match(/^(.*) \((.+)\)$/);
+  return h("p", { title: m ? m[1] : null }, t("problem") + ": " + (m ? m[2] : c.problem));
 }
 
 async function reviewPage() {
