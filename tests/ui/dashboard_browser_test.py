@@ -284,6 +284,7 @@ class DashboardBrowserTest(unittest.TestCase):
         newest = max(listed, key=lambda c: c["created_ms"])
         row = self.css(f"#codes tr[data-code='{newest['id']}']")
         self.assertIn(self.s.OTHER_WARD, row.text)
+        self.d.execute_script("arguments[0].scrollIntoView()", row)
         self.shot("dashboard-codes.png")
         self.phone_shot("#/devices", "#codes", "dashboard-devices-phone.png")
         self.go("#/devices", f"#codes tr[data-code='{newest['id']}'] button").click()

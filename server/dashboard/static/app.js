@@ -455,13 +455,16 @@ function barChart(title, items) {
     if (text !== undefined) el.textContent = text;
     return el;
   };
-  const rowH = 26, left = 170, width = 700;
+  // A phone gets a narrower drawing with each label above its bar, so the
+  // text stays readable once scaled to the screen.
+  const narrow = window.innerWidth < 600;
+  const rowH = narrow ? 40 : 26, left = narrow ? 4 : 170, width = narrow ? 240 : 700, top = narrow ? 16 : 0;
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${width + left + 60} ${items.length * rowH + 20}`, role: "img", "aria-label": title });
   items.forEach((it, i) => {
     const y = 10 + i * rowH;
-    svg.append(s("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, it.label));
-    svg.append(s("rect", { class: "bar", x: left, y: y + 3, width: Math.max(1, it.value * width), height: rowH - 8 }));
-    svg.append(s("text", { x: left + it.value * width + 6, y: y + 15 }, (it.value * 100).toFixed(1) + " %"));
+    svg.append(narrow ? s("text", { x: left, y: y + 10 }, it.label) : s("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, it.label));
+    svg.append(s("rect", { class: "bar", x: left, y: y + 3 + top, width: Math.max(1, it.value * width), height: 18 }));
+    svg.append(s("text", { x: left + it.value * width + 6, y: y + 15 + top }, (it.value * 100).toFixed(1) + " %"));
   });
   svg.append(s("line", { class: "axis", x1: left, x2: left, y1: 5, y2: items.length * rowH + 15 }));
   return h("figure", { class: "card" }, h("figcaption", {}, title), svg);
@@ -499,6 +502,7 @@ function reportCtx(cat, wards) {
 function num(k, v) {
   if (v === null || v === undefined) return "—";
   if (SHARES.has(k)) return (v * 100).toFixed(1) + " %";
+  if (/year$/.test(k)) return String(v);
   return new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB").format(v);
 }
 
@@ -514,12 +518,14 @@ function render(ctx, v, k) {
     if (!v.length) return t("none");
     if (v.every((x) => x && typeof x === "object" && !Array.isArray(x))) {
       const cols = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((c) => c !== "overflow" && c !== "name");
-      return h("div", { class: "scroll" }, h("table", { class: "report", "data-key": k || "" },
+      return h("div", { class: "scroll" }, h("table", { class: "report stack", "data-key": k || "" },
         h("thead", {}, h("tr", {}, cols.map((c) => h("th", { "data-key": c }, ctx.key(c))))),
-        h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) => h("td", { class: typeof x[c] === "number" ? "num" : null }, render(ctx, x[c], c))))))));
+        h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) =>
+          h("td", { class: typeof x[c] === "number" ? "num" : null, "data-label": ctx.key(c) }, render(ctx, x[c], c))))))));
     }
     return v.map((x) => render(ctx, x, k)).join(", ");
   }
+  if (!Object.keys(v).length) return t("none");
   const choiceKeys = CHOICE_OF[k];  // an object keyed by choice values (by_readiness, by_status)
   const entries = Object.entries(v).filter(([x, y]) => !(HIDDEN.has(x) && (x !== "overflow" || !y)));
   return h("dl", { class: "kv" }, entries.flatMap(([x, y]) => [
