@@ -33,6 +33,9 @@ const AdminCommand* FindAdminCommand(const std::vector<std::string>& args, size_
 
 // Shared by the command implementations.
 cli::ArgSpec WithCommon(cli::ArgSpec spec);  // adds --data, --json, --help
+// The one positional RECORD (32 hex digits) as raw bytes; false (the error
+// written to err) otherwise.
+bool RecordArgument(const cli::Args& args, std::ostream& err, std::string* raw);
 
 // Implementations (one file per concern).
 int CmdEnroll(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);

@@ -1,5 +1,7 @@
 #include "server/admin/command.h"
 
+#include "common/changes/changeset.h"
+
 namespace wardsync::server {
 
 cli::ArgSpec WithCommon(cli::ArgSpec spec) {
@@ -7,6 +9,18 @@ cli::ArgSpec WithCommon(cli::ArgSpec spec) {
   spec.flags.insert("json");
   spec.flags.insert("help");
   return spec;
+}
+
+bool RecordArgument(const cli::Args& args, std::ostream& err, std::string* raw) {
+  if (args.positional().size() != 1) {
+    err << "error: name exactly one RECORD (32 hex digits, as `wardsync-server records` lists it)\n";
+    return false;
+  }
+  if (!changes_util::ParseRecordId(args.positional()[0], raw)) {
+    err << "error: \"" << args.positional()[0] << "\" is not a record id (32 hex digits)\n";
+    return false;
+  }
+  return true;
 }
 
 const std::vector<AdminCommand>& AdminCommands() {

@@ -72,25 +72,21 @@ class DashboardBrowserTest(unittest.TestCase):
     def css(self, sel, d=None):
         return WebDriverWait(d or self.d, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, sel)))
 
-    def go(self, hash_, sel):
+    def go(self, hash_, sel, d=None):
+        d = d or self.d
         url = self.s.url + "/" + hash_
-        if self.d.current_url == url:
-            self.d.refresh()  # the same address again: no navigation, no hashchange
+        if d.current_url == url:
+            d.refresh()  # the same address again: no navigation, no hashchange
         else:
-            self.d.get(url)
-        return self.css(sel)
+            d.get(url)
+        return self.css(sel, d)
 
     def shot(self, name, d=None):
         (d or self.d).save_screenshot(os.path.join(SHOTS, name))
 
     def phone_shot(self, hash_, sel, name):
         """The same page 360 px wide: no sideways scrolling, and a screenshot."""
-        url = self.s.url + "/" + hash_
-        if self.phone.current_url == url:
-            self.phone.refresh()
-        else:
-            self.phone.get(url)
-        self.css(sel, self.phone)
+        self.go(hash_, sel, self.phone)
         wide = self.phone.execute_script(
             "return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
             "document.documentElement.clientWidth + 1 && !e.closest('.scroll')).map(e => e.tagName + '.' + e.className)")

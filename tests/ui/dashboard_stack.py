@@ -75,11 +75,7 @@ class DashStack:
     def make_conflict(self):
         """Two officers of one ward change `attended` of one record without seeing each other: a VALUES conflict."""
         a, b = self.clients
-        rid = json.loads(self.client(a, ["new", "--form", "voter-meeting", "--set", "candidate=Trần Văn An",
-                                         "--set", "meeting_date=2021-05-10", "--set", "invited=100",
-                                         "--set", "attended=80", "--set", "agree=60", "--set", "disagree=10",
-                                         "--json"]).stdout)["id"]
-        self.client(a, ["sync", "--quiet"])
+        rid = self.new_meeting(a, agree=60)
         self.client(b, ["sync", "--quiet"])
         self.client(a, ["edit", rid, "--set", "attended=81"])
         self.client(b, ["edit", rid, "--set", "attended=82"])
