@@ -72,5 +72,7 @@ int CmdQuarantine(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdReview(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdCodesList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdCodesCancel(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Attachments (issue 13; server/attach).
+int CmdAttachment(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

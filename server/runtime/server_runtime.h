@@ -11,6 +11,7 @@
 #include "common/clock/clock.h"
 #include "common/control/control_channel.h"
 #include "common/store/leveldb_store.h"
+#include "server/attach/attachment_files.h"
 #include "server/ingest/group_committer.h"
 #include "server/metrics/cidr_allow_list.h"
 #include "server/metrics/server_metrics.h"
@@ -58,6 +59,7 @@ class ServerRuntime {
   CidrAllowList metrics_allow_;
   std::unique_ptr<LevelDbStore> store_;
   std::unique_ptr<ServerContext> ctx_;
+  std::unique_ptr<attach::AttachmentFiles> attachments_;  // DIR/attachments (server/attach)
   std::unique_ptr<GroupCommitter> committer_;
   asio::io_context io_;
   std::unique_ptr<asio::thread_pool> store_pool_;
