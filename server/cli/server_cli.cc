@@ -27,7 +27,7 @@ constexpr const char* kRunUsage =
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
     "      [--max-clock-skew-s N] [--enroll-ttl-hours H]\n"
     "      [--metrics-allow CIDR]... [--log-format text|json]\n"
-    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http]]\n"
+    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http] [--dashboard-name NAME]...]\n"
     "      [--max-officer-bytes N] [--max-text-bytes N] [--max-fields N] [--max-candidates N] [--max-record-bytes N]\n"
     "      [--max-label-bytes N] [--max-report-bytes N] [--max-changeset-bytes N] [--max-changesets-per-day N]\n"
     "      [--max-bytes-per-day N] [--memory-budget-mb N] [--max-address-connections N] [--reserved-device-connections N]";
@@ -94,7 +94,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
                                     "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
                                     "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours", "metrics-allow",
-                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key",
+                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key", "dashboard-name",
                                     "max-officer-bytes", "max-text-bytes", "max-fields", "max-candidates",
                                     "max-record-bytes", "max-label-bytes", "max-report-bytes", "max-changeset-bytes",
                                     "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb",
@@ -214,12 +214,15 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     dopt->cert_file = a->Get("dashboard-cert").value_or("");
     dopt->key_file = a->Get("dashboard-key").value_or("");
     dopt->plain_http = a->Flag("dashboard-plain-http");
+    dopt->names = a->GetAll("dashboard-name");
     if (Status s = dashboard::CheckDashboardOptions(*dopt); !s.ok()) {
       err << "error: " << s.message() << "\n";
       return 2;
     }
-  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http")) {
-    err << "error: --dashboard-cert, --dashboard-key and --dashboard-plain-http go with --dashboard HOST:PORT\n";
+  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http") ||
+             a->Get("dashboard-name")) {
+    err << "error: --dashboard-cert, --dashboard-key, --dashboard-plain-http and --dashboard-name go with --dashboard "
+           "HOST:PORT\n";
     return 2;
   }
   // Limits that bound each other: a record and a change-set must fit a
@@ -268,6 +271,17 @@ int Admin(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
   size_t consumed = 0;
   const AdminCommand* cmd = FindAdminCommand(args, &consumed);
   if (!cmd) {
+    // A group of two-word commands ("users", "codes", "forms") without its
+    // second word: list the group's commands instead of "unknown".
+    std::string group;
+    for (const auto& c : AdminCommands()) {
+      if (c.name.rfind(args[0] + " ", 0) == 0) group += "  wardsync-server " + c.usage + "\n";
+    }
+    if (!group.empty()) {
+      const bool help = args.size() > 1 && (args[1] == "--help" || args[1] == "-h");
+      (help ? out : err) << (help ? "" : "error: \"" + args[0] + "\" needs one of its commands:\n") << group;
+      return help ? 0 : 2;
+    }
     err << "error: unknown command \"" << args[0] << "\" (see wardsync-server --help)\n";
     return 2;
   }

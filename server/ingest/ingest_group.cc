@@ -341,7 +341,8 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
 // What only the record can tell (exists? rule broken?) is Apply's part.
 std::string IngestGroup::CheckContent(const FormsSnapshot::Data& forms, const RecordState& record,
                                       const Change& change) {
-  const bool resolve = change.op() == Change::RESOLVE;
+  // A REVIEW, like a RESOLVE, is about the record as it is: its form and ward.
+  const bool resolve = change.op() == Change::RESOLVE || change.op() == Change::REVIEW;
   // A RESOLVE on a placeholder can only dismiss (checked by Apply): the form
   // it names may be the very reason its change was rejected.
   if (resolve && record.placeholder()) return "";
@@ -355,7 +356,7 @@ std::string IngestGroup::CheckContent(const FormsSnapshot::Data& forms, const Re
   const uint32_t form_version = resolve && exists ? record.form_version() : change.form_version();
   const auto* form = forms.registry.Find(form_id, form_version);
   if (!form) return "unknown form " + form_id + " version " + std::to_string(form_version);
-  if (change.op() != Change::DELETE) {
+  if (change.op() != Change::DELETE && change.op() != Change::REVIEW) {
     const bool marker = resolve && change.sets_size() == 1 && change.sets(0).field() == reconcile::kDeletedMarkerField;
     if (!marker) {
       Status s = forms_util::ValidateChangeFields(*form, change);
