@@ -13,23 +13,22 @@
 #include "common/crypto/ed25519.h"
 #include "common/crypto/pki.h"
 #include "common/forms/form_loader.h"
-#include "common/store/leveldb_store.h"
+#include "common/store/dir_lock.h"
 #include "common/store/proto_io.h"
 #include "common/util/files.h"
 #include "server/admin/publish.h"
 #include "server/server_context.h"
 #include "server/server_paths.h"
 #include "server/store/server_keys.h"
+#include "server/store/server_store.h"
 #include "proto/store.pb.h"
 
 namespace wardsync::server {
-namespace {
-
 // The data directory must be new or empty, and its own: init makes it 0700
 // and writes keys into it, so it never takes over an existing directory
 // (changing its mode and mixing its files with the keys) and never follows
 // a symbolic link to somewhere else.
-Status CheckDataDir(const std::string& dir) {
+Status CheckDataDir(const std::string& dir, const std::string& command) {
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0) {
     if (errno == ENOENT) return Status::Ok();
@@ -41,8 +40,9 @@ Status CheckDataDir(const std::string& dir) {
   if (!S_ISDIR(st.st_mode)) return Status::Invalid(dir + " exists and is not a directory");
   std::error_code ec;
   if (!std::filesystem::is_empty(dir, ec) || ec) {
-    return Status::Exists(dir + " exists and is not empty; init only makes a new data directory (or uses an empty "
-                                "one), it does not take over a directory that holds other files");
+    return Status::Exists(dir + " exists and is not empty; " + command +
+                          " only makes a new data directory (or uses an empty one), it does not take over a "
+                          "directory that holds other files");
   }
   return Status::Ok();
 }
@@ -62,14 +62,12 @@ Status MakeDataDir(const std::string& dir) {
   return Status::Ok();
 }
 
-}  // namespace
-
 Status InitServer(const InitOptions& options, std::ostream& out) {
   ServerPaths paths(options.data_dir);
   if (util::Exists(paths.db()) || util::Exists(paths.ca_key())) {
     return Status::Exists(options.data_dir + " is already initialised; refusing to overwrite its keys");
   }
-  WS_RETURN_IF_ERROR(CheckDataDir(options.data_dir));
+  WS_RETURN_IF_ERROR(CheckDataDir(options.data_dir, "init"));
   // Load the forms first: a bad pack fails before anything is created.
   std::optional<forms_util::FormPack> pack;
   if (!options.forms_dir.empty()) {
@@ -92,8 +90,16 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   WS_RETURN_IF_ERROR(server_key->SavePemFile(paths.server_key()));
   WS_RETURN_IF_ERROR(util::WriteFileAtomic(paths.server_cert(), *server_pem, 0644));
 
-  auto store = LevelDbStore::Open(paths.db());
-  if (!store.ok()) return store.status();
+  auto lock = DirLock::TryAcquire(paths.dir);
+  if (!lock.ok()) return lock.status();
+  if (!lock->has_value()) return Status::Unavailable(options.data_dir + " is being initialised by another process");
+  ServerStoreOptions so;
+  so.create_if_missing = true;
+  so.missing = MissingStamp::kStamp;
+  so.stamped_by = "init";
+  auto opened = OpenServerStore(**lock, so);
+  if (!opened.ok()) return opened.status();
+  KvStore* store = &(*opened)->store();
   // The server's own identity: resolutions made on the server are
   // change-sets signed by the server key, chained like any device's.
   wardsync::store::Device self;
@@ -106,10 +112,10 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   k->set_from_seq(1);
   WriteBatch batch;
   PutProto(batch, keys::Device("server"), self);
-  WS_RETURN_IF_ERROR((*store)->Write(batch, true));
+  WS_RETURN_IF_ERROR(store->Write(batch, true));
 
   SystemClock clock;
-  ServerContext ctx{**store, clock, *server_key, {}, {}};
+  ServerContext ctx{*store, clock, *server_key, {}, {}};
   if (pack) {
     auto published = PublishForms(ctx, pack->forms, pack->wards.wards_size() ? std::optional(pack->wards) : std::nullopt);
     if (!published.ok()) return published.status();

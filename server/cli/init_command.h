@@ -20,4 +20,10 @@ struct InitOptions {
 
 Status InitServer(const InitOptions& options, std::ostream& out);
 
+// Shared with `restore`, which also makes a data directory: DIR must be new
+// or empty, never a link or a file (`command` names who refuses).
+Status CheckDataDir(const std::string& dir, const std::string& command);
+// Creates DIR (parents as needed), mode 0700, without following a link.
+Status MakeDataDir(const std::string& dir);
+
 }  // namespace wardsync::server
