@@ -16,6 +16,16 @@
 using namespace wardsync;
 using namespace wardsync::test;
 
+namespace {
+
+ServerFixtureOptions Stopped() {
+  ServerFixtureOptions o;
+  o.start = false;
+  return o;
+}
+
+}  // namespace
+
 TEST_CASE("only the committer's thread writes the server store", "[integration][store]") {
   ServerFixture server;
   WriteBatch batch;
@@ -58,7 +68,7 @@ TEST_CASE("a running server holds its directory's lock; a second one is refused"
 }
 
 TEST_CASE("init stamps the store's format; a store of another version is refused by run", "[integration][store]") {
-  ServerFixture server({.start = false});
+  ServerFixture server(Stopped());
   std::string raw;
   {
     auto lock = DirLock::TryAcquire(server.data_dir());
@@ -90,7 +100,7 @@ TEST_CASE("init stamps the store's format; a store of another version is refused
 
 TEST_CASE("a store made before the format stamp is stamped by its first run, not by a command",
           "[integration][store]") {
-  ServerFixture server({.start = false});
+  ServerFixture server(Stopped());
   {
     auto lock = DirLock::TryAcquire(server.data_dir());
     REQUIRE(lock.ok());
