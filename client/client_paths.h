@@ -15,6 +15,8 @@ struct ClientPaths {
     return epoch == 0 ? device_key() : dir + "/device." + std::to_string(epoch) + ".key";
   }
   std::string db() const { return dir + "/db"; }
+  // Copies of attached files, named by their SHA-256 (client/attach).
+  std::string attachments() const { return dir + "/attachments"; }
   std::string control_socket() const { return dir + "/control.sock"; }  // the agent's
   std::string ui_url() const { return dir + "/ui-url"; }  // agent --ui: the officer app's URL, 0600
 };

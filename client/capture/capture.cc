@@ -246,7 +246,7 @@ Result<std::string> Capture::New(const std::string& form_id, const FieldTexts& s
   return changes_util::RecordIdText(change.record_id());
 }
 
-Result<std::string> Capture::NewFromJson(const std::string& form_id, std::string_view json) {
+Result<std::string> Capture::NewFromJson(const std::string& form_id, std::string_view json, const FieldTexts& extra) {
   FieldTexts sets;
   {
     auto lock = store_.Lock();
@@ -259,10 +259,11 @@ Result<std::string> Capture::NewFromJson(const std::string& form_id, std::string
       sets = std::move(texts).value();
     }
   }  // New takes the lock itself, and reports an unknown form
+  sets.insert(sets.end(), extra.begin(), extra.end());  // --attach values
   return New(form_id, sets);
 }
 
-Status Capture::EditFromJson(const std::string& record_id_hex, std::string_view json) {
+Status Capture::EditFromJson(const std::string& record_id_hex, std::string_view json, const FieldTexts& extra) {
   FieldTexts sets;
   {
     auto raw = ParseId(record_id_hex);
@@ -278,6 +279,7 @@ Status Capture::EditFromJson(const std::string& record_id_hex, std::string_view 
     if (!texts.ok()) return texts.status();
     sets = std::move(texts).value();
   }
+  sets.insert(sets.end(), extra.begin(), extra.end());  // --attach values
   if (sets.empty()) return Status::Invalid("nothing to change: the JSON holds the values the record already has");
   return Edit(record_id_hex, sets);
 }

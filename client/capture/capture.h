@@ -55,10 +55,10 @@ class Capture {
   Status Edit(const std::string& record_id_hex, const FieldTexts& sets);
   // The same from a JSON object of field values (forms_util::JsonToFieldTexts:
   // a repeat group as an array of row objects), with the same checks.
-  Result<std::string> NewFromJson(const std::string& form_id, std::string_view json);
+  Result<std::string> NewFromJson(const std::string& form_id, std::string_view json, const FieldTexts& extra = {});
   // An edit writes only what differs from the record; a group's rows replace
   // the record's rows.
-  Status EditFromJson(const std::string& record_id_hex, std::string_view json);
+  Status EditFromJson(const std::string& record_id_hex, std::string_view json, const FieldTexts& extra = {});
   // Deletes a live local record (base: its version shown locally).
   Status Delete(const std::string& record_id_hex);
   // Closes an open conflict of the local view, either with candidate number

@@ -1,6 +1,7 @@
 // sync / status.
 #include <unistd.h>
 
+#include "client/attach/attachment_status.h"
 #include "client/cli/command.h"
 #include "client/cli/rejected_view.h"
 #include "client/sync/clock_offset.h"
@@ -46,11 +47,18 @@ int CmdSync(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     w.BeginObject().Key("pushed").Uint(p.pushed).Key("pulled").Uint(p.pulled);
     w.Key("pending").Uint(report->pending_after).Key("acked_seq").Uint(report->acked_seq);
     w.Key("bytes_in").Uint(p.bytes_in).Key("bytes_out").Uint(p.bytes_out);
-    w.Key("round_trips").Uint(report->round_trips).Key("forms_updated").Bool(report->forms_updated).EndObject();
+    w.Key("round_trips").Uint(report->round_trips).Key("forms_updated").Bool(report->forms_updated);
+    w.Key("attachments_stored").Uint(report->attachments_stored);
+    w.Key("attachment_bytes_sent").Uint(report->attachment_bytes_sent);
+    w.Key("attachments_refused").Uint(report->attachments_refused).EndObject();
     out << w.str() << "\n";
   } else if (!args.Flag("quiet")) {
     out << "synced: pushed " << p.pushed << " change-set(s), pulled " << p.pulled << " record(s); "
         << report->pending_after << " pending\n";
+    if (report->attachments_stored || report->attachments_refused) {
+      out << "attachments: " << report->attachments_stored << " on the server now (" << report->attachment_bytes_sent
+          << " bytes sent), " << report->attachments_refused << " refused (see `wardsync status`)\n";
+    }
   }
   if (report->pending_after != 0) {
     err << "error: " << report->pending_after << " change-set(s) were not acknowledged; run sync again\n";
@@ -102,6 +110,11 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   for (const auto& r : holders) {
     for (const auto* c : OpenRejected(r, cfg->device_id())) rejected.emplace_back(&r, c);
   }
+  auto attachments = attach::PendingAttachments(env.store(), env.paths().attachments());
+  if (!attachments.ok()) {
+    err << "error: " << attachments.status().message() << "\n";
+    return 1;
+  }
   if (args.Flag("json")) {
     util::JsonWriter w;
     w.BeginObject();
@@ -132,6 +145,7 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     w.Key("rejected").BeginArray();
     for (const auto& [r, c] : rejected) RejectedJson(*r, *c, w);
     w.EndArray();
+    attach::StatusJson(*attachments, w);
     // The server refused this device as revoked: pending work goes by `handover`.
     w.Key("revoked").Bool(error_current && IsRevokedError(state->last_error()));
     w.Key("agent_running").Bool(agent.has_value());
@@ -174,6 +188,7 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
   out << "rejected:      " << rejected.size() << " change(s) of this device the server could not apply";
   out << (rejected.empty() ? "\n" : " (fix each with a new edit; `wardsync list --rejected`):\n");
   for (const auto& [r, c] : rejected) RejectedDetail(*r, *c, out, "  ");
+  attach::StatusText(*attachments, out);
   if (error_current && IsRevokedError(state->last_error())) PrintRevokedHint(env, out);
   if (agent) {
     out << "agent:         running, " << agent->phase;

@@ -13,15 +13,17 @@ const std::vector<ClientCommand>& ClientCommands() {
   static const std::vector<ClientCommand> table = {
       {"forms", "forms --data DIR [--json]", "Lists the forms this device holds, with their fields.", Common({}),
        CmdForms},
-      {"new", "new --data DIR --form FORM (--set NAME=VALUE... | --from-json FILE)",
+      {"new", "new --data DIR --form FORM (--set NAME=VALUE... | --from-json FILE) [--attach FIELD=FILE...]",
        "Creates a record (offline) and prints its id. Values are checked against the form first; nothing is stored "
        "if one is refused. --from-json: an object of field values (- = standard input), a repeat group as an array "
-       "of row objects; a row of a group is also NAME[ROW].FIELD=VALUE with --set.",
-       Common({{"form", "set", "from-json"}, {}}), CmdNew},
-      {"edit", "edit --data DIR RECORD (--set NAME=VALUE... | --from-json FILE)",
+       "of row objects; a row of a group is also NAME[ROW].FIELD=VALUE with --set. --attach: a JPEG, PNG or PDF for "
+       "an attachment field, copied into DIR; its bytes are sent after the record, at the next sync.",
+       Common({{"form", "set", "from-json", "attach"}, {}}), CmdNew, 0, {"attach="}},
+      {"edit", "edit --data DIR RECORD (--set NAME=VALUE... | --from-json FILE) [--attach FIELD=FILE...]",
        "Changes fields of a record (offline). NAME= with no value clears an optional field. --from-json writes "
-       "what differs from the record; a group given there replaces the record's rows (\"_row\" names a row).",
-       Common({{"set", "from-json"}, {}}), CmdEdit, 1},
+       "what differs from the record; a group given there replaces the record's rows (\"_row\" names a row). "
+       "--attach as for new.",
+       Common({{"set", "from-json", "attach"}, {}}), CmdEdit, 1, {"attach="}},
       {"delete", "delete --data DIR RECORD", "Deletes a record (offline; the server keeps its history).",
        Common({}), CmdDelete, 1},
       {"show", "show --data DIR RECORD [--json]",

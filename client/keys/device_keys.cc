@@ -50,7 +50,9 @@ Result<SyncReport> SyncDevice(ClientStore& store, const ClientPaths& paths, cons
   auto keys = LoadDeviceKeys(store, paths);
   if (!keys.ok()) return keys.status();
   const DeviceProof proof = keys->Proof();
-  auto report = RunSync(store, proof, options);
+  SyncOptions with_attachments = options;
+  if (with_attachments.attachments_dir.empty()) with_attachments.attachments_dir = paths.attachments();
+  auto report = RunSync(store, proof, with_attachments);
   // Even after a failed round: the hello may have acknowledged the rotation.
   Status retired = RetireOldKeys(store, paths);
   if (report.ok() && !retired.ok()) return retired;

@@ -15,6 +15,8 @@
 //                                                         touching the record)
 //   tls_session                    -> tag + DER          (TLS session to resume;
 //                                                         see client/sync)
+//   att/<sha256 hex>               -> store.AttachmentUpload (upload progress of
+//                                                         an attachment; client/attach)
 //
 // Invariants kept by ClientStore:
 //   - out/ holds exactly the seqs (state.acked_seq, state.last_seq];
@@ -50,6 +52,9 @@ inline std::string LocalRecord(std::string_view record_id) { return wardsync::ke
 inline constexpr std::string_view kOutboxPrefix = "out/";
 inline std::string Outbox(uint64_t seq) { return wardsync::keys::WithU64(kOutboxPrefix, seq); }
 inline uint64_t OutboxSeq(std::string_view key) { return wardsync::keys::ReadU64(key.substr(kOutboxPrefix.size())); }
+
+inline constexpr std::string_view kAttachmentPrefix = "att/";
+inline std::string Attachment(std::string_view sha256_hex) { return wardsync::keys::Make(kAttachmentPrefix, sha256_hex); }
 
 inline constexpr std::string_view kPendingPrefix = "pend/";
 inline std::string PendingPrefix(std::string_view record_id) { return wardsync::keys::Make(kPendingPrefix, record_id); }

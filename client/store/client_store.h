@@ -134,6 +134,9 @@ class ClientStore {
   // costs one full handshake, nothing else.
   Status SaveTlsSession(const std::string& bytes);
 
+  // ---- the underlying store, for client/attach's own keys (att/)
+  KvStore& kv() { return kv_; }
+
  private:
   // Pending (change, stamp) pairs of this device for one record, in seq order.
   using PendingChanges = std::vector<std::pair<changes::Change, records::Stamp>>;

@@ -1,5 +1,6 @@
 #include "client/sync/sync_client.h"
 
+#include "client/attach/uploader.h"
 #include <openssl/ssl.h>
 
 #include "common/changes/changeset.h"
@@ -178,6 +179,12 @@ class Round {
       }
       co_return Status::Invalid("unexpected frame from server");
     }
+    // Attachment bytes last: every record of the round is already stored
+    // (client/attach/uploader.h).
+    if (!opt_.attachments_dir.empty()) {
+      Status sent = co_await UploadAttachments(io);
+      if (!sent.ok()) co_return sent;
+    }
     sync::Frame bye;
     bye.mutable_bye();
     // Ignored on purpose: the round's outcome is decided and stored; a bye
@@ -235,6 +242,21 @@ class Round {
     }
     if (push_exhausted_ && !pull_requested_once_ && !pull_outstanding_) return QueuePull();
     return Status::Ok();
+  }
+
+  asio::awaitable<Status> UploadAttachments(FramedStream& io) {
+    attach::UploadOptions options;
+    options.attachments_dir = opt_.attachments_dir;
+    options.max_frame_bytes = limits_.max_frame_bytes();
+    options.io_timeout = opt_.io_timeout;
+    options.cancel = opt_.cancel;
+    options.now_ms = SystemClock().NowMs();
+    attach::UploadReport sent;
+    Status s = co_await attach::UploadPending(io, store_, options, &sent);
+    report_.attachments_stored = sent.stored;
+    report_.attachment_bytes_sent = sent.bytes_sent;
+    report_.attachments_refused = sent.refused;
+    co_return s;
   }
 
   Status QueuePull() {

@@ -40,6 +40,9 @@ struct SyncOptions {
   const std::atomic<bool>* cancel = nullptr;         // checked between steps
   wardsync::sync::DeviceReport report;               // sent in the hello (queue depth etc. filled in here)
   bool compression = true;                           // offer zstd frames (PROTOCOL.md, Compression)
+  // DIR/attachments: pending attachments are sent at the end of the round
+  // (client/attach); "" sends none. SyncDevice fills it in.
+  std::string attachments_dir;
 };
 
 struct SyncReport {
@@ -50,6 +53,9 @@ struct SyncReport {
   bool forms_updated = false;
   bool tls_resumed = false;     // the TLS handshake resumed a stored session
   bool zstd = false;            // the server agreed to compressed frames
+  uint64_t attachments_stored = 0;      // attachments the server confirmed this round
+  uint64_t attachment_bytes_sent = 0;
+  uint64_t attachments_refused = 0;     // still pending, with the server's reason (status)
 };
 
 // The keys that prove the device in the hello (see PROTOCOL.md, Device

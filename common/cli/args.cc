@@ -48,12 +48,20 @@ Result<Args> Args::Parse(const std::vector<std::string>& argv, const ArgSpec& sp
 
 std::vector<std::string> AbsolutizePaths(const std::vector<std::string>& argv, const ArgSpec& spec,
                                          const std::set<std::string>& path_options, bool positionals) {
-  auto absolute = [](const std::string& p) {
+  auto absolute_path = [](const std::string& p) {
     if (p.empty() || p[0] == '/') return p;
     std::error_code ec;
     auto abs = std::filesystem::absolute(p, ec);
     return ec ? p : abs.string();
   };
+  // An option listed as "NAME=" takes NAME=PATH (e.g. --attach FIELD=FILE):
+  // only the part after the first '=' is a path.
+  auto assigned = [&](const std::string& option, const std::string& v) {
+    if (!path_options.count(option + "=")) return absolute_path(v);
+    const auto eq = v.find('=');
+    return eq == std::string::npos ? v : v.substr(0, eq + 1) + absolute_path(v.substr(eq + 1));
+  };
+  auto absolute = absolute_path;
   std::vector<std::string> out = argv;
   bool only_positional = false;
   for (size_t i = 0; i < out.size(); ++i) {
@@ -68,11 +76,14 @@ std::vector<std::string> AbsolutizePaths(const std::vector<std::string>& argv, c
     }
     std::string name = arg.substr(2);
     if (auto eq = name.find('='); eq != std::string::npos) {
-      if (path_options.count(name.substr(0, eq))) arg = "--" + name.substr(0, eq) + "=" + absolute(name.substr(eq + 1));
+      const std::string option = name.substr(0, eq);
+      if (path_options.count(option) || path_options.count(option + "=")) {
+        arg = "--" + option + "=" + assigned(option, name.substr(eq + 1));
+      }
       continue;
     }
     if (spec.options.count(name) && i + 1 < out.size()) {
-      if (path_options.count(name)) out[i + 1] = absolute(out[i + 1]);
+      if (path_options.count(name) || path_options.count(name + "=")) out[i + 1] = assigned(name, out[i + 1]);
       ++i;
     }
   }

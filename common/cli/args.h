@@ -42,6 +42,8 @@ Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& t
 // `positionals`) made absolute against this process's working directory:
 // a command forwarded over a control socket runs in another process, with
 // another working directory. Tokens are classified exactly as Parse does.
+// An entry "NAME=" in path_options: --NAME takes KEY=PATH, and only PATH is
+// made absolute (`wardsync new --attach FIELD=FILE`).
 std::vector<std::string> AbsolutizePaths(const std::vector<std::string>& argv, const ArgSpec& spec,
                                          const std::set<std::string>& path_options, bool positionals);
 

@@ -1,5 +1,7 @@
 #include "common/forms/form_check.h"
 
+#include "common/attach/attachment_value.h"
+
 #include <cmath>
 #include <set>
 #include <string>
@@ -55,7 +57,7 @@ class FormChecker {
       }
       if (f == nullptr) return Fail("uniqueKey names unknown field " + Quote(k));
       if (f->type() == FieldDef::GROUP || f->type() == FieldDef::MULTIPLE_CHOICE || !f->compute().empty() ||
-          f->type() == FieldDef::DECIMAL) {
+          f->type() == FieldDef::DECIMAL || f->type() == FieldDef::ATTACHMENT) {
         return Fail("uniqueKey field " + Quote(k) + " must be a stored INTEGER, TEXT, BOOLEAN, DATE, TIME or SINGLE_CHOICE field");
       }
       if (!keys.insert(k).second) return Fail("uniqueKey names " + Quote(k) + " twice");
@@ -91,7 +93,7 @@ class FormChecker {
       if (!e.ok()) return Fail("field " + Quote(name) + ": relevant " + Quote(f.relevant()) + ": " + e.status().message());
     }
     if (f.compute().empty()) return Status::Ok();
-    if (f.type() == FieldDef::GROUP || f.type() == FieldDef::MULTIPLE_CHOICE) {
+    if (f.type() == FieldDef::GROUP || f.type() == FieldDef::MULTIPLE_CHOICE || f.type() == FieldDef::ATTACHMENT) {
       return FieldFail(f, "compute applies only to INTEGER, DECIMAL, TEXT, BOOLEAN, DATE, TIME and SINGLE_CHOICE fields");
     }
     if (f.required()) return FieldFail(f, "a computed field cannot be required");
@@ -155,6 +157,12 @@ class FormChecker {
     if (!f.choice_list().empty() && f.choices_size() > 0) return FieldFail(f, "give either choices or choiceList, not both");
     if (!f.choice_list().empty() && !IsFormId(f.choice_list())) {
       return FieldFail(f, "choiceList " + Quote(f.choice_list()) + " must match [a-z0-9][a-z0-9-]*");
+    }
+    if ((f.media_types_size() > 0 || f.max_bytes() != 0) && f.type() != FieldDef::ATTACHMENT) {
+      return FieldFail(f, "mediaTypes/maxBytes apply only to ATTACHMENT fields");
+    }
+    if (f.type() == FieldDef::ATTACHMENT) {
+      if (auto why = attach::CheckFieldLimits(f); !why.empty()) return FieldFail(f, why);
     }
     for (const auto& [present, bound, what] : {std::tuple{f.has_min(), f.min(), "min"}, std::tuple{f.has_max(), f.max(), "max"}}) {
       if (!present) continue;

@@ -92,7 +92,16 @@ class Converter {
         }
         return out;
       }
-      default: return bad("an object is only for the rows of a repeat group");
+      case Value::kStructValue: {
+        // An attachment is {"sha256", "size", "media_type", "name"} (the
+        // officer app's JSON): its text form is that object, read and
+        // checked by ParseValue like a --set value.
+        if (f.type() != FieldDef::ATTACHMENT) return bad("an object is only for an attachment or the rows of a repeat group");
+        std::string json;
+        if (!google::protobuf::util::MessageToJsonString(v.struct_value(), &json).ok()) return bad("unreadable attachment");
+        return json;
+      }
+      default: return bad("an object is only for an attachment or the rows of a repeat group");
     }
   }
 

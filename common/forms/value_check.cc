@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/attach/attachment_value.h"
 #include "common/forms/calendar_date.h"
 #include "common/forms/number_text.h"
 #include "common/forms/quote.h"
@@ -30,6 +31,7 @@ Value::KindCase ExpectedKind(FieldDef::Type type) {
     case FieldDef::SINGLE_CHOICE: return Value::kChoice;
     case FieldDef::MULTIPLE_CHOICE: return Value::kChoices;
     case FieldDef::GROUP: return Value::kInteger;  // a row marker: the row's position
+    case FieldDef::ATTACHMENT: return Value::kAttachment;
     default: return Value::KIND_NOT_SET;
   }
 }
@@ -44,6 +46,7 @@ const char* KindName(Value::KindCase kind) {
     case Value::kTime: return "a time";
     case Value::kChoice: return "one choice";
     case Value::kChoices: return "a list of choices";
+    case Value::kAttachment: return "an attachment";
     default: return "no value";
   }
 }
@@ -58,6 +61,7 @@ const char* KindNameVi(Value::KindCase kind) {
     case Value::kTime: return "giờ";
     case Value::kChoice: return "một lựa chọn";
     case Value::kChoices: return "danh sách lựa chọn";
+    case Value::kAttachment: return "tệp đính kèm";
     default: return "không có giá trị";
   }
 }
@@ -165,6 +169,13 @@ std::optional<Problem> CheckValue(const FormDef& form, const FieldDef& field, st
       }
       return std::nullopt;
     }
+    case Value::kAttachment:
+      // The reference only (hash, size, type, name): the bytes are checked
+      // by the server when they arrive (server/attach).
+      if (auto why = attach::CheckValue(field, value.attachment()); !why.empty()) {
+        return fail("bad_attachment", {{"why", why}}, why, "tệp đính kèm không hợp lệ (" + why + ")");
+      }
+      return std::nullopt;
     default: return std::nullopt;  // booleans have nothing more to check
   }
 }

@@ -1,5 +1,7 @@
 #include "common/forms/value_text.h"
 
+#include "common/attach/attachment_value.h"
+
 #include <cmath>
 #include <optional>
 #include <set>
@@ -141,6 +143,12 @@ Result<Value> ParseRaw(const FormDef& form, const FieldDef& field, std::string_v
       }
       return v;
     }
+    case FieldDef::ATTACHMENT: {
+      auto a = attach::ParseText(text);
+      if (!a.ok()) return Status::Invalid(form.id() + ": field " + Quote(field.name()) + ": " + a.status().message());
+      *v.mutable_attachment() = std::move(a).value();
+      return v;
+    }
     default:
       return Status::Invalid(form.id() + ": field " + Quote(field.name()) + " has no type");
   }
@@ -164,6 +172,7 @@ std::string FormatValue(const Value& value) {
     case Value::kDate: return value.date();
     case Value::kTime: return value.time();
     case Value::kChoice: return value.choice();
+    case Value::kAttachment: return attach::FormatText(value.attachment());
     case Value::kChoices: {
       std::string out;
       for (const auto& c : value.choices().values()) out += (out.empty() ? "" : ",") + c;
@@ -184,6 +193,7 @@ void AppendValueJson(const Value& value, std::string* out) {
     case Value::kDate: AppendJsonString(value.date(), out); break;
     case Value::kTime: AppendJsonString(value.time(), out); break;
     case Value::kChoice: AppendJsonString(value.choice(), out); break;
+    case Value::kAttachment: out->append(attach::FormatText(value.attachment())); break;
     case Value::kChoices: {
       out->push_back('[');
       bool first = true;

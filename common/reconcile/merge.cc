@@ -67,6 +67,16 @@ Status ValidateResolve(const RecordState& r, const Change& change) {
     }
     return ValidateFieldSets(change);
   }
+  if (c->kind() == records::DUPLICATE) {
+    // Dismiss (both are distinct reports) or delete this record.
+    if (change.sets_size() == 0) return Status::Ok();
+    if (change.sets_size() == 1 && change.sets(0).field() == kDeletedMarkerField &&
+        change.sets(0).value().kind_case() == changes::Value::kBoolean) {
+      return Status::Ok();
+    }
+    return Status::Invalid("RESOLVE of duplicate conflict " + c->id() + " may carry no field set (keep both) or one boolean \"" +
+                           std::string(kDeletedMarkerField) + "\" (true: delete this record)");
+  }
   if (c->kind() != records::VALUES) return Status::Invalid("conflict " + c->id() + " is of an unknown kind");
   if (!c->field().empty()) {
     if (change.sets_size() != 1 || change.sets(0).field() != c->field()) {
@@ -286,7 +296,9 @@ void ApplyDelete(RecordState& r, const Change& change, const Stamp& stamp, uint6
 Candidate Decision(const Conflict& c, const Change& change, const Stamp& stamp) {
   Candidate d;
   *d.mutable_stamp() = stamp;
-  if (c.kind() != records::VALUES) {
+  if (c.kind() == records::DUPLICATE) {
+    d.set_deleted(change.sets_size() == 1 && change.sets(0).value().boolean());
+  } else if (c.kind() != records::VALUES) {
     if (change.sets_size() > 0 && change.sets(0).has_value()) *d.mutable_value() = change.sets(0).value();
   } else if (!c.field().empty()) {
     const FieldSet& fs = change.sets(0);
@@ -331,6 +343,11 @@ std::string ApplyResolve(RecordState& r, const Change& change, const Stamp& stam
     if (change.sets_size() > 0) r.set_form_version(std::max(r.form_version(), change.form_version()));
     for (const auto& fs : change.sets()) SetField(r, fs.field(), fs.has_value() ? &fs.value() : nullptr, stamp);
     if (c->kind() == records::RULE) return c->id();
+    Close(*c, stamp, change.reason(), out);
+    return "";
+  }
+  if (c->kind() == records::DUPLICATE) {
+    if (change.sets_size() == 1 && change.sets(0).value().boolean()) r.set_deleted(true);
     Close(*c, stamp, change.reason(), out);
     return "";
   }

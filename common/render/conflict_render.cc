@@ -96,12 +96,22 @@ void RejectedText(const RecordState& r, const Conflict& c, std::ostream& out) {
   }
 }
 
+void DuplicateText(const Conflict& c, std::ostream& out) {
+  out << "  same   " << c.unique_key() << "\n";
+  out << "  as     record " << changes_util::RecordIdText(c.duplicate_of()) << "\n";
+  if (c.open()) {
+    out << "  (a second report with the same unique key, not summed; resolve with --dismiss to keep both as "
+           "distinct reports, or --delete to delete this record)\n";
+  }
+}
+
 }  // namespace
 
 const char* ConflictKindName(wardsync::records::ConflictKind kind) {
   switch (kind) {
     case wardsync::records::RULE: return "rule";
     case wardsync::records::REJECTED: return "rejected";
+    case wardsync::records::DUPLICATE: return "duplicate";
     default: return "values";
   }
 }
@@ -128,6 +138,8 @@ std::string ConflictSummary(const Conflict& c) {
     case wardsync::records::RULE: return "rule " + c.problem();
     case wardsync::records::REJECTED:
       return std::string("rejected ") + ChangeOpName(c.rejected_change().op()) + ": " + c.problem();
+    case wardsync::records::DUPLICATE:
+      return "duplicate of " + changes_util::RecordIdText(c.duplicate_of()) + ": " + c.unique_key();
     default: return c.field().empty() ? "delete against edit" : "field " + c.field();
   }
 }
@@ -140,6 +152,7 @@ void ConflictText(const RecordState& r, const Conflict& c, std::ostream& out) {
   switch (c.kind()) {
     case wardsync::records::RULE: RuleText(r, c, out); break;
     case wardsync::records::REJECTED: RejectedText(r, c, out); break;
+    case wardsync::records::DUPLICATE: DuplicateText(c, out); break;
     default: ValuesText(r, c, out); break;
   }
   if (!c.open()) out << "  resolved by " << StampText(c.resolved_by()) << ": " << c.reason() << "\n";
@@ -195,6 +208,10 @@ void ConflictReviewJson(const RecordState& r, const Conflict& c, util::JsonWrite
       w.EndObject();
     }
     w.EndArray().EndObject();
+  }
+  if (c.kind() == wardsync::records::DUPLICATE) {
+    w.Key("duplicate_of").String(changes_util::RecordIdText(c.duplicate_of()));
+    w.Key("unique_key").String(c.unique_key());
   }
   if (!c.open()) {
     w.Key("resolved_by");

@@ -67,7 +67,11 @@ std::string ReviewMark(const RecordState& r) {
   for (const auto& c : r.conflicts()) {
     if (!c.open() || c.kind() == wardsync::records::VALUES) continue;
     if (!out.empty()) out += "; ";
-    out += c.kind() == wardsync::records::RULE ? "RULE BROKEN: " + c.problem() : "REJECTED: " + c.problem();
+    switch (c.kind()) {
+      case wardsync::records::RULE: out += "RULE BROKEN: " + c.problem(); break;
+      case wardsync::records::DUPLICATE: out += "DUPLICATE: " + c.problem(); break;
+      default: out += "REJECTED: " + c.problem(); break;
+    }
   }
   return out;
 }

@@ -106,6 +106,21 @@ Result<Resolution> BuildReview(const wardsync::forms::FormDef* form, const Recor
   if (kind == wardsync::records::VALUES) {
     return Status::Invalid("conflict " + id + " is between competing values: resolve it with a candidate number or a value");
   }
+  if (kind == wardsync::records::DUPLICATE) {
+    if (!choice.sets.empty() || choice.dismiss == choice.delete_record) {
+      return Status::Invalid("duplicate conflict " + id + " is resolved by keeping both records (dismiss) or by "
+                             "deleting this one; it takes no field values");
+    }
+    Resolution out;
+    out.change = Skeleton(record, conflict, reason);
+    if (choice.delete_record) {
+      auto* fs = out.change.add_sets();
+      fs->set_field(std::string(changes_util::kDeletedMarkerField));
+      fs->mutable_value()->set_boolean(true);
+    }
+    return out;
+  }
+  if (choice.delete_record) return Status::Invalid("only a duplicate conflict is resolved by deleting its record");
   if (choice.dismiss == !choice.sets.empty()) {
     return Status::Invalid("resolve conflict " + id + " with either values or a dismissal");
   }

@@ -50,6 +50,9 @@ Result<Resolution> Build(const wardsync::forms::FormDef& form, const wardsync::r
 struct ReviewChoice {
   std::vector<std::pair<std::string, std::string>> sets;
   bool dismiss = false;
+  // DUPLICATE conflicts only: delete the record the conflict is on (the later
+  // copy). `dismiss` keeps both as distinct reports.
+  bool delete_record = false;
 };
 
 // `form` is the record's own form version; it may be null only for a

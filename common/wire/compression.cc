@@ -122,9 +122,12 @@ Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, boo
     // whole of it is decompressed: a small kind of frame stays small.
     const unsigned long long declared = ZSTD_getFrameContentSize(z.data(), z.size());
     if (declared != ZSTD_CONTENTSIZE_ERROR && declared != ZSTD_CONTENTSIZE_UNKNOWN &&
-        declared > bounds.max_small_bytes && !LargeFrameType(FrameType(ZstdPeek(z, 6)))) {
-      return Status::Exhausted("a compressed frame of this kind declaring " + std::to_string(declared) +
-                               " bytes exceeds the limit of " + std::to_string(bounds.max_small_bytes));
+        declared > bounds.max_small_bytes) {
+      const uint32_t kind_limit = FrameTypeLimit(FrameType(ZstdPeek(z, 6)), bounds);
+      if (kind_limit && declared > kind_limit) {
+        return Status::Exhausted("a compressed frame of this kind declaring " + std::to_string(declared) +
+                                 " bytes exceeds the limit of " + std::to_string(kind_limit));
+      }
     }
   }
   auto inner = ZstdDecompress(z, limit);

@@ -34,6 +34,13 @@ Status CheckValue(const std::string& field, const Value& v, const ContentLimits&
       for (const auto& c : v.choices().values()) WS_RETURN_IF_ERROR(CheckText(what, c, l));
       return Status::Ok();
     }
+    case Value::kAttachment:
+      // Only the reference travels in a change (the bytes go apart, Frame
+      // 20-24): its strings are bounded like any other; the hash, size and
+      // media type are the validator's (a content matter: REJECTED).
+      WS_RETURN_IF_ERROR(CheckText(what + " (attachment name)", v.attachment().name(), l));
+      WS_RETURN_IF_ERROR(CheckText(what + " (attachment media type)", v.attachment().media_type(), l));
+      return CheckText(what + " (attachment sha256)", v.attachment().sha256(), l);
     default:
       return Status::Ok();
   }

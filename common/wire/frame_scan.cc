@@ -69,6 +69,14 @@ bool LargeFrameType(uint32_t n) {
          n == F::kZstdFieldNumber;
 }
 
+uint32_t FrameTypeLimit(uint32_t n, const FrameBounds& b) {
+  if (LargeFrameType(n) || !b.max_small_bytes) return 0;
+  if (n == wardsync::sync::Frame::kAttachmentChunkFieldNumber && b.max_chunk_frame_bytes > b.max_small_bytes) {
+    return b.max_chunk_frame_bytes;
+  }
+  return b.max_small_bytes;
+}
+
 uint32_t FrameType(std::string_view payload) {
   Reader r = Over(payload);
   uint64_t tag = 0;
@@ -85,10 +93,10 @@ Status ScanFrame(std::string_view payload, const FrameBounds& b) {
     uint32_t number = 0, type = 0;
     std::string_view bytes;
     if (!top.Field(&number, &type, &bytes)) return Status::Invalid("malformed frame");
-    if (!LargeFrameType(number) && b.max_small_bytes && payload.size() > b.max_small_bytes) {
+    if (const uint32_t limit = FrameTypeLimit(number, b); limit && payload.size() > limit) {
       return Status::Exhausted("a frame of this kind (field " + std::to_string(number) + ") of " +
                                std::to_string(payload.size()) + " bytes exceeds the limit of " +
-                               std::to_string(b.max_small_bytes));
+                               std::to_string(limit));
     }
     if (number != F::kPushFieldNumber || type != 2) continue;
     Reader push = Over(bytes);

@@ -7,7 +7,9 @@
 // lengths only, nothing allocated): it counts the change-sets of a Push
 // (across repeated occurrences, which protobuf would merge), bounds each
 // one's size, and bounds every frame other than Push, PullBatch and
-// HelloReply to max_small_bytes. FrameType reads which message a payload
+// HelloReply to max_small_bytes, except an AttachmentChunk, which carries up
+// to the negotiated chunk size and is bounded by max_chunk_frame_bytes. The
+// other attachment frames (offer, status, done, refused) are small. FrameType reads which message a payload
 // holds from its first bytes (used to bound a compressed frame's declared
 // size before it is decompressed).
 #pragma once
@@ -22,6 +24,7 @@ struct FrameBounds {
   uint32_t max_push_changesets = 0;   // 0: not checked
   uint32_t max_changeset_bytes = 0;   // one SignedChangeSet of a Push; 0: not checked
   uint32_t max_small_bytes = 0;       // any frame but Push, PullBatch, HelloReply; 0: not checked
+  uint32_t max_chunk_frame_bytes = 0; // an AttachmentChunk frame; 0: bounded as a small frame
   bool any() const { return max_push_changesets || max_changeset_bytes || max_small_bytes; }
 };
 
@@ -34,5 +37,8 @@ Status ScanFrame(std::string_view payload, const FrameBounds& bounds);
 uint32_t FrameType(std::string_view payload);
 // True if a frame of that type may be large (Push, PullBatch, HelloReply).
 bool LargeFrameType(uint32_t field_number);
+// The most bytes a frame of that type may have under `bounds`; 0: only the
+// frame limit (a large type, or no small-frame bound).
+uint32_t FrameTypeLimit(uint32_t field_number, const FrameBounds& bounds);
 
 }  // namespace wardsync::wire

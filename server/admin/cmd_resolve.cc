@@ -28,6 +28,7 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
   }
   req.value = args.Get("value");
   req.dismiss = args.Flag("dismiss");
+  req.delete_record = args.Flag("delete");
   for (const auto& text : args.GetAll("set")) {
     auto kv = cli::SplitAssignment(text);
     if (!kv.ok()) {
@@ -36,10 +37,12 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     }
     req.sets.push_back(*kv);
   }
-  const int ways = (req.pick ? 1 : 0) + (req.value ? 1 : 0) + (req.dismiss ? 1 : 0) + (req.sets.empty() ? 0 : 1);
+  const int ways = (req.pick ? 1 : 0) + (req.value ? 1 : 0) + (req.dismiss ? 1 : 0) + (req.sets.empty() ? 0 : 1) +
+                   (req.delete_record ? 1 : 0);
   if (ways != 1) {
     err << "error: give one of --pick N, --value V (competing values), --set FIELD=VALUE... (a broken rule or a "
-           "rejected change) or --dismiss (a rejected change)\n";
+           "rejected change), --dismiss (a rejected change; a duplicate: keep both) or --delete (a duplicate: delete "
+           "this record)\n";
     return 2;
   }
   auto reason = args.Require("reason");
@@ -61,7 +64,9 @@ int CmdResolve(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     if (c.id() == req.conflict_id) closed = &c;
   }
   std::string outcome;
-  if (closed && closed->kind() != wardsync::records::VALUES) {
+  if (closed && closed->kind() == wardsync::records::DUPLICATE) {
+    outcome = result->record.deleted() ? "the record is deleted" : "both records are kept";
+  } else if (closed && closed->kind() != wardsync::records::VALUES) {
     for (const auto& [name, text] : req.sets) {
       auto it = result->record.fields().find(name);
       const bool has = it != result->record.fields().end() && it->second.has_value();

@@ -65,6 +65,8 @@ int CmdUsersPasswd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 Status HashStdinPassword(std::vector<std::string>* args, std::istream& in);
 // Denial of service (issue 10).
 int CmdQuarantine(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Attachments (issue 13; server/attach).
+int CmdAttachment(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Backup (issue 14; `restore` makes a new directory, so it is not an admin command).
 int CmdBackup(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 

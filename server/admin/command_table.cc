@@ -36,13 +36,15 @@ const std::vector<AdminCommand>& AdminCommands() {
        "(the rule and its fields' values) and a rejected change (why, and the change as sent).",
        WithCommon({{"ward"}, {}}), false, CmdConflicts},
       {"resolve",
-       "resolve --data DIR CONFLICT (--pick N | --value V | --set F=V... | --dismiss) --reason TEXT [--officer NAME] "
+       "resolve --data DIR CONFLICT (--pick N | --value V | --set F=V... | --dismiss | --delete) --reason TEXT "
+       "[--officer NAME] "
        "[--json]",
        "Closes an open conflict. Competing values: candidate N or the value V (checked against the form; for a "
        "delete-against-edit conflict: keep or delete). Broken rule: --set one or more of the rule's fields; the "
-       "record must then satisfy the rule. Rejected change: --dismiss it, or --set values. The resolution is a "
+       "record must then satisfy the rule. Rejected change: --dismiss it, or --set values. Duplicate (same unique "
+       "key as another record): --dismiss keeps both as distinct reports, --delete deletes this record. The resolution is a "
        "change-set signed with the server key, kept in the log, and pulled by every device that can see the record.",
-       WithCommon({{"pick", "value", "reason", "officer", "set"}, {"dismiss"}}), true, CmdResolve},
+       WithCommon({{"pick", "value", "reason", "officer", "set"}, {"dismiss", "delete"}}), true, CmdResolve},
       {"correct", "correct --data DIR RECORD --set F=V [--set F=V...] --reason TEXT [--officer NAME] [--json]",
        "Corrects values of a record on the server: an edit signed with the server key, with its reason, kept in "
        "the log and the record's history, pulled by every device that can see the record. The values are checked "
@@ -79,6 +81,11 @@ const std::vector<AdminCommand>& AdminCommands() {
        "connection after the revocation, and nothing made later; then, or after N hours (default 72), it is "
        "plainly revoked. What it could not push can still come by `wardsync handover` + `import --accept-revoked`.",
        WithCommon({{"reason", "drain-hours"}, {"drain"}}), true, CmdRevoke},
+      {"attachment", "attachment --data DIR HASH --out FILE [--json]",
+       "Writes the bytes of one attachment (a photo or PDF a record names by its SHA-256, as `records` and "
+       "`export` show) to FILE, after checking they still hash to HASH. Exit 1 if the server does not hold them "
+       "(yet): a record is stored before its attachment's bytes arrive.",
+       WithCommon({{"out"}, {}}), false, CmdAttachment, {"out"}},
       {"import", "import --data DIR [--accept-revoked] [--json] FILE",
        "Applies a hand-over bundle written by `wardsync handover` (a device with no link, or a revoked one) with "
        "exactly the checks of a sync: bundle signature, device chain, signatures, scope, content. Idempotent: "

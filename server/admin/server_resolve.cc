@@ -47,7 +47,13 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
     if (req.pick.has_value() == req.value.has_value()) {
       return Status::Invalid("resolve conflict " + req.conflict_id + " with either --pick N or --value V");
     }
+  } else if (conflict.kind() == wardsync::records::DUPLICATE) {
+    if (req.pick || req.value || !req.sets.empty() || req.dismiss == req.delete_record) {
+      return Status::Invalid("duplicate conflict " + req.conflict_id + " (" + conflict.problem() +
+                             ") is resolved with --dismiss (both are distinct reports) or --delete (delete this record)");
+    }
   } else {
+    if (req.delete_record) return Status::Invalid("--delete is for duplicate conflicts");
     if (req.pick || req.value) {
       return Status::Invalid("conflict " + req.conflict_id + " is a " + kind +
                              " conflict: --pick and --value are for competing values; use " +
@@ -79,7 +85,7 @@ Result<ServerResolveResult> ResolveOnServer(Ingestor& ingestor, const ServerReso
   if (values_kind) {
     built = resolution::Build(*form, record, conflict, {req.pick, req.value}, req.reason);
   } else {
-    built = resolution::BuildReview(form, record, conflict, {req.sets, req.dismiss}, req.reason);
+    built = resolution::BuildReview(form, record, conflict, {req.sets, req.dismiss, req.delete_record}, req.reason);
   }
   if (!built.ok()) return built.status();
   const Change& change = built->change;

@@ -24,6 +24,9 @@ struct ServerResolveRequest {
   // satisfy the rule). REJECTED conflicts: `dismiss`, or values to set.
   std::vector<std::pair<std::string, std::string>> sets;   // NAME, typed value ("" clears)
   bool dismiss = false;
+  // DUPLICATE conflicts: `dismiss` keeps both records; `delete_record`
+  // deletes the record the conflict is on.
+  bool delete_record = false;
   std::string reason;
   std::string officer;                 // who decided (recorded as the change-set's officer)
 };

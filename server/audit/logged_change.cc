@@ -1,6 +1,7 @@
 #include "server/audit/logged_change.h"
 
 #include "common/changes/changeset.h"
+#include "common/reconcile/duplicates.h"
 #include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
 #include "server/store/server_keys.h"
@@ -132,6 +133,10 @@ Status ReplayRecord(ChangeSetReader& reader, const std::vector<uint64_t>& log_se
       return Status::Corruption("log entry " + std::to_string(seq) + " (change-set " + lc.entry.device_id() + "/" +
                                 std::to_string(lc.entry.seq()) + ") does not replay: " + outcome.status().message());
     }
+    // The unique-key finding ingest made against the whole store (reconcile/duplicates.h).
+    std::optional<std::string> other;
+    if (!lc.entry.duplicate_of().empty()) other = lc.entry.duplicate_of();
+    reconcile::ReviewDuplicate(*record, other, lc.entry.duplicate_key(), lc.stamp, seq, *outcome);
     if (step) step(lc, before, *record, *outcome);
   }
   return Status::Ok();

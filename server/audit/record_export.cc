@@ -112,7 +112,9 @@ void RecordExporter::Add(const RecordState& r) {
     line_ += ',';
     auto it = r.fields().find(f.name());
     if (it != r.fields().end() && it->second.has_value()) {
-      AppendCsvField(forms_util::FormatValue(it->second.value()), &line_);
+      // An attachment is named by its hash (`wardsync-server attachment HASH`).
+      const auto& v = it->second.value();
+      AppendCsvField(v.has_attachment() ? v.attachment().sha256() : forms_util::FormatValue(v), &line_);
     }
   }
   line_ += "\r\n";

@@ -5,6 +5,7 @@
 #include "common/changes/deleted_marker.h"
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
+#include "common/reconcile/duplicates.h"
 #include "common/reconcile/form_rules.h"
 #include "common/reconcile/merge.h"
 #include "common/reconcile/review.h"
@@ -90,6 +91,71 @@ std::optional<wardsync::changes::Value> IngestGroup::BaseValue(const wardsync::c
     }
   }
   return std::nullopt;
+}
+
+std::string IngestGroup::OtherWithKey(const std::string& key, const std::string& record_id, const KeyMap& scratch) {
+  const std::string prefix = keys::UniqueKeyPrefix(key);
+  auto state = [&](const std::string& entry) -> std::optional<bool> {
+    if (auto it = scratch.find(entry); it != scratch.end()) return it->second;
+    if (auto it = ukeys_.find(entry); it != ukeys_.end()) return it->second;
+    return std::nullopt;
+  };
+  for (const KeyMap* m : std::initializer_list<const KeyMap*>{&scratch, &ukeys_}) {
+    for (auto it = m->lower_bound(prefix); it != m->end() && it->first.starts_with(prefix); ++it) {
+      std::string rid = it->first.substr(prefix.size());
+      if (rid != record_id && state(it->first).value_or(false)) return rid;
+    }
+  }
+  for (auto it = ctx_.store.Scan(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string entry(it->key());
+    std::string rid = entry.substr(prefix.size());
+    if (rid != record_id && state(entry).value_or(true)) return rid;
+  }
+  return "";
+}
+
+bool IngestGroup::HoldsKey(const std::string& key, const std::string& record_id, const KeyMap& scratch) {
+  const std::string entry = keys::UniqueKeyEntry(key, record_id);
+  if (auto it = scratch.find(entry); it != scratch.end()) return it->second;
+  if (auto it = ukeys_.find(entry); it != ukeys_.end()) return it->second;
+  std::string value;
+  return ctx_.store.Get(entry, &value).ok();
+}
+
+void IngestGroup::ReviewUniqueKey(const FormsSnapshot::Data& forms, const RecordState& before, RecordState& after,
+                                  const wardsync::records::Stamp& stamp, uint64_t log_seq, KeyMap& scratch,
+                                  reconcile::ApplyOutcome& outcome, wardsync::store::LogEntry& entry) {
+  auto key_of = [&](const RecordState& r, std::string* text) -> std::optional<std::string> {
+    const auto* form = forms.registry.Find(r.form_id(), r.form_version());
+    return form ? reconcile::UniqueKey(*form, r, text) : std::nullopt;
+  };
+  std::string text;
+  const auto old_key = key_of(before, nullptr);
+  const auto new_key = key_of(after, &text);
+  if (old_key && old_key != new_key) scratch[keys::UniqueKeyEntry(*old_key, after.record_id())] = false;
+  if (new_key) scratch[keys::UniqueKeyEntry(*new_key, after.record_id())] = true;
+  std::optional<std::string> other;
+  if (new_key && new_key == old_key) {
+    // The key did not change: the record is not the later copy of anything
+    // new (an edit of the first of two copies must not flag it too). Its
+    // open finding stays while the other record still holds the key.
+    for (const auto& c : after.conflicts()) {
+      if (c.open() && c.kind() == wardsync::records::DUPLICATE &&
+          HoldsKey(*new_key, c.duplicate_of(), scratch)) {
+        entry.set_duplicate_of(c.duplicate_of());
+        entry.set_duplicate_key(text);
+        other = c.duplicate_of();
+      }
+    }
+  } else if (new_key) {
+    std::string rid = OtherWithKey(*new_key, after.record_id(), scratch);
+    if (!rid.empty()) {
+      entry.set_duplicate_of(rid);
+      entry.set_duplicate_key(text);
+      other = std::move(rid);
+    }
+  }
+  reconcile::ReviewDuplicate(after, other, text, stamp, log_seq, outcome);
 }
 
 SubmissionResult IngestGroup::Add(const Submission& submission) {
@@ -352,6 +418,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   auto forms = ctx_.forms.Get();
   const reconcile::RuleCheck rules = reconcile::FormRules(forms->registry);
   RecordMap scratch;
+  KeyMap scratch_keys;
   WriteBatch writes;
   uint64_t log_seq = log_head_;
   wardsync::records::Stamp stamp;
@@ -386,6 +453,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
       rejected = "the record is quarantined (wardsync-server quarantine): it takes no change until released";
     }
     reconcile::ApplyOutcome outcome;
+    wardsync::store::LogEntry entry;
     bool not_kept = false;
     if (rejected.empty()) {
       RecordState next = record;
@@ -408,6 +476,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
       if (rejected.empty()) rejected = OverLimits(record, next);
       if (rejected.empty()) {
         outcome = std::move(applied).value();
+        ReviewUniqueKey(*forms, record, next, stamp, log_seq, scratch_keys, outcome, entry);
         record = std::move(next);
       }
     }
@@ -430,7 +499,6 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     }
     for (const auto& id : outcome.opened) writes.Put(keys::OpenConflict(id), rid);
     for (const auto& id : outcome.closed) writes.Delete(keys::OpenConflict(id));
-    wardsync::store::LogEntry entry;
     entry.set_device_id(device.id());
     entry.set_seq(body.seq());
     entry.set_change_index(static_cast<uint32_t>(ci));
@@ -457,6 +525,14 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   PutProto(writes, keys::ChangeSet(device.id(), body.seq()), stored);
   last_stored_ = std::move(stored);
   for (auto& [id, rec] : scratch) records_[id] = std::move(rec);
+  for (auto& [entry, present] : scratch_keys) {
+    if (present) {
+      writes.Put(entry, "");
+    } else {
+      writes.Delete(entry);
+    }
+    ukeys_[entry] = present;
+  }
   new_hashes_[SeqKey(device.id(), body.seq())] = p.hash;
   new_bodies_[SeqKey(device.id(), body.seq())] = p.signed_cs->body();
   pending_.Append(std::move(writes));

@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "common/reconcile/merge.h"
 #include "common/store/kv_store.h"
 #include "proto/records.pb.h"
 #include "proto/store.pb.h"
@@ -93,11 +94,28 @@ class IngestGroup {
   std::optional<wardsync::changes::Value> BaseValue(const wardsync::changes::ChangeId& id, const std::string& record_id,
                                                     const std::string& field);
 
+  // Unique-key index entries written by this group (entry -> present),
+  // read before the store. `scratch`: this change-set's, merged on success.
+  using KeyMap = std::map<std::string, bool>;
+  // Another record holding `key` ("" none), through `scratch` and this group.
+  std::string OtherWithKey(const std::string& key, const std::string& record_id, const KeyMap& scratch);
+  // True if `record_id` holds `key` in the index (through `scratch` and this group).
+  bool HoldsKey(const std::string& key, const std::string& record_id, const KeyMap& scratch);
+  // Moves the record's index entry from its key in `before` to its key in
+  // `after` and opens/closes its DUPLICATE conflict (opened only when the
+  // key is new or changed: the later copy); notes the finding in
+  // the change's log entry (replay takes it from there).
+  void ReviewUniqueKey(const FormsSnapshot::Data& forms, const wardsync::records::RecordState& before,
+                       wardsync::records::RecordState& after, const wardsync::records::Stamp& stamp,
+                       uint64_t log_seq, KeyMap& scratch, wardsync::reconcile::ApplyOutcome& outcome,
+                       wardsync::store::LogEntry& entry);
+
   ServerContext& ctx_;
   uint64_t log_head_;
   VolumeQuota* quota_;
   std::map<std::string, wardsync::store::Device> devices_;
   RecordMap records_;
+  KeyMap ukeys_;
   std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group
   std::map<std::string, std::string> new_bodies_;   // "device/seq" -> body bytes, this group
   WriteBatch pending_;                              // cs/, log/, wlog/, conf/ entries

@@ -13,6 +13,7 @@
 #include "common/util/log_text.h"
 #include "common/version.h"
 #include "common/wire/protocol_limits.h"
+#include "server/attach/upload_session.h"
 #include "server/enroll/enrollment.h"
 #include "server/ingest/authorizer.h"
 #include "server/ingest/device_keys.h"
@@ -291,7 +292,8 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   // each kind of frame checked before it is parsed (frame_scan.h).
   io.SetMaxReadFrameBytes(limits.max_frame_bytes);
   io.SetReadBounds({limits.max_changesets_per_push, limits.max_changeset_bytes + kChangeSetFraming,
-                    wire::kMaxSmallFrameBytes});
+                    wire::kMaxSmallFrameBytes,
+                    attach::MaxChunkBytesFor(limits.max_frame_bytes) + attach::kChunkFraming});
   if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return std::nullopt;
   co_return device;
 }
@@ -305,6 +307,8 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
   PushTally tally;
   std::string& outcome = tally.outcome;
   const std::string scope = ReadScope(device);
+  attach::UploadSession uploads(server_.attachments(), server_.ctx().store, server_.store_pool(), device_id, scope,
+                                limits.max_frame_bytes, limits.write_timeout);
   for (;;) {
     if (pushes_in_flight_ > 0) {
       // Pipelining: while the client's next frame is already arriving (it
@@ -359,6 +363,10 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
       if (!(co_await ServePull(io, frame->pull_request(), device_id, scope, records_out, outcome))) break;
       continue;
     }
+    if (attach::UploadSession::Handles(*frame)) {  // attachment bytes (server/attach)
+      if (!(co_await uploads.Serve(io, *frame, outcome))) break;
+      continue;
+    }
     co_await io.Write(ErrorFrame(sync::PROTOCOL_ORDER, "unexpected frame after hello"), limits.write_timeout);
     outcome = "protocol error";
     break;
@@ -373,6 +381,7 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
                           {"ward", device.ward()},
                           {"in", cs_in},
                           {"out", records_out},
+                          {"attachments", uploads.stored()},
                           {"bytes_in", uint64_t{io.bytes_in()}},
                           {"bytes_out", uint64_t{io.bytes_out()}},
                           {"ms", ms},

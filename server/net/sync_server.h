@@ -30,6 +30,9 @@
 namespace wardsync::server {
 
 class Session;
+namespace attach {
+class AttachmentFiles;
+}
 
 class SyncServer {
  public:
@@ -49,6 +52,9 @@ class SyncServer {
   ServerContext& ctx() { return ctx_; }
   GroupCommitter& committer() { return committer_; }
   asio::thread_pool& store_pool() { return store_pool_; }
+  // Where attachment bytes go (server/attach); null: none are taken.
+  void ServeAttachments(attach::AttachmentFiles* files) { attachments_ = files; }
+  attach::AttachmentFiles* attachments() { return attachments_; }
   // Binds a session to its authenticated device; false if the device already
   // has the maximum number of connections.
   bool AttachDevice(const std::shared_ptr<Session>& s, const std::string& device_id);
@@ -87,6 +93,7 @@ class SyncServer {
   asio::steady_timer accept_backoff_;
   EpisodeLog accept_errors_{"accept failed", std::chrono::seconds(1)};
   EpisodeLog shed_{"connections refused", std::chrono::seconds(1)};
+  attach::AttachmentFiles* attachments_ = nullptr;
 };
 
 }  // namespace wardsync::server

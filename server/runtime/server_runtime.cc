@@ -77,6 +77,8 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   // disk) does not hold up a `revoke` behind it.
   rt->control_pool_ = std::make_unique<asio::thread_pool>(4);
   rt->sync_ = std::make_unique<SyncServer>(rt->io_, *rt->ctx_, *rt->committer_, *rt->store_pool_, *tls);
+  rt->attachments_ = std::make_unique<attach::AttachmentFiles>(rt->paths_.dir + "/attachments");
+  rt->sync_->ServeAttachments(rt->attachments_.get());
   auto port = rt->sync_->Listen(options.host, options.port);
   if (!port.ok()) {
     rt->committer_->Stop();

@@ -12,6 +12,7 @@
 #include "common/control/control_channel.h"
 #include "common/store/dir_lock.h"
 #include "common/store/leveldb_store.h"
+#include "server/attach/attachment_files.h"
 #include "server/ingest/group_committer.h"
 #include "server/metrics/cidr_allow_list.h"
 #include "server/metrics/server_metrics.h"
@@ -62,6 +63,7 @@ class ServerRuntime {
   std::optional<DirLock> lock_;           // held while the runtime lives; released last
   std::unique_ptr<ServerStore> store_;    // written only by the committer's thread
   std::unique_ptr<ServerContext> ctx_;
+  std::unique_ptr<attach::AttachmentFiles> attachments_;  // DIR/attachments (server/attach)
   std::unique_ptr<GroupCommitter> committer_;
   asio::io_context io_;
   std::unique_ptr<asio::thread_pool> store_pool_;

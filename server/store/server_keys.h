@@ -42,6 +42,14 @@ inline std::string RecordLog(std::string_view record_id, uint64_t seq) {
 }
 inline constexpr std::string_view kRecordPrefix = "rec/";
 inline std::string Record(std::string_view id) { return wardsync::keys::Make(kRecordPrefix, id); }
+// Unique-key index (common/reconcile/duplicates.h): "ukey/" + key + "|" +
+// record id (16 bytes) -> "". Holds every live record whose form declares a
+// unique key and whose key fields are all set.
+inline constexpr std::string_view kUniqueKeyPrefix = "ukey/";
+inline std::string UniqueKeyPrefix(std::string_view key) { return std::string(kUniqueKeyPrefix) + std::string(key) + "|"; }
+inline std::string UniqueKeyEntry(std::string_view key, std::string_view record_id) {
+  return UniqueKeyPrefix(key) + std::string(record_id);
+}
 inline constexpr std::string_view kFormPrefix = "form/";
 inline std::string Form(std::string_view id, uint64_t version) {
   return wardsync::keys::WithU64("form/" + std::string(id) + "/", version);

@@ -68,7 +68,9 @@ void DeviceFixture::Reopen() {
 
 Result<client::SyncReport> DeviceFixture::Sync(const client::SyncOptions& options) {
   if (State().key_epoch() > 0) return client::SyncDevice(*store_, client::ClientPaths(data_dir_), options);
-  return client::RunSync(*store_, key_, options);
+  client::SyncOptions o = options;  // attachments are sent as SyncDevice sends them
+  if (o.attachments_dir.empty()) o.attachments_dir = client::ClientPaths(data_dir_).attachments();
+  return client::RunSync(*store_, key_, o);
 }
 
 Result<client::KeyRotationResult> DeviceFixture::RotateKey() {

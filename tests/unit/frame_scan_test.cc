@@ -89,3 +89,59 @@ TEST_CASE("the daily volume quota counts per device and UTC day", "[unit][dos]")
   CHECK(q.Check("a", 10, day + 1).ok());  // the next day
   CHECK_THAT(q.Check("b", 1001, 7).message(), Catch::Contains("quota of 1000 bytes"));
 }
+
+TEST_CASE("an attachment chunk frame may carry the negotiated chunk size, other attachment frames stay small",
+          "[unit][wire][dos][attach]") {
+  // The server's bounds after the hello: small frames 1000 bytes, a chunk
+  // frame 5000 (its chunk size plus the framing around the data).
+  wire::FrameBounds b{10, 100, 1000};
+  b.max_chunk_frame_bytes = 5000;
+  auto chunk = [](size_t n) {
+    sync::Frame f;
+    auto* c = f.mutable_attachment_chunk();
+    c->set_sha256(std::string(64, 'a'));
+    c->set_offset(0);
+    c->set_data(std::string(n, 'x'));
+    return f.SerializeAsString();
+  };
+  CHECK(wire::ScanFrame(chunk(4800), b).ok());
+  Status big = wire::ScanFrame(chunk(5000), b);
+  CHECK(big.code() == Status::Code::kResourceExhausted);
+  CHECK_THAT(big.message(), Catch::Contains("exceeds the limit of 5000"));
+  // An offer is a small frame whatever the chunk size.
+  sync::Frame offer;
+  offer.mutable_attachment_offer()->set_sha256(std::string(64, 'a'));
+  offer.mutable_attachment_offer()->set_field(std::string(2000, 'f'));
+  CHECK(wire::ScanFrame(offer.SerializeAsString(), b).code() == Status::Code::kResourceExhausted);
+  // Without a chunk bound a chunk is a small frame, as before attachments.
+  CHECK(wire::ScanFrame(chunk(4800), wire::FrameBounds{10, 100, 1000}).code() == Status::Code::kResourceExhausted);
+  // Compressed: the declared size is bounded by the kind inside too.
+  auto envelope = [](const std::string& inner) {
+    sync::Frame e;
+    e.set_zstd(wire::ZstdCompress(inner));
+    return e.SerializeAsString();
+  };
+  sync::Frame f;
+  REQUIRE(wire::ParseFramePayload(envelope(chunk(4800)), 1 << 20, true, &f, b).ok());
+  CHECK(f.attachment_chunk().data().size() == 4800);
+  CHECK(wire::ParseFramePayload(envelope(chunk(20000)), 1 << 20, true, &f, b).code() ==
+        Status::Code::kResourceExhausted);
+}
+
+TEST_CASE("content limits accept an attachment value and bound its strings", "[unit][wire][dos][attach]") {
+  const wire::ContentLimits l = wire::ContentLimitsOf(wire::ProtocolMinimumLimits());
+  changes::ChangeSetBody body;
+  body.set_officer("An");
+  auto* set = body.add_changes()->add_sets();
+  set->set_field("signed_minutes");
+  auto* a = set->mutable_value()->mutable_attachment();
+  a->set_sha256(std::string(64, 'a'));
+  a->set_size(123456);
+  a->set_media_type("image/jpeg");
+  a->set_name("bien-ban.jpg");
+  CHECK(wire::CheckChangeSetBody(body, 200, l).ok());
+  a->set_name(std::string(wire::kMinTextBytes + 1, 'n'));
+  Status s = wire::CheckChangeSetBody(body, 200, l);
+  CHECK(s.code() == Status::Code::kResourceExhausted);
+  CHECK_THAT(s.message(), Catch::Contains("value of field \"signed_minutes\" (attachment name)"));
+}

@@ -160,8 +160,9 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
            "complainant=Nguyễn Văn Bình, tổ 3", "summary=Thiếu tên trong danh sách cử tri", "status=dang-xu-ly"});
   Sync(a1);
 
-  // Ward b: area 01 at 19h reported by both officers: a duplicate, named and
-  // not summed; area 02 reported once.
+  // Ward b: area 01 at 19h reported by both officers: the later report is a
+  // DUPLICATE conflict (turnout-report's unique key), named and not summed;
+  // the first is summed once; area 02 reported once.
   const std::string dup1 = Turnout(b1, "01", "19h", 700, 610);
   Turnout(b1, "02", "19h", 650, 600);
   const std::string dup2 = Turnout(b2, "01", "19h", 700, 615);
@@ -187,21 +188,22 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   CHECK(static_cast<size_t>(Items(At(report, "wards")).size()) == wards.size());  // every published ward, even empty ones
   const JsonValue& total = At(report, "total");
 
-  // 19h in the city: a 01+02 (1150+880 of 1200+900), b 02 (600 of 650),
-  // c 05 (450 of 500); b 01 twice and c 01 under review are left out.
+  // 19h in the city: a 01+02 (1150+880 of 1200+900), b 01 once (610 of 700)
+  // and 02 (600 of 650), c 05 (450 of 500); b 01's second report and c 01
+  // (both under review) are left out.
   const JsonValue& close = Checkpoint(total, "19h");
-  CHECK(Num(At(close, "areas")) == 4);
-  CHECK(Num(At(close, "registered_voters")) == 1200 + 900 + 650 + 500);
-  CHECK(Num(At(close, "votes_cast")) == 1150 + 880 + 600 + 450);
-  CHECK(Num(At(close, "turnout")) == Approx(3080.0 / 3250.0));
-  CHECK(Num(At(close, "duplicated")) == 1);
+  CHECK(Num(At(close, "areas")) == 5);
+  CHECK(Num(At(close, "registered_voters")) == 1200 + 900 + 700 + 650 + 500);
+  CHECK(Num(At(close, "votes_cast")) == 1150 + 880 + 610 + 600 + 450);
+  CHECK(Num(At(close, "turnout")) == Approx(3690.0 / 3950.0));
+  CHECK(Num(At(close, "duplicated")) == 0);
   const JsonValue& morning = Checkpoint(total, "09h");
   CHECK(Num(At(morning, "areas")) == 2);
   CHECK(Num(At(morning, "votes_cast")) == 650);
   // Areas that reported at some checkpoint but not at 09h: b 01, b 02, c 05
   // (c 01 is only known from a report under review).
   CHECK(Items(At(morning, "missing")).size() == 3);
-  CHECK(Num(At(At(total, "turnout"), "under_review")) == 1);
+  CHECK(Num(At(At(total, "turnout"), "under_review")) == 2);
 
   // Per ward.
   const JsonValue& wa = WardOf(report, a);
@@ -227,8 +229,11 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   CHECK(Num(At(At(total, "complaints"), "overdue")) == 1);
 
   const JsonValue& wb = WardOf(report, b);
-  CHECK(Num(At(Checkpoint(wb, "19h"), "votes_cast")) == 600);
-  CHECK(Named(wb) == std::set<std::string>{dup1, dup2});
+  CHECK(Num(At(Checkpoint(wb, "19h"), "votes_cast")) == 610 + 600);
+  CHECK(Named(wb) == std::set<std::string>{dup2});
+  for (const auto& item : Items(At(wb, "under_review"))) {
+    CHECK(Str(At(item, "problem")).find("DUPLICATE: same unique key as record " + dup1) != std::string::npos);
+  }
   const JsonValue& wc = WardOf(report, c);
   CHECK(Num(At(Checkpoint(wc, "19h"), "votes_cast")) == 450);
   CHECK(Named(wc) == std::set<std::string>{doubtful});
@@ -237,7 +242,7 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
     CHECK(Str(At(item, "problem")).find("votes_cast <= registered_voters") != std::string::npos);
     CHECK(Str(At(item, "values")).find("votes_cast=790") != std::string::npos);
   }
-  CHECK(Named(total) == std::set<std::string>{dup1, dup2, doubtful});
+  CHECK(Named(total) == std::set<std::string>{dup2, doubtful});
   // The existing keys stay for the dashboard.
   CHECK(Num(At(At(total, "voter_meetings"), "meetings")) == 0);
   CHECK(Num(At(total, "devices")) == 5);
@@ -247,8 +252,8 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   REQUIRE(narrow.exit_code == 0);
   const JsonValue one = ParseJson(narrow.out);
   REQUIRE(Items(At(one, "wards")).size() == 1);
-  CHECK(Num(At(Checkpoint(At(one, "total"), "19h"), "votes_cast")) == 600);
-  CHECK(Named(At(one, "total")) == std::set<std::string>{dup1, dup2});
+  CHECK(Num(At(Checkpoint(At(one, "total"), "19h"), "votes_cast")) == 610 + 600);
+  CHECK(Named(At(one, "total")) == std::set<std::string>{dup2});
   auto only_complaints = server.Admin({"report", "--json", "--form", "complaint", "--today", "2021-05-23"});
   REQUIRE(only_complaints.exit_code == 0);
   const JsonValue oc = ParseJson(only_complaints.out);
@@ -300,8 +305,10 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
        "ethnic_minority=false", "party_member=false", "full_time=false", "re_standing=true", "nomination=tu-ung-cu"});
   Sync(a1);
 
-  // Ward b: area 01 once; area 02 entered by both officers (neither summed,
-  // both named); area 03 known from its turnout report, no minutes yet.
+  // Ward b: area 01 once; area 02 entered by both officers: the later copy is
+  // a DUPLICATE conflict (tally-minutes' unique key: level + polling area),
+  // named and not summed, the first is summed once; area 03 known from its
+  // turnout report, no minutes yet.
   Minutes(b1, files, "quoc-hoi", "01", {{an, 90}, {binh, 75}, {cuong, 40}});
   const std::string dup1 = Minutes(b1, files, "quoc-hoi", "02", {{an, 100}, {binh, 100}, {cuong, 100}});
   const std::string dup2 = Minutes(b2, files, "quoc-hoi", "02", {{an, 101}, {binh, 100}, {cuong, 100}});
@@ -315,16 +322,17 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   const JsonValue report = ParseJson(run.out);
   const JsonValue& total = At(report, "total");
 
-  // City: a/01 + a/02 + b/01; b/02 left out.
-  CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90}, {binh, 420 + 515 + 75},
-                                                                   {cuong, 300 + 220 + 40}});
+  // City: a/01 + a/02 + b/01 + b/02 (its first copy); b/02's second copy left out.
+  CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90 + 100},
+                                                                   {binh, 420 + 515 + 75 + 100},
+                                                                   {cuong, 300 + 220 + 40 + 100}});
   CHECK(Votes(total, "hdnd-thanh-pho") == std::map<std::string, double>{{an, 700}});
   const JsonValue& qh = Level(total, "votes", "quoc-hoi");
   const JsonValue& c1 = Items(At(qh, "constituencies"))[0];
-  CHECK(Num(At(c1, "areas")) == 3);
-  CHECK(Num(At(c1, "duplicated")) == 2);
+  CHECK(Num(At(c1, "areas")) == 4);
+  CHECK(Num(At(c1, "duplicated")) == 0);
   CHECK(!Bool(At(At(total, "votes"), "overflow")));
-  // Missing for the National Assembly: only b/03 (b/02 is in doubt, named).
+  // Missing for the National Assembly: only b/03.
   std::set<std::string> missing;
   for (const auto& m : Items(At(qh, "missing"))) missing.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
   CHECK(missing == std::set<std::string>{b + "/03"});
@@ -334,12 +342,16 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
     missing_tp.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
   }
   CHECK(missing_tp == std::set<std::string>{a + "/02", b + "/01", b + "/02", b + "/03"});
-  CHECK(Named(total) == std::set<std::string>{dup1, dup2});
+  CHECK(Named(total) == std::set<std::string>{dup2});
+  for (const auto& item : Items(At(WardOf(report, b), "under_review"))) {
+    CHECK(Str(At(item, "problem")).find("DUPLICATE: same unique key as record " + dup1) != std::string::npos);
+  }
 
   // Per ward.
   CHECK(Votes(WardOf(report, a), "quoc-hoi") ==
         std::map<std::string, double>{{an, 610 + 480}, {binh, 420 + 515}, {cuong, 300 + 220}});
-  CHECK(Votes(WardOf(report, b), "quoc-hoi") == std::map<std::string, double>{{an, 90}, {binh, 75}, {cuong, 40}});
+  CHECK(Votes(WardOf(report, b), "quoc-hoi") ==
+        std::map<std::string, double>{{an, 90 + 100}, {binh, 75 + 100}, {cuong, 40 + 100}});
 
   // Candidate structure of the register.
   const JsonValue& cs = Level(total, "candidates", "quoc-hoi");

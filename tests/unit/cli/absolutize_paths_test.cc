@@ -27,3 +27,15 @@ TEST_CASE("AbsolutizePaths makes only the named file arguments absolute", "[unit
   auto d = AbsolutizePaths({"--", "--odd-name"}, spec, {}, true);
   CHECK(d == std::vector<std::string>{"--", cwd + "/--odd-name"});
 }
+
+TEST_CASE("AbsolutizePaths makes only the FILE of --attach FIELD=FILE absolute", "[unit][cli]") {
+  const std::string cwd = std::filesystem::current_path().string();
+  const ArgSpec spec{{"data", "attach", "set"}, {}};
+  auto a = AbsolutizePaths({"--attach", "photo=scan/bien ban.jpg", "--set", "area=x=y", "--attach=pdf=/abs/a.pdf"}, spec,
+                           {"attach="}, false);
+  CHECK(a == std::vector<std::string>{"--attach", "photo=" + cwd + "/scan/bien ban.jpg", "--set", "area=x=y",
+                                      "--attach=pdf=/abs/a.pdf"});
+  // A value without '=' is left for the command to refuse.
+  auto b = AbsolutizePaths({"--attach", "photo.jpg"}, spec, {"attach="}, false);
+  CHECK(b == std::vector<std::string>{"--attach", "photo.jpg"});
+}

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "common/forms/form_loader.h"
 #include "common/forms/form_registry.h"
@@ -11,7 +13,7 @@ using wardsync::forms::FieldDef;
 using wardsync::forms_util::FormRegistry;
 using wardsync::forms_util::LoadFormPack;
 
-TEST_CASE("the election pack loads with 8 forms (9 versions) and 32 wards", "[forms]") {
+TEST_CASE("the election pack loads with 8 forms (10 versions) and 32 wards", "[forms]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
   CHECK(pack->wards.wards_size() == 32);
@@ -19,7 +21,11 @@ TEST_CASE("the election pack loads with 8 forms (9 versions) and 32 wards", "[fo
   std::set<std::string> ids;
   for (const auto& f : pack->forms) {
     ids.insert(f.id());
-    CHECK(f.version() == (f.id() == "complaint" && f.description().find("Phiên bản 2") != std::string::npos ? 2u : 1u));
+    // complaint and tally-minutes (the photo of the signed minutes) have a
+    // version 2, which says so in its description.
+    const bool second = (f.id() == "complaint" || f.id() == "tally-minutes") &&
+                        f.description().find("Phiên bản 2") != std::string::npos;
+    CHECK(f.version() == (second ? 2u : 1u));
     CHECK_FALSE(f.title().empty());
     CHECK(f.fields_size() >= 5);
     CHECK(f.fields_size() <= 16);
@@ -46,8 +52,22 @@ TEST_CASE("the election pack loads with 8 forms (9 versions) and 32 wards", "[fo
 
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 9);
+  CHECK(registry.All().size() == 10);
   CHECK(registry.Latest("complaint")->version() == 2);
+  // tally-minutes 2 is version 1 plus the signed minutes' photo, nothing else.
+  const auto* minutes = registry.Latest("tally-minutes");
+  REQUIRE(minutes->version() == 2);
+  const auto* photo = FormRegistry::FindField(*minutes, "signed_minutes");
+  REQUIRE(photo != nullptr);
+  CHECK(photo->type() == FieldDef::ATTACHMENT);
+  CHECK_FALSE(photo->required());
+  CHECK(photo->max_bytes() == 10u * 1024 * 1024);
+  CHECK(std::vector<std::string>(photo->media_types().begin(), photo->media_types().end()) ==
+        std::vector<std::string>{"image/jpeg", "image/png", "application/pdf"});
+  const auto* v1 = registry.Find("tally-minutes", 1);
+  REQUIRE(v1 != nullptr);
+  CHECK(minutes->fields_size() == v1->fields_size() + 1);
+  CHECK(minutes->rules_size() == v1->rules_size());
 }
 
 TEST_CASE("voter-meeting has exactly the agreed fields and rules", "[forms]") {

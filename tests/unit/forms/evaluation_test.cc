@@ -175,3 +175,49 @@ TEST_CASE("JSON values: groups as arrays, edits write only what differs", "[form
   CHECK_THAT(JsonToFieldTexts(form, R"({"candidates": 3})", nullptr).status().message(), Contains("array of row objects"));
   CHECK_THAT(JsonToFieldTexts(form, R"({"candidates": [{"_row": "a b"}]})", nullptr).status().message(), Contains("\"_row\" must be"));
 }
+
+TEST_CASE("tally-minutes 2: the signed minutes' photo is checked inside the evaluation", "[forms][eval][attach]") {
+  const FormDef form = PackForm("tally-minutes-v2.json");
+  REQUIRE(form.version() == 2);
+  FieldMap fields = Fields(form, kGoodTally);
+  // Optional: the count is saved before the photo is taken.
+  CHECK(Evaluate(form, fields).problems.empty());
+
+  auto& photo = *fields["signed_minutes"].mutable_value()->mutable_attachment();
+  photo.set_sha256(std::string(64, 'c'));
+  photo.set_size(2'500'000);
+  photo.set_media_type("image/jpeg");
+  photo.set_name("bien-ban-kv5.jpg");
+  auto good = Evaluate(form, fields);
+  INFO((good.problems.empty() ? "" : good.problems.front().en));
+  CHECK(good.problems.empty());
+  CHECK(ValidateRecordFields(form, fields).ok());
+
+  photo.set_size(11 * 1024 * 1024);  // over the field's 10 MiB
+  auto big = Evaluate(form, fields);
+  const Problem* p = Find(big, "bad_attachment");
+  REQUIRE(p != nullptr);
+  CHECK(p->field == "signed_minutes");
+  CHECK_THAT(p->en, Contains("tally-minutes: field \"signed_minutes\": the attachment is 11534336 bytes"));
+  CHECK_THAT(p->vi, Contains("tally-minutes: trường \"signed_minutes\": tệp đính kèm không hợp lệ"));
+
+  photo.set_size(1000);
+  photo.set_media_type("image/gif");
+  CHECK(Find(Evaluate(form, fields), "bad_attachment") != nullptr);
+
+  // The officer app's JSON gives the photo as an object.
+  std::string json = kGoodTally;
+  json.insert(1, R"("signed_minutes": {"sha256": ")" + std::string(64, 'd') +
+                     R"(", "size": 4096, "media_type": "application/pdf", "name": "bien-ban.pdf"}, )");
+  const FieldMap from_json = Fields(form, json);
+  CHECK(from_json.at("signed_minutes").value().attachment().size() == 4096);
+  CHECK(from_json.at("signed_minutes").value().attachment().name() == "bien-ban.pdf");
+  CHECK(Evaluate(form, from_json).problems.empty());
+
+  // A text where the photo belongs is the wrong kind of value.
+  fields["signed_minutes"].mutable_value()->set_text("bien-ban.jpg");
+  const FormEvaluation text_given = Evaluate(form, fields);
+  const Problem* wrong = Find(text_given, "wrong_type");
+  REQUIRE(wrong != nullptr);
+  CHECK(wrong->en == "tally-minutes: field \"signed_minutes\": expected an attachment, got text");
+}
