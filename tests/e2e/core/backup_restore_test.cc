@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/crypto/digest.h"
 #include "tests/e2e/core/cli_fixture.h"
 
 using namespace wardsync::test;
@@ -33,15 +34,32 @@ unsigned Mode(const std::string& path) {
 
 CommandResult Server(std::vector<std::string> args) { return RunCommand("wardsync-server", args); }
 
+constexpr const char* kPhotoForm = R"({
+  "id": "minutes-photo", "version": 1, "title": "Ảnh biên bản kiểm phiếu",
+  "fields": [
+    {"name": "area", "type": "TEXT", "label": "Khu vực bỏ phiếu", "required": true},
+    {"name": "photo", "type": "ATTACHMENT", "label": "Ảnh biên bản", "mediaTypes": ["application/pdf"]}
+  ]
+})";
+
 }  // namespace
 
 TEST_CASE("a backup taken while the server serves restores into a directory that verifies and serves",
           "[e2e][backup]") {
   ServerProcess server;
   server.Start();
+  TempDir dir("e2e-backup");
+  WriteAll(dir.Sub("minutes-photo.json"), kPhotoForm);
+  REQUIRE(server.Admin({"forms", "publish", dir.Sub("minutes-photo.json")}).exit_code == 0);
   ClientProcess a(server, "phuong-trung-vuong");
   ClientProcess b(server, "phuong-dong-quang", "officer", "Đặng Văn E");
   for (int i = 0; i < 5; ++i) a.NewMeeting(100 + i, 90);
+  // An attachment: its bytes live in DIR/attachments, not in the store.
+  const std::string pdf = "%PDF-1.4\n" + std::string(200'000, 'p');
+  WriteAll(dir.Sub("kv1.pdf"), pdf);
+  auto photo = a.Run({"new", "--form", "minutes-photo", "--set", "area=KV1", "--attach", "photo=" + dir.Sub("kv1.pdf")});
+  INFO(photo.err);
+  REQUIRE(photo.exit_code == 0);
   REQUIRE(a.Run({"sync"}).exit_code == 0);
   b.NewMeeting(70, 60);
   REQUIRE(b.Run({"sync"}).exit_code == 0);
@@ -50,7 +68,6 @@ TEST_CASE("a backup taken while the server serves restores into a directory that
   // One more change-set of b is pushed while the backup is taken: the
   // snapshot holds it whole or not at all.
   b.NewMeeting(50, 40);
-  TempDir dir("e2e-backup");
   const std::string file = dir.Sub("nightly.wsbackup");
   Process push("wardsync", b.Args({"sync"}));
   auto backup = server.Admin({"backup", "--out", file, "--json"});
@@ -76,7 +93,13 @@ TEST_CASE("a backup taken while the server serves restores into a directory that
   CHECK_THAT(verify.out, Catch::Contains("verify: OK"));
   const std::string got = Server({"records", "--json", "--data", restored}).out;
   CHECK((got == before || got == after));
-  CHECK(Items(ParseJson(got)).size() == (got == before ? 6 : 7));
+  CHECK(Items(ParseJson(got)).size() == Items(ParseJson(got == before ? before : after)).size());
+  // The attachment came back with the directory, byte for byte.
+  auto back = Server({"attachment", wardsync::crypto::Hex(wardsync::crypto::Sha256(pdf)), "--out", dir.Sub("back.pdf"),
+                      "--data", restored});
+  INFO(back.err);
+  CHECK(back.exit_code == 0);
+  CHECK(ReadAll(dir.Sub("back.pdf")) == pdf);
 
   // Runnable: the restored directory serves in the original's place, with
   // the same keys, and a device enrolled on the original syncs with it.
