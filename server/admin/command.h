@@ -74,5 +74,7 @@ int CmdCodesList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdCodesCancel(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Attachments (issue 13; server/attach).
 int CmdAttachment(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Backup (issue 14; `restore` makes a new directory, so it is not an admin command).
+int CmdBackup(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

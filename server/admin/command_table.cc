@@ -142,6 +142,13 @@ const std::vector<AdminCommand>& AdminCommands() {
        "sent it and every change to it is rejected, without touching it, until --release. `records` and `history` "
        "mark it; --list shows every held record with who held it, when and why. Nothing is deleted.",
        WithCommon({{"reason"}, {"release", "list"}}), true, CmdQuarantine},
+      {"backup", "backup --data DIR --out FILE [--json]",
+       "Writes a backup of the data directory to FILE while the server serves (or not): a consistent snapshot of "
+       "the store, the server's keys and certificates, the committee CA and any attachments, compressed (zstd), "
+       "with a manifest and a SHA-256 of the whole file. FILE appears complete or not at all (FILE.tmp, synced, "
+       "renamed); it holds the server's private key, so it is written 0600: keep it as safe as DIR. "
+       "`wardsync-server restore` makes a data directory from it.",
+       WithCommon({{"out"}, {}}), false, CmdBackup, {"out"}},
   };
   return table;
 }

@@ -9,7 +9,7 @@
 #include "common/crypto/ed25519.h"
 #include "common/crypto/pki.h"
 #include "common/forms/form_loader.h"
-#include "common/store/leveldb_store.h"
+#include "common/store/dir_lock.h"
 #include "common/store/proto_io.h"
 #include "common/util/files.h"
 #include "server/admin/publish.h"
@@ -17,6 +17,7 @@
 #include "server/server_context.h"
 #include "server/server_paths.h"
 #include "server/store/server_keys.h"
+#include "server/store/server_store.h"
 #include "proto/store.pb.h"
 
 namespace wardsync::server {
@@ -91,8 +92,16 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   WS_RETURN_IF_ERROR(MakePrivateDir(options.data_dir));
   WS_RETURN_IF_ERROR(WriteKeys(paths, *keys));
 
-  auto store = LevelDbStore::Open(paths.db());
-  if (!store.ok()) return store.status();
+  auto lock = DirLock::TryAcquire(paths.dir);
+  if (!lock.ok()) return lock.status();
+  if (!lock->has_value()) return Status::Unavailable(options.data_dir + " is being initialised by another process");
+  ServerStoreOptions so;
+  so.create_if_missing = true;
+  so.missing = MissingStamp::kStamp;
+  so.stamped_by = "init";
+  auto opened = OpenServerStore(**lock, so);
+  if (!opened.ok()) return opened.status();
+  KvStore* store = &(*opened)->store();
   // The server's own identity: resolutions made on the server are
   // change-sets signed by the server key, chained like any device's.
   wardsync::store::Device self;
@@ -105,10 +114,10 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   k->set_from_seq(1);
   WriteBatch batch;
   PutProto(batch, keys::Device("server"), self);
-  WS_RETURN_IF_ERROR((*store)->Write(batch, true));
+  WS_RETURN_IF_ERROR(store->Write(batch, true));
 
   SystemClock clock;
-  ServerContext ctx{**store, clock, server_key, {}, {}};
+  ServerContext ctx{*store, clock, server_key, {}, {}};
   if (pack) {
     auto published = PublishForms(ctx, pack->forms, pack->wards.wards_size() ? std::optional(pack->wards) : std::nullopt);
     if (!published.ok()) return published.status();

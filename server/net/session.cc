@@ -426,7 +426,10 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
     co_return false;
   }
   auto read_page = [&ctx, scope, cursor, max, frame_limit, head, record_limit] {
-    return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head, record_limit);
+    // One read view for the page: its log scan and the records it names
+    // agree (kv_store.h, "Read views"), whatever commits meanwhile.
+    auto view = ctx.store.NewReadView();
+    return ReadPullFrame(*view, scope, cursor, max, frame_limit, head, record_limit);
   };
   auto page = co_await Offload(server_.store_pool(), read_page);
   if (!page.ok()) {

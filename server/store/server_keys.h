@@ -12,6 +12,7 @@
 //   meta/log_head                        -> u64, last log seq
 //   meta/forms_epoch                     -> u64, bumped on every publish
 //   meta/wards                           -> forms.WardList
+//   meta/store_format                    -> store.StoreFormat (common/store/store_format.h)
 //   imp/<device id>/<first seq u64>      -> store.ImportRecord (who imported which change-sets)
 //   user/<name>                          -> store.DashboardUser (dashboard accounts)
 //   quar/<record id 16 bytes>            -> store.Quarantine (records held back from pull)

@@ -43,6 +43,10 @@ class ServerFixture {
   std::string address() const;  // "127.0.0.1:PORT"
   server::ServerRuntime& runtime();  // REQUIREs running()
   KvStore& store() { return runtime().ctx().store; }
+  // Writes `batch` on the committer's thread, the store's one writer (a
+  // write from the test's thread is refused: server/store/
+  // single_writer_store.h): to plant what an older release stored.
+  Status WriteAsCommitter(const WriteBatch& batch);
 
   // An administrative command (without program name and --data, e.g.
   // {"records", "--json"}), run as `wardsync-server` would: inside the
