@@ -14,6 +14,7 @@
 #include "client/ui/field_check.h"
 #include "client/ui/form_eval.h"
 #include "common/changes/changeset.h"
+#include "common/forms/offered_form.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 #include "common/web/request_json.h"
@@ -162,15 +163,21 @@ ApiReply UiApi::Status() {
 ApiReply UiApi::Forms() {
   // The full definitions (labels, help texts, choice labels, rules): the
   // page builds each form from them. Latest version of each form, as `new` uses.
+  // A choice-list field offers the entries of the officer's ward (and those
+  // of no ward) of the list's newest version (offered_form.h).
   auto forms = env_.store().Forms();
   if (!forms.ok()) return JsonError(500, forms.status().message());
+  auto config = env_.store().Config();
+  if (!config.ok()) return JsonError(500, config.status().message());
+  const std::string ward = config->role() == "officer" ? config->ward() : "";
   google::protobuf::util::JsonPrintOptions opt;
   opt.preserve_proto_field_names = true;
   std::string out = "[";
   for (const auto* f : forms->All()) {
     if (forms->Latest(f->id()) != f) continue;
     std::string j;
-    if (!google::protobuf::util::MessageToJsonString(*f, &j, opt).ok()) return JsonError(500, "cannot encode form " + f->id());
+    const auto offered = forms_util::OfferedForm(*forms, *f, ward);
+    if (!google::protobuf::util::MessageToJsonString(offered, &j, opt).ok()) return JsonError(500, "cannot encode form " + f->id());
     out += (out.size() > 1 ? "," : "") + j;
   }
   return {200, out + "]"};

@@ -38,6 +38,8 @@ cli::ArgSpec WithCommon(cli::ArgSpec spec);  // adds --data, --json, --help
 int CmdEnroll(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdFormsPublish(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdFormsList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdChoicesPublish(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdChoicesList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdWards(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRecords(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdDevices(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);

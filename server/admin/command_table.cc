@@ -21,6 +21,14 @@ const std::vector<AdminCommand>& AdminCommands() {
        WithCommon({}), true, CmdFormsPublish},
       {"forms list", "forms list --data DIR [--json]", "Lists the published forms and versions.", WithCommon({}), false,
        CmdFormsList},
+      {"choices publish", "choices publish --data DIR FILE.json|DIR...",
+       "Publishes choice lists (JSON: id, version, title, entries of value, label, optional ward and group) that "
+       "choice fields name by choiceList. A published (list, version) never changes; a new version replaces what "
+       "officers are offered and every older value stays valid. Devices get them at their next sync.",
+       WithCommon({}), true, CmdChoicesPublish, {}, true},
+      {"choices list", "choices list --data DIR [--id LIST] [--json]",
+       "Lists the published choice lists (newest version of each); with --id, that list's entries.",
+       WithCommon({{"id"}, {}}), false, CmdChoicesList},
       {"wards", "wards --data DIR [--json]", "Lists the published wards.", WithCommon({}), false, CmdWards},
       {"records", "records --data DIR [--ward W] [--form F] [--json]",
        "Lists records as the server holds them, with their fields and open conflicts.",

@@ -5,6 +5,23 @@
 
 namespace wardsync::server {
 
+namespace {
+
+// Bumps the forms epoch with the batch (devices fetch forms and lists again
+// when theirs differs) and reloads the snapshot; nothing when batch is empty.
+Status CommitPublish(ServerContext& ctx, WriteBatch& batch, PublishResult* result) {
+  result->epoch = ctx.forms.Get()->epoch;
+  if (batch.empty()) return Status::Ok();
+  ++result->epoch;
+  std::string epoch;
+  wardsync::keys::AppendU64(&epoch, result->epoch);
+  batch.Put(std::string(keys::kFormsEpoch), epoch);
+  WS_RETURN_IF_ERROR(ctx.store.Write(batch, /*sync=*/true));
+  return LoadForms(ctx);
+}
+
+}  // namespace
+
 Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms,
                                    const std::optional<wardsync::forms::WardList>& wards) {
   PublishResult result;
@@ -35,15 +52,36 @@ Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsyn
       result.wards_changed = true;
     }
   }
-  result.epoch = ctx.forms.Get()->epoch;
-  if (!batch.empty()) {
-    ++result.epoch;
-    std::string epoch;
-    wardsync::keys::AppendU64(&epoch, result.epoch);
-    batch.Put(std::string(keys::kFormsEpoch), epoch);
-    WS_RETURN_IF_ERROR(ctx.store.Write(batch, /*sync=*/true));
-    WS_RETURN_IF_ERROR(LoadForms(ctx));
+  WS_RETURN_IF_ERROR(CommitPublish(ctx, batch, &result));
+  return result;
+}
+
+Result<PublishResult> PublishChoiceLists(ServerContext& ctx, const std::vector<wardsync::forms::ChoiceListDef>& lists) {
+  PublishResult result;
+  WriteBatch batch;
+  // A trial registry with what is published plus the new lists: it checks
+  // each list and refuses a changed (id, version) the way devices will.
+  forms_util::FormRegistry trial;
+  auto current = ctx.forms.Get();
+  for (const auto* l : current->registry.ChoiceLists()) WS_RETURN_IF_ERROR(trial.AddChoiceList(*l));
+  for (const auto& l : lists) {
+    const std::string name = l.id() + "@" + std::to_string(l.version());
+    const auto* latest = trial.LatestChoiceList(l.id());
+    const bool held = current->registry.HasChoiceList(l.id(), l.version());
+    if (!held && latest != nullptr && l.version() < latest->version()) {
+      return Status::Invalid("choice list \"" + l.id() + "\" version " + std::to_string(l.version()) +
+                             " is older than the published version " + std::to_string(latest->version()) +
+                             "; publish it as version " + std::to_string(latest->version() + 1));
+    }
+    WS_RETURN_IF_ERROR(trial.AddChoiceList(l));  // the list's checks; a changed (id, version) is refused
+    if (held) {
+      result.unchanged.push_back(name);
+      continue;
+    }
+    PutProto(batch, keys::ChoiceList(l.id(), l.version()), l);
+    result.published.push_back(name);
   }
+  WS_RETURN_IF_ERROR(CommitPublish(ctx, batch, &result));
   return result;
 }
 

@@ -22,4 +22,10 @@ struct PublishResult {
 Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms,
                                    const std::optional<wardsync::forms::WardList>& wards);
 
+// Choice lists (forms.proto ChoiceListDef) the same way: a (list, version) is
+// immutable, the identical list again is a no-op, a changed one needs a
+// higher version than any published. Bumps the forms epoch so devices fetch
+// them at their next hello. Must run with exclusive write access.
+Result<PublishResult> PublishChoiceLists(ServerContext& ctx, const std::vector<wardsync::forms::ChoiceListDef>& lists);
+
 }  // namespace wardsync::server
