@@ -305,8 +305,10 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
        "ethnic_minority=false", "party_member=false", "full_time=false", "re_standing=true", "nomination=tu-ung-cu"});
   Sync(a1);
 
-  // Ward b: area 01 once; area 02 entered by both officers (neither summed,
-  // both named); area 03 known from its turnout report, no minutes yet.
+  // Ward b: area 01 once; area 02 entered by both officers: the later copy is
+  // a DUPLICATE conflict (tally-minutes' unique key: level + polling area),
+  // named and not summed, the first is summed once; area 03 known from its
+  // turnout report, no minutes yet.
   Minutes(b1, files, "quoc-hoi", "01", {{an, 90}, {binh, 75}, {cuong, 40}});
   const std::string dup1 = Minutes(b1, files, "quoc-hoi", "02", {{an, 100}, {binh, 100}, {cuong, 100}});
   const std::string dup2 = Minutes(b2, files, "quoc-hoi", "02", {{an, 101}, {binh, 100}, {cuong, 100}});
@@ -320,16 +322,17 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   const JsonValue report = ParseJson(run.out);
   const JsonValue& total = At(report, "total");
 
-  // City: a/01 + a/02 + b/01; b/02 left out.
-  CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90}, {binh, 420 + 515 + 75},
-                                                                   {cuong, 300 + 220 + 40}});
+  // City: a/01 + a/02 + b/01 + b/02 (its first copy); b/02's second copy left out.
+  CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90 + 100},
+                                                                   {binh, 420 + 515 + 75 + 100},
+                                                                   {cuong, 300 + 220 + 40 + 100}});
   CHECK(Votes(total, "hdnd-thanh-pho") == std::map<std::string, double>{{an, 700}});
   const JsonValue& qh = Level(total, "votes", "quoc-hoi");
   const JsonValue& c1 = Items(At(qh, "constituencies"))[0];
-  CHECK(Num(At(c1, "areas")) == 3);
-  CHECK(Num(At(c1, "duplicated")) == 2);
+  CHECK(Num(At(c1, "areas")) == 4);
+  CHECK(Num(At(c1, "duplicated")) == 0);
   CHECK(!Bool(At(At(total, "votes"), "overflow")));
-  // Missing for the National Assembly: only b/03 (b/02 is in doubt, named).
+  // Missing for the National Assembly: only b/03.
   std::set<std::string> missing;
   for (const auto& m : Items(At(qh, "missing"))) missing.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
   CHECK(missing == std::set<std::string>{b + "/03"});
@@ -339,12 +342,16 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
     missing_tp.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
   }
   CHECK(missing_tp == std::set<std::string>{a + "/02", b + "/01", b + "/02", b + "/03"});
-  CHECK(Named(total) == std::set<std::string>{dup1, dup2});
+  CHECK(Named(total) == std::set<std::string>{dup2});
+  for (const auto& item : Items(At(WardOf(report, b), "under_review"))) {
+    CHECK(Str(At(item, "problem")).find("DUPLICATE: same unique key as record " + dup1) != std::string::npos);
+  }
 
   // Per ward.
   CHECK(Votes(WardOf(report, a), "quoc-hoi") ==
         std::map<std::string, double>{{an, 610 + 480}, {binh, 420 + 515}, {cuong, 300 + 220}});
-  CHECK(Votes(WardOf(report, b), "quoc-hoi") == std::map<std::string, double>{{an, 90}, {binh, 75}, {cuong, 40}});
+  CHECK(Votes(WardOf(report, b), "quoc-hoi") ==
+        std::map<std::string, double>{{an, 90 + 100}, {binh, 75 + 100}, {cuong, 40 + 100}});
 
   // Candidate structure of the register.
   const JsonValue& cs = Level(total, "candidates", "quoc-hoi");
