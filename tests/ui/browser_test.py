@@ -11,6 +11,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -409,6 +410,31 @@ class BrowserTest(unittest.TestCase):
         self.phone_shot("home-rejected-360")
         li.find_element(By.CSS_SELECTOR, f'a[data-fix="{rid}"]').click()
         self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+
+    def test_n_choice_list_offers_the_wards_entries_by_label(self):
+        """A field fed by a published choice list: a select of the labels of this ward's entries (and those of no
+        ward), none of another ward's; the picked value is stored."""
+        self.home()
+        self.wait_css('a[data-new-record="choice-test"]').click()
+        area = Select(self.wait_css('select[name="polling_area"]'))
+        values = [o.get_attribute("value") for o in area.options if o.get_attribute("value")]
+        self.assertIn("phuong-hoang-van-thu-kv01", values)
+        self.assertFalse([v for v in values if not v.startswith("phuong-hoang-van-thu-")])  # only this ward's areas
+        labels = [o.text for o in area.options]
+        self.assertIn("Khu vực bỏ phiếu số 2 – Phường Hoàng Văn Thụ", labels)
+        cand = Select(self.d.find_element(By.CSS_SELECTOR, 'select[name="candidate"]'))
+        texts = [o.text for o in cand.options]
+        self.assertIn("Nguyễn Văn Hùng — Quốc hội khóa XV – Đơn vị bầu cử số 1", texts)
+        self.assertFalse([o for o in cand.options if o.get_attribute("value").startswith("phuong-cam-gia-")])
+        area.select_by_value("phuong-hoang-van-thu-kv02")
+        cand.select_by_value("qh-dv1-nguyen-van-hung")
+        self.shot("choice-list-form")
+        self.phone_shot("choice-list-form-360")
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["fields"]["polling_area"], "phuong-hoang-van-thu-kv02")
+        self.assertEqual(shown["fields"]["candidate"], "qh-dv1-nguyen-van-hung")
 
     def test_m_form_renderer_for_the_election_form_language(self):
         """TIME, GROUP rows (min/max, stable _row ids), relevant and compute, from a definition of this test's own
