@@ -15,6 +15,7 @@ using Catch::Matchers::Contains;
 using wardsync::forms::ChoiceListDef;
 using wardsync::forms::FormDef;
 using namespace wardsync::forms_util;
+using wardsync::Status;
 
 namespace {
 
