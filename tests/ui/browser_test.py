@@ -416,17 +416,17 @@ class BrowserTest(unittest.TestCase):
         ward), none of another ward's; the picked value is stored."""
         self.home()
         self.wait_css('a[data-new-record="choice-test"]').click()
-        area = Select(self.wait_css('select[name="polling_area"]'))
-        values = [o.get_attribute("value") for o in area.options if o.get_attribute("value")]
-        self.assertIn("phuong-hoang-van-thu-kv01", values)
-        self.assertFalse([v for v in values if not v.startswith("phuong-hoang-van-thu-")])  # only this ward's areas
-        labels = [o.text for o in area.options]
+        self.wait_css('input[name="polling_area"]')
+        radios = self.d.find_elements(By.CSS_SELECTOR, 'input[name="polling_area"]')  # three areas: radio buttons
+        values = [r.get_attribute("value") for r in radios]
+        self.assertEqual(values, [f"phuong-hoang-van-thu-kv0{i}" for i in (1, 2, 3)])  # only this ward's areas
+        labels = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, '[data-field="polling_area"] label.choice')]
         self.assertIn("Khu vực bỏ phiếu số 2 – Phường Hoàng Văn Thụ", labels)
         cand = Select(self.d.find_element(By.CSS_SELECTOR, 'select[name="candidate"]'))
         texts = [o.text for o in cand.options]
         self.assertIn("Nguyễn Văn Hùng — Quốc hội khóa XV – Đơn vị bầu cử số 1", texts)
         self.assertFalse([o for o in cand.options if o.get_attribute("value").startswith("phuong-cam-gia-")])
-        area.select_by_value("phuong-hoang-van-thu-kv02")
+        radios[1].click()
         cand.select_by_value("qh-dv1-nguyen-van-hung")
         self.shot("choice-list-form")
         self.phone_shot("choice-list-form-360")
