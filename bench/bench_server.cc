@@ -1,6 +1,8 @@
 #include "bench/bench_server.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -60,8 +62,72 @@ Status WriteDeviceRows(const std::string& dir, const std::vector<wardsync::store
   return (*db)->Write(batch, /*sync=*/true);
 }
 
+namespace {
+
+// Before fork (sched_setaffinity is a plain system call, safe in the child).
+cpu_set_t CoreSet(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (cpu >= 0) CPU_SET(cpu, &set);
+  return set;
+}
+
+}  // namespace
+
+Result<std::string> SiblingProgram(const std::string& name) {
+  char self[4096];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (len <= 0) return Status::Internal("cannot find this program's path in /proc/self/exe");
+  std::string path(self, static_cast<size_t>(len));
+  const auto slash = path.rfind('/');
+  return path.substr(0, slash + 1) + name;
+}
+
+Result<int> RunChild(const std::vector<std::string>& args, int cpu,
+                     const std::function<void(const std::string&)>& on_line) {
+  std::vector<std::string> words = args;
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  const cpu_set_t set = CoreSet(cpu);
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return Status::Internal("fork failed");
+  }
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    if (cpu >= 0) sched_setaffinity(0, sizeof set, &set);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string pending;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<size_t>(n));
+    for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+      on_line(pending.substr(0, nl));
+      pending.erase(0, nl + 1);
+    }
+  }
+  close(fds[0]);
+  if (!pending.empty()) on_line(pending);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status)) return Status::Internal(args[0] + " was killed by signal " + std::to_string(WTERMSIG(status)));
+  return WEXITSTATUS(status);
+}
+
 Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, const std::string& log_path,
-                                                        uint64_t handshake_timeout_ms) {
+                                                        int cpu) {
   char self[4096];
   ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
   if (len <= 0) return Status::Internal("cannot find this program's path in /proc/self/exe");
@@ -78,10 +144,10 @@ Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, 
     for (std::string w; in >> w;) words.push_back(w);
   }
   words.insert(words.end(), {self, "--serve", dir});
-  if (handshake_timeout_ms) words.insert(words.end(), {"--handshake-timeout-ms", std::to_string(handshake_timeout_ms)});
   std::vector<char*> argv;
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
+  const cpu_set_t set = CoreSet(cpu);
   const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     close(fds[0]);
@@ -98,6 +164,7 @@ Result<std::unique_ptr<BenchServer>> BenchServer::Spawn(const std::string& dir, 
   if (pid == 0) {
     dup2(fds[1], 1);
     dup2(log_fd, 2);
+    if (cpu >= 0) sched_setaffinity(0, sizeof set, &set);
     execvp(argv[0], argv.data());
     _exit(127);
   }
@@ -169,15 +236,14 @@ Status BenchServer::Stop() {
   return Status::Internal("the bench server did not exit cleanly");
 }
 
-int ServeMain(const std::string& dir, uint64_t handshake_timeout_ms) {
+int ServeMain(const std::string& dir) {
   server::BlockStopSignals();  // before any thread exists: SIGTERM is taken by WaitForSignal
   server::RuntimeOptions o;
   o.data_dir = dir;
   o.host = "127.0.0.1";
   o.port = 0;
-  if (handshake_timeout_ms) o.limits.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
-  // The simulated fleet connects from one address, thousands at once.
-  o.limits.max_connections_per_address = o.limits.max_connections;
+  // Every limit is the server's default: S4's simulated devices each
+  // connect from their own loopback address (bench/loadgen/sim_device.h).
   auto rt = server::ServerRuntime::Start(o);
   if (!rt.ok()) {
     std::cerr << "error: " << rt.status().message() << "\n";

@@ -10,6 +10,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,10 +41,10 @@ Status WriteDeviceRows(const std::string& dir, const std::vector<wardsync::store
 class BenchServer {
  public:
   // Starts `<this binary> --serve dir` with stderr to log_path and waits
-  // (at most 30 s) for the port it listens on. handshake_timeout_ms 0: the
-  // server's default limit.
+  // (at most 30 s) for the port it listens on. cpu >= 0: the server runs
+  // on that core only.
   static Result<std::unique_ptr<BenchServer>> Spawn(const std::string& dir, const std::string& log_path,
-                                                    uint64_t handshake_timeout_ms = 0);
+                                                    int cpu = -1);
   // A server started elsewhere; pid 0 when unknown (no CPU/memory figures).
   static std::unique_ptr<BenchServer> External(std::string host, uint16_t port, pid_t pid);
   ~BenchServer();
@@ -52,6 +53,7 @@ class BenchServer {
   const std::string& host() const { return host_; }
   uint16_t port() const { return port_; }
   bool measurable() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   ProcSample Sample() const;
   std::vector<double> ThreadCpu() const { return pid_ > 0 ? ThreadCpuSeconds(pid_) : std::vector<double>{}; }
   void ResetPeak() const;
@@ -65,7 +67,15 @@ class BenchServer {
   bool owned_ = false;
 };
 
-// The child side of Spawn: serves dir until SIGTERM. Returns the exit code.
-int ServeMain(const std::string& dir, uint64_t handshake_timeout_ms);
+// A child process on core `cpu` (-1: any) running argv with stdout to a
+// pipe: every line is passed to on_line as it comes. Returns the exit code.
+Result<int> RunChild(const std::vector<std::string>& argv, int cpu,
+                     const std::function<void(const std::string&)>& on_line);
+// The path of a program beside this one (wardsync_loadgen).
+Result<std::string> SiblingProgram(const std::string& name);
+
+// The child side of Spawn: serves dir until SIGTERM, with every default
+// limit and timeout. Returns the exit code.
+int ServeMain(const std::string& dir);
 
 }  // namespace wardsync::bench

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -33,7 +34,10 @@ election form pack) and the real client library over real TLS.
   S1  backlog push: one device pushes N records captured offline
   S2  first pull: a fresh device of the same ward pulls them
   S3  small sync: 10 edits, push + pull; fresh TLS, then a resumed session
-  S4  fleet: D devices over the 32 wards sync at once, R records each
+  S4  fleet: D devices over the 32 wards, R records per sync, played by
+      wardsync_loadgen: the highest open-loop rate with p99 <= 250 ms and
+      no failure, then all D at once (burst)
+  S6  (with S4) server memory with N idle authenticated devices connected
   S5  local capture: N durable Capture::New on disk
 
 Each figure is the median of --runs runs (min and max shown). Prints a
@@ -46,7 +50,14 @@ options:
   --only S1,S3,...      run only these scenarios (S2 needs S1's push, so runs it)
   --s1-records N        S1/S2 backlog size (default 50000; quick 2000)
   --s4-devices N        S4 devices (default 2000; quick 64)
-  --s4-records N        S4 records per device (default 20; quick 5)
+  --s4-records N        S4 records per sync (default 20; quick 5)
+  --s4-rates R1,R2,...  S4 arrival rates to step through, syncs/s
+                        (default 25,50,75,100,150,200,250,300,400; quick 10,20)
+  --s4-step-s S         seconds of arrivals per rate (default 8; quick 2)
+  --s4-wards N          spread S4's devices over the first N wards only (default:
+                        all 32; fewer wards, more devices per ward, bigger pulls)
+  --s6-devices N        idle connected devices for S6 (default 10000; quick 256;
+                        0: no S6)
   --s5-records N        S5 captures (default 10000; quick 300)
   --forms DIR           form pack (default: the election pack of the source tree)
   --out PATH            write the JSON here (default: a complete full run
@@ -76,8 +87,11 @@ Result<uint64_t> Count(const cli::Args& a, const std::string& name, uint64_t dfl
   auto v = a.Get(name);
   if (!v) return dflt;
   char* end = nullptr;
-  unsigned long long n = std::strtoull(v->c_str(), &end, 10);
-  if (end == v->c_str() || *end || n == 0) return Status::Invalid("--" + name + " needs a positive number");
+  // strtoull would take "-3" as 2^64 - 3.
+  unsigned long long n = v->empty() || !std::isdigit(static_cast<unsigned char>((*v)[0]))
+                             ? 0
+                             : std::strtoull(v->c_str(), &end, 10);
+  if (end == nullptr || *end || n == 0) return Status::Invalid("--" + name + " needs a positive whole number");
   return static_cast<uint64_t>(n);
 }
 
@@ -93,13 +107,22 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   auto s4d = Count(a, "s4-devices", o->quick ? 64 : 2'000);
   auto s4r = Count(a, "s4-records", o->quick ? 5 : 20);
   auto s5 = Count(a, "s5-records", o->quick ? 300 : 10'000);
-  for (auto* r : {&s1, &s4d, &s4r, &s5}) {
+  auto s6 = a.Get("s6-devices") == std::optional<std::string>("0") ? Result<uint64_t>(uint64_t{0})
+                                                                    : Count(a, "s6-devices", o->quick ? 256 : 10'000);
+  auto wards = Count(a, "s4-wards", 32);
+  auto step_s = Count(a, "s4-step-s", o->quick ? 2 : 8);
+  for (auto* r : {&s1, &s4d, &s4r, &s5, &s6, &step_s, &wards}) {
     if (!r->ok()) return r->status();
   }
   o->s1_records = *s1;
   o->s4_devices = *s4d;
   o->s4_records = *s4r;
   o->s5_records = *s5;
+  o->s6_devices = *s6;
+  o->s4_wards = *wards;
+  o->s4_step_s = static_cast<double>(*step_s);
+  o->s4_rates = a.Get("s4-rates").value_or(o->quick ? "10,20" : o->s4_rates);
+  if (o->quick) o->s4_refine = 0;
   if (auto only = a.Get("only")) {
     std::stringstream ss(*only);
     std::string item;
@@ -127,7 +150,8 @@ Status ParseOptions(const cli::Args& a, Options* o) {
   return Status::Ok();
 }
 
-// Room for 2,000 connections on both ends (children inherit the limit).
+// Room for S6's 10,000 connections in the server (children inherit the
+// limit; the load generator raises its own).
 void RaiseFileLimit() {
   rlimit r{};
   if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
@@ -138,13 +162,10 @@ void RaiseFileLimit() {
 
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  // The child server: --serve DIR [--handshake-timeout-ms N] (see bench_server.h).
-  if (args.size() == 2 && args[0] == "--serve") return ServeMain(args[1], 0);
-  if (args.size() == 4 && args[0] == "--serve" && args[2] == "--handshake-timeout-ms") {
-    return ServeMain(args[1], std::strtoull(args[3].c_str(), nullptr, 10));
-  }
-  cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s5-records", "forms", "out", "server",
-                     "data", "server-pid"},
+  // The child server: --serve DIR (see bench_server.h).
+  if (args.size() == 2 && args[0] == "--serve") return ServeMain(args[1]);
+  cli::ArgSpec spec{{"runs", "only", "s1-records", "s4-devices", "s4-records", "s4-rates", "s4-step-s", "s4-wards",
+                     "s5-records", "s6-devices", "forms", "out", "server", "data", "server-pid"},
                     {"quick", "json", "keep", "verbose", "help", "no-zstd"}};
   auto parsed = cli::Args::Parse(args, spec);
   if (!parsed.ok()) {
@@ -191,7 +212,7 @@ int Main(int argc, char** argv) {
   };
   const Step steps[] = {{"S1 backlog push / S2 first pull", RunS1S2, o.Wants("S1") || o.Wants("S2")},
                         {"S3 small sync", RunS3, o.Wants("S3")},
-                        {"S4 fleet", RunS4, o.Wants("S4")},
+                        {"S4 fleet / S6 idle connections", RunS4, o.Wants("S4")},
                         {"S5 local capture", RunS5, o.Wants("S5")}};
   int rc = 0;
   for (const auto& step : steps) {

@@ -23,6 +23,11 @@ struct Options {
   uint64_t s3_edits = 10;
   uint64_t s4_devices = 2'000;
   uint64_t s4_records = 20;
+  std::string s4_rates = "25,50,75,100,150,200,250,300,400";  // open-loop steps, syncs/s
+  double s4_step_s = 8;
+  int s4_refine = 2;
+  uint64_t s6_devices = 10'000;     // 0: no S6
+  uint64_t s4_wards = 0;            // devices spread over this many wards (0: all)
   uint64_t s5_records = 10'000;
   std::set<std::string> only;    // empty: every scenario
   std::string forms_dir;
@@ -74,8 +79,8 @@ class ServerSetup {
   // Devices of `group` for `run`, one per entry of `wards`. Direct mode:
   // made once and reused by every run (call before the first StartRun).
   Result<std::vector<Identity>> Devices(const std::string& group, const std::vector<std::string>& wards, int run);
-  // handshake_timeout_ms 0: the server's default (see s4_fleet.cc for why S4 raises it).
-  Result<std::unique_ptr<BenchServer>> StartRun(int run, uint64_t handshake_timeout_ms = 0);
+  // The server on a fresh copy of the template; cpu >= 0 pins it to that core.
+  Result<std::unique_ptr<BenchServer>> StartRun(int run, int cpu = -1);
   std::string RunDir(int run) const { return work_ + "/run" + std::to_string(run); }
 
  private:

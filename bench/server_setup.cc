@@ -97,14 +97,14 @@ Result<std::vector<Identity>> ServerSetup::Devices(const std::string& group, con
   return who;
 }
 
-Result<std::unique_ptr<BenchServer>> ServerSetup::StartRun(int run, uint64_t handshake_timeout_ms) {
+Result<std::unique_ptr<BenchServer>> ServerSetup::StartRun(int run, int cpu) {
   started_ = true;
   if (o_->external()) return BenchServer::External(o_->ext_host, o_->ext_port, o_->ext_pid);
   const std::string dir = RunDir(run);
   (void)RemoveTree(dir);
   WS_RETURN_IF_ERROR(util::MakeDirs(dir, 0700));
   WS_RETURN_IF_ERROR(CopyTree(template_, dir + "/server"));
-  return BenchServer::Spawn(dir + "/server", dir + "/server.log", handshake_timeout_ms);
+  return BenchServer::Spawn(dir + "/server", dir + "/server.log", cpu);
 }
 
 }  // namespace wardsync::bench

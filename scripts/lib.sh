@@ -14,6 +14,7 @@ WARDSYNC_PACKAGES=(
   prometheus-cpp-dev                          # the server's /metrics (server/metrics/)
   prometheus                                  # promtool: checks the /metrics text in the tests
   libqrencode-dev                             # the dashboard's enrollment QR codes (README "Committee dashboard")
+  help2man lintian                            # scripts/package: man pages from --help, the packages' check
 )
 
 ensure_packages() {

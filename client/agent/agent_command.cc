@@ -12,7 +12,7 @@
 #include "client/ui/ui_server.h"
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
-#include "common/store/leveldb_store.h"
+#include "common/store/store_factory.h"
 #include "common/util/files.h"
 #include "common/util/log.h"
 
@@ -93,11 +93,17 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
     err << "error: " << *data << " is not an enrolled device (run wardsync init first)\n";
     return 1;
   }
-  auto db = LevelDbStore::Open(paths.db(), LevelDbOptions{nullptr, false});
-  if (!db.ok()) {
-    err << "error: " << (IsLockedError(db.status()) ? "another process (an agent?) already uses " + *data
-                                                       : db.status().message())
+  // The agent owns the directory while it runs (common/store/dir_lock.h):
+  // commands find the lock held and forward themselves to it.
+  auto lock = DirLock::TryAcquire(paths.dir);
+  if (!lock.ok() || !lock->has_value()) {
+    err << "error: " << (!lock.ok() ? lock.status().message() : "another process (an agent?) already uses " + *data)
         << "\n";
+    return 1;
+  }
+  auto db = OpenStore(**lock, StoreOptions{});
+  if (!db.ok()) {
+    err << "error: " << db.status().message() << "\n";
     return 1;
   }
   ClientStore store(**db);

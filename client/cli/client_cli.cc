@@ -8,7 +8,7 @@
 #include "common/util/terminal_stream.h"
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
-#include "common/store/leveldb_store.h"
+#include "common/store/store_factory.h"
 #include "common/util/files.h"
 
 namespace wardsync::client {
@@ -96,12 +96,14 @@ int Local(const std::vector<std::string>& args, std::ostream& out, std::ostream&
         << " --server HOST:PORT --code CODE)\n";
     return 1;
   }
-  auto db = LevelDbStore::Open(paths.db(), LevelDbOptions{nullptr, false});
-  if (!db.ok()) {
-    if (!IsLockedError(db.status())) {
-      err << "error: " << db.status().message() << "\n";
-      return 1;
-    }
+  // The directory's lock (common/store/dir_lock.h) says whether an agent
+  // owns it: then the command is forwarded to the agent.
+  auto lock = DirLock::TryAcquire(paths.dir);
+  if (!lock.ok()) {
+    err << "error: " << lock.status().message() << "\n";
+    return 1;
+  }
+  if (!lock->has_value()) {
     // The agent runs in another directory: file options must be absolute.
     std::vector<std::string> forwarded{args[0]};
     for (auto& x : cli::AbsolutizePaths(std::vector<std::string>(args.begin() + 1, args.end()), cmd->spec,
@@ -117,6 +119,11 @@ int Local(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     out << r->out();
     err << r->err();
     return r->exit_code();
+  }
+  auto db = OpenStore(**lock, StoreOptions{});
+  if (!db.ok()) {
+    err << "error: " << db.status().message() << "\n";
+    return 1;
   }
   ClientStore store(**db);
   SystemClock clock;

@@ -24,6 +24,7 @@ const char* OpName(changes::Change::Op op) {
     case changes::Change::UPDATE: return "edit";
     case changes::Change::DELETE: return "delete";
     case changes::Change::RESOLVE: return "resolution";
+    case changes::Change::REVIEW: return "review";
     default: return "change";
   }
 }

@@ -11,6 +11,8 @@ uint64_t LargestHlc(const records::RecordState& r) {
     m = std::max(m, c.resolved_by().hlc());
     for (const auto& cand : c.candidates()) m = std::max(m, cand.stamp().hlc());
   }
+  m = std::max(m, r.review().stamp().hlc());
+  for (const auto& c : r.comments()) m = std::max(m, c.stamp().hlc());
   return m;
 }
 

@@ -1,6 +1,5 @@
 #include "common/crypto/pki.h"
 
-#include <arpa/inet.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -10,6 +9,7 @@
 #include <memory>
 
 #include "common/crypto/digest.h"
+#include "common/crypto/host_names.h"
 
 namespace wardsync::crypto {
 namespace {
@@ -17,7 +17,6 @@ namespace {
 struct X509Free { void operator()(X509* x) const { X509_free(x); } };
 struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
 struct BnFree { void operator()(BIGNUM* b) const { BN_free(b); } };
-struct GensFree { void operator()(GENERAL_NAMES* g) const { GENERAL_NAMES_free(g); } };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 X509Ptr ParsePem(std::string_view pem) {
@@ -32,21 +31,6 @@ Result<std::string> ToPem(X509* x) {
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<size_t>(len));
-}
-
-bool IsIpLiteral(const std::string& s) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
-
-bool IsDnsName(const std::string& s) {
-  if (s.empty() || s.size() > 253 || s.front() == '.' || s.back() == '.' || s.front() == '-') return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '.' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // Version 3, random positive 128-bit serial, validity window, subject, key.
@@ -80,33 +64,9 @@ Status AddExtension(X509* x, X509V3_CTX* ctx, int nid, const char* value) {
 }
 
 Status AddSubjectAltNames(X509* x, const std::vector<std::string>& hosts) {
-  std::unique_ptr<GENERAL_NAMES, GensFree> gens(sk_GENERAL_NAME_new_null());
-  if (!gens) return Status::Internal("out of memory");
-  for (const std::string& h : hosts) {
-    GENERAL_NAME* gn = GENERAL_NAME_new();
-    if (!gn) return Status::Internal("out of memory");
-    if (IsIpLiteral(h)) {
-      ASN1_OCTET_STRING* ip = a2i_IPADDRESS(h.c_str());
-      if (!ip) {
-        GENERAL_NAME_free(gn);
-        return Status::Invalid("cannot encode IP address '" + h + "'");
-      }
-      GENERAL_NAME_set0_value(gn, GEN_IPADD, ip);
-    } else {
-      ASN1_IA5STRING* dns = ASN1_IA5STRING_new();
-      if (!dns || ASN1_STRING_set(dns, h.data(), static_cast<int>(h.size())) != 1) {
-        ASN1_IA5STRING_free(dns);
-        GENERAL_NAME_free(gn);
-        return Status::Internal("out of memory");
-      }
-      GENERAL_NAME_set0_value(gn, GEN_DNS, dns);
-    }
-    if (sk_GENERAL_NAME_push(gens.get(), gn) <= 0) {
-      GENERAL_NAME_free(gn);
-      return Status::Internal("out of memory");
-    }
-  }
-  if (X509_add1_ext_i2d(x, NID_subject_alt_name, gens.get(), 0, X509V3_ADD_DEFAULT) != 1)
+  auto gens = MakeGeneralNames(hosts);
+  if (!gens.ok()) return gens.status();
+  if (X509_add1_ext_i2d(x, NID_subject_alt_name, gens->get(), 0, X509V3_ADD_DEFAULT) != 1)
     return Status::Internal("cannot add subjectAltName");
   return Status::Ok();
 }
@@ -137,19 +97,21 @@ Result<std::string> MakeCaCertificate(const PrivateKey& ca_key, std::string_view
 Result<std::string> IssueServerCertificate(const PrivateKey& ca_key, std::string_view ca_cert_pem,
                                            const PrivateKey& server_key,
                                            const std::vector<std::string>& hosts, int days) {
+  return IssueServerCertificateForKey(ca_key, ca_cert_pem, server_key.get(), hosts, days);
+}
+
+Result<std::string> IssueServerCertificateForKey(const PrivateKey& ca_key, std::string_view ca_cert_pem,
+                                                 EVP_PKEY* server_public_key,
+                                                 const std::vector<std::string>& hosts, int days) {
   X509Ptr ca = ParsePem(ca_cert_pem);
   if (!ca) return Status::Invalid("CA certificate is not a PEM certificate");
   if (X509_check_ca(ca.get()) == 0) return Status::Invalid("CA certificate is not a CA");
   if (X509_check_private_key(ca.get(), ca_key.get()) != 1)
     return Status::Invalid("CA key does not match the CA certificate");
-  if (hosts.empty()) return Status::Invalid("a server certificate needs at least one host name or IP address");
-  for (const std::string& h : hosts) {
-    if (!IsIpLiteral(h) && !IsDnsName(h))
-      return Status::Invalid("'" + h + "' is neither an IP address nor a valid DNS name");
-  }
+  WS_RETURN_IF_ERROR(CheckHostNames(hosts));
   X509Ptr x(X509_new());
   if (!x) return Status::Internal("out of memory");
-  WS_RETURN_IF_ERROR(InitCertificate(x.get(), hosts.front(), days, server_key.get()));
+  WS_RETURN_IF_ERROR(InitCertificate(x.get(), hosts.front(), days, server_public_key));
   if (X509_set_issuer_name(x.get(), X509_get_subject_name(ca.get())) != 1)
     return Status::Internal("cannot set issuer");
   X509V3_CTX ctx;

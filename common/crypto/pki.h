@@ -31,6 +31,13 @@ Result<std::string> IssueServerCertificate(const PrivateKey& ca_key, std::string
                                            const PrivateKey& server_key,
                                            const std::vector<std::string>& hosts, int days);
 
+// The same for a key known only by its public half: the server's key, from
+// the certificate request it made (cert_request.h), signed on the offline
+// CA machine.
+Result<std::string> IssueServerCertificateForKey(const PrivateKey& ca_key, std::string_view ca_cert_pem,
+                                                 EVP_PKEY* server_public_key,
+                                                 const std::vector<std::string>& hosts, int days);
+
 // Raw 32-byte SHA-256 of the certificate's DER encoding (of the first
 // certificate in the PEM).
 Result<std::string> CertificateFingerprint(std::string_view cert_pem);

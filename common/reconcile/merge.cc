@@ -7,6 +7,7 @@
 #include "common/reconcile/internal.h"
 #include "common/reconcile/merge.h"
 #include "common/reconcile/review.h"
+#include "common/reconcile/verdict.h"
 
 namespace wardsync::reconcile {
 namespace {
@@ -105,7 +106,8 @@ Status Validate(const RecordState& r, const Change& change, const Stamp& stamp) 
   }
   const std::string hex = Hex(change.record_id());
   const Change::Op op = change.op();
-  if (op != Change::CREATE && op != Change::UPDATE && op != Change::DELETE && op != Change::RESOLVE) {
+  if (op != Change::CREATE && op != Change::UPDATE && op != Change::DELETE && op != Change::RESOLVE &&
+      op != Change::REVIEW) {
     return Status::Invalid("record " + hex + ": unknown change " + OpName(op));
   }
 
@@ -141,6 +143,8 @@ Status Validate(const RecordState& r, const Change& change, const Stamp& stamp) 
       return Status::Ok();
     case Change::RESOLVE:
       return ValidateResolve(r, change);
+    case Change::REVIEW:
+      return ValidateVerdict(r, change);
     default:
       return Status::Internal("unreachable");
   }
@@ -436,9 +440,15 @@ Result<ApplyOutcome> Apply(records::RecordState& record, const changes::Change& 
     case Change::RESOLVE:
       deciding = ApplyResolve(record, change, stamp, out);
       break;
+    case Change::REVIEW:
+      // A verdict changes no value, conflict nor record version (verdict.h).
+      ApplyVerdict(record, change, stamp);
+      record.set_log_seq(log_seq);
+      return out;
     default:
       return Status::Internal("unreachable: unvalidated op");
   }
+  ResetVerdict(record, stamp);
   if (change.op() == Change::CREATE || change.op() == Change::UPDATE) CloseRejected(record, stamp, out);
   *record.mutable_last_change() = stamp;
   record.set_log_seq(log_seq);

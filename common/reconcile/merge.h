@@ -63,6 +63,11 @@
 //          would block the resolver's hash chain for good. The front ends
 //          (wardsync resolve, wardsync-server resolve) still refuse to make
 //          a resolution of a conflict they know is closed.
+// REVIEW   a reviewer's verdict on the record (common/reconcile/verdict.h):
+//          appends to RecordState.comments, sets RecordState.review when
+//          its base is still last_change; changes no field, conflict, nor
+//          last_change. Every other applied change resets a verdict to
+//          REVIEW_RECEIVED.
 //
 // Review conflicts (common/reconcile/review.h has the details):
 // - A placeholder record (RecordState.placeholder: it only holds REJECTED
@@ -84,7 +89,7 @@
 //   the whole record may break a rule at all is the caller's decision
 //   (ingest rejects it).
 //
-// Every applied change sets last_change = stamp and log_seq = log_seq.
+// Every applied change but REVIEW sets last_change = stamp; every one sets log_seq = log_seq.
 // Conflict candidates are kept sorted by the Wins order (oldest first, the
 // strongest last); a candidate is never removed.
 //

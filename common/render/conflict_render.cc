@@ -122,6 +122,7 @@ const char* ChangeOpName(wardsync::changes::Change::Op op) {
     case wardsync::changes::Change::UPDATE: return "UPDATE";
     case wardsync::changes::Change::DELETE: return "DELETE";
     case wardsync::changes::Change::RESOLVE: return "RESOLVE";
+    case wardsync::changes::Change::REVIEW: return "REVIEW";
     default: return "?";
   }
 }

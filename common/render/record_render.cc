@@ -8,6 +8,7 @@
 #include "common/clock/hlc.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/review.h"
+#include "common/reconcile/verdict.h"
 #include "common/render/conflict_render.h"
 
 namespace wardsync::render {
@@ -56,10 +57,30 @@ void RecordLine(const RecordState& r, std::ostream& out) {
   if (r.quarantined()) out << "  [QUARANTINED: not pulled]";
   if (size_t n = OpenConflicts(r)) out << "  [" << n << " conflict" << (n > 1 ? "s" : "") << "]";
   if (std::string review = ReviewMark(r); !review.empty()) out << "  [" << review << "]";
+  if (r.review().status() != wardsync::changes::REVIEW_RECEIVED) out << "  [" << VerdictText(r) << "]";
   for (const auto& [k, v] : Sorted(r)) {
     if (v->has_value()) out << "  " << k << "=" << forms_util::FormatValue(v->value());
   }
   out << "\n";
+}
+
+std::string VerdictText(const RecordState& r) {
+  std::string out = reconcile::VerdictName(r.review().status());
+  if (r.review().status() == wardsync::changes::REVIEW_NEEDS_CORRECTION) {
+    // The newest comment that sent it back: what the ward must fix.
+    for (int i = r.comments_size() - 1; i >= 0; --i) {
+      const auto& c = r.comments(i);
+      if (!c.stale() && c.status() == wardsync::changes::REVIEW_NEEDS_CORRECTION) return out + ": " + c.text();
+    }
+  }
+  return out;
+}
+
+void CommentLine(const wardsync::records::ReviewComment& c, std::ostream& out, const std::string& indent) {
+  out << indent << reconcile::VerdictName(c.status()) << "  — " << StampText(c.stamp());
+  if (c.stale()) out << "  (the record had changed since: verdict not applied)";
+  out << "\n";
+  if (!c.text().empty()) out << indent << "  " << c.text() << "\n";
 }
 
 std::string ReviewMark(const RecordState& r) {
@@ -112,6 +133,9 @@ void RecordDetail(const RecordState& r, std::ostream& out) {
   if (std::string review = ReviewMark(r); !review.empty()) out << "  review:  " << review << "\n";
   if (r.has_created()) out << "  created: " << StampText(r.created()) << "\n";
   if (r.has_last_change()) out << "  changed: " << StampText(r.last_change()) << "\n";
+  out << "  verdict: " << VerdictText(r);
+  if (r.has_review()) out << "  (" << StampText(r.review().stamp()) << ")";
+  out << "\n";
   for (const auto& [k, v] : Sorted(r)) {
     out << "  " << k << " = " << (v->has_value() ? forms_util::FormatValue(v->value()) : std::string("(empty)"));
     for (const auto& c : r.conflicts()) {
@@ -129,6 +153,8 @@ void RecordDetail(const RecordState& r, std::ostream& out) {
   for (const auto& c : r.conflicts()) {
     if (!c.open()) ConflictDetail(c, out, "  ");
   }
+  if (r.comments_size() > 0) out << "  review comments:\n";
+  for (const auto& c : r.comments()) CommentLine(c, out, "    ");
 }
 
 void StampJson(const Stamp& s, util::JsonWriter& w) {
@@ -231,7 +257,24 @@ void RecordJson(const RecordState& r, util::JsonWriter& w) {
   w.Key("conflicts").BeginArray();
   for (const auto& c : r.conflicts()) ConflictJson(c, w);
   w.EndArray();
+  ReviewJson(r, w);
   w.EndObject();
+}
+
+void ReviewJson(const RecordState& r, util::JsonWriter& w) {
+  w.Key("review").BeginObject().Key("status").String(reconcile::VerdictName(r.review().status()));
+  w.Key("by");
+  if (r.has_review()) StampJson(r.review().stamp(), w);
+  else w.Null();
+  w.EndObject();
+  w.Key("comments").BeginArray();
+  for (const auto& c : r.comments()) {
+    w.BeginObject().Key("status").String(reconcile::VerdictName(c.status())).Key("text").String(c.text());
+    w.Key("stale").Bool(c.stale()).Key("by");
+    StampJson(c.stamp(), w);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 }  // namespace wardsync::render

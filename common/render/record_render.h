@@ -29,4 +29,11 @@ size_t OpenConflicts(const wardsync::records::RecordState& r);
 // must not be taken at face value.
 std::string ReviewMark(const wardsync::records::RecordState& r);
 
+// Review of submissions (common/reconcile/verdict.h): "approved",
+// "needs-correction: <the comment that sent it back>", "received".
+std::string VerdictText(const wardsync::records::RecordState& r);
+void CommentLine(const wardsync::records::ReviewComment& c, std::ostream& out, const std::string& indent);
+// Members "review": {status, by} and "comments": [{status, text, stale, by}].
+void ReviewJson(const wardsync::records::RecordState& r, util::JsonWriter& w);
+
 }  // namespace wardsync::render

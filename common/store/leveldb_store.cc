@@ -7,8 +7,6 @@
 namespace wardsync {
 namespace {
 
-constexpr const char* kLockedPrefix = "data directory is in use by another process";
-
 Status FromLevelDb(const leveldb::Status& s, const char* what) {
   if (s.ok()) return Status::Ok();
   if (s.IsNotFound()) return Status::NotFound(what);
@@ -36,11 +34,55 @@ class LevelDbIterator : public KvIterator {
   bool reverse_;
 };
 
-}  // namespace
-
-bool IsLockedError(const Status& s) {
-  return s.message().rfind(kLockedPrefix, 0) == 0;
+Status GetFrom(leveldb::DB& db, const leveldb::ReadOptions& ro, std::string_view key, std::string* value) {
+  leveldb::Status s = db.Get(ro, leveldb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return Status::NotFound(std::string(key));
+  return FromLevelDb(s, "read");
 }
+
+std::unique_ptr<KvIterator> ScanFrom(leveldb::DB& db, const leveldb::ReadOptions& ro, std::string_view prefix,
+                                     std::string_view start) {
+  leveldb::Iterator* it = db.NewIterator(ro);
+  std::string from(start.size() > prefix.size() ? start : prefix);
+  it->Seek(from);
+  return std::make_unique<LevelDbIterator>(it, std::string(prefix), false);
+}
+
+std::unique_ptr<KvIterator> ScanReverseFrom(leveldb::DB& db, const leveldb::ReadOptions& ro, std::string_view prefix) {
+  leveldb::Iterator* it = db.NewIterator(ro);
+  // Seek just past the prefix range, then step back.
+  std::string upper(prefix);
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  if (upper.empty()) {
+    it->SeekToLast();
+  } else {
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+    it->Seek(upper);
+    if (it->Valid()) it->Prev(); else it->SeekToLast();
+  }
+  return std::make_unique<LevelDbIterator>(it, std::string(prefix), true);
+}
+
+// A LevelDB snapshot: released when the view goes.
+class LevelDbReadView : public KvReadView {
+ public:
+  explicit LevelDbReadView(leveldb::DB& db) : db_(db), snapshot_(db.GetSnapshot()) { ro_.snapshot = snapshot_; }
+  ~LevelDbReadView() override { db_.ReleaseSnapshot(snapshot_); }
+  Status Get(std::string_view key, std::string* value) override { return GetFrom(db_, ro_, key, value); }
+  std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start) override {
+    return ScanFrom(db_, ro_, prefix, start);
+  }
+  std::unique_ptr<KvIterator> ScanReverse(std::string_view prefix) override {
+    return ScanReverseFrom(db_, ro_, prefix);
+  }
+
+ private:
+  leveldb::DB& db_;
+  const leveldb::Snapshot* snapshot_;
+  leveldb::ReadOptions ro_;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<LevelDbStore>> LevelDbStore::Open(const std::string& dir, const LevelDbOptions& options) {
   leveldb::Options o;
@@ -49,16 +91,7 @@ Result<std::unique_ptr<LevelDbStore>> LevelDbStore::Open(const std::string& dir,
   if (options.env) o.env = options.env;
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(o, dir, &raw);
-  if (!s.ok()) {
-    std::string text = s.ToString();
-    // LevelDB reports a held LOCK file as an IO error from fcntl/flock.
-    if (text.find("lock") != std::string::npos && text.find("LOCK") != std::string::npos &&
-        (text.find("temporarily unavailable") != std::string::npos ||
-         text.find("already held") != std::string::npos)) {
-      return Status::Unavailable(std::string(kLockedPrefix) + " (" + dir + ")");
-    }
-    return FromLevelDb(s, ("cannot open store " + dir).c_str());
-  }
+  if (!s.ok()) return FromLevelDb(s, ("cannot open store " + dir).c_str());
   return std::unique_ptr<LevelDbStore>(new LevelDbStore(std::unique_ptr<leveldb::DB>(raw)));
 }
 
@@ -66,9 +99,7 @@ LevelDbStore::LevelDbStore(std::unique_ptr<leveldb::DB> db) : db_(std::move(db))
 LevelDbStore::~LevelDbStore() = default;
 
 Status LevelDbStore::Get(std::string_view key, std::string* value) {
-  leveldb::Status s = db_->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()), value);
-  if (s.IsNotFound()) return Status::NotFound(std::string(key));
-  return FromLevelDb(s, "read");
+  return GetFrom(*db_, leveldb::ReadOptions(), key, value);
 }
 
 Status LevelDbStore::Write(const WriteBatch& batch, bool sync) {
@@ -90,25 +121,13 @@ Status LevelDbStore::Write(const WriteBatch& batch, bool sync) {
 }
 
 std::unique_ptr<KvIterator> LevelDbStore::Scan(std::string_view prefix, std::string_view start) {
-  leveldb::Iterator* it = db_->NewIterator(leveldb::ReadOptions());
-  std::string from(start.size() > prefix.size() ? start : prefix);
-  it->Seek(from);
-  return std::make_unique<LevelDbIterator>(it, std::string(prefix), false);
+  return ScanFrom(*db_, leveldb::ReadOptions(), prefix, start);
 }
 
 std::unique_ptr<KvIterator> LevelDbStore::ScanReverse(std::string_view prefix) {
-  leveldb::Iterator* it = db_->NewIterator(leveldb::ReadOptions());
-  // Seek just past the prefix range, then step back.
-  std::string upper(prefix);
-  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
-  if (upper.empty()) {
-    it->SeekToLast();
-  } else {
-    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
-    it->Seek(upper);
-    if (it->Valid()) it->Prev(); else it->SeekToLast();
-  }
-  return std::make_unique<LevelDbIterator>(it, std::string(prefix), true);
+  return ScanReverseFrom(*db_, leveldb::ReadOptions(), prefix);
 }
+
+std::unique_ptr<KvReadView> LevelDbStore::NewReadView() { return std::make_unique<LevelDbReadView>(*db_); }
 
 }  // namespace wardsync

@@ -1,5 +1,9 @@
-// KvStore on LevelDB. One process per directory: Open fails with a clear
-// message when another process holds the directory.
+// KvStore on LevelDB (the contract: common/store/kv_store.h). Which process
+// owns a data directory is decided by its DirLock (common/store/dir_lock.h)
+// before this is opened; LevelDB's own LOCK file is only a second guard.
+//
+// Read views are LevelDB snapshots; an iterator made on the store itself
+// reads the implicit snapshot LevelDB takes at its creation.
 //
 // Fail-stop on a failed write: LevelDB's log writer is left misaligned by a
 // failed append (disk full, I/O error), so later writes it reports as
@@ -35,6 +39,7 @@ class LevelDbStore : public KvStore {
   Status Write(const WriteBatch& batch, bool sync) override;
   std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start = {}) override;
   std::unique_ptr<KvIterator> ScanReverse(std::string_view prefix) override;
+  std::unique_ptr<KvReadView> NewReadView() override;
 
  private:
   explicit LevelDbStore(std::unique_ptr<leveldb::DB> db);
@@ -42,8 +47,5 @@ class LevelDbStore : public KvStore {
   std::mutex write_mu_;       // one Write at a time, so none slips past a failure
   std::string write_failed_;  // the first failed write's error; "" while all is well
 };
-
-// True when a Status from Open means "another process holds the directory".
-bool IsLockedError(const Status& s);
 
 }  // namespace wardsync

@@ -9,7 +9,7 @@ namespace wardsync {
 
 // NotFound is returned as is; a value that does not parse is Corruption.
 template <typename M>
-Status GetProto(KvStore& store, std::string_view key, M* msg) {
+Status GetProto(KvReader& store, std::string_view key, M* msg) {
   std::string raw;
   Status s = store.Get(key, &raw);
   if (!s.ok()) return s;

@@ -54,6 +54,7 @@ Status CheckChange(const Change& c, const ContentLimits& l) {
   WS_RETURN_IF_ERROR(CheckText("ward", c.ward(), l));
   WS_RETURN_IF_ERROR(CheckText("conflict id", c.conflict_id(), l));
   WS_RETURN_IF_ERROR(CheckText("reason", c.reason(), l));
+  WS_RETURN_IF_ERROR(CheckText("comment", c.comment(), l));
   WS_RETURN_IF_ERROR(CheckText("base device id", c.base().device_id(), l));
   for (const auto& set : c.sets()) {
     WS_RETURN_IF_ERROR(CheckText("field name", set.field(), l));

@@ -19,6 +19,7 @@ namespace wardsync::server::accounts {
 enum class DashRole { kViewer, kReviewer, kAdmin };
 std::optional<DashRole> ParseDashRole(std::string_view text);
 inline bool MayResolve(DashRole r) { return r != DashRole::kViewer; }
+inline bool MayReview(DashRole r) { return r != DashRole::kViewer; }
 inline bool MayManageDevices(DashRole r) { return r == DashRole::kAdmin; }
 
 // Which wards an account sees: all, or the listed ones.

@@ -9,15 +9,8 @@
 namespace wardsync::server {
 
 int CmdCorrect(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
-  if (args.positional().size() != 1) {
-    err << "error: name exactly one RECORD (32 hex digits, as `wardsync-server records` lists it)\n";
-    return 2;
-  }
   ServerCorrectRequest req;
-  if (!changes_util::ParseRecordId(args.positional()[0], &req.record_id)) {
-    err << "error: \"" << args.positional()[0] << "\" is not a record id (32 hex digits)\n";
-    return 2;
-  }
+  if (!RecordArgument(args, err, &req.record_id)) return 2;
   for (const auto& text : args.GetAll("set")) {
     auto kv = cli::SplitAssignment(text);
     if (!kv.ok()) {

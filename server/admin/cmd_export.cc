@@ -19,8 +19,9 @@
 namespace wardsync::server {
 namespace {
 
-// Streams the records of `form` (of one ward if given) into `out`.
-Result<uint64_t> WriteExport(KvStore& store, std::ostream& out, audit::ExportFormat format,
+// Streams the records of `form` (of one ward if given) into `out`, from a
+// read view: the export is one instant of the store, however long it takes.
+Result<uint64_t> WriteExport(KvReader& store, std::ostream& out, audit::ExportFormat format,
                              const wardsync::forms::FormDef& form, const std::optional<std::string>& ward,
                              bool with_deleted, bool bom) {
   if (bom) out << "\xEF\xBB\xBF";  // for spreadsheet programs that otherwise guess the encoding
@@ -121,7 +122,7 @@ int CmdExport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   if (!path) {
     LimitedBuf limited(out.rdbuf(), forwarded ? kForwardedStdoutLimit : UINT64_MAX);
     std::ostream limited_out(&limited);
-    auto rows = WriteExport(env.ctx().store, limited_out, format, *form, ward, with_deleted, bom);
+    auto rows = WriteExport(*env.ctx().store.NewReadView(), limited_out, format, *form, ward, with_deleted, bom);
     if (limited.exceeded()) {
       err << "\nerror: the export is larger than " << (kForwardedStdoutLimit >> 20)
           << " MiB; while the server is running, write it with --out /absolute/path (streamed to disk)\n";
@@ -152,7 +153,7 @@ int CmdExport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       err << "error: cannot create " << tmp << ": " << std::strerror(errno) << "\n";
       return 1;
     }
-    rows = WriteExport(env.ctx().store, file, format, *form, ward, with_deleted, bom);
+    rows = WriteExport(*env.ctx().store.NewReadView(), file, format, *form, ward, with_deleted, bom);
   }
   Status s = rows.ok() ? SyncFile(tmp) : rows.status();
   if (s.ok() && std::rename(tmp.c_str(), path->c_str()) != 0) {

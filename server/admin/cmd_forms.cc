@@ -72,6 +72,29 @@ int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std
   return 0;
 }
 
+namespace {
+
+void FieldDefsJson(const google::protobuf::RepeatedPtrField<wardsync::forms::FieldDef>& fields, util::JsonWriter& w) {
+  w.BeginArray();
+  for (const auto& fd : fields) {
+    w.BeginObject().Key("name").String(fd.name()).Key("label").String(fd.label());
+    w.Key("type").String(wardsync::forms::FieldDef::Type_Name(fd.type()));
+    if (fd.choices_size() > 0) {
+      w.Key("choices").BeginArray();
+      for (const auto& c : fd.choices()) w.BeginObject().Key("value").String(c.value()).Key("label").String(c.label()).EndObject();
+      w.EndArray();
+    }
+    if (fd.fields_size() > 0) {
+      w.Key("fields");
+      FieldDefsJson(fd.fields(), w);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
 int CmdFormsList(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
   auto forms = env.ctx().forms.Get();
   if (args.Flag("json")) {
@@ -79,7 +102,12 @@ int CmdFormsList(AdminEnv& env, const cli::Args& args, std::ostream& out, std::o
     w.BeginArray();
     for (const auto* f : forms->registry.All()) {
       w.BeginObject().Key("id").String(f->id()).Key("version").Uint(f->version()).Key("title").String(f->title());
-      w.Key("fields").Uint(f->fields_size()).EndObject();
+      w.Key("fields").Uint(f->fields_size());
+      // Names, labels and choices, so pages show the form's own words (the
+      // dashboard's reports and review queue) instead of ASCII ids.
+      w.Key("field_defs");
+      FieldDefsJson(f->fields(), w);
+      w.EndObject();
     }
     w.EndArray();
     out << w.str() << "\n";

@@ -9,6 +9,7 @@
 #include "common/changes/changeset.h"
 #include "common/forms/value_text.h"
 #include "common/reconcile/form_rules.h"
+#include "common/reconcile/verdict.h"
 #include "common/render/conflict_render.h"
 #include "common/render/record_render.h"
 #include "common/store/proto_io.h"
@@ -69,16 +70,6 @@ std::string Json(const FieldState* f) {
   if (!(f && f->has_value())) return "null";
   forms_util::AppendValueJson(f->value(), &v);
   return v;
-}
-
-const char* OpName(Change::Op op) {
-  switch (op) {
-    case Change::CREATE: return "CREATE";
-    case Change::UPDATE: return "UPDATE";
-    case Change::DELETE: return "DELETE";
-    case Change::RESOLVE: return "RESOLVE";
-    default: return "?";
-  }
 }
 
 // Device rows, read once each.
@@ -179,6 +170,7 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
   if (json) {
     w.BeginObject().Key("record").String(hex).Key("form").String(stored.form_id()).Key("ward").String(stored.ward());
     w.Key("quarantined").Bool(stored.quarantined());
+    render::ReviewJson(stored, w);
     w.Key("changes").BeginArray();
   } else {
     out << "record " << hex << "  form " << stored.form_id() << "  ward " << stored.ward() << "  ("
@@ -194,9 +186,14 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     const auto& dev = devices.Get(lc.entry.device_id());
     const auto diffs = Diff(lc.change, before, after);
     const auto* imported = imports.Find(lc.entry.device_id(), lc.entry.seq());
+    // Review of submissions: the verdict a REVIEW gave (stale: the record
+    // had changed under the reviewer), or an edit returning it to received.
+    const bool review = lc.entry.rejected().empty() && lc.change.op() == Change::REVIEW;
+    const bool stale = review && after.comments_size() > 0 && after.comments(after.comments_size() - 1).stale();
+    const bool reset = before.review().status() != after.review().status() && !review;
     if (json) {
       w.BeginObject();
-      w.Key("log_seq").Uint(lc.log_seq).Key("op").String(OpName(lc.change.op()));
+      w.Key("log_seq").Uint(lc.log_seq).Key("op").String(render::ChangeOpName(lc.change.op()));
       w.Key("device").String(dev.id()).Key("device_role").String(dev.role()).Key("device_ward").String(dev.ward());
       w.Key("changeset_seq").Uint(lc.entry.seq()).Key("officer").String(lc.stamp.officer());
       w.Key("ward").String(lc.entry.ward());
@@ -224,6 +221,17 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       if (lc.change.op() == Change::RESOLVE || !lc.change.reason().empty()) {
         w.Key("reason").String(lc.change.reason());
       }
+      if (review || reset) {
+        w.Key("review").BeginObject().Key("before").String(reconcile::VerdictName(before.review().status()));
+        w.Key("after").String(reconcile::VerdictName(after.review().status()));
+        if (review) {
+          w.Key("verdict").String(reconcile::VerdictName(lc.change.review()));
+          w.Key("comment").String(lc.change.comment()).Key("stale").Bool(stale);
+        }
+        w.EndObject();
+      } else {
+        w.Key("review").Null();
+      }
       if (lc.entry.rejected().empty()) {
         w.Key("rejected").Null();
       } else {
@@ -244,7 +252,7 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
       w.EndObject();
       return;
     }
-    out << "#" << lc.log_seq << "  " << OpName(lc.change.op()) << "  by " << dev.id() << ":" << lc.entry.seq();
+    out << "#" << lc.log_seq << "  " << render::ChangeOpName(lc.change.op()) << "  by " << dev.id() << ":" << lc.entry.seq();
     if (!dev.role().empty()) out << " (" << dev.role() << (dev.ward().empty() ? "" : ", " + dev.ward()) << ")";
     if (!lc.stamp.officer().empty()) out << ", officer " << lc.stamp.officer();
     out << "\n      ward " << lc.entry.ward() << "  at " << render::HlcTime(lc.stamp.hlc()) << "  received "
@@ -270,6 +278,15 @@ int CmdHistory(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ost
     }
     if (lc.change.op() != Change::RESOLVE && !lc.change.reason().empty()) {
       out << "      reason: " << lc.change.reason() << "\n";
+    }
+    if (review) {
+      out << "      verdict: " << reconcile::VerdictName(lc.change.review())
+          << (stale ? " (the record had changed since the version reviewed: kept as a comment, not applied)" : "")
+          << "\n";
+      if (!lc.change.comment().empty()) out << "      comment: " << lc.change.comment() << "\n";
+    } else if (reset) {
+      out << "      review: " << reconcile::VerdictName(before.review().status()) << " -> "
+          << reconcile::VerdictName(after.review().status()) << "\n";
     }
     // Kind (and, for review kinds, what is wrong) of each conflict event.
     auto kind = [&](const std::string& id) -> std::string {

@@ -18,7 +18,9 @@ int CmdVerify(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   options.replay = !args.Flag("no-replay");
   auto forms = env.ctx().forms.Get();
   options.rules = reconcile::FormRules(forms->registry);
-  auto report = audit::VerifyStore(env.ctx().store, options);
+  // A read view: a server serving meanwhile changes nothing this sees.
+  auto view = env.ctx().store.NewReadView();
+  auto report = audit::VerifyStore(*view, options);
   if (!report.ok()) {
     err << "error: cannot read the store: " << report.status().message() << "\n";
     return 1;

@@ -33,6 +33,9 @@ const AdminCommand* FindAdminCommand(const std::vector<std::string>& args, size_
 
 // Shared by the command implementations.
 cli::ArgSpec WithCommon(cli::ArgSpec spec);  // adds --data, --json, --help
+// The one positional RECORD (32 hex digits) as raw bytes; false (the error
+// written to err) otherwise.
+bool RecordArgument(const cli::Args& args, std::ostream& err, std::string* raw);
 
 // Implementations (one file per concern).
 int CmdEnroll(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
@@ -67,7 +70,13 @@ int CmdUsersPasswd(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 Status HashStdinPassword(std::vector<std::string>* args, std::istream& in);
 // Denial of service (issue 10).
 int CmdQuarantine(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Review of submissions and enrollment codes (issue 12).
+int CmdReview(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdCodesList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdCodesCancel(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 // Attachments (issue 13; server/attach).
 int CmdAttachment(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Backup (issue 14; `restore` makes a new directory, so it is not an admin command).
+int CmdBackup(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 
 }  // namespace wardsync::server

@@ -1,5 +1,7 @@
 #include "server/admin/command.h"
 
+#include "common/changes/changeset.h"
+
 namespace wardsync::server {
 
 cli::ArgSpec WithCommon(cli::ArgSpec spec) {
@@ -9,12 +11,33 @@ cli::ArgSpec WithCommon(cli::ArgSpec spec) {
   return spec;
 }
 
+bool RecordArgument(const cli::Args& args, std::ostream& err, std::string* raw) {
+  if (args.positional().size() != 1) {
+    err << "error: name exactly one RECORD (32 hex digits, as `wardsync-server records` lists it)\n";
+    return false;
+  }
+  if (!changes_util::ParseRecordId(args.positional()[0], raw)) {
+    err << "error: \"" << args.positional()[0] << "\" is not a record id (32 hex digits)\n";
+    return false;
+  }
+  return true;
+}
+
 const std::vector<AdminCommand>& AdminCommands() {
   static const std::vector<AdminCommand> table = {
       {"enroll", "enroll --data DIR --ward WARD --role officer|reviewer|admin [--ttl-hours H] [--server HOST:PORT]",
        "Prints a one-time enrollment code (one line) for one device of WARD. The code carries the committee CA "
        "fingerprint the device pins, and the server address if given (or the one `run` listens on).",
        WithCommon({{"ward", "role", "ttl-hours", "server"}, {}}), true, CmdEnroll},
+      {"codes list", "codes list --data DIR [--ward W] [--all] [--json]",
+       "Lists the enrollment codes not used yet (with --all also used, expired and cancelled ones): id, ward, role, "
+       "made, expires. The code itself is not kept (only its hash), so it cannot be shown again; the id is the "
+       "start of that hash.",
+       WithCommon({{"ward"}, {"all"}}), false, CmdCodesList},
+      {"codes cancel", "codes cancel --data DIR ID [--json]",
+       "Cancels an unused enrollment code (ID as `codes list` shows it, or its first 8+ characters): a device "
+       "that tries it afterwards is refused. Who cancelled it (the local user, or the dashboard account) is kept.",
+       WithCommon({}), true, CmdCodesCancel},
       {"forms publish", "forms publish --data DIR FILE|DIR...",
        "Publishes form definitions (JSON) and, from a directory, its wards.json. A published (form, version) never "
        "changes; a changed definition needs a new version.",
@@ -59,6 +82,13 @@ const std::vector<AdminCommand>& AdminCommands() {
        "against the record's form and the corrected record must satisfy every rule; otherwise nothing changes. It "
        "closes the record's rejected changes, and a broken-rule conflict whose rule it makes hold.",
        WithCommon({{"set", "reason", "officer"}, {}}), true, CmdCorrect},
+      {"review",
+       "review --data DIR RECORD --state approved|needs-correction|received [--comment TEXT] [--officer NAME] "
+       "[--json]",
+       "A reviewer's verdict on a record, with a comment (required with needs-correction: the ward sees it). A "
+       "change-set signed with the server key, kept in the log and the record's history, pulled by the ward's "
+       "devices (`wardsync show` / `list` show it). An edit of the record afterwards returns it to received.",
+       WithCommon({{"state", "comment", "officer"}, {}}), true, CmdReview},
       {"history", "history --data DIR RECORD [--json]",
        "Every change of a record in log order: device, officer, ward, time made, time received, each field before "
        "and after, the conflicts it opened, joined or resolved, and, for a change that came by `import`, who "
@@ -120,6 +150,13 @@ const std::vector<AdminCommand>& AdminCommands() {
        "sent it and every change to it is rejected, without touching it, until --release. `records` and `history` "
        "mark it; --list shows every held record with who held it, when and why. Nothing is deleted.",
        WithCommon({{"reason"}, {"release", "list"}}), true, CmdQuarantine},
+      {"backup", "backup --data DIR --out FILE [--json]",
+       "Writes a backup of the data directory to FILE while the server serves (or not): a consistent snapshot of "
+       "the store, the server's keys and certificates, the committee CA and any attachments, compressed (zstd), "
+       "with a manifest and a SHA-256 of the whole file. FILE appears complete or not at all (FILE.tmp, synced, "
+       "renamed); it holds the server's private key, so it is written 0600: keep it as safe as DIR. "
+       "`wardsync-server restore` makes a data directory from it.",
+       WithCommon({{"out"}, {}}), false, CmdBackup, {"out"}},
   };
   return table;
 }

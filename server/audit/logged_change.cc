@@ -79,7 +79,7 @@ std::optional<wardsync::changes::Value> ChangeSetReader::BaseValue(const wardsyn
   return std::nullopt;
 }
 
-Result<std::vector<uint64_t>> RecordLogSeqs(KvStore& store, const std::string& record_id, uint64_t max_seq,
+Result<std::vector<uint64_t>> RecordLogSeqs(KvReader& store, const std::string& record_id, uint64_t max_seq,
                                             bool scan_fallback) {
   std::vector<uint64_t> seqs;
   const std::string prefix = keys::RecordLogPrefix(record_id);

@@ -38,7 +38,7 @@ class ChangeSetReader {
     uint64_t clamped_hlc = 0;   // StoredChangeSet.clamped_hlc: the stamp ingest used instead of the body's
     uint64_t first_log_seq = 0;
   };
-  explicit ChangeSetReader(KvStore& store) : store_(store) {}
+  explicit ChangeSetReader(KvReader& store) : store_(store) {}
   // cs/<device>/<seq>, parsed. NotFound when not stored, Corruption when it
   // does not parse. The pointer is valid until the next call.
   Result<const Entry*> Get(const std::string& device, uint64_t seq);
@@ -50,14 +50,14 @@ class ChangeSetReader {
                                                     const std::string& record_id, const std::string& field);
 
  private:
-  KvStore& store_;
+  KvReader& store_;
   std::map<std::string, Entry> cache_;   // "device/seq" -> entry; small, cleared when it grows
 };
 
 // The log positions of one record's changes, ascending, at most max_seq
 // (rlog/ index; with scan_fallback, a record without index entries - a
 // store written before the index existed - is looked up by scanning log/).
-Result<std::vector<uint64_t>> RecordLogSeqs(KvStore& store, const std::string& record_id, uint64_t max_seq,
+Result<std::vector<uint64_t>> RecordLogSeqs(KvReader& store, const std::string& record_id, uint64_t max_seq,
                                             bool scan_fallback = true);
 
 // Replays the record's changes in log order from nothing. `step` (may be

@@ -20,7 +20,7 @@ std::string CsName(const std::string& device, uint64_t seq) { return device + "/
 
 class Verifier {
  public:
-  Verifier(KvStore& store, VerifyReport& report) : store_(store), r_(report), reader_(store) {}
+  Verifier(KvReader& store, VerifyReport& report) : store_(store), r_(report), reader_(store) {}
 
   Status Run(const VerifyOptions& options) {
     rules_ = options.rules;
@@ -360,7 +360,7 @@ class Verifier {
     return it->status();
   }
 
-  KvStore& store_;
+  KvReader& store_;
   VerifyReport& r_;
   ChangeSetReader reader_;
   reconcile::RuleCheck rules_;
@@ -368,7 +368,7 @@ class Verifier {
 
 }  // namespace
 
-Result<VerifyReport> VerifyStore(KvStore& store, const VerifyOptions& options) {
+Result<VerifyReport> VerifyStore(KvReader& store, const VerifyOptions& options) {
   VerifyReport report;
   Verifier v(store, report);
   Status s = v.Run(options);

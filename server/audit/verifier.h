@@ -58,6 +58,8 @@ struct VerifyReport {
 
 // An error Status only when the store cannot be read at all; a broken store
 // is a report with ok = false.
-Result<VerifyReport> VerifyStore(KvStore& store, const VerifyOptions& options);
+// `store` is best a read view (kv_store.h): `verify` on a running server
+// then checks one instant of the store.
+Result<VerifyReport> VerifyStore(KvReader& store, const VerifyOptions& options);
 
 }  // namespace wardsync::server::audit

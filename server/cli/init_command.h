@@ -1,6 +1,8 @@
 // `wardsync-server init`: creates the committee CA, the server key and
 // certificate, the store with the server's own signing identity, and
-// publishes the forms of --forms DIR.
+// publishes the forms of --forms DIR. With --ca-cert (a CA kept offline,
+// server/ca/) it makes a certificate request instead of the CA and the
+// certificate.
 #pragma once
 #include <ostream>
 #include <string>
@@ -16,6 +18,11 @@ struct InitOptions {
   std::string forms_dir;            // "" : none
   std::string committee = "wardsync committee";
   int cert_days = 3650;
+  // The committee CA certificate made offline (`wardsync-server ca init`):
+  // init then keeps no CA key, writes DIR/server.csr instead of
+  // DIR/server.pem, and `cert install` completes it. "" : one-step init
+  // (the CA key in DIR/ca.key).
+  std::string ca_cert_file;
 };
 
 Status InitServer(const InitOptions& options, std::ostream& out);

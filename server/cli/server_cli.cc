@@ -6,27 +6,38 @@
 #include "common/cli/args.h"
 #include "common/control/control_channel.h"
 #include "common/net/framed_stream.h"
-#include "common/store/leveldb_store.h"
+#include "common/store/dir_lock.h"
 #include "common/util/log.h"
 #include "common/wire/protocol_limits.h"
 #include "server/admin/command.h"
 #include "server/admin/dispatch.h"
+#include "server/ca/ca_cli.h"
+#include "common/util/json_writer.h"
+#include "server/backup/restore.h"
 #include "server/cli/init_command.h"
 #include "server/ingest/clock_bound.h"
 #include "server/dashboard/start_dashboard.h"
 #include "server/runtime/server_runtime.h"
+#include "server/store/server_store.h"
 
 namespace wardsync::server {
 namespace {
 
 constexpr const char* kInitUsage =
-    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME]";
+    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME | --ca-cert FILE]";
+constexpr const char* kRestoreUsage = "restore --from FILE --data NEWDIR [--json]";
+constexpr const char* kRestoreHelp =
+    "Makes a new data directory from a backup written by `wardsync-server backup`: the store as it was at the "
+    "backup, the server's keys and certificates, the committee CA and any attachments, ready for `run`. The "
+    "whole file is checked (its SHA-256) before anything is created: a truncated or damaged file is refused and "
+    "NEWDIR is not made. NEWDIR must be new or empty (never a link); it is built beside it and renamed into place. "
+    "Then run `wardsync-server verify --data NEWDIR`.";
 constexpr const char* kRunUsage =
     "run --data DIR --listen HOST:PORT [--threads N] [--max-frame-bytes N] [--max-push N] [--max-pull N]\n"
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
     "      [--max-clock-skew-s N] [--enroll-ttl-hours H]\n"
     "      [--metrics-allow CIDR]... [--log-format text|json]\n"
-    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http]]\n"
+    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http] [--dashboard-name NAME]...]\n"
     "      [--max-officer-bytes N] [--max-text-bytes N] [--max-fields N] [--max-candidates N] [--max-record-bytes N]\n"
     "      [--max-label-bytes N] [--max-report-bytes N] [--max-changeset-bytes N] [--max-changesets-per-day N]\n"
     "      [--max-bytes-per-day N] [--memory-budget-mb N] [--max-address-connections N] [--reserved-device-connections N]";
@@ -34,8 +45,11 @@ constexpr const char* kRunUsage =
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
       << "commands:\n  " << kInitUsage << "\n      Create the committee CA, server key and certificate, the store; "
-      << "publish the forms in DIR.\n  " << kRunUsage
-      << "\n      Serve devices until SIGINT or SIGTERM.\n";
+      << "publish the forms in DIR.\n      With --ca-cert (the committee CA kept offline, made by `ca init`): no CA key "
+      << "here;\n      a certificate request DIR/server.csr for `ca sign-server`, then `cert install`.\n  " << kRunUsage
+      << "\n      Serve devices until SIGINT or SIGTERM.\n  " << kRestoreUsage
+      << "\n      Make a new data directory from a backup (see `backup`).\n";
+  CaUsage(out);
   for (const auto& c : AdminCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
   out << "\nEvery command prints errors on stderr and exits non-zero; --json prints JSON on stdout.\n"
       << "While `run` serves a data directory, the other commands are forwarded to it.\n";
@@ -55,7 +69,7 @@ bool ParseU64(const cli::Args& a, const std::string& name, uint64_t* v, std::ost
 }
 
 int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee"}, {"help", "json"}});
+  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee", "ca-cert"}, {"help", "json"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kInitUsage << "\n";
     return 2;
@@ -74,6 +88,11 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
   o.hosts = a->GetAll("host");
   o.forms_dir = a->Get("forms").value_or("");
   if (auto c = a->Get("committee")) o.committee = *c;
+  o.ca_cert_file = a->Get("ca-cert").value_or("");
+  if (!o.ca_cert_file.empty() && a->Get("committee")) {
+    err << "error: --committee names a CA init makes; with --ca-cert the CA is made offline (ca init --committee)\n";
+    return 2;
+  }
   Status s = InitServer(o, out);
   if (!s.ok()) {
     err << "error: " << s.message() << "\n";
@@ -82,11 +101,51 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
   return 0;
 }
 
+int Restore(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
+  auto a = cli::Args::Parse(rest, {{"from", "data"}, {"help", "json"}});
+  if (!a.ok()) {
+    err << "error: " << a.status().message() << "\nusage: wardsync-server " << kRestoreUsage << "\n";
+    return 2;
+  }
+  if (a->Flag("help")) {
+    out << "usage: wardsync-server " << kRestoreUsage << "\n\n" << kRestoreHelp << "\n";
+    return 0;
+  }
+  if (!a->positional().empty()) {
+    err << "error: unexpected argument \"" << a->positional()[0] << "\"\n";
+    return 2;
+  }
+  auto from = a->Require("from");
+  auto data = a->Require("data");
+  if (!from.ok() || !data.ok()) {
+    err << "error: " << (!from.ok() ? from.status() : data.status()).message() << "\n";
+    return 2;
+  }
+  auto m = backup::RestoreBackup(*from, *data);
+  if (!m.ok()) {
+    err << "error: " << m.status().message() << "\n";
+    return 1;
+  }
+  if (a->Flag("json")) {
+    util::JsonWriter w;
+    w.BeginObject().Key("data").String(*data).Key("log_head").Uint(m->log_head()).Key("records").Uint(m->records());
+    w.Key("devices").Uint(m->devices()).Key("store_entries").Uint(m->store_entries());
+    w.Key("files").Uint(static_cast<uint64_t>(m->files_size())).Key("created_ms").Uint(m->created_ms());
+    w.EndObject();
+    out << w.str() << "\n";
+  } else {
+    out << "restored " << *data << " from " << *from << ": log 1.." << m->log_head() << ", " << m->records()
+        << " records, " << m->devices() << " devices, " << m->files_size() << " files\n"
+        << "check it with: wardsync-server verify --data " << *data << "\n";
+  }
+  return 0;
+}
+
 int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
                                     "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
                                     "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours", "metrics-allow",
-                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key",
+                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key", "dashboard-name",
                                     "max-officer-bytes", "max-text-bytes", "max-fields", "max-candidates",
                                     "max-record-bytes", "max-label-bytes", "max-report-bytes", "max-changeset-bytes",
                                     "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb",
@@ -206,12 +265,15 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     dopt->cert_file = a->Get("dashboard-cert").value_or("");
     dopt->key_file = a->Get("dashboard-key").value_or("");
     dopt->plain_http = a->Flag("dashboard-plain-http");
+    dopt->names = a->GetAll("dashboard-name");
     if (Status s = dashboard::CheckDashboardOptions(*dopt); !s.ok()) {
       err << "error: " << s.message() << "\n";
       return 2;
     }
-  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http")) {
-    err << "error: --dashboard-cert, --dashboard-key and --dashboard-plain-http go with --dashboard HOST:PORT\n";
+  } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http") ||
+             a->Get("dashboard-name")) {
+    err << "error: --dashboard-cert, --dashboard-key, --dashboard-plain-http and --dashboard-name go with --dashboard "
+           "HOST:PORT\n";
     return 2;
   }
   // Limits that bound each other: a record and a change-set must fit a
@@ -260,6 +322,17 @@ int Admin(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
   size_t consumed = 0;
   const AdminCommand* cmd = FindAdminCommand(args, &consumed);
   if (!cmd) {
+    // A group of two-word commands ("users", "codes", "forms") without its
+    // second word: list the group's commands instead of "unknown".
+    std::string group;
+    for (const auto& c : AdminCommands()) {
+      if (c.name.rfind(args[0] + " ", 0) == 0) group += "  wardsync-server " + c.usage + "\n";
+    }
+    if (!group.empty()) {
+      const bool help = args.size() > 1 && (args[1] == "--help" || args[1] == "-h");
+      (help ? out : err) << (help ? "" : "error: \"" + args[0] + "\" needs one of its commands:\n") << group;
+      return help ? 0 : 2;
+    }
     err << "error: unknown command \"" << args[0] << "\" (see wardsync-server --help)\n";
     return 2;
   }
@@ -284,12 +357,15 @@ int Admin(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
     err << "error: " << key.status().message() << "\n";
     return 1;
   }
-  auto store = LevelDbStore::Open(paths.db(), LevelDbOptions{nullptr, false});
-  if (!store.ok()) {
-    if (!IsLockedError(store.status())) {
-      err << "error: " << store.status().message() << "\n";
-      return 1;
-    }
+  // Who owns the directory is its lock (common/store/dir_lock.h): held by a
+  // running server, the command is forwarded to it; free, we hold it while
+  // the command runs on the store opened here.
+  auto lock = DirLock::TryAcquire(paths.dir);
+  if (!lock.ok()) {
+    err << "error: " << lock.status().message() << "\n";
+    return 1;
+  }
+  if (!lock->has_value()) {
     // The server runs in another directory: file arguments must be absolute.
     std::vector<std::string> forwarded(args.begin(), args.begin() + static_cast<long>(consumed));
     for (auto& a : cli::AbsolutizePaths(rest, cmd->spec, cmd->path_options, cmd->path_positionals)) forwarded.push_back(a);
@@ -303,8 +379,13 @@ int Admin(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
     err << r->err();
     return r->exit_code();
   }
+  auto store = OpenServerStore(**lock, ServerStoreOptions{});
+  if (!store.ok()) {
+    err << "error: " << store.status().message() << "\n";
+    return 1;
+  }
   SystemClock clock;
-  ServerContext ctx{**store, clock, *key, {}, {}};
+  ServerContext ctx{(*store)->store(), clock, *key, {}, {}};
   Status s = LoadForms(ctx);
   OfflineAdminEnv env(paths, ctx);
   if (s.ok()) s = env.Init();
@@ -331,6 +412,9 @@ int CliMain(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "init") return Init(rest, out, err);
   if (args[0] == "run") return Run(rest, out, err);
+  if (args[0] == "ca") return CaCli(rest, out, err);
+  if (args[0] == "cert") return CertCli(rest, out, err);
+  if (args[0] == "restore") return Restore(rest, out, err);
   return Admin(args, out, err);
 }
 

@@ -112,6 +112,22 @@ ApiReply DashboardApi::History(const Caller& c, const std::string& record) {
   return {200, r.out};
 }
 
+ApiReply DashboardApi::Review(const Caller& c, const std::string& record, const std::string& body) {
+  if (!accounts::MayReview(c.role)) return Forbidden("a viewer cannot review records");
+  auto req = web::ParseJsonObject(body);
+  if (!req.ok()) return JsonError(400, req.status().message());
+  auto state = Text(*req, "state");
+  auto comment = Text(*req, "comment");
+  if (!state.ok() || !comment.ok()) return JsonError(400, (!state.ok() ? state.status() : comment.status()).message());
+  if (state->empty()) return JsonError(400, "choose a state: approved, needs-correction or received");
+  // Only records of the account's wards; another ward's looks like none.
+  ApiReply seen = History(c, record);
+  if (seen.status != 200) return seen;
+  CommandResult r = Run(c, {"review", record, "--state", *state, "--comment", *comment, "--officer", c.Actor(), "--json"});
+  if (r.code == 0) util::LogLine("dashboard: " + c.Actor() + " reviewed record " + record + ": " + *state);
+  return Pass(r);
+}
+
 ApiReply DashboardApi::Conflicts(const Caller& c, const Params& q) {
   return PerWard(c, {"conflicts", "--json"}, Get(q, "ward"));
 }
@@ -226,6 +242,25 @@ ApiReply DashboardApi::Revoke(const Caller& c, const std::string& device, const 
   // Who and from where go into the kept reason: `devices` shows it.
   CommandResult r = Run(c, {"revoke", device, "--reason", *reason + " [" + c.Actor() + "]", "--json"});
   if (r.code == 0) util::LogLine("dashboard: " + c.Actor() + " revoked device " + device + ": " + *reason);
+  return Pass(r);
+}
+
+ApiReply DashboardApi::Codes(const Caller& c) {
+  if (!accounts::MayManageDevices(c.role)) return Forbidden("only an admin account sees enrollment codes");
+  CommandResult r = Run(c, {"codes", "list", "--json"});
+  if (r.code != 0) return Pass(r);
+  return FromResult(KeepWards(r.out, c.scope, "ward"));
+}
+
+ApiReply DashboardApi::CancelCode(const Caller& c, const std::string& id) {
+  if (!accounts::MayManageDevices(c.role)) return Forbidden("only an admin account cancels enrollment codes");
+  ApiReply codes = Codes(c);
+  if (codes.status != 200) return codes;
+  auto has = ArrayHas(codes.body, "id", id);
+  if (!has.ok()) return JsonError(500, has.status().message());
+  if (!*has) return JsonError(404, "no unused enrollment code " + id + " in your wards");
+  CommandResult r = Run(c, {"codes", "cancel", id, "--json"});
+  if (r.code == 0) util::LogLine("dashboard: " + c.Actor() + " cancelled enrollment code " + id);
   return Pass(r);
 }
 

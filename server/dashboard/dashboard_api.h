@@ -41,6 +41,8 @@ class DashboardApi {
   ApiReply Forms(const Caller& c);                           // GET  /api/forms
   ApiReply Records(const Caller& c, const Params& q);        // GET  /api/records?ward=&form=
   ApiReply History(const Caller& c, const std::string& record);  // GET /api/records/ID/history
+  // POST /api/records/ID/review {state: approved|needs-correction|received, comment}
+  ApiReply Review(const Caller& c, const std::string& record, const std::string& body);
   ApiReply Conflicts(const Caller& c, const Params& q);      // GET  /api/conflicts?ward=
   ApiReply Resolve(const Caller& c, const std::string& conflict, const std::string& body);  // POST
   ApiReply Report(const Caller& c);                          // GET  /api/report
@@ -48,6 +50,8 @@ class DashboardApi {
   ApiReply Devices(const Caller& c);                         // GET  /api/devices
   ApiReply Enroll(const Caller& c, const std::string& body); // POST /api/devices/enroll
   ApiReply Revoke(const Caller& c, const std::string& device, const std::string& body);  // POST
+  ApiReply Codes(const Caller& c);                           // GET  /api/devices/codes (unused ones)
+  ApiReply CancelCode(const Caller& c, const std::string& id);  // POST /api/devices/codes/ID/cancel
 
  private:
   CommandResult Run(const Caller& c, std::vector<std::string> args) { return run_(args, c.Actor()); }
@@ -56,8 +60,6 @@ class DashboardApi {
   // Runs a command that takes --ward once per ward in scope (or once with the
   // asked ward) and joins the arrays it prints.
   ApiReply PerWard(const Caller& c, std::vector<std::string> args, const std::string& ward);
-  // The ward of a record or conflict the account asks about, checked against its scope.
-  ApiReply CheckRecordWard(const Caller& c, const std::string& record);
 
   CommandRunner run_;
 };

@@ -53,6 +53,7 @@ Status CheckDashboardOptions(const DashboardOptions& o) {
   if (o.plain_http && !o.cert_file.empty()) {
     return Status::Invalid("--dashboard-plain-http serves no certificate: drop --dashboard-cert/--dashboard-key");
   }
+  for (const auto& name : o.names) WS_RETURN_IF_ERROR(CheckDashboardName(name));
   return Status::Ok();
 }
 
@@ -78,6 +79,7 @@ Result<std::string> DashboardServer::Start(const DashboardOptions& o) {
     server_ = std::move(ssl);
   }
   secure_ = !o.plain_http;
+  hosts_ = HostCheck(*addr, o.names);
   sessions_.set_idle_ms(o.idle_ms);
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
   server_->set_payload_max_length(kMaxBody);
@@ -197,6 +199,16 @@ void DashboardServer::Login(const httplib::Request& req, httplib::Response& res)
 }
 
 void DashboardServer::MountRoutes(httplib::Server& s) {
+  // Before any route, /metrics included: a request naming another host is
+  // refused whatever it asks for (DNS rebinding, host_check.h).
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const std::string host = req.get_header_value("Host");
+    if (hosts_.Allows(host)) return httplib::Server::HandlerResponse::Unhandled;
+    util::LogLine("dashboard: request from " + req.remote_addr + " for host \"" + host.substr(0, 100) +
+                  "\" refused (not this server)");
+    Send(res, JsonError(403, "wrong Host header: this server answers only to " + hosts_.Expected()));
+    return httplib::Server::HandlerResponse::Handled;
+  });
   for (const auto& mount : extra_routes_) mount(s);
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -243,6 +255,9 @@ void DashboardServer::MountRoutes(httplib::Server& s) {
   s.Get(R"(/api/records/([0-9a-fA-F]{32})/history)", api([this](const Who& w, const httplib::Request& r) {
           return api_.History(w.caller, r.matches[1]);
         }));
+  s.Post(R"(/api/records/([0-9a-fA-F]{32})/review)", api([this](const Who& w, const httplib::Request& r) {
+           return api_.Review(w.caller, r.matches[1], r.body);
+         }));
   s.Get("/api/conflicts", api([this](const Who& w, const httplib::Request& r) {
           return api_.Conflicts(w.caller, Query(r));
         }));
@@ -256,6 +271,10 @@ void DashboardServer::MountRoutes(httplib::Server& s) {
   s.Get("/api/devices", api([this](const Who& w, const httplib::Request&) { return api_.Devices(w.caller); }));
   s.Post("/api/devices/enroll", api([this](const Who& w, const httplib::Request& r) {
            return api_.Enroll(w.caller, r.body);
+         }));
+  s.Get("/api/devices/codes", api([this](const Who& w, const httplib::Request&) { return api_.Codes(w.caller); }));
+  s.Post(R"(/api/devices/codes/([0-9a-f]{16})/cancel)", api([this](const Who& w, const httplib::Request& r) {
+           return api_.CancelCode(w.caller, r.matches[1]);
          }));
   s.Post(R"(/api/devices/([A-Za-z0-9:_.-]{1,128})/revoke)", api([this](const Who& w, const httplib::Request& r) {
            return api_.Revoke(w.caller, r.matches[1], r.body);

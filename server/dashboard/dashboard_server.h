@@ -7,7 +7,9 @@
 // runs; the account is re-read from the store at each request, so a disabled
 // account or a changed password ends its sessions at once. Every POST also
 // needs the session's anti-CSRF token in X-CSRF-Token and a JSON body, and,
-// when the browser sends an Origin, that it is this server. Responses carry
+// when the browser sends an Origin, that it is this server. Every request,
+// pages included, must name this server in Host (host_check.h: DNS
+// rebinding). Responses carry
 // the strict security headers of common/web.
 #pragma once
 #include <functional>
@@ -21,6 +23,7 @@
 #include "common/store/kv_store.h"
 #include "server/dashboard/command_runner.h"
 #include "server/dashboard/dashboard_api.h"
+#include "server/dashboard/host_check.h"
 #include "server/dashboard/session_table.h"
 
 namespace httplib {
@@ -36,6 +39,7 @@ struct DashboardOptions {
   std::string data_dir;        // for DIR/dashboard-url and the default certificate
   std::string cert_file, key_file;  // empty: DIR/dashboard.pem (dashboard_cert.h)
   bool plain_http = false;     // loopback only (behind a reverse proxy)
+  std::vector<std::string> names;  // --dashboard-name: Host names it answers to besides its address (host_check.h)
   uint64_t idle_ms = 30 * 60 * 1000;
 };
 
@@ -82,6 +86,7 @@ class DashboardServer {
   std::thread thread_;
   std::string cookie_;   // "wardsync_dash"
   bool secure_ = true;
+  HostCheck hosts_;
   std::string dummy_hash_;
   std::vector<std::function<void(httplib::Server&)>> extra_routes_;  // checked for unknown names, so they take as long as known ones
 };

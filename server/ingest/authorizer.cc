@@ -13,10 +13,10 @@ std::string ReadScope(const wardsync::store::Device& device) {
 
 Status Authorize(const wardsync::store::Device& device, const Change& change, const std::string& record_ward) {
   const std::string rid = changes_util::RecordIdText(change.record_id());
-  if (change.op() == Change::RESOLVE) {
+  if (change.op() == Change::RESOLVE || change.op() == Change::REVIEW) {
     if (authority::MayResolve(device.role())) return Status::Ok();
     return Status::Denied("device " + device.id() + " (role " + device.role() +
-                          ") may not resolve conflicts; only reviewers can");
+                          ") may not resolve conflicts nor review records; only reviewers can");
   }
   if (!authority::MayWriteRecords(device.role())) {
     return Status::Denied("device " + device.id() + " (role " + device.role() + ") may not create, edit or delete records");

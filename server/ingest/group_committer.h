@@ -41,7 +41,7 @@ class Ingestor {
  private:
   ServerContext& ctx_;
   std::atomic<uint64_t> log_head_{0};  // written by the committer thread only
-  VolumeQuota quota_;                  // per device and day, across groups
+  VolumeQuota quota_;                  // the daily limits (counts: in device rows)
 };
 
 class GroupCommitter {

@@ -38,7 +38,7 @@ std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/
 
 }  // namespace
 
-IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, VolumeQuota* quota)
+IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, const VolumeQuota* quota)
     : ctx_(ctx), log_head_(log_head), quota_(quota) {}
 
 Result<Device> IngestGroup::LoadDevice(const std::string& id) {
@@ -341,7 +341,8 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
 // What only the record can tell (exists? rule broken?) is Apply's part.
 std::string IngestGroup::CheckContent(const FormsSnapshot::Data& forms, const RecordState& record,
                                       const Change& change) {
-  const bool resolve = change.op() == Change::RESOLVE;
+  // A REVIEW, like a RESOLVE, is about the record as it is: its form and ward.
+  const bool resolve = change.op() == Change::RESOLVE || change.op() == Change::REVIEW;
   // A RESOLVE on a placeholder can only dismiss (checked by Apply): the form
   // it names may be the very reason its change was rejected.
   if (resolve && record.placeholder()) return "";
@@ -355,7 +356,7 @@ std::string IngestGroup::CheckContent(const FormsSnapshot::Data& forms, const Re
   const uint32_t form_version = resolve && exists ? record.form_version() : change.form_version();
   const auto* form = forms.registry.Find(form_id, form_version);
   if (!form) return "unknown form " + form_id + " version " + std::to_string(form_version);
-  if (change.op() != Change::DELETE) {
+  if (change.op() != Change::DELETE && change.op() != Change::REVIEW) {
     const bool marker = resolve && change.sets_size() == 1 && change.sets(0).field() == reconcile::kDeletedMarkerField;
     if (!marker) {
       Status s = forms_util::ValidateChangeFields(*form, change);
@@ -397,7 +398,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   }
   const uint64_t volume = p.signed_cs->body().size();
   if (quota_ && !exempt_quota) {
-    if (Status s = quota_->Check(device.id(), volume, now); !s.ok())
+    if (Status s = quota_->Check(device, volume, now); !s.ok())
       return Refuse(r, sync::BUSY, s.message(), body.seq());
   }
   // A fast clock is accepted, its stamp clamped (clock_bound.h).
@@ -539,8 +540,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   log_head_ = log_seq;
   device.set_last_seq(body.seq());
   device.set_last_hash(p.hash);
+  if (quota_ && !exempt_quota) quota_->Count(device, volume, now);  // written with the change-set
   devices_[device.id()] = device;
-  if (quota_ && !exempt_quota) quota_->Count(device.id(), volume, now);
   return r;
 }
 

@@ -52,7 +52,7 @@ namespace wardsync::server {
 class IngestGroup {
  public:
   // quota: the per-device daily volume (nullptr: none).
-  IngestGroup(ServerContext& ctx, uint64_t log_head, VolumeQuota* quota = nullptr);
+  IngestGroup(ServerContext& ctx, uint64_t log_head, const VolumeQuota* quota = nullptr);
 
   SubmissionResult Add(const Submission& submission);
   // The write for everything accepted so far (devices, change-sets, log,
@@ -112,7 +112,7 @@ class IngestGroup {
 
   ServerContext& ctx_;
   uint64_t log_head_;
-  VolumeQuota* quota_;
+  const VolumeQuota* quota_;  // limits only: counts live in device rows
   std::map<std::string, wardsync::store::Device> devices_;
   RecordMap records_;
   KeyMap ukeys_;

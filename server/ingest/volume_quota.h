@@ -5,16 +5,15 @@
 // again the next day, or after an administrator raises the quota), so one
 // device cannot fill the disk or the log without bound.
 //
-// Counted in memory by the committer thread alone (no lock): a restart
-// starts the day's count again, which at worst lets a device send one more
-// day's quota, and a group whose write failed stays counted (documented in
-// PROTOCOL.md, Limits).
+// The count lives in the device's own row (store.proto Device.quota_*),
+// which ingest writes in the same batch as the change-sets it counts: it is
+// durable exactly when they are, so a restart (or a failed group write,
+// which stops the server) neither resets nor double-counts it.
 #pragma once
 #include <cstdint>
-#include <string>
-#include <unordered_map>
 
 #include "common/status.h"
+#include "proto/store.pb.h"
 
 namespace wardsync::server {
 
@@ -25,20 +24,13 @@ class VolumeQuota {
 
   // kResourceExhausted (the message names the quota) if one more change-set
   // of `bytes` would exceed the device's quota today; nothing is counted.
-  Status Check(const std::string& device_id, uint64_t bytes, uint64_t now_ms);
-  // Counts an accepted change-set.
-  void Count(const std::string& device_id, uint64_t bytes, uint64_t now_ms);
+  Status Check(const store::Device& device, uint64_t bytes, uint64_t now_ms) const;
+  // Counts an accepted change-set in the device's row (the caller writes it).
+  void Count(store::Device& device, uint64_t bytes, uint64_t now_ms) const;
 
  private:
-  struct Day {
-    uint64_t day = 0;
-    uint64_t sets = 0;
-    uint64_t bytes = 0;
-  };
-  Day& Today(const std::string& device_id, uint64_t now_ms);
   uint32_t max_sets_;
   uint64_t max_bytes_;
-  std::unordered_map<std::string, Day> days_;
 };
 
 }  // namespace wardsync::server

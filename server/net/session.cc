@@ -1,5 +1,6 @@
 #include "server/net/session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/changes/changeset.h"
@@ -339,9 +340,7 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
       // the frame, its parsed change-sets and their prepared bodies.
       const uint64_t held = 3 * static_cast<uint64_t>(frame->push().ByteSizeLong());
       if (!server_.budget().TryTake(held)) {
-        const std::string why = "server busy: pushes in flight from every device hold its memory budget of " +
-                                std::to_string(server_.budget().max() >> 20) + " MiB; nothing was stored, retry later";
-        co_await io.Write(ErrorFrame(sync::BUSY, why), limits.write_timeout);
+        co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget())), limits.write_timeout);
         outcome = "busy";
         break;
       }
@@ -419,8 +418,19 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   // bounded in bytes as well as by `max`.
   const uint32_t frame_limit = limits.max_frame_bytes;
   const uint64_t record_limit = limits.max_record_bytes;
+  // Held against the budget of all connections until the page is sent:
+  // the raw records and the encoded page (pull_frame.h bounds both).
+  MemoryHold hold(server_.budget());
+  if (!hold.TryTake(2ull * std::min<uint64_t>(frame_limit, kMaxPullPageBytes))) {
+    co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget())), limits.write_timeout);
+    outcome = "busy";
+    co_return false;
+  }
   auto read_page = [&ctx, scope, cursor, max, frame_limit, head, record_limit] {
-    return ReadPullFrame(ctx.store, scope, cursor, max, frame_limit, head, record_limit);
+    // One read view for the page: its log scan and the records it names
+    // agree (kv_store.h, "Read views"), whatever commits meanwhile.
+    auto view = ctx.store.NewReadView();
+    return ReadPullFrame(*view, scope, cursor, max, frame_limit, head, record_limit);
   };
   auto page = co_await Offload(server_.store_pool(), read_page);
   if (!page.ok()) {

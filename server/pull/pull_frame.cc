@@ -66,7 +66,7 @@ std::string EncodePullFrame(RawPullPage& page) {
   return out;
 }
 
-Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
+Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_ward, uint64_t cursor,
                                       uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
                                       uint64_t max_record_bytes) {
   constexpr uint64_t kOwnFields = 64;  // frame tag + length, cursor, more, remaining

@@ -28,7 +28,7 @@ inline constexpr uint32_t kMaxPullPageBytes = 256u << 10;
 // max_frame_bytes: a record too large for that is skipped (pull_reader.h).
 // A record whose stored bytes exceed max_record_bytes (or do not fit
 // max_frame_bytes) is skipped.
-Result<EncodedPullPage> ReadPullFrame(KvStore& store, const std::string& scope_ward, uint64_t cursor,
+Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_ward, uint64_t cursor,
                                       uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
                                       uint64_t max_record_bytes = UINT64_MAX);
 

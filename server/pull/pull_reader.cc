@@ -14,7 +14,7 @@ namespace {
 
 // The quarantined record ids: a handful at most, read once per page (one
 // seek when there are none) instead of one lookup per record.
-Result<std::unordered_set<std::string>> Quarantined(KvStore& store) {
+Result<std::unordered_set<std::string>> Quarantined(KvReader& store) {
   std::unordered_set<std::string> ids;
   auto it = store.Scan(keys::kQuarantinePrefix);
   for (; it->Valid(); it->Next()) ids.insert(std::string(it->key().substr(keys::kQuarantinePrefix.size())));
@@ -24,7 +24,7 @@ Result<std::unordered_set<std::string>> Quarantined(KvStore& store) {
 
 }  // namespace
 
-Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                                 uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes) {
   auto held = Quarantined(store);
   if (!held.ok()) return held.status();
@@ -90,7 +90,7 @@ Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, u
   return page;
 }
 
-Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+Result<PullPage> ReadPull(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                           uint64_t log_head) {
   auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, UINT64_MAX, log_head);
   if (!raw.ok()) return raw.status();

@@ -22,7 +22,9 @@ struct PullPage {
 };
 
 // scope_ward "" = every ward. log_head bounds the scan (entries past it may be mid-commit).
-Result<PullPage> ReadPull(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+// `store` is a read view (kv_store.h) in the server, so the log scan and the
+// records it names are read at one instant.
+Result<PullPage> ReadPull(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                           uint64_t log_head);
 
 // The same page with each record as its stored bytes (a serialized
@@ -50,7 +52,7 @@ struct RawPullPage {
   bool more = false;
   uint64_t remaining = 0;
 };
-Result<RawPullPage> ReadPullRaw(KvStore& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
+Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                                 uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX);
 
 }  // namespace wardsync::server

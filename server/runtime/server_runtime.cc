@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <sstream>
 
@@ -31,25 +32,50 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   auto key = LoadServerKey(rt->paths_);
   if (!key.ok()) return key.status();
   std::string cert, ca;
+  if (!util::Exists(rt->paths_.server_cert()) && util::Exists(rt->paths_.server_csr())) {
+    return Status::Precondition(options.data_dir + " waits for its server certificate: sign " +
+                                rt->paths_.server_csr() + " on the offline CA machine (wardsync-server ca sign-server) "
+                                "and install it (wardsync-server cert install --data " + options.data_dir +
+                                " --cert FILE)");
+  }
   WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.server_cert(), &cert));
   WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.ca_cert(), &ca));
   auto tls = net::MakeServerTlsContext(cert + ca, *key);
   if (!tls.ok()) return tls.status();
 
-  auto store = LevelDbStore::Open(rt->paths_.db(), options.store_options);
-  if (!store.ok()) {
-    if (IsLockedError(store.status())) {
-      return Status::Unavailable("another wardsync-server process is already using " + options.data_dir);
-    }
-    return store.status();
+  // The directory's lock says who owns it (common/store/dir_lock.h); the
+  // other commands find it held and forward themselves to us.
+  auto lock = DirLock::TryAcquire(options.data_dir);
+  if (!lock.ok()) return lock.status();
+  if (!lock->has_value()) {
+    return Status::Unavailable("another wardsync-server process is already using " + options.data_dir);
   }
+  rt->lock_ = std::move(*lock);
+  ServerStoreOptions so;
+  so.url = options.store_url;
+  so.leveldb = options.store_options;
+  so.missing = MissingStamp::kStamp;  // a store made before the stamp existed is stamped by its first run
+  so.stamped_by = "run (stamped a store made before the stamp)";
+  auto store = OpenServerStore(*rt->lock_, so);
+  if (!store.ok()) return store.status();
   rt->store_ = std::move(store).value();
   const Clock& clock = options.clock ? *options.clock : rt->system_clock_;
-  rt->ctx_.reset(new ServerContext{*rt->store_, clock, *key, options.limits, {}, &rt->metrics_});
+  rt->ctx_.reset(new ServerContext{rt->store_->store(), clock, *key, options.limits, {}, &rt->metrics_});
   rt->metrics_allow_ = options.metrics_allow;
   WS_RETURN_IF_ERROR(LoadForms(*rt->ctx_));
   rt->committer_ = std::make_unique<GroupCommitter>(*rt->ctx_);
   WS_RETURN_IF_ERROR(rt->committer_->Start());
+  // From here on the committer's thread is the store's only writer; its
+  // first task binds it, before any session or command can queue a write.
+  {
+    std::promise<void> bound;
+    SingleWriterStore& checked = rt->store_->store();
+    rt->committer_->RunExclusive([&](Ingestor&) {
+      checked.BindWriterToThisThread();
+      bound.set_value();
+    });
+    bound.get_future().wait();
+  }
 
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   rt->store_pool_ = std::make_unique<asio::thread_pool>(2);

@@ -10,6 +10,7 @@
 
 #include "common/clock/clock.h"
 #include "common/control/control_channel.h"
+#include "common/store/dir_lock.h"
 #include "common/store/leveldb_store.h"
 #include "server/attach/attachment_files.h"
 #include "server/ingest/group_committer.h"
@@ -19,6 +20,7 @@
 #include "server/server_context.h"
 #include "server/server_limits.h"
 #include "server/server_paths.h"
+#include "server/store/server_store.h"
 
 namespace wardsync::server {
 
@@ -28,6 +30,7 @@ struct RuntimeOptions {
   uint16_t port = 0;
   ServerLimits limits;
   unsigned threads = 0;               // 0: one per core
+  std::string store_url;              // "" = LevelDB in DIR/db (common/store/store_factory.h)
   LevelDbOptions store_options;       // tests inject a fault Env here
   const Clock* clock = nullptr;       // nullptr: system clock
   // Who may read GET /metrics on the dashboard port (`--metrics-allow`).
@@ -57,7 +60,8 @@ class ServerRuntime {
   ServerPaths paths_{""};
   ServerMetrics metrics_;   // before everything that counts into it
   CidrAllowList metrics_allow_;
-  std::unique_ptr<LevelDbStore> store_;
+  std::optional<DirLock> lock_;           // held while the runtime lives; released last
+  std::unique_ptr<ServerStore> store_;    // written only by the committer's thread
   std::unique_ptr<ServerContext> ctx_;
   std::unique_ptr<attach::AttachmentFiles> attachments_;  // DIR/attachments (server/attach)
   std::unique_ptr<GroupCommitter> committer_;

@@ -13,6 +13,7 @@
 //   meta/forms_epoch                     -> u64, bumped on every publish
 //   meta/wards                           -> forms.WardList
 //   choice/<list id>/<version u64>       -> forms.ChoiceListDef (published choice lists; never deleted)
+//   meta/store_format                    -> store.StoreFormat (common/store/store_format.h)
 //   imp/<device id>/<first seq u64>      -> store.ImportRecord (who imported which change-sets)
 //   user/<name>                          -> store.DashboardUser (dashboard accounts)
 //   quar/<record id 16 bytes>            -> store.Quarantine (records held back from pull)

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <future>
 #include <sstream>
 
 #include "common/store/proto_io.h"
@@ -109,6 +110,12 @@ std::vector<records::RecordState> ServerFixture::Records() {
   }
   REQUIRE(it->status().ok());
   return out;
+}
+
+Status ServerFixture::WriteAsCommitter(const WriteBatch& batch) {
+  std::promise<Status> done;
+  runtime().committer().RunExclusive([&](server::Ingestor& ing) { done.set_value(ing.ctx().store.Write(batch, true)); });
+  return done.get_future().get();
 }
 
 uint64_t ServerFixture::LogHead() { return runtime().committer().log_head(); }

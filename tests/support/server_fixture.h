@@ -35,6 +35,7 @@ class ServerFixture {
   void Start();
   void Stop();     // drains the committer: everything acknowledged is on disk
   void Restart();  // Stop + Start on the same data dir and port
+  ServerFixtureOptions& options() { return options_; }  // takes effect at the next Restart()
   bool running() const { return runtime_ != nullptr; }
 
   const std::string& data_dir() const { return data_dir_; }
@@ -42,6 +43,10 @@ class ServerFixture {
   std::string address() const;  // "127.0.0.1:PORT"
   server::ServerRuntime& runtime();  // REQUIREs running()
   KvStore& store() { return runtime().ctx().store; }
+  // Writes `batch` on the committer's thread, the store's one writer (a
+  // write from the test's thread is refused: server/store/
+  // single_writer_store.h): to plant what an older release stored.
+  Status WriteAsCommitter(const WriteBatch& batch);
 
   // An administrative command (without program name and --data, e.g.
   // {"records", "--json"}), run as `wardsync-server` would: inside the

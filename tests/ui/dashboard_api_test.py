@@ -181,6 +181,179 @@ class DashboardApiTest(unittest.TestCase):
         self.assertEqual(len(mine), 1)
         self.assertEqual(mine[0]["candidate"], "Trần Văn An")
 
+    # ---- review of submissions ----
+    def history(self, rid, user="admin"):
+        status, body = self.http(user).json("GET", f"/api/records/{rid}/history")
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_review_is_signed_logged_and_reaches_the_officer(self):
+        officer = self.s.clients[0]
+        rid = self.s.new_meeting(officer, candidate="Phạm Thị Dung")
+        h = self.http("reviewer")
+        status, body = h.json("POST", f"/api/records/{rid}/review",
+                              {"state": "needs-correction", "comment": "Thiếu chữ ký của thư ký"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["review"]["status"], "needs-correction")
+        hist = self.history(rid)
+        review = [c for c in hist["changes"] if c["op"] == "REVIEW"]
+        self.assertEqual(len(review), 1)
+        self.assertEqual(review[0]["device"], "server")  # signed with the server key
+        self.assertEqual(review[0]["officer"], "reviewer (dashboard, 127.0.0.1)")
+        self.assertEqual(review[0]["review"]["comment"], "Thiếu chữ ký của thư ký")
+        self.assertEqual(hist["review"]["status"], "needs-correction")
+        self.s.proc.wait_line(f"reviewer (dashboard, 127.0.0.1) reviewed record {rid}: needs-correction")
+        # The officer's device pulls it, and its commands show it.
+        self.s.client(officer, ["sync", "--quiet"])
+        shown = json.loads(self.s.client(officer, ["show", rid, "--json"]).stdout)
+        self.assertEqual(shown["review"]["status"], "needs-correction")
+        self.assertEqual(shown["comments"][0]["text"], "Thiếu chữ ký của thư ký")
+        self.assertIn("needs-correction: Thiếu chữ ký của thư ký", self.s.client(officer, ["show", rid]).stdout)
+        # The fix returns it to received; then the reviewer approves it.
+        self.s.client(officer, ["edit", rid, "--set", "notes=Đã bổ sung chữ ký"])
+        self.s.client(officer, ["sync", "--quiet"])
+        self.assertEqual(self.history(rid)["review"]["status"], "received")
+        status, body = h.json("POST", f"/api/records/{rid}/review", {"state": "approved", "comment": ""})
+        self.assertEqual(status, 200, body)
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["review"]["status"] for r in records if r["id"] == rid], ["approved"])
+        self.s.server(["verify", "--data", self.s.srv])  # the log replays to the same records
+
+    def test_review_refusals_change_nothing(self):
+        rid = self.s.new_meeting(self.s.clients[0], candidate="Hoàng Văn Em")
+        before = self.history(rid)
+        viewer = self.http("viewer")
+        self.assertEqual(viewer.json("POST", f"/api/records/{rid}/review", {"state": "approved"})[0], 403)
+        reviewer = self.http("reviewer")
+        self.assertEqual(reviewer.call("POST", f"/api/records/{rid}/review", {"state": "approved"}, csrf=False)[0], 403)
+        status, body = reviewer.json("POST", f"/api/records/{rid}/review", {"state": "needs-correction"})
+        self.assertEqual(status, 400, body)
+        self.assertIn("--comment", body["error"])
+        self.assertEqual(reviewer.json("POST", f"/api/records/{rid}/review", {"state": "fine"})[0], 400)
+        self.assertEqual(reviewer.json("POST", f"/api/records/{rid}/review", {})[0], 400)
+        self.assertEqual(reviewer.json("POST", f"/api/records/{'0' * 32}/review", {"state": "approved"})[0], 404)
+        # A ward-limited reviewer: another ward's record looks like none.
+        other = self.s.enroll_client("other-rv", self.s.code(self.s.OTHER_WARD))
+        foreign = self.s.new_meeting(other, candidate="Đỗ Thị Giang")
+        self.assertEqual(self.http("limited").json("POST", f"/api/records/{foreign}/review", {"state": "approved"})[0], 404)
+        self.assertEqual(self.history(foreign)["review"]["status"], "received")
+        self.assertEqual(self.history(rid), before)
+
+    # ---- conflicts of every kind from the API ----
+    def test_rule_conflict_is_resolved_by_setting_its_fields(self):
+        rid = self.s.make_rule_conflict()
+        status, conflicts = self.http("admin").json("GET", "/api/conflicts")
+        rule = [c for c in conflicts if c["record"] == rid and c["kind"] == "rule"]
+        self.assertEqual(len(rule), 1, conflicts)
+        self.assertEqual(rule[0]["values"], {"agree": 65, "disagree": 25, "attended": 80})
+        h = self.http("reviewer")
+        # Still broken: refused, nothing changed.
+        status, body = h.json("POST", f"/api/conflicts/{rule[0]['id']}/resolve",
+                              {"set": {"agree": "60"}, "reason": "Đối chiếu biên bản"})
+        self.assertEqual(status, 409, body)
+        self.assertIn("still break the rule", body["error"])
+        status, body = h.json("POST", f"/api/conflicts/{rule[0]['id']}/resolve",
+                              {"set": {"agree": "55"}, "reason": "Đối chiếu biên bản"})
+        self.assertEqual(status, 200, body)
+        hist = self.history(rid)
+        self.assertIn(rule[0]["id"], hist["changes"][-1]["conflicts_resolved"])
+        self.assertEqual(hist["changes"][-1]["officer"], "reviewer (dashboard, 127.0.0.1)")
+
+    def test_values_conflict_takes_a_new_value(self):
+        a, b = self.s.clients
+        rid = self.s.new_meeting(a, candidate="Vũ Văn Hải")
+        self.s.client(b, ["sync", "--quiet"])
+        self.s.client(a, ["edit", rid, "--set", "invited=120"])
+        self.s.client(b, ["edit", rid, "--set", "invited=130"])
+        self.s.client(a, ["sync", "--quiet"])
+        self.s.client(b, ["sync", "--quiet"])
+        status, conflicts = self.http("admin").json("GET", "/api/conflicts")
+        cid = [c["id"] for c in conflicts if c["record"] == rid and c["field"] == "invited"][0]
+        status, body = self.http("reviewer").json("POST", f"/api/conflicts/{cid}/resolve",
+                                                  {"value": "125", "reason": "Danh sách gốc: 125"})
+        self.assertEqual(status, 200, body)
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["fields"]["invited"] for r in records if r["id"] == rid], [125])
+
+    def test_rejected_change_is_applied_with_edited_values(self):
+        rid, _ = self.s.make_rejected()
+        status, conflicts = self.http("admin").json("GET", "/api/conflicts")
+        rej = [c for c in conflicts if c["record"] == rid and c["kind"] == "rejected"]
+        self.assertEqual(len(rej), 1, conflicts)
+        self.assertIn("unknown ward", rej[0]["problem"])
+        self.assertEqual(rej[0]["rejected_change"]["sets"], [{"field": "attended", "value": 85}])
+        h = self.http("reviewer")
+        status, body = h.json("POST", f"/api/conflicts/{rej[0]['id']}/resolve",
+                              {"set": {"attended": "abc"}, "reason": "Theo biên bản"})
+        self.assertEqual(status, 409, body)  # the form refuses the value: nothing changed
+        status, body = h.json("POST", f"/api/conflicts/{rej[0]['id']}/resolve",
+                              {"set": {"attended": "84"}, "reason": "Theo biên bản: 84"})
+        self.assertEqual(status, 200, body)
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [84])
+
+    # ---- enrollment codes ----
+    def test_unused_codes_are_listed_and_cancelled(self):
+        admin = self.http("admin")
+        status, earlier = admin.json("GET", "/api/devices/codes")
+        self.assertEqual(status, 200, earlier)
+        status, made = admin.json("POST", "/api/devices/enroll", {"ward": self.s.OTHER_WARD, "role": "officer"})
+        self.assertEqual(status, 200, made)
+        status, codes = admin.json("GET", "/api/devices/codes")
+        new = [c for c in codes if c["id"] not in {e["id"] for e in earlier}]
+        self.assertEqual(len(new), 1, codes)
+        self.assertEqual((new[0]["ward"], new[0]["role"], new[0]["state"]), (self.s.OTHER_WARD, "officer", "unused"))
+        self.assertEqual(new[0]["expires_ms"], made["enrollment"]["expires_ms"])
+        code_id = new[0]["id"]
+        # A ward-limited admin would not see it: the limited reviewer may not list at all.
+        self.assertEqual(self.http("limited").call("GET", "/api/devices/codes")[0], 403)
+        # Not for a reviewer.
+        self.assertEqual(self.http("reviewer").call("GET", "/api/devices/codes")[0], 403)
+        self.assertEqual(self.http("reviewer").json("POST", f"/api/devices/codes/{code_id}/cancel", {})[0], 403)
+        self.assertEqual(admin.call("POST", f"/api/devices/codes/{code_id}/cancel", {}, csrf=False)[0], 403)
+        self.assertEqual(admin.json("POST", f"/api/devices/codes/{'f' * 16}/cancel", {})[0], 404)
+        status, body = admin.json("POST", f"/api/devices/codes/{code_id}/cancel", {})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["state"], "cancelled")
+        self.assertEqual(body["cancelled_by"], "admin (dashboard, 127.0.0.1)")
+        self.assertNotIn(code_id, [c["id"] for c in admin.json("GET", "/api/devices/codes")[1]])
+        self.assertEqual(admin.json("POST", f"/api/devices/codes/{code_id}/cancel", {})[0], 404)
+        # The cancelled code no longer enrolls a device.
+        r = subprocess.run([f"{BIN}/wardsync", "init", "--data", f"{self.s.dir}/cancelled", "--code",
+                            made["enrollment"]["code"], "--officer", "Cán bộ"], capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("cancelled", r.stderr)
+        listed = json.loads(self.s.server(["codes", "list", "--data", self.s.srv, "--all", "--json"]).stdout)
+        self.assertEqual([c["state"] for c in listed if c["id"] == code_id], ["cancelled"])
+
+    def test_codes_commands_refuse_bad_input(self):
+        for args, code, message in ((["codes", "cancel", "xyz"], 2, "is not a code id"),
+                                    (["codes", "cancel", "0123abcd"], 1, "no enrollment code"),
+                                    (["codes", "cancel"], 2, "exactly one code ID"),
+                                    (["codes", "list", "extra"], 2, "no positional argument")):
+            r = self.s.server(args + ["--data", self.s.srv], check=False)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
+            self.assertIn(message, r.stderr, args)
+        r = self.s.server(["codes", "--help"], check=False)
+        self.assertIn("codes list", r.stdout + r.stderr)
+
+    # ---- Host header (DNS rebinding) ----
+    def test_other_host_is_refused_before_anything(self):
+        port = self.s.url.rsplit(":", 1)[1]
+        h = Http(self.s.url)
+        for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example", ""):
+            for method, path, body in (("GET", "/", None), ("GET", "/app.js", None),
+                                       ("POST", "/api/login", {"username": "admin", "password": PASSWORD}),
+                                       ("GET", "/metrics", None)):
+                status, raw, _ = h.call(method, path, body, headers={"Host": host})
+                self.assertEqual(status, 403, (host, path, raw))
+        self.assertFalse(h.cookie())
+        self.s.proc.wait_line('for host "evil.example" refused (not this server)')
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST"):
+            self.assertEqual(h.call("GET", "/", headers={"Host": host})[0], 200, host)
+        status, _ = h.login("viewer")
+        self.assertEqual(status, 200)
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

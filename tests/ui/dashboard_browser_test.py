@@ -47,13 +47,17 @@ class DashboardBrowserTest(unittest.TestCase):
         os.makedirs(SHOTS, exist_ok=True)
         cls.s = DashStack(BIN, SRC)
         cls.record = cls.s.make_conflict()
+        cls.s.turnout_reports()
         cls.downloads = tempfile.mkdtemp(prefix="dash-dl-")
         cls.d = make_driver(1366, 768, cls.downloads)
         cls.login(cls.d, "admin")
+        cls.phone = make_driver(360, 740, cls.downloads)
+        cls.login(cls.phone, "admin")
 
     @classmethod
     def tearDownClass(cls):
         cls.d.quit()
+        cls.phone.quit()
         cls.s.close()
 
     @classmethod
@@ -68,12 +72,26 @@ class DashboardBrowserTest(unittest.TestCase):
     def css(self, sel, d=None):
         return WebDriverWait(d or self.d, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, sel)))
 
-    def go(self, hash_, sel):
-        self.d.get(self.s.url + "/" + hash_)
-        return self.css(sel)
+    def go(self, hash_, sel, d=None):
+        d = d or self.d
+        url = self.s.url + "/" + hash_
+        if d.current_url == url:
+            d.refresh()  # the same address again: no navigation, no hashchange
+        else:
+            d.get(url)
+        return self.css(sel, d)
 
     def shot(self, name, d=None):
         (d or self.d).save_screenshot(os.path.join(SHOTS, name))
+
+    def phone_shot(self, hash_, sel, name):
+        """The same page 360 px wide: no sideways scrolling, and a screenshot."""
+        self.go(hash_, sel, self.phone)
+        wide = self.phone.execute_script(
+            "return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
+            "document.documentElement.clientWidth + 1 && !e.closest('.scroll')).map(e => e.tagName + '.' + e.className)")
+        self.assertEqual(wide, [], hash_)
+        self.shot(name, self.phone)
 
     def test_1_login_page_and_wrong_password(self):
         d = make_driver(1366, 768, self.downloads)
@@ -99,7 +117,10 @@ class DashboardBrowserTest(unittest.TestCase):
         row = self.d.find_element(By.CSS_SELECTOR, f'tr[data-ward="{self.s.WARD}"]')
         cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
         self.assertEqual(cells[1], "2")          # two devices
-        self.assertIn("voter-meeting: 1", cells[4])
+        # Forms named by their Vietnamese titles, not ASCII ids.
+        self.assertIn("Hội nghị cử tri nơi cư trú góp ý người ứng cử: 1", cells[4])
+        self.assertIn("Báo cáo tiến độ bỏ phiếu: 2", cells[4])
+        self.assertNotIn("voter-meeting", cells[4])
         self.assertEqual(cells[5], "1")          # one open conflict
         self.shot("dashboard-overview.png")
 
@@ -172,6 +193,132 @@ class DashboardBrowserTest(unittest.TestCase):
             self.shot("dashboard-phone.png", phone)
         finally:
             phone.quit()
+
+    def test_8a_review_a_record_from_its_page(self):
+        officer = self.s.clients[0]
+        rid = self.s.new_meeting(officer, candidate="Phạm Thị Dung")
+        self.go(f"#/record/{rid}", "#review-form")
+        self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "#review [data-review]").text, "đã nhận")
+        form = self.d.find_element(By.ID, "review-form")
+        form.find_element(By.CSS_SELECTOR, "select[name=state] option[value='needs-correction']").click()
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # no comment: the page asks for one
+        WebDriverWait(self.d, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#review-form .error"),
+                                                                           "Hãy ghi nhận xét"))
+        self.assertEqual(self.history(rid)["review"]["status"], "received")  # nothing sent
+        form.find_element(By.CSS_SELECTOR, "textarea[name=comment]").send_keys("Thiếu chữ ký của thư ký hội nghị")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(self.d, WAIT).until(EC.text_to_be_present_in_element((By.ID, "review-comments"),
+                                                                           "Thiếu chữ ký của thư ký hội nghị"))
+        self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "#review h2 [data-review]").text, "cần sửa")
+        self.assertIn("admin (dashboard, 127.0.0.1)", self.d.find_element(By.ID, "review-comments").text)
+        self.assertIn("xem xét", self.d.find_element(By.ID, "history").text)  # the REVIEW change in the history
+        self.shot("dashboard-record-review.png")
+        self.phone_shot(f"#/record/{rid}", "#review-comments", "dashboard-record-review-phone.png")
+        # The officer's device has it after a sync.
+        self.s.client(officer, ["sync", "--quiet"])
+        self.assertIn("needs-correction: Thiếu chữ ký của thư ký hội nghị", self.s.client(officer, ["show", rid]).stdout)
+        # Approve: the records browser shows the state.
+        form = self.go(f"#/record/{rid}", "#review-form")
+        form.find_element(By.CSS_SELECTOR, "select[name=state] option[value='approved']").click()
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(self.d, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#review h2"), "đã duyệt"))
+        self.go(f"#/records?ward={self.s.WARD}", f"tr[data-record='{rid}']")
+        self.assertEqual(self.d.find_element(By.CSS_SELECTOR, f"tr[data-record='{rid}'] [data-review]").text, "đã duyệt")
+
+    def history(self, rid):
+        return json.loads(self.s.server(["history", rid, "--data", self.s.srv, "--json"]).stdout)
+
+    def test_8b_resolve_a_rule_conflict_from_the_page(self):
+        rid = self.s.make_rule_conflict()
+        sel = f"[data-kind=rule][data-conflict-id^='{rid}']"
+        card = self.go("#/review", sel)
+        cid = card.get_attribute("data-conflict-id")
+        labels = card.text
+        self.assertIn("Số cử tri không tín nhiệm", labels)  # the fields by their labels, not their ids
+        self.assertNotIn("disagree", labels)
+        self.shot("dashboard-review-rule.png")
+        self.phone_shot("#/review", sel, "dashboard-review-phone.png")
+        agree = card.find_element(By.CSS_SELECTOR, "input[name=set-agree]")
+        self.assertEqual(agree.get_attribute("value"), "65")
+        agree.clear()
+        agree.send_keys("60")  # 60 + 25 > 80: still broken, refused by the server
+        card.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Đối chiếu biên bản hội nghị")
+        card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(self.d, WAIT).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, sel + " .error"), "rule"))
+        agree.clear()
+        agree.send_keys("55")
+        card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(self.d, WAIT).until(lambda d: not d.find_elements(By.CSS_SELECTOR, sel))
+        conflicts = json.loads(self.s.server(["conflicts", "--data", self.s.srv, "--json"]).stdout)
+        self.assertNotIn(cid, [c["id"] for c in conflicts])
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["fields"]["agree"] for r in records if r["id"] == rid], [55])
+
+    def test_8b2_dismiss_a_rejected_change_from_the_page(self):
+        rid, _ = self.s.make_rejected()
+        sel = f"[data-kind=rejected][data-conflict-id^='{rid}']"
+        card = self.go("#/review", sel)
+        cid = card.get_attribute("data-conflict-id")
+        self.assertEqual(card.find_element(By.CSS_SELECTOR, "input[name=set-attended]").get_attribute("value"), "85")
+        self.assertIn("Số cử tri tham dự", card.text)
+        self.shot("dashboard-review-rejected.png")
+        card.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Sai phường, không áp dụng")
+        card.find_element(By.CSS_SELECTOR, "button[value=dismiss]").click()
+        WebDriverWait(self.d, WAIT).until(lambda d: not d.find_elements(By.CSS_SELECTOR, sel))
+        conflicts = json.loads(self.s.server(["conflicts", "--data", self.s.srv, "--json"]).stdout)
+        self.assertNotIn(cid, [c["id"] for c in conflicts])
+        records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
+        self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [80])  # not applied
+
+    def test_8c_cancel_an_unused_code_from_the_page(self):
+        self.go("#/devices", "#enroll-form")
+        form = self.d.find_element(By.ID, "enroll-form")
+        form.find_element(By.CSS_SELECTOR, f"select[name=ward] option[value='{self.s.OTHER_WARD}']").click()
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        code = self.css("#enroll-code").text.strip()
+        listed = json.loads(self.s.server(["codes", "list", "--data", self.s.srv, "--json"]).stdout)
+        newest = max(listed, key=lambda c: c["created_ms"])
+        row = self.css(f"#codes tr[data-code='{newest['id']}']")
+        self.assertIn(self.s.OTHER_WARD, row.text)
+        self.d.execute_script("arguments[0].scrollIntoView()", row)
+        self.shot("dashboard-codes.png")
+        self.phone_shot("#/devices", "#codes", "dashboard-devices-phone.png")
+        self.go("#/devices", f"#codes tr[data-code='{newest['id']}'] button").click()
+        WebDriverWait(self.d, WAIT).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#unused-codes") and
+            not d.find_elements(By.CSS_SELECTOR, f"#codes tr[data-code='{newest['id']}']"))
+        everything = json.loads(self.s.server(["codes", "list", "--data", self.s.srv, "--all", "--json"]).stdout)
+        self.assertEqual([c["state"] for c in everything if c["id"] == newest["id"]], ["cancelled"])
+        r = subprocess.run([os.path.join(BIN, "wardsync"), "init", "--data", os.path.join(self.s.dir, "cancelled"),
+                            "--code", code, "--officer", "Cán bộ"], capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("cancelled", r.stderr)
+
+    def test_8d_reports_in_vietnamese_with_the_turnout_chart(self):
+        self.go("#/reports", "details[data-ward]")
+        chart = self.css("figure[data-chart=turnout] svg")
+        text = chart.text
+        for label in ("9 giờ", "12 giờ", "30.0 %", "55.0 %"):
+            self.assertIn(label, text)
+        self.assertFalse(self.d.find_elements(By.ID, "turnout-note"))
+        total = self.d.find_element(By.ID, "report-total").text
+        self.assertIn("Số cử tri đã đi bầu", total)        # a form field's label
+        self.assertIn("Tiến độ bỏ phiếu", total)           # a section's name
+        self.assertIn("Hội nghị cử tri nơi cư trú góp ý người ứng cử", total)  # a form's title
+        for raw in ("open_conflicts", "voter_meetings", "checkpoints", "votes_cast", "invited", "share_agree",
+                    "voter-meeting", "under_review"):
+            self.assertNotIn(raw, total)
+        self.shot("dashboard-reports.png")
+        self.phone_shot("#/reports", "figure[data-chart=turnout]", "dashboard-reports-phone.png")
+
+    def test_8e_answers_on_localhost_too(self):
+        port = self.s.url.rsplit(":", 1)[1]
+        d = make_driver(1366, 768, self.downloads)
+        try:
+            d.get(f"https://localhost:{port}/")
+            WebDriverWait(d, WAIT).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=username]")))
+        finally:
+            d.quit()
 
     def test_7_english(self):
         self.go("#/", "table#wards")

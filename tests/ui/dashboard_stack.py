@@ -32,6 +32,7 @@ class DashStack:
 
     def __init__(self, bin_dir, source_dir):
         self.bin = bin_dir
+        self.source = source_dir
         self.dir = tempfile.mkdtemp(prefix="dash-test-")
         self.srv = os.path.join(self.dir, "srv")
         self.server(["init", "--data", self.srv, "--forms", os.path.join(source_dir, "forms/election")])
@@ -74,17 +75,68 @@ class DashStack:
     def make_conflict(self):
         """Two officers of one ward change `attended` of one record without seeing each other: a VALUES conflict."""
         a, b = self.clients
-        rid = json.loads(self.client(a, ["new", "--form", "voter-meeting", "--set", "candidate=Trần Văn An",
-                                         "--set", "meeting_date=2021-05-10", "--set", "invited=100",
-                                         "--set", "attended=80", "--set", "agree=60", "--set", "disagree=10",
-                                         "--json"]).stdout)["id"]
-        self.client(a, ["sync", "--quiet"])
+        rid = self.new_meeting(a, agree=60)
         self.client(b, ["sync", "--quiet"])
         self.client(a, ["edit", rid, "--set", "attended=81"])
         self.client(b, ["edit", rid, "--set", "attended=82"])
         self.client(a, ["sync", "--quiet"])
         self.client(b, ["sync", "--quiet"])
         return rid
+
+    def new_meeting(self, data, **fields):
+        """A voter meeting made by client `data` and synced; returns its id."""
+        values = {"candidate": "Trần Văn An", "meeting_date": "2021-05-10", "invited": 100, "attended": 80,
+                  "agree": 40, "disagree": 10}
+        values.update(fields)
+        args = ["new", "--form", "voter-meeting", "--json"]
+        for k, v in values.items():
+            args += ["--set", f"{k}={v}"]
+        rid = json.loads(self.client(data, args).stdout)["id"]
+        self.client(data, ["sync", "--quiet"])
+        return rid
+
+    def make_rule_conflict(self):
+        """Two officers each keep `agree + disagree <= attended` (80) but break it together (65 + 25): a RULE
+        conflict."""
+        a, b = self.clients
+        rid = self.new_meeting(a, candidate="Lê Văn Cường")
+        self.client(b, ["sync", "--quiet"])
+        self.client(a, ["edit", rid, "--set", "agree=65"])
+        self.client(b, ["edit", rid, "--set", "disagree=25"])
+        self.client(a, ["sync", "--quiet"])
+        self.client(b, ["sync", "--quiet"])
+        return rid
+
+    def turnout_reports(self):
+        """Turnout of one polling area at two checkpoints (9 h: 30 %, 12 h: 55 %)."""
+        a = self.clients[0]
+        for checkpoint, cast in (("09h", 300), ("12h", 550)):
+            self.client(a, ["new", "--form", "turnout-report", "--set", "station_code=KV01", "--set",
+                            "report_date=2021-05-23", "--set", f"report_time={checkpoint}", "--set",
+                            "registered_voters=1000", "--set", f"votes_cast={cast}"])
+        self.client(a, ["sync", "--quiet"])
+
+    def make_rejected(self):
+        """A REJECTED change from an honest device, through the binaries: an officer's offline edit reaches the
+        server while its ward is missing from the published ward list (unknown ward); the list is then published
+        whole again. Returns (record id, the officer's data dir)."""
+        officer = self.enroll_client(f"rej{len(os.listdir(self.dir))}", self.code(self.OTHER_WARD))
+        rid = self.new_meeting(officer, candidate="Ngô Thị Lan")
+        self.client(officer, ["edit", rid, "--set", "attended=85"])  # offline
+        pack = os.path.join(self.source, "forms/election")
+        with open(os.path.join(pack, "wards.json")) as f:
+            wards = json.load(f)
+        wards["wards"] = [w for w in wards["wards"] if w["id"] != self.OTHER_WARD]
+        shrunk = tempfile.mkdtemp(prefix="wards-", dir=self.dir)
+        with open(os.path.join(shrunk, "wards.json"), "w") as f:
+            json.dump(wards, f, ensure_ascii=False)
+        shutil.copy(os.path.join(pack, "voter-meeting.json"), shrunk)  # a pack holds a form (published already)
+        self.server(["forms", "publish", "--data", self.srv, shrunk])
+        try:
+            self.client(officer, ["sync", "--quiet"], check=False)
+        finally:
+            self.server(["forms", "publish", "--data", self.srv, pack])
+        return rid, officer
 
     def close(self):
         self.proc.stop()

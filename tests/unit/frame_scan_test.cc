@@ -78,16 +78,27 @@ TEST_CASE("change-set content limits name what is too large", "[unit][wire][dos]
   CHECK(wire::CheckChangeSetBody(body, wire::kMinChangeSetBytes + 1, l).code() == Status::Code::kResourceExhausted);
 }
 
-TEST_CASE("the daily volume quota counts per device and UTC day", "[unit][dos]") {
-  server::VolumeQuota q(2, 1000);
+TEST_CASE("the daily volume quota counts per device and UTC day in the device row", "[unit][dos]") {
+  const server::VolumeQuota q(2, 1000);
   const uint64_t day = 24ull * 3600 * 1000;
-  CHECK(q.Check("a", 10, 5).ok());
-  q.Count("a", 10, 5);
-  q.Count("a", 10, 6);
-  CHECK_THAT(q.Check("a", 10, 7).message(), Catch::Contains("quota of 2 change-sets today"));
-  CHECK(q.Check("b", 10, 7).ok());  // another device
-  CHECK(q.Check("a", 10, day + 1).ok());  // the next day
-  CHECK_THAT(q.Check("b", 1001, 7).message(), Catch::Contains("quota of 1000 bytes"));
+  store::Device a, b;
+  a.set_id("a");
+  b.set_id("b");
+  CHECK(q.Check(a, 10, 5).ok());
+  q.Count(a, 10, 5);
+  q.Count(a, 10, 6);
+  CHECK(a.quota_sets() == 2);
+  CHECK(a.quota_bytes() == 20);
+  CHECK_THAT(q.Check(a, 10, 7).message(), Catch::Contains("quota of 2 change-sets today"));
+  // What the row holds is the count: a row read back after a restart refuses alike.
+  store::Device reread;
+  REQUIRE(reread.ParseFromString(a.SerializeAsString()));
+  CHECK_THAT(q.Check(reread, 10, 7).message(), Catch::Contains("quota of 2 change-sets today"));
+  CHECK(q.Check(b, 10, 7).ok());        // another device
+  CHECK(q.Check(a, 10, day + 1).ok());  // the next day
+  q.Count(a, 10, day + 1);
+  CHECK(a.quota_sets() == 1);  // a new day starts from zero
+  CHECK_THAT(q.Check(b, 1001, 7).message(), Catch::Contains("quota of 1000 bytes"));
 }
 
 TEST_CASE("an attachment chunk frame may carry the negotiated chunk size, other attachment frames stay small",

@@ -61,6 +61,43 @@ async function api(path, body) {
   return data;
 }
 
+// ---- the forms' own words ----
+// Titles, field labels and choice labels from the published form
+// definitions (/api/forms), so pages show Vietnamese, not ASCII ids.
+let catalogPromise = null;
+function catalog() {
+  if (!catalogPromise) {
+    catalogPromise = api("/api/forms").then((forms) => {
+      const c = { forms, titles: {}, fields: {}, choices: {}, types: {} };
+      const addFields = (defs) => {
+        for (const f of defs || []) {
+          if (!(f.name in c.fields)) c.fields[f.name] = f.label || f.name;
+          if (!(f.name in c.types)) c.types[f.name] = f.type;
+          if (f.choices) c.choices[f.name] = Object.assign({}, ...f.choices.map((x) => ({ [x.value]: x.label })), c.choices[f.name]);
+          addFields(f.fields);
+        }
+      };
+      // Newest version first: its words win.
+      for (const f of [...forms].sort((a, b) => b.version - a.version)) {
+        if (!(f.id in c.titles)) c.titles[f.id] = f.title || f.id;
+        addFields(f.field_defs);
+      }
+      return c;
+    }).catch((e) => { catalogPromise = null; throw e; });
+  }
+  return catalogPromise;
+}
+function formTitle(cat, id) { return (cat && cat.titles[id]) || id; }
+function fieldLabel(cat, name) { return (cat && cat.fields[name]) || name; }
+function choiceLabel(cat, field, value) {
+  const c = cat && cat.choices[field];
+  return c && typeof value === "string" && c[value] ? c[value] : value;
+}
+function fieldDefsOf(cat, formId) {
+  const f = cat.forms.filter((x) => x.id === formId).sort((a, b) => b.version - a.version)[0];
+  return f ? f.field_defs || [] : [];
+}
+
 // ---- login ----
 function applyLang() {
   document.documentElement.lang = lang;
@@ -79,6 +116,7 @@ function setLang(l) {
 
 function showLogin() {
   session = null;
+  catalogPromise = null;
   document.getElementById("app-view").hidden = true;
   document.getElementById("login-view").hidden = false;
 }
@@ -148,13 +186,13 @@ function wardFlags(w, devs) {
   return flags;
 }
 
-function formCounts(records) {
-  const parts = Object.entries(records || {}).map(([form, c]) => form + ": " + c.live);
+function formCounts(records, cat) {
+  const parts = Object.entries(records || {}).map(([form, c]) => formTitle(cat, form) + ": " + c.live);
   return parts.length ? parts.join(", ") : "—";
 }
 
 async function overview() {
-  const data = await api("/api/overview");
+  const [data, cat] = await Promise.all([api("/api/overview"), catalog()]);
   const byWard = {};
   for (const d of data.devices) (byWard[d.ward] = byWard[d.ward] || []).push(d);
   const cols = ["ward", "devices", "last_contact", "unsent", "records_per_form", "open_conflicts", "rejected", "flags"];
@@ -164,7 +202,7 @@ async function overview() {
     const unsent = devs.filter((d) => d.queue_depth > 0).map((d) => (d.label || d.id.slice(0, 8)) + ": " + d.queue_depth);
     const cells = [
       h("span", {}, h("a", { href: "#/ward/" + encodeURIComponent(w.ward) }, w.name || w.ward), h("br"), h("small", { class: "muted" }, w.ward)),
-      devs.length, when(newest), unsent.length ? unsent.join(", ") : "0", formCounts(w.records),
+      devs.length, when(newest), unsent.length ? unsent.join(", ") : "0", formCounts(w.records, cat),
       w.open_conflicts, w.rejected_changes, wardFlags(w, devs),
     ];
     return h("tr", { "data-ward": w.ward, class: "click", onclick: (e) => { if (e.target.tagName !== "A") location.hash = "#/ward/" + encodeURIComponent(w.ward); } },
@@ -181,7 +219,7 @@ async function overview() {
 // ---- ward page ----
 async function wardPage(wardId) {
   const ward = decodeURIComponent(wardId);
-  const data = await api("/api/overview");
+  const [data, cat] = await Promise.all([api("/api/overview"), catalog()]);
   const w = data.report.wards.find((x) => x.ward === ward);
   if (!w) throw new ApiError(404, ward);
   const devs = data.devices.filter((d) => d.ward === ward);
@@ -189,7 +227,7 @@ async function wardPage(wardId) {
     h("p", {}, h("a", { href: "#/" }, "← " + t("back"))),
     h("h1", {}, (w.name || ward) + " (" + ward + ")"),
     h("div", { class: "card" }, h("dl", { class: "kv" },
-      h("dt", {}, t("records_per_form")), h("dd", {}, formCounts(w.records)),
+      h("dt", {}, t("records_per_form")), h("dd", {}, formCounts(w.records, cat)),
       h("dt", {}, t("open_conflicts")), h("dd", {}, w.open_conflicts),
       h("dt", {}, t("rejected")), h("dd", {}, w.rejected_changes),
       h("dt", {}, t("flags")), h("dd", {}, wardFlags(w, devs).length ? wardFlags(w, devs) : t("status_ok")))),
@@ -203,7 +241,7 @@ async function wardPage(wardId) {
 // ---- records browser and history ----
 async function recordsPage(query) {
   const q = new URLSearchParams((query || "").slice(1));
-  const [forms, overviewData] = await Promise.all([api("/api/forms"), api("/api/overview")]);
+  const [cat, overviewData] = await Promise.all([catalog(), api("/api/overview")]);
   const params = new URLSearchParams();
   if (q.get("ward")) params.set("ward", q.get("ward"));
   if (q.get("form")) params.set("form", q.get("form"));
@@ -216,7 +254,7 @@ async function recordsPage(query) {
   const wardSel = h("select", { name: "ward" }, h("option", { value: "" }, t("all")),
     overviewData.report.wards.map((w) => h("option", { value: w.ward, selected: q.get("ward") === w.ward }, w.name || w.ward)));
   const formSel = h("select", { name: "form" }, h("option", { value: "" }, t("all")),
-    [...new Set(forms.map((f) => f.id))].map((id) => h("option", { value: id, selected: q.get("form") === id }, id)));
+    Object.keys(cat.titles).sort().map((id) => h("option", { value: id, selected: q.get("form") === id }, formTitle(cat, id))));
   const from = h("input", { type: "date", name: "from", value: q.get("from") || "" });
   const only = h("input", { type: "checkbox", name: "conflict", checked: !!q.get("conflict") });
   const filter = h("form", { class: "filters card", onsubmit: (e) => {
@@ -230,31 +268,70 @@ async function recordsPage(query) {
   } },
   h("label", {}, t("ward"), wardSel), h("label", {}, t("form"), formSel), h("label", {}, t("date_from"), from),
   h("label", { class: "check" }, only, t("only_conflicts")), h("button", { type: "submit" }, t("show")));
-  const cols = ["record", "form", "ward", "last_change", "open_conflicts"];
+  const cols = ["record", "form", "ward", "last_change", "review_state", "open_conflicts"];
   const rows = records.map((r) => h("tr", { "data-record": r.id },
     h("td", { "data-label": t("record") }, h("a", { href: "#/record/" + r.id }, r.id.slice(0, 12) + "…"), r.deleted ? " (" + t("deleted") + ")" : ""),
-    h("td", { "data-label": t("form") }, r.form), h("td", { "data-label": t("ward") }, r.ward),
+    h("td", { "data-label": t("form") }, formTitle(cat, r.form)), h("td", { "data-label": t("ward") }, r.ward),
     h("td", { "data-label": t("last_change") }, r.last_change ? when(r.last_change.time) : ""),
+    h("td", { "data-label": t("review_state") }, reviewBadge(r.review)),
     h("td", { "data-label": t("open_conflicts"), class: "num" }, r.open_conflicts)));
   return [h("h1", {}, t("records")), filter, h("p", { class: "muted" }, t("count") + ": " + records.length),
     h("div", { class: "scroll" }, h("table", { id: "records", class: "stack" },
       h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, t(c))))), h("tbody", {}, rows)))];
 }
 
+// ---- review of submissions ----
+function reviewBadge(review) {
+  const st = (review && review.status) || "received";
+  return h("span", { class: "flag " + (st === "approved" ? "ok" : st === "needs-correction" ? "" : "warn"), "data-review": st }, t("rv_" + st));
+}
+
+function commentThread(comments) {
+  if (!comments || !comments.length) return h("p", { class: "muted" }, t("no_comments"));
+  return h("ol", { class: "thread", id: "review-comments" }, comments.map((c) => h("li", { "data-review": c.status },
+    h("div", {}, reviewBadge(c), " ", h("strong", {}, c.by.officer), " · ", h("small", { class: "muted" }, when(c.by.time))),
+    c.text ? h("p", { class: "comment" }, c.text) : null,
+    c.stale ? h("p", { class: "muted" }, t("stale_review")) : null)));
+}
+
+// A reviewer marks the record approved or sends it back with a comment: a
+// signed change of the server's chain, pulled by the ward's devices.
+function reviewForm(hist) {
+  const state = h("select", { name: "state" }, ["approved", "needs-correction", "received"].map((st) =>
+    h("option", { value: st }, t("rv_" + st))));
+  const comment = h("textarea", { name: "comment", rows: 2, placeholder: t("review_comment") });
+  const err = h("p", { class: "error", role: "alert" });
+  return h("form", { class: "row", id: "review-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = "";
+    if (state.value === "needs-correction" && !comment.value.trim()) { err.textContent = t("comment_required"); return; }
+    try {
+      await api("/api/records/" + hist.record + "/review", { state: state.value, comment: comment.value.trim() });
+      flash(t("reviewed"));
+      route();
+    } catch (e) { err.textContent = e.message; }
+  } }, h("label", {}, t("review_state"), state), comment, h("button", { type: "submit" }, t("save_review")), err);
+}
+
 async function recordPage(id) {
-  const hist = await api("/api/records/" + id + "/history");
+  const [hist, cat] = await Promise.all([api("/api/records/" + id + "/history"), catalog()]);
   const rows = hist.changes.map((c) => h("tr", { "data-log-seq": c.log_seq },
     h("td", { "data-label": t("time") }, when(c.time), h("br"), h("small", { class: "muted" }, t("received") + " " + when(c.received))),
     h("td", { "data-label": t("device") }, c.device, h("br"), h("small", { class: "muted" }, c.officer)),
-    h("td", { "data-label": t("change") }, c.op),
-    h("td", { "data-label": t("field") }, (c.fields || []).map((f) => h("div", {}, f.field + ": " + valueText(f.before) + " → " + valueText(f.after)))),
+    h("td", { "data-label": t("change") }, t("op_" + c.op)),
+    h("td", { "data-label": t("field") }, (c.fields || []).map((f) => h("div", {}, fieldLabel(cat, f.field) + ": " + valueText(f.before) + " → " + valueText(f.after))),
+      c.review ? h("div", { "data-event": "review" }, t("review_state") + ": " + t("rv_" + c.review.before) + " → " + t("rv_" + c.review.after),
+        c.review.comment ? h("div", { class: "comment" }, c.review.comment) : null) : null),
     h("td", { "data-label": t("reason") }, c.reason || "",
       [["conflicts_opened", "conflict_opened"], ["conflicts_joined", "conflict_joined"], ["conflicts_resolved", "conflict_resolved"]]
         .flatMap(([key, label]) => (c[key] || []).map((id) => h("div", { class: "muted", "data-event": key }, t(label) + ": " + id))))));
   return [
     h("p", {}, h("a", { href: "#/records?ward=" + encodeURIComponent(hist.ward) }, "← " + t("records"))),
-    h("h1", {}, t("history") + " · " + hist.form + " · " + hist.ward),
+    h("h1", {}, t("history") + " · " + formTitle(cat, hist.form) + " · " + hist.ward),
     h("p", { class: "muted code" }, hist.record),
+    h("section", { class: "card", id: "review" }, h("h2", {}, t("review_of_record"), " ", reviewBadge(hist.review)),
+      commentThread(hist.comments),
+      session.role !== "viewer" ? reviewForm(hist) : h("p", { class: "muted" }, t("viewer_review_note"))),
     h("div", { class: "scroll" }, h("table", { id: "history", class: "stack" },
       h("thead", {}, h("tr", {}, ["time", "device", "change", "field", "reason"].map((c) => h("th", {}, t(c))))),
       h("tbody", {}, rows))),
@@ -262,49 +339,110 @@ async function recordPage(id) {
 }
 
 // ---- review queue ----
-function conflictCard(c) {
+// An input for a typed value of a field, as `resolve --set/--value` takes it
+// (the server checks it against the form; the page only helps).
+function valueInput(cat, field, current) {
+  const type = cat.types[field];
+  const cur = current === null || current === undefined ? "" : Array.isArray(current) ? current.join(",") : String(current);
+  const attrs = { name: "set-" + field, "data-field": field, "data-initial": cur };
+  const choices = cat.choices[field];
+  if (type === "SINGLE_CHOICE" && choices) {
+    return h("select", attrs, h("option", { value: "" }, t("empty")),
+      Object.entries(choices).map(([v, label]) => h("option", { value: v, selected: v === cur }, label)));
+  }
+  if (type === "BOOLEAN") {
+    return h("select", attrs, h("option", { value: "" }, t("empty")),
+      h("option", { value: "true", selected: cur === "true" }, t("yes")), h("option", { value: "false", selected: cur === "false" }, t("no")));
+  }
+  const kind = { INTEGER: "number", DECIMAL: "number", DATE: "date", TIME: "time" }[type] || "text";
+  return h("input", Object.assign(attrs, { type: kind, step: type === "DECIMAL" ? "any" : null, value: cur }));
+}
+
+function candidateCard(c, k, cat, canResolve) {
+  return h("label", { class: "cand" },
+    canResolve && c.kind === "values" ? h("input", { type: "radio", name: "pick-" + c.id, value: k.number }) : null,
+    h("span", {}, h("span", { class: "value" }, k.action ? t(k.action) : valueText(choiceLabel(cat, c.field, k.value))), h("br"),
+      h("small", {}, t("officer") + ": " + (k.officer || "—") + " · " + t("device") + ": " + k.device), h("br"),
+      h("small", { class: "muted" }, t("made") + " " + when(k.time) + " · " + t("received") + " " + when(k.received))));
+}
+
+// One open conflict and, for a reviewer, its decision: a candidate or a new
+// value (competing values), the rule's fields set so it holds (broken rule),
+// dismissing the rejected change or applying its values (rejected change).
+// Every decision goes to the one resolution path (`resolve`, common/resolution).
+function conflictCard(c, cat) {
   const canResolve = session.role !== "viewer";
   const kind = c.kind === "values" ? "kind_values" : c.kind === "rule" ? "kind_rule" : "kind_rejected";
   const reason = h("textarea", { name: "reason", rows: 2, required: true, placeholder: t("reason") });
   const err = h("p", { class: "error", role: "alert" });
-  const cands = (c.candidates || []).map((k) => h("label", { class: "cand" },
-    canResolve && c.kind === "values" ? h("input", { type: "radio", name: "pick-" + c.id, value: k.number }) : null,
-    h("span", {}, h("span", { class: "value" }, k.action ? t(k.action) : valueText(k.value)), h("br"),
-      h("small", {}, t("officer") + ": " + (k.officer || "—") + " · " + t("device") + ": " + k.device), h("br"),
-      h("small", { class: "muted" }, t("made") + " " + when(k.time) + " · " + t("received") + " " + when(k.received)))));
+  let other = null;
+  const body = [];
+  if (c.kind === "values") {
+    body.push(h("div", { class: "candidates" }, (c.candidates || []).map((k) => candidateCard(c, k, cat, canResolve))));
+    if (canResolve && c.field) {
+      other = valueInput(cat, c.field, null);
+      body.push(h("label", { class: "cand other" }, h("input", { type: "radio", name: "pick-" + c.id, value: "other" }),
+        h("span", {}, t("other_value")), other));
+    }
+  } else if (c.kind === "rule") {
+    body.push(h("div", { class: "sets" }, (c.fields || []).map((f) =>
+      h("label", {}, fieldLabel(cat, f), canResolve ? valueInput(cat, f, (c.values || {})[f]) : valueText((c.values || {})[f])))));
+  } else {
+    const sets = (c.rejected_change && c.rejected_change.sets) || [];
+    const by = c.rejected_change || {};
+    body.push(h("p", { class: "muted" }, t("sent_by") + " " + (by.officer || "—") + " · " + t("device") + ": " + (by.device || "—") + " · " + when(by.time)));
+    body.push(h("div", { class: "sets" }, sets.map((fs) =>
+      h("label", {}, fieldLabel(cat, fs.field), canResolve && !c.placeholder ? valueInput(cat, fs.field, fs.value) : valueText(choiceLabel(cat, fs.field, fs.value))))));
+  }
   const submit = async (ev) => {
     ev.preventDefault();
     err.textContent = "";
     if (!reason.value.trim()) { err.textContent = t("reason_required"); return; }
-    const body = { reason: reason.value.trim() };
+    const req = { reason: reason.value.trim() };
+    const action = ev.submitter ? ev.submitter.value : "";
+    const changed = () => Object.fromEntries([...ev.target.querySelectorAll("[data-field]")]
+      .filter((el) => el.value !== el.dataset.initial).map((el) => [el.dataset.field, el.value]));
     if (c.kind === "values") {
       const picked = ev.target.querySelector("input[type=radio]:checked");
       if (!picked) { err.textContent = t("pick"); return; }
-      body.pick = picked.value;
+      if (picked.value === "other") req.value = other.value; else req.pick = picked.value;
+    } else if (action === "dismiss") {
+      req.dismiss = true;
     } else {
-      body.dismiss = true;
+      req.set = c.kind === "rule" ? changed()
+        : Object.fromEntries([...ev.target.querySelectorAll("[data-field]")].map((el) => [el.dataset.field, el.value]));
+      if (!Object.keys(req.set).length) { err.textContent = t("change_a_value"); return; }
     }
     try {
-      await api("/api/conflicts/" + encodeURIComponent(c.id) + "/resolve", body);
+      await api("/api/conflicts/" + encodeURIComponent(c.id) + "/resolve", req);
       flash(t("resolved"));
       route();
     } catch (e) { err.textContent = e.message; }
   };
-  return h("form", { class: "card conflict", "data-conflict-id": c.id, onsubmit: submit },
-    h("strong", {}, t(kind)), " · ", h("a", { href: "#/record/" + c.record }, c.form + " · " + c.ward),
-    c.field ? " · " + t("field") + ": " + c.field : "",
-    c.problem ? h("p", {}, t("problem") + ": " + c.problem) : null,
-    c.kind === "values" && c.base !== undefined ? h("p", { class: "muted" }, t("base") + ": " + valueText(c.base)) : null,
-    h("div", { class: "candidates" }, cands),
-    canResolve && (c.kind === "values" || c.kind === "rejected")
-      ? h("div", { class: "row" }, reason, h("button", { type: "submit" }, c.kind === "values" ? t("resolve") : t("dismiss")))
-      : h("p", { class: "muted" }, canResolve ? "wardsync-server correct / resolve --set" : t("viewer_note")),
+  const buttons = c.kind === "values" ? [h("button", { type: "submit", value: "pick" }, t("resolve"))]
+    : c.kind === "rule" ? [h("button", { type: "submit", value: "set" }, t("apply_values"))]
+    : [h("button", { type: "submit", value: "dismiss", class: c.placeholder ? null : "secondary" }, t("dismiss")),
+       c.placeholder ? null : h("button", { type: "submit", value: "set" }, t("apply_values"))];
+  return h("form", { class: "card conflict", "data-conflict-id": c.id, "data-kind": c.kind, onsubmit: submit },
+    h("strong", {}, t(kind)), " · ", h("a", { href: "#/record/" + c.record }, formTitle(cat, c.form) + " · " + c.ward),
+    c.field ? " · " + t("field") + ": " + fieldLabel(cat, c.field) : "",
+    c.problem ? problemLine(c) : null,
+    c.kind === "values" && c.base !== undefined ? h("p", { class: "muted" }, t("base") + ": " + valueText(choiceLabel(cat, c.field, c.base))) : null,
+    body,
+    canResolve ? h("div", { class: "row" }, reason, buttons) : h("p", { class: "muted" }, t("viewer_note")),
     err);
 }
 
+// A broken rule reads "EXPR (LABEL)": the form's own words are shown, the
+// expression kept as the tooltip.
+function problemLine(c) {
+  const m = c.kind === "rule" && c.problem.match(/^(.*) \((.+)\)$/);
+  return h("p", { title: m ? m[1] : null }, t("problem") + ": " + (m ? m[2] : c.problem));
+}
+
 async function reviewPage() {
-  const list = await api("/api/conflicts");
-  return [h("h1", {}, t("review")), list.length ? list.map(conflictCard) : h("p", { class: "card" }, t("no_conflicts"))];
+  const [list, cat] = await Promise.all([api("/api/conflicts"), catalog()]);
+  return [h("h1", {}, t("review")), list.length ? list.map((c) => conflictCard(c, cat)) : h("p", { class: "card" }, t("no_conflicts"))];
 }
 
 // ---- reports ----
@@ -317,57 +455,126 @@ function barChart(title, items) {
     if (text !== undefined) el.textContent = text;
     return el;
   };
-  const rowH = 26, left = 170, width = 700;
+  // A phone gets a narrower drawing with each label above its bar, so the
+  // text stays readable once scaled to the screen.
+  const narrow = window.innerWidth < 600;
+  const rowH = narrow ? 40 : 26, left = narrow ? 4 : 170, width = narrow ? 240 : 700, top = narrow ? 16 : 0;
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${width + left + 60} ${items.length * rowH + 20}`, role: "img", "aria-label": title });
   items.forEach((it, i) => {
     const y = 10 + i * rowH;
-    svg.append(s("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, it.label));
-    svg.append(s("rect", { class: "bar", x: left, y: y + 3, width: Math.max(1, it.value * width), height: rowH - 8 }));
-    svg.append(s("text", { x: left + it.value * width + 6, y: y + 15 }, (it.value * 100).toFixed(1) + " %"));
+    svg.append(narrow ? s("text", { x: left, y: y + 10 }, it.label) : s("text", { x: left - 8, y: y + 15, "text-anchor": "end" }, it.label));
+    svg.append(s("rect", { class: "bar", x: left, y: y + 3 + top, width: Math.max(1, it.value * width), height: 18 }));
+    svg.append(s("text", { x: left + it.value * width + 6, y: y + 15 + top }, (it.value * 100).toFixed(1) + " %"));
   });
   svg.append(s("line", { class: "axis", x1: left, x2: left, y1: 5, y2: items.length * rowH + 15 }));
   return h("figure", { class: "card" }, h("figcaption", {}, title), svg);
 }
 
-// Any JSON value as a table / list, so report sections added later appear.
-function render(v) {
+// The report (`report --json`) laid out with words, never raw JSON keys: a
+// key is named by the dashboard's report words (i18n.js, "rk_" + key), else
+// by the label of the form field of that name, else by a form's title (the
+// per-form counts); values of choice fields by their choice labels. Any
+// section added to the report later still appears, under its key's words.
+const SHARES = new Set(["share_agree", "turnout", "share"]);
+// Members whose value is a choice of another field.
+const CHOICE_OF = { checkpoint: "report_time", by_readiness: "readiness", by_status: "status" };
+const HIDDEN = new Set(["overflow", "ward", "name"]);
+
+function reportCtx(cat, wards) {
+  const names = Object.fromEntries((wards || []).map((w) => [w.ward, w.name || w.ward]));
+  const key = (k) => {
+    const own = MESSAGES[lang]["rk_" + k];
+    if (own) return own;
+    if (lang === "vi" && cat.fields[k]) return cat.fields[k];
+    if (cat.titles[k]) return cat.titles[k];
+    return (MESSAGES.vi["rk_" + k]) || k.replace(/_/g, " ");
+  };
+  const value = (k, v) => {
+    if (k === "ward") return names[v] || v;
+    if (k === "form") return formTitle(cat, v);
+    if (k === "role") return t("role_" + v);
+    if (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)) return when(v);
+    return choiceLabel(cat, CHOICE_OF[k] || k, v);
+  };
+  return { cat, key, value };
+}
+
+function num(k, v) {
   if (v === null || v === undefined) return "—";
+  if (SHARES.has(k)) return (v * 100).toFixed(1) + " %";
+  if (/year$/.test(k)) return String(v);
+  return new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB").format(v);
+}
+
+function render(ctx, v, k) {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "number") return num(k, v);
+  if (typeof v === "boolean") return t(v ? "yes" : "no");
+  if (typeof v === "string") {
+    if (k === "record" && /^[0-9a-f]{32}$/.test(v)) return h("a", { href: "#/record/" + v }, v.slice(0, 12) + "…");
+    return String(ctx.value(k, v));
+  }
   if (Array.isArray(v)) {
     if (!v.length) return t("none");
     if (v.every((x) => x && typeof x === "object" && !Array.isArray(x))) {
-      const cols = [...new Set(v.flatMap((x) => Object.keys(x)))];
-      return h("div", { class: "scroll" }, h("table", {}, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, c)))),
-        h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) => h("td", { class: typeof x[c] === "number" ? "num" : null }, cell(x[c]))))))));
+      const cols = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((c) => c !== "overflow" && c !== "name");
+      return h("div", { class: "scroll" }, h("table", { class: "report stack", "data-key": k || "" },
+        h("thead", {}, h("tr", {}, cols.map((c) => h("th", { "data-key": c }, ctx.key(c))))),
+        h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) =>
+          h("td", { class: typeof x[c] === "number" ? "num" : null, "data-label": ctx.key(c) }, render(ctx, x[c], c))))))));
     }
-    return v.map(valueText).join(", ");
+    return v.map((x) => render(ctx, x, k)).join(", ");
   }
-  if (typeof v === "object") {
-    return h("dl", { class: "kv" }, Object.entries(v).flatMap(([k, x]) => [h("dt", {}, k), h("dd", {}, render(x))]));
-  }
-  return String(v);
+  if (!Object.keys(v).length) return t("none");
+  const choiceKeys = CHOICE_OF[k];  // an object keyed by choice values (by_readiness, by_status)
+  const entries = Object.entries(v).filter(([x, y]) => !(HIDDEN.has(x) && (x !== "overflow" || !y)));
+  return h("dl", { class: "kv" }, entries.flatMap(([x, y]) => [
+    h("dt", { "data-key": x }, choiceKeys ? choiceLabel(ctx.cat, choiceKeys, x) : ctx.key(x)),
+    h("dd", {}, render(ctx, y, x))]));
 }
-function cell(x) {
-  if (typeof x === "number" && !Number.isInteger(x)) return (x * (x <= 1 ? 100 : 1)).toFixed(1) + (x <= 1 ? " %" : "");
-  return x && typeof x === "object" ? render(x) : render(x);
+
+// The turnout chart: the share of voters who voted at each checkpoint of
+// the report's `turnout.checkpoints`, in checkpoint order.
+function turnoutChart(ctx, turnout, title) {
+  const points = ((turnout && turnout.checkpoints) || []).filter((p) => typeof p.turnout === "number");
+  if (!points.length) return null;
+  const fig = barChart(title, points.map((p) => ({ label: ctx.value("checkpoint", p.checkpoint), value: p.turnout })));
+  fig.dataset.chart = "turnout";
+  return fig;
+}
+
+// The sections of one scope (a ward or the city): counts first, then each
+// report section under its heading.
+function reportSections(ctx, scope) {
+  const out = [];
+  const plain = {};
+  for (const [k, v] of Object.entries(scope)) {
+    if (HIDDEN.has(k)) continue;
+    if (v && typeof v === "object" && !Array.isArray(v) && !["records"].includes(k)) continue;
+    plain[k] = v;
+  }
+  out.push(render(ctx, plain));
+  for (const [k, v] of Object.entries(scope)) {
+    if (HIDDEN.has(k) || !v || typeof v !== "object" || Array.isArray(v) || k === "records") continue;
+    out.push(h("section", { class: "sub", "data-section": k }, h("h3", {}, MESSAGES[lang]["sec_" + k] || ctx.key(k)), render(ctx, v, k)));
+  }
+  return out;
 }
 
 async function reportsPage() {
-  const r = await api("/api/report");
+  const [r, cat] = await Promise.all([api("/api/report"), catalog()]);
+  const ctx = reportCtx(cat, r.wards);
   const out = [h("h1", {}, t("reports"))];
   const total = r.total;
   const cands = total && total.voter_meetings && total.voter_meetings.candidates || [];
   const shared = cands.filter((c) => c.share_agree !== null && c.share_agree !== undefined);
   if (shared.length) out.push(barChart(t("chart_agree"), shared.map((c) => ({ label: c.candidate, value: c.share_agree }))));
-  const turnout = total && total.turnout;
-  if (Array.isArray(turnout) && turnout.length && turnout[0].share !== undefined) {
-    out.push(barChart("Turnout", turnout.map((x) => ({ label: x.checkpoint || x.label || "", value: x.share }))));
-  } else {
-    out.push(h("p", { class: "muted" }, t("turnout_note")));
-  }
-  if (total) out.push(h("section", { class: "card", id: "report-total" }, h("h2", {}, t("city_total")), render(total)));
+  const chart = turnoutChart(ctx, total && total.turnout, t("chart_turnout"));
+  out.push(chart || h("p", { class: "muted", id: "turnout-note" }, t("turnout_note")));
+  if (total) out.push(h("section", { class: "card", id: "report-total" }, h("h2", {}, t("city_total")), reportSections(ctx, total)));
   for (const w of r.wards) {
-    const { ward, name, ...rest } = w;
-    out.push(h("details", { class: "card", "data-ward": ward }, h("summary", {}, (name || ward) + " (" + ward + ")"), render(rest)));
+    out.push(h("details", { class: "card", "data-ward": w.ward }, h("summary", {}, (w.name || w.ward) + " (" + w.ward + ")"),
+      turnoutChart(ctx, w.turnout, t("chart_turnout") + " · " + (w.name || w.ward)), reportSections(ctx, w)));
   }
   return out;
 }
@@ -420,9 +627,28 @@ function revokeForm(d) {
   } }, reason, h("button", { type: "submit", class: "secondary" }, t("revoke")));
 }
 
+// Codes made and not used yet, each with a button that cancels it.
+function codesTable(codes) {
+  if (!codes.length) return h("p", { class: "muted", id: "no-codes" }, t("no_codes"));
+  const cols = ["code_id", "ward", "role", "made", "expires", ""];
+  return h("div", { class: "scroll" }, h("table", { id: "codes", class: "stack" },
+    h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, c ? t(c) : "")))),
+    h("tbody", {}, codes.map((c) => h("tr", { "data-code": c.id },
+      h("td", { "data-label": t("code_id"), class: "code-id" }, c.id),
+      h("td", { "data-label": t("ward") }, c.ward), h("td", { "data-label": t("role") }, t("role_" + c.role)),
+      h("td", { "data-label": t("made") }, when(c.created)), h("td", { "data-label": t("expires") }, when(c.expires)),
+      h("td", {}, h("button", { type: "button", class: "secondary", onclick: async () => {
+        try {
+          await api("/api/devices/codes/" + encodeURIComponent(c.id) + "/cancel", {});
+          flash(t("code_cancelled"));
+          route();
+        } catch (err) { flash(err.message); }
+      } }, t("cancel_code"))))))));
+}
+
 async function devicesPage() {
-  const [devs, ov] = await Promise.all([api("/api/devices"), api("/api/overview")]);
   const admin = session.role === "admin";
+  const [devs, ov, codes] = await Promise.all([api("/api/devices"), api("/api/overview"), admin ? api("/api/devices/codes") : []]);
   const out = [h("h1", {}, t("devices"))];
   if (admin) {
     const ward = h("select", { name: "ward" }, ov.report.wards.map((w) => h("option", { value: w.ward }, (w.name || w.ward) + " (" + w.ward + ")")));
@@ -438,9 +664,12 @@ async function devicesPage() {
         result.replaceChildren(
           h("p", {}, t("code_for") + " " + r.enrollment.ward + " · " + t("role_" + r.enrollment.role) + " · " + t("expires") + " " + when(new Date(r.enrollment.expires_ms).toISOString())),
           h("p", { id: "enroll-code", class: "code" }, r.enrollment.code), document.importNode(svg, true));
+        codesBox.replaceChildren(codesTable(await api("/api/devices/codes")));
       } catch (err) { result.replaceChildren(h("p", { class: "error" }, err.message)); }
     } }, h("h2", {}, t("enroll")), h("div", { class: "filters" }, h("label", {}, t("ward"), ward), h("label", {}, t("role"), role),
       h("label", {}, t("validity"), ttl), h("button", { type: "submit" }, t("make_code"))), result));
+    const codesBox = h("div", {}, codesTable(codes));
+    out.push(h("section", { class: "card", id: "unused-codes" }, h("h2", {}, t("unused_codes")), codesBox));
   } else {
     out.push(h("p", { class: "muted" }, t("admin_only")));
   }

@@ -19,6 +19,10 @@ ServerProcess::ServerProcess() : data_(dir_.Sub("srv")) {
   REQUIRE(r.exit_code == 0);
 }
 
+ServerProcess::ServerProcess(const std::function<void(const std::string& data)>& init) : data_(dir_.Sub("srv")) {
+  init(data_);
+}
+
 ServerProcess::~ServerProcess() {
   if (proc_) {
     proc_->Signal(15);

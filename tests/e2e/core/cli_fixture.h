@@ -2,6 +2,7 @@
 // directory with `wardsync-server run` started and stopped by signal, and
 // ward clients driven through `wardsync` commands.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ class ServerProcess {
  public:
   // `wardsync-server init` with the election pack (REQUIREs success).
   ServerProcess();
+  // `init(data dir)` instead: another way to initialise (the offline CA).
+  explicit ServerProcess(const std::function<void(const std::string& data)>& init);
   ~ServerProcess();
 
   // `run --listen 127.0.0.1:PORT` (0: the first start picks a free port,

@@ -14,6 +14,7 @@
 #include "client/store/client_store.h"
 #include "common/changes/changeset.h"
 #include "common/clock/clock.h"
+#include "common/store/forwarding_store.h"
 #include "common/store/leveldb_store.h"
 #include "tests/support/fault_tally.h"
 
@@ -29,18 +30,10 @@ std::string Trim(std::string s) {
 // Capturing a few hundred records with a disk sync each is not what these
 // tests are about; the data reaches the OS before the store closes, which
 // is all a later process needs.
-class NoSyncKv : public KvStore {
+class NoSyncKv : public ForwardingKvStore {
  public:
-  explicit NoSyncKv(KvStore& kv) : kv_(kv) {}
-  Status Get(std::string_view key, std::string* value) override { return kv_.Get(key, value); }
-  Status Write(const WriteBatch& batch, bool) override { return kv_.Write(batch, false); }
-  std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start) override {
-    return kv_.Scan(prefix, start);
-  }
-  std::unique_ptr<KvIterator> ScanReverse(std::string_view prefix) override { return kv_.ScanReverse(prefix); }
-
- private:
-  KvStore& kv_;
+  using ForwardingKvStore::ForwardingKvStore;
+  Status Write(const WriteBatch& batch, bool) override { return inner().Write(batch, false); }
 };
 
 std::unique_ptr<LevelDbStore> OpenClientDb(const std::string& data) {

@@ -6,6 +6,7 @@
 // transfer did pass, in many frames.
 #include <catch2/catch.hpp>
 
+#include "common/store/forwarding_store.h"
 #include "tests/integration/faults/fault_rig.h"
 #include "tests/support/fault_proxy.h"
 
@@ -16,18 +17,10 @@ namespace {
 
 // Capturing 20,000 records with a disk sync each would take a minute; the
 // syncs are not what this test is about.
-class NoSyncKv : public KvStore {
+class NoSyncKv : public ForwardingKvStore {
  public:
-  explicit NoSyncKv(KvStore& kv) : kv_(kv) {}
-  Status Get(std::string_view key, std::string* value) override { return kv_.Get(key, value); }
-  Status Write(const WriteBatch& batch, bool) override { return kv_.Write(batch, false); }
-  std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start) override {
-    return kv_.Scan(prefix, start);
-  }
-  std::unique_ptr<KvIterator> ScanReverse(std::string_view prefix) override { return kv_.ScanReverse(prefix); }
-
- private:
-  KvStore& kv_;
+  using ForwardingKvStore::ForwardingKvStore;
+  Status Write(const WriteBatch& batch, bool) override { return inner().Write(batch, false); }
 };
 
 size_t CountKeys(KvStore& kv, std::string_view prefix) {

@@ -201,7 +201,7 @@ TEST_CASE("pull skips a record too large to send and a quarantined one, and the 
   huge.mutable_created()->set_officer(std::string(9u << 20, 'x'));
   WriteBatch batch;
   PutProto(batch, server::keys::Record(rid), huge);
-  REQUIRE(w.server.store().Write(batch, true).ok());
+  REQUIRE(w.server.WriteAsCommitter(batch).ok());
 
   DeviceFixture fresh(w.server, kWard);  // pulls the ward from the start
   CHECK_FALSE(fresh.Local(w.record).has_value());

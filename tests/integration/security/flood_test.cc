@@ -19,6 +19,7 @@
 #include "common/version.h"
 #include "common/wire/compression.h"
 #include "common/wire/framing.h"
+#include "tests/support/eventually.h"
 #include "tests/integration/core/raw_client.h"
 #include "tests/integration/security/hostile_conn.h"
 #include "tests/support/device_fixture.h"
@@ -255,4 +256,39 @@ TEST_CASE("the daily volume quota refuses with BUSY and stores nothing", "[integ
   CHECK_THAT(r.status().message(), Catch::Contains("quota of 3 change-sets today"));
   CHECK(server.Device(dev.device_id()).last_seq() == 3);
   CHECK(dev.Pending() == 2);  // kept on the device for tomorrow
+}
+
+TEST_CASE("the daily volume quota survives a server restart", "[integration][security][dos]") {
+  ServerFixtureOptions options;
+  options.limits.max_changesets_per_day = 3;
+  ServerFixture server(options);
+  DeviceFixture dev(server, kWard);
+  for (int i = 0; i < 2; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  dev.SyncOk();
+  CHECK(server.Device(dev.device_id()).quota_sets() == 2);
+  server.Restart();
+  for (int i = 2; i < 5; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  auto r = dev.Sync();
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::Contains("quota of 3 change-sets today"));
+  CHECK(server.Device(dev.device_id()).last_seq() == 3);  // one more after the restart, not three
+  CHECK(dev.Pending() == 2);
+}
+
+TEST_CASE("pull pages are held against the memory budget and given back", "[integration][security][dos]") {
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);  // enrolled and given the forms first
+  // Then room for a small push (3x its frame) but not for a pull page (2x 256 KiB).
+  server.options().limits.memory_budget_bytes = 64 << 10;
+  server.Restart();
+  dev.New("voter-meeting", VoterMeeting());
+  auto r = dev.Sync();
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::Contains("memory budget"));
+  CHECK(server.Device(dev.device_id()).last_seq() == 1);  // the push went through before the pull
+  CHECK(dev.Pending() == 0);
+  // Nothing stays taken once the session ended, on the refusal path too.
+  auto& sync_server = server.runtime().sync_server();
+  CHECK(Eventually([&] { return sync_server.open_connections() == 0; }));
+  CHECK(sync_server.budget().used() == 0);
 }

@@ -1,0 +1,28 @@
+#include "common/store/store_factory.h"
+
+namespace wardsync {
+
+Result<std::string> StoreEngine(const std::string& url) {
+  if (url.empty() || url == "leveldb:" || url == "leveldb") return std::string("leveldb");
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return Status::Invalid("the PostgreSQL store is not built yet (store \"" + url +
+                           "\"): this release keeps the store in LevelDB only");
+  }
+  return Status::Invalid("unknown store \"" + url + "\": expected leveldb: (the default)");
+}
+
+Result<std::unique_ptr<KvStore>> OpenStore(const DirLock& lock, const StoreOptions& options) {
+  auto engine = StoreEngine(options.url);
+  if (!engine.ok()) return engine.status();
+  LevelDbOptions o = options.leveldb;
+  o.create_if_missing = options.create_if_missing;
+  auto db = LevelDbStore::Open(lock.dir() + "/db", o);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<KvStore> store = std::move(db).value();
+  if (!options.format.layout.empty()) {
+    WS_RETURN_IF_ERROR(CheckStoreFormat(*store, options.format, options.missing, *engine, options.stamped_by));
+  }
+  return store;
+}
+
+}  // namespace wardsync

@@ -1,0 +1,46 @@
+// Opening a server data directory's store: the engine from the factory
+// (common/store/store_factory.h), the server's format (layout
+// "wardsync-server", kServerStoreVersion) checked, and the single-writer
+// check (single_writer_store.h) in front of it. Used by `init`, `run`, the
+// commands that open the directory themselves, `backup` and `restore`.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "common/store/store_factory.h"
+#include "server/store/single_writer_store.h"
+
+namespace wardsync::server {
+
+// Bump when the key layout (server/store/server_keys.h) changes in a way an
+// older binary cannot read; a store of another version is refused at open.
+inline constexpr uint32_t kServerStoreVersion = 1;
+inline constexpr const char* kServerStoreLayout = "wardsync-server";
+
+// The server's store: the engine and the checked writer in front of it.
+class ServerStore {
+ public:
+  explicit ServerStore(std::unique_ptr<KvStore> engine)
+      : engine_(std::move(engine)), checked_(std::make_unique<SingleWriterStore>(*engine_)) {}
+  SingleWriterStore& store() { return *checked_; }
+
+ private:
+  std::unique_ptr<KvStore> engine_;
+  std::unique_ptr<SingleWriterStore> checked_;   // destroyed first
+};
+
+struct ServerStoreOptions {
+  std::string url;                       // see StoreOptions::url
+  bool create_if_missing = false;        // `init` and `restore` only
+  MissingStamp missing = MissingStamp::kAccept;
+  std::string stamped_by;
+  LevelDbOptions leveldb;
+};
+
+inline ExpectedFormat ServerStoreFormat() { return {kServerStoreLayout, kServerStoreVersion}; }
+
+// Opens the store of the locked directory; the calling thread is its writer
+// until something else (the committer) binds itself.
+Result<std::unique_ptr<ServerStore>> OpenServerStore(const DirLock& lock, const ServerStoreOptions& o);
+
+}  // namespace wardsync::server
