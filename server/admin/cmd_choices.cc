@@ -1,43 +1,11 @@
 // choices publish / choices list: the choice lists published beside the
 // forms (candidates, polling areas); see common/forms/choice_list.h.
-#include <filesystem>
-
-#include "common/forms/choice_list.h"
-#include "common/util/files.h"
+#include "common/forms/form_loader.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
 #include "server/admin/publish.h"
 
 namespace wardsync::server {
-namespace {
-
-namespace fs = std::filesystem;
-
-// FILE.json, or every *.json directly in DIR (sorted, so errors repeat).
-Status ReadLists(const std::string& path, std::vector<wardsync::forms::ChoiceListDef>* out) {
-  std::vector<std::string> files;
-  std::error_code ec;
-  if (fs::is_directory(fs::symlink_status(path, ec))) {
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".json" && it->is_regular_file(ec)) files.push_back(it->path().string());
-    }
-    if (ec) return Status::Io("cannot list " + path + ": " + ec.message());
-    if (files.empty()) return Status::Invalid(path + " holds no choice list files (*.json)");
-    std::sort(files.begin(), files.end());
-  } else {
-    files.push_back(path);
-  }
-  for (const auto& file : files) {
-    std::string text;
-    WS_RETURN_IF_ERROR(util::ReadRegularFile(file, forms_util::kMaxChoiceListFileBytes, &text));
-    auto list = forms_util::ParseChoiceListJson(text, file);
-    if (!list.ok()) return list.status();
-    out->push_back(std::move(list).value());
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 int CmdChoicesPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
   if (args.positional().empty()) {
@@ -46,14 +14,15 @@ int CmdChoicesPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, s
   }
   std::vector<wardsync::forms::ChoiceListDef> lists;
   for (const auto& path : args.positional()) {
-    Status s = ReadLists(path, &lists);
-    if (!s.ok()) {
-      err << "error: " << s.message() << "\n";
+    auto loaded = forms_util::LoadChoiceLists(path);
+    if (!loaded.ok()) {
+      err << "error: " << loaded.status().message() << "\n";
       return 1;
     }
+    lists.insert(lists.end(), loaded->begin(), loaded->end());
   }
   Result<PublishResult> result = Status::Internal("not run");
-  env.Exclusive([&](Ingestor& ing) { result = PublishChoiceLists(ing.ctx(), lists); });
+  env.Exclusive([&](Ingestor& ing) { result = PublishForms(ing.ctx(), {}, std::nullopt, lists); });
   if (!result.ok()) {
     err << "error: " << result.status().message() << "\n";
     return 1;
@@ -61,14 +30,14 @@ int CmdChoicesPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, s
   if (args.Flag("json")) {
     util::JsonWriter w;
     w.BeginObject().Key("published").BeginArray();
-    for (const auto& p : result->published) w.String(p);
+    for (const auto& p : result->lists_published) w.String(p);
     w.EndArray().Key("unchanged").BeginArray();
-    for (const auto& p : result->unchanged) w.String(p);
+    for (const auto& p : result->lists_unchanged) w.String(p);
     w.EndArray().Key("epoch").Uint(result->epoch).EndObject();
     out << w.str() << "\n";
   } else {
-    for (const auto& p : result->published) out << "published " << p << "\n";
-    for (const auto& p : result->unchanged) out << "unchanged " << p << "\n";
+    for (const auto& p : result->lists_published) out << "published " << p << "\n";
+    for (const auto& p : result->lists_unchanged) out << "unchanged " << p << "\n";
   }
   return 0;
 }

@@ -20,47 +20,11 @@ Status CommitPublish(ServerContext& ctx, WriteBatch& batch, PublishResult* resul
   return LoadForms(ctx);
 }
 
-}  // namespace
-
-Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms,
-                                   const std::optional<wardsync::forms::WardList>& wards) {
-  PublishResult result;
-  WriteBatch batch;
-  for (const auto& f : forms) {
-    const std::string name = f.id() + "@" + std::to_string(f.version());
-    wardsync::forms::FormDef existing;
-    Status s = GetProto(ctx.store, keys::Form(f.id(), f.version()), &existing);
-    if (s.ok()) {
-      if (existing.SerializeAsString() != f.SerializeAsString()) {
-        return Status::Exists("form " + f.id() + " version " + std::to_string(f.version()) +
-                              " is already published with a different definition; publish it as version " +
-                              std::to_string(f.version() + 1));
-      }
-      result.unchanged.push_back(name);
-      continue;
-    }
-    if (!s.not_found()) return s;
-    PutProto(batch, keys::Form(f.id(), f.version()), f);
-    result.published.push_back(name);
-  }
-  if (wards) {
-    wardsync::forms::WardList current;
-    Status s = GetProto(ctx.store, keys::kWards, &current);
-    if (!s.ok() && !s.not_found()) return s;
-    if (current.SerializeAsString() != wards->SerializeAsString()) {
-      PutProto(batch, std::string(keys::kWards), *wards);
-      result.wards_changed = true;
-    }
-  }
-  WS_RETURN_IF_ERROR(CommitPublish(ctx, batch, &result));
-  return result;
-}
-
-Result<PublishResult> PublishChoiceLists(ServerContext& ctx, const std::vector<wardsync::forms::ChoiceListDef>& lists) {
-  PublishResult result;
-  WriteBatch batch;
-  // A trial registry with what is published plus the new lists: it checks
-  // each list and refuses a changed (id, version) the way devices will.
+// Stages the lists not yet published into batch; a trial registry with
+// what is published plus the new lists checks each list and refuses a
+// changed (id, version) the way devices will.
+Status StageChoiceLists(ServerContext& ctx, const std::vector<wardsync::forms::ChoiceListDef>& lists, WriteBatch& batch,
+                        PublishResult* result) {
   forms_util::FormRegistry trial;
   auto current = ctx.forms.Get();
   for (const auto* l : current->registry.ChoiceLists()) WS_RETURN_IF_ERROR(trial.AddChoiceList(*l));
@@ -75,11 +39,54 @@ Result<PublishResult> PublishChoiceLists(ServerContext& ctx, const std::vector<w
     }
     WS_RETURN_IF_ERROR(trial.AddChoiceList(l));  // the list's checks; a changed (id, version) is refused
     if (held) {
-      result.unchanged.push_back(name);
+      result->lists_unchanged.push_back(name);
       continue;
     }
     PutProto(batch, keys::ChoiceList(l.id(), l.version()), l);
-    result.published.push_back(name);
+    result->lists_published.push_back(name);
+  }
+  return Status::Ok();
+}
+
+Status StageForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms, WriteBatch& batch,
+                  PublishResult* result) {
+  for (const auto& f : forms) {
+    const std::string name = f.id() + "@" + std::to_string(f.version());
+    wardsync::forms::FormDef existing;
+    Status s = GetProto(ctx.store, keys::Form(f.id(), f.version()), &existing);
+    if (s.ok()) {
+      if (existing.SerializeAsString() != f.SerializeAsString()) {
+        return Status::Exists("form " + f.id() + " version " + std::to_string(f.version()) +
+                              " is already published with a different definition; publish it as version " +
+                              std::to_string(f.version() + 1));
+      }
+      result->unchanged.push_back(name);
+      continue;
+    }
+    if (!s.not_found()) return s;
+    PutProto(batch, keys::Form(f.id(), f.version()), f);
+    result->published.push_back(name);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms,
+                                   const std::optional<wardsync::forms::WardList>& wards,
+                                   const std::vector<wardsync::forms::ChoiceListDef>& lists) {
+  PublishResult result;
+  WriteBatch batch;
+  WS_RETURN_IF_ERROR(StageChoiceLists(ctx, lists, batch, &result));
+  WS_RETURN_IF_ERROR(StageForms(ctx, forms, batch, &result));
+  if (wards) {
+    wardsync::forms::WardList current;
+    Status s = GetProto(ctx.store, keys::kWards, &current);
+    if (!s.ok() && !s.not_found()) return s;
+    if (current.SerializeAsString() != wards->SerializeAsString()) {
+      PutProto(batch, std::string(keys::kWards), *wards);
+      result.wards_changed = true;
+    }
   }
   WS_RETURN_IF_ERROR(CommitPublish(ctx, batch, &result));
   return result;

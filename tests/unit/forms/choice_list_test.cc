@@ -128,23 +128,10 @@ TEST_CASE("a form's choice-list field accepts every published value, of every ve
 TEST_CASE("the election pack's choice lists load and tally-minutes v3 picks from them", "[forms][choices]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
+  // tally-minutes 3 picks from the lists of the pack's choices/ (forms/README.md).
   FormRegistry reg;
   for (auto& f : pack->forms) REQUIRE(reg.Add(f).ok());
-  // Minutes that pick from the lists (forms/election/with-lists, forms/README.md).
-  const std::string v3_path = forms_test::ElectionPackDir() + "/with-lists/tally-minutes-v3.json";
-  std::string v3_json;
-  REQUIRE(wardsync::util::ReadFile(v3_path, &v3_json).ok());
-  auto v3_form = ParseFormJson(v3_json, v3_path);
-  REQUIRE(v3_form.ok());
-  REQUIRE(reg.Add(*v3_form).ok());
-  for (const char* name : {"candidates", "polling-areas"}) {
-    const std::string path = forms_test::ElectionPackDir() + "/choices/" + name + ".json";
-    std::string json;
-    REQUIRE(wardsync::util::ReadFile(path, &json).ok());
-    auto list = ParseChoiceListJson(json, path);
-    REQUIRE(list.ok());
-    REQUIRE(reg.AddChoiceList(*list).ok());
-  }
+  for (auto& l : pack->choice_lists) REQUIRE(reg.AddChoiceList(l).ok());
   // Every polling area belongs to a published ward.
   std::set<std::string> wards;
   for (const auto& w : pack->wards.wards()) wards.insert(w.id());
