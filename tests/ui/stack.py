@@ -63,10 +63,6 @@ class Stack:
         self.port = 0
         self.run_server(["init", "--data", self.srv_data, "--forms", os.path.join(source_dir, "forms/election")])
         self.start_server()
-        # The sample choice lists and a form picking from them (the device gets both at its first sync).
-        self.run_server(["choices", "publish", "--data", self.srv_data, os.path.join(source_dir, "forms/election/choices")])
-        self.run_server(["forms", "publish", "--data", self.srv_data,
-                         os.path.join(os.path.dirname(os.path.abspath(__file__)), "choice_form.json")])
         code = self.run_server(["enroll", "--data", self.srv_data, "--ward", self.WARD, "--role", "officer"]).stdout.strip()
         self.run_client(["init", "--data", self.cli_data, "--server", f"127.0.0.1:{self.port}", "--code", code,
                          "--officer", "Nguyễn Thị Hoa"])
