@@ -25,8 +25,16 @@ const char* TypeName(wardsync::forms::FieldDef::Type t) {
 }
 
 // A published list's entries, one a line: what to type and what it means.
-void ListEntries(const wardsync::forms::FieldDef& fd, const char* indent, std::ostream& out) {
-  for (const auto& c : fd.choices()) out << indent << c.value() << "  " << c.label() << "\n";
+void ListEntries(const wardsync::forms::FieldDef& fd, const forms_util::ChoiceGroups& groups, const char* indent,
+                 std::ostream& out) {
+  const auto list = groups.find(fd.choice_list());
+  for (const auto& c : fd.choices()) {
+    out << indent << c.value() << "  " << c.label();
+    if (list != groups.end()) {
+      if (auto g = list->second.find(c.value()); g != list->second.end()) out << "  [" << g->second << "]";
+    }
+    out << "\n";
+  }
 }
 
 }  // namespace
@@ -70,6 +78,7 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       w.EndArray().EndObject();
       continue;
     }
+    const auto groups = forms_util::OfferedGroups(*forms, *latest);
     out << f->id() << " (version " << f->version() << "): " << f->title() << "\n";
     for (const auto& fd : f->fields()) {
       out << "  " << fd.name() << "  " << TypeName(fd.type()) << (fd.required() ? ", required" : "");
@@ -89,9 +98,9 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
         out << "    " << fd.name() << "[ROW]." << sub.name() << "  " << TypeName(sub.type())
             << (sub.required() ? ", required" : "")
             << (sub.choice_list().empty() ? "" : ", from the list " + sub.choice_list()) << "  — " << sub.label() << "\n";
-        if (!sub.choice_list().empty()) ListEntries(sub, "      ", out);
+        if (!sub.choice_list().empty()) ListEntries(sub, groups, "      ", out);
       }
-      if (!fd.choice_list().empty()) ListEntries(fd, "    ", out);
+      if (!fd.choice_list().empty()) ListEntries(fd, groups, "    ", out);
     }
     for (const auto& r : f->rules()) out << "  rule: " << r.expr() << "\n";
   }

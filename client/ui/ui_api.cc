@@ -177,7 +177,21 @@ ApiReply UiApi::Forms() {
     if (forms->Latest(f->id()) != f) continue;
     std::string j;
     const auto offered = forms_util::OfferedForm(*forms, *f, ward);
-    if (!google::protobuf::util::MessageToJsonString(offered, &j, opt).ok()) return JsonError(500, "cannot encode form " + f->id());
+    if (!google::protobuf::util::MessageToJsonString(offered, &j, opt).ok() || j.size() < 2 || j.back() != '}') {
+      return JsonError(500, "cannot encode form " + f->id());
+    }
+    // Beside the definition: the groups of the lists' entries, for the
+    // page's <optgroup>s ({"choice_groups": {LIST: {VALUE: GROUP}}}).
+    util::JsonWriter groups;
+    groups.BeginObject();
+    for (const auto& [list, by_value] : forms_util::OfferedGroups(*forms, *f)) {
+      groups.Key(list).BeginObject();
+      for (const auto& [value, group] : by_value) groups.Key(value).String(group);
+      groups.EndObject();
+    }
+    groups.EndObject();
+    j.pop_back();
+    j += std::string(j.size() > 1 ? "," : "") + "\"choice_groups\":" + groups.str() + "}";
     out += (out.size() > 1 ? "," : "") + j;
   }
   return {200, out + "]"};

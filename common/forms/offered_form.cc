@@ -16,12 +16,32 @@ void Offer(const FormRegistry& registry, google::protobuf::RepeatedPtrField<ward
     for (const auto* e : OfferedEntries(*list, ward)) {
       auto* c = f.add_choices();
       c->set_value(e->value());
-      c->set_label(e->group().empty() ? e->label() : e->label() + " — " + e->group());
+      c->set_label(e->label());
+    }
+  }
+}
+
+void Groups(const FormRegistry& registry, const google::protobuf::RepeatedPtrField<wardsync::forms::FieldDef>& fields,
+            ChoiceGroups* out) {
+  for (const auto& f : fields) {
+    Groups(registry, f.fields(), out);
+    if (f.choice_list().empty() || out->count(f.choice_list())) continue;
+    const auto* list = registry.LatestChoiceList(f.choice_list());
+    if (list == nullptr) continue;
+    auto& groups = (*out)[f.choice_list()];
+    for (const auto& e : list->entries()) {
+      if (!e.group().empty()) groups[e.value()] = e.group();
     }
   }
 }
 
 }  // namespace
+
+ChoiceGroups OfferedGroups(const FormRegistry& registry, const wardsync::forms::FormDef& form) {
+  ChoiceGroups out;
+  Groups(registry, form.fields(), &out);
+  return out;
+}
 
 wardsync::forms::FormDef OfferedForm(const FormRegistry& registry, const wardsync::forms::FormDef& form,
                                      std::string_view ward) {
