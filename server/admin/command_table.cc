@@ -39,9 +39,10 @@ const std::vector<AdminCommand>& AdminCommands() {
        "that tries it afterwards is refused. Who cancelled it (the local user, or the dashboard account) is kept.",
        WithCommon({}), true, CmdCodesCancel},
       {"forms publish", "forms publish --data DIR FILE|DIR...",
-       "Publishes form definitions (JSON) and, from a directory, its wards.json. A published (form, version) never "
-       "changes; a changed definition needs a new version.",
-       WithCommon({}), true, CmdFormsPublish},
+       "Publishes form definitions (JSON) and, from a directory, its wards.json and the choice lists of its "
+       "choices/ subdirectory, in one step. A published (form, version) never changes; a changed definition needs "
+       "a new version.",
+       WithCommon({}), true, CmdFormsPublish, {}, true},
       {"forms list", "forms list --data DIR [--json]", "Lists the published forms and versions.", WithCommon({}), false,
        CmdFormsList},
       {"choices publish", "choices publish --data DIR FILE.json|DIR...",
