@@ -434,8 +434,12 @@ class BrowserTest(unittest.TestCase):
         self.assertFalse([o for o in cand.options if o.get_attribute("value").startswith("phuong-cam-gia-")])
         radios[1].click()
         cand.select_by_value("qh-dv1-nguyen-van-hung")
+        # The open list is the browser's own popup, which a screenshot does not show: shown as a list box
+        # (size) for the screenshots only, to see the groups as the officer reads them.
+        self.d.execute_script("arguments[0].size = 14; arguments[0].scrollIntoView({block: 'center'});", select)
         self.shot("choice-list-form")
         self.phone_shot("choice-list-form-360")
+        self.d.execute_script("arguments[0].size = 0;", select)
 
     def test_m_form_renderer_for_the_election_form_language(self):
         """TIME, GROUP rows (min/max, stable _row ids), relevant and compute, from a definition of this test's own
