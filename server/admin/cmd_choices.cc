@@ -21,25 +21,7 @@ int CmdChoicesPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, s
     }
     lists.insert(lists.end(), loaded->begin(), loaded->end());
   }
-  Result<PublishResult> result = Status::Internal("not run");
-  env.Exclusive([&](Ingestor& ing) { result = PublishForms(ing.ctx(), {}, std::nullopt, lists); });
-  if (!result.ok()) {
-    err << "error: " << result.status().message() << "\n";
-    return 1;
-  }
-  if (args.Flag("json")) {
-    util::JsonWriter w;
-    w.BeginObject().Key("published").BeginArray();
-    for (const auto& p : result->lists_published) w.String(p);
-    w.EndArray().Key("unchanged").BeginArray();
-    for (const auto& p : result->lists_unchanged) w.String(p);
-    w.EndArray().Key("epoch").Uint(result->epoch).EndObject();
-    out << w.str() << "\n";
-  } else {
-    for (const auto& p : result->lists_published) out << "published " << p << "\n";
-    for (const auto& p : result->lists_unchanged) out << "unchanged " << p << "\n";
-  }
-  return 0;
+  return RunPublish(env, args, {}, std::nullopt, lists, out, err);
 }
 
 int CmdChoicesList(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {

@@ -52,8 +52,8 @@ TEST_CASE("choice lists: publish, sync to a device, capture in and outside the l
   auto again = server.Admin({"choices", "publish", kPack + "/choices"});
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
-  CHECK(again.out.find("unchanged candidates@1") != std::string::npos);
-  CHECK(again.out.find("unchanged polling-areas@1") != std::string::npos);
+  CHECK(again.out.find("unchanged choice list candidates@1") != std::string::npos);
+  CHECK(again.out.find("unchanged choice list polling-areas@1") != std::string::npos);
   auto listed = server.Admin({"choices", "list", "--id", "candidates"});
   CHECK(listed.out.find("qh-dv1-nguyen-van-hung  Nguyễn Văn Hùng") != std::string::npos);
 
