@@ -48,7 +48,7 @@ Result<ServerFacts> ReadServerFacts(const std::string& dir) {
   server::ServerContext ctx{**db, clock, *key, {}, {}};
   WS_RETURN_IF_ERROR(server::LoadForms(ctx));
   auto data = ctx.forms.Get();
-  for (const auto* f : data->registry.All()) facts.forms.push_back(*f);
+  for (const auto* f : data->registry.Published()) facts.forms.push_back(*f);
   facts.wards = data->wards;
   facts.forms_epoch = data->epoch;
   return facts;

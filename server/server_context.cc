@@ -16,6 +16,15 @@ Status LoadForms(ServerContext& ctx) {
     WS_RETURN_IF_ERROR(data->registry.Add(def));
   }
   WS_RETURN_IF_ERROR(it->status());
+  auto lists = ctx.store.Scan(keys::kChoiceListPrefix);
+  for (; lists->Valid(); lists->Next()) {
+    wardsync::forms::ChoiceListDef list;
+    if (!list.ParseFromArray(lists->value().data(), static_cast<int>(lists->value().size()))) {
+      return Status::Corruption("stored choice list " + std::string(lists->key()) + " does not parse");
+    }
+    WS_RETURN_IF_ERROR(data->registry.AddChoiceList(std::move(list)));
+  }
+  WS_RETURN_IF_ERROR(lists->status());
   Status s = GetProto(ctx.store, keys::kWards, &data->wards);
   if (!s.ok() && !s.not_found()) return s;
   std::string epoch;

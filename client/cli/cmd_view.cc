@@ -2,6 +2,7 @@
 #include "client/cli/command.h"
 #include "client/cli/rejected_view.h"
 #include "common/changes/changeset.h"
+#include "common/forms/offered_form.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 
@@ -23,6 +24,19 @@ const char* TypeName(wardsync::forms::FieldDef::Type t) {
   }
 }
 
+// A published list's entries, one a line: what to type and what it means.
+void ListEntries(const wardsync::forms::FieldDef& fd, const forms_util::ChoiceGroups& groups, const char* indent,
+                 std::ostream& out) {
+  const auto list = groups.find(fd.choice_list());
+  for (const auto& c : fd.choices()) {
+    out << indent << c.value() << "  " << c.label();
+    if (list != groups.end()) {
+      if (auto g = list->second.find(c.value()); g != list->second.end()) out << "  [" << g->second << "]";
+    }
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
@@ -31,11 +45,17 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     err << "error: " << forms.status().message() << "\n";
     return 1;
   }
+  // Choice-list fields show what this device's officer is offered (every
+  // entry on a reviewer's device, or before enrollment).
+  auto config = env.store().Config();
+  const std::string ward = config.ok() && config->role() == "officer" ? config->ward() : "";
   const bool json = args.Flag("json");
   util::JsonWriter w;
   if (json) w.BeginArray();
-  for (const auto* f : forms->All()) {
-    if (forms->Latest(f->id()) != f) continue;  // show the version new records use
+  for (const auto* latest : forms->All()) {
+    if (forms->Latest(latest->id()) != latest) continue;  // show the version new records use
+    const auto offered = forms_util::OfferedForm(*forms, *latest, ward);
+    const auto* f = &offered;
     if (json) {
       w.BeginObject().Key("id").String(f->id()).Key("version").Uint(f->version()).Key("title").String(f->title());
       w.Key("fields").BeginArray();
@@ -44,6 +64,7 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
         w.Key("label").String(fd.label()).Key("required").Bool(fd.required());
         if (fd.has_min()) w.Key("min").Raw(std::to_string(fd.min()));
         if (fd.has_max()) w.Key("max").Raw(std::to_string(fd.max()));
+        if (!fd.choice_list().empty()) w.Key("choice_list").String(fd.choice_list());
         if (fd.choices_size()) {
           w.Key("choices").BeginArray();
           for (const auto& c : fd.choices()) w.String(c.value());
@@ -57,12 +78,15 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       w.EndArray().EndObject();
       continue;
     }
+    const auto groups = forms_util::OfferedGroups(*forms, *latest);
     out << f->id() << " (version " << f->version() << "): " << f->title() << "\n";
     for (const auto& fd : f->fields()) {
       out << "  " << fd.name() << "  " << TypeName(fd.type()) << (fd.required() ? ", required" : "");
       if (fd.has_min()) out << ", min " << fd.min();
       if (fd.has_max()) out << ", max " << fd.max();
-      if (fd.choices_size()) {
+      if (!fd.choice_list().empty()) {
+        out << ", from the list " << fd.choice_list() << (fd.choices_size() ? "" : " (not published here yet)");
+      } else if (fd.choices_size()) {
         out << ", one of:";
         for (const auto& c : fd.choices()) out << " " << c.value();
       }
@@ -72,8 +96,11 @@ int CmdForms(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       // A group's columns; a row is NAME[ROW]=POSITION, NAME[ROW].FIELD=VALUE.
       for (const auto& sub : fd.fields()) {
         out << "    " << fd.name() << "[ROW]." << sub.name() << "  " << TypeName(sub.type())
-            << (sub.required() ? ", required" : "") << "  — " << sub.label() << "\n";
+            << (sub.required() ? ", required" : "")
+            << (sub.choice_list().empty() ? "" : ", from the list " + sub.choice_list()) << "  — " << sub.label() << "\n";
+        if (!sub.choice_list().empty()) ListEntries(sub, groups, "      ", out);
       }
+      if (!fd.choice_list().empty()) ListEntries(fd, groups, "    ", out);
     }
     for (const auto& r : f->rules()) out << "  rule: " << r.expr() << "\n";
   }

@@ -7,6 +7,8 @@
 //   form/<form id>/<version u64>   -> forms.FormDef      (never deleted while
 //                                                         records may name it)
 //   meta/wards                     -> forms.WardList
+//   choice/<list id>/<version u64> -> forms.ChoiceListDef (published choice
+//                                                         lists; never deleted)
 //   srv/<record id>                -> records.RecordState (server view, as pulled)
 //   loc/<record id>                -> records.RecordState (srv + own pending
 //                                                         changes overlaid)
@@ -44,6 +46,10 @@ inline std::string Form(std::string_view form_id, uint64_t version) {
   return wardsync::keys::WithU64(FormPrefix(form_id), version);
 }
 inline constexpr std::string_view kWards = "meta/wards";
+inline constexpr std::string_view kChoiceListPrefix = "choice/";
+inline std::string ChoiceList(std::string_view list_id, uint64_t version) {
+  return wardsync::keys::WithU64("choice/" + std::string(list_id) + "/", version);
+}
 
 inline constexpr std::string_view kServerRecordPrefix = "srv/";
 inline std::string ServerRecord(std::string_view record_id) { return wardsync::keys::Make(kServerRecordPrefix, record_id); }

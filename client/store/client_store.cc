@@ -101,6 +101,16 @@ Result<forms_util::FormRegistry> ClientStore::Forms() {
     if (!s.ok()) return Status::Corruption("stored form definition refused: " + s.message());
   }
   WS_RETURN_IF_ERROR(it->status());
+  auto lists = kv_.Scan(keys::kChoiceListPrefix);
+  for (; lists->Valid(); lists->Next()) {
+    forms::ChoiceListDef list;
+    if (!list.ParseFromArray(lists->value().data(), static_cast<int>(lists->value().size()))) {
+      return Status::Corruption("a stored choice list does not parse");
+    }
+    Status s = registry.AddChoiceList(std::move(list));
+    if (!s.ok()) return Status::Corruption("stored choice list refused: " + s.message());
+  }
+  WS_RETURN_IF_ERROR(lists->status());
   return registry;
 }
 
@@ -123,7 +133,7 @@ Result<forms::WardList> ClientStore::Wards() {
 }
 
 Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const forms::WardList& wards,
-                                 uint64_t epoch) {
+                                 uint64_t epoch, const std::vector<forms::ChoiceListDef>& choice_lists) {
   auto lock = Lock();
   auto registry = Forms();
   if (!registry.ok()) return registry.status();
@@ -136,6 +146,14 @@ Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const 
                                   " from the server is refused: " + s.message());
     }
     if (!held) PutProto(batch, keys::Form(def.id(), def.version()), def);
+  }
+  for (const auto& list : choice_lists) {
+    Status s = registry->AddChoiceList(list);  // checks it; refuses a changed (id, version)
+    if (!s.ok()) {
+      return Status(s.code(), "choice list " + list.id() + " version " + std::to_string(list.version()) +
+                                  " from the server is refused: " + s.message());
+    }
+    PutProto(batch, keys::ChoiceList(list.id(), list.version()), list);  // the same bytes again if held
   }
   PutProto(batch, std::string(keys::kWards), wards);
   store::SyncState state;

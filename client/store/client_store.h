@@ -55,7 +55,7 @@ class ClientStore {
   Result<store::SyncState> State();
 
   // ---- forms
-  // Every stored form version.
+  // Every stored form version and choice list.
   Result<forms_util::FormRegistry> Forms();
   // The same, parsed once and kept until ReplaceForms changes them (this
   // process holds the store, so nobody else can): a capture needs the forms
@@ -66,8 +66,11 @@ class ClientStore {
   // Stores every given form version (versions already held are kept; none is
   // ever deleted, since records may name it), replaces the ward list and sets
   // state.forms_epoch, in one durable write. A definition that differs from
-  // the one held under the same (id, version) refuses the whole call.
-  Status ReplaceForms(const std::vector<forms::FormDef>& forms, const forms::WardList& wards, uint64_t epoch);
+  // the one held under the same (id, version) refuses the whole call. The
+  // published choice lists (HelloReply 14) are kept the same way: every
+  // version, never deleted, so old records' values stay valid.
+  Status ReplaceForms(const std::vector<forms::FormDef>& forms, const forms::WardList& wards, uint64_t epoch,
+                      const std::vector<forms::ChoiceListDef>& choice_lists = {});
 
   // ---- records
   // What the officer sees; nullopt if the record is not known here.

@@ -117,8 +117,9 @@ class Round {
     io.SendCompressed(report_.zstd);  // later pushes, if the server agreed
     if (hr.forms_size() > 0 || hr.forms_epoch() != state->forms_epoch()) {
       std::vector<wardsync::forms::FormDef> forms(hr.forms().begin(), hr.forms().end());
-      if (!forms.empty() || hr.has_wards()) {
-        WS_CO_RETURN_IF_ERROR(store_.ReplaceForms(forms, hr.wards(), hr.forms_epoch()));
+      std::vector<wardsync::forms::ChoiceListDef> lists(hr.choice_lists().begin(), hr.choice_lists().end());
+      if (!forms.empty() || hr.has_wards() || !lists.empty()) {
+        WS_CO_RETURN_IF_ERROR(store_.ReplaceForms(forms, hr.wards(), hr.forms_epoch(), lists));
         report_.forms_updated = true;
       }
     }

@@ -15,6 +15,7 @@
 #include "client/ui/field_check.h"
 #include "client/ui/form_eval.h"
 #include "common/changes/changeset.h"
+#include "common/forms/offered_form.h"
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 #include "common/web/request_json.h"
@@ -164,15 +165,35 @@ ApiReply UiApi::Status() {
 ApiReply UiApi::Forms() {
   // The full definitions (labels, help texts, choice labels, rules): the
   // page builds each form from them. Latest version of each form, as `new` uses.
+  // A choice-list field offers the entries of the officer's ward (and those
+  // of no ward) of the list's newest version (offered_form.h).
   auto forms = env_.store().Forms();
   if (!forms.ok()) return JsonError(500, forms.status().message());
+  auto config = env_.store().Config();
+  if (!config.ok()) return JsonError(500, config.status().message());
+  const std::string ward = config->role() == "officer" ? config->ward() : "";
   google::protobuf::util::JsonPrintOptions opt;
   opt.preserve_proto_field_names = true;
   std::string out = "[";
   for (const auto* f : forms->All()) {
     if (forms->Latest(f->id()) != f) continue;
     std::string j;
-    if (!google::protobuf::util::MessageToJsonString(*f, &j, opt).ok()) return JsonError(500, "cannot encode form " + f->id());
+    const auto offered = forms_util::OfferedForm(*forms, *f, ward);
+    if (!google::protobuf::util::MessageToJsonString(offered, &j, opt).ok() || j.size() < 2 || j.back() != '}') {
+      return JsonError(500, "cannot encode form " + f->id());
+    }
+    // Beside the definition: the groups of the lists' entries, for the
+    // page's <optgroup>s ({"choice_groups": {LIST: {VALUE: GROUP}}}).
+    util::JsonWriter groups;
+    groups.BeginObject();
+    for (const auto& [list, by_value] : forms_util::OfferedGroups(*forms, *f)) {
+      groups.Key(list).BeginObject();
+      for (const auto& [value, group] : by_value) groups.Key(value).String(group);
+      groups.EndObject();
+    }
+    groups.EndObject();
+    j.pop_back();
+    j += std::string(j.size() > 1 ? "," : "") + "\"choice_groups\":" + groups.str() + "}";
     out += (out.size() > 1 ? "," : "") + j;
   }
   return {200, out + "]"};

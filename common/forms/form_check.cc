@@ -20,15 +20,6 @@ using wardsync::forms::FormDef;
 bool Lower(char c) { return c >= 'a' && c <= 'z'; }
 bool Digit(char c) { return c >= '0' && c <= '9'; }
 
-// Choice values end up comma-joined on the command line and in exports, so
-// they are held to an id syntax that cannot contain a comma or a space.
-bool IsChoiceValue(std::string_view s) {
-  if (s.empty() || !(Lower(s[0]) || Digit(s[0]))) return false;
-  for (char c : s) {
-    if (!(Lower(c) || Digit(c) || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
 
 class FormChecker {
  public:
@@ -233,6 +224,17 @@ Status CheckWardList(const wardsync::forms::WardList& wards, std::string_view or
     if (!IsValidUtf8(w.name())) return Status::Invalid(prefix + "ward " + Quote(w.id()) + ": name is not valid UTF-8");
   }
   return Status::Ok();
+}
+
+// Choice values end up comma-joined on the command line and in exports, so
+// they are held to an id syntax that cannot contain a comma or a space.
+bool IsChoiceValue(std::string_view s) {
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (s.empty() || !ok(s[0])) return false;
+  for (char c : s) {
+    if (!(ok(c) || c == '-' || c == '_')) return false;
+  }
+  return true;
 }
 
 }  // namespace wardsync::forms_util

@@ -21,5 +21,6 @@ Status CheckWardList(const wardsync::forms::WardList& wards, std::string_view or
 bool IsFormId(std::string_view s);    // [a-z0-9][a-z0-9-]*
 bool IsFieldName(std::string_view s);  // [a-z][a-z0-9_]*
 bool IsWardId(std::string_view s);     // [a-z0-9-]+
+bool IsChoiceValue(std::string_view s);  // [a-z0-9][a-z0-9_-]*
 
 }  // namespace wardsync::forms_util

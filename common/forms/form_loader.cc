@@ -7,6 +7,7 @@
 #include <map>
 #include <utility>
 
+#include "common/forms/choice_list.h"
 #include "common/forms/form_check.h"
 #include "common/util/files.h"
 
@@ -73,7 +74,37 @@ Result<FormPack> LoadFormPack(const std::string& dir) {
     pack.forms.push_back(std::move(form).value());
   }
   if (pack.forms.empty()) return Status::Invalid("form pack " + dir + " has no form files (*.json)");
+  const std::string lists = (fs::path(dir) / "choices").string();
+  if (fs::is_directory(fs::symlink_status(lists, ec))) {
+    auto loaded = LoadChoiceLists(lists);
+    if (!loaded.ok()) return loaded.status();
+    pack.choice_lists = std::move(loaded).value();
+  }
   return pack;
+}
+
+Result<std::vector<wardsync::forms::ChoiceListDef>> LoadChoiceLists(const std::string& path) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(fs::symlink_status(path, ec))) {
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".json" && it->is_regular_file(ec)) files.push_back(it->path().string());
+    }
+    if (ec) return Status::Io("cannot list " + path + ": " + ec.message());
+    if (files.empty()) return Status::Invalid(path + " holds no choice list files (*.json)");
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  std::vector<wardsync::forms::ChoiceListDef> out;
+  for (const auto& file : files) {
+    std::string text;
+    WS_RETURN_IF_ERROR(util::ReadRegularFile(file, kMaxChoiceListFileBytes, &text));
+    auto list = ParseChoiceListJson(text, file);
+    if (!list.ok()) return list.status();
+    out.push_back(std::move(list).value());
+  }
+  return out;
 }
 
 }  // namespace wardsync::forms_util

@@ -1,5 +1,6 @@
 // Reads form packs: a directory of JSON files, one form definition per file
-// plus wards.json with the ward list (see forms/README.md). JSON uses the
+// plus wards.json with the ward list, and the choice lists the forms name in
+// its subdirectory choices/ (see forms/README.md). JSON uses the
 // proto3 JSON mapping of forms.proto, read with protobuf's own parser so the
 // files and the wire format can never disagree.
 #pragma once
@@ -27,11 +28,20 @@ inline constexpr size_t kMaxFormFileBytes = 4 << 20;
 struct FormPack {
   std::vector<wardsync::forms::FormDef> forms;  // in file-name order
   wardsync::forms::WardList wards;              // empty when the pack has no wards.json
+  // DIR/choices/*.json in file-name order; empty when there is no choices/.
+  // Published with the forms, so a form naming a list finds it.
+  std::vector<wardsync::forms::ChoiceListDef> choice_lists;
 };
 
 // Every *.json file directly in dir, sorted by name: wards.json is the ward
-// list, every other file is one form. Refuses a pack with no forms and two
-// files defining the same (id, version).
+// list, every other file is one form; and the choice lists of dir/choices
+// (LoadChoiceLists). Refuses a pack with no forms and two files defining the
+// same (id, version).
 Result<FormPack> LoadFormPack(const std::string& dir);
+
+// The choice lists (ParseChoiceListJson, checked) of one FILE.json, or of
+// every *.json directly in a directory, sorted by name so errors repeat.
+// Refuses a directory with no list. A symlink is not followed.
+Result<std::vector<wardsync::forms::ChoiceListDef>> LoadChoiceLists(const std::string& path);
 
 }  // namespace wardsync::forms_util

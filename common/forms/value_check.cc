@@ -67,9 +67,9 @@ const char* KindNameVi(Value::KindCase kind) {
 }
 
 bool IsChoice(const FieldDef& field, std::string_view v) {
-  // A field fed by a published choice list (choice_list) is checked by the
-  // id syntax here; the list itself is data that may grow after publishing.
-  if (!field.choice_list().empty()) return !v.empty() && v.size() <= 100;
+  // A field fed by a published choice list (choice_list) holds the values of
+  // every version of that list as choices once the registry resolved it
+  // (form_registry.h); an unpublished list holds none, so nothing is valid.
   return std::any_of(field.choices().begin(), field.choices().end(), [&](const auto& c) { return c.value() == v; });
 }
 

@@ -26,13 +26,20 @@ Status Refuse(const FormDef& form, const FieldDef& field, std::string_view text,
 }
 
 std::string ChoiceList(const FieldDef& field) {
+  if (field.choices_size() == 0 && !field.choice_list().empty()) {
+    return "(the choice list " + Quote(field.choice_list()) + " is not published here yet; sync, or ask the committee)";
+  }
+  // A published list may hold hundreds of candidates: name the first ones.
+  constexpr int kShown = 20;
   std::string out;
-  for (const auto& c : field.choices()) out += (out.empty() ? "" : ", ") + c.value();
+  for (int i = 0; i < field.choices_size() && i < kShown; ++i) out += (out.empty() ? "" : ", ") + field.choices(i).value();
+  if (field.choices_size() > kShown) {
+    out += " and " + std::to_string(field.choices_size() - kShown) + " more (wardsync forms show)";
+  }
   return out;
 }
 
 bool IsChoice(const FieldDef& field, std::string_view v) {
-  if (!field.choice_list().empty()) return !v.empty();  // a published list: checked by ValidateValue
   for (const auto& c : field.choices()) {
     if (c.value() == v) return true;
   }

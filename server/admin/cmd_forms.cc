@@ -15,6 +15,7 @@ int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std
   }
   std::vector<wardsync::forms::FormDef> forms;
   std::optional<wardsync::forms::WardList> wards;
+  std::vector<wardsync::forms::ChoiceListDef> lists;  // a pack's choices/
   for (const auto& path : args.positional()) {
     std::error_code ec;
     // A symlink is not followed to a directory either (ReadRegularFile refuses it).
@@ -26,6 +27,7 @@ int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std
       }
       forms.insert(forms.end(), pack->forms.begin(), pack->forms.end());
       if (pack->wards.wards_size() > 0) wards = pack->wards;
+      lists.insert(lists.end(), pack->choice_lists.begin(), pack->choice_lists.end());
       continue;
     }
     std::string text;
@@ -50,23 +52,37 @@ int CmdFormsPublish(AdminEnv& env, const cli::Args& args, std::ostream& out, std
     }
     forms.push_back(*f);
   }
+  return RunPublish(env, args, forms, wards, lists, out, err);
+}
+
+int RunPublish(AdminEnv& env, const cli::Args& args, const std::vector<wardsync::forms::FormDef>& forms,
+               const std::optional<wardsync::forms::WardList>& wards,
+               const std::vector<wardsync::forms::ChoiceListDef>& lists, std::ostream& out, std::ostream& err) {
   Result<PublishResult> result = Status::Internal("not run");
-  env.Exclusive([&](Ingestor& ing) { result = PublishForms(ing.ctx(), forms, wards); });
+  env.Exclusive([&](Ingestor& ing) { result = PublishForms(ing.ctx(), forms, wards, lists); });
   if (!result.ok()) {
     err << "error: " << result.status().message() << "\n";
     return 1;
   }
   if (args.Flag("json")) {
     util::JsonWriter w;
-    w.BeginObject().Key("published").BeginArray();
-    for (const auto& p : result->published) w.String(p);
-    w.EndArray().Key("unchanged").BeginArray();
-    for (const auto& p : result->unchanged) w.String(p);
-    w.EndArray().Key("wards_changed").Bool(result->wards_changed).Key("epoch").Uint(result->epoch).EndObject();
+    w.BeginObject();
+    using Names = std::pair<const char*, const std::vector<std::string>*>;
+    for (const auto& [key, names] : std::initializer_list<Names>{{"published", &result->published},
+                                                                 {"unchanged", &result->unchanged},
+                                                                 {"lists_published", &result->lists_published},
+                                                                 {"lists_unchanged", &result->lists_unchanged}}) {
+      w.Key(key).BeginArray();
+      for (const auto& p : *names) w.String(p);
+      w.EndArray();
+    }
+    w.Key("wards_changed").Bool(result->wards_changed).Key("epoch").Uint(result->epoch).EndObject();
     out << w.str() << "\n";
   } else {
     for (const auto& p : result->published) out << "published " << p << "\n";
     for (const auto& p : result->unchanged) out << "unchanged " << p << "\n";
+    for (const auto& p : result->lists_published) out << "published choice list " << p << "\n";
+    for (const auto& p : result->lists_unchanged) out << "unchanged choice list " << p << "\n";
     if (result->wards_changed) out << "published the ward list\n";
   }
   return 0;

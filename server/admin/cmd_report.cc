@@ -134,6 +134,9 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   ReportContext ctx;
   if (!ParseContext(env, args, &ctx, err)) return 2;
   auto forms = env.ctx().forms.Get();
+  for (const auto* list : forms->registry.ChoiceLists()) {  // by id, then version: the newest label wins
+    for (const auto& e : list->entries()) ctx.choice_labels[e.value()] = e.label();
+  }
   const auto form = args.Get("form");
   if (form && forms->registry.Latest(*form) == nullptr) {
     err << "error: no published form \"" << *form << "\" (see wardsync-server forms list)\n";

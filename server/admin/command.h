@@ -4,6 +4,7 @@
 // or, forwarded over the control socket, inside the running server.
 #pragma once
 #include <functional>
+#include <optional>
 #include <istream>
 #include <set>
 #include <ostream>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/cli/args.h"
+#include "proto/forms.pb.h"
 #include "server/admin/admin_env.h"
 
 namespace wardsync::server {
@@ -41,6 +43,14 @@ bool RecordArgument(const cli::Args& args, std::ostream& err, std::string* raw);
 int CmdEnroll(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdFormsPublish(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdFormsList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdChoicesPublish(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+int CmdChoicesList(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
+// Publishes forms, wards and choice lists (publish.h) and prints what changed
+// (--json: published, unchanged, lists_published, lists_unchanged,
+// wards_changed, epoch): `forms publish` and `choices publish`.
+int RunPublish(AdminEnv& env, const cli::Args& args, const std::vector<wardsync::forms::FormDef>& forms,
+               const std::optional<wardsync::forms::WardList>& wards,
+               const std::vector<wardsync::forms::ChoiceListDef>& lists, std::ostream& out, std::ostream& err);
 int CmdWards(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdRecords(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);
 int CmdDevices(AdminEnv&, const cli::Args&, std::ostream&, std::ostream&);

@@ -40,11 +40,20 @@ const std::vector<AdminCommand>& AdminCommands() {
        "that tries it afterwards is refused. Who cancelled it (the local user, or the dashboard account) is kept.",
        WithCommon({}), true, CmdCodesCancel},
       {"forms publish", "forms publish --data DIR FILE|DIR...",
-       "Publishes form definitions (JSON) and, from a directory, its wards.json. A published (form, version) never "
-       "changes; a changed definition needs a new version.",
-       WithCommon({}), true, CmdFormsPublish},
+       "Publishes form definitions (JSON) and, from a directory, its wards.json and the choice lists of its "
+       "choices/ subdirectory, in one step. A published (form, version) never changes; a changed definition needs "
+       "a new version.",
+       WithCommon({}), true, CmdFormsPublish, {}, true},
       {"forms list", "forms list --data DIR [--json]", "Lists the published forms and versions.", WithCommon({}), false,
        CmdFormsList},
+      {"choices publish", "choices publish --data DIR FILE.json|DIR...",
+       "Publishes choice lists (JSON: id, version, title, entries of value, label, optional ward and group) that "
+       "choice fields name by choiceList. A published (list, version) never changes; a new version replaces what "
+       "officers are offered and every older value stays valid. Devices get them at their next sync.",
+       WithCommon({}), true, CmdChoicesPublish, {}, true},
+      {"choices list", "choices list --data DIR [--id LIST] [--json]",
+       "Lists the published choice lists (newest version of each); with --id, that list's entries.",
+       WithCommon({{"id"}, {}}), false, CmdChoicesList},
       {"wards", "wards --data DIR [--json]", "Lists the published wards.", WithCommon({}), false, CmdWards},
       {"records", "records --data DIR [--ward W] [--form F] [--json]",
        "Lists records as the server holds them, with their fields and open conflicts.",

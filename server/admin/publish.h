@@ -12,14 +12,23 @@
 namespace wardsync::server {
 
 struct PublishResult {
-  std::vector<std::string> published;   // "id@version" newly published
+  std::vector<std::string> published;   // forms, "id@version" newly published
   std::vector<std::string> unchanged;
+  std::vector<std::string> lists_published;  // choice lists, "id@version"
+  std::vector<std::string> lists_unchanged;
   bool wards_changed = false;
   uint64_t epoch = 0;
 };
 
-// Must run with exclusive write access (AdminEnv::Exclusive). Reloads ctx.forms.
+// Publishes forms, the ward list and choice lists (forms.proto
+// ChoiceListDef) in one write with one bump of the forms epoch, so devices
+// fetch them together at their next hello and never see a form without the
+// list it names. A choice list is immutable per (list, version) like a form;
+// the identical list again is a no-op, a changed one needs a higher version
+// than any published. Nothing is written if anything is refused. Must run
+// with exclusive write access (AdminEnv::Exclusive). Reloads ctx.forms.
 Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms,
-                                   const std::optional<wardsync::forms::WardList>& wards);
+                                   const std::optional<wardsync::forms::WardList>& wards,
+                                   const std::vector<wardsync::forms::ChoiceListDef>& lists = {});
 
 }  // namespace wardsync::server

@@ -10,6 +10,7 @@
 // (the section says how many).
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ struct ReviewItem {
 struct ReportContext {
   std::string today;               // YYYY-MM-DD, local date of the server (or --today)
   uint32_t complaint_days = 5;     // deadline of a complaint without its own `deadline`, in days
+  // Value -> label of every published choice list entry (newest version's
+  // label), so a section keyed by a list value can show its label.
+  std::map<std::string, std::string> choice_labels;
 };
 
 // A polling area, named by its ward and the code the officers typed.

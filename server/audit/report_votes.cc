@@ -34,7 +34,7 @@ std::vector<std::pair<std::string, uint64_t>> ReadRows(const RecordState& r, std
     if (p->IsRowMarker()) {
       row.live = fv.has_value();
       if (row.live) row.position = fv.value().integer();
-    } else if (p->sub == "full_name") {
+    } else if (p->sub == "full_name" || p->sub == "candidate") {  // v1-v2 typed name, v3 list value
       std::string name = Word(r, path);
       if (!name.empty()) row.name = name;
     } else if (p->sub == "votes") {
@@ -79,6 +79,13 @@ void KnowArea(std::set<AreaKey>* known, const RecordState& r, std::string_view f
   if (r.deleted() || r.placeholder()) return;
   const std::string area = Word(r, field);
   if (!area.empty()) known->insert({r.ward(), area});
+}
+
+// A candidate picked from the published list by its label; a name typed in
+// older minutes as it is.
+std::string Shown(const ReportContext& ctx, const std::string& candidate) {
+  auto it = ctx.choice_labels.find(candidate);
+  return it == ctx.choice_labels.end() ? candidate : it->second;
 }
 
 }  // namespace
@@ -169,7 +176,7 @@ void VoteTally::Apart(std::vector<ReviewItem>* out) const {
   }
 }
 
-void VoteTally::Json(util::JsonWriter& w, const ReportContext&) const {
+void VoteTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   w.BeginObject().Key("minutes").Uint(minutes_).Key("under_review").Uint(under_review_);
   w.Key("overflow").Bool(Overflowed()).Key("levels").BeginArray();
   for (const auto& [level, lv] : Levels()) {
@@ -179,7 +186,9 @@ void VoteTally::Json(util::JsonWriter& w, const ReportContext&) const {
       w.Key("provisional").Uint(c.provisional).Key("duplicated").Uint(c.duplicated);
       w.Key("incomplete").Uint(c.incomplete).Key("candidates").BeginArray();
       for (const auto& [candidate, n] : c.votes) {
-        w.BeginObject().Key("full_name").String(candidate);
+        // "candidate" is what the totals are keyed by (the list value, or the
+        // name as typed in minutes before version 3); "full_name" is shown.
+        w.BeginObject().Key("candidate").String(candidate).Key("full_name").String(Shown(ctx, candidate));
         FigureJson(w, "votes", n);
         w.EndObject();
       }
@@ -192,7 +201,7 @@ void VoteTally::Json(util::JsonWriter& w, const ReportContext&) const {
   w.EndArray().EndObject();
 }
 
-void VoteTally::Text(std::ostream& out, const ReportContext&) const {
+void VoteTally::Text(std::ostream& out, const ReportContext& ctx) const {
   if (minutes_ == 0 && under_review_ == 0) return;
   out << "  votes:\n";
   for (const auto& [level, lv] : Levels()) {
@@ -203,7 +212,10 @@ void VoteTally::Text(std::ostream& out, const ReportContext&) const {
       if (c.duplicated) out << ", " << c.duplicated << " duplicate minutes, not summed";
       if (c.incomplete) out << ", " << c.incomplete << " incomplete, not summed";
       out << "):\n";
-      for (const auto& [candidate, n] : c.votes) out << "        " << candidate << ": " << n << "\n";
+      for (const auto& [candidate, n] : c.votes) {
+        const std::string shown = Shown(ctx, candidate);
+        out << "        " << shown << (shown == candidate ? "" : " (" + candidate + ")") << ": " << n << "\n";
+      }
     }
     if (!lv.missing.empty()) {
       out << "      no minutes yet:";

@@ -7,8 +7,9 @@
 // Candidates are the rows of the repeat group `candidates` (stored
 // flattened, "candidates[ROW]" marker + "candidates[ROW].full_name" /
 // ".votes", forms/README.md); a removed row (cleared marker) is not read.
-// A candidate is named by `full_name` as entered (a published choice list
-// keeps the spelling one).
+// A candidate is `candidate`, a value of the published list "candidates"
+// (version 3 on), shown by its label; minutes of versions 1-2 name one by
+// `full_name` as typed, each spelling its own line.
 //
 // Never summed silently, beyond the records under review (report_tally.h):
 // - two minutes of one polling area for one level (same ward, level,

@@ -119,9 +119,11 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   SystemClock clock;
   ServerContext ctx{*store, clock, server_key, {}, {}};
   if (pack) {
-    auto published = PublishForms(ctx, pack->forms, pack->wards.wards_size() ? std::optional(pack->wards) : std::nullopt);
+    auto published = PublishForms(ctx, pack->forms, pack->wards.wards_size() ? std::optional(pack->wards) : std::nullopt,
+                                  pack->choice_lists);
     if (!published.ok()) return published.status();
     out << "published " << published->published.size() << " forms";
+    if (!published->lists_published.empty()) out << ", " << published->lists_published.size() << " choice lists";
     if (published->wards_changed) out << " and " << pack->wards.wards_size() << " wards";
     out << " from " << options.forms_dir << "\n";
   }

@@ -286,7 +286,8 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   io.AcceptCompressed(zstd);
   io.SendCompressed(zstd);
   if (hello.forms_epoch() != forms->epoch) {
-    for (const auto* f : forms->registry.All()) *hr->add_forms() = *f;
+    for (const auto* f : forms->registry.Published()) *hr->add_forms() = *f;
+    for (const auto* l : forms->registry.ChoiceLists()) *hr->add_choice_lists() = *l;
     *hr->mutable_wards() = forms->wards;
   }
   // Proven: the full frame limit from now on, with the counts and sizes of

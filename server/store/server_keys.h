@@ -12,6 +12,7 @@
 //   meta/log_head                        -> u64, last log seq
 //   meta/forms_epoch                     -> u64, bumped on every publish
 //   meta/wards                           -> forms.WardList
+//   choice/<list id>/<version u64>       -> forms.ChoiceListDef (published choice lists; never deleted)
 //   meta/store_format                    -> store.StoreFormat (common/store/store_format.h)
 //   imp/<device id>/<first seq u64>      -> store.ImportRecord (who imported which change-sets)
 //   user/<name>                          -> store.DashboardUser (dashboard accounts)
@@ -53,6 +54,10 @@ inline std::string UniqueKeyEntry(std::string_view key, std::string_view record_
 inline constexpr std::string_view kFormPrefix = "form/";
 inline std::string Form(std::string_view id, uint64_t version) {
   return wardsync::keys::WithU64("form/" + std::string(id) + "/", version);
+}
+inline constexpr std::string_view kChoiceListPrefix = "choice/";
+inline std::string ChoiceList(std::string_view id, uint64_t version) {
+  return wardsync::keys::WithU64("choice/" + std::string(id) + "/", version);
 }
 inline constexpr std::string_view kOpenConflictPrefix = "conf/";
 inline std::string OpenConflict(std::string_view id) { return wardsync::keys::Make(kOpenConflictPrefix, id); }

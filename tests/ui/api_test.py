@@ -235,13 +235,13 @@ class ApiTest(unittest.TestCase):
         """The pack's tally-minutes: computed turnout, row paths GROUP[ROW].SUB, a per-row rule named on its fields,
         each problem with its code and Vietnamese text (forms_util::Evaluate)."""
         values = {"voters_listed": 200, "voters_voted": 150, "valid_ballots": 100,
-                  "candidates": [{"_row": "r1", "full_name": "Nguyễn Văn An", "votes": 120}, {"_row": "r2", "votes": 5}]}
+                  "candidates": [{"_row": "r1", "candidate": "qh-dv1-nguyen-van-hung", "votes": 120}, {"_row": "r2", "votes": 5}]}
         res, data = self.api("POST", "/api/forms/tally-minutes/evaluate", {"values": values})
         self.assertEqual(res.status, 200, data)
         self.assertEqual(data["computed"]["turnout_percent"], 75)
-        self.assertTrue(data["required"]["candidates[r2].full_name"])
+        self.assertTrue(data["required"]["candidates[r2].candidate"])
         codes = {(p["code"], tuple(p["fields"])) for p in data["problems"]}
-        self.assertIn(("required", ("candidates[r2].full_name",)), codes)
+        self.assertIn(("required", ("candidates[r2].candidate",)), codes)
         rule = [p for p in data["problems"] if p["code"] == "rule_broken" and "candidates[r1].votes" in p["fields"]]
         self.assertEqual(len(rule), 1, data["problems"])
         self.assertIn("valid_ballots", rule[0]["fields"])

@@ -502,7 +502,7 @@ async function boot() {
   Object.assign(wardNames, s.data.wards || {});
   showDevice();
   const f = await api('GET', '/api/forms');
-  forms = f.status === 200 ? f.data : [];
+  forms = f.status === 200 ? f.data.map(FormRender.withGroups) : [];
   route();
 }
 

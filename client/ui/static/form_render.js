@@ -60,8 +60,7 @@ const FormRender = (() => {
           return choices.map((c, i) => h('label', { class: 'choice' },
             h('input', { type: 'radio', name: path, value: c.value, checked: value === c.value, id: i === 0 ? id : null }), c.label || c.value));
         }
-        return h('select', { ...common }, h('option', { value: '' }, t('choose')),
-          choices.map((c) => h('option', { value: c.value, selected: value === c.value }, c.label || c.value)));
+        return h('select', { ...common }, h('option', { value: '' }, t('choose')), selectOptions(choices, value));
       case 'MULTIPLE_CHOICE': {
         const chosen = Array.isArray(value) ? value : [];
         return choices.map((c, i) => h('label', { class: 'choice' },
@@ -70,6 +69,34 @@ const FormRender = (() => {
       default:
         return h('input', { ...common, type: 'text', value: value ?? '' });
     }
+  }
+
+  // A select's options; entries of a choice list with a group (a
+  // constituency) go under an <optgroup> of it, in list order, so an option
+  // is just the name and fits a 360 px screen.
+  function selectOptions(choices, value) {
+    const out = [];
+    let current = null;
+    for (const c of choices) {
+      const opt = h('option', { value: c.value, selected: value === c.value }, c.label || c.value);
+      if (!c.group) { current = null; out.push(opt); continue; }
+      if (!current || current.label !== c.group) { current = h('optgroup', { label: c.group }); out.push(current); }
+      current.appendChild(opt);
+    }
+    return out;
+  }
+
+  // Copies each choice's group (the forms API's "choice_groups": list ->
+  // value -> group) onto the choices of the fields naming the list.
+  function withGroups(form) {
+    const groups = form.choice_groups || {};
+    const mark = (fields) => (fields || []).forEach((f) => {
+      mark(f.fields);
+      const g = f.choice_list && groups[f.choice_list];
+      if (g) (f.choices || []).forEach((c) => { if (g[c.value]) c.group = g[c.value]; });
+    });
+    mark(form.fields);
+    return form;
   }
 
   function reqMark(field) {
@@ -349,5 +376,5 @@ const FormRender = (() => {
     return out;
   }
 
-  return { withRows, fieldBlock, collect, applyEvaluation, wireEvaluation, browserChecks, shownValue, fieldAt, newRowId };
+  return { withRows, withGroups, fieldBlock, collect, applyEvaluation, wireEvaluation, browserChecks, shownValue, fieldAt, newRowId };
 })();

@@ -20,13 +20,15 @@ std::string WriteJson(const TempDir& dir, const std::string& name, const std::st
   return path;
 }
 
+// The polling area and candidates are values of the lists the pack publishes
+// (forms/election/choices/), as tally-minutes 3 requires.
 const char* kMinutes = R"({
-  "level": "hdnd-phuong-xa", "constituency": "2", "polling_area": "7", "seats": 2,
+  "level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-tan-thinh-kv02", "seats": 2,
   "voters_listed": 800, "voters_voted": 760, "ballots_issued": 760, "ballots_received": 758,
   "valid_ballots": 750, "invalid_ballots": 8, "counted_at": "21:15",
-  "candidates": [{"_row": "a", "full_name": "Nguyễn Văn A", "votes": 600},
-                 {"_row": "b", "full_name": "Trần Thị B", "votes": 500},
-                 {"_row": "c", "full_name": "Lê Văn C", "votes": 300}]
+  "candidates": [{"_row": "a", "candidate": "qh-dv1-nguyen-van-hung", "votes": 600},
+                 {"_row": "b", "candidate": "qh-dv1-tran-thi-lan", "votes": 500},
+                 {"_row": "c", "candidate": "qh-dv1-le-minh-tuan", "votes": 300}]
 })";
 
 }  // namespace

@@ -43,7 +43,11 @@ TEST_CASE("admin commands work with and without a running server", "[e2e]") {
     CHECK(Items(ParseJson(wards.out)).size() == 32);
     auto forms = server.Admin({"forms", "list", "--json"});
     REQUIRE(forms.exit_code == 0);
-    CHECK(Items(ParseJson(forms.out)).size() == 10);  // form versions: complaint and tally-minutes have two
+    CHECK(Items(ParseJson(forms.out)).size() == 11);  // form versions: complaint has two, tally-minutes three
+    // init --forms also publishes the pack's choices/ (the lists tally-minutes 3 picks from).
+    auto lists = server.Admin({"choices", "list", "--json"});
+    REQUIRE(lists.exit_code == 0);
+    CHECK(Items(ParseJson(lists.out)).size() == 2);
     auto code = server.Enroll("phuong-hoang-van-thu", "reviewer");
     CHECK_FALSE(code.empty());
     auto records = server.Admin({"records", "--json"});

@@ -83,14 +83,35 @@ std::set<std::string> Named(const JsonValue& scope) {
   return ids;
 }
 
-// Vote-count minutes of one polling area, entered as the clerk's JSON.
+// Values of the published choice list `id` (forms/election/choices/) whose
+// ward is `ward` ("" for any) and value starts with `prefix`, in list order,
+// with their labels: the test picks what an officer would, names no entry.
+std::vector<std::pair<std::string, std::string>> Entries(ServerProcess& s, const std::string& id,
+                                                         const std::string& ward, const std::string& prefix) {
+  auto r = s.Admin({"choices", "list", "--id", id, "--json"});
+  REQUIRE(r.exit_code == 0);
+  const JsonValue lists = ParseJson(r.out);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& list : Items(lists)) {
+    for (const auto& e : Items(At(list, "entries"))) {
+      const std::string value = Str(At(e, "value"));
+      const auto& fields = e.struct_value().fields();
+      const bool in_ward = ward.empty() || (fields.count("ward") && Str(fields.at("ward")) == ward);
+      if (in_ward && value.rfind(prefix, 0) == 0) out.emplace_back(value, Str(At(e, "label")));
+    }
+  }
+  return out;
+}
+
+// Vote-count minutes of one polling area (a value of the list polling-areas),
+// candidates by their value in the list candidates, entered as the clerk's JSON.
 std::string Minutes(ClientProcess& c, const TempDir& files, const std::string& level, const std::string& area,
                     const std::vector<std::pair<std::string, int>>& votes) {
   int valid = 0;
   std::string rows;
   for (size_t i = 0; i < votes.size(); ++i) {
     valid += votes[i].second;  // keeps every rule: each <= valid, the sum <= valid x seats
-    rows += std::string(i ? ", " : "") + "{\"_row\": \"r" + std::to_string(i) + "\", \"full_name\": \"" +
+    rows += std::string(i ? ", " : "") + "{\"_row\": \"r" + std::to_string(i) + "\", \"candidate\": \"" +
             votes[i].first + "\", \"votes\": " + std::to_string(votes[i].second) + "}";
   }
   const std::string json = "{\"level\": \"" + level + "\", \"constituency\": \"1\", \"polling_area\": \"" + area +
@@ -118,12 +139,12 @@ const JsonValue& Level(const JsonValue& scope, const std::string& section, const
   throw std::logic_error("unreachable");
 }
 
-// candidate -> votes of constituency 1 at `level`.
+// candidate (its list value) -> votes of constituency 1 at `level`.
 std::map<std::string, double> Votes(const JsonValue& scope, const std::string& level) {
   std::map<std::string, double> out;
   for (const auto& c : Items(At(Level(scope, "votes", level), "constituencies"))) {
     if (Str(At(c, "constituency")) != "1") continue;
-    for (const auto& v : Items(At(c, "candidates"))) out[Str(At(v, "full_name"))] = Num(At(v, "votes"));
+    for (const auto& v : Items(At(c, "candidates"))) out[Str(At(v, "candidate"))] = Num(At(v, "votes"));
   }
   return out;
 }
@@ -290,28 +311,39 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   ClientProcess b1(server, b, "officer", "Lê Thị Hoa");
   ClientProcess b2(server, b, "officer", "Trần Văn Nam");
   TempDir files("e2e-minutes");
-  const std::string an = "Nguyễn Thị An", binh = "Trần Văn Bình", cuong = "Lê Văn Cường";
+  // Candidates and polling areas are picked from the lists the pack
+  // publishes (forms/election/choices/), as tally-minutes 3 requires.
+  const auto national = Entries(server, "candidates", "", "qh-dv1-");
+  const auto city = Entries(server, "candidates", "", "tp-dv1-");
+  const auto areas_a = Entries(server, "polling-areas", a, "");
+  const auto areas_b = Entries(server, "polling-areas", b, "");
+  REQUIRE(national.size() >= 3);
+  REQUIRE(!city.empty());
+  REQUIRE(areas_a.size() >= 2);
+  REQUIRE(areas_b.size() >= 2);
+  const std::string an = national[0].first, binh = national[1].first, cuong = national[2].first, hoa = city[0].first;
+  const std::string a01 = areas_a[0].first, a02 = areas_a[1].first, b01 = areas_b[0].first, b02 = areas_b[1].first;
 
   // Ward a: areas 01 and 02 for the National Assembly, 01 for the city council.
-  Minutes(a1, files, "quoc-hoi", "01", {{an, 610}, {binh, 420}, {cuong, 300}});
-  Minutes(a1, files, "quoc-hoi", "02", {{binh, 515}, {an, 480}, {cuong, 220}});
-  Minutes(a1, files, "hdnd-thanh-pho", "01", {{an, 700}});
-  // The candidate register: two for the National Assembly.
+  Minutes(a1, files, "quoc-hoi", a01, {{an, 610}, {binh, 420}, {cuong, 300}});
+  Minutes(a1, files, "quoc-hoi", a02, {{binh, 515}, {an, 480}, {cuong, 220}});
+  Minutes(a1, files, "hdnd-thanh-pho", a01, {{hoa, 700}});
+  // The candidate register (its own form, names typed): two for the National Assembly.
   New(a1, "candidate",
-      {"level=quoc-hoi", "constituency=1", "full_name=" + an, "gender=nu", "birth_year=1985", "ethnicity=Tày",
+      {"level=quoc-hoi", "constituency=1", "full_name=" + national[0].second, "gender=nu", "birth_year=1985", "ethnicity=Tày",
        "ethnic_minority=true", "party_member=true", "full_time=true", "re_standing=false", "nomination=gioi-thieu"});
   New(a1, "candidate",
-      {"level=quoc-hoi", "constituency=1", "full_name=" + binh, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
+      {"level=quoc-hoi", "constituency=1", "full_name=" + national[1].second, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
        "ethnic_minority=false", "party_member=false", "full_time=false", "re_standing=true", "nomination=tu-ung-cu"});
   Sync(a1);
 
   // Ward b: area 01 once; area 02 entered by both officers: the later copy is
   // a DUPLICATE conflict (tally-minutes' unique key: level + polling area),
   // named and not summed, the first is summed once; area 03 known from its
-  // turnout report, no minutes yet.
-  Minutes(b1, files, "quoc-hoi", "01", {{an, 90}, {binh, 75}, {cuong, 40}});
-  const std::string dup1 = Minutes(b1, files, "quoc-hoi", "02", {{an, 100}, {binh, 100}, {cuong, 100}});
-  const std::string dup2 = Minutes(b2, files, "quoc-hoi", "02", {{an, 101}, {binh, 100}, {cuong, 100}});
+  // turnout report (a code typed there), no minutes yet.
+  Minutes(b1, files, "quoc-hoi", b01, {{an, 90}, {binh, 75}, {cuong, 40}});
+  const std::string dup1 = Minutes(b1, files, "quoc-hoi", b02, {{an, 100}, {binh, 100}, {cuong, 100}});
+  const std::string dup2 = Minutes(b2, files, "quoc-hoi", b02, {{an, 101}, {binh, 100}, {cuong, 100}});
   Turnout(b1, "03", "19h", 900, 800);
   Sync(b1);
   Sync(b2);
@@ -326,7 +358,7 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90 + 100},
                                                                    {binh, 420 + 515 + 75 + 100},
                                                                    {cuong, 300 + 220 + 40 + 100}});
-  CHECK(Votes(total, "hdnd-thanh-pho") == std::map<std::string, double>{{an, 700}});
+  CHECK(Votes(total, "hdnd-thanh-pho") == std::map<std::string, double>{{hoa, 700}});
   const JsonValue& qh = Level(total, "votes", "quoc-hoi");
   const JsonValue& c1 = Items(At(qh, "constituencies"))[0];
   CHECK(Num(At(c1, "areas")) == 4);
@@ -341,7 +373,7 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   for (const auto& m : Items(At(Level(total, "votes", "hdnd-thanh-pho"), "missing"))) {
     missing_tp.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
   }
-  CHECK(missing_tp == std::set<std::string>{a + "/02", b + "/01", b + "/02", b + "/03"});
+  CHECK(missing_tp == std::set<std::string>{a + "/" + a02, b + "/" + b01, b + "/" + b02, b + "/03"});
   CHECK(Named(total) == std::set<std::string>{dup2});
   for (const auto& item : Items(At(WardOf(report, b), "under_review"))) {
     CHECK(Str(At(item, "problem")).find("DUPLICATE: same unique key as record " + dup1) != std::string::npos);
@@ -366,6 +398,7 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   // The text report says the same to a person.
   auto text = server.Admin({"report", "--ward", a, "--today", "2021-05-23"});
   REQUIRE(text.exit_code == 0);
-  CHECK(text.out.find(an + ": 1090") != std::string::npos);
+  // A candidate is shown by the list's label, with the value the totals are keyed by.
+  CHECK(text.out.find(national[0].second + " (" + an + "): 1090") != std::string::npos);
   CHECK(server.Stop() == 0);
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/cli/args.h"
+#include "server/admin/command.h"
 
 using wardsync::cli::AbsolutizePaths;
 using wardsync::cli::ArgSpec;
@@ -38,4 +39,20 @@ TEST_CASE("AbsolutizePaths makes only the FILE of --attach FIELD=FILE absolute",
   // A value without '=' is left for the command to refuse.
   auto b = AbsolutizePaths({"--attach", "photo.jpg"}, spec, {"attach="}, false);
   CHECK(b == std::vector<std::string>{"--attach", "photo.jpg"});
+}
+
+TEST_CASE("admin commands that read files name them for absolutizing when forwarded", "[unit][cli]") {
+  // A running server has another working directory: `forms publish forms/election`
+  // typed in the source tree must reach it as an absolute path.
+  const std::string cwd = std::filesystem::current_path().string();
+  for (const auto& words : std::vector<std::vector<std::string>>{{"forms", "publish"}, {"choices", "publish"}, {"import"}}) {
+    size_t consumed = 0;
+    const auto* cmd = wardsync::server::FindAdminCommand(words, &consumed);
+    REQUIRE(cmd != nullptr);
+    INFO(cmd->name);
+    CHECK(cmd->path_positionals);
+    auto forwarded = AbsolutizePaths({"--data", "d", "pack/dir", "/abs/x.json"}, cmd->spec, cmd->path_options,
+                                     cmd->path_positionals);
+    CHECK(forwarded == std::vector<std::string>{"--data", "d", cwd + "/pack/dir", "/abs/x.json"});
+  }
 }

@@ -90,7 +90,7 @@ struct Device {
     config.set_role(role);
     config.set_officer(officer);
     REQUIRE(cs->SaveConfig(config).ok());
-    REQUIRE(cs->ReplaceForms(ElectionPack().forms, ElectionPack().wards, 1).ok());
+    REQUIRE(cs->ReplaceForms(ElectionPack().forms, ElectionPack().wards, 1, ElectionPack().choice_lists).ok());
   }
   void Open() {
     auto opened = LevelDbStore::Open(dir.path() + "/db");

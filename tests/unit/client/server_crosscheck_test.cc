@@ -23,6 +23,7 @@ struct TestServer {
     WriteBatch batch;
     for (const auto& f : ElectionPack().forms) PutProto(batch, server::keys::Form(f.id(), f.version()), f);
     PutProto(batch, std::string(server::keys::kWards), ElectionPack().wards);
+    for (const auto& l : ElectionPack().choice_lists) PutProto(batch, server::keys::ChoiceList(l.id(), l.version()), l);
     std::string epoch;
     wardsync::keys::AppendU64(&epoch, 1);
     batch.Put(std::string(server::keys::kFormsEpoch), epoch);

@@ -13,7 +13,7 @@ using wardsync::forms::FieldDef;
 using wardsync::forms_util::FormRegistry;
 using wardsync::forms_util::LoadFormPack;
 
-TEST_CASE("the election pack loads with 8 forms (10 versions) and 32 wards", "[forms]") {
+TEST_CASE("the election pack loads with 8 forms (11 versions), 32 wards and 2 choice lists", "[forms]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
   CHECK(pack->wards.wards_size() == 32);
@@ -22,10 +22,12 @@ TEST_CASE("the election pack loads with 8 forms (10 versions) and 32 wards", "[f
   for (const auto& f : pack->forms) {
     ids.insert(f.id());
     // complaint and tally-minutes (the photo of the signed minutes) have a
-    // version 2, which says so in its description.
+    // version 2, and tally-minutes a version 3 (names picked from the
+    // published lists), each saying so in its description.
     const bool second = (f.id() == "complaint" || f.id() == "tally-minutes") &&
                         f.description().find("Phiên bản 2") != std::string::npos;
-    CHECK(f.version() == (second ? 2u : 1u));
+    const bool third = f.id() == "tally-minutes" && f.description().find("Phiên bản 3") != std::string::npos;
+    CHECK(f.version() == (third ? 3u : second ? 2u : 1u));
     CHECK_FALSE(f.title().empty());
     CHECK(f.fields_size() >= 5);
     CHECK(f.fields_size() <= 16);
@@ -50,13 +52,18 @@ TEST_CASE("the election pack loads with 8 forms (10 versions) and 32 wards", "[f
   CHECK(wards == 21);  // Thái Nguyên city, 2021: 21 phường and 11 xã
   CHECK(ward_ids.count("phuong-hoang-van-thu") == 1);
 
+  std::set<std::string> lists;
+  for (const auto& l : pack->choice_lists) lists.insert(l.id());
+  CHECK(lists == std::set<std::string>{"candidates", "polling-areas"});
+
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 10);
+  CHECK(registry.All().size() == 11);
   CHECK(registry.Latest("complaint")->version() == 2);
+  CHECK(registry.Latest("tally-minutes")->version() == 3);
   // tally-minutes 2 is version 1 plus the signed minutes' photo, nothing else.
-  const auto* minutes = registry.Latest("tally-minutes");
-  REQUIRE(minutes->version() == 2);
+  const auto* minutes = registry.Find("tally-minutes", 2);
+  REQUIRE(minutes != nullptr);
   const auto* photo = FormRegistry::FindField(*minutes, "signed_minutes");
   REQUIRE(photo != nullptr);
   CHECK(photo->type() == FieldDef::ATTACHMENT);

@@ -131,3 +131,27 @@ TEST_CASE("a bad file or an empty pack is refused", "[forms]") {
 
   CHECK(LoadFormPack(dir.path() + "/missing").status().not_found());
 }
+
+TEST_CASE("a pack's choices/ holds its choice lists; a bad list refuses the pack", "[forms][choices]") {
+  forms_test::TempDir dir;
+  dir.Write("a.json", R"({"id": "a", "version": 1})");
+  auto none = LoadFormPack(dir.path());
+  REQUIRE(none.ok());
+  CHECK(none->choice_lists.empty());
+
+  std::filesystem::create_directory(dir.path() + "/choices");
+  dir.Write("choices/b.json", R"({"id": "b", "version": 1, "entries": [{"value": "x", "label": "X"}]})");
+  dir.Write("choices/a.json", R"({"id": "a", "version": 2, "entries": [{"value": "y", "label": "Y"}]})");
+  dir.Write("choices/readme.txt", "not a list");
+  auto pack = LoadFormPack(dir.path());
+  REQUIRE(pack.ok());
+  REQUIRE(pack->choice_lists.size() == 2);
+  CHECK(pack->choice_lists[0].id() == "a");  // file-name order
+  CHECK(pack->choice_lists[1].entries(0).label() == "X");
+  CHECK(pack->forms.size() == 1);  // the lists are not forms
+
+  dir.Write("choices/c.json", R"({"id": "c", "version": 1, "entries": [{"value": "Bad Value", "label": "B"}]})");
+  auto bad = LoadFormPack(dir.path());
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.status().message(), Contains("c.json"));
+}
