@@ -249,6 +249,7 @@ void DashboardServer::MountRoutes(httplib::Server& s) {
         }));
   s.Get("/api/overview", api([this](const Who& w, const httplib::Request&) { return api_.Overview(w.caller); }));
   s.Get("/api/forms", api([this](const Who& w, const httplib::Request&) { return api_.Forms(w.caller); }));
+  s.Get("/api/wards", api([this](const Who& w, const httplib::Request&) { return api_.Wards(w.caller); }));
   s.Get("/api/records", api([this](const Who& w, const httplib::Request& r) {
           return api_.Records(w.caller, Query(r));
         }));

@@ -293,6 +293,36 @@ class DashboardApiTest(unittest.TestCase):
         self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [84])
 
     # ---- enrollment codes ----
+    def test_duplicate_is_kept_as_two_records_or_refused(self):
+        first, second = self.s.make_duplicate("KV08")
+        status, conflicts = self.http("admin").json("GET", "/api/conflicts")
+        dup = [c for c in conflicts if c["kind"] == "duplicate" and c["record"] == second]
+        self.assertEqual(len(dup), 1, conflicts)
+        cid = dup[0]["id"]
+        self.assertEqual(dup[0]["duplicate_of"], first)
+        path = f"/api/conflicts/{cid}/resolve"
+        # Refusals change nothing: a viewer (403), no CSRF token (403), no reason (400), a decision that is not
+        # one of a duplicate's (the command's own refusal, 409).
+        self.assertEqual(self.http("viewer").json("POST", path, {"dismiss": True, "reason": "x"})[0], 403)
+        self.assertEqual(self.http("reviewer").call("POST", path, {"delete": True, "reason": "x"}, csrf=False)[0], 403)
+        self.assertEqual(self.http("reviewer").json("POST", path, {"delete": True})[0], 400)
+        status, body = self.http("reviewer").json("POST", path, {"pick": 1, "reason": "x"})
+        self.assertEqual(status, 409, body)
+        self.assertIn("--dismiss", body["error"])
+        status, body = self.http("reviewer").json("POST", path, {"dismiss": True, "delete": True, "reason": "x"})
+        self.assertEqual(status, 400, body)
+        self.assertIn(cid, [c["id"] for c in self.http("admin").json("GET", "/api/conflicts")[1]])
+        # Keep both: closed, both records live, who and why in the history.
+        status, body = self.http("reviewer").json("POST", path, {"dismiss": True, "reason": "Hai khu vực khác nhau"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["outcome"], "both records are kept")
+        self.assertNotIn(cid, [c["id"] for c in self.http("admin").json("GET", "/api/conflicts")[1]])
+        records = {r["id"]: r for r in json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)}
+        self.assertFalse(records[first]["deleted"] or records[second]["deleted"])
+        text = json.dumps(self.history(second), ensure_ascii=False)
+        self.assertIn("Hai khu vực khác nhau", text)
+        self.assertIn("reviewer (dashboard, 127.0.0.1)", text)
+
     def test_unused_codes_are_listed_and_cancelled(self):
         admin = self.http("admin")
         status, earlier = admin.json("GET", "/api/devices/codes")

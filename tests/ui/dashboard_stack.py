@@ -116,6 +116,19 @@ class DashStack:
                             "registered_voters=1000", "--set", f"votes_cast={cast}"])
         self.client(a, ["sync", "--quiet"])
 
+    def make_duplicate(self, station):
+        """Both officers of one ward report turnout of polling area `station` at 9 h (its unique key) without
+        seeing each other: the later record to reach the server gets a DUPLICATE conflict. The first one's
+        turnout is 30 %, as turnout_reports' at 9 h. Returns (the record held first, the later one)."""
+        ids = []
+        for data, cast in zip(self.clients, (600, 620)):
+            ids.append(json.loads(self.client(data, [
+                "new", "--form", "turnout-report", "--json", "--set", f"station_code={station}", "--set",
+                "report_date=2021-05-23", "--set", "report_time=09h", "--set", "registered_voters=2000", "--set",
+                f"votes_cast={cast}"]).stdout)["id"])
+            self.client(data, ["sync", "--quiet"])
+        return ids[0], ids[1]
+
     def make_rejected(self):
         """A REJECTED change from an honest device, through the binaries: an officer's offline edit reaches the
         server while its ward is missing from the published ward list (unknown ward); the list is then published
