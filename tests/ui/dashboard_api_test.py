@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 import unittest
 
 from dashboard_stack import PASSWORD, DashStack, Http
@@ -163,6 +164,8 @@ class DashboardApiTest(unittest.TestCase):
         cases = [(["--dashboard", "0.0.0.0:0", "--dashboard-plain-http"], "is not a loopback address"),
                  (["--dashboard", "127.0.0.1:0", "--dashboard-cert", "x.pem"], "go together"),
                  (["--dashboard-plain-http"], "go with --dashboard"),
+                 (["--dashboard-idle-s", "60"], "go with --dashboard"),
+                 (["--dashboard", "127.0.0.1:0", "--dashboard-idle-s", "0"], "out of range"),
                  (["--dashboard", "localhost:99999"], "not a port")]
         for extra, message in cases:
             r = subprocess.run([f"{BIN}/wardsync-server", "run", "--data", self.s.srv, "--listen", "127.0.0.1:0"] + extra,
@@ -383,6 +386,41 @@ class DashboardApiTest(unittest.TestCase):
             self.assertEqual(h.call("GET", "/", headers={"Host": host})[0], 200, host)
         status, _ = h.login("viewer")
         self.assertEqual(status, 200)
+
+
+class DashboardRestartTest(unittest.TestCase):
+    """Sessions are kept in the store: a restart logs nobody out, an idle one stays ended. A stack of its own
+    (it restarts the server)."""
+
+    def setUp(self):
+        self.s = DashStack(BIN, SRC)
+
+    def tearDown(self):
+        self.s.close()
+
+    def test_sessions_survive_a_restart_but_not_idleness(self):
+        h = Http(self.s.url)
+        self.assertEqual(h.login("reviewer")[0], 200)
+        csrf = h.csrf
+        self.s.restart()
+        h.base = self.s.url
+        status, body = h.json("GET", "/api/session")
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["user"], body["csrf"]), ("reviewer", csrf))  # the same session, its CSRF token too
+        # A POST with the kept CSRF token gets past the session checks to the API's own answer.
+        status, body = h.json("POST", "/api/conflicts/no-such-conflict/resolve", {"dismiss": True})
+        self.assertEqual(status, 400, body)
+        self.assertIn("reason", body["error"])
+        # Idle longer than --dashboard-idle-s across a restart: the session is over.
+        last_use = time.time()
+        self.s.proc.stop()
+        while time.time() < last_use + 2.5:  # the idle time itself has to pass
+            time.sleep(0.1)
+        self.s.restart(["--dashboard-idle-s", "2"])
+        h.base = self.s.url
+        status, body = h.json("GET", "/api/session")
+        self.assertEqual(status, 401, body)
+        self.assertEqual(Http(self.s.url).login("reviewer")[0], 200)  # logging in again works
 
 
 if __name__ == "__main__":
