@@ -212,11 +212,15 @@ ApiReply UiApi::Record(const std::string& id) {
   std::string raw;
   auto cfg = env_.store().Config();
   if (!changes_util::ParseRecordId(id, &raw) || !cfg.ok()) return {200, r.out};
+  // Whether the server holds it yet (a pulled view exists): until then the
+  // committee has not received it, whatever its review state says.
+  auto held = env_.store().ServerRecord(raw);
+  const std::string out = WithKey(r.out, "on_server", held.ok() && held->has_value() ? "true" : "false");
   auto rec = env_.store().LocalRecord(raw);
-  if (!rec.ok() || !rec->has_value()) return {200, r.out};
+  if (!rec.ok() || !rec->has_value()) return {200, out};
   util::JsonWriter w;
   ChangedSinceJson(**rec, cfg->device_id(), w);
-  return {200, WithKey(r.out, "changed_since", w.str())};
+  return {200, WithKey(out, "changed_since", w.str())};
 }
 
 ApiReply UiApi::Create(const std::string& body) {

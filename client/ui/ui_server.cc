@@ -95,7 +95,7 @@ void UiServer::Routes() {
   });
 
   // Pages (no session needed: they hold no data; their API calls do).
-  s.Get(R"(/(|index\.html|app\.js|i18n\.js|form_render\.js|app\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/(|index\.html|app\.js|i18n\.js|form_render\.js|record_state\.js|app\.css|record_state\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
     const Asset* a = FindAsset(req.path);
     if (a == nullptr) {
       res.status = 404;

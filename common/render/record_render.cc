@@ -200,6 +200,10 @@ void ConflictJson(const Conflict& c, util::JsonWriter& w) {
     w.EndObject();
   }
   w.EndArray();
+  if (c.kind() == wardsync::records::DUPLICATE) {  // the other record and the key values both have
+    w.Key("duplicate_of").String(changes_util::RecordIdText(c.duplicate_of()));
+    w.Key("unique_key").String(c.unique_key());
+  }
   if (!c.open()) {
     w.Key("resolved_by");
     StampJson(c.resolved_by(), w);

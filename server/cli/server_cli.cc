@@ -37,7 +37,8 @@ constexpr const char* kRunUsage =
     "      [--handshake-timeout-ms N] [--idle-timeout-ms N] [--read-timeout-ms N] [--write-timeout-ms N] [--max-connections N] [--max-device-connections N]\n"
     "      [--max-clock-skew-s N] [--enroll-ttl-hours H]\n"
     "      [--metrics-allow CIDR]... [--log-format text|json]\n"
-    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http] [--dashboard-name NAME]...]\n"
+    "      [--dashboard HOST:PORT [--dashboard-cert FILE --dashboard-key FILE] [--dashboard-plain-http] [--dashboard-name NAME]...\n"
+    "                         [--dashboard-idle-s N]]\n"
     "      [--max-officer-bytes N] [--max-text-bytes N] [--max-fields N] [--max-candidates N] [--max-record-bytes N]\n"
     "      [--max-label-bytes N] [--max-report-bytes N] [--max-changeset-bytes N] [--max-changesets-per-day N]\n"
     "      [--max-bytes-per-day N] [--memory-budget-mb N] [--max-address-connections N] [--reserved-device-connections N]";
@@ -145,7 +146,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   auto a = cli::Args::Parse(rest, {{"data", "listen", "threads", "max-frame-bytes", "max-push", "max-pull",
                                     "handshake-timeout-ms", "idle-timeout-ms", "read-timeout-ms", "write-timeout-ms", "max-connections",
                                     "max-device-connections", "max-clock-skew-s", "enroll-ttl-hours", "metrics-allow",
-                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key", "dashboard-name",
+                                    "log-format", "dashboard", "dashboard-cert", "dashboard-key", "dashboard-name", "dashboard-idle-s",
                                     "max-officer-bytes", "max-text-bytes", "max-fields", "max-candidates",
                                     "max-record-bytes", "max-label-bytes", "max-report-bytes", "max-changeset-bytes",
                                     "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb",
@@ -179,6 +180,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
   o.port = any_port ? 0 : hp->second;
   uint64_t v = 0;
   auto& l = o.limits;
+  uint64_t dashboard_idle_ms = dashboard::DashboardOptions().idle_ms;
   // Every knob with the range it may take: 0 or an absurd value is refused
   // with the flag and its range, never silently used. The floors of the
   // negotiated limits are the protocol's minimums (common/wire/
@@ -203,6 +205,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
        [&](uint64_t x) { l.max_connections_per_device = static_cast<uint32_t>(x); }},
       {"max-clock-skew-s", 1, 30 * 86'400, [&](uint64_t x) { l.max_clock_skew_ms = x * 1000; }},
       {"enroll-ttl-hours", 1, 24 * 365, [&](uint64_t x) { l.enroll_code_ttl_ms = x * 3600 * 1000; }},
+      {"dashboard-idle-s", 1, 86'400, [&](uint64_t x) { dashboard_idle_ms = x * 1000; }},
       // Client-supplied sizes (PROTOCOL.md, Limits); floors: protocol minimums.
       {"max-officer-bytes", wire::kMinOfficerBytes, 64u << 10, [&](uint64_t x) { l.max_officer_bytes = static_cast<uint32_t>(x); }},
       {"max-text-bytes", wire::kMinTextBytes, 1u << 20, [&](uint64_t x) { l.max_text_bytes = static_cast<uint32_t>(x); }},
@@ -266,14 +269,15 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
     dopt->key_file = a->Get("dashboard-key").value_or("");
     dopt->plain_http = a->Flag("dashboard-plain-http");
     dopt->names = a->GetAll("dashboard-name");
+    dopt->idle_ms = dashboard_idle_ms;
     if (Status s = dashboard::CheckDashboardOptions(*dopt); !s.ok()) {
       err << "error: " << s.message() << "\n";
       return 2;
     }
   } else if (a->Get("dashboard-cert") || a->Get("dashboard-key") || a->Flag("dashboard-plain-http") ||
-             a->Get("dashboard-name")) {
-    err << "error: --dashboard-cert, --dashboard-key, --dashboard-plain-http and --dashboard-name go with --dashboard "
-           "HOST:PORT\n";
+             a->Get("dashboard-name") || a->Get("dashboard-idle-s")) {
+    err << "error: --dashboard-cert, --dashboard-key, --dashboard-plain-http, --dashboard-name and --dashboard-idle-s "
+           "go with --dashboard HOST:PORT\n";
     return 2;
   }
   // Limits that bound each other: a record and a change-set must fit a

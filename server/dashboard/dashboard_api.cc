@@ -95,6 +95,8 @@ ApiReply DashboardApi::Overview(const Caller& c) {
 
 ApiReply DashboardApi::Forms(const Caller& c) { return Pass(Run(c, {"forms", "list", "--json"})); }
 
+ApiReply DashboardApi::Wards(const Caller& c) { return Pass(Run(c, {"wards", "--json"})); }
+
 ApiReply DashboardApi::Records(const Caller& c, const Params& q) {
   std::vector<std::string> args = {"records", "--json"};
   if (auto f = Get(q, "form"); !f.empty()) args.insert(args.end(), {"--form", f});
@@ -139,7 +141,10 @@ ApiReply DashboardApi::Resolve(const Caller& c, const std::string& conflict, con
   auto reason = Text(*req, "reason");
   auto pick = Text(*req, "pick");
   auto value = Text(*req, "value");
+  // A duplicate's two decisions, as `resolve --dismiss` (keep both) and
+  // `resolve --delete` (delete this record) take them.
   auto dismiss = req->fields().count("dismiss") && req->fields().at("dismiss").bool_value();
+  auto remove = req->fields().count("delete") && req->fields().at("delete").bool_value();
   if (!reason.ok() || !pick.ok() || !value.ok()) {
     return JsonError(400, (!reason.ok() ? reason.status() : !pick.ok() ? pick.status() : value.status()).message());
   }
@@ -154,6 +159,7 @@ ApiReply DashboardApi::Resolve(const Caller& c, const std::string& conflict, con
   if (!pick->empty()) args.insert(args.end(), {"--pick", *pick});
   if (req->fields().count("value")) args.insert(args.end(), {"--value", *value});
   if (dismiss) args.push_back("--dismiss");
+  if (remove) args.push_back("--delete");
   auto sets = req->fields().find("set");
   if (sets != req->fields().end() && sets->second.kind_case() == Value::kStructValue) {
     for (const auto& [name, v] : sets->second.struct_value().fields()) {

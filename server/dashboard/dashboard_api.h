@@ -39,12 +39,16 @@ class DashboardApi {
   ApiReply Session(const Caller& c, const std::string& csrf);
   ApiReply Overview(const Caller& c);                        // GET  /api/overview
   ApiReply Forms(const Caller& c);                           // GET  /api/forms
+  // GET /api/wards: the published ward list (ids and Vietnamese names), so
+  // pages name wards as people do. Public data: not cut down to the scope.
+  ApiReply Wards(const Caller& c);
   ApiReply Records(const Caller& c, const Params& q);        // GET  /api/records?ward=&form=
   ApiReply History(const Caller& c, const std::string& record);  // GET /api/records/ID/history
   // POST /api/records/ID/review {state: approved|needs-correction|received, comment}
   ApiReply Review(const Caller& c, const std::string& record, const std::string& body);
   ApiReply Conflicts(const Caller& c, const Params& q);      // GET  /api/conflicts?ward=
-  ApiReply Resolve(const Caller& c, const std::string& conflict, const std::string& body);  // POST
+  // POST /api/conflicts/ID/resolve {reason, and one of: pick, value, set {FIELD: V}, dismiss, delete}
+  ApiReply Resolve(const Caller& c, const std::string& conflict, const std::string& body);
   ApiReply Report(const Caller& c);                          // GET  /api/report
   ApiReply Export(const Caller& c, const Params& q);         // GET  /api/export?form=&format=&ward=
   ApiReply Devices(const Caller& c);                         // GET  /api/devices

@@ -81,6 +81,10 @@ Result<std::string> DashboardServer::Start(const DashboardOptions& o) {
   secure_ = !o.plain_http;
   hosts_ = HostCheck(*addr, o.names);
   sessions_.set_idle_ms(o.idle_ms);
+  if (write_sessions_) {
+    Status loaded = sessions_.Persist(store_, write_sessions_, clock_.NowMs());
+    if (!loaded.ok()) return Status(loaded.code(), "--dashboard: cannot read the stored sessions: " + loaded.message());
+  }
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
   server_->set_payload_max_length(kMaxBody);
   server_->set_read_timeout(10, 0);
@@ -118,8 +122,8 @@ std::optional<DashboardServer::Who> DashboardServer::Authenticate(const httplib:
     return std::nullopt;
   }
   auto user = accounts::LoadUser(store_, session->user);
-  if (!user.ok() || user->disabled() || user->password_hash() != session->password_hash) {
-    sessions_.End(session->id);
+  if (!user.ok() || user->disabled() || !session->SamePassword(user->password_hash())) {
+    sessions_.End(*session);
     Send(res, JsonError(401, user.ok() && user->disabled() ? "this account has been disabled"
                                                              : "the session ended (the account changed): log in again"));
     return std::nullopt;
@@ -241,7 +245,7 @@ void DashboardServer::MountRoutes(httplib::Server& s) {
     };
   };
   s.Post("/api/logout", api([this](const Who& w, const httplib::Request&) {
-           sessions_.End(w.session.id);
+           sessions_.End(w.session);
            return ApiReply{200, "{}"};
          }));
   s.Get("/api/session", api([this](const Who& w, const httplib::Request&) {
@@ -249,6 +253,7 @@ void DashboardServer::MountRoutes(httplib::Server& s) {
         }));
   s.Get("/api/overview", api([this](const Who& w, const httplib::Request&) { return api_.Overview(w.caller); }));
   s.Get("/api/forms", api([this](const Who& w, const httplib::Request&) { return api_.Forms(w.caller); }));
+  s.Get("/api/wards", api([this](const Who& w, const httplib::Request&) { return api_.Wards(w.caller); }));
   s.Get("/api/records", api([this](const Who& w, const httplib::Request& r) {
           return api_.Records(w.caller, Query(r));
         }));

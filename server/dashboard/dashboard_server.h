@@ -3,7 +3,8 @@
 // the binary, a JSON API (DashboardApi) over the admin commands.
 //
 // Every /api/ request except /api/login needs a live session cookie
-// (Secure, HttpOnly, SameSite=Strict, idle expiry), else 401 and nothing
+// (Secure, HttpOnly, SameSite=Strict, idle expiry, kept across restarts),
+// else 401 and nothing
 // runs; the account is re-read from the store at each request, so a disabled
 // account or a changed password ends its sessions at once. Every POST also
 // needs the session's anti-CSRF token in X-CSRF-Token and a JSON body, and,
@@ -63,6 +64,10 @@ class DashboardServer {
   // session (the Prometheus /metrics, which checks its own allow list).
   // Called before Start.
   void AddRoutes(std::function<void(httplib::Server&)> mount) { extra_routes_.push_back(std::move(mount)); }
+  // Keep sessions in the store through `write` (the committer), so they
+  // survive a restart (session_table.h). Called before Start; without it
+  // sessions live in memory only.
+  void PersistSessions(SessionWrite write) { write_sessions_ = std::move(write); }
 
  private:
   // Every route of the dashboard is mounted here, on the one httplib server
@@ -82,6 +87,7 @@ class DashboardServer {
   const Clock& clock_;
   DashboardApi api_;
   SessionTable sessions_;
+  SessionWrite write_sessions_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string cookie_;   // "wardsync_dash"

@@ -1,9 +1,12 @@
 #include "server/dashboard/start_dashboard.h"
 
+#include <future>
+#include <memory>
 #include <sstream>
 
 #include <httplib.h>
 
+#include "common/util/log.h"
 #include "server/admin/dispatch.h"
 #include "server/metrics/mount_metrics.h"
 #include "server/runtime/online_admin_env.h"
@@ -39,6 +42,17 @@ Result<std::unique_ptr<DashboardServer>> StartDashboard(ServerRuntime& rt, const
         r.err = err.str();
         return r;
       });
+  // Sessions are store writes like accounts: on the committer thread.
+  server->PersistSessions([runtime](WriteBatch batch, bool wait) {
+    auto done = std::make_shared<std::promise<void>>();
+    runtime->committer().RunExclusive([batch = std::move(batch), wait, done](Ingestor& ing) {
+      if (Status s = ing.ctx().store.Write(batch, /*sync=*/wait); !s.ok()) {
+        util::LogLine("dashboard: cannot store a session change: " + s.message());
+      }
+      done->set_value();
+    });
+    if (wait) done->get_future().wait();  // an httplib thread, never the committer's
+  });
   server->AddRoutes([runtime](httplib::Server& http) {
     MountMetrics(http, runtime->metrics(), runtime->metrics_allow());
   });

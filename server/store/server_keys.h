@@ -63,6 +63,9 @@ inline constexpr std::string_view kOpenConflictPrefix = "conf/";
 inline std::string OpenConflict(std::string_view id) { return wardsync::keys::Make(kOpenConflictPrefix, id); }
 inline constexpr std::string_view kUserPrefix = "user/";
 inline std::string User(std::string_view name) { return wardsync::keys::Make(kUserPrefix, name); }
+// Dashboard sessions by the SHA-256 hex of their token (server/dashboard/session_table.h).
+inline constexpr std::string_view kSessionPrefix = "sess/";
+inline std::string DashSession(std::string_view token_hash) { return wardsync::keys::Make(kSessionPrefix, token_hash); }
 inline std::string ImportPrefix(std::string_view device) { return "imp/" + std::string(device) + "/"; }
 inline std::string Import(std::string_view device, uint64_t first_seq) {
   return wardsync::keys::WithU64(ImportPrefix(device), first_seq);

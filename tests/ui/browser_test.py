@@ -274,7 +274,10 @@ class BrowserTest(unittest.TestCase):
                 self.open_new_meeting()
                 self.fill({"candidate": who, "meeting_date": "2026-11-22", "invited": 60, "attended": 41})
                 self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-                self.wait_css("#saved[data-record-id]")
+                saved = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+            # Not on the server yet: the record says the committee does not have it.
+            self.go(f"/record/{saved}")
+            self.assertEqual(self.wait_css("#record-review").get_attribute("data-review"), "unsent")
             self.home()
             self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "2",
                        "two change-sets pending while the server is down")
@@ -597,6 +600,75 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(shown[f"candidates[{rows[2]}].candidate"], names[2])
         self.shot("tally-edited")
         self.phone_shot("tally-edited-360")
+
+    def test_o_review_state_and_comments_from_the_committee(self):
+        """The committee sends a record back with a comment (a signed REVIEW change on the server); after a sync
+        the record page says so, with the comment, and the list shows the state."""
+        st = self.stack
+        rid = st.new_meeting("Vũ Thị Mai", "2026-11-12", 90, 70)
+        self.go(f"/record/{rid}")
+        self.assertEqual(self.wait_css("#record-review").get_attribute("data-review"), "received")
+        st.run_server(["review", rid, "--data", st.srv_data, "--state", "needs-correction", "--comment",
+                       "Thiếu chữ ký của thư ký hội nghị", "--officer", "Tổ thẩm định"])
+        st.run_client(["sync", "--data", st.cli_data])
+        self.go(f"/record/{rid}")
+        box = self.wait_css("#record-review[data-review=needs-correction]")
+        self.assertIn("cần sửa", box.text)
+        self.assertIn("trả lại phiếu này để sửa", box.text)
+        comment = box.find_element(By.CSS_SELECTOR, "#review-comments li")
+        self.assertIn("Thiếu chữ ký của thư ký hội nghị", comment.text)
+        self.assertIn("Tổ thẩm định", comment.text)
+        self.shot("record-review")
+        self.phone_shot("record-review-360")
+        self.go("/records/voter-meeting")
+        self.assertEqual(self.wait_css(f'tr[data-record-id="{rid}"] [data-review]').text, "cần sửa")
+        self.d.find_element(By.ID, "lang").click()
+        try:
+            self.until(lambda d: d.find_element(By.CSS_SELECTOR, f'tr[data-record-id="{rid}"] [data-review]').text ==
+                       "has issues", "the state in English")
+        finally:
+            self.d.find_element(By.ID, "lang").click()
+
+    def test_p_duplicate_with_its_competing_record(self):
+        """Another device of the ward reported turnout of the same polling area at the same hour (the form's
+        unique key): this device's later copy shows both, and what the officer can do."""
+        st = self.stack
+        other = st.add_device("other-p", "Mai Văn Tùng")
+        common = ["--form", "turnout-report", "--set", "station_code=KV05", "--set", "report_date=2026-11-22",
+                  "--set", "report_time=09h", "--set", "registered_voters=800"]
+        first = st.run_client(["new", "--data", other] + common + ["--set", "votes_cast=240"]).stdout.strip()
+        st.run_client(["sync", "--data", other])
+        rid = st.run_client(["new", "--data", st.cli_data] + common + ["--set", "votes_cast=250"]).stdout.strip()
+        st.run_client(["sync", "--data", st.cli_data])
+        st.run_client(["sync", "--data", st.cli_data])  # the conflict the server opened comes back with the record
+        conflicts = [c for c in st.client_json(["show", rid])["conflicts"] if c["kind"] == "duplicate"]
+        self.assertEqual([c["duplicate_of"] for c in conflicts], [first])
+        self.go(f"/record/{rid}")
+        box = self.wait_css("#record-duplicate")
+        self.assertEqual(box.get_attribute("data-duplicate-of"), first)
+        self.assertIn("Phiếu này có thể trùng với một phiếu khác", box.text)
+        theirs = box.find_element(By.CSS_SELECTOR, f'.dup-side[data-record-id="{first}"]')
+        mine = box.find_element(By.CSS_SELECTOR, f'.dup-side[data-record-id="{rid}"]')
+        self.assertIn("Mai Văn Tùng", theirs.text)
+        self.assertIn("Nguyễn Thị Hoa", mine.text)
+        self.assertIn("KV05", theirs.find_element(By.CSS_SELECTOR, "dd[data-field=station_code]").text)
+        self.assertNotIn("station_code", box.text)  # the fields by their labels
+        self.assertEqual(theirs.find_element(By.CSS_SELECTOR, "dd[data-field=votes_cast]").text, "240")
+        self.assertEqual(mine.find_element(By.CSS_SELECTOR, "dd[data-field=votes_cast]").text, "250")
+        self.shot("record-duplicate")
+        self.phone_shot("record-duplicate-360")
+        box.find_element(By.ID, "dup-edit").click()  # takes the officer to the first key field
+        self.until(lambda d: d.switch_to.active_element.get_attribute("name") == "station_code", "the key field focused")
+        theirs.find_element(By.CSS_SELECTOR, "a.dup-open").click()
+        self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#record-meta[data-record-id="{first}"]'), "the other record")
+        self.d.find_element(By.ID, "lang").click()
+        try:
+            self.go(f"/record/{rid}")
+            self.until(lambda d: "This record may duplicate another one" in d.find_element(By.ID, "record-duplicate").text,
+                       "the duplicate in English")
+            self.shot("record-duplicate-english")
+        finally:
+            self.d.find_element(By.ID, "lang").click()
 
     def test_f_no_session_is_refused(self):
         other = make_driver()

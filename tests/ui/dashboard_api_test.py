@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 import unittest
 
 from dashboard_stack import PASSWORD, DashStack, Http
@@ -163,6 +164,8 @@ class DashboardApiTest(unittest.TestCase):
         cases = [(["--dashboard", "0.0.0.0:0", "--dashboard-plain-http"], "is not a loopback address"),
                  (["--dashboard", "127.0.0.1:0", "--dashboard-cert", "x.pem"], "go together"),
                  (["--dashboard-plain-http"], "go with --dashboard"),
+                 (["--dashboard-idle-s", "60"], "go with --dashboard"),
+                 (["--dashboard", "127.0.0.1:0", "--dashboard-idle-s", "0"], "out of range"),
                  (["--dashboard", "localhost:99999"], "not a port")]
         for extra, message in cases:
             r = subprocess.run([f"{BIN}/wardsync-server", "run", "--data", self.s.srv, "--listen", "127.0.0.1:0"] + extra,
@@ -293,6 +296,36 @@ class DashboardApiTest(unittest.TestCase):
         self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [84])
 
     # ---- enrollment codes ----
+    def test_duplicate_is_kept_as_two_records_or_refused(self):
+        first, second = self.s.make_duplicate("KV08")
+        status, conflicts = self.http("admin").json("GET", "/api/conflicts")
+        dup = [c for c in conflicts if c["kind"] == "duplicate" and c["record"] == second]
+        self.assertEqual(len(dup), 1, conflicts)
+        cid = dup[0]["id"]
+        self.assertEqual(dup[0]["duplicate_of"], first)
+        path = f"/api/conflicts/{cid}/resolve"
+        # Refusals change nothing: a viewer (403), no CSRF token (403), no reason (400), a decision that is not
+        # one of a duplicate's (the command's own refusal, 409).
+        self.assertEqual(self.http("viewer").json("POST", path, {"dismiss": True, "reason": "x"})[0], 403)
+        self.assertEqual(self.http("reviewer").call("POST", path, {"delete": True, "reason": "x"}, csrf=False)[0], 403)
+        self.assertEqual(self.http("reviewer").json("POST", path, {"delete": True})[0], 400)
+        status, body = self.http("reviewer").json("POST", path, {"pick": 1, "reason": "x"})
+        self.assertEqual(status, 409, body)
+        self.assertIn("--dismiss", body["error"])
+        status, body = self.http("reviewer").json("POST", path, {"dismiss": True, "delete": True, "reason": "x"})
+        self.assertEqual(status, 400, body)
+        self.assertIn(cid, [c["id"] for c in self.http("admin").json("GET", "/api/conflicts")[1]])
+        # Keep both: closed, both records live, who and why in the history.
+        status, body = self.http("reviewer").json("POST", path, {"dismiss": True, "reason": "Hai khu vực khác nhau"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["outcome"], "both records are kept")
+        self.assertNotIn(cid, [c["id"] for c in self.http("admin").json("GET", "/api/conflicts")[1]])
+        records = {r["id"]: r for r in json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)}
+        self.assertFalse(records[first]["deleted"] or records[second]["deleted"])
+        text = json.dumps(self.history(second), ensure_ascii=False)
+        self.assertIn("Hai khu vực khác nhau", text)
+        self.assertIn("reviewer (dashboard, 127.0.0.1)", text)
+
     def test_unused_codes_are_listed_and_cancelled(self):
         admin = self.http("admin")
         status, earlier = admin.json("GET", "/api/devices/codes")
@@ -353,6 +386,41 @@ class DashboardApiTest(unittest.TestCase):
             self.assertEqual(h.call("GET", "/", headers={"Host": host})[0], 200, host)
         status, _ = h.login("viewer")
         self.assertEqual(status, 200)
+
+
+class DashboardRestartTest(unittest.TestCase):
+    """Sessions are kept in the store: a restart logs nobody out, an idle one stays ended. A stack of its own
+    (it restarts the server)."""
+
+    def setUp(self):
+        self.s = DashStack(BIN, SRC)
+
+    def tearDown(self):
+        self.s.close()
+
+    def test_sessions_survive_a_restart_but_not_idleness(self):
+        h = Http(self.s.url)
+        self.assertEqual(h.login("reviewer")[0], 200)
+        csrf = h.csrf
+        self.s.restart()
+        h.base = self.s.url
+        status, body = h.json("GET", "/api/session")
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["user"], body["csrf"]), ("reviewer", csrf))  # the same session, its CSRF token too
+        # A POST with the kept CSRF token gets past the session checks to the API's own answer.
+        status, body = h.json("POST", "/api/conflicts/no-such-conflict/resolve", {"dismiss": True})
+        self.assertEqual(status, 400, body)
+        self.assertIn("reason", body["error"])
+        # Idle longer than --dashboard-idle-s across a restart: the session is over.
+        last_use = time.time()
+        self.s.proc.stop()
+        while time.time() < last_use + 2.5:  # the idle time itself has to pass
+            time.sleep(0.1)
+        self.s.restart(["--dashboard-idle-s", "2"])
+        h.base = self.s.url
+        status, body = h.json("GET", "/api/session")
+        self.assertEqual(status, 401, body)
+        self.assertEqual(Http(self.s.url).login("reviewer")[0], 200)  # logging in again works
 
 
 if __name__ == "__main__":

@@ -270,6 +270,37 @@ class DashboardBrowserTest(unittest.TestCase):
         records = json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)
         self.assertEqual([r["fields"]["attended"] for r in records if r["id"] == rid], [80])  # not applied
 
+    def test_8b3_delete_a_duplicate_copy_from_the_page(self):
+        first, second = self.s.make_duplicate("KV07")
+        sel = f"[data-kind=duplicate][data-conflict-id^='{second}']"
+        card = self.go("#/review", sel)
+        cid = card.get_attribute("data-conflict-id")
+        self.assertIn("Hồ sơ trùng lặp", card.text)
+        # Both records side by side: values by their labels, who and when.
+        mine = card.find_element(By.CSS_SELECTOR, f".dup-rec[data-record='{second}']")
+        other = card.find_element(By.CSS_SELECTOR, f".dup-rec[data-record='{first}']")
+        self.assertEqual(mine.find_element(By.CSS_SELECTOR, "dd[data-field=votes_cast]").text, "620")
+        self.assertEqual(other.find_element(By.CSS_SELECTOR, "dd[data-field=votes_cast]").text, "600")
+        self.assertIn("Cán bộ c2", mine.text)
+        self.assertIn("Cán bộ c1", other.text)
+        self.assertIn("KV07", mine.find_element(By.CSS_SELECTOR, "dd.key[data-field=station_code]").text)
+        self.assertNotIn("votes_cast", card.text)
+        self.shot("dashboard-review-duplicate.png")
+        self.phone_shot("#/review", sel, "dashboard-review-duplicate-phone.png")
+        card = self.go("#/review", sel)
+        card.find_element(By.CSS_SELECTOR, "button[value=delete]").click()  # no reason: the form refuses
+        self.assertTrue(card.find_elements(By.CSS_SELECTOR, "textarea[name=reason]:invalid"))
+        card.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Một biên bản gửi hai lần")
+        card.find_element(By.CSS_SELECTOR, "button[value=delete]").click()
+        WebDriverWait(self.d, WAIT).until(lambda d: not d.find_elements(By.CSS_SELECTOR, sel))
+        conflicts = json.loads(self.s.server(["conflicts", "--data", self.s.srv, "--json"]).stdout)
+        self.assertNotIn(cid, [c["id"] for c in conflicts])
+        records = {r["id"]: r for r in json.loads(self.s.server(["records", "--data", self.s.srv, "--json"]).stdout)}
+        self.assertTrue(records[second]["deleted"])
+        self.assertFalse(records[first]["deleted"])
+        hist = self.history(second)
+        self.assertIn("Một biên bản gửi hai lần", json.dumps(hist, ensure_ascii=False))
+
     def test_8c_cancel_an_unused_code_from_the_page(self):
         self.go("#/devices", "#enroll-form")
         form = self.d.find_element(By.ID, "enroll-form")
@@ -279,7 +310,8 @@ class DashboardBrowserTest(unittest.TestCase):
         listed = json.loads(self.s.server(["codes", "list", "--data", self.s.srv, "--json"]).stdout)
         newest = max(listed, key=lambda c: c["created_ms"])
         row = self.css(f"#codes tr[data-code='{newest['id']}']")
-        self.assertIn(self.s.OTHER_WARD, row.text)
+        self.assertIn("Phường Cam Giá", row.text)  # the ward by its name, not its id
+        self.assertNotIn(self.s.OTHER_WARD, row.text)
         self.d.execute_script("arguments[0].scrollIntoView()", row)
         self.shot("dashboard-codes.png")
         self.phone_shot("#/devices", "#codes", "dashboard-devices-phone.png")
@@ -310,6 +342,24 @@ class DashboardBrowserTest(unittest.TestCase):
             self.assertNotIn(raw, total)
         self.shot("dashboard-reports.png")
         self.phone_shot("#/reports", "figure[data-chart=turnout]", "dashboard-reports-phone.png")
+
+    def test_8d2_wards_and_forms_by_their_names(self):
+        """No page shows a ward's ASCII id or a form's id where people read names (the overview keeps the id
+        small under the name, the exports page under the title: the file's name)."""
+        self.go(f"#/record/{self.record}", "table#history tbody tr")
+        self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "main h1").text,
+                         "Lịch sử · Hội nghị cử tri nơi cư trú góp ý người ứng cử · Phường Hoàng Văn Thụ")
+        for hash_, sel in ((f"#/record/{self.record}", "table#history"), (f"#/ward/{self.s.WARD}", "table#devices"),
+                           ("#/records", "table#records tbody tr"), ("#/review", "main h1"),
+                           ("#/reports", "details[data-ward]"), ("#/devices", "table#devices tbody tr")):
+            self.go(hash_, sel)
+            text = self.d.find_element(By.TAG_NAME, "main").text
+            self.assertNotIn(self.s.WARD, text, hash_)
+            self.assertNotIn("voter-meeting", text, hash_)
+        self.go("#/records", "table#records tbody tr")
+        self.assertIn("Phường Hoàng Văn Thụ", self.d.find_element(By.ID, "records").text)
+        self.shot("dashboard-records.png")
+        self.phone_shot(f"#/record/{self.record}", "table#history", "dashboard-history-phone.png")
 
     def test_8e_answers_on_localhost_too(self):
         port = self.s.url.rsplit(":", 1)[1]

@@ -36,12 +36,7 @@ class DashStack:
         self.dir = tempfile.mkdtemp(prefix="dash-test-")
         self.srv = os.path.join(self.dir, "srv")
         self.server(["init", "--data", self.srv, "--forms", os.path.join(source_dir, "forms/election")])
-        self.proc = Proc([os.path.join(bin_dir, "wardsync-server"), "run", "--data", self.srv, "--listen",
-                          "127.0.0.1:0", "--dashboard", "127.0.0.1:0"])
-        line = self.proc.wait_line("dashboard on ")
-        self.url = line.split("dashboard on ", 1)[1].strip().rstrip("/")
-        with open(os.path.join(self.srv, "dashboard-url")) as f:
-            assert f.read().strip().rstrip("/") == self.url
+        self.start("127.0.0.1:0", "127.0.0.1:0")
         for name, role, wards, disabled in self.USERS:  # online: through the control socket
             args = ["users", "add", "--data", self.srv, "--name", name, "--role", role, "--password-stdin"]
             for w in wards:
@@ -50,6 +45,22 @@ class DashStack:
             if disabled:
                 self.server(["users", "disable", "--data", self.srv, name])
         self.clients = [self.enroll_client(f"c{i}", self.code(self.WARD)) for i in (1, 2)]
+
+    def start(self, listen, dashboard, extra=()):
+        self.proc = Proc([os.path.join(self.bin, "wardsync-server"), "run", "--data", self.srv, "--listen", listen,
+                          "--dashboard", dashboard] + list(extra))
+        line = self.proc.wait_line("dashboard on ")
+        self.url = line.split("dashboard on ", 1)[1].strip().rstrip("/")
+        with open(os.path.join(self.srv, "dashboard-url")) as f:
+            assert f.read().strip().rstrip("/") == self.url
+        with open(os.path.join(self.srv, "listen")) as f:
+            self.listen = f.read().strip()
+
+    def restart(self, extra=()):
+        """Stops the server (if running) and starts it again on the same ports, the devices' and the
+        dashboard's."""
+        self.proc.stop()
+        self.start(self.listen, self.url.split("://", 1)[1], extra)
 
     def server(self, args, stdin=None, check=True):
         r = subprocess.run([os.path.join(self.bin, "wardsync-server")] + args, capture_output=True, text=True,
@@ -115,6 +126,19 @@ class DashStack:
                             "report_date=2021-05-23", "--set", f"report_time={checkpoint}", "--set",
                             "registered_voters=1000", "--set", f"votes_cast={cast}"])
         self.client(a, ["sync", "--quiet"])
+
+    def make_duplicate(self, station):
+        """Both officers of one ward report turnout of polling area `station` at 9 h (its unique key) without
+        seeing each other: the later record to reach the server gets a DUPLICATE conflict. The first one's
+        turnout is 30 %, as turnout_reports' at 9 h. Returns (the record held first, the later one)."""
+        ids = []
+        for data, cast in zip(self.clients, (600, 620)):
+            ids.append(json.loads(self.client(data, [
+                "new", "--form", "turnout-report", "--json", "--set", f"station_code={station}", "--set",
+                "report_date=2021-05-23", "--set", "report_time=09h", "--set", "registered_voters=2000", "--set",
+                f"votes_cast={cast}"]).stdout)["id"])
+            self.client(data, ["sync", "--quiet"])
+        return ids[0], ids[1]
 
     def make_rejected(self):
         """A REJECTED change from an honest device, through the binaries: an officer's offline edit reaches the

@@ -329,6 +329,8 @@ async function openRecord(id) {
     h('p', { class: 'meta', 'data-record-id': rec.id, id: 'record-meta' }, t('recordId'), ': ', h('code', {}, rec.id), ' · ',
       t('created'), ': ', localTime(rec.created && rec.created.time), rec.created ? ' (' + rec.created.officer + ')' : '',
       rec.last_change ? ' · ' + t('lastChange') + ': ' + localTime(rec.last_change.time) + ' (' + rec.last_change.officer + ')' : ''),
+    RecordState.reviewBox(h, t, localTime, rec),
+    await RecordState.duplicateBoxes({ h, t, api, localTime, shownValue, fieldAt: FormRender.fieldAt }, form, rec),
     changedSince(form, rec.changed_since || []),
     (rec.rejected || []).length ? h('div', { class: 'error-box', id: 'record-rejected' }, t('recordRejected'),
       h('ul', {}, rec.rejected.map((x) => h('li', {}, localTime(x.time), ' — ', h('span', { lang: 'en' }, x.reason))))) : '',
@@ -447,7 +449,8 @@ async function records(formId) {
     const tr = h('tr', { 'data-record-id': rec.id },
       h('td', { 'data-label': t('created') }, localTime(rec.created && rec.created.time)),
       shown.map((f) => h('td', { 'data-label': f.label || f.name }, shownValue(f, rec.fields[f.name]))),
-      h('td', { 'data-label': t('state') }, rec.open_conflicts ? h('span', { class: 'tag' }, t('inConflict')) : ''),
+      h('td', { 'data-label': t('state') }, rec.open_conflicts ? h('span', { class: 'tag' }, t('inConflict')) : '', ' ',
+        rec.review && rec.review.by ? RecordState.reviewTag(h, t, rec.review) : ''),
       h('td', {}, h('a', { href: '#/record/' + rec.id }, t('open'))));
     tr.dataset.search = Object.values(rec.fields).join(' ').toLowerCase() + ' ' + rec.id;
     return tr;

@@ -38,6 +38,15 @@ function valueText(v) {
   return String(v);
 }
 
+// A field's value as its user reads it: the choice's label, a date as dd/mm/yyyy.
+function fieldValue(cat, field, v) {
+  if (cat && cat.types[field] === "DATE" && typeof v === "string") {
+    const m = v.match(/^(\d{4})-(\d\d)-(\d\d)$/);
+    if (m) return m[3] + "/" + m[2] + "/" + m[1];
+  }
+  return valueText(choiceLabel(cat, field, v));
+}
+
 function flash(text) {
   const f = document.getElementById("flash");
   f.textContent = text;
@@ -67,8 +76,9 @@ async function api(path, body) {
 let catalogPromise = null;
 function catalog() {
   if (!catalogPromise) {
-    catalogPromise = api("/api/forms").then((forms) => {
-      const c = { forms, titles: {}, fields: {}, choices: {}, types: {} };
+    catalogPromise = Promise.all([api("/api/forms"), api("/api/wards")]).then(([forms, wards]) => {
+      const c = { forms, titles: {}, fields: {}, choices: {}, types: {}, wards: {} };
+      for (const w of wards) c.wards[w.id] = w.name || w.id;
       const addFields = (defs) => {
         for (const f of defs || []) {
           if (!(f.name in c.fields)) c.fields[f.name] = f.label || f.name;
@@ -88,6 +98,7 @@ function catalog() {
   return catalogPromise;
 }
 function formTitle(cat, id) { return (cat && cat.titles[id]) || id; }
+function wardName(cat, id) { return (cat && cat.wards[id]) || id; }
 function fieldLabel(cat, name) { return (cat && cat.fields[name]) || name; }
 function choiceLabel(cat, field, value) {
   const c = cat && cat.choices[field];
@@ -111,7 +122,7 @@ function setLang(l) {
   lang = l;
   localStorage.setItem("wardsync-dash-lang", l);
   applyLang();
-  if (session) route();
+  if (session) { showWho(); route(); }
 }
 
 function showLogin() {
@@ -135,11 +146,19 @@ async function login(ev) {
   }
 }
 
+// Who is logged in, the role in the page's language and the wards by name.
+function showWho() {
+  const who = document.getElementById("who");
+  const line = (cat) => session.user + " · " + t("role_" + session.role) +
+    (session.wards.length ? " · " + session.wards.map((w) => wardName(cat, w)).join(", ") : "");
+  who.textContent = line(null);
+  if (session.wards.length) catalog().then((cat) => { if (session) who.textContent = line(cat); }).catch(() => {});
+}
+
 function startApp() {
   document.getElementById("login-view").hidden = true;
   document.getElementById("app-view").hidden = false;
-  document.getElementById("who").textContent = session.user + " · " + session.role +
-    (session.wards.length ? " · " + session.wards.join(", ") : "");
+  showWho();
   route();
 }
 
@@ -225,7 +244,7 @@ async function wardPage(wardId) {
   const devs = data.devices.filter((d) => d.ward === ward);
   return [
     h("p", {}, h("a", { href: "#/" }, "← " + t("back"))),
-    h("h1", {}, (w.name || ward) + " (" + ward + ")"),
+    h("h1", {}, w.name || wardName(cat, ward)),
     h("div", { class: "card" }, h("dl", { class: "kv" },
       h("dt", {}, t("records_per_form")), h("dd", {}, formCounts(w.records, cat)),
       h("dt", {}, t("open_conflicts")), h("dd", {}, w.open_conflicts),
@@ -234,7 +253,7 @@ async function wardPage(wardId) {
     h("p", {}, h("a", { href: "#/records?ward=" + encodeURIComponent(ward) }, t("records") + " →"), " ",
       h("a", { href: "#/review" }, t("review") + " →")),
     h("h2", {}, t("devices")),
-    deviceTable(devs, false),
+    deviceTable(devs, false, cat),
   ];
 }
 
@@ -271,7 +290,7 @@ async function recordsPage(query) {
   const cols = ["record", "form", "ward", "last_change", "review_state", "open_conflicts"];
   const rows = records.map((r) => h("tr", { "data-record": r.id },
     h("td", { "data-label": t("record") }, h("a", { href: "#/record/" + r.id }, r.id.slice(0, 12) + "…"), r.deleted ? " (" + t("deleted") + ")" : ""),
-    h("td", { "data-label": t("form") }, formTitle(cat, r.form)), h("td", { "data-label": t("ward") }, r.ward),
+    h("td", { "data-label": t("form") }, formTitle(cat, r.form)), h("td", { "data-label": t("ward") }, wardName(cat, r.ward)),
     h("td", { "data-label": t("last_change") }, r.last_change ? when(r.last_change.time) : ""),
     h("td", { "data-label": t("review_state") }, reviewBadge(r.review)),
     h("td", { "data-label": t("open_conflicts"), class: "num" }, r.open_conflicts)));
@@ -327,7 +346,7 @@ async function recordPage(id) {
         .flatMap(([key, label]) => (c[key] || []).map((id) => h("div", { class: "muted", "data-event": key }, t(label) + ": " + id))))));
   return [
     h("p", {}, h("a", { href: "#/records?ward=" + encodeURIComponent(hist.ward) }, "← " + t("records"))),
-    h("h1", {}, t("history") + " · " + formTitle(cat, hist.form) + " · " + hist.ward),
+    h("h1", {}, t("history") + " · " + formTitle(cat, hist.form) + " · " + wardName(cat, hist.ward)),
     h("p", { class: "muted code" }, hist.record),
     h("section", { class: "card", id: "review" }, h("h2", {}, t("review_of_record"), " ", reviewBadge(hist.review)),
       commentThread(hist.comments),
@@ -366,13 +385,32 @@ function candidateCard(c, k, cat, canResolve) {
       h("small", { class: "muted" }, t("made") + " " + when(k.time) + " · " + t("received") + " " + when(k.received))));
 }
 
+// One record of a duplicate pair: its values in the form's order (the
+// unique-key fields marked), who made it and when.
+function duplicateSide(c, cat, rec, mine) {
+  const id = mine ? c.record : c.duplicate_of;
+  const head = h("h3", {}, t(mine ? "dup_this" : "dup_other"), " · ", h("a", { href: "#/record/" + id }, id.slice(0, 12) + "…"));
+  if (!rec) return h("div", { class: "dup-rec", "data-record": id }, head, h("p", { class: "muted" }, t("dup_gone")));
+  const key = new Set((c.unique_key || "").split(", ").map((p) => p.split("=")[0]));
+  const made = rec.created || {};
+  const defs = fieldDefsOf(cat, rec.form).filter((f) => f.name in rec.fields);
+  return h("div", { class: "dup-rec", "data-record": id, "data-side": mine ? "this" : "other" }, head,
+    h("p", { class: "muted" }, t("sent_by") + " " + (made.officer || "—") + " · " + t("device") + ": " + (made.device || "—"), h("br"),
+      t("made") + " " + when(made.time) + " · " + t("received") + " " + when(made.received)),
+    h("dl", { class: "kv" }, defs.flatMap((f) => [
+      h("dt", { class: key.has(f.name) ? "key" : null }, fieldLabel(cat, f.name)),
+      h("dd", { class: key.has(f.name) ? "key" : null, "data-field": f.name }, fieldValue(cat, f.name, rec.fields[f.name]))])));
+}
+
 // One open conflict and, for a reviewer, its decision: a candidate or a new
 // value (competing values), the rule's fields set so it holds (broken rule),
-// dismissing the rejected change or applying its values (rejected change).
-// Every decision goes to the one resolution path (`resolve`, common/resolution).
-function conflictCard(c, cat) {
+// dismissing the rejected change or applying its values (rejected change),
+// keeping both records or deleting this copy (duplicate). Every decision
+// goes to the one resolution path (`resolve`, common/resolution).
+// recs: the records of the duplicates' forms and wards, by id.
+function conflictCard(c, cat, recs) {
   const canResolve = session.role !== "viewer";
-  const kind = c.kind === "values" ? "kind_values" : c.kind === "rule" ? "kind_rule" : "kind_rejected";
+  const kind = "kind_" + c.kind;
   const reason = h("textarea", { name: "reason", rows: 2, required: true, placeholder: t("reason") });
   const err = h("p", { class: "error", role: "alert" });
   let other = null;
@@ -387,6 +425,9 @@ function conflictCard(c, cat) {
   } else if (c.kind === "rule") {
     body.push(h("div", { class: "sets" }, (c.fields || []).map((f) =>
       h("label", {}, fieldLabel(cat, f), canResolve ? valueInput(cat, f, (c.values || {})[f]) : valueText((c.values || {})[f])))));
+  } else if (c.kind === "duplicate") {
+    body.push(h("p", {}, t("dup_explain")));
+    body.push(h("div", { class: "dup-pair" }, duplicateSide(c, cat, recs[c.record], true), duplicateSide(c, cat, recs[c.duplicate_of], false)));
   } else {
     const sets = (c.rejected_change && c.rejected_change.sets) || [];
     const by = c.rejected_change || {};
@@ -408,6 +449,8 @@ function conflictCard(c, cat) {
       if (picked.value === "other") req.value = other.value; else req.pick = picked.value;
     } else if (action === "dismiss") {
       req.dismiss = true;
+    } else if (action === "delete") {
+      req.delete = true;
     } else {
       req.set = c.kind === "rule" ? changed()
         : Object.fromEntries([...ev.target.querySelectorAll("[data-field]")].map((el) => [el.dataset.field, el.value]));
@@ -421,12 +464,14 @@ function conflictCard(c, cat) {
   };
   const buttons = c.kind === "values" ? [h("button", { type: "submit", value: "pick" }, t("resolve"))]
     : c.kind === "rule" ? [h("button", { type: "submit", value: "set" }, t("apply_values"))]
+    : c.kind === "duplicate" ? [h("button", { type: "submit", value: "dismiss", class: "secondary" }, t("dup_keep_both")),
+       h("button", { type: "submit", value: "delete" }, t("dup_delete"))]
     : [h("button", { type: "submit", value: "dismiss", class: c.placeholder ? null : "secondary" }, t("dismiss")),
        c.placeholder ? null : h("button", { type: "submit", value: "set" }, t("apply_values"))];
   return h("form", { class: "card conflict", "data-conflict-id": c.id, "data-kind": c.kind, onsubmit: submit },
-    h("strong", {}, t(kind)), " · ", h("a", { href: "#/record/" + c.record }, formTitle(cat, c.form) + " · " + c.ward),
+    h("strong", {}, t(kind)), " · ", h("a", { href: "#/record/" + c.record }, formTitle(cat, c.form) + " · " + wardName(cat, c.ward)),
     c.field ? " · " + t("field") + ": " + fieldLabel(cat, c.field) : "",
-    c.problem ? problemLine(c) : null,
+    c.problem && c.kind !== "duplicate" ? problemLine(c) : null,
     c.kind === "values" && c.base !== undefined ? h("p", { class: "muted" }, t("base") + ": " + valueText(choiceLabel(cat, c.field, c.base))) : null,
     body,
     canResolve ? h("div", { class: "row" }, reason, buttons) : h("p", { class: "muted" }, t("viewer_note")),
@@ -442,7 +487,14 @@ function problemLine(c) {
 
 async function reviewPage() {
   const [list, cat] = await Promise.all([api("/api/conflicts"), catalog()]);
-  return [h("h1", {}, t("review")), list.length ? list.map((c) => conflictCard(c, cat)) : h("p", { class: "card" }, t("no_conflicts"))];
+  // Both records of each duplicate, side by side: one request per form and ward.
+  const pairs = [...new Set(list.filter((c) => c.kind === "duplicate").map((c) => JSON.stringify([c.ward, c.form])))];
+  const recs = {};
+  for (const lists of await Promise.all(pairs.map((p) => {
+    const [ward, form] = JSON.parse(p);
+    return api("/api/records?" + new URLSearchParams({ ward, form }).toString());
+  }))) for (const r of lists) recs[r.id] = r;
+  return [h("h1", {}, t("review")), list.length ? list.map((c) => conflictCard(c, cat, recs)) : h("p", { class: "card" }, t("no_conflicts"))];
 }
 
 // ---- reports ----
@@ -573,7 +625,7 @@ async function reportsPage() {
   out.push(chart || h("p", { class: "muted", id: "turnout-note" }, t("turnout_note")));
   if (total) out.push(h("section", { class: "card", id: "report-total" }, h("h2", {}, t("city_total")), reportSections(ctx, total)));
   for (const w of r.wards) {
-    out.push(h("details", { class: "card", "data-ward": w.ward }, h("summary", {}, (w.name || w.ward) + " (" + w.ward + ")"),
+    out.push(h("details", { class: "card", "data-ward": w.ward }, h("summary", {}, w.name || wardName(cat, w.ward)),
       turnoutChart(ctx, w.turnout, t("chart_turnout") + " · " + (w.name || w.ward)), reportSections(ctx, w)));
   }
   return out;
@@ -581,10 +633,11 @@ async function reportsPage() {
 
 // ---- exports ----
 async function exportsPage() {
-  const forms = await api("/api/forms");
+  const cat = await catalog();
+  const forms = cat.forms;
   const ids = [...new Set(forms.map((f) => f.id))];
   const wardSel = session.wards.length > 1
-    ? h("select", { name: "ward" }, session.wards.map((w) => h("option", { value: w }, w))) : null;
+    ? h("select", { name: "ward" }, session.wards.map((w) => h("option", { value: w }, wardName(cat, w)))) : null;
   const link = (id, fmt) => h("a", { href: "#", "data-export": id + "." + fmt, onclick: (e) => {
     e.preventDefault();
     const p = new URLSearchParams({ form: id, format: fmt });
@@ -600,12 +653,12 @@ async function exportsPage() {
 }
 
 // ---- devices ----
-function deviceTable(devs, withRevoke) {
+function deviceTable(devs, withRevoke, cat) {
   const cols = ["device", "role", "last_contact", "queue", "skew", "flags"];
   return h("div", { class: "scroll" }, h("table", { id: "devices", class: "stack" },
     h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, t(c))), withRevoke ? h("th", {}, "") : null)),
     h("tbody", {}, devs.map((d) => h("tr", { "data-device": d.id },
-      h("td", { "data-label": t("device") }, d.label || d.id.slice(0, 12), h("br"), h("small", { class: "muted" }, d.ward + " · " + d.id)),
+      h("td", { "data-label": t("device") }, d.label || d.id.slice(0, 12), h("br"), h("small", { class: "muted" }, wardName(cat, d.ward) + " · " + d.id)),
       h("td", { "data-label": t("role") }, t("role_" + d.role)),
       h("td", { "data-label": t("last_contact") }, when(d.last_contact)),
       h("td", { "data-label": t("queue"), class: "num" }, d.queue_depth),
@@ -628,14 +681,14 @@ function revokeForm(d) {
 }
 
 // Codes made and not used yet, each with a button that cancels it.
-function codesTable(codes) {
+function codesTable(codes, cat) {
   if (!codes.length) return h("p", { class: "muted", id: "no-codes" }, t("no_codes"));
   const cols = ["code_id", "ward", "role", "made", "expires", ""];
   return h("div", { class: "scroll" }, h("table", { id: "codes", class: "stack" },
     h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, c ? t(c) : "")))),
     h("tbody", {}, codes.map((c) => h("tr", { "data-code": c.id },
       h("td", { "data-label": t("code_id"), class: "code-id" }, c.id),
-      h("td", { "data-label": t("ward") }, c.ward), h("td", { "data-label": t("role") }, t("role_" + c.role)),
+      h("td", { "data-label": t("ward") }, wardName(cat, c.ward)), h("td", { "data-label": t("role") }, t("role_" + c.role)),
       h("td", { "data-label": t("made") }, when(c.created)), h("td", { "data-label": t("expires") }, when(c.expires)),
       h("td", {}, h("button", { type: "button", class: "secondary", onclick: async () => {
         try {
@@ -648,10 +701,10 @@ function codesTable(codes) {
 
 async function devicesPage() {
   const admin = session.role === "admin";
-  const [devs, ov, codes] = await Promise.all([api("/api/devices"), api("/api/overview"), admin ? api("/api/devices/codes") : []]);
+  const [devs, ov, codes, cat] = await Promise.all([api("/api/devices"), api("/api/overview"), admin ? api("/api/devices/codes") : [], catalog()]);
   const out = [h("h1", {}, t("devices"))];
   if (admin) {
-    const ward = h("select", { name: "ward" }, ov.report.wards.map((w) => h("option", { value: w.ward }, (w.name || w.ward) + " (" + w.ward + ")")));
+    const ward = h("select", { name: "ward" }, ov.report.wards.map((w) => h("option", { value: w.ward }, w.name || wardName(cat, w.ward))));
     const role = h("select", { name: "role" }, ["officer", "reviewer", "admin"].map((r) => h("option", { value: r }, t("role_" + r))));
     const ttl = h("input", { name: "ttl_hours", type: "number", min: 1, max: 8760, value: 72 });
     const result = h("div", { id: "enroll-result" });
@@ -662,18 +715,18 @@ async function devicesPage() {
         const r = await api("/api/devices/enroll", { ward: ward.value, role: role.value, ttl_hours: ttl.value });
         const svg = new DOMParser().parseFromString(r.qr_svg, "image/svg+xml").documentElement;
         result.replaceChildren(
-          h("p", {}, t("code_for") + " " + r.enrollment.ward + " · " + t("role_" + r.enrollment.role) + " · " + t("expires") + " " + when(new Date(r.enrollment.expires_ms).toISOString())),
+          h("p", {}, t("code_for") + " " + wardName(cat, r.enrollment.ward) + " · " + t("role_" + r.enrollment.role) + " · " + t("expires") + " " + when(new Date(r.enrollment.expires_ms).toISOString())),
           h("p", { id: "enroll-code", class: "code" }, r.enrollment.code), document.importNode(svg, true));
-        codesBox.replaceChildren(codesTable(await api("/api/devices/codes")));
+        codesBox.replaceChildren(codesTable(await api("/api/devices/codes"), cat));
       } catch (err) { result.replaceChildren(h("p", { class: "error" }, err.message)); }
     } }, h("h2", {}, t("enroll")), h("div", { class: "filters" }, h("label", {}, t("ward"), ward), h("label", {}, t("role"), role),
       h("label", {}, t("validity"), ttl), h("button", { type: "submit" }, t("make_code"))), result));
-    const codesBox = h("div", {}, codesTable(codes));
+    const codesBox = h("div", {}, codesTable(codes, cat));
     out.push(h("section", { class: "card", id: "unused-codes" }, h("h2", {}, t("unused_codes")), codesBox));
   } else {
     out.push(h("p", { class: "muted" }, t("admin_only")));
   }
-  out.push(deviceTable(devs, admin));
+  out.push(deviceTable(devs, admin, cat));
   return out;
 }
 

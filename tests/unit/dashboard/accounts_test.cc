@@ -2,10 +2,14 @@
 // throttle, ward scoping of command output, the QR drawing.
 #include <catch2/catch.hpp>
 
+#include "common/crypto/digest.h"
+#include "common/store/leveldb_store.h"
 #include "server/accounts/password_hash.h"
 #include "server/dashboard/json_scope.h"
 #include "server/dashboard/qr_svg.h"
 #include "server/dashboard/session_table.h"
+#include "server/store/server_keys.h"
+#include "tests/support/temp_dir.h"
 
 using namespace wardsync::server;
 
@@ -45,9 +49,65 @@ TEST_CASE("sessions end when idle and on logout", "[dashboard]") {
   CHECK(t.Touch(s.id, 6800));  // each use restarts the idle clock
   CHECK_FALSE(t.Touch(s.id, 7900));
   auto s2 = t.Create("alice", "hash", "10.0.0.1", 8000);
-  t.End(s2.id);
+  t.End(s2);
   CHECK_FALSE(t.Touch(s2.id, 8001));
   CHECK_FALSE(t.Touch("not-a-session", 8001));
+}
+
+// The table over a real LevelDB store, its writes applied at once (the
+// server applies them on the committer thread); a second table over the same
+// store is the server after a restart.
+TEST_CASE("sessions are kept in the store across a restart, by the token's hash only", "[dashboard]") {
+  wardsync::test::TempDir dir("dash-sessions");
+  auto db = wardsync::LevelDbStore::Open(dir.Sub("db"));
+  REQUIRE(db.ok());
+  auto& store = **db;
+  int writes = 0;
+  auto write = [&](wardsync::WriteBatch batch, bool) {
+    ++writes;
+    REQUIRE(store.Write(batch, true).ok());
+  };
+  const uint64_t idle = 10 * 60 * 1000;
+  dashboard::SessionTable before(idle);
+  REQUIRE(before.Persist(store, write, 1'000).ok());
+  auto s = before.Create("alice", "scrypt-hash-1", "10.0.0.1", 1'000);
+  auto gone = before.Create("bob", "scrypt-hash-2", "10.0.0.2", 1'000);
+  before.End(gone);
+  CHECK(before.Touch(s.id, 2'000));  // within a minute of the last write: no write
+  const int after_create = writes;
+  CHECK(before.Touch(s.id, 1'000 + dashboard::SessionTable::kSaveEveryMs));
+  CHECK(writes == after_create + 1);  // the last use is written once a minute
+
+  // Only the hash of the token is a key, and neither token is stored anywhere.
+  int stored = 0;
+  for (auto it = store.Scan(""); it->Valid(); it->Next()) {
+    CHECK(std::string(it->key()).find(s.id) == std::string::npos);
+    CHECK(std::string(it->value()).find(s.id) == std::string::npos);
+    CHECK(std::string(it->value()).find("scrypt-hash-1") == std::string::npos);
+    stored += std::string(it->key()).rfind("sess/", 0) == 0;
+  }
+  CHECK(stored == 1);  // bob logged out
+
+  SECTION("a restart keeps the session, its CSRF token and its password check") {
+    dashboard::SessionTable after(idle);
+    REQUIRE(after.Persist(store, write, 70'000).ok());
+    auto back = after.Touch(s.id, 70'000);
+    REQUIRE(back);
+    CHECK(back->user == "alice");
+    CHECK(back->csrf == s.csrf);
+    CHECK(back->SamePassword("scrypt-hash-1"));
+    CHECK_FALSE(back->SamePassword("scrypt-hash-changed"));
+    CHECK_FALSE(after.Touch(gone.id, 70'000));
+  }
+  SECTION("one idle too long before the restart is refused and deleted") {
+    dashboard::SessionTable after(idle);
+    const uint64_t late = 1'000 + dashboard::SessionTable::kSaveEveryMs + idle + 1;
+    REQUIRE(after.Persist(store, write, late).ok());
+    CHECK_FALSE(after.Touch(s.id, late));
+    std::string value;
+    CHECK(store.Get(wardsync::server::keys::DashSession(wardsync::crypto::Hex(wardsync::crypto::Sha256(s.id))), &value)
+              .not_found());
+  }
 }
 
 TEST_CASE("wrong passwords are slowed down per name and per address", "[dashboard]") {
