@@ -69,6 +69,20 @@ TEST_CASE("two devices sync through a server whose store is in PostgreSQL", "[po
   // The records are rows of the database's own tables.
   CHECK(cluster->Query(url->substr(url->rfind('/') + 1), "SELECT count(*) FROM ws_records").value() == "3");
 
+  // A backup while it serves is the database's snapshot; it restores as a
+  // LevelDB directory with the same records (never pointing at the database).
+  TempDir backups("pg-backup");
+  auto backup = server.Admin({"backup", "--out", backups.Sub("b.wsb")});
+  INFO(backup.out << backup.err);
+  REQUIRE(backup.exit_code == 0);
+  auto restored = RunCommand("wardsync-server", {"restore", "--from", backups.Sub("b.wsb"), "--data", backups.Sub("r")});
+  INFO(restored.out << restored.err);
+  REQUIRE(restored.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(backups.Sub("r/store-url")));
+  auto restored_records = RunCommand("wardsync-server", {"records", "--json", "--data", backups.Sub("r")});
+  REQUIRE(restored_records.exit_code == 0);
+  CHECK(Ids(ParseJson(restored_records.out)) == all);
+
   // Stopped, every command opens the store in the database itself.
   CHECK(server.Stop() == 0);
   auto offline = server.Records();
