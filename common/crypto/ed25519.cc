@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "common/crypto/digest.h"
@@ -88,11 +90,41 @@ std::string PrivateKey::Sign(std::string_view context, std::string_view message)
   return std::string(reinterpret_cast<char*>(sig), siglen);
 }
 
+namespace {
+
+// Parsed public keys, per thread and bounded: building an EVP_PKEY from its
+// 32 raw bytes goes through OpenSSL's provider key management on every call,
+// and the server verifies the same devices' keys over and over (each hello's
+// proof, each pushed run's head). Direct-mapped on the key's first byte
+// (Ed25519 keys are uniformly random): 256 slots a thread, a collision just
+// replaces the slot. Per thread, like the zstd contexts, so no lock is taken.
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct CachedKey {
+  std::string raw;
+  std::unique_ptr<EVP_PKEY, PkeyFree> key;
+};
+
+EVP_PKEY* ParsedPublicKey(std::string_view raw) {
+  constexpr size_t kSlots = 256;
+  thread_local std::array<CachedKey, kSlots> slots;
+  CachedKey& slot = slots[static_cast<unsigned char>(raw[0])];
+  if (slot.key && slot.raw == raw) return slot.key.get();
+  EVP_PKEY* key =
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(raw.data()), 32);
+  if (!key) return nullptr;  // not cached: a bad key is refused each time
+  slot.raw.assign(raw);
+  slot.key.reset(key);
+  return key;
+}
+
+}  // namespace
+
 bool Verify(std::string_view public_key_raw, std::string_view context, std::string_view message,
             std::string_view signature) {
   if (public_key_raw.size() != 32 || signature.size() != 64) return false;
-  EVP_PKEY* key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                              reinterpret_cast<const unsigned char*>(public_key_raw.data()), 32);
+  EVP_PKEY* key = ParsedPublicKey(public_key_raw);
   if (!key) return false;
   std::string msg;
   msg.reserve(context.size() + message.size());
@@ -102,7 +134,6 @@ bool Verify(std::string_view public_key_raw, std::string_view context, std::stri
             EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), 64,
                              reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 1;
   EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(key);
   return ok;
 }
 

@@ -25,7 +25,7 @@ bool IsEof(const std::error_code& ec) {
 }  // namespace
 
 FramedStream::FramedStream(TlsStream& s, uint32_t max_frame_bytes)
-    : stream_(s), max_frame_bytes_(max_frame_bytes), decoder_(max_frame_bytes), read_buf_(kReadChunk),
+    : stream_(s), max_frame_bytes_(max_frame_bytes), decoder_(max_frame_bytes),
       read_max_frame_bytes_(max_frame_bytes) {}
 
 Status FramedStream::Queue(const wardsync::sync::Frame& f) {
@@ -128,7 +128,14 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
     }
     for (;;) {
       std::error_code ec;
-      size_t n = co_await stream_.async_read_some(asio::buffer(read_buf_),
+      // The first read of a frame goes into a small buffer (a wait for the
+      // peer's next frame may last minutes); the full one once bytes flow.
+      // SSL_read keeps the rest of a record for the next read, so a small
+      // buffer never loses bytes.
+      const bool first = read_buf_.empty() && decoder_.buffered() == 0;
+      if (!first && read_buf_.empty()) read_buf_.resize(kReadChunk);
+      char* into = first ? first_read_.data() : read_buf_.data();
+      size_t n = co_await stream_.async_read_some(asio::buffer(into, first ? first_read_.size() : read_buf_.size()),
                                                   asio::redirect_error(asio::use_awaitable, ec));
       if (idle && idle->expired()) {
         read_failed_ = Status::Deadline("read timed out after " + Ms(timeout));
@@ -140,12 +147,15 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
       }
       if (n > 0) {
         bytes_in_ += n;
-        Status st = decoder_.Feed(std::string_view(read_buf_.data(), n));
+        Status st = decoder_.Feed(std::string_view(into, n));
         if (!st.ok()) {
           read_failed_ = Status::Invalid("bad frame: " + st.message());
           co_return read_failed_;
         }
-        if (decoder_.Next(&payload)) break;
+        if (decoder_.Next(&payload)) {
+          if (decoder_.buffered() == 0) std::vector<char>().swap(read_buf_);
+          break;
+        }
         if (two_phase && !whole) start_frame();
       }
       if (ec) {

@@ -68,6 +68,26 @@ Result<ContextPtr> NewTls13Context(asio::ssl::context::method method) {
   return ctx;
 }
 
+// A resumed connection gets no new ticket (SSL_TICKET_RETURN_USE): the
+// device keeps resuming with the ticket it holds until it expires (the
+// context's session timeout), saving ~250 bytes and an encryption per small
+// sync (bench S3); a full handshake, made when a ticket no longer decrypts or
+// has expired, still sends one. TLS 1.3 tickets may be used more than once
+// (the server is stateless and takes no early data).
+SSL_TICKET_RETURN KeepTicketOnResumption(SSL*, SSL_SESSION*, const unsigned char*, size_t,
+                                         SSL_TICKET_STATUS status, void*) {
+  switch (status) {
+    case SSL_TICKET_SUCCESS:
+    case SSL_TICKET_SUCCESS_RENEW:
+      return SSL_TICKET_RETURN_USE;
+    case SSL_TICKET_EMPTY:
+    case SSL_TICKET_NO_DECRYPT:
+      return SSL_TICKET_RETURN_IGNORE_RENEW;
+    default:
+      return SSL_TICKET_RETURN_ABORT;
+  }
+}
+
 }  // namespace
 
 Result<ContextPtr> MakeServerTlsContext(const std::string& cert_chain_pem, const crypto::PrivateKey& key) {
@@ -88,6 +108,7 @@ Result<ContextPtr> MakeServerTlsContext(const std::string& cert_chain_pem, const
   SSL_CTX_clear_options(h, SSL_OP_NO_TICKET);
   SSL_CTX_set_num_tickets(h, 1);
   SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_session_ticket_cb(h, nullptr, KeepTicketOnResumption, nullptr);
   return ctx;
 }
 

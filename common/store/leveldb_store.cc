@@ -1,7 +1,9 @@
 #include "common/store/leveldb_store.h"
 
+#include <leveldb/cache.h>
 #include <leveldb/db.h>
 #include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
 
 namespace wardsync {
@@ -89,13 +91,22 @@ Result<std::unique_ptr<LevelDbStore>> LevelDbStore::Open(const std::string& dir,
   o.create_if_missing = options.create_if_missing;
   o.write_buffer_size = options.write_buffer_bytes;
   if (options.env) o.env = options.env;
+  std::unique_ptr<const leveldb::FilterPolicy> filter;
+  if (options.bloom_bits_per_key > 0) filter.reset(leveldb::NewBloomFilterPolicy(options.bloom_bits_per_key));
+  o.filter_policy = filter.get();
+  std::unique_ptr<leveldb::Cache> cache;
+  if (options.block_cache_bytes > 0) cache.reset(leveldb::NewLRUCache(options.block_cache_bytes));
+  o.block_cache = cache.get();
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(o, dir, &raw);
   if (!s.ok()) return FromLevelDb(s, ("cannot open store " + dir).c_str());
-  return std::unique_ptr<LevelDbStore>(new LevelDbStore(std::unique_ptr<leveldb::DB>(raw)));
+  return std::unique_ptr<LevelDbStore>(
+      new LevelDbStore(std::unique_ptr<leveldb::DB>(raw), std::move(filter), std::move(cache)));
 }
 
-LevelDbStore::LevelDbStore(std::unique_ptr<leveldb::DB> db) : db_(std::move(db)) {}
+LevelDbStore::LevelDbStore(std::unique_ptr<leveldb::DB> db, std::unique_ptr<const leveldb::FilterPolicy> filter,
+                           std::unique_ptr<leveldb::Cache> cache)
+    : filter_(std::move(filter)), cache_(std::move(cache)), db_(std::move(db)) {}
 LevelDbStore::~LevelDbStore() = default;
 
 Status LevelDbStore::Get(std::string_view key, std::string* value) {

@@ -18,8 +18,10 @@
 #include "common/store/kv_store.h"
 
 namespace leveldb {
+class Cache;
 class DB;
 class Env;
+class FilterPolicy;
 }
 
 namespace wardsync {
@@ -28,6 +30,10 @@ struct LevelDbOptions {
   leveldb::Env* env = nullptr;   // nullptr: the default Env (tests inject faults here)
   bool create_if_missing = true;
   size_t write_buffer_bytes = 8 << 20;
+  // A bloom filter per table lets a Get for an absent key (and most lookups
+  // of a present one) skip reading blocks of tables that do not hold it.
+  int bloom_bits_per_key = 10;     // 0: no filter
+  size_t block_cache_bytes = 0;    // 0: LevelDB's own 8 MiB cache
 };
 
 class LevelDbStore : public KvStore {
@@ -42,7 +48,11 @@ class LevelDbStore : public KvStore {
   std::unique_ptr<KvReadView> NewReadView() override;
 
  private:
-  explicit LevelDbStore(std::unique_ptr<leveldb::DB> db);
+  LevelDbStore(std::unique_ptr<leveldb::DB> db, std::unique_ptr<const leveldb::FilterPolicy> filter,
+               std::unique_ptr<leveldb::Cache> cache);
+  // Declared before db_ so they outlive it (the DB uses both until closed).
+  std::unique_ptr<const leveldb::FilterPolicy> filter_;
+  std::unique_ptr<leveldb::Cache> cache_;
   std::unique_ptr<leveldb::DB> db_;
   std::mutex write_mu_;       // one Write at a time, so none slips past a failure
   std::string write_failed_;  // the first failed write's error; "" while all is well

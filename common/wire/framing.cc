@@ -52,7 +52,13 @@ bool FrameDecoder::Next(std::string* payload) {
   payload->assign(buf_, pos_ + 4, n);
   pos_ += 4 + n;
   if (pos_ == buf_.size()) {
-    buf_.clear();
+    // An idle connection must not keep the capacity of the largest frame
+    // it ever received (a push batch); thousands of them would.
+    if (buf_.capacity() > kKeepCapacityBytes) {
+      std::string().swap(buf_);
+    } else {
+      buf_.clear();
+    }
     pos_ = 0;
   }
   return true;

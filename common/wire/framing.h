@@ -34,6 +34,7 @@ class FrameDecoder {
   uint32_t pending_frame_bytes() const;
 
  private:
+  static constexpr size_t kKeepCapacityBytes = 32 * 1024;
   uint32_t max_;
   std::string buf_;
   size_t pos_ = 0;
