@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <pqxx/pqxx>
 
@@ -43,26 +44,70 @@ Status PgCluster::RunAsPostgres(const std::string& binary, const std::vector<std
   return Status::Ok();
 }
 
+namespace {
+
+// A directory for a cluster, owned by the postgres user.
+Result<std::string> MakeClusterDir(const std::string& tag) {
+  struct passwd* pw = getpwnam("postgres");
+  if (!pw) return Status::NotFound("no `postgres` user to run the cluster as");
+  std::string dir = "/tmp/wardsync-";
+  dir += tag;
+  dir += "-XXXXXX";
+  if (!mkdtemp(dir.data())) return Status::Io("mkdtemp failed");
+  if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) return Status::Io("cannot chown " + dir + " to postgres");
+  return dir;
+}
+
+// Where a cluster listens (appended: the last setting of a name wins).
+void AppendListenConf(const std::string& data_dir, uint16_t port, const std::string& dir) {
+  std::ofstream conf(data_dir + "/postgresql.conf", std::ios::app);
+  conf << "port = " << port << "\n"
+       << "listen_addresses = '127.0.0.1'\n"
+       << "unix_socket_directories = '" << dir << "'\n";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgCluster>> PgCluster::StartStandby(PgCluster& primary, const std::string& tag) {
+  auto dir = MakeClusterDir(tag);
+  if (!dir.ok()) return dir.status();
+  std::unique_ptr<PgCluster> c(new PgCluster(*dir, FreeLoopbackPort()));
+  WS_RETURN_IF_ERROR(c->RunAsPostgres("pg_basebackup", {"-h", "127.0.0.1", "-p", std::to_string(primary.port()), "-U",
+                                                        "postgres", "-D", c->data_dir(), "-R", "-X", "stream", "-c", "fast",
+                                                        "--no-sync"}));
+  AppendListenConf(c->data_dir(), c->port_, c->dir_);
+  WS_RETURN_IF_ERROR(c->Restart());
+  return c;
+}
+
+Status PgCluster::RequireSynchronousStandby() {
+  WS_RETURN_IF_ERROR(Query("postgres", "ALTER SYSTEM SET synchronous_standby_names = '*'").status());
+  WS_RETURN_IF_ERROR(Query("postgres", "SELECT pg_reload_conf()").status());
+  for (int i = 0; i < 300; ++i) {
+    auto n = Query("postgres", "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'");
+    if (n.ok() && *n != "0") return Status::Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::Deadline("no standby became synchronous within 30 s");
+}
+
+Status PgCluster::Promote() { return RunAsPostgres("pg_ctl", {"promote", "-D", data_dir(), "-w"}); }
+
 Result<std::unique_ptr<PgCluster>> PgCluster::Start(const std::string& tag) {
   if (!std::filesystem::exists(std::string(kBinDir) + "/initdb")) {
     return Status::NotFound(std::string("PostgreSQL 15 is not installed (no ") + kBinDir +
                             "/initdb; Debian package postgresql-15, installed by scripts/lib.sh)");
   }
   if (!std::filesystem::exists("/usr/sbin/runuser")) return Status::NotFound("no /usr/sbin/runuser");
-  struct passwd* pw = getpwnam("postgres");
-  if (!pw) return Status::NotFound("no `postgres` user to run the cluster as");
-  std::string dir = std::string("/tmp/wardsync-") + tag + "-XXXXXX";
-  if (!mkdtemp(dir.data())) return Status::Io("mkdtemp failed");
-  if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) return Status::Io(std::string("cannot chown ") + dir + " to postgres");
-  std::unique_ptr<PgCluster> c(new PgCluster(dir, FreeLoopbackPort()));
+  auto dir = MakeClusterDir(tag);
+  if (!dir.ok()) return dir.status();
+  std::unique_ptr<PgCluster> c(new PgCluster(*dir, FreeLoopbackPort()));
   WS_RETURN_IF_ERROR(c->RunAsPostgres(
       "initdb", {"-D", c->data_dir(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"}));
+  AppendListenConf(c->data_dir(), c->port_, c->dir_);
   {
     std::ofstream conf(c->data_dir() + "/postgresql.conf", std::ios::app);
-    conf << "port = " << c->port_ << "\n"
-         << "listen_addresses = '127.0.0.1'\n"
-         << "unix_socket_directories = '" << dir << "'\n"
-         << "shared_buffers = 32MB\n"
+    conf << "shared_buffers = 32MB\n"
          << "max_connections = 200\n"
          // The tests' crash is pg_ctl stop -m immediate: the postgres
          // processes die, the kernel keeps what they wrote, so fsync makes

@@ -24,7 +24,16 @@ class PgCluster {
   // Makes and starts a new cluster; an error says why it could not (e.g.
   // PostgreSQL is not installed).
   static Result<std::unique_ptr<PgCluster>> Start(const std::string& tag = "pg");
+  // A hot standby of `primary` (pg_basebackup -R, streaming replication) on
+  // a port of its own, started.
+  static Result<std::unique_ptr<PgCluster>> StartStandby(PgCluster& primary, const std::string& tag = "pg-standby");
   ~PgCluster();  // stops it and removes its directory
+
+  // On a primary: commits wait until a standby has them (synchronous_standby_names
+  // = '*'), once one streams synchronously (waited for, up to 30 s).
+  Status RequireSynchronousStandby();
+  // On a standby: pg_ctl promote (it becomes a primary).
+  Status Promote();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
 
