@@ -55,6 +55,33 @@ std::map<std::string_view, TableOps> GroupByTable(const WriteBatch& batch) {
   return out;
 }
 
+// The whole batch as ONE statement: a data-modifying WITH clause per table
+// (its deletes, its upserts), $n the bytea[] arrays in `params`. A single
+// statement is atomic on its own, so the batch costs one round trip.
+std::string BatchSql(const std::map<std::string_view, TableOps>& tables, std::vector<std::string>* params) {
+  std::string sql = "WITH ";
+  auto param = [&](std::string value) {
+    params->push_back(std::move(value));
+    return std::string("$") + std::to_string(params->size()) + "::bytea[]";
+  };
+  size_t n = 0;
+  for (const auto& [table, ops] : tables) {
+    const std::string t(table);
+    if (!ops.delete_keys.empty()) {
+      if (n) sql += ", ";
+      const std::string keys = param(ByteaArray(ops.delete_keys));
+      sql += std::string("w") + std::to_string(n++) + " AS (DELETE FROM " + t + " WHERE k = ANY(" + keys + "))";
+    }
+    if (!ops.put_keys.empty()) {
+      if (n) sql += ", ";
+      const std::string keys = param(ByteaArray(ops.put_keys));
+      sql += std::string("w") + std::to_string(n++) + " AS (INSERT INTO " + t + " (k, v) SELECT * FROM unnest(" + keys + ", " +
+             param(ByteaArray(ops.put_values)) + ") ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v)";
+    }
+  }
+  return sql + " SELECT 1";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url, const PgStoreOptions& options) {
@@ -183,23 +210,23 @@ Status PgStore::Write(const WriteBatch& batch, bool sync) {
   if (batch.empty()) return Status::Ok();
   try {
     if (writer_->c.backendpid() != writer_pid_) throw pqxx::broken_connection("the writer's session changed");
-    pqxx::work w(writer_->c);
+    pqxx::nontransaction n(writer_->c);
     // Unsynced: the commit returns before its WAL is flushed; WAL order
-    // still makes whatever survives a crash a prefix of the writes.
-    if (!sync) w.exec("SET LOCAL synchronous_commit TO OFF");
-    for (const auto& [table, ops] : GroupByTable(batch)) {
-      const std::string t(table);
-      if (!ops.delete_keys.empty()) {
-        w.exec_prepared(writer_->Prepared(std::string("DELETE FROM ") + t + " WHERE k = ANY($1::bytea[])"),
-                        ByteaArray(ops.delete_keys));
-      }
-      if (!ops.put_keys.empty()) {
-        w.exec_prepared(writer_->Prepared(std::string("INSERT INTO ") + t + " (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[])"
-                                          " ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v"),
-                        ByteaArray(ops.put_keys), ByteaArray(ops.put_values));
-      }
+    // still makes whatever survives a crash a prefix of the writes. Synced:
+    // the database's own setting (a synchronous standby has it too).
+    if (sync == unsynced_session_) {
+      n.exec(sync ? "SET synchronous_commit TO DEFAULT" : "SET synchronous_commit TO off");
+      unsynced_session_ = !sync;
     }
-    w.commit();
+    std::vector<std::string> params;
+    const std::string sql = BatchSql(GroupByTable(batch), &params);
+    // The shapes of batches are few (which tables, puts or deletes): each is
+    // prepared once; an unusual one is sent unprepared.
+    if (writer_->prepared.count(sql) || writer_->prepared.size() < 256) {
+      n.exec_prepared(writer_->Prepared(sql), pqxx::prepare::make_dynamic_params(params));
+    } else {
+      n.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    }
     return Status::Ok();
   } catch (const std::exception& e) {
     // The commit may or may not have happened: nothing may be written on

@@ -4,11 +4,12 @@
 // promises, with:
 //   - tables: one per key family (pg_families.h), bytea keys in byte order;
 //     a scan spanning families merges their index scans in key order;
-//   - Write: one transaction per batch (the group committer's batch), the
-//     puts and deletes of a table in one statement each; sync=false commits
-//     with synchronous_commit off (WAL order keeps the crash-prefix
-//     promise), sync=true with the database's own setting, so a synchronous
-//     standby has the batch before it is acknowledged;
+//   - Write: one transaction per batch (the group committer's batch): one
+//     statement, one round trip, a data-modifying WITH clause per table
+//     (its deletes and its upserts as bytea arrays); sync=false commits with
+//     synchronous_commit off (WAL order keeps the crash-prefix promise),
+//     sync=true with the database's own setting, so a synchronous standby
+//     has the batch before it is acknowledged;
 //   - reads: a Get on the store is one statement; a scan on the store and
 //     every read view are a REPEATABLE READ READ ONLY transaction on a
 //     pooled connection, read in pages of keys (keyset pagination), so the
@@ -69,6 +70,7 @@ class PgStore : public KvStore {
   std::unique_ptr<PgConn> writer_;   // holds the active lock
   int writer_pid_ = 0;               // its backend, to notice a silent reconnect
   bool active_ = false;
+  bool unsynced_session_ = false;    // the writer's session has synchronous_commit off
   Status write_refusal_;             // set: every Write returns it
 };
 
