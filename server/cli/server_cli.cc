@@ -50,7 +50,9 @@ void Usage(std::ostream& out) {
       << "      With --store postgresql://USER@HOST:PORT/DB: the store in that (empty) PostgreSQL database,\n"
       << "      recorded in DIR/store-url; every command on DIR then uses it (README \"Choosing a store\").\n  "
       << kRunUsage
-      << "\n      Serve devices until SIGINT or SIGTERM.\n  " << kRestoreUsage
+      << "\n      Serve devices until SIGINT or SIGTERM. On PostgreSQL (init --store), one run per database is\n"
+      << "      active: another waits, logging once, and takes over when the active one stops or dies.\n  "
+      << kRestoreUsage
       << "\n      Make a new data directory from a backup (see `backup`).\n";
   CaUsage(out);
   for (const auto& c : AdminCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";

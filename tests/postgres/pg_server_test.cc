@@ -148,7 +148,7 @@ TEST_CASE("two servers on one database: the second waits, takes over when the ac
   ClientProcess c1(active, kWard, "officer", "Nguyễn Văn A");
   ClientProcess c2(active, kWard, "officer", "Phạm Thị D");
   std::set<std::string> made;
-  for (int i = 0; i < 25; ++i) {
+  for (int i = 0; i < 12; ++i) {
     made.insert(c1.NewMeeting(100 + i, 50));
     made.insert(c2.NewMeeting(200 + i, 60));
   }
