@@ -1,6 +1,7 @@
 #include "client/agent/agent.h"
 
 #include "client/sync/server_probe.h"
+#include "client/store/configured_servers.h"
 #include "common/util/log.h"
 
 namespace wardsync::client {
@@ -58,11 +59,16 @@ Result<SyncReport> Agent::Round(SyncOptions options) {
 
 Result<SyncReport> Agent::SyncNow(const SyncOptions& options) { return Round(options); }
 
-// A TCP connect (client/sync/server_probe.h) tells whether the server is back.
+// A TCP connect (client/sync/server_probe.h) tells whether the server is
+// back: any of its addresses, the one that answered last first.
 bool Agent::ServerReachable() {
   auto cfg = env_.store().Config();
   if (!cfg.ok()) return false;
-  return ServerAnswers(cfg->server(), std::chrono::seconds(2));
+  auto preferred = env_.store().PreferredServer();
+  for (const auto& address : ServersToTry(*cfg, preferred.ok() ? *preferred : std::string())) {
+    if (ServerAnswers(address, std::chrono::seconds(2))) return true;
+  }
+  return false;
 }
 
 void Agent::Run() {

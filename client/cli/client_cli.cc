@@ -15,13 +15,13 @@ namespace wardsync::client {
 namespace {
 
 constexpr const char* kInitUsage =
-    "init --data DIR --server HOST:PORT --code CODE [--officer NAME] [--label TEXT]";
+    "init --data DIR [--server HOST:PORT]... --code CODE [--officer NAME] [--label TEXT]";
 
 void Usage(std::ostream& out) {
   out << "wardsync - the ward client of wardsync (works offline; syncs when the server is reachable)\n\n"
       << "usage: wardsync COMMAND --data DIR [options]\n\ncommands:\n  " << kInitUsage
       << "\n      Generate this device's key (it never leaves the device), enroll with a one-time code, pull the "
-         "forms.\n";
+         "forms. Without --server, the addresses in the code; several --server: tried in turn.\n";
   for (const auto& c : ClientCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
   out << "  agent --data DIR [--ui IP:PORT] [--interval-s S] [--max-backoff-s S]\n      Sync in the background until "
          "SIGINT/SIGTERM; --ui also serves the officer app (see wardsync agent --help).\n";
@@ -52,7 +52,9 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
   InitDeviceOptions o;
   o.data_dir = *data;
   o.code = *code;
-  o.server = a->Get("server").value_or("");
+  // Several --server (or one comma-separated list): the addresses of the
+  // server's `run` processes, tried in turn (common/net/server_list.h).
+  for (const auto& s : a->GetAll("server")) o.server += (o.server.empty() ? "" : ",") + s;
   o.officer = a->Get("officer").value_or("officer");
   o.label = a->Get("label").value_or("");
   std::string forms_error;

@@ -1,6 +1,7 @@
 // sync / status.
 #include <unistd.h>
 
+#include "client/store/configured_servers.h"
 #include "client/attach/attachment_status.h"
 #include "client/cli/command.h"
 #include "client/cli/rejected_view.h"
@@ -120,6 +121,12 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     w.BeginObject();
     w.Key("device").String(cfg->device_id()).Key("ward").String(cfg->ward()).Key("role").String(cfg->role());
     w.Key("server").String(cfg->server());
+    w.Key("servers").BeginArray();
+    for (const auto& address : ConfiguredServers(*cfg)) w.String(address);
+    w.EndArray();
+    // The address that answered last (tried first next time); "" if none yet.
+    auto answered = env.store().PreferredServer();
+    w.Key("server_answered").String(answered.ok() ? *answered : "");
     w.Key("pending").Uint(*pending);
     w.Key("oldest_pending_age_ms").Uint(age);
     w.Key("last_seq").Uint(state->last_seq()).Key("acked_seq").Uint(state->acked_seq());
@@ -166,7 +173,7 @@ int CmdStatus(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ost
     return 0;
   }
   out << "device:        " << cfg->device_id() << " (ward " << cfg->ward() << ", " << cfg->role() << ")\n";
-  out << "server:        " << cfg->server() << "\n";
+  out << "server:        " << net::JoinServerList(ConfiguredServers(*cfg)) << "\n";
   out << "key:           epoch " << state->key_epoch()
       << (state->rotation_seq() > state->acked_seq() ? " (rotation not yet acknowledged by the server)" : "") << "\n";
   out << "pending:       " << *pending << " change-set(s)";

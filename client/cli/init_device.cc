@@ -10,6 +10,7 @@
 #include "common/crypto/ed25519.h"
 #include "common/enroll/enroll_code.h"
 #include "common/net/framed_stream.h"
+#include "common/net/server_list.h"
 #include "common/store/leveldb_store.h"
 #include "common/util/files.h"
 #include "common/wire/protocol_limits.h"
@@ -25,8 +26,9 @@ Status InitDevice(const InitDeviceOptions& o, std::ostream& out, std::string* fo
   if (!code.ok()) return code.status();
   std::string server = o.server.empty() ? code->server : o.server;
   if (server.empty()) return Status::Invalid("--server HOST:PORT is required (the code carries no server address)");
-  auto hp = net::ParseHostPort(server);
-  if (!hp.ok()) return Status::Invalid("--server: " + hp.status().message());
+  auto servers = net::ParseServerList(server);
+  if (!servers.ok()) return Status::Invalid((o.server.empty() ? "the code's server: " : "--server: ") +
+                                            servers.status().message());
 
   const std::string label = o.label.empty() ? o.officer : o.label;
   if (Status s = enroll::CheckDeviceLabel(label); !s.ok()) {
@@ -46,8 +48,25 @@ Status InitDevice(const InitDeviceOptions& o, std::ostream& out, std::string* fo
   // The key is made here and never leaves the device.
   auto key = crypto::PrivateKey::Generate();
   if (!key.ok()) return key.status();
-  auto enrolled = Enroll(hp->first, hp->second, code->ca_fingerprint, code->secret, *key,
-                         label, std::chrono::seconds(15));
+  // Each address in turn until the committee's server answers (the others
+  // may be standbys that do not serve, or a machine that is down).
+  Result<EnrollResult> enrolled = Status::Unavailable("no server address");
+  std::string enrolled_at, unreachable;
+  for (const std::string& address : *servers) {
+    auto hp = net::ParseHostPort(address);
+    if (!hp.ok()) return hp.status();
+    bool answered = false;
+    enrolled = Enroll(hp->first, hp->second, code->ca_fingerprint, code->secret, *key, label,
+                      std::chrono::seconds(15), &answered);
+    if (answered) {
+      enrolled_at = address;
+      break;
+    }
+    unreachable += (unreachable.empty() ? "" : "; ") + enrolled.status().message();
+  }
+  if (enrolled_at.empty() && servers->size() > 1) {
+    return Status(enrolled.status().code(), "no address of the server answered: " + unreachable);
+  }
   if (!enrolled.ok()) return enrolled.status();
 
   WS_RETURN_IF_ERROR(util::MakeDirs(o.data_dir, 0700));
@@ -57,13 +76,16 @@ Status InitDevice(const InitDeviceOptions& o, std::ostream& out, std::string* fo
   ClientStore store(**db);
   store::ClientConfig cfg;
   cfg.set_device_id(enrolled->device_id);
-  cfg.set_server(net::FormatHostPort(hp->first, hp->second));
-  cfg.set_server_name(hp->first);
+  // The addresses in the order given; the one that answered is tried first.
+  cfg.set_server(servers->front());
+  cfg.set_server_name(net::ParseHostPort(servers->front())->first);
+  for (size_t i = 1; i < servers->size(); ++i) cfg.add_more_servers((*servers)[i]);
   cfg.set_ca_pem(enrolled->ca_pem);
   cfg.set_ward(enrolled->ward);
   cfg.set_role(enrolled->role);
   cfg.set_officer(o.officer);
   WS_RETURN_IF_ERROR(store.SaveConfig(cfg));
+  (void)store.SavePreferredServer(enrolled_at);  // a hint only: losing it costs one try in order
   out << "enrolled device " << enrolled->device_id << " for ward " << enrolled->ward << " as " << enrolled->role
       << "\n";
   auto synced = RunSync(store, *key, SyncOptions{});

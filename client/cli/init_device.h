@@ -10,7 +10,7 @@ namespace wardsync::client {
 
 struct InitDeviceOptions {
   std::string data_dir;
-  std::string server;    // host:port; "" = the hint in the code
+  std::string server;    // host:port[,host:port...]; "" = the addresses in the code
   std::string code;
   std::string officer;   // recorded in every change-set
   std::string label;     // shown to administrators in `devices`

@@ -35,6 +35,8 @@ namespace wardsync::client::keys {
 inline constexpr std::string_view kConfig = "cfg";
 inline constexpr std::string_view kState = "state";
 inline constexpr std::string_view kTlsSession = "tls_session";
+// The server address that answered last (config `server`/`more_servers`).
+inline constexpr std::string_view kPreferredServer = "preferred_server";
 
 inline constexpr std::string_view kFormPrefix = "form/";
 inline std::string FormPrefix(std::string_view form_id) { return "form/" + std::string(form_id) + "/"; }

@@ -432,22 +432,29 @@ Status ClientStore::SaveServerLimits(const sync::ServerLimits& limits) {
   return kv_.Write(batch, /*sync=*/false);
 }
 
-Result<std::string> ClientStore::TlsSession() {
+Result<std::string> ClientStore::LocalValue(std::string_view key) {
   std::string bytes;
-  Status s = kv_.Get(keys::kTlsSession, &bytes);
+  Status s = kv_.Get(key, &bytes);
   if (s.not_found()) return std::string();
   if (!s.ok()) return s;
   return bytes;
 }
 
-Status ClientStore::SaveTlsSession(const std::string& bytes) {
+Status ClientStore::SaveLocalValue(std::string_view key, const std::string& bytes) {
   WriteBatch batch;
   if (bytes.empty()) {
-    batch.Delete(std::string(keys::kTlsSession));
+    batch.Delete(std::string(key));
   } else {
-    batch.Put(std::string(keys::kTlsSession), bytes);
+    batch.Put(std::string(key), bytes);
   }
   return kv_.Write(batch, /*sync=*/false);
+}
+
+Result<std::string> ClientStore::TlsSession() { return LocalValue(keys::kTlsSession); }
+Status ClientStore::SaveTlsSession(const std::string& bytes) { return SaveLocalValue(keys::kTlsSession, bytes); }
+Result<std::string> ClientStore::PreferredServer() { return LocalValue(keys::kPreferredServer); }
+Status ClientStore::SavePreferredServer(const std::string& address) {
+  return SaveLocalValue(keys::kPreferredServer, address);
 }
 
 }  // namespace wardsync::client

@@ -134,10 +134,18 @@ class ClientStore {
   // costs one full handshake, nothing else.
   Status SaveTlsSession(const std::string& bytes);
 
+  // ---- which of the server's addresses answered last ("" if none): tried
+  // first next time. Not synced to disk: losing it costs one try in order.
+  Result<std::string> PreferredServer();
+  Status SavePreferredServer(const std::string& address);
+
   // ---- the underlying store, for client/attach's own keys (att/)
   KvStore& kv() { return kv_; }
 
  private:
+  // A small unsynced local value under `key` ("" = absent).
+  Result<std::string> LocalValue(std::string_view key);
+  Status SaveLocalValue(std::string_view key, const std::string& bytes);
   // Pending (change, stamp) pairs of this device for one record, in seq order.
   using PendingChanges = std::vector<std::pair<changes::Change, records::Stamp>>;
   Status PendingFor(const std::string& record_id, PendingChanges* out);

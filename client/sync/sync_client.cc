@@ -9,6 +9,7 @@
 #include "common/crypto/digest.h"
 #include "common/net/framed_stream.h"
 #include "common/net/tls_context.h"
+#include "client/store/configured_servers.h"
 #include "common/version.h"
 #include "common/wire/protocol_limits.h"
 
@@ -302,10 +303,13 @@ class Round {
 
 // Free coroutines, not coroutine lambdas: GCC 12 mishandles lambda captures
 // in coroutines. Everything referenced outlives io.run().
+// `answered`: the TLS handshake succeeded, so this address is the server
+// (whatever happens next, another address would not do better).
 asio::awaitable<void> SyncMain(TlsStream& tls, std::string host, uint16_t port, Round& round,
-                               const SyncOptions& options, Status& result) {
+                               const SyncOptions& options, Status& result, bool& answered) {
   Status s = co_await net::Connect(tls, host, port, options.connect_timeout);
   if (s.ok()) s = co_await net::TlsHandshake(tls, asio::ssl::stream_base::client, options.connect_timeout);
+  answered = s.ok();
   if (s.ok()) s = co_await round.Run(tls);
   if (s.ok()) co_await net::TlsShutdown(tls, std::chrono::milliseconds(1000));
   result = s;
@@ -313,7 +317,7 @@ asio::awaitable<void> SyncMain(TlsStream& tls, std::string host, uint16_t port, 
 
 asio::awaitable<void> EnrollMain(TlsStream& tls, std::string host, uint16_t port, std::string ca_fingerprint,
                                  std::string secret, const crypto::PrivateKey& key, std::string label,
-                                 std::chrono::milliseconds timeout, Result<EnrollResult>& result) {
+                                 std::chrono::milliseconds timeout, Result<EnrollResult>& result, bool& answered) {
         Status s = co_await net::Connect(tls, host, port, timeout);
         if (s.ok()) s = co_await net::TlsHandshake(tls, asio::ssl::stream_base::client, timeout);
         if (!s.ok()) {
@@ -327,6 +331,9 @@ asio::awaitable<void> EnrollMain(TlsStream& tls, std::string host, uint16_t port
                                            " is not the committee's server: " + ca.status().message());
           co_return;
         }
+        // The committee's server answered: from here on its word is final (the
+        // code may be used up), so no other address is tried.
+        answered = true;
         FramedStream io_stream(tls);
         sync::Frame f;
         auto* req = f.mutable_enroll();
@@ -375,27 +382,27 @@ Result<SyncReport> RunSync(ClientStore& store, const crypto::PrivateKey& key, co
   return RunSync(store, DeviceProof{&key, state->key_epoch(), nullptr}, options);
 }
 
-Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const SyncOptions& options) {
-  if (proof.key == nullptr) return Status::Invalid("sync needs the device key");
-  auto cfg = store.Config();
-  if (!cfg.ok()) return cfg.status();
-  auto hp = net::ParseHostPort(cfg->server());
+namespace {
+
+// One round against one address of the server. `answered`: see SyncMain.
+Status SyncWith(ClientStore& store, const store::ClientConfig& cfg, const std::string& address,
+                asio::ssl::context& tls_ctx, Round& round, const SyncOptions& options, bool& answered) {
+  auto hp = net::ParseHostPort(address);
   if (!hp.ok()) return hp.status();
-  auto tls_ctx = net::MakeClientTlsContext(cfg->ca_pem());
-  if (!tls_ctx.ok()) return tls_ctx.status();
   asio::io_context io;
-  TlsStream tls(io, **tls_ctx);
-  const std::string name = cfg->server_name().empty() ? hp->first : cfg->server_name();
+  TlsStream tls(io, tls_ctx);
+  // `server_name` was fixed at enrollment for the first address; every other
+  // address is checked against its own host name.
+  const std::string name = address == cfg.server() && !cfg.server_name().empty() ? cfg.server_name() : hp->first;
   WS_RETURN_IF_ERROR(net::SetExpectedHost(tls.native_handle(), name));
   // A stored session is offered only to the server and CA it was made
   // with; the server may still decline it (e.g. after a restart: new
   // ticket keys), and the handshake is then a full one.
-  const std::string session_tag = crypto::Sha256(cfg->server() + '\0' + name + '\0' + cfg->ca_pem());
+  const std::string session_tag = crypto::Sha256(address + '\0' + name + '\0' + cfg.ca_pem());
   if (auto saved = store.TlsSession(); saved.ok() && saved->size() > session_tag.size() &&
                                        saved->compare(0, session_tag.size(), session_tag) == 0) {
     net::RestoreSession(tls.native_handle(), std::string_view(*saved).substr(session_tag.size()));
   }
-  Round round(store, proof, options);
   Status result = Status::Internal("sync did not run");
   // Cancellation (agent stopping): checked every 100 ms; closing the socket
   // ends whatever read or write is in flight at once.
@@ -413,7 +420,7 @@ Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const S
     });
   };
   if (options.cancel) arm();
-  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, options, result),
+  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, options, result, answered),
                  [&](std::exception_ptr e) {
                    watchdog.cancel();
                    if (e) result = Status::Internal("sync failed unexpectedly");
@@ -424,21 +431,55 @@ Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const S
   // round a full handshake.
   if (!round.session_.empty()) (void)store.SaveTlsSession(session_tag + round.session_);
   round.report_.tls_resumed = SSL_session_reused(tls.native_handle()) == 1;
+  return result;
+}
+
+}  // namespace
+
+Result<SyncReport> RunSync(ClientStore& store, const DeviceProof& proof, const SyncOptions& options) {
+  if (proof.key == nullptr) return Status::Invalid("sync needs the device key");
+  auto cfg = store.Config();
+  if (!cfg.ok()) return cfg.status();
+  auto tls_ctx = net::MakeClientTlsContext(cfg->ca_pem());
+  if (!tls_ctx.ok()) return tls_ctx.status();
+  // The address that answered last first, then the others in their order:
+  // after a failover the device goes straight to the server that took over.
+  auto preferred = store.PreferredServer();
+  const std::vector<std::string> order = ServersToTry(*cfg, preferred.ok() ? *preferred : std::string());
+  Round round(store, proof, options);
+  Status result = Status::Unavailable("no server address configured");
+  std::string unreachable;  // what each address that did not answer said
+  bool answered = false;
+  for (const std::string& address : order) {
+    result = SyncWith(store, *cfg, address, **tls_ctx, round, options, answered);
+    if (answered) {
+      if (preferred.ok() && *preferred != address) (void)store.SavePreferredServer(address);  // a hint only
+      break;
+    }
+    if (options.cancel && options.cancel->load()) break;
+    unreachable += (unreachable.empty() ? "" : "; ") + result.message();
+  }
   if (!result.ok() && options.cancel && options.cancel->load()) return Status::Deadline("sync cancelled");
+  if (!answered && order.size() > 1) {
+    return Status(result.code(), "no address of the server answered: " + unreachable);
+  }
   if (!result.ok()) return result;
   return round.report_;
 }
 
 Result<EnrollResult> Enroll(const std::string& host, uint16_t port, const std::string& ca_fingerprint,
                             const std::string& secret, const crypto::PrivateKey& key, const std::string& label,
-                            std::chrono::milliseconds timeout) {
+                            std::chrono::milliseconds timeout, bool* answered) {
   auto tls_ctx = net::MakeEnrollTlsContext();
   if (!tls_ctx.ok()) return tls_ctx.status();
   asio::io_context io;
   TlsStream tls(io, **tls_ctx);
   Result<EnrollResult> result = Status::Internal("enrollment did not run");
-  asio::co_spawn(io, EnrollMain(tls, host, port, ca_fingerprint, secret, key, label, timeout, result), asio::detached);
+  bool reached = false;
+  asio::co_spawn(io, EnrollMain(tls, host, port, ca_fingerprint, secret, key, label, timeout, result, reached),
+                 asio::detached);
   io.run();
+  if (answered) *answered = reached;
   return result;
 }
 

@@ -97,9 +97,11 @@ struct EnrollResult {
 
 // Connects to host:port, checks the server's chain against the CA
 // fingerprint from the code BEFORE sending anything, proves possession of
-// `key` and redeems the code.
+// `key` and redeems the code. `answered` (if given): the committee's server
+// was reached and asked, so its answer is final (another address of the same
+// server would find the code used).
 Result<EnrollResult> Enroll(const std::string& host, uint16_t port, const std::string& ca_fingerprint,
                             const std::string& secret, const crypto::PrivateKey& key, const std::string& label,
-                            std::chrono::milliseconds timeout);
+                            std::chrono::milliseconds timeout, bool* answered = nullptr);
 
 }  // namespace wardsync::client

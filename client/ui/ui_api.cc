@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "client/cli/command.h"
+#include "client/store/configured_servers.h"
 #include "client/ui/changed_since.h"
 #include "client/ui/field_check.h"
 #include "client/ui/form_eval.h"
@@ -151,7 +152,8 @@ ApiReply UiApi::Status() {
   // the last sync attempt said (status: last_attempt_ms, last_error).
   auto cfg = env_.store().Config();
   if (!cfg.ok()) return r;
-  const Reach reach = reach_.Check(cfg->server());
+  auto preferred = env_.store().PreferredServer();
+  const Reach reach = reach_.Check(ServersToTry(*cfg, preferred.ok() ? *preferred : std::string()).front());
   util::JsonWriter w;
   w.BeginObject().Key("known").Bool(reach.known).Key("reachable").Bool(reach.reachable);
   w.Key("checked").String(reach.checked_ms ? render::TimeMs(reach.checked_ms) : "").EndObject();

@@ -6,7 +6,7 @@
 
 #include "common/crypto/digest.h"
 #include "common/forms/utf8.h"
-#include "common/net/framed_stream.h"
+#include "common/net/server_list.h"
 
 namespace wardsync::enroll {
 namespace {
@@ -62,7 +62,7 @@ bool Base64UrlDecode(std::string_view text, std::string* out) {
 }
 
 bool ValidServer(const std::string& server) {
-  return server.empty() || (server.size() <= 255 && net::ParseHostPort(server).ok());
+  return server.empty() || (server.size() <= 255 && net::ParseServerList(server).ok());
 }
 
 }  // namespace

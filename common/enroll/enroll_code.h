@@ -15,11 +15,13 @@ inline constexpr std::string_view kEnrollCodePrefix = "WS1-";
 struct EnrollCode {
   std::string ca_fingerprint;  // 32 raw bytes: SHA-256 of the CA certificate's DER
   std::string secret;          // 16 raw bytes: the one-time secret
-  std::string server;          // optional "host:port" hint; may be empty
+  // Optional "host:port[,host:port...]" hint (common/net/server_list.h): the
+  // addresses of the server's `run` processes, tried in turn. May be empty.
+  std::string server;
 };
 
 // "" if a field is invalid (fingerprint not 32 bytes, secret not 16 bytes,
-// server longer than 255 bytes or not a valid host:port).
+// server longer than 255 bytes or not a valid server list).
 std::string EncodeEnrollCode(const EnrollCode& code);
 
 // Whitespace anywhere (line breaks from copying) is ignored; the prefix is

@@ -1,5 +1,6 @@
 #include "common/crypto/pki.h"
 #include "common/enroll/enroll_code.h"
+#include "common/net/server_list.h"
 #include "common/util/files.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
@@ -24,6 +25,24 @@ int CmdEnroll(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     }
     ttl_ms = static_cast<uint64_t>(hours * 3600 * 1000);
   }
+  // Every --server (each may be a comma-separated list): the addresses of
+  // this server's `run` processes, tried in turn by the device. Checked
+  // before a code is made, so a typo uses up nothing.
+  std::string servers;
+  for (const auto& s : args.GetAll("server")) servers += (servers.empty() ? "" : ",") + s;
+  if (!servers.empty()) {
+    auto list = net::ParseServerList(servers);
+    if (!list.ok()) {
+      err << "error: --server: " << list.status().message() << "\n";
+      return 2;
+    }
+    servers = net::JoinServerList(*list);
+    if (servers.size() > 255) {
+      err << "error: --server: the addresses take " << servers.size()
+          << " bytes; an enrollment code carries at most 255\n";
+      return 2;
+    }
+  }
   std::string ca_pem;
   Status s = util::ReadFile(env.paths().ca_cert(), &ca_pem);
   auto fingerprint = s.ok() ? crypto::CertificateFingerprint(ca_pem) : Result<std::string>(s);
@@ -40,8 +59,8 @@ int CmdEnroll(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   enroll::EnrollCode code;
   code.ca_fingerprint = *fingerprint;
   code.secret = made->secret;
-  if (auto server = args.Get("server")) {
-    code.server = *server;
+  if (!servers.empty()) {
+    code.server = servers;
   } else {
     std::string listen;
     if (util::ReadFile(env.paths().dir + "/listen", &listen).ok()) {

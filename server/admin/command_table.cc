@@ -25,9 +25,10 @@ bool RecordArgument(const cli::Args& args, std::ostream& err, std::string* raw) 
 
 const std::vector<AdminCommand>& AdminCommands() {
   static const std::vector<AdminCommand> table = {
-      {"enroll", "enroll --data DIR --ward WARD --role officer|reviewer|admin [--ttl-hours H] [--server HOST:PORT]",
+      {"enroll", "enroll --data DIR --ward WARD --role officer|reviewer|admin [--ttl-hours H] [--server HOST:PORT]...",
        "Prints a one-time enrollment code (one line) for one device of WARD. The code carries the committee CA "
-       "fingerprint the device pins, and the server address if given (or the one `run` listens on).",
+       "fingerprint the device pins, and the server addresses if given (or the one `run` listens on); several "
+       "--server (the `run` processes of one store, issue 14) are tried by the device in turn.",
        WithCommon({{"ward", "role", "ttl-hours", "server"}, {}}), true, CmdEnroll},
       {"codes list", "codes list --data DIR [--ward W] [--all] [--json]",
        "Lists the enrollment codes not used yet (with --all also used, expired and cancelled ones): id, ward, role, "
