@@ -11,8 +11,8 @@
 #include "common/crypto/pki.h"
 #include "common/forms/form_loader.h"
 #include "common/store/dir_lock.h"
-#include "common/store/pg/pg_connection_pool.h"
 #include "common/store/proto_io.h"
+#include "common/store/store_factory.h"
 #include "common/util/files.h"
 #include "server/admin/publish.h"
 #include "server/cli/new_private_dir.h"
@@ -89,7 +89,7 @@ Result<std::unique_ptr<ServerStore>> OpenNewStore(const DirLock& lock, const Ini
   if (!opened.ok()) return opened.status();
   std::string existing;
   if ((*opened)->store().Get(keys::Device("server"), &existing).ok()) {
-    return Status::Exists(pg::RedactUrl(options.store_url) +
+    return Status::Exists(RedactUrl(options.store_url) +
                           " already holds a wardsync server's store; init needs an empty database (a second server "
                           "on the same database gets a copy of the first one's data directory instead)");
   }
@@ -160,7 +160,7 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   }
   auto fp = crypto::CertificateFingerprint(keys->ca_pem);
   out << "initialised " << options.data_dir << "\n";
-  if (*engine != "leveldb") out << "  store: " << pg::RedactUrl(options.store_url) << " (recorded in " << paths.store_url() << ")\n";
+  if (*engine != "leveldb") out << "  store: " << RedactUrl(options.store_url) << " (recorded in " << paths.store_url() << ")\n";
   out << "  committee CA: " << paths.ca_cert() << " (SHA-256 " << (fp.ok() ? crypto::Hex(*fp) : "?") << ")\n";
   out << (keys->csr_pem.empty() ? "  server certificate for:" : "  certificate request for:");
   for (const auto& h : hosts) out << " " << h;

@@ -2,6 +2,7 @@
 
 #include "common/util/files.h"
 #include "server/server_paths.h"
+#include "server/store/pg/pg_store.h"
 
 namespace wardsync::server {
 
@@ -24,8 +25,10 @@ Result<std::unique_ptr<ServerStore>> OpenServerStore(const DirLock& lock, const 
   }
   so.create_if_missing = o.create_if_missing;
   so.leveldb = o.leveldb;
-  so.pg.wait_to_be_active = o.wait_to_be_active;
-  so.pg.keep_waiting = o.keep_waiting;
+  pg::PgStoreOptions pgo;
+  pgo.wait_to_be_active = o.wait_to_be_active;
+  pgo.keep_waiting = o.keep_waiting;
+  so.postgresql = pg::PgOpener(pgo);
   so.format = ServerStoreFormat();
   so.missing = o.missing;
   so.stamped_by = o.stamped_by;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/store/store_factory.h"
+#include "server/store/pg/pg_store.h"
 #include "tests/support/pg_cluster.h"
 
 namespace {
@@ -29,6 +30,7 @@ struct PgEngine {
     StoreOptions o;
     o.url = url;
     o.create_if_missing = true;
+    o.postgresql = pg::PgOpener({});  // as the server opens it (server/store/server_store.cc)
     return o;
   }
   // The machine dies: the cluster stops without a checkpoint ...

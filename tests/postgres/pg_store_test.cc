@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "common/store/keys.h"
-#include "common/store/pg/pg_store.h"
+#include "server/store/pg/pg_store.h"
 #include "server/store/server_keys.h"
 #include "tests/support/pg_cluster.h"
 

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "common/store/store_factory.h"
+#include "common/util/files.h"
 #include "tests/support/fault_env.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -48,4 +50,22 @@ TEST_CASE("store factory: the url names the engine; others are refused by name",
   REQUIRE_FALSE(other.ok());
   CHECK_THAT(other.status().message(), Catch::Contains("unknown store") && Catch::Contains("postgresql://"));
   CHECK_THAT(other.status().message(), !Catch::Contains("secret"));  // a password is never shown
+}
+
+TEST_CASE("store factory: without the server's PostgreSQL engine a postgresql:// store is refused by name",
+          "[unit][store]") {
+  // The ward client links no PostgreSQL client: its StoreOptions carry no
+  // postgresql opener, and such a url must say so, not fail obscurely.
+  test::TempDir dir;
+  auto l = DirLock::TryAcquire(dir.path());
+  REQUIRE(l.ok());
+  REQUIRE(l->has_value());
+  StoreOptions o;
+  o.url = "postgresql://ws:secret@db1:5432/wardsync";
+  o.create_if_missing = true;
+  auto s = OpenStore(**l, o);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.status().message(), Catch::Contains("only wardsync-server") && Catch::Contains("PostgreSQL"));
+  CHECK_THAT(s.status().message(), !Catch::Contains("secret"));
+  CHECK_FALSE(util::Exists(dir.path() + "/db"));  // nothing was made instead
 }

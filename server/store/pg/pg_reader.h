@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/store/kv_store.h"
-#include "common/store/pg/pg_connection_pool.h"
+#include "server/store/pg/pg_connection_pool.h"
 
 namespace wardsync::pg {
 

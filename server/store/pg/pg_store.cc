@@ -1,12 +1,12 @@
-#include "common/store/pg/pg_store.h"
+#include "server/store/pg/pg_store.h"
 
 #include <chrono>
 #include <map>
 #include <thread>
 
-#include "common/store/pg/pg_connection_pool.h"
-#include "common/store/pg/pg_families.h"
-#include "common/store/pg/pg_reader.h"
+#include "server/store/pg/pg_connection_pool.h"
+#include "server/store/pg/pg_families.h"
+#include "server/store/pg/pg_reader.h"
 #include "common/util/log.h"
 
 namespace wardsync::pg {
@@ -83,6 +83,16 @@ std::string BatchSql(const std::map<std::string_view, TableOps>& tables, std::ve
 }
 
 }  // namespace
+
+EngineOpener PgOpener(PgStoreOptions options) {
+  return [options](const std::string& url, bool create_if_missing) -> Result<std::unique_ptr<KvStore>> {
+    PgStoreOptions o = options;
+    o.create_if_missing = create_if_missing;
+    auto db = PgStore::Open(url, o);
+    if (!db.ok()) return db.status();
+    return std::unique_ptr<KvStore>(std::move(db).value());
+  };
+}
 
 Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url, const PgStoreOptions& options) {
   std::unique_ptr<PgStore> s(new PgStore());

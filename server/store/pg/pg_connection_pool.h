@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/store/store_factory.h"  // RedactUrl
 
 namespace wardsync::pg {
 
@@ -51,8 +52,5 @@ class PgPool {
 
 // Opens a connection, or says why not (with any password in the URL hidden).
 Result<std::unique_ptr<PgConn>> Connect(const std::string& url);
-
-// The URL as it may be shown: a password in it replaced by "***".
-std::string RedactUrl(const std::string& url);
 
 }  // namespace wardsync::pg

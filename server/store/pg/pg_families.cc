@@ -1,4 +1,4 @@
-#include "common/store/pg/pg_families.h"
+#include "server/store/pg/pg_families.h"
 
 namespace wardsync::pg {
 

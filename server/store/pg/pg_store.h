@@ -26,6 +26,7 @@
 #include <string>
 
 #include "common/store/kv_store.h"
+#include "common/store/store_factory.h"
 
 namespace wardsync::pg {
 
@@ -73,5 +74,9 @@ class PgStore : public KvStore {
   bool unsynced_session_ = false;    // the writer's session has synchronous_commit off
   Status write_refusal_;             // set: every Write returns it
 };
+
+// The server's opener of postgresql:// urls for StoreOptions::postgresql
+// (common/store/store_factory.h), with these options bound in.
+EngineOpener PgOpener(PgStoreOptions options);
 
 }  // namespace wardsync::pg

@@ -1,6 +1,6 @@
-#include "common/store/pg/pg_reader.h"
+#include "server/store/pg/pg_reader.h"
 
-#include "common/store/pg/pg_families.h"
+#include "server/store/pg/pg_families.h"
 
 namespace wardsync::pg {
 namespace {

@@ -1,4 +1,4 @@
-#include "common/store/pg/pg_connection_pool.h"
+#include "server/store/pg/pg_connection_pool.h"
 
 namespace wardsync::pg {
 
@@ -8,17 +8,6 @@ const std::string& PgConn::Prepared(const std::string& sql) {
   std::string name = std::string("ws") + std::to_string(prepared.size());
   c.prepare(name, sql);
   return prepared.emplace(sql, std::move(name)).first->second;
-}
-
-std::string RedactUrl(const std::string& url) {
-  // scheme://user:password@host/...: hide what lies between ':' and '@'.
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
 Result<std::unique_ptr<PgConn>> Connect(const std::string& url) {
