@@ -15,6 +15,7 @@ WARDSYNC_PACKAGES=(
   prometheus                                  # promtool: checks the /metrics text in the tests
   libqrencode-dev                             # the dashboard's enrollment QR codes (README "Committee dashboard")
   help2man lintian                            # scripts/package: man pages from --help, the packages' check
+  libpqxx-dev postgresql-15                   # the PostgreSQL server store (server/store/pg/) and its tests' clusters
 )
 
 ensure_packages() {

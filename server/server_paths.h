@@ -15,6 +15,9 @@ struct ServerPaths {
   // (init --ca-cert, cert request; server/ca/).
   std::string server_csr() const { return dir + "/server.csr"; }
   std::string db() const { return dir + "/db"; }
+  // The store's URL when it is not LevelDB in db/ (`init --store`; 0600: it
+  // may hold a database password).
+  std::string store_url() const { return dir + "/store-url"; }
   std::string control_socket() const { return dir + "/control.sock"; }
 };
 

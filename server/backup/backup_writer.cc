@@ -200,6 +200,10 @@ Result<std::vector<std::string>> FilesToBackUp(const std::string& data_dir) {
     if (ec) return Status::Io("cannot stat " + it->path().string() + ": " + ec.message());
     if (!fs::is_regular_file(st)) continue;  // links (never followed), sockets, fifos
     if (it.depth() == 0 && (name == "wardsync.lock" || name == "listen" || name == "dashboard-url")) continue;
+    // The URL of a PostgreSQL store stays behind: the backup carries the
+    // store's snapshot itself, and restores as a LevelDB directory that must
+    // never write into the database it was taken from.
+    if (it.depth() == 0 && name == "store-url") continue;
     if (rel.extension() == ".tmp") continue;
     out.push_back(rel.string());
   }

@@ -1,5 +1,6 @@
 #include "server/cli/init_command.h"
 
+#include <filesystem>
 #include <optional>
 
 #include "common/authority/role.h"
@@ -11,6 +12,7 @@
 #include "common/forms/form_loader.h"
 #include "common/store/dir_lock.h"
 #include "common/store/proto_io.h"
+#include "common/store/store_factory.h"
 #include "common/util/files.h"
 #include "server/admin/publish.h"
 #include "server/cli/new_private_dir.h"
@@ -68,13 +70,41 @@ Status WriteKeys(const ServerPaths& paths, const NewKeys& k) {
   return Status::Ok();
 }
 
+// Takes back what a failed init made in DIR (new or empty when it began),
+// so a database that cannot be used leaves no half-made directory.
+void RemoveContents(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) std::filesystem::remove_all(e.path(), ec);
+}
+
+// Opens the new store, refusing a database that already holds a server's
+// store (another committee's, or this one's from an earlier init).
+Result<std::unique_ptr<ServerStore>> OpenNewStore(const DirLock& lock, const InitOptions& options) {
+  ServerStoreOptions so;
+  so.url = options.store_url;
+  so.create_if_missing = true;
+  so.missing = MissingStamp::kStamp;
+  so.stamped_by = "init";
+  auto opened = OpenServerStore(lock, so);
+  if (!opened.ok()) return opened.status();
+  std::string existing;
+  if ((*opened)->store().Get(keys::Device("server"), &existing).ok()) {
+    return Status::Exists(RedactUrl(options.store_url) +
+                          " already holds a wardsync server's store; init needs an empty database (a second server "
+                          "on the same database gets a copy of the first one's data directory instead)");
+  }
+  return opened;
+}
+
 }  // namespace
 
 Status InitServer(const InitOptions& options, std::ostream& out) {
   ServerPaths paths(options.data_dir);
-  if (util::Exists(paths.db()) || util::Exists(paths.ca_key())) {
+  if (util::Exists(paths.db()) || util::Exists(paths.ca_key()) || util::Exists(paths.store_url())) {
     return Status::Exists(options.data_dir + " is already initialised; refusing to overwrite its keys");
   }
+  auto engine = StoreEngine(options.store_url);
+  if (!engine.ok()) return engine.status();
   WS_RETURN_IF_ERROR(CheckNewPrivateDir(options.data_dir));
   // Load the forms and make the keys first: a bad pack or CA certificate
   // fails before anything is created.
@@ -91,16 +121,19 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   const crypto::PrivateKey& server_key = keys->server_key;
   WS_RETURN_IF_ERROR(MakePrivateDir(options.data_dir));
   WS_RETURN_IF_ERROR(WriteKeys(paths, *keys));
+  // Recorded before the store is made: every later command opens the store
+  // the directory names (server/store/server_store.h).
+  if (*engine != "leveldb") WS_RETURN_IF_ERROR(util::WriteFileAtomic(paths.store_url(), options.store_url + "\n", 0600));
 
   auto lock = DirLock::TryAcquire(paths.dir);
   if (!lock.ok()) return lock.status();
   if (!lock->has_value()) return Status::Unavailable(options.data_dir + " is being initialised by another process");
-  ServerStoreOptions so;
-  so.create_if_missing = true;
-  so.missing = MissingStamp::kStamp;
-  so.stamped_by = "init";
-  auto opened = OpenServerStore(**lock, so);
-  if (!opened.ok()) return opened.status();
+  auto opened = OpenNewStore(**lock, options);
+  if (!opened.ok()) {
+    lock->reset();
+    RemoveContents(options.data_dir);
+    return opened.status();
+  }
   KvStore* store = &(*opened)->store();
   // The server's own identity: resolutions made on the server are
   // change-sets signed by the server key, chained like any device's.
@@ -129,6 +162,7 @@ Status InitServer(const InitOptions& options, std::ostream& out) {
   }
   auto fp = crypto::CertificateFingerprint(keys->ca_pem);
   out << "initialised " << options.data_dir << "\n";
+  if (*engine != "leveldb") out << "  store: " << RedactUrl(options.store_url) << " (recorded in " << paths.store_url() << ")\n";
   out << "  committee CA: " << paths.ca_cert() << " (SHA-256 " << (fp.ok() ? crypto::Hex(*fp) : "?") << ")\n";
   out << (keys->csr_pem.empty() ? "  server certificate for:" : "  certificate request for:");
   for (const auto& h : hosts) out << " " << h;

@@ -24,7 +24,7 @@ namespace wardsync::server {
 namespace {
 
 constexpr const char* kInitUsage =
-    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME | --ca-cert FILE]";
+    "init --data DIR [--host NAME]... [--forms DIR] [--committee NAME | --ca-cert FILE] [--store URL]";
 constexpr const char* kRestoreUsage = "restore --from FILE --data NEWDIR [--json]";
 constexpr const char* kRestoreHelp =
     "Makes a new data directory from a backup written by `wardsync-server backup`: the store as it was at the "
@@ -47,8 +47,13 @@ void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
       << "commands:\n  " << kInitUsage << "\n      Create the committee CA, server key and certificate, the store; "
       << "publish the forms in DIR.\n      With --ca-cert (the committee CA kept offline, made by `ca init`): no CA key "
-      << "here;\n      a certificate request DIR/server.csr for `ca sign-server`, then `cert install`.\n  " << kRunUsage
-      << "\n      Serve devices until SIGINT or SIGTERM.\n  " << kRestoreUsage
+      << "here;\n      a certificate request DIR/server.csr for `ca sign-server`, then `cert install`.\n"
+      << "      With --store postgresql://USER@HOST:PORT/DB: the store in that (empty) PostgreSQL database,\n"
+      << "      recorded in DIR/store-url; every command on DIR then uses it (README \"Choosing a store\").\n  "
+      << kRunUsage
+      << "\n      Serve devices until SIGINT or SIGTERM. On PostgreSQL (init --store), one run per database is\n"
+      << "      active: another waits, logging once, and takes over when the active one stops or dies.\n  "
+      << kRestoreUsage
       << "\n      Make a new data directory from a backup (see `backup`).\n";
   CaUsage(out);
   for (const auto& c : AdminCommands()) out << "  " << c.usage << "\n      " << c.help << "\n";
@@ -70,7 +75,7 @@ bool ParseU64(const cli::Args& a, const std::string& name, uint64_t* v, std::ost
 }
 
 int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee", "ca-cert"}, {"help", "json"}});
+  auto a = cli::Args::Parse(rest, {{"data", "host", "forms", "committee", "ca-cert", "store"}, {"help", "json"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kInitUsage << "\n";
     return 2;
@@ -90,6 +95,7 @@ int Init(const std::vector<std::string>& rest, std::ostream& out, std::ostream& 
   o.forms_dir = a->Get("forms").value_or("");
   if (auto c = a->Get("committee")) o.committee = *c;
   o.ca_cert_file = a->Get("ca-cert").value_or("");
+  o.store_url = a->Get("store").value_or("");
   if (!o.ca_cert_file.empty() && a->Get("committee")) {
     err << "error: --committee names a CA init makes; with --ca-cert the CA is made offline (ca init --committee)\n";
     return 2;

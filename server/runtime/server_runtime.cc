@@ -55,6 +55,11 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   so.url = options.store_url;
   so.leveldb = options.store_options;
   so.missing = MissingStamp::kStamp;  // a store made before the stamp existed is stamped by its first run
+  // On PostgreSQL several `run`s may share one database: one is active, the
+  // others wait here (before they load the log head or listen) and take
+  // over when it dies. A stop signal ends the wait.
+  so.wait_to_be_active = true;
+  so.keep_waiting = [] { return !StopSignalPending(std::chrono::milliseconds(500)); };
   so.stamped_by = "run (stamped a store made before the stamp)";
   auto store = OpenServerStore(*rt->lock_, so);
   if (!store.ok()) return store.status();
@@ -139,6 +144,13 @@ void ServerRuntime::WaitForSignal() {
   int sig = 0;
   sigwait(&set, &sig);
   util::LogLine(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+}
+
+bool StopSignalPending(std::chrono::milliseconds wait) {
+  std::this_thread::sleep_for(wait);
+  sigset_t pending;
+  sigpending(&pending);
+  return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
 }
 
 void BlockStopSignals() {

@@ -3,6 +3,7 @@
 // a real server on 127.0.0.1 port 0.
 #pragma once
 #include <asio.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,7 +31,7 @@ struct RuntimeOptions {
   uint16_t port = 0;
   ServerLimits limits;
   unsigned threads = 0;               // 0: one per core
-  std::string store_url;              // "" = LevelDB in DIR/db (common/store/store_factory.h)
+  std::string store_url;              // "" = DIR/store-url, else LevelDB in DIR/db (server/store/server_store.h)
   // Tests inject a fault Env here. The server's cache holds the records
   // every device of a ward pulls after each push (S4: ~1,250 a sync).
   LevelDbOptions store_options{.block_cache_bytes = 32 << 20};
@@ -81,6 +82,10 @@ class ServerRuntime {
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
 // afterwards; WaitForSignal then takes them with sigwait. Call before Start.
 void BlockStopSignals();
+
+// Sleeps `wait`, then whether SIGINT or SIGTERM is pending (blocked by
+// BlockStopSignals and not yet taken): a wait before serving ends on it.
+bool StopSignalPending(std::chrono::milliseconds wait);
 
 // Opens the pieces every server process needs from a data directory.
 Result<crypto::PrivateKey> LoadServerKey(const ServerPaths& paths);

@@ -1,12 +1,34 @@
 #include "server/store/server_store.h"
 
+#include "common/util/files.h"
+#include "server/server_paths.h"
+#include "server/store/pg/pg_store.h"
+
 namespace wardsync::server {
+
+Result<std::string> RecordedStoreUrl(const std::string& data_dir) {
+  const std::string path = ServerPaths(data_dir).store_url();
+  if (!util::Exists(path)) return std::string();
+  std::string url;
+  WS_RETURN_IF_ERROR(util::ReadFile(path, &url));
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r' || url.back() == ' ')) url.pop_back();
+  return url;
+}
 
 Result<std::unique_ptr<ServerStore>> OpenServerStore(const DirLock& lock, const ServerStoreOptions& o) {
   StoreOptions so;
   so.url = o.url;
+  if (so.url.empty()) {
+    auto recorded = RecordedStoreUrl(lock.dir());
+    if (!recorded.ok()) return recorded.status();
+    so.url = *recorded;
+  }
   so.create_if_missing = o.create_if_missing;
   so.leveldb = o.leveldb;
+  pg::PgStoreOptions pgo;
+  pgo.wait_to_be_active = o.wait_to_be_active;
+  pgo.keep_waiting = o.keep_waiting;
+  so.postgresql = pg::PgOpener(pgo);
   so.format = ServerStoreFormat();
   so.missing = o.missing;
   so.stamped_by = o.stamped_by;

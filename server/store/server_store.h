@@ -4,6 +4,7 @@
 // check (single_writer_store.h) in front of it. Used by `init`, `run`, the
 // commands that open the directory themselves, `backup` and `restore`.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,12 +31,20 @@ class ServerStore {
 };
 
 struct ServerStoreOptions {
-  std::string url;                       // see StoreOptions::url
+  std::string url;                       // see StoreOptions::url; "": DIR/store-url, else LevelDB
   bool create_if_missing = false;        // `init` and `restore` only
   MissingStamp missing = MissingStamp::kAccept;
   std::string stamped_by;
   LevelDbOptions leveldb;
+  // `run` on PostgreSQL: wait to be the database's one active server
+  // (pg_store.h); the others open it and refuse writes if one is active.
+  bool wait_to_be_active = false;
+  std::function<bool()> keep_waiting;    // between tries; false gives up
 };
+
+// The store URL a data directory records (DIR/store-url, written by `init
+// --store`); "" when it has none (LevelDB in DIR/db).
+Result<std::string> RecordedStoreUrl(const std::string& data_dir);
 
 inline ExpectedFormat ServerStoreFormat() { return {kServerStoreLayout, kServerStoreVersion}; }
 
