@@ -19,6 +19,8 @@ struct ClientPaths {
   std::string attachments() const { return dir + "/attachments"; }
   std::string control_socket() const { return dir + "/control.sock"; }  // the agent's
   std::string ui_url() const { return dir + "/ui-url"; }  // agent --ui: the officer app's URL, 0600
+  // agent --ui: uploads being received, before CopyIn takes them (client/ui/attachment_intake.h).
+  std::string ui_uploads() const { return dir + "/ui-uploads"; }
 };
 
 }  // namespace wardsync::client

@@ -18,6 +18,13 @@ void StatusJson(const std::vector<PendingAttachment>& pending, util::JsonWriter&
   w.EndArray();
 }
 
+void TransferJson(const Transfer& t, util::JsonWriter& w) {
+  w.BeginObject().Key("held").Bool(t.held).Key("on_server").Bool(t.on_server).Key("sent_bytes").Uint(t.sent_bytes);
+  if (t.last_error.empty()) w.Key("last_error").Null();
+  else w.Key("last_error").String(t.last_error);
+  w.EndObject();
+}
+
 void StatusText(const std::vector<PendingAttachment>& pending, std::ostream& out) {
   out << "attachments:   " << pending.size() << " waiting to be sent" << (pending.empty() ? "\n" : ":\n");
   for (const auto& a : pending) {

@@ -67,6 +67,19 @@ Result<std::vector<PendingAttachment>> PendingAttachments(ClientStore& store, co
   return out;
 }
 
+Result<Transfer> TransferOf(ClientStore& store, const std::string& attachments_dir, const changes::Attachment& value) {
+  Transfer t;
+  t.held = CheckHeld(attachments_dir, value).ok();
+  AttachmentUpload up;
+  Status s = GetProto(store.kv(), keys::Attachment(value.sha256()), &up);
+  if (s.not_found()) return t;  // never offered yet (or another device's)
+  if (!s.ok()) return s;
+  t.on_server = up.state() == AttachmentUpload::DONE;
+  t.sent_bytes = t.on_server ? value.size() : up.sent_bytes();
+  t.last_error = up.last_error();
+  return t;
+}
+
 Status NoteProgress(ClientStore& store, const PendingAttachment& a, uint64_t sent_bytes, const std::string& error) {
   AttachmentUpload up = Entry(a);
   up.set_sent_bytes(sent_bytes);

@@ -32,6 +32,17 @@ struct PendingAttachment {
 // In order of hash; each hash once however many records name it (dedup).
 Result<std::vector<PendingAttachment>> PendingAttachments(ClientStore& store, const std::string& attachments_dir);
 
+// How far the bytes of one attachment value got, as far as this device
+// knows (the officer app's record page).
+struct Transfer {
+  bool held = false;        // this device holds the bytes (it attached them here)
+  bool on_server = false;   // the server confirmed it holds them (att/<hash> DONE)
+  uint64_t sent_bytes = 0;  // while not yet confirmed
+  std::string last_error;   // the server's last refusal
+};
+Result<Transfer> TransferOf(ClientStore& store, const std::string& attachments_dir,
+                            const wardsync::changes::Attachment& value);
+
 // Bookkeeping (not synced to disk).
 Status NoteProgress(ClientStore& store, const PendingAttachment& a, uint64_t sent_bytes, const std::string& error);
 Status NoteDone(ClientStore& store, const PendingAttachment& a, uint64_t now_ms);

@@ -9,8 +9,10 @@
 #include <optional>
 #include <sstream>
 
+#include "client/attach/attachment_status.h"
 #include "client/cli/command.h"
 #include "client/store/configured_servers.h"
+#include "client/ui/attachment_intake.h"
 #include "client/ui/changed_since.h"
 #include "client/ui/field_check.h"
 #include "client/ui/form_eval.h"
@@ -220,7 +222,23 @@ ApiReply UiApi::Record(const std::string& id) {
   if (!rec.ok() || !rec->has_value()) return {200, out};
   util::JsonWriter w;
   ChangedSinceJson(**rec, cfg->device_id(), w);
-  return {200, WithKey(out, "changed_since", w.str())};
+  return {200, WithKey(WithKey(out, "changed_since", w.str()), "attachments", AttachmentsJson(**rec))};
+}
+
+// Where the bytes of each attachment value of `record` are ("attachments":
+// {PATH: {held, on_server, sent_bytes, last_error}}, attachment_status.h).
+std::string UiApi::AttachmentsJson(const records::RecordState& record) {
+  util::JsonWriter w;
+  w.BeginObject();
+  for (const auto& [path, state] : record.fields()) {
+    if (state.value().kind_case() != changes::Value::kAttachment) continue;
+    auto t = attach::TransferOf(env_.store(), env_.paths().attachments(), state.value().attachment());
+    if (!t.ok()) continue;  // the page then says nothing of its transfer
+    w.Key(path);
+    attach::TransferJson(*t, w);
+  }
+  w.EndObject();
+  return w.str();
 }
 
 ApiReply UiApi::Create(const std::string& body) {
@@ -237,6 +255,7 @@ ApiReply UiApi::Create(const std::string& body) {
   auto texts = ValueTexts(*form, *values, nullptr);  // unknown fields, bad shapes: 400
   if (!texts.ok()) return JsonError(400, texts.status().message());
   if (auto checked = CheckFields(*form, {}, *texts); !checked.problems.empty()) return Problems(checked.problems);
+  if (auto unheld = UnheldAttachments(*form, *texts, env_.paths().attachments()); !unheld.empty()) return Problems(unheld);
   std::vector<std::string> args = {"new", "--form", form->id(), "--json"};
   AddSets(*texts, args);
   Ran r = Run(args);
@@ -265,6 +284,7 @@ ApiReply UiApi::Update(const std::string& id, const std::string& body) {
   if (!checked.problems.empty()) return Problems(checked.problems);
   auto changed = ValueTexts(*form, *values, &record.fields());
   if (!changed.ok()) return JsonError(400, changed.status().message());
+  if (auto unheld = UnheldAttachments(*form, *changed, env_.paths().attachments()); !unheld.empty()) return Problems(unheld);
   if (changed->empty()) {
     util::JsonWriter w;
     w.BeginObject().Key("id").String(id).Key("saved").Bool(false).Key("unchanged").Bool(true).EndObject();

@@ -55,6 +55,7 @@ class UiApi {
   Ran Run(const std::vector<std::string>& args, bool serialize = true);
   // 200 with the command's JSON output, or the command's error.
   ApiReply Pass(const std::vector<std::string>& args);
+  std::string AttachmentsJson(const records::RecordState& record);
 
   ClientEnv& env_;
   ReachProbe reach_;  // live reachability for Home (its own lock: a probe never holds up commands)

@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 
+#include <charconv>
+
 #include "client/ui/ui_assets.h"
+#include "common/attach/attachment_value.h"
 #include "common/web/web_common.h"
 
 namespace wardsync::client::ui {
@@ -25,9 +28,30 @@ Result<web::ListenAddress> ParseLoopbackListen(const std::string& listen) {
   return a;
 }
 
+constexpr const char* kUploadPath = "/api/attachments";
+
+// The body's declared length: nullopt when absent, -1 when unreadable.
+std::optional<int64_t> ContentLength(const httplib::Request& req) {
+  if (!req.has_header("Content-Length")) return std::nullopt;
+  const std::string v = req.get_header_value("Content-Length");
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n > INT64_MAX) return -1;
+  return static_cast<int64_t>(n);
+}
+
+// The media type of a Content-Type header, without its parameters.
+std::string MediaType(const std::string& content_type) {
+  std::string t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
+}
+
 }  // namespace
 
-UiServer::UiServer(ClientEnv& env) : env_(env), api_(env), server_(std::make_unique<httplib::Server>()) {}
+UiServer::UiServer(ClientEnv& env)
+    : env_(env), api_(env), intake_(env), server_(std::make_unique<httplib::Server>()) {}
 
 UiServer::~UiServer() { Stop(); }
 
@@ -37,7 +61,11 @@ Result<std::string> UiServer::Start(const std::string& listen) {
   const std::string host = addr->host;
   const int port = addr->port;
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
-  server_->set_payload_max_length(kMaxBody);
+  // The library's own ceiling is the largest attachment any form may allow
+  // (a field's max_bytes is at most this); the guard below holds every
+  // other body to kMaxBody, and the upload to its field's max_bytes, from
+  // Content-Length, before a byte of it is read.
+  server_->set_payload_max_length(wardsync::attach::kMaxAttachmentBytes);
   server_->set_read_timeout(10, 0);
   server_->set_write_timeout(10, 0);
   server_->set_keep_alive_max_count(100);
@@ -46,6 +74,7 @@ Result<std::string> UiServer::Start(const std::string& listen) {
   if (bound <= 0) return Status::Unavailable("--ui: cannot listen on " + listen);
   host_ = addr->HostPort(bound);
   cookie_name_ = "wardsync_ui_" + std::to_string(bound);
+  intake_.Sweep();
   Routes();
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return "http://" + host_ + "/login?token=" + auth_.secret();
@@ -65,6 +94,20 @@ void UiServer::Routes() {
       Reply(res, JsonError(403, "wrong Host header: this server answers only to " + host_));
       return httplib::Server::HandlerResponse::Handled;
     }
+    // Before any body is read: its length must be said, and within the limit.
+    const bool upload = req.path == kUploadPath;
+    const auto length = ContentLength(req);
+    const bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+    if (req.has_header("Transfer-Encoding") || (length && *length < 0) || (has_body && !length)) {
+      Reply(res, JsonError(411, "a request body must say its length (Content-Length; no chunked bodies)"));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!upload && length && *length > static_cast<int64_t>(kMaxBody)) {
+      Reply(res, JsonError(413, "the request body is larger than 64 KiB"));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.path.rfind("/api/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
     const std::string session = web::CookieValue(req.get_header_value("Cookie"), cookie_name_);
     if (session.empty() || !auth_.Csrf(session)) {
@@ -76,7 +119,7 @@ void UiServer::Routes() {
         Reply(res, JsonError(403, "missing or wrong anti-CSRF token (header X-CSRF-Token)"));
         return httplib::Server::HandlerResponse::Handled;
       }
-      if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      if (!upload && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
         Reply(res, JsonError(415, "the request body must be JSON (Content-Type: application/json)"));
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -95,7 +138,7 @@ void UiServer::Routes() {
   });
 
   // Pages (no session needed: they hold no data; their API calls do).
-  s.Get(R"(/(|index\.html|app\.js|i18n\.js|form_render\.js|record_state\.js|app\.css|record_state\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/(|index\.html|app\.js|i18n\.js|form_render\.js|record_state\.js|attachment_field\.js|app\.css|record_state\.css|attachment_field\.css|favicon\.svg))", [](const httplib::Request& req, httplib::Response& res) {
     const Asset* a = FindAsset(req.path);
     if (a == nullptr) {
       res.status = 404;
@@ -138,6 +181,17 @@ void UiServer::Routes() {
   s.Post("/api/sync", [this](const httplib::Request&, httplib::Response& res) { Reply(res, api_.SyncNow()); });
   s.Get("/api/conflicts", [this](const httplib::Request&, httplib::Response& res) { Reply(res, api_.Conflicts()); });
   s.Post("/api/resolve", [this](const httplib::Request& req, httplib::Response& res) { Reply(res, api_.Resolve(req.body)); });
+  // An attachment's bytes, read as they arrive (attachment_intake.h).
+  s.Post(kUploadPath, [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    UploadRequest up{req.get_param_value("form"), req.get_param_value("field"), req.get_param_value("name"),
+                     MediaType(req.get_header_value("Content-Type")), std::nullopt};
+    if (auto length = ContentLength(req)) up.length = static_cast<uint64_t>(*length);
+    const ApiReply r = intake_.Receive(up, [&reader](const BodyChunk& chunk) {
+      return reader([&chunk](const char* data, size_t size) { return chunk(data, size); });
+    });
+    Reply(res, r);
+    if (r.status >= 400) res.set_header("Connection", "close");  // what was not read of the body goes with it
+  });
   s.Post(R"(/api/forms/([a-z0-9][a-z0-9_-]*)/evaluate)", [this](const httplib::Request& req, httplib::Response& res) {
     Reply(res, api_.Evaluate(req.matches[1], req.body));
   });

@@ -3,7 +3,12 @@
 //   - Host must be exactly the listening address (no DNS rebinding);
 //   - /api/* needs the session cookie (else 401, nothing changes);
 //   - POST /api/* also needs the session's anti-CSRF token in X-CSRF-Token
-//     and a JSON body (Content-Type application/json), at most 64 KiB.
+//     and a JSON body (Content-Type application/json), at most 64 KiB;
+//   - except POST /api/attachments (attachment_intake.h): the raw bytes of a
+//     photo or PDF, up to the field's max_bytes (at most 10 MiB), Content-Type
+//     its media type;
+//   - a body must say its length (Content-Length; no chunked bodies), so
+//     every limit is applied before the body is read.
 // Every response carries a strict Content-Security-Policy (nothing inline,
 // nothing from elsewhere), nosniff, no referrer and no framing.
 #pragma once
@@ -12,6 +17,7 @@
 #include <thread>
 
 #include "client/cli/client_env.h"
+#include "client/ui/attachment_intake.h"
 #include "client/ui/ui_api.h"
 #include "client/ui/ui_auth.h"
 #include "common/status.h"
@@ -32,7 +38,7 @@ class UiServer {
   Result<std::string> Start(const std::string& listen);
   void Stop();
 
-  static constexpr size_t kMaxBody = 64 * 1024;
+  static constexpr size_t kMaxBody = 64 * 1024;  // every body but an upload's
 
  private:
   void Routes();
@@ -40,6 +46,7 @@ class UiServer {
   ClientEnv& env_;
   UiAuth auth_;
   UiApi api_;
+  AttachmentIntake intake_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string host_;         // the Host header every request must carry: "127.0.0.1:PORT"

@@ -1,18 +1,29 @@
 """API-level tests of the officer app (client/ui): every refusal, and that a
 refused request changes nothing. Runs the real server, client and agent
 (stack.py). Usage: api_test.py BIN_DIR SOURCE_DIR"""
+import hashlib
 import http.client
 import json
 import os
+import socket
 import stat
 import sys
 import unittest
+import urllib.parse
 
+from sample_files import png
 from stack import Stack
 
 BIN, SRC = sys.argv[1], sys.argv[2]
 MEETING = {"candidate": "Trần Thị Bình", "meeting_date": "2026-11-20", "invited": 120, "attended": 95,
            "notes": "Cử tri đề nghị làm rõ lý lịch; ý kiến đồng thuận cao."}
+
+
+# A valid vote-count minutes of the pack (tally-minutes v3) for the stack's ward.
+TALLY = {"level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
+         "voters_listed": 500, "voters_voted": 480, "ballots_issued": 480, "ballots_received": 479,
+         "valid_ballots": 470, "invalid_ballots": 9,
+         "candidates": [{"_row": "a1", "candidate": "qh-dv1-nguyen-van-hung", "votes": 400}]}
 
 
 class ApiTest(unittest.TestCase):
@@ -164,6 +175,123 @@ class ApiTest(unittest.TestCase):
         self.assertIn("not an integer", data["problems"][0]["message"])
         self.assertEqual(self.records(), before)
 
+
+    # ---- attachment upload (POST /api/attachments) ----
+    def upload(self, body, content_type="image/png", form="tally-minutes", field="signed_minutes",
+               name="biên bản kv02.png", **kw):
+        query = urllib.parse.urlencode({"form": form, "field": field, "name": name})
+        return self.api("POST", "/api/attachments?" + query, body, content_type=content_type, **kw)
+
+    def stored_attachments(self):
+        """The files of the device's attachment store and of the upload spool (both must be untouched by a refusal)."""
+        out = {}
+        for sub in ("attachments", "ui-uploads"):
+            path = os.path.join(self.stack.cli_data, sub)
+            out[sub] = sorted(os.listdir(path)) if os.path.isdir(path) else []
+        return out
+
+    def test_upload_refusals_store_nothing(self):
+        before = self.stored_attachments()
+        photo = png(seed=1)
+        cases = [
+            ("no session", dict(body=photo, cookie=False), 401, None),
+            ("no CSRF token", dict(body=photo, csrf=False), 403, None),
+            ("a type the field does not allow", dict(body=b"GIF89a" + bytes(40), content_type="image/gif"), 415, "media_type"),
+            ("an empty body", dict(body=b""), 400, "empty"),
+            ("PNG bytes claimed as JPEG", dict(body=photo, content_type="image/jpeg"), 422, "magic"),
+            ("bytes of no known type", dict(body=b"not a picture at all"), 422, "not_media"),
+            ("a body shorter than the longest signature", dict(body=b"\x89PN"), 422, "not_media"),
+            ("an unknown form", dict(body=photo, form="no-such-form"), 404, "unknown_form"),
+            ("an unknown field", dict(body=photo, field="no_such_field"), 404, "unknown_field"),
+            ("a field that is not an attachment", dict(body=photo, field="notes"), 400, "not_attachment"),
+            ("a name with a slash", dict(body=photo, name="../../etc/passwd"), 422, "invalid"),
+        ]
+        for what, kw, status, code in cases:
+            with self.subTest(what):
+                res, data = self.upload(**kw)
+                self.assert_error(res, data, status)
+                if code:
+                    self.assertEqual(data["code"], code, data)
+        res, data = self.upload(photo, content_type="image/gif")
+        self.assertIn("image/jpeg, image/png, application/pdf", data["error"])  # names what the field allows
+        self.assertEqual(self.stored_attachments(), before)
+
+    def raw_upload(self, headers, body):
+        """One request on a raw socket (http.client would send a whole body before reading): returns the status,
+        the parsed JSON and whether the server closed the connection after answering."""
+        h, p = self.host.rsplit(":", 1)
+        with socket.create_connection((h, int(p)), timeout=30) as sock:
+            head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            sock.sendall((f"POST /api/attachments?form=tally-minutes&field=signed_minutes&name=big.jpg HTTP/1.1\r\n"
+                          f"Host: {self.host}\r\nCookie: {self.cookie}\r\nX-CSRF-Token: {self.csrf}\r\n"
+                          f"Content-Type: image/jpeg\r\n{head}\r\n").encode() + body)
+            raw = b""
+            while True:  # to the end: a refused upload closes the connection
+                piece = sock.recv(65536)
+                if not piece:
+                    break
+                raw += piece
+        head, _, payload = raw.partition(b"\r\n\r\n")
+        return int(head.split(b" ")[1]), json.loads(payload), b"connection: close" in head.lower()
+
+    def test_upload_over_max_bytes_is_refused_before_its_body_is_read(self):
+        """Content-Length over the field's max_bytes (10 MiB): answered 413 at once and the connection closed, while
+        only 1 KB of the announced body was sent (nothing is read, let alone buffered); chunked bodies are refused."""
+        before = self.stored_attachments()
+        status, data, closed = self.raw_upload({"Content-Length": str(10 * 1024 * 1024 + 1)}, b"\xff\xd8\xff" + bytes(1021))
+        self.assertEqual(status, 413, data)
+        self.assertEqual(data["code"], "too_large")
+        self.assertEqual(data["params"]["max_bytes"], str(10 * 1024 * 1024))
+        self.assertTrue(closed)
+        status, data, _ = self.raw_upload({"Transfer-Encoding": "chunked"}, b"3\r\n\xff\xd8\xff\r\n0\r\n\r\n")
+        self.assertEqual(status, 411, data)
+        self.assertEqual(self.stored_attachments(), before)
+        # Every other route keeps its 64 KiB, even with the upload's larger ceiling.
+        res, data = self.api("POST", "/api/forms/tally-minutes/evaluate", {"values": {"notes": "x" * 70_000}})
+        self.assert_error(res, data, 413)
+
+    def test_upload_then_save_then_sync(self):
+        """A good upload lands in the device's store through attach::CopyIn; the reply is the field's value; the
+        saved record names it; the record page says where its bytes are, before and after a sync; the server
+        gives back the same bytes."""
+        st = self.stack
+        photo = png(seed=2)
+        digest = hashlib.sha256(photo).hexdigest()
+        res, value = self.upload(photo)
+        self.assertEqual(res.status, 201, value)
+        self.assertEqual(value, {"sha256": digest, "size": len(photo), "media_type": "image/png", "name": "biên bản kv02.png"})
+        with open(os.path.join(st.cli_data, "attachments", digest), "rb") as f:
+            self.assertEqual(f.read(), photo)
+        self.assertEqual(self.stored_attachments()["ui-uploads"], [])  # the spool is gone
+        res, again = self.upload(photo, name="lan-hai.png")  # the same bytes again: the same copy
+        self.assertEqual((res.status, again["sha256"]), (201, digest))
+        # A value naming bytes this device does not hold is refused next to the field, nothing saved.
+        before = self.records()
+        ghost = dict(value, sha256="e" * 64)
+        res, data = self.api("POST", "/api/records", {"form": "tally-minutes", "values": dict(TALLY, signed_minutes=ghost)})
+        self.assertEqual(res.status, 422, data)
+        self.assertEqual(data["problems"][0]["fields"], ["signed_minutes"])
+        self.assertIn("không có trên máy này", data["problems"][0]["text"]["vi"])
+        self.assertEqual(self.records(), before)
+        # Saved with the uploaded value, the server down (the agent would send it at once).
+        st.stop_server()
+        try:
+            res, data = self.api("POST", "/api/records", {"form": "tally-minutes", "values": dict(TALLY, signed_minutes=value)})
+            self.assertEqual(res.status, 201, data)
+            rid = data["id"]
+            self.assertEqual(st.client_json(["show", rid])["fields"]["signed_minutes"], value)
+            res, rec = self.api("GET", f"/api/records/{rid}")
+            self.assertEqual(rec["attachments"]["signed_minutes"],
+                             {"held": True, "on_server": False, "sent_bytes": 0, "last_error": None})
+        finally:
+            st.start_server()
+        st.run_client(["sync", "--data", st.cli_data])
+        res, rec = self.api("GET", f"/api/records/{rid}")
+        self.assertTrue(rec["attachments"]["signed_minutes"]["on_server"], rec["attachments"])
+        out = os.path.join(st.dir, "back.png")
+        st.run_server(["attachment", "--data", st.srv_data, digest, "--out", out])
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), photo)
 
     # ---- review queue, resolve, evaluate, status ----
     def test_session_names_the_ward_from_the_published_list(self):

@@ -241,7 +241,7 @@ function formPage(form, record) {
     }
   }
   const formEl = h('form', { novalidate: true, id: 'record-form', 'data-form': form.id },
-    form.fields.map((f) => FormRender.fieldBlock(f, values[f.name], conflicts[f.name])),
+    form.fields.map((f) => FormRender.fieldBlock(f, values[f.name], conflicts[f.name], ((record && record.attachments) || {})[f.name])),
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, t('save')),
       h('a', { class: 'button secondary', href: record ? '#/records/' + form.id : '#/' }, t('cancel')),
@@ -251,6 +251,7 @@ function formPage(form, record) {
     ev.preventDefault();
     clearMessages(formEl);
     result.replaceChildren();
+    if (AttachmentField.uploading(formEl)) { addFormError(formEl, t('attBusy')); return; }
     const vals = FormRender.collect(formEl, form);
     const local = FormRender.browserChecks(formEl, form, vals);
     if (local.length) {

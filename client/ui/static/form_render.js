@@ -2,7 +2,7 @@
 // API's JSON, field names as protobuf prints them), for every type the form
 // language has: numbers, text, dates, times (HH:MM), yes/no, choices, and
 // repeat groups (GROUP: rows of sub-fields, each row with a stable "_row"
-// id, min_rows..max_rows). A field with `relevant` is shown only while the C++
+// id, min_rows..max_rows) and attachments (ATTACHMENT: attachment_field.js). A field with `relevant` is shown only while the C++
 // evaluation says so; a field with `compute` is read-only and shows what the
 // evaluation computed. The browser never evaluates an expression itself
 // (one engine, in C++): it posts the values to /api/forms/FORM/evaluate on
@@ -104,8 +104,9 @@ const FormRender = (() => {
   }
 
   // One field: label (or legend for a group of radios/checkboxes), help,
-  // competing values if in conflict, the input(s).
-  function fieldBlock(field, value, conflict) {
+  // competing values if in conflict, the input(s). `transfer`: where an
+  // attachment's bytes are (a record page), else nothing.
+  function fieldBlock(field, value, conflict, transfer) {
     if (field.type === 'GROUP') return groupBlock(field, value);
     const path = field.name;
     const id = idOf(path);
@@ -114,6 +115,10 @@ const FormRender = (() => {
       h('ul', {}, conflict.map((c) => h('li', {}, c)))) : '';
     const attrs = { class: 'field' + (field.compute ? ' is-computed' : ''), id: 'f-' + path, 'data-field': path };
     const note = field.compute ? h('p', { class: 'help' }, t('computedNote')) : '';
+    if (field.type === 'ATTACHMENT' && !field.compute) {
+      return h('div', { ...attrs, class: 'field attachment' }, h('label', { for: id }, field.label || field.name, reqMark(field)), help,
+        conflictBox, AttachmentField.control(field, value && typeof value === 'object' ? value : null, path, id, transfer));
+    }
     if (isGroupedChoice(field) && !field.compute) {
       return h('div', attrs, h('fieldset', { 'aria-describedby': field.help ? 'help-' + id : null },
         h('legend', {}, field.label || field.name, reqMark(field)), help, conflictBox, inputFor(field, value, path)));
@@ -196,6 +201,7 @@ const FormRender = (() => {
     if (field.compute) return undefined;
     const inputs = [...formEl.querySelectorAll(`[name="${CSS.escape(path)}"]`)];
     if (!inputs.length || inputs.every((i) => i.disabled)) return undefined;
+    if (field.type === 'ATTACHMENT') return AttachmentField.valueOf(formEl, path);
     if (field.type === 'MULTIPLE_CHOICE') return inputs.filter((i) => i.checked).map((i) => i.value);
     if (inputs[0].type === 'radio') { const c = inputs.find((i) => i.checked); return c ? c.value : ''; }
     return inputs[0].value;
@@ -279,7 +285,7 @@ const FormRender = (() => {
   // ranges, dates, times, lengths); [message, ...] or [].
   function checkValue(f, v, required) {
     if (f.compute) return [];
-    const empty = Array.isArray(v) ? v.length === 0 : (v === '' || v === undefined);
+    const empty = Array.isArray(v) ? v.length === 0 : (v === '' || v === undefined || v === null);
     if (empty) return required ? [t('required')] : [];
     if (f.type === 'INTEGER' || f.type === 'DECIMAL') {
       const n = Number(v);
@@ -340,6 +346,7 @@ const FormRender = (() => {
       case 'SINGLE_CHOICE': return label(v);
       case 'MULTIPLE_CHOICE': return (Array.isArray(v) ? v : String(v).split(',')).map(label).join(', ');
       case 'GROUP': return t('rowsCount', Array.isArray(v) ? v.length : 0);
+      case 'ATTACHMENT': return AttachmentField.shown(v);
       default: return String(v);
     }
   }
