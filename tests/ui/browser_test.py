@@ -3,6 +3,7 @@ chromium, chromium-driver, python3-selenium), against the real server, client
 and agent (stack.py). Every wait is a WebDriverWait on the page's state, never
 a sleep. Each test saves a screenshot in SHOT_DIR.
 Usage: browser_test.py BIN_DIR SOURCE_DIR SHOT_DIR"""
+import hashlib
 import os
 import sys
 import unittest
@@ -16,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from sample_files import png
 from stack import Proc, Stack
 
 BIN, SRC, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -63,10 +65,13 @@ class BrowserTest(unittest.TestCase):
     def shot(self, name):
         self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
-    def phone_shot(self, name):
-        """The page as it is now on a 360 px wide phone: nothing wider than the screen, and a screenshot."""
+    def phone_shot(self, name, scroll_to=None):
+        """The page as it is now on a 360 px wide phone: nothing wider than the screen, and a screenshot (of
+        `scroll_to`, an element, when given)."""
         self.d.set_window_size(360, 780)
         try:
+            if scroll_to is not None:
+                self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", scroll_to)
             self.assertTrue(self.d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"))
             self.shot(name)
         finally:
@@ -600,6 +605,88 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(shown[f"candidates[{rows[2]}].candidate"], names[2])
         self.shot("tally-edited")
         self.phone_shot("tally-edited-360")
+
+    def test_q_tally_minutes_with_the_signed_paper_offline(self):
+        """With the server down, an officer fills in vote-count minutes and attaches the photo of the signed paper
+        through the file input (the same input a keyboard user reaches); a file that is no picture is refused next
+        to the field; the record page shows the file and that it is not sent yet; after Sync now it says the server
+        has it, and the server gives back the same bytes."""
+        st = self.stack
+        photo = png(160, 120, seed=3)
+        path = os.path.join(st.dir, "bien-ban-kv01.png")
+        with open(path, "wb") as f:
+            f.write(photo)
+        fake = os.path.join(st.dir, "anh-chup.png")
+        with open(fake, "wb") as f:
+            f.write(b"GIF89a" + bytes(64))  # named .png, so the browser claims image/png
+        st.stop_server()
+        try:
+            self.home()
+            self.d.find_element(By.CSS_SELECTOR, 'a[data-new-record="tally-minutes"]').click()
+            self.wait_css('form[data-form="tally-minutes"]')
+            file_in = self.d.find_element(By.CSS_SELECTOR, 'input[type=file][name="signed_minutes"]')
+            self.assertEqual(file_in.get_attribute("accept"), "image/jpeg,image/png,application/pdf")
+            block = self.d.find_element(By.CSS_SELECTOR, '[data-field="signed_minutes"]')
+            self.assertIn("JPEG, PNG hoặc PDF, tối đa 10 MB", block.text)
+            self.assertIn("Ảnh biên bản đã ký", self.d.find_element(By.CSS_SELECTOR, 'label[for="in-signed_minutes"]').text)
+            self.d.find_element(By.CSS_SELECTOR, 'input[name="level"][value="quoc-hoi"]').click()
+            self.d.find_element(By.CSS_SELECTOR, 'input[name="polling_area"][value="phuong-hoang-van-thu-kv01"]').click()
+            self.fill({"constituency": "1", "seats": 1, "voters_listed": 800, "voters_voted": 700, "ballots_issued": 700,
+                       "ballots_received": 700, "valid_ballots": 690, "invalid_ballots": 10})
+            row = self.tally_rows()[0]
+            self.pick(f"candidates[{row}].candidate", "qh-dv1-nguyen-van-hung")
+            self.fill({f"candidates[{row}].votes": 650})
+            file_in.send_keys(fake)
+            self.until(lambda d: self.alerts_of("signed_minutes"), "the refusal next to the field")
+            self.assertIn("không phải ảnh JPEG, PNG", self.alerts_of("signed_minutes")[0])
+            self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", block)
+            self.shot("tally-attachment-refused")
+            file_in.send_keys(path)
+            self.until(lambda d: block.find_elements(By.CSS_SELECTOR, ".att-file .att-name"), "the uploaded file shown")
+            self.assertEqual(self.alerts_of("signed_minutes"), [])
+            self.assertEqual(block.find_element(By.CSS_SELECTOR, ".att-name").text, "bien-ban-kv01.png")
+            self.assertIn("PNG", block.text)
+            self.assertIn("Đã nhận tệp", block.text)
+            # Remove, then choose it again: the value follows.
+            block.find_element(By.CSS_SELECTOR, ".att-remove").click()
+            self.assertEqual(block.find_element(By.CSS_SELECTOR, "[data-attachment]").get_attribute("data-value"), "")
+            self.assertIn("Đã bỏ tệp", block.text)
+            self.assertEqual(self.d.switch_to.active_element.get_attribute("name"), "signed_minutes")  # focus kept
+            file_in.send_keys(path)
+            self.until(lambda d: block.find_elements(By.CSS_SELECTOR, ".att-file"), "the file back")
+            self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", block)
+            self.shot("tally-attachment")
+            self.phone_shot("tally-attachment-360", block)
+            self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+            value = st.client_json(["show", rid])["fields"]["signed_minutes"]
+            self.assertEqual(value, {"sha256": hashlib.sha256(photo).hexdigest(), "size": len(photo),
+                                     "media_type": "image/png", "name": "bien-ban-kv01.png"})
+            self.go(f"/record/{rid}")
+            summary = self.wait_css('#record-attachments [data-summary-field="signed_minutes"]')  # at the top
+            self.assertIn("bien-ban-kv01.png", summary.text)
+            self.assertIn(f"{len(photo)} byte · PNG", summary.text)
+            for where in (summary, self.d.find_element(By.CSS_SELECTOR, '#record-form [data-field="signed_minutes"]')):
+                state = where.find_element(By.CSS_SELECTOR, "[data-transfer]")
+                self.assertEqual(state.get_attribute("data-transfer"), "pending")
+                self.assertIn("Chưa gửi lên máy chủ", state.text)
+            self.shot("tally-record-unsent")
+        finally:
+            st.start_server()
+        self.home()
+        self.d.find_element(By.ID, "sync-now").click()
+        self.until(lambda d: d.find_element(By.ID, "sync-status").get_attribute("data-pending") == "0", "sent")
+        self.go(f"/record/{rid}")
+        summary = self.wait_css('#record-attachments [data-transfer="on-server"]')
+        self.assertIn("Đã gửi lên máy chủ", summary.text)
+        block = self.d.find_element(By.CSS_SELECTOR, '#record-form [data-field="signed_minutes"]')
+        self.assertEqual(block.find_element(By.CSS_SELECTOR, "[data-transfer]").get_attribute("data-transfer"), "on-server")
+        self.shot("tally-record-attachment")
+        self.phone_shot("tally-record-attachment-360")
+        out = os.path.join(st.dir, "back.png")
+        st.run_server(["attachment", "--data", st.srv_data, value["sha256"], "--out", out])
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), photo)
 
     def test_o_review_state_and_comments_from_the_committee(self):
         """The committee sends a record back with a comment (a signed REVIEW change on the server); after a sync

@@ -331,6 +331,7 @@ async function openRecord(id) {
       t('created'), ': ', localTime(rec.created && rec.created.time), rec.created ? ' (' + rec.created.officer + ')' : '',
       rec.last_change ? ' · ' + t('lastChange') + ': ' + localTime(rec.last_change.time) + ' (' + rec.last_change.officer + ')' : ''),
     RecordState.reviewBox(h, t, localTime, rec),
+    AttachmentField.summary(form, rec),
     await RecordState.duplicateBoxes({ h, t, api, localTime, shownValue, fieldAt: FormRender.fieldAt }, form, rec),
     changedSince(form, rec.changed_since || []),
     (rec.rejected || []).length ? h('div', { class: 'error-box', id: 'record-rejected' }, t('recordRejected'),

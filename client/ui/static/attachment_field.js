@@ -10,7 +10,7 @@
 'use strict';
 
 Object.assign(TEXT.vi, {
-  attLimits: '{0}, tối đa {1}.', attOr: ' hoặc ', attNone: 'Chưa có tệp nào.', attChoose: 'Chọn tệp…', attReplace: 'Chọn tệp khác…',
+  attLimits: 'Nhận tệp {0}, tối đa {1}.', attOr: ' hoặc ', attNone: 'Chưa có tệp nào.', attChoose: 'Chọn tệp…', attReplace: 'Chọn tệp khác…',
   attRemove: 'Bỏ tệp', attUploading: 'Đang tải tệp lên máy này… {0}%', attReady: 'Đã nhận tệp. Bấm “Lưu” để lưu tệp cùng phiếu.',
   attRemoved: 'Đã bỏ tệp. Bấm “Lưu” để lưu thay đổi.', attOnServer: 'Đã gửi lên máy chủ.',
   attPending: 'Chưa gửi lên máy chủ: tệp sẽ được gửi ở lần đồng bộ tới.', attPartly: 'Đang gửi lên máy chủ: đã gửi {0} / {1}.',
@@ -18,10 +18,10 @@ Object.assign(TEXT.vi, {
   attType: 'Chỉ nhận {0}.', attTooLarge: 'Tệp lớn quá: {0}, tối đa {1}.', attEmpty: 'Tệp rỗng.', attCut: 'Tệp chưa tải xong: hãy chọn lại.',
   attNotMedia: 'Tệp không phải ảnh JPEG, PNG hay tệp PDF (kiểm theo nội dung tệp).',
   attMagic: 'Nội dung tệp là {0}, không phải {1} như tên tệp cho biết.', attFailed: 'Không tải được tệp lên.', attNetwork: 'Mất kết nối tới chương trình trên máy này: hãy thử lại.',
-  attBusy: 'Tệp đang được tải lên: hãy chờ xong rồi bấm “Lưu”.', attBytes: '{0} byte', attFileOf: 'Tệp của ô “{0}”',
+  attBusy: 'Tệp đang được tải lên: hãy chờ xong rồi bấm “Lưu”.', attSummary: 'Tệp đính kèm', attBytes: '{0} byte', attFileOf: 'Tệp của ô “{0}”',
 });
 Object.assign(TEXT.en, {
-  attLimits: '{0}, at most {1}.', attOr: ' or ', attNone: 'No file yet.', attChoose: 'Choose a file…', attReplace: 'Choose another file…',
+  attLimits: 'Accepted: {0}, at most {1}.', attOr: ' or ', attNone: 'No file yet.', attChoose: 'Choose a file…', attReplace: 'Choose another file…',
   attRemove: 'Remove the file', attUploading: 'Uploading the file to this device… {0}%', attReady: 'File received. Press “Save” to keep it with the record.',
   attRemoved: 'File removed. Press “Save” to keep the change.', attOnServer: 'Sent to the server.',
   attPending: 'Not yet sent to the server: it goes at the next sync.', attPartly: 'Being sent to the server: {0} of {1} sent.',
@@ -29,7 +29,7 @@ Object.assign(TEXT.en, {
   attType: 'Only {0}.', attTooLarge: 'The file is too large: {0}, at most {1}.', attEmpty: 'The file is empty.', attCut: 'The upload did not finish: choose the file again.',
   attNotMedia: 'The file is not a JPEG or PNG image or a PDF (checked by its content).',
   attMagic: 'The file\'s content is {0}, not {1} as its name says.', attFailed: 'The file was not uploaded.', attNetwork: 'Lost the connection to the program on this device: try again.',
-  attBusy: 'A file is still uploading: wait for it, then press “Save”.', attBytes: '{0} bytes', attFileOf: 'File of “{0}”',
+  attBusy: 'A file is still uploading: wait for it, then press “Save”.', attSummary: 'Attachments', attBytes: '{0} bytes', attFileOf: 'File of “{0}”',
 });
 
 const AttachmentField = (() => {
@@ -60,7 +60,7 @@ const AttachmentField = (() => {
     if (!tr) return null;
     if (tr.on_server) return h('span', { class: 'ok', 'data-transfer': 'on-server' }, t('attOnServer'));
     if (!tr.held) return h('span', { 'data-transfer': 'elsewhere' }, t('attNotHere'));
-    return h('span', { class: 'warn', 'data-transfer': 'pending' },
+    return h('span', { class: 'att-pending', 'data-transfer': 'pending' },
       tr.sent_bytes > 0 ? t('attPartly', size(tr.sent_bytes), size(Number(v.size))) : t('attPending'),
       tr.last_error ? h('span', { class: 'sub' }, t('attRefusedBy', ''), h('span', { lang: 'en' }, tr.last_error)) : '');
   }
@@ -172,6 +172,19 @@ const AttachmentField = (() => {
     }
   }
 
+  // A record page's summary, above the form: each attachment of the record
+  // with its field, name, size, type and where its bytes are.
+  function summary(form, rec) {
+    const items = form.fields.filter((f) => f.type === 'ATTACHMENT' && rec.fields[f.name] && typeof rec.fields[f.name] === 'object');
+    if (!items.length) return '';
+    return h('section', { class: 'att-summary', id: 'record-attachments' }, h('h2', {}, t('attSummary')),
+      h('ul', {}, items.map((f) => {
+        const v = rec.fields[f.name];
+        return h('li', { 'data-summary-field': f.name }, h('span', { class: 'sub' }, f.label || f.name),
+          card(v, transferText(v, (rec.attachments || {})[f.name])));
+      })));
+  }
+
   // The field's value for the API: the uploaded value, or null when there is none.
   function valueOf(formEl, path) {
     const wrap = formEl.querySelector(`[data-attachment="${CSS.escape(path)}"]`);
@@ -181,5 +194,5 @@ const AttachmentField = (() => {
   // True while a file of the form is still uploading (the save waits).
   const uploading = (formEl) => !!formEl.querySelector('[data-attachment][data-uploading=true]');
 
-  return { control, valueOf, shown, uploading };
+  return { control, valueOf, shown, uploading, summary };
 })();
