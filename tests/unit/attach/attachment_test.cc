@@ -288,3 +288,27 @@ TEST_CASE("--attach copies a checked file into the data directory, named by its 
   CHECK_FALSE(util::Exists(client::attach::CopyPath(store, HexHash(Jpeg(5000, 9)))));  // refused: nothing copied
   CHECK_FALSE(client::attach::CopyIn(store, dir.Sub("missing.jpg"), form, form.fields(0)).ok());
 }
+
+TEST_CASE("the officer app's upload goes through CopyIn with the browser's name and claimed type", "[unit][attach]") {
+  test::TempDir dir("attach-upload");
+  forms::FormDef form = PhotoForm();
+  const std::string store = dir.Sub("attachments");
+  const std::string bytes = Jpeg(3000, 4);
+  const std::string spool = dir.Sub("7-0a1b.part");  // a spool file's name is no name to keep
+  REQUIRE(util::WriteFileAtomic(spool, bytes).ok());
+
+  auto wrong = client::attach::CopyIn(store, {spool, "biên bản.png", "image/png"}, form, form.fields(0));
+  CHECK_THAT(wrong.status().message(), Catch::Contains("first bytes show image/jpeg, not image/png"));
+  CHECK_FALSE(util::Exists(client::attach::CopyPath(store, HexHash(bytes))));
+  auto named = client::attach::CopyIn(store, {spool, "biên bản.jpg", "image/jpeg"}, form, form.fields(0));
+  REQUIRE(named.ok());
+  CHECK(named->value.name() == "biên bản.jpg");
+  CHECK(client::attach::CheckHeld(store, named->value).ok());
+  auto other = named->value;
+  other.set_size(other.size() + 1);  // a value naming other bytes than the copy's
+  CHECK_THAT(client::attach::CheckHeld(store, other).message(), Catch::Contains("not on this device"));
+  other = named->value;
+  other.set_sha256("../" + std::string(61, 'a'));  // never a path
+  CHECK_FALSE(client::attach::CheckHeld(store, other).ok());
+  CHECK_FALSE(client::attach::CopyIn(store, {spool, "a/b.jpg", ""}, form, form.fields(0)).ok());  // the name is checked
+}
