@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/attach/attachment_value.h"
 #include "common/forms/field_path.h"
 #include "common/forms/number_text.h"
 #include "common/forms/quote.h"
@@ -95,11 +96,14 @@ class Converter {
       case Value::kStructValue: {
         // An attachment is {"sha256", "size", "media_type", "name"} (the
         // officer app's JSON): its text form is that object, read and
-        // checked by ParseValue like a --set value.
+        // checked by ParseValue like a --set value. Written in FormatText's
+        // order, so an edit that sends the stored value back (any key
+        // order) is no change (Emit compares texts).
         if (f.type() != FieldDef::ATTACHMENT) return bad("an object is only for an attachment or the rows of a repeat group");
         std::string json;
         if (!google::protobuf::util::MessageToJsonString(v.struct_value(), &json).ok()) return bad("unreadable attachment");
-        return json;
+        auto value = attach::ParseText(json);
+        return value.ok() ? attach::FormatText(*value) : json;  // unreadable: ParseValue says why
       }
       default: return bad("an object is only for an attachment or the rows of a repeat group");
     }

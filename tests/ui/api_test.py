@@ -283,6 +283,9 @@ class ApiTest(unittest.TestCase):
             res, rec = self.api("GET", f"/api/records/{rid}")
             self.assertEqual(rec["attachments"]["signed_minutes"],
                              {"held": True, "on_server": False, "sent_bytes": 0, "last_error": None})
+            # The page sends the whole record back on an edit: the attachment, unchanged, makes no change.
+            res, data = self.api("POST", f"/api/records/{rid}", {"values": dict(TALLY, signed_minutes=value)})
+            self.assertTrue(data.get("unchanged"), data)
         finally:
             st.start_server()
         st.run_client(["sync", "--data", st.cli_data])

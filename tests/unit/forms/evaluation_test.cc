@@ -213,6 +213,11 @@ TEST_CASE("tally-minutes 2: the signed minutes' photo is checked inside the eval
   CHECK(from_json.at("signed_minutes").value().attachment().size() == 4096);
   CHECK(from_json.at("signed_minutes").value().attachment().name() == "bien-ban.pdf");
   CHECK(Evaluate(form, from_json).problems.empty());
+  // An edit sending the stored photo back, its keys in any order, changes nothing.
+  auto same = JsonToFieldTexts(form, R"({"signed_minutes": {"name": "bien-ban.pdf", "size": 4096, "sha256": ")" +
+                                         std::string(64, 'd') + R"(", "media_type": "application/pdf"}})", &from_json);
+  REQUIRE(same.ok());
+  CHECK(same->empty());
 
   // A text where the photo belongs is the wrong kind of value.
   fields["signed_minutes"].mutable_value()->set_text("bien-ban.jpg");
