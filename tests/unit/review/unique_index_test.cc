@@ -4,9 +4,12 @@
 
 #include <algorithm>
 
+#include "common/clock/clock.h"
+#include "common/crypto/ed25519.h"
 #include "common/forms/form_registry.h"
 #include "common/store/leveldb_store.h"
 #include "common/store/proto_io.h"
+#include "server/admin/publish.h"
 #include "server/audit/unique_index.h"
 #include "server/store/server_keys.h"
 #include "tests/support/temp_dir.h"
@@ -15,6 +18,20 @@ using namespace wardsync;
 using records::RecordState;
 
 namespace {
+
+forms::FormDef KeyedTurnout() {
+  forms::FormDef form;
+  form.set_id("turnout-report");
+  form.set_version(2);
+  for (const char* name : {"polling_area", "report_time"}) {
+    auto* f = form.add_fields();
+    f->set_name(name);
+    f->set_type(forms::FieldDef::SINGLE_CHOICE);
+    f->add_choices()->set_value("x");
+    form.add_unique_key(name);
+  }
+  return form;
+}
 
 RecordState Turnout(char id, const std::string& area, bool deleted = false) {
   RecordState r;
@@ -32,18 +49,8 @@ RecordState Turnout(char id, const std::string& area, bool deleted = false) {
 
 TEST_CASE("the unique-key index: missing entries and stale ones are found, and none once repaired",
           "[unit][unique-key]") {
-  forms::FormDef form;
-  form.set_id("turnout-report");
-  form.set_version(2);
-  for (const char* name : {"polling_area", "report_time"}) {
-    auto* f = form.add_fields();
-    f->set_name(name);
-    f->set_type(forms::FieldDef::SINGLE_CHOICE);
-    f->add_choices()->set_value("x");
-    form.add_unique_key(name);
-  }
   forms_util::FormRegistry registry;
-  REQUIRE(registry.Add(form).ok());
+  REQUIRE(registry.Add(KeyedTurnout()).ok());
   const auto key_of = server::audit::KeyOfPublished(registry);
 
   test::TempDir dir("unique-index");
@@ -86,4 +93,36 @@ TEST_CASE("the unique-key index: missing entries and stale ones are found, and n
   CHECK(again->missing.empty());
   CHECK(again->stale.empty());
   CHECK(again->first_problem.empty());
+}
+
+TEST_CASE("forms publish indexes the records stored before the index, also when nothing new is published",
+          "[unit][unique-key]") {
+  test::TempDir dir("unique-publish");
+  auto db = LevelDbStore::Open(dir.Sub("db"));
+  REQUIRE(db.ok());
+  auto key = crypto::PrivateKey::Generate();
+  REQUIRE(key.ok());
+  SystemClock clock;
+  server::ServerContext ctx{**db, clock, std::move(*key), {}, {}};
+  REQUIRE(server::LoadForms(ctx).ok());
+  auto first = server::PublishForms(ctx, {KeyedTurnout()}, std::nullopt);
+  REQUIRE(first.ok());
+  CHECK(first->published == std::vector<std::string>{"turnout-report@2"});
+  CHECK(first->keys_indexed == 0);
+  // Two records that reached the store without their index entries.
+  WriteBatch batch;
+  for (const auto& r : {Turnout('\x01', "phuong-cam-gia-kv01"), Turnout('\x02', "phuong-cam-gia-kv02")}) {
+    PutProto(batch, server::keys::Record(r.record_id()), r);
+  }
+  REQUIRE((*db)->Write(batch, true).ok());
+  auto again = server::PublishForms(ctx, {KeyedTurnout()}, std::nullopt);
+  REQUIRE(again.ok());
+  CHECK(again->unchanged == std::vector<std::string>{"turnout-report@2"});
+  CHECK(again->epoch == first->epoch);  // devices fetch nothing again
+  CHECK(again->keys_indexed == 2);
+  CHECK(again->keys_removed == 0);
+  auto diff = server::audit::DiffUniqueIndex(**db, server::audit::KeyOfPublished(ctx.forms.Get()->registry));
+  REQUIRE(diff.ok());
+  CHECK(diff->indexed == 2);
+  CHECK(diff->first_problem.empty());
 }
