@@ -10,6 +10,9 @@ class ForwardingKvStore : public KvStore {
  public:
   explicit ForwardingKvStore(KvStore& inner) : inner_(inner) {}
   Status Get(std::string_view key, std::string* value) override { return inner_.Get(key, value); }
+  Status MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) override {
+    return inner_.MultiGet(keys, values);
+  }
   Status Write(const WriteBatch& batch, bool sync) override { return inner_.Write(batch, sync); }
   std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start = {}) override {
     return inner_.Scan(prefix, start);

@@ -102,6 +102,21 @@ class KvReader {
   virtual ~KvReader() = default;
   // NotFound is an ordinary answer.
   virtual Status Get(std::string_view key, std::string* value) = 0;
+  // The values of many keys at once: (*values)[i] is keys[i]'s value, or
+  // nullopt if it has none. Same answers as a Get per key; an engine where a
+  // Get is a round trip (PostgreSQL) reads them in one. An error leaves
+  // *values unspecified.
+  virtual Status MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) {
+    values->assign(keys.size(), std::nullopt);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      std::string v;
+      Status s = Get(keys[i], &v);
+      if (s.not_found()) continue;
+      if (!s.ok()) return s;
+      (*values)[i] = std::move(v);
+    }
+    return Status::Ok();
+  }
   // Keys k with prefix <= k, starting at `start` (>= prefix) if given.
   virtual std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start = {}) = 0;
   // Keys in [prefix, prefix+0xff...) in descending order (last key first).

@@ -112,8 +112,9 @@ const std::vector<AdminCommand>& AdminCommands() {
       {"export", "export --data DIR --form F [--format csv|json] [--out FILE] [--ward W] [--deleted] [--bom]",
        "Writes every record of form F, one row per record (id, ward, version, last_change, conflict, then the "
        "fields of the form's latest version), as RFC 4180 CSV (default) or a JSON array, streamed. --out writes "
-       "FILE atomically (an absolute path when the server is running).",
-       WithCommon({{"form", "format", "out", "ward"}, {"deleted", "bom"}}), false, CmdExport},
+       "FILE atomically (a relative FILE is taken from the directory you run the command in, also when a running "
+       "server does the writing).",
+       WithCommon({{"form", "format", "out", "ward"}, {"deleted", "bom"}}), false, CmdExport, {"out"}},
       {"revoke", "revoke --data DIR DEVICE --reason TEXT [--drain [--drain-hours N]] [--json]",
        "Revokes a device (lost, stolen, retired): it is refused at its next connection, its open connections are "
        "closed, and anything it sends from now on is refused. Change-sets it signed before stay valid. --drain "

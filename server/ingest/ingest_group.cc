@@ -1,5 +1,7 @@
 #include "server/ingest/ingest_group.h"
 
+#include <unordered_set>
+
 #include "common/changes/changeset.h"
 #include "common/changes/signature_runs.h"
 #include "common/changes/deleted_marker.h"
@@ -54,10 +56,34 @@ Result<RecordState> IngestGroup::LoadRecord(const std::string& id, const RecordM
   if (auto it = scratch.find(id); it != scratch.end()) return it->second;
   if (auto it = records_.find(id); it != records_.end()) return it->second;
   RecordState r;
+  if (auto it = prefetched_.find(id); it != prefetched_.end()) {
+    if (!it->second) return RecordState();
+    if (!r.ParseFromString(*it->second)) return Status::Corruption("stored record does not parse");
+    return r;
+  }
   Status s = GetProto(ctx_.store, keys::Record(id), &r);
   if (s.not_found()) return RecordState();
   if (!s.ok()) return s;
   return r;
+}
+
+void IngestGroup::PrefetchRecords(const std::vector<Parsed>& parsed, size_t from) {
+  std::vector<std::string> ids;
+  std::unordered_set<std::string> asked;
+  for (size_t j = from; j < parsed.size(); ++j) {
+    for (const Change& change : parsed[j].body.changes()) {
+      const std::string& id = change.record_id();
+      if (id.size() != 16 || records_.count(id) || prefetched_.count(id) || !asked.insert(id).second) continue;
+      ids.push_back(id);
+    }
+  }
+  if (ids.size() < 2) return;  // a Get does as well
+  std::vector<std::string> record_keys;
+  record_keys.reserve(ids.size());
+  for (const auto& id : ids) record_keys.push_back(keys::Record(id));
+  std::vector<std::optional<std::string>> values;
+  if (!ctx_.store.MultiGet(record_keys, &values).ok()) return;
+  for (size_t k = 0; k < ids.size(); ++k) prefetched_.emplace(ids[k], std::move(values[k]));
 }
 
 Status IngestGroup::StoredHash(const std::string& device, uint64_t seq, std::string* hash) {
@@ -317,6 +343,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body.seq());
 
   // 4./5. Apply one by one.
+  PrefetchRecords(parsed, i);
   for (size_t j = i; j < parsed.size(); ++j) {
     SubmissionResult one = ApplyNew(device, parsed[j], submission.exempt_quota);
     if (!one.ok()) {

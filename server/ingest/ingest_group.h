@@ -37,6 +37,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/reconcile/merge.h"
@@ -81,6 +82,14 @@ class IngestGroup {
   using RecordMap = std::map<std::string, wardsync::records::RecordState>;
 
   Result<wardsync::records::RecordState> LoadRecord(const std::string& id, const RecordMap& scratch);
+  // Reads, in one KvStore::MultiGet, the stored records that parsed[from..]
+  // change and this group has not loaded yet, for LoadRecord (on
+  // PostgreSQL one statement instead of one per record). Nothing else
+  // writes the store while a group is open (one group per commit, on the
+  // committer), so what it read stays current; the group's own changes are
+  // in records_, which LoadRecord reads first. A failed read is only a
+  // missed shortcut: LoadRecord reads those records one by one.
+  void PrefetchRecords(const std::vector<Parsed>& parsed, size_t from);
   Status StoredHash(const std::string& device, uint64_t seq, std::string* hash);
   // Applies one new change-set; on success its effects join the group.
   SubmissionResult ApplyNew(wardsync::store::Device& device, const Parsed& cs, bool exempt_quota);
@@ -115,6 +124,7 @@ class IngestGroup {
   const VolumeQuota* quota_;  // limits only: counts live in device rows
   std::map<std::string, wardsync::store::Device> devices_;
   RecordMap records_;
+  std::unordered_map<std::string, std::optional<std::string>> prefetched_;  // record id -> stored bytes
   KeyMap ukeys_;
   std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group
   std::map<std::string, std::string> new_bodies_;   // "device/seq" -> body bytes, this group

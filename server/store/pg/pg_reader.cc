@@ -2,12 +2,37 @@
 
 #include "server/store/pg/pg_families.h"
 
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
 namespace wardsync::pg {
 namespace {
 
 constexpr size_t kMaxPage = 512;
 
 std::string GetSql(std::string_view table) { return std::string("SELECT v FROM ") + std::string(table) + " WHERE k = $1"; }
+std::string MultiGetSql(std::string_view table) {
+  return std::string("SELECT k, v FROM ") + std::string(table) + " WHERE k = ANY($1::bytea[])";
+}
+constexpr size_t kMultiGetChunk = 1000;
+
+// A bytea[] in PostgreSQL's text array syntax: {"\\x0a1b",...} (each element
+// quoted, its backslash escaped, the value in bytea's hex input format).
+std::string ByteaArrayLiteral(const std::vector<std::string>& keys, const std::vector<size_t>& which) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "{";
+  for (size_t n = 0; n < which.size(); ++n) {
+    if (n) out += ',';
+    out += "\"\\\\x";
+    for (unsigned char c : keys[which[n]]) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    out += '"';
+  }
+  return out + "}";
+}
 
 // One page of a range. Several tables: their ordered index scans merged
 // (the planner's Merge Append) into one key order.
@@ -37,6 +62,35 @@ Status GetIn(PgConn& conn, pqxx::transaction_base& txn, std::string_view key, st
     pqxx::result r = txn.exec_prepared(conn.Prepared(GetSql(TableOf(key))), pqxx::binarystring(std::string(key)));
     if (r.empty()) return Status::NotFound("not found");
     *value = pqxx::binarystring(r[0][0]).str();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return ReadFailed(e);
+  }
+}
+
+Status MultiGetIn(PgConn& conn, pqxx::transaction_base& txn, const std::vector<std::string>& keys,
+                  std::vector<std::optional<std::string>>* values) {
+  values->assign(keys.size(), std::nullopt);
+  // Keys per table, in chunks; answers matched back to their positions by
+  // key (a key may be asked for twice).
+  std::map<std::string_view, std::vector<size_t>> by_table;
+  for (size_t i = 0; i < keys.size(); ++i) by_table[TableOf(keys[i])].push_back(i);
+  try {
+    for (const auto& [table, all] : by_table) {
+      const std::string& stmt = conn.Prepared(MultiGetSql(table));
+      for (size_t from = 0; from < all.size(); from += kMultiGetChunk) {
+        std::vector<size_t> which(all.begin() + from, all.begin() + std::min(all.size(), from + kMultiGetChunk));
+        std::unordered_map<std::string, std::vector<size_t>> wanted;
+        for (size_t i : which) wanted[keys[i]].push_back(i);
+        pqxx::result r = txn.exec_prepared(stmt, ByteaArrayLiteral(keys, which));
+        for (const auto& row : r) {
+          auto it = wanted.find(pqxx::binarystring(row[0]).str());
+          if (it == wanted.end()) continue;
+          const std::string v = pqxx::binarystring(row[1]).str();
+          for (size_t i : it->second) (*values)[i] = v;
+        }
+      }
+    }
     return Status::Ok();
   } catch (const std::exception& e) {
     return ReadFailed(e);
@@ -75,6 +129,11 @@ Result<std::shared_ptr<PgSnapshot>> PgSnapshot::Begin(PgPool& pool) {
 Status PgSnapshot::Get(std::string_view key, std::string* value) {
   std::lock_guard<std::mutex> l(mu_);
   return GetIn(*lease_, *txn_, key, value);
+}
+
+Status PgSnapshot::MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) {
+  std::lock_guard<std::mutex> l(mu_);
+  return MultiGetIn(*lease_, *txn_, keys, values);
 }
 
 Status PgSnapshot::Page(const KeyRange& range, size_t limit, Rows* out) {
@@ -118,6 +177,11 @@ void PgIterator::Fetch() {
 Status PgReadView::Get(std::string_view key, std::string* value) {
   if (!snap_.ok()) return snap_.status();
   return (*snap_)->Get(key, value);
+}
+
+Status PgReadView::MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) {
+  if (!snap_.ok()) return snap_.status();
+  return (*snap_)->MultiGet(keys, values);
 }
 
 std::unique_ptr<KvIterator> PgReadView::Scan(std::string_view prefix, std::string_view start) {

@@ -194,6 +194,22 @@ Status PgStore::Get(std::string_view key, std::string* value) {
   return s;
 }
 
+Status PgStore::MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) {
+  Status s;
+  for (int attempt = 0; attempt < 2; ++attempt) {  // as Get: once more on a fresh connection
+    auto conn = pool_->Acquire();
+    if (!conn.ok()) return conn.status();
+    try {
+      pqxx::nontransaction n((*conn)->c);
+      s = MultiGetIn(**conn, n, keys, values);
+    } catch (const std::exception& e) {
+      s = Status::Unavailable(std::string("lost the connection to PostgreSQL: ") + e.what());
+    }
+    if (s.code() != Status::Code::kUnavailable) return s;
+  }
+  return s;
+}
+
 std::unique_ptr<KvIterator> PgStore::Scan(std::string_view prefix, std::string_view start) {
   auto snap = PgSnapshot::Begin(*pool_);
   if (!snap.ok()) snap = PgSnapshot::Begin(*pool_);  // once more, on a fresh connection

@@ -52,6 +52,7 @@ class PgStore : public KvStore {
   ~PgStore() override;
 
   Status Get(std::string_view key, std::string* value) override;
+  Status MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) override;
   std::unique_ptr<KvIterator> Scan(std::string_view prefix, std::string_view start = {}) override;
   std::unique_ptr<KvIterator> ScanReverse(std::string_view prefix) override;
   Status Write(const WriteBatch& batch, bool sync) override;

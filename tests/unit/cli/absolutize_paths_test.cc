@@ -56,3 +56,18 @@ TEST_CASE("admin commands that read files name them for absolutizing when forwar
     CHECK(forwarded == std::vector<std::string>{"--data", "d", cwd + "/pack/dir", "/abs/x.json"});
   }
 }
+
+TEST_CASE("admin commands that write a file name --out for absolutizing when forwarded", "[unit][cli]") {
+  // `export --out report.csv` typed in a home directory must not land in the
+  // running server's working directory.
+  const std::string cwd = std::filesystem::current_path().string();
+  for (const auto& words : std::vector<std::vector<std::string>>{{"export"}, {"attachment"}, {"backup"}}) {
+    size_t consumed = 0;
+    const auto* cmd = wardsync::server::FindAdminCommand(words, &consumed);
+    REQUIRE(cmd != nullptr);
+    INFO(cmd->name);
+    auto forwarded = AbsolutizePaths({"--data", "d", "--out", "out.file"}, cmd->spec, cmd->path_options,
+                                     cmd->path_positionals);
+    CHECK(forwarded == std::vector<std::string>{"--data", "d", "--out", cwd + "/out.file"});
+  }
+}

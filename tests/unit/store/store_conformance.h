@@ -133,6 +133,52 @@ TEMPLATE_TEST_CASE("store: put, get, overwrite and delete", "[unit][store-confor
   CHECK_FALSE(Get(kv, "a").has_value());
 }
 
+TEMPLATE_TEST_CASE("store: MultiGet answers as a Get per key would", "[unit][store-conformance]", STORE_ENGINES) {
+  CONFORMANCE_ENGINE_OR_SKIP();
+  Rig<TestType> rig;
+  KvStore& kv = rig.kv();
+  // Keys of several families (PostgreSQL: several tables) and of none, with
+  // the bytes an array literal must escape, and more keys than one chunk.
+  const std::string odd("rec/\0\"\\{},\xff x", 13);
+  std::vector<std::string> keys = {"rec/a", "dev/b", "no-family", odd, "rec/missing", "rec/a", ""};
+  for (int i = 0; i < 1500; ++i) keys.push_back("cs/" + std::to_string(i));
+  WriteBatch b;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == "rec/missing" || (keys[i].rfind("cs/", 0) == 0 && i % 3 == 0)) continue;
+    b.Put(keys[i], "v:" + keys[i]);
+  }
+  REQUIRE(kv.Write(b, true).ok());
+  auto check = [&](KvReader& r) {
+    std::vector<std::optional<std::string>> got;
+    Status s = r.MultiGet(keys, &got);
+    INFO(s.message());
+    REQUIRE(s.ok());
+    REQUIRE(got.size() == keys.size());
+    size_t found = 0;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      INFO("key " << i);
+      CHECK(got[i] == Get(r, keys[i]));
+      found += got[i].has_value();
+    }
+    CHECK(found == keys.size() - 1 - 500);  // "rec/missing" and every third cs/ key
+    CHECK(got[3] == "v:" + odd);
+    CHECK(got[5] == "v:rec/a");  // a key asked for twice is answered twice
+  };
+  check(kv);
+  auto view = kv.NewReadView();
+  WriteBatch later;
+  later.Put("rec/a", "changed");
+  later.Put("rec/missing", "now here");
+  REQUIRE(kv.Write(later, true).ok());
+  check(*view);  // the view still answers as of when it was made
+  std::vector<std::optional<std::string>> now;
+  REQUIRE(kv.MultiGet({"rec/a", "rec/missing"}, &now).ok());
+  CHECK(now == std::vector<std::optional<std::string>>{"changed", "now here"});
+  std::vector<std::optional<std::string>> none;
+  REQUIRE(kv.MultiGet({}, &none).ok());
+  CHECK(none.empty());
+}
+
 TEMPLATE_TEST_CASE("store: a batch is applied all or nothing", "[unit][store-conformance]", STORE_ENGINES) {
   CONFORMANCE_ENGINE_OR_SKIP();
   Rig<TestType> rig;
