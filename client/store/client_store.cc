@@ -366,7 +366,7 @@ RecordState ClientStore::Overlay(const RecordState& server_view, const PendingCh
   return view;
 }
 
-Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t cursor) {
+Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t cursor, bool durable) {
   auto lock = Lock();
   store::SyncState state;
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));
@@ -409,7 +409,7 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
   state.set_pull_cursor(cursor);
   state.set_hlc(hlc);
   PutProto(batch, std::string(keys::kState), state);
-  return kv_.Write(batch, /*sync=*/true);
+  return kv_.Write(batch, durable);
 }
 
 Status ClientStore::NoteSyncResult(bool success, const std::string& error, uint64_t now_ms) {

@@ -109,12 +109,17 @@ class ClientStore {
   // this device never made).
   Status Acknowledge(uint64_t acked_seq);
 
-  // Stores one pulled batch in ONE durable write: srv/<id> = each record,
-  // loc/<id> = that record with this device's still-pending changes for it
-  // overlaid in seq order, state.pull_cursor = cursor, and state.hlc absorbs
-  // every stamp seen. A cursor below the stored one is refused; a pulled
-  // record older (lower log_seq) than the stored server view is ignored.
-  Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor);
+  // Stores one pulled batch in ONE write: srv/<id> = each record, loc/<id> =
+  // that record with this device's still-pending changes for it overlaid in
+  // seq order, state.pull_cursor = cursor, and state.hlc absorbs every stamp
+  // seen. A cursor below the stored one is refused; a pulled record older
+  // (lower log_seq) than the stored server view is ignored.
+  // durable=false skips the disk sync: the cursor still never runs ahead of
+  // the records (one batch; LevelDB keeps a prefix of its batches after a
+  // crash), so a crash can only lose the latest pages with their cursor,
+  // which the next round pulls again. The next synced write of this store
+  // makes them durable too.
+  Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor, bool durable = true);
 
   // Bookkeeping of a sync attempt (not synced to disk): last_attempt_ms
   // always; last_success_ms on success; last_error/last_error_ms on failure.

@@ -141,7 +141,7 @@ class Round {
     while (in_flight_ > 0 || pull_outstanding_ || !pull_done_) {
       if (opt_.cancel && opt_.cancel->load()) co_return Status::Deadline("sync cancelled");
       if (!pull_outstanding_ && in_flight_ == 0 && !pull_done_) {
-        WS_CO_RETURN_IF_ERROR(QueuePull());
+        WS_CO_RETURN_IF_ERROR(QueuePull(cursor_));
         co_await Flush();
         if (!status_.ok()) co_return status_;
       }
@@ -173,13 +173,29 @@ class Round {
         std::vector<wardsync::records::RecordState> records;
         records.reserve(pb.records_size());
         for (auto& r : *pb.mutable_records()) records.push_back(std::move(r));
-        if (pb.cursor() > cursor_ || !records.empty()) {
-          WS_CO_RETURN_IF_ERROR(store_.ApplyPull(records, std::max(pb.cursor(), cursor_)));
-          cursor_ = std::max(pb.cursor(), cursor_);
+        const uint64_t next = std::max(pb.cursor(), cursor_);
+        pull_done_ = !pb.more();
+        // Ask for the next page before storing this one, so the server reads
+        // it while this device writes. The request's cursor only says where
+        // the server reads from; what this device holds is the stored
+        // cursor, and a round that breaks here starts from that one.
+        if (!pull_done_ && in_flight_ == 0) {
+          WS_CO_RETURN_IF_ERROR(QueuePull(next));
+          co_await Flush();
+          if (!status_.ok()) co_return status_;
+        }
+        if (next > cursor_ || !records.empty()) {
+          // Synced every opt_.pull_sync_bytes and at the last page, not
+          // every page: a page's records and its cursor are one write, so a crash
+          // loses whole pages after the last synced one, cursor included,
+          // and the next round pulls them again (client_store.h, ApplyPull).
+          const bool durable = pull_done_ || io.bytes_in() - synced_at_bytes_ >= opt_.pull_sync_bytes;
+          WS_CO_RETURN_IF_ERROR(store_.ApplyPull(records, next, durable));
+          if (durable) synced_at_bytes_ = io.bytes_in();
+          cursor_ = next;
         }
         report_.progress.pulled += records.size();
         report_.progress.pull_remaining = pb.remaining();
-        pull_done_ = !pb.more();
         Progress();
         continue;
       }
@@ -246,7 +262,7 @@ class Round {
       WS_RETURN_IF_ERROR(io_->Queue(f));
       ++in_flight_;
     }
-    if (push_exhausted_ && !pull_requested_once_ && !pull_outstanding_) return QueuePull();
+    if (push_exhausted_ && !pull_requested_once_ && !pull_outstanding_) return QueuePull(cursor_);
     return Status::Ok();
   }
 
@@ -265,9 +281,9 @@ class Round {
     co_return s;
   }
 
-  Status QueuePull() {
+  Status QueuePull(uint64_t from) {
     sync::Frame f;
-    f.mutable_pull_request()->set_cursor(cursor_);
+    f.mutable_pull_request()->set_cursor(from);
     f.mutable_pull_request()->set_max_records(
         limits_.max_pull_records() ? std::min(opt_.pull_batch, limits_.max_pull_records()) : opt_.pull_batch);
     pull_outstanding_ = true;
@@ -298,6 +314,7 @@ class Round {
   uint64_t acked_ = 0;
   uint64_t sent_through_ = 0;
   uint64_t cursor_ = 0;
+  uint64_t synced_at_bytes_ = 0;  // io.bytes_in() at the last synced page
   size_t in_flight_ = 0;
   bool push_exhausted_ = false;
   bool pull_outstanding_ = false;

@@ -36,6 +36,10 @@ struct SyncOptions {
   size_t push_batch_bytes = 2u << 20;
   size_t push_window = 4;                            // Push frames in flight
   uint32_t pull_batch = 2000;
+  // Pulled pages are synced to disk once this many bytes came in since the
+  // last synced one, and at the last page (client_store.h, ApplyPull): a few
+  // disk syncs for a first pull of 50,000 records instead of one per page.
+  uint64_t pull_sync_bytes = 1u << 20;
   std::function<void(const SyncProgress&)> on_progress;
   const std::atomic<bool>* cancel = nullptr;         // checked between steps
   wardsync::sync::DeviceReport report;               // sent in the hello (queue depth etc. filled in here)

@@ -130,6 +130,13 @@ class FormChecker {
     if (f.fields_size() > 0 || f.min_rows() != 0 || f.max_rows() != 0) {
       return FieldFail(f, "fields/minRows/maxRows apply only to GROUP fields");
     }
+    // Attachments were built and tested as top-level fields (`--attach
+    // FIELD=FILE`, the officer app, export); inside rows none of that was
+    // ever exercised, so a form using it is refused rather than half working.
+    if (group != nullptr && f.type() == FieldDef::ATTACHMENT) {
+      return Fail("group " + Quote(group->name()) + ": field " + Quote(f.name()) +
+                  ": an ATTACHMENT field cannot be inside a repeat group; put it beside the group");
+    }
     return CheckPlainField(f);
   }
 

@@ -76,7 +76,8 @@ int RunPublish(AdminEnv& env, const cli::Args& args, const std::vector<wardsync:
       for (const auto& p : *names) w.String(p);
       w.EndArray();
     }
-    w.Key("wards_changed").Bool(result->wards_changed).Key("epoch").Uint(result->epoch).EndObject();
+    w.Key("wards_changed").Bool(result->wards_changed).Key("epoch").Uint(result->epoch);
+    w.Key("keys_indexed").Uint(result->keys_indexed).Key("keys_removed").Uint(result->keys_removed).EndObject();
     out << w.str() << "\n";
   } else {
     for (const auto& p : result->published) out << "published " << p << "\n";
@@ -84,6 +85,10 @@ int RunPublish(AdminEnv& env, const cli::Args& args, const std::vector<wardsync:
     for (const auto& p : result->lists_published) out << "published choice list " << p << "\n";
     for (const auto& p : result->lists_unchanged) out << "unchanged choice list " << p << "\n";
     if (result->wards_changed) out << "published the ward list\n";
+    if (result->keys_indexed || result->keys_removed) {
+      out << "unique-key index: " << result->keys_indexed << " records indexed, " << result->keys_removed
+          << " stale entries removed\n";
+    }
   }
   return 0;
 }

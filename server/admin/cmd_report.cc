@@ -11,6 +11,7 @@
 #include "common/render/record_render.h"
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
+#include "server/audit/report_choices.h"
 #include "server/audit/report_tally.h"
 #include "server/store/server_keys.h"
 
@@ -134,9 +135,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
   ReportContext ctx;
   if (!ParseContext(env, args, &ctx, err)) return 2;
   auto forms = env.ctx().forms.Get();
-  for (const auto* list : forms->registry.ChoiceLists()) {  // by id, then version: the newest label wins
-    for (const auto& e : list->entries()) ctx.choice_labels[e.value()] = e.label();
-  }
+  audit::AddPublishedChoices(forms->registry, &ctx);
   const auto form = args.Get("form");
   if (form && forms->registry.Latest(*form) == nullptr) {
     err << "error: no published form \"" << *form << "\" (see wardsync-server forms list)\n";
@@ -178,6 +177,15 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     return 1;
   }
   const WardTally total = tally.Total();
+  // Each ward's figures expect that ward's polling areas; the total every ward's.
+  auto scoped = [&ctx](std::set<std::string> wards) {
+    ReportContext c = ctx;
+    c.scope = std::move(wards);
+    return c;
+  };
+  std::set<std::string> all;
+  for (const auto& [id, t] : tally.wards) all.insert(id);
+  const ReportContext total_ctx = scoped(all);
   uint64_t devices = 0;
   for (const auto& [id, t] : tally.wards) devices += t.devices.size();
 
@@ -186,11 +194,11 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     w.BeginObject().Key("today").String(ctx.today).Key("wards").BeginArray();
     for (const auto& [id, t] : tally.wards) {
       w.BeginObject().Key("ward").String(id).Key("name").String(names.count(id) ? names[id] : "");
-      WardJson(t, ctx, w, true);
+      WardJson(t, scoped({id}), w, true);
       w.EndObject();
     }
     w.EndArray().Key("total").BeginObject().Key("devices").Uint(devices);
-    WardJson(total, ctx, w, false);
+    WardJson(total, total_ctx, w, false);
     w.EndObject().EndObject();
     out << w.str() << "\n";
     return Overflow(total, err);
@@ -203,11 +211,11 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       continue;
     }
     out << "\n";
-    WardText(t, ctx, out, true);
+    WardText(t, scoped({id}), out, true);
   }
   out << (ward ? "total" : "city total") << " (" << tally.wards.size() << " ward" << (tally.wards.size() == 1 ? "" : "s")
       << ", " << devices << " devices" << (form ? ", form " + *form + " only" : "") << ")\n";
-  WardText(total, ctx, out, false);
+  WardText(total, total_ctx, out, false);
   return Overflow(total, err);
 }
 

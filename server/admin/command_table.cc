@@ -42,7 +42,8 @@ const std::vector<AdminCommand>& AdminCommands() {
       {"forms publish", "forms publish --data DIR FILE|DIR...",
        "Publishes form definitions (JSON) and, from a directory, its wards.json and the choice lists of its "
        "choices/ subdirectory, in one step. A published (form, version) never changes; a changed definition needs "
-       "a new version.",
+       "a new version. Then brings the unique-key index in line with the records (entries records lack, e.g. "
+       "stored before the index existed, are written; stale ones removed), also when nothing new is published.",
        WithCommon({}), true, CmdFormsPublish, {}, true},
       {"forms list", "forms list --data DIR [--json]", "Lists the published forms and versions.", WithCommon({}), false,
        CmdFormsList},
@@ -98,7 +99,8 @@ const std::vector<AdminCommand>& AdminCommands() {
        WithCommon({}), false, CmdHistory},
       {"verify", "verify --data DIR [--no-replay] [--json]",
        "Re-checks every stored signature and device hash chain, that the log is gap-free and points at stored "
-       "changes, and (unless --no-replay) that replaying the log rebuilds every record. Exits 1 naming the first "
+       "changes, (unless --no-replay) that replaying the log rebuilds every record, and that the unique-key index "
+       "holds exactly the live records with a unique key (`forms publish` repairs it). Exits 1 naming the first "
        "break.",
        WithCommon({{}, {"no-replay"}}), false, CmdVerify},
       {"report", "report --data DIR [--form F] [--ward W] [--today YYYY-MM-DD] [--complaint-days N] [--json]",

@@ -1,6 +1,7 @@
 #include "server/admin/publish.h"
 
 #include "common/store/proto_io.h"
+#include "server/audit/unique_index.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -70,6 +71,22 @@ Status StageForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef
   return Status::Ok();
 }
 
+// Writes the index entries records lack and removes the stale ones; runs
+// in the committer (exclusive), so no ingest group holds index state meanwhile.
+Status RepairUniqueIndex(ServerContext& ctx, PublishResult* result) {
+  auto forms = ctx.forms.Get();
+  auto diff = audit::DiffUniqueIndex(ctx.store, audit::KeyOfPublished(forms->registry));
+  if (!diff.ok()) return diff.status();
+  if (diff->missing.empty() && diff->stale.empty()) return Status::Ok();
+  WriteBatch batch;
+  for (const auto& e : diff->missing) batch.Put(e, "");
+  for (const auto& e : diff->stale) batch.Delete(e);
+  WS_RETURN_IF_ERROR(ctx.store.Write(batch, /*sync=*/true));
+  result->keys_indexed = diff->missing.size();
+  result->keys_removed = diff->stale.size();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsync::forms::FormDef>& forms,
@@ -89,6 +106,7 @@ Result<PublishResult> PublishForms(ServerContext& ctx, const std::vector<wardsyn
     }
   }
   WS_RETURN_IF_ERROR(CommitPublish(ctx, batch, &result));
+  WS_RETURN_IF_ERROR(RepairUniqueIndex(ctx, &result));
   return result;
 }
 

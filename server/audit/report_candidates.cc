@@ -78,7 +78,10 @@ void CandidateStructureTally::Add(const RecordState& r) {
   uint64_t provisional = 0;
   if (!Take(r, kForm, &provisional, &under_review_)) return;
   std::string level = Word(r, "level");
-  LevelStructure& s = levels_[level.empty() ? "(no level)" : level];
+  if (level.empty()) level = "(no level)";
+  const std::string listed = Word(r, "candidate");  // version 2: a value of the list
+  LevelStructure one;
+  LevelStructure& s = listed.empty() ? levels_[level] : one;
   s.candidates += 1;
   s.provisional += provisional;
   const std::string gender = Word(r, "gender");
@@ -89,15 +92,44 @@ void CandidateStructureTally::Add(const RecordState& r) {
   Note(&s.re_standing, Boolean(r, "re_standing"));
   if (auto born = Count(r, "birth_year")) s.by_birth_year[*born] += 1;
   else s.birth_year_unknown += 1;
+  if (!listed.empty()) listed_[listed].push_back({RecordHex(r), level, std::move(one)});
 }
 
 void CandidateStructureTally::Merge(const CandidateStructureTally& o) {
   for (const auto& [level, s] : o.levels_) levels_[level].Merge(s);
+  for (const auto& [value, regs] : o.listed_) {
+    auto& mine = listed_[value];
+    mine.insert(mine.end(), regs.begin(), regs.end());
+  }
   under_review_ += o.under_review_;
 }
 
+std::map<std::string, LevelStructure> CandidateStructureTally::levels() const {
+  std::map<std::string, LevelStructure> out = levels_;
+  for (const auto& [value, regs] : listed_) {
+    if (regs.size() == 1) {
+      out[regs.front().level].Merge(regs.front().figures);
+      continue;
+    }
+    for (const auto& reg : regs) ++out[reg.level].duplicated;
+  }
+  return out;
+}
+
+void CandidateStructureTally::Apart(std::vector<ReviewItem>* out) const {
+  for (const auto& [value, regs] : listed_) {
+    if (regs.size() < 2) continue;
+    for (const auto& reg : regs) {
+      out->push_back({reg.record, kForm,
+                      "DUPLICATE: candidate " + value + " is registered by " + std::to_string(regs.size()) +
+                          " records; none is counted",
+                      "candidate=" + value + ", level=" + reg.level});
+    }
+  }
+}
+
 bool CandidateStructureTally::Overflowed() const {
-  for (const auto& [level, s] : levels_) {
+  for (const auto& [level, s] : levels()) {
     if (s.Overflowed()) return true;
   }
   return false;
@@ -107,10 +139,10 @@ void CandidateStructureTally::Json(util::JsonWriter& w, const ReportContext& ctx
   const uint64_t year = YearOf(ctx.today);
   w.BeginObject().Key("under_review").Uint(under_review_).Key("overflow").Bool(Overflowed());
   w.Key("age_year").Uint(year).Key("levels").BeginArray();
-  for (const auto& [level, s] : levels_) {
-    w.BeginObject().Key("level").String(level);
+  for (const auto& [level, s] : levels()) {
+    w.BeginObject().Key("level").String(level).Key("label").String(Label(ctx, kForm, "level", level));
     FigureJson(w, "candidates", s.candidates);
-    w.Key("provisional").Uint(s.provisional);
+    w.Key("provisional").Uint(s.provisional).Key("duplicated").Uint(s.duplicated);
     AttributeJson(w, "women", s.women, s.candidates);
     AttributeJson(w, "under_40", s.UnderForty(year), s.candidates);
     AttributeJson(w, "non_party", s.non_party, s.candidates);
@@ -122,10 +154,10 @@ void CandidateStructureTally::Json(util::JsonWriter& w, const ReportContext& ctx
 }
 
 void CandidateStructureTally::Text(std::ostream& out, const ReportContext& ctx) const {
-  if (levels_.empty() && under_review_ == 0) return;
+  if (levels_.empty() && listed_.empty() && under_review_ == 0) return;
   const uint64_t year = YearOf(ctx.today);
   out << "  candidates:\n";
-  for (const auto& [level, s] : levels_) {
+  for (const auto& [level, s] : levels()) {
     out << "    " << level << ": " << s.candidates;
     AttributeText(out, "women", s.women, s.candidates);
     AttributeText(out, "under 40", s.UnderForty(year), s.candidates);
@@ -133,6 +165,7 @@ void CandidateStructureTally::Text(std::ostream& out, const ReportContext& ctx) 
     AttributeText(out, "ethnic minority", s.ethnic_minority, s.candidates);
     AttributeText(out, "re-standing", s.re_standing, s.candidates);
     if (s.provisional) out << "; " << s.provisional << " with values still in conflict";
+    if (s.duplicated) out << "; " << s.duplicated << " registered twice, not counted";
     out << "\n";
   }
   if (under_review_) {

@@ -9,6 +9,13 @@
 // Age: the year of the report's day (`--today`) minus `birth_year`, kept per
 // birth year so the same tally answers for any day. A value left empty is
 // counted as `unknown` for that attribute, never as "no".
+//
+// Version 2 names the candidate by a value of the published list
+// `candidates`: one candidate registered by two records (two wards, or a
+// DUPLICATE the ward has not resolved yet reaching the city) would be counted
+// twice, so neither is counted; both are named ("DUPLICATE") and the level
+// counts the candidate as `duplicated`. Version 1's typed names are not
+// compared (two spellings of one person cannot be told apart).
 #pragma once
 #include <map>
 #include <ostream>
@@ -28,6 +35,7 @@ struct Attribute {
 
 struct LevelStructure {
   Figure candidates;
+  uint64_t duplicated = 0;    // list candidates registered by more than one record: not counted
   uint64_t provisional = 0;   // summed records with a value still in conflict
   Attribute women, non_party, ethnic_minority, re_standing;
   std::map<uint64_t, Figure> by_birth_year;
@@ -45,15 +53,22 @@ class CandidateStructureTally {
 
   void Add(const wardsync::records::RecordState& r);
   void Merge(const CandidateStructureTally& o);
-  const std::map<std::string, LevelStructure>& levels() const { return levels_; }
+  // Per level: version 1's records and each list candidate registered once.
+  std::map<std::string, LevelStructure> levels() const;
   uint64_t under_review() const { return under_review_; }
   bool Overflowed() const;
-  void Apart(std::vector<ReviewItem>*) const {}  // nothing beyond the records under review
+  void Apart(std::vector<ReviewItem>* out) const;  // a list candidate registered twice
   void Json(util::JsonWriter& w, const ReportContext& ctx) const;
   void Text(std::ostream& out, const ReportContext& ctx) const;
 
  private:
-  std::map<std::string, LevelStructure> levels_;
+  struct Registered {
+    std::string record;
+    std::string level;
+    LevelStructure figures;  // of this one record
+  };
+  std::map<std::string, LevelStructure> levels_;            // version 1 (typed names)
+  std::map<std::string, std::vector<Registered>> listed_;   // list value -> its records
   uint64_t under_review_ = 0;
 };
 

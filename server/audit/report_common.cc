@@ -98,13 +98,38 @@ std::string FieldValues(const RecordState& r, std::initializer_list<std::string_
   return out;
 }
 
-AreaKey AreaOf(const RecordState& r, std::string_view field) {
-  std::string area = Word(r, field);
+std::string Label(const ReportContext& ctx, std::string_view form, std::string_view field, const std::string& value) {
+  if (auto f = ctx.field_labels.find(std::string(form) + "/" + std::string(field)); f != ctx.field_labels.end()) {
+    if (auto it = f->second.find(value); it != f->second.end()) return it->second;
+  }
+  auto it = ctx.choice_labels.find(value);
+  return it == ctx.choice_labels.end() ? "" : it->second;
+}
+
+AreaKey AreaOf(const RecordState& r) {
+  std::string area = Word(r, "polling_area");
+  if (area.empty()) area = Word(r, "station_code");
   return {r.ward(), area.empty() ? "(no polling area)" : area};
 }
 
-void AreaJson(util::JsonWriter& w, const AreaKey& a) {
-  w.BeginObject().Key("ward").String(a.ward).Key("area").String(a.area).EndObject();
+void AreaJson(util::JsonWriter& w, const AreaKey& a, const ReportContext& ctx) {
+  auto it = ctx.choice_labels.find(a.area);
+  w.BeginObject().Key("ward").String(a.ward).Key("area").String(a.area);
+  w.Key("label").String(it == ctx.choice_labels.end() ? "" : it->second).EndObject();
+}
+
+std::vector<AreaKey> ExpectedAreas(const ReportContext& ctx, const std::set<AreaKey>& known) {
+  std::set<std::string> wards = ctx.scope;
+  for (const auto& a : known) wards.insert(a.ward);
+  std::vector<AreaKey> out;
+  for (const auto& ward : wards) {
+    if (auto it = ctx.ward_areas.find(ward); it != ctx.ward_areas.end() && !it->second.empty()) {
+      for (const auto& area : it->second) out.push_back({ward, area});
+      continue;
+    }
+    for (auto a = known.lower_bound({ward, ""}); a != known.end() && a->ward == ward; ++a) out.push_back(*a);
+  }
+  return out;
 }
 
 void FigureJson(util::JsonWriter& w, std::string_view key, const Figure& f) {

@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/util/json_writer.h"
 #include "proto/records.pb.h"
@@ -53,17 +55,37 @@ struct ReportContext {
   // Value -> label of every published choice list entry (newest version's
   // label), so a section keyed by a list value can show its label.
   std::map<std::string, std::string> choice_labels;
+  // "form/field" -> value -> label of the form's own choices (newest
+  // version's label): checkpoints, assessments.
+  std::map<std::string, std::map<std::string, std::string>> field_labels;
+  // Ward -> the polling areas the published list gives it (the list a
+  // `polling_area` field names, newest version): what "missing" counts from.
+  std::map<std::string, std::set<std::string>> ward_areas;
+  // The wards the figures being shown cover (one ward, or all for the city).
+  std::set<std::string> scope;
 };
 
-// A polling area, named by its ward and the code the officers typed.
+// The label of `value` in `form`'s field `field` (its choices, else any
+// published list); "" when none.
+std::string Label(const ReportContext& ctx, std::string_view form, std::string_view field, const std::string& value);
+
+// A polling area, named by its ward and the list value picked
+// (`polling_area`, versions that pick from `polling-areas`) or the code the
+// officers typed (`station_code`, older versions).
 struct AreaKey {
   std::string ward;
   std::string area;
   auto operator<=>(const AreaKey&) const = default;
   std::string Text() const { return ward + "/" + area; }
 };
-AreaKey AreaOf(const wardsync::records::RecordState& r, std::string_view field);
-void AreaJson(util::JsonWriter& w, const AreaKey& a);
+AreaKey AreaOf(const wardsync::records::RecordState& r);
+// {"ward", "area", "label"} (label: the list's, "" for a typed code).
+void AreaJson(util::JsonWriter& w, const AreaKey& a, const ReportContext& ctx);
+// The areas a report expects, in order: for each ward in ctx.scope or of
+// `known`, the list's areas of that ward when the list gives it any (typed
+// codes of older records are then not expected: they compare unlike), else
+// the areas `known` (named by records) of that ward.
+std::vector<AreaKey> ExpectedAreas(const ReportContext& ctx, const std::set<AreaKey>& known);
 
 // A sum that overflowed is null, never a wrapped number (the section says
 // "overflow": true).

@@ -51,14 +51,16 @@ bool MeetingTally::Overflowed() const {
   return false;
 }
 
-void MeetingTally::Json(util::JsonWriter& w, const ReportContext&) const {
+void MeetingTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   w.BeginObject().Key("meetings").Uint(meetings);
   FigureJson(w, "invited", invited);
   FigureJson(w, "attended", attended);
   w.Key("overflow").Bool(Overflowed());
   w.Key("provisional").Uint(provisional).Key("under_review").Uint(under_review).Key("candidates").BeginArray();
   for (const auto& [name, c] : candidates) {
-    w.BeginObject().Key("candidate").String(name).Key("meetings").Uint(c.meetings);
+    // Keyed by the list value (version 2) or the name as typed (version 1).
+    w.BeginObject().Key("candidate").String(name).Key("label").String(Label(ctx, kForm, "candidate", name));
+    w.Key("meetings").Uint(c.meetings);
     FigureJson(w, "attended", c.attended);
     w.Key("voted_meetings").Uint(c.voted_meetings);
     FigureJson(w, "voted_attended", c.voted_attended);
@@ -69,7 +71,7 @@ void MeetingTally::Json(util::JsonWriter& w, const ReportContext&) const {
   w.EndArray().EndObject();
 }
 
-void MeetingTally::Text(std::ostream& out, const ReportContext&) const {
+void MeetingTally::Text(std::ostream& out, const ReportContext& ctx) const {
   if (meetings == 0 && under_review == 0) return;
   out << "  voter meetings: " << meetings << " held, " << invited << " invited, " << attended << " attended";
   if (provisional) out << " (" << provisional << " with figures still in conflict)";
@@ -79,7 +81,8 @@ void MeetingTally::Text(std::ostream& out, const ReportContext&) const {
         << " under review, left out of every figure here; listed above)\n";
   }
   for (const auto& [name, c] : candidates) {
-    out << "    " << name << ": " << c.meetings << " meeting" << (c.meetings == 1 ? "" : "s") << ", " << c.attended
+    const std::string label = Label(ctx, kForm, "candidate", name);
+    out << "    " << (label.empty() ? name : label + " (" + name + ")") << ": " << c.meetings << " meeting" << (c.meetings == 1 ? "" : "s") << ", " << c.attended
         << " attended; agree " << c.agree << " of " << c.voted_attended << " attended where a vote was counted = "
         << Percent(c.ShareAgree()) << "\n";
   }

@@ -2,7 +2,11 @@
 // polling areas checked, how many of each overall assessment (`readiness`:
 // san-sang / can-bo-sung / chua-dat, counted by value), the voters on their
 // lists, and each area not ready (assessed other than "san-sang", or its
-// voter list not posted) named with its record.
+// voter list, or (version 2) its candidate list, not posted) named with its
+// record; per area its latest state with the labels of its list value and
+// assessment; and the areas not checked yet: the ward's areas in the
+// published `polling-areas` list (version 2 picks `polling_area` there; see
+// report_common.h ExpectedAreas) with no check taken or in doubt.
 //
 // An area may be checked again after its shortcomings were fixed: its
 // latest check (by `check_date`) is its state. Two checks of one area on
@@ -28,6 +32,7 @@ struct NotReadyArea {
   std::string record;
   std::string readiness;              // the assessment's value
   std::optional<bool> list_posted;    // `voter_list_posted`
+  std::optional<bool> candidates_posted;  // `candidate_list_posted` (version 2)
   std::string issues;
 };
 
@@ -39,6 +44,8 @@ struct ReadinessFigures {
   uint64_t provisional = 0;
   uint64_t in_doubt = 0;                          // two checks on the latest day: neither taken
   std::vector<NotReadyArea> not_ready;
+  std::vector<NotReadyArea> by_area;              // every area taken, its latest state
+  std::vector<AreaKey> not_checked;               // expected, with no check taken
 };
 
 class ReadinessTally {
@@ -48,7 +55,7 @@ class ReadinessTally {
 
   void Add(const wardsync::records::RecordState& r);
   void Merge(const ReadinessTally& o);
-  ReadinessFigures Figures() const;
+  ReadinessFigures Figures(const ReportContext& ctx = {}) const;
   uint64_t checks() const { return checks_; }
   uint64_t under_review() const { return under_review_; }
   bool Overflowed() const { return Figures().registered_voters.overflow(); }
@@ -61,6 +68,7 @@ class ReadinessTally {
     std::string record;
     std::string readiness;
     std::optional<bool> list_posted;
+    std::optional<bool> candidates_posted;
     std::optional<uint64_t> registered;
     std::string issues;
     bool provisional = false;

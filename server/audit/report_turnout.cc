@@ -22,7 +22,7 @@ void TurnoutTally::Add(const RecordState& r) {
   ++reports_;
   std::string checkpoint = Word(r, "report_time");
   if (checkpoint.empty()) checkpoint = "(no checkpoint)";
-  by_checkpoint_[checkpoint][AreaOf(r, "station_code")].push_back(
+  by_checkpoint_[checkpoint][AreaOf(r)].push_back(
       {RecordHex(r), Count(r, "registered_voters"), Count(r, "votes_cast"), Count(r, "mobile_box_votes"),
        provisional > 0});
 }
@@ -40,7 +40,7 @@ void TurnoutTally::Merge(const TurnoutTally& o) {
   under_review_ += o.under_review_;
 }
 
-std::map<std::string, CheckpointFigures> TurnoutTally::Checkpoints() const {
+std::map<std::string, CheckpointFigures> TurnoutTally::Checkpoints(const ReportContext& ctx) const {
   std::set<AreaKey> known;
   for (const auto& [checkpoint, areas] : by_checkpoint_) {
     for (const auto& [area, reports] : areas) known.insert(area);
@@ -60,7 +60,7 @@ std::map<std::string, CheckpointFigures> TurnoutTally::Checkpoints() const {
       f.mobile_box_votes += rep.mobile.value_or(0);
       if (rep.provisional) ++f.provisional;
     }
-    for (const auto& area : known) {
+    for (const auto& area : ExpectedAreas(ctx, known)) {
       if (!areas.count(area)) f.missing.push_back(area);
     }
   }
@@ -88,27 +88,29 @@ void TurnoutTally::Apart(std::vector<ReviewItem>* out) const {
   }
 }
 
-void TurnoutTally::Json(util::JsonWriter& w, const ReportContext&) const {
+void TurnoutTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   w.BeginObject().Key("reports").Uint(reports_).Key("under_review").Uint(under_review_);
   w.Key("overflow").Bool(Overflowed()).Key("checkpoints").BeginArray();
-  for (const auto& [checkpoint, f] : Checkpoints()) {
-    w.BeginObject().Key("checkpoint").String(checkpoint).Key("areas").Uint(f.areas);
+  for (const auto& [checkpoint, f] : Checkpoints(ctx)) {
+    w.BeginObject().Key("checkpoint").String(checkpoint).Key("label").String(Label(ctx, kForm, "report_time", checkpoint));
+    w.Key("areas").Uint(f.areas);
     FigureJson(w, "registered_voters", f.registered_voters);
     FigureJson(w, "votes_cast", f.votes_cast);
     FigureJson(w, "mobile_box_votes", f.mobile_box_votes);
     ShareJson(w, "turnout", f.Turnout());
     w.Key("provisional").Uint(f.provisional).Key("duplicated").Uint(f.duplicated).Key("missing").BeginArray();
-    for (const auto& a : f.missing) AreaJson(w, a);
+    for (const auto& a : f.missing) AreaJson(w, a, ctx);
     w.EndArray().EndObject();
   }
   w.EndArray().EndObject();
 }
 
-void TurnoutTally::Text(std::ostream& out, const ReportContext&) const {
+void TurnoutTally::Text(std::ostream& out, const ReportContext& ctx) const {
   if (reports_ == 0 && under_review_ == 0) return;
   out << "  turnout:\n";
-  for (const auto& [checkpoint, f] : Checkpoints()) {
-    out << "    " << checkpoint << ": " << f.votes_cast << " of " << f.registered_voters << " voted = "
+  for (const auto& [checkpoint, f] : Checkpoints(ctx)) {
+    const std::string label = Label(ctx, kForm, "report_time", checkpoint);
+    out << "    " << checkpoint << (label.empty() ? "" : " (" + label + ")") << ": " << f.votes_cast << " of " << f.registered_voters << " voted = "
         << Percent(f.Turnout()) << " (" << f.areas << " area" << (f.areas == 1 ? "" : "s");
     if (f.mobile_box_votes.overflow() || f.mobile_box_votes.value()) out << ", " << f.mobile_box_votes << " by mobile box";
     if (f.provisional) out << ", " << f.provisional << " with figures still in conflict";

@@ -1,7 +1,10 @@
 // Section "turnout" of `report` (form "turnout-report"): per checkpoint
-// (`report_time`, e.g. 09h, 12h, 15h, 19h) the polling areas that reported,
-// the voters on their lists, the voters who voted, the share, and the areas
-// that reported at some other checkpoint but not at this one (still missing).
+// (`report_time`, e.g. 09h, 12h, 15h, 19h, shown with its label) the polling
+// areas that reported, the voters on their lists, the voters who voted, the
+// share, and the areas still missing at this checkpoint: the ward's areas in
+// the published `polling-areas` list (version 2 picks its `polling_area`
+// there), or, for a ward the list gives none, the areas that reported at
+// some other checkpoint (version 1's typed `station_code`).
 //
 // One report per polling area and checkpoint: a second record for the same
 // ward, `station_code` and `report_time` would count the area twice, so
@@ -32,7 +35,7 @@ struct CheckpointFigures {
   Figure mobile_box_votes;
   uint64_t provisional = 0;       // summed reports with a value still in conflict
   uint64_t duplicated = 0;        // areas with more than one report here: not summed
-  std::vector<AreaKey> missing;   // areas that reported at another checkpoint, not this one
+  std::vector<AreaKey> missing;   // areas expected (report_common.h ExpectedAreas) that did not report here
   std::optional<double> Turnout() const { return Share(votes_cast, registered_voters); }
   bool Overflowed() const;
 };
@@ -45,7 +48,7 @@ class TurnoutTally {
   void Add(const wardsync::records::RecordState& r);
   void Merge(const TurnoutTally& o);
   // Per checkpoint, in the order of their values ("09h" < "12h" < ...).
-  std::map<std::string, CheckpointFigures> Checkpoints() const;
+  std::map<std::string, CheckpointFigures> Checkpoints(const ReportContext& ctx = {}) const;
   uint64_t reports() const { return reports_; }
   uint64_t under_review() const { return under_review_; }
   bool Overflowed() const;

@@ -75,9 +75,9 @@ std::string VotesText(const std::vector<std::pair<std::string, uint64_t>>& votes
   return out.empty() ? "(no rows summed)" : out;
 }
 
-void KnowArea(std::set<AreaKey>* known, const RecordState& r, std::string_view field) {
+void KnowArea(std::set<AreaKey>* known, const RecordState& r) {
   if (r.deleted() || r.placeholder()) return;
-  const std::string area = Word(r, field);
+  const std::string area = Word(r, "polling_area").empty() ? Word(r, "station_code") : Word(r, "polling_area");
   if (!area.empty()) known->insert({r.ward(), area});
 }
 
@@ -99,8 +99,7 @@ bool ConstituencyVotes::Overflowed() const {
 
 void VoteTally::Add(const RecordState& r) {
   // Areas a ward knows, whatever the standing of the record naming them.
-  if (r.form_id() == kTurnoutForm || r.form_id() == kReadinessForm) KnowArea(&known_, r, "station_code");
-  if (r.form_id() == kForm) KnowArea(&known_, r, "polling_area");
+  if (r.form_id() == kTurnoutForm || r.form_id() == kReadinessForm || r.form_id() == kForm) KnowArea(&known_, r);
   uint64_t provisional = 0;
   if (!Take(r, kForm, &provisional, &under_review_)) return;
   ++minutes_;
@@ -108,7 +107,7 @@ void VoteTally::Add(const RecordState& r) {
   std::string constituency = Word(r, "constituency");
   Minutes m{RecordHex(r), constituency.empty() ? "(no constituency)" : constituency, {}, {}, provisional > 0};
   m.votes = ReadRows(r, &m.incomplete);
-  by_level_[level.empty() ? "(no level)" : level][AreaOf(r, "polling_area")].push_back(std::move(m));
+  by_level_[level.empty() ? "(no level)" : level][AreaOf(r)].push_back(std::move(m));
 }
 
 void VoteTally::Merge(const VoteTally& o) {
@@ -124,8 +123,9 @@ void VoteTally::Merge(const VoteTally& o) {
   under_review_ += o.under_review_;
 }
 
-std::map<std::string, LevelVotes> VoteTally::Levels() const {
+std::map<std::string, LevelVotes> VoteTally::Levels(const ReportContext& ctx) const {
   std::map<std::string, LevelVotes> out;
+  const std::vector<AreaKey> expected = ExpectedAreas(ctx, known_);
   for (const auto& [level, areas] : by_level_) {
     LevelVotes& lv = out[level];
     for (const auto& [area, list] : areas) {
@@ -143,7 +143,7 @@ std::map<std::string, LevelVotes> VoteTally::Levels() const {
       if (m.provisional) ++c.provisional;
       for (const auto& [name, n] : m.votes) c.votes[name] += n;
     }
-    for (const auto& area : known_) {
+    for (const auto& area : expected) {
       if (!areas.count(area)) lv.missing.push_back(area);
     }
   }
@@ -179,8 +179,9 @@ void VoteTally::Apart(std::vector<ReviewItem>* out) const {
 void VoteTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   w.BeginObject().Key("minutes").Uint(minutes_).Key("under_review").Uint(under_review_);
   w.Key("overflow").Bool(Overflowed()).Key("levels").BeginArray();
-  for (const auto& [level, lv] : Levels()) {
-    w.BeginObject().Key("level").String(level).Key("constituencies").BeginArray();
+  for (const auto& [level, lv] : Levels(ctx)) {
+    w.BeginObject().Key("level").String(level).Key("label").String(Label(ctx, kForm, "level", level));
+    w.Key("constituencies").BeginArray();
     for (const auto& [name, c] : lv.constituencies) {
       w.BeginObject().Key("constituency").String(name).Key("areas").Uint(c.areas);
       w.Key("provisional").Uint(c.provisional).Key("duplicated").Uint(c.duplicated);
@@ -195,7 +196,7 @@ void VoteTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
       w.EndArray().EndObject();
     }
     w.EndArray().Key("missing").BeginArray();
-    for (const auto& a : lv.missing) AreaJson(w, a);
+    for (const auto& a : lv.missing) AreaJson(w, a, ctx);
     w.EndArray().EndObject();
   }
   w.EndArray().EndObject();
@@ -204,7 +205,7 @@ void VoteTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
 void VoteTally::Text(std::ostream& out, const ReportContext& ctx) const {
   if (minutes_ == 0 && under_review_ == 0) return;
   out << "  votes:\n";
-  for (const auto& [level, lv] : Levels()) {
+  for (const auto& [level, lv] : Levels(ctx)) {
     out << "    " << level << ":\n";
     for (const auto& [name, c] : lv.constituencies) {
       out << "      constituency " << name << " (" << c.areas << " area" << (c.areas == 1 ? "" : "s");

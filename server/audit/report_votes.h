@@ -19,12 +19,14 @@
 //   candidate twice, cannot be summed as entered: named ("INCOMPLETE").
 //
 // Missing: every polling area votes for every level, so an area of a ward is
-// missing at a level when the ward knows the area (any live record of
-// turnout-report or polling-station-readiness names its `station_code`, or
-// minutes of another level name its `polling_area`) and no minutes of that
-// level for it are kept here (summed, duplicated or incomplete; minutes
-// under review leave their area missing until resolved). Which constituency the area belongs
-// to is not known here, so missing areas are per level.
+// missing at a level when it is expected and no minutes of that level for it
+// are kept here (summed, duplicated or incomplete; minutes under review
+// leave their area missing until resolved). Expected (report_common.h
+// ExpectedAreas): the ward's areas in the published `polling-areas` list;
+// for a ward the list gives none, the areas its records name (any live
+// turnout-report or polling-station-readiness, by `polling_area` or the
+// typed `station_code`, or minutes of another level). Which constituency the
+// area belongs to is not known here, so missing areas are per level.
 #pragma once
 #include <map>
 #include <optional>
@@ -62,7 +64,7 @@ class VoteTally {
   void Add(const wardsync::records::RecordState& r);
   void Merge(const VoteTally& o);
   // Per level, computed from the minutes kept.
-  std::map<std::string, LevelVotes> Levels() const;
+  std::map<std::string, LevelVotes> Levels(const ReportContext& ctx = {}) const;
   uint64_t minutes() const { return minutes_; }
   uint64_t under_review() const { return under_review_; }
   bool Overflowed() const;

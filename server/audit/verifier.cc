@@ -33,11 +33,25 @@ class Verifier {
     if (!r_.ok) return Status::Ok();
     r_.phase = "log";
     WS_RETURN_IF_ERROR(Log());
-    if (!r_.ok || !options.replay) return Status::Ok();
-    r_.phase = "records";
-    WS_RETURN_IF_ERROR(Records());
     if (!r_.ok) return Status::Ok();
-    return ReviewQueue();
+    if (options.replay) {
+      r_.phase = "records";
+      WS_RETURN_IF_ERROR(Records());
+      if (!r_.ok) return Status::Ok();
+      WS_RETURN_IF_ERROR(ReviewQueue());
+      if (!r_.ok) return Status::Ok();
+    }
+    if (!options.unique_key) return Status::Ok();
+    r_.phase = "unique keys";
+    auto diff = DiffUniqueIndex(store_, options.unique_key, r_.log_head);
+    if (!diff.ok()) return diff.status();
+    r_.unique_keys = diff->indexed;
+    if (!diff->first_problem.empty()) {
+      const size_t more = diff->missing.size() + diff->stale.size() - 1;
+      Break(diff->first_problem + (more ? " (and " + std::to_string(more) + " more)" : "") +
+            "; `wardsync-server forms publish` repairs the index");
+    }
+    return Status::Ok();
   }
 
  private:

@@ -21,6 +21,8 @@
 //               log with reconcile::Apply gives rec/ exactly; every log entry
 //               belongs to a stored record; the review queue (conf/) lists
 //               exactly the open conflicts.
+//  4. unique keys (when options.unique_key is set) the ukey/ index holds
+//               exactly the live records with a unique key (unique_index.h).
 //
 // Works on a store that `run` is writing: the log head is read first and
 // everything committed after it is left out of the checks.
@@ -31,6 +33,7 @@
 #include "common/reconcile/merge.h"
 #include "common/status.h"
 #include "common/store/kv_store.h"
+#include "server/audit/unique_index.h"
 
 namespace wardsync::server::audit {
 
@@ -39,6 +42,8 @@ struct VerifyOptions {
   // The rules replay reviews RULE conflicts with, as ingest does
   // (reconcile::FormRules of the published forms).
   reconcile::RuleCheck rules;
+  // The key of a record (KeyOfPublished); unset: the index is not checked.
+  UniqueKeyOf unique_key;
 };
 
 struct VerifyReport {
@@ -54,6 +59,7 @@ struct VerifyReport {
   uint64_t records = 0;         // records replayed and compared
   uint64_t records_skipped = 0; // changed while verify ran
   uint64_t open_conflicts = 0;
+  uint64_t unique_keys = 0;     // records indexed under their unique key
 };
 
 // An error Status only when the store cannot be read at all; a broken store

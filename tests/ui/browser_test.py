@@ -634,7 +634,7 @@ class BrowserTest(unittest.TestCase):
         unique key): this device's later copy shows both, and what the officer can do."""
         st = self.stack
         other = st.add_device("other-p", "Mai Văn Tùng")
-        common = ["--form", "turnout-report", "--set", "station_code=KV05", "--set", "report_date=2026-11-22",
+        common = ["--form", "turnout-report", "--set", "polling_area=phuong-hoang-van-thu-kv01", "--set", "report_date=2026-11-22",
                   "--set", "report_time=09h", "--set", "registered_voters=800"]
         first = st.run_client(["new", "--data", other] + common + ["--set", "votes_cast=240"]).stdout.strip()
         st.run_client(["sync", "--data", other])
@@ -651,14 +651,15 @@ class BrowserTest(unittest.TestCase):
         mine = box.find_element(By.CSS_SELECTOR, f'.dup-side[data-record-id="{rid}"]')
         self.assertIn("Mai Văn Tùng", theirs.text)
         self.assertIn("Nguyễn Thị Hoa", mine.text)
-        self.assertIn("KV05", theirs.find_element(By.CSS_SELECTOR, "dd[data-field=station_code]").text)
-        self.assertNotIn("station_code", box.text)  # the fields by their labels
+        area = theirs.find_element(By.CSS_SELECTOR, "dd[data-field=polling_area]").text
+        self.assertTrue("số 1" in area or "kv01" in area, area)  # the list's label (or its value)
+        self.assertNotIn("polling_area", box.text)  # the fields by their labels
         self.assertEqual(theirs.find_element(By.CSS_SELECTOR, "dd[data-field=votes_cast]").text, "240")
         self.assertEqual(mine.find_element(By.CSS_SELECTOR, "dd[data-field=votes_cast]").text, "250")
         self.shot("record-duplicate")
         self.phone_shot("record-duplicate-360")
         box.find_element(By.ID, "dup-edit").click()  # takes the officer to the first key field
-        self.until(lambda d: d.switch_to.active_element.get_attribute("name") == "station_code", "the key field focused")
+        self.until(lambda d: d.switch_to.active_element.get_attribute("name") == "polling_area", "the key field focused")
         theirs.find_element(By.CSS_SELECTOR, "a.dup-open").click()
         self.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#record-meta[data-record-id="{first}"]'), "the other record")
         self.d.find_element(By.ID, "lang").click()

@@ -312,7 +312,7 @@ class DashboardApiTest(unittest.TestCase):
 
     # ---- enrollment codes ----
     def test_duplicate_is_kept_as_two_records_or_refused(self):
-        first, second = self.s.make_duplicate("KV08")
+        first, second = self.s.make_duplicate(self.s.WARD + "-kv03")
         status, conflicts = self.http("admin").json("GET", "/api/conflicts")
         dup = [c for c in conflicts if c["kind"] == "duplicate" and c["record"] == second]
         self.assertEqual(len(dup), 1, conflicts)

@@ -122,19 +122,20 @@ class DashStack:
         """Turnout of one polling area at two checkpoints (9 h: 30 %, 12 h: 55 %)."""
         a = self.clients[0]
         for checkpoint, cast in (("09h", 300), ("12h", 550)):
-            self.client(a, ["new", "--form", "turnout-report", "--set", "station_code=KV01", "--set",
+            self.client(a, ["new", "--form", "turnout-report", "--set", f"polling_area={self.WARD}-kv01", "--set",
                             "report_date=2021-05-23", "--set", f"report_time={checkpoint}", "--set",
                             "registered_voters=1000", "--set", f"votes_cast={cast}"])
         self.client(a, ["sync", "--quiet"])
 
     def make_duplicate(self, station):
-        """Both officers of one ward report turnout of polling area `station` at 9 h (its unique key) without
+        """Both officers of one ward report turnout of polling area `station` (a value of the published list
+        polling-areas) at 9 h (its unique key) without
         seeing each other: the later record to reach the server gets a DUPLICATE conflict. The first one's
         turnout is 30 %, as turnout_reports' at 9 h. Returns (the record held first, the later one)."""
         ids = []
         for data, cast in zip(self.clients, (600, 620)):
             ids.append(json.loads(self.client(data, [
-                "new", "--form", "turnout-report", "--json", "--set", f"station_code={station}", "--set",
+                "new", "--form", "turnout-report", "--json", "--set", f"polling_area={station}", "--set",
                 "report_date=2021-05-23", "--set", "report_time=09h", "--set", "registered_voters=2000", "--set",
                 f"votes_cast={cast}"]).stdout)["id"])
             self.client(data, ["sync", "--quiet"])

@@ -531,6 +531,11 @@ const SHARES = new Set(["share_agree", "turnout", "share"]);
 // Members whose value is a choice of another field.
 const CHOICE_OF = { checkpoint: "report_time", by_readiness: "readiness", by_status: "status" };
 const HIDDEN = new Set(["overflow", "ward", "name"]);
+// Members the report gives with their published label (`label`, or
+// `<key>_label`): a row shows the label in their place, and no label column.
+const LABELLED = ["area", "checkpoint", "level", "candidate", "readiness"];
+const labelled = (x) => LABELLED.some((c) => c in x);
+const labelOf = (x, c) => x[c + "_label"] || (c !== "readiness" && LABELLED.includes(c) ? x.label : "") || "";
 
 function reportCtx(cat, wards) {
   const names = Object.fromEntries((wards || []).map((w) => [w.ward, w.name || w.ward]));
@@ -569,11 +574,13 @@ function render(ctx, v, k) {
   if (Array.isArray(v)) {
     if (!v.length) return t("none");
     if (v.every((x) => x && typeof x === "object" && !Array.isArray(x))) {
-      const cols = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((c) => c !== "overflow" && c !== "name");
+      const cols = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((c) => c !== "overflow" && c !== "name")
+        .filter((c) => !(v.some(labelled) && (c === "label" || c.endsWith("_label"))));
       return h("div", { class: "scroll" }, h("table", { class: "report stack", "data-key": k || "" },
         h("thead", {}, h("tr", {}, cols.map((c) => h("th", { "data-key": c }, ctx.key(c))))),
         h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) =>
-          h("td", { class: typeof x[c] === "number" ? "num" : null, "data-label": ctx.key(c) }, render(ctx, x[c], c))))))));
+          h("td", { class: typeof x[c] === "number" ? "num" : null, "data-label": ctx.key(c) },
+            labelOf(x, c) || render(ctx, x[c], c))))))));
     }
     return v.map((x) => render(ctx, x, k)).join(", ");
   }

@@ -4,6 +4,9 @@
 // entered, leave out and name a report under review (two officers' offline
 // edits that together break "votes_cast <= registered_voters") and a second
 // report of the same polling area and checkpoint, and --ward/--form narrow it.
+// Polling areas are picked from the published list (turnout-report and
+// polling-station-readiness 2, tally-minutes 3), so the areas still missing
+// are the list's areas of each ward.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -44,15 +47,15 @@ std::string New(ClientProcess& c, const std::string& form, std::vector<std::stri
 
 std::string Turnout(ClientProcess& c, const std::string& area, const std::string& at, int registered, int votes) {
   return New(c, "turnout-report",
-             {"station_code=" + area, "report_date=2021-05-23", "report_time=" + at,
+             {"polling_area=" + area, "report_date=2021-05-23", "report_time=" + at,
               "registered_voters=" + std::to_string(registered), "votes_cast=" + std::to_string(votes)});
 }
 
 std::string Readiness(ClientProcess& c, const std::string& area, const std::string& readiness, int registered) {
   return New(c, "polling-station-readiness",
-             {"station_code=" + area, "check_date=2021-05-20", "registered_voters=" + std::to_string(registered),
+             {"polling_area=" + area, "check_date=2021-05-20", "registered_voters=" + std::to_string(registered),
               "ballots_received=" + std::to_string(registered + 20), "ballot_boxes=2", "booths=4",
-              "voter_list_posted=true", "readiness=" + readiness});
+              "voter_list_posted=true", "candidate_list_posted=true", "readiness=" + readiness});
 }
 
 void Sync(ClientProcess& c) {
@@ -162,15 +165,24 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   ClientProcess b2(server, b, "officer", "Trần Văn Nam");
   ClientProcess c1(server, c, "officer", "Phạm Thị Lan");
   ClientProcess c2(server, c, "officer", "Hoàng Văn Minh");
+  const auto areas_a = Entries(server, "polling-areas", a, "");
+  const auto areas_b = Entries(server, "polling-areas", b, "");
+  const auto areas_c = Entries(server, "polling-areas", c, "");
+  const size_t listed = Entries(server, "polling-areas", "", "").size();
+  REQUIRE(areas_a.size() == 3);
+  REQUIRE(areas_b.size() >= 2);
+  REQUIRE(areas_c.size() >= 2);
+  const std::string a01 = areas_a[0].first, a02 = areas_a[1].first, a03 = areas_a[2].first;
+  const std::string b01 = areas_b[0].first, b02 = areas_b[1].first, c01 = areas_c[0].first, c02 = areas_c[1].first;
 
   // Ward a: two areas at 09h and 19h, their readiness, an open incident and
   // a complaint.
-  Turnout(a1, "01", "09h", 1200, 400);
-  Turnout(a1, "02", "09h", 900, 250);
-  Turnout(a1, "01", "19h", 1200, 1150);
-  Turnout(a1, "02", "19h", 900, 880);
-  Readiness(a1, "01", "san-sang", 1200);
-  const std::string not_ready = Readiness(a1, "02", "can-bo-sung", 900);
+  Turnout(a1, a01, "09h", 1200, 400);
+  Turnout(a1, a02, "09h", 900, 250);
+  Turnout(a1, a01, "19h", 1200, 1150);
+  Turnout(a1, a02, "19h", 900, 880);
+  Readiness(a1, a01, "san-sang", 1200);
+  const std::string not_ready = Readiness(a1, a02, "can-bo-sung", 900);
   const std::string incident =
       New(a1, "security-incident",
           {"incident_date=2021-05-23", "category=gay-roi-trat-tu", "severity=cao", "location=Tổ 7",
@@ -184,16 +196,16 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   // Ward b: area 01 at 19h reported by both officers: the later report is a
   // DUPLICATE conflict (turnout-report's unique key), named and not summed;
   // the first is summed once; area 02 reported once.
-  const std::string dup1 = Turnout(b1, "01", "19h", 700, 610);
-  Turnout(b1, "02", "19h", 650, 600);
-  const std::string dup2 = Turnout(b2, "01", "19h", 700, 615);
+  const std::string dup1 = Turnout(b1, b01, "19h", 700, 610);
+  Turnout(b1, b02, "19h", 650, 600);
+  const std::string dup2 = Turnout(b2, b01, "19h", 700, 615);
   Sync(b1);
   Sync(b2);
 
   // Ward c: an area at 19h whose two offline edits each keep the rule but
   // together break votes_cast <= registered_voters: under review.
-  Turnout(c1, "05", "19h", 500, 450);
-  const std::string doubtful = Turnout(c1, "01", "19h", 800, 700);
+  Turnout(c1, c02, "19h", 500, 450);
+  const std::string doubtful = Turnout(c1, c01, "19h", 800, 700);
   Sync(c1);
   Sync(c2);
   REQUIRE(c1.Run({"edit", doubtful, "--set", "votes_cast=790"}).exit_code == 0);
@@ -218,24 +230,34 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   CHECK(Num(At(close, "votes_cast")) == 1150 + 880 + 610 + 600 + 450);
   CHECK(Num(At(close, "turnout")) == Approx(3690.0 / 3950.0));
   CHECK(Num(At(close, "duplicated")) == 0);
+  CHECK(Str(At(close, "label")) == "19 giờ");  // the checkpoint's label in the form
   const JsonValue& morning = Checkpoint(total, "09h");
   CHECK(Num(At(morning, "areas")) == 2);
   CHECK(Num(At(morning, "votes_cast")) == 650);
-  // Areas that reported at some checkpoint but not at 09h: b 01, b 02, c 05
-  // (c 01 is only known from a report under review).
-  CHECK(Items(At(morning, "missing")).size() == 3);
+  // Missing at 09h: every area of every ward in the published list but a's
+  // two that reported.
+  CHECK(Items(At(morning, "missing")).size() == listed - 2);
   CHECK(Num(At(At(total, "turnout"), "under_review")) == 2);
 
   // Per ward.
   const JsonValue& wa = WardOf(report, a);
   CHECK(Num(At(Checkpoint(wa, "19h"), "votes_cast")) == 2030);
-  CHECK(Items(At(Checkpoint(wa, "09h"), "missing")).size() == 0);
+  // Ward a's third area never reported: missing, shown with its label.
+  REQUIRE(Items(At(Checkpoint(wa, "09h"), "missing")).size() == 1);
+  const JsonValue& a_missing = Items(At(Checkpoint(wa, "09h"), "missing"))[0];
+  CHECK(Str(At(a_missing, "area")) == a03);
+  CHECK(Str(At(a_missing, "label")) == areas_a[2].second);
   const JsonValue& ready = At(wa, "readiness");
   CHECK(Num(At(ready, "areas")) == 2);
   CHECK(Num(At(At(ready, "by_readiness"), "san-sang")) == 1);
   CHECK(Num(At(ready, "registered_voters")) == 2100);
   REQUIRE(Items(At(ready, "not_ready")).size() == 1);
   CHECK(Str(At(Items(At(ready, "not_ready"))[0], "record")) == not_ready);
+  CHECK(Str(At(Items(At(ready, "not_ready"))[0], "label")) == areas_a[1].second);
+  CHECK(Str(At(Items(At(ready, "not_ready"))[0], "readiness_label")) == "Cần bổ sung");
+  REQUIRE(Items(At(ready, "by_area")).size() == 2);
+  REQUIRE(Items(At(ready, "not_checked")).size() == 1);
+  CHECK(Str(At(Items(At(ready, "not_checked"))[0], "area")) == a03);
   const JsonValue& inc = At(wa, "incidents");
   CHECK(Num(At(inc, "open")) == 1);
   CHECK(Str(At(Items(At(inc, "open_incidents"))[0], "record")) == incident);
@@ -284,7 +306,7 @@ TEST_CASE("election day across wards: report --json adds up what was entered, do
   // The text report says the same to a person.
   auto text = server.Admin({"report", "--ward", c, "--today", "2021-05-23"});
   REQUIRE(text.exit_code == 0);
-  CHECK(text.out.find("19h: 450 of 500 voted = 90.0%") != std::string::npos);
+  CHECK(text.out.find("19h (19 giờ): 450 of 500 voted = 90.0%") != std::string::npos);
   CHECK(text.out.find(doubtful) != std::string::npos);
 
   // Bad input: a clear error, nothing printed on stdout.
@@ -328,23 +350,26 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   Minutes(a1, files, "quoc-hoi", a01, {{an, 610}, {binh, 420}, {cuong, 300}});
   Minutes(a1, files, "quoc-hoi", a02, {{binh, 515}, {an, 480}, {cuong, 220}});
   Minutes(a1, files, "hdnd-thanh-pho", a01, {{hoa, 700}});
-  // The candidate register (its own form, names typed): two for the National Assembly.
+  // The candidate register (its own form, candidates picked from the list): two for the National Assembly.
   New(a1, "candidate",
-      {"level=quoc-hoi", "constituency=1", "full_name=" + national[0].second, "gender=nu", "birth_year=1985", "ethnicity=Tày",
+      {"level=quoc-hoi", "constituency=1", "candidate=" + an, "gender=nu", "birth_year=1985", "ethnicity=Tày",
        "ethnic_minority=true", "party_member=true", "full_time=true", "re_standing=false", "nomination=gioi-thieu"});
   New(a1, "candidate",
-      {"level=quoc-hoi", "constituency=1", "full_name=" + national[1].second, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
+      {"level=quoc-hoi", "constituency=1", "candidate=" + binh, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
        "ethnic_minority=false", "party_member=false", "full_time=false", "re_standing=true", "nomination=tu-ung-cu"});
   Sync(a1);
 
   // Ward b: area 01 once; area 02 entered by both officers: the later copy is
   // a DUPLICATE conflict (tally-minutes' unique key: level + polling area),
-  // named and not summed, the first is summed once; area 03 known from its
-  // turnout report (a code typed there), no minutes yet.
+  // named and not summed, the first is summed once; area 03 has its turnout
+  // report, no minutes yet.
   Minutes(b1, files, "quoc-hoi", b01, {{an, 90}, {binh, 75}, {cuong, 40}});
   const std::string dup1 = Minutes(b1, files, "quoc-hoi", b02, {{an, 100}, {binh, 100}, {cuong, 100}});
   const std::string dup2 = Minutes(b2, files, "quoc-hoi", b02, {{an, 101}, {binh, 100}, {cuong, 100}});
-  Turnout(b1, "03", "19h", 900, 800);
+  REQUIRE(areas_a.size() >= 3);
+  REQUIRE(areas_b.size() >= 3);
+  const std::string b03 = areas_b[2].first;
+  Turnout(b1, b03, "19h", 900, 800);
   Sync(b1);
   Sync(b2);
 
@@ -364,16 +389,21 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   CHECK(Num(At(c1, "areas")) == 4);
   CHECK(Num(At(c1, "duplicated")) == 0);
   CHECK(!Bool(At(At(total, "votes"), "overflow")));
-  // Missing for the National Assembly: only b/03.
-  std::set<std::string> missing;
-  for (const auto& m : Items(At(qh, "missing"))) missing.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
-  CHECK(missing == std::set<std::string>{b + "/03"});
-  // The city council has minutes only for a/01: every other known area is missing.
-  std::set<std::string> missing_tp;
-  for (const auto& m : Items(At(Level(total, "votes", "hdnd-thanh-pho"), "missing"))) {
-    missing_tp.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
-  }
-  CHECK(missing_tp == std::set<std::string>{a + "/" + a02, b + "/" + b01, b + "/" + b02, b + "/03"});
+  // Missing: the list's areas of each ward with no minutes of that level.
+  auto missing = [](const JsonValue& level) {
+    std::set<std::string> out;
+    for (const auto& m : Items(At(level, "missing"))) out.insert(Str(At(m, "ward")) + "/" + Str(At(m, "area")));
+    return out;
+  };
+  const size_t listed = Entries(server, "polling-areas", "", "").size();
+  CHECK(missing(qh).size() == listed - 4);
+  CHECK(missing(Level(WardOf(report, b), "votes", "quoc-hoi")) == std::set<std::string>{b + "/" + b03});
+  CHECK(missing(Level(WardOf(report, a), "votes", "quoc-hoi")) == std::set<std::string>{a + "/" + areas_a[2].first});
+  // The city council has minutes only for a/01: every other area is missing.
+  CHECK(missing(Level(total, "votes", "hdnd-thanh-pho")).size() == listed - 1);
+  CHECK(missing(Level(WardOf(report, a), "votes", "hdnd-thanh-pho")) ==
+        std::set<std::string>{a + "/" + a02, a + "/" + areas_a[2].first});
+  CHECK(Str(At(qh, "label")) == "Đại biểu Quốc hội khóa XV");
   CHECK(Named(total) == std::set<std::string>{dup2});
   for (const auto& item : Items(At(WardOf(report, b), "under_review"))) {
     CHECK(Str(At(item, "problem")).find("DUPLICATE: same unique key as record " + dup1) != std::string::npos);
@@ -400,5 +430,12 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   REQUIRE(text.exit_code == 0);
   // A candidate is shown by the list's label, with the value the totals are keyed by.
   CHECK(text.out.find(national[0].second + " (" + an + "): 1090") != std::string::npos);
+
+  // verify checks the unique-key index: 6 minutes (both copies of b/02 hold
+  // the key), 1 turnout report, 2 candidates.
+  auto verified = server.Admin({"verify", "--json"});
+  INFO(verified.out << verified.err);
+  CHECK(verified.exit_code == 0);
+  CHECK(Num(At(ParseJson(verified.out), "unique_keys")) == 9);
   CHECK(server.Stop() == 0);
 }

@@ -68,6 +68,10 @@ TEST_CASE("bad form definitions are refused naming origin, form and field", "[fo
        {"rule #1 \"m <= zz\"", "unknown field \"zz\""}},
       {"rule on text field", FormWith(R"({"name": "m", "type": "TEXT"})", R"([{"expr": "n <= m"}])"),
        {"rule #1 \"n <= m\"", "'<=' cannot compare an integer and text"}},
+      // Attachments are top-level only (form_check.cc says why).
+      {"attachment in a repeat group",
+       FormWith(R"({"name": "rows", "type": "GROUP", "fields": [{"name": "photo", "type": "ATTACHMENT"}]})"),
+       {"pack/f.json", "form \"f\"", "group \"rows\": field \"photo\"", "ATTACHMENT field cannot be inside a repeat group"}},
   };
   for (const auto& c : cases) {
     INFO(c.what);

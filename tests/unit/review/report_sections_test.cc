@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <limits>
+#include <set>
 
 #include "server/audit/report_tally.h"
 #include "tests/support/json.h"
@@ -407,7 +408,7 @@ TEST_CASE("candidates: per level, women, under 40, non-party, ethnic minority, r
   report.AddRecord(broken);
 
   const WardTally city = report.Total();
-  const auto& levels = city.section<CandidateStructureTally>().levels();
+  const auto levels = city.section<CandidateStructureTally>().levels();
   const LevelStructure& tp = levels.at("hdnd-thanh-pho");
   CHECK(tp.candidates == 3);
   CHECK(tp.women.yes == 2);
@@ -550,4 +551,79 @@ TEST_CASE("turnout: a checkpoint kept as a time of day (HH:MM) is read and order
   REQUIRE(cps.size() == 2);
   CHECK(cps.begin()->first == "09:00");
   CHECK(cps.at("15:00").votes_cast == 70);
+}
+
+TEST_CASE("candidates 2: one list candidate registered by two wards is counted by neither and both are named") {
+  ReportTally report;
+  RecordState twice_a = Candidate("phuong-a", "quoc-hoi", "nu", 1985, false, true, false);
+  RecordState twice_b = Candidate("xa-b", "quoc-hoi", "nu", 1985, false, true, false);
+  RecordState once = Candidate("xa-b", "quoc-hoi", "nam", 1970, false, true, false);
+  for (auto* r : {&twice_a, &twice_b, &once}) r->mutable_fields()->erase("full_name");
+  Choice(twice_a, "candidate", "qh-dv1-tran-thi-lan");
+  Choice(twice_b, "candidate", "qh-dv1-tran-thi-lan");
+  Choice(once, "candidate", "qh-dv1-le-minh-tuan");
+  for (const auto& r : {twice_a, twice_b, once}) report.AddRecord(r);
+  report.AddRecord(Candidate("xa-b", "quoc-hoi", "nu", 1990, false, true, false));  // version 1, typed name
+
+  // Each ward alone holds one registration of her: counted there.
+  CHECK(report.wards.at("phuong-a").section<CandidateStructureTally>().levels().at("quoc-hoi").candidates == 1);
+  const WardTally city = report.Total();
+  const LevelStructure qh = city.section<CandidateStructureTally>().levels().at("quoc-hoi");
+  CHECK(qh.candidates == 2);  // le-minh-tuan and the typed one
+  CHECK(qh.duplicated == 2);
+  CHECK(qh.women.yes == 1);
+  std::set<std::string> named;
+  for (const auto& item : city.Doubtful()) {
+    CHECK(item.what.find("DUPLICATE: candidate qh-dv1-tran-thi-lan is registered by 2 records") == 0);
+    named.insert(item.record);
+  }
+  CHECK(named == std::set<std::string>{RecordHex(twice_a), RecordHex(twice_b)});
+}
+
+TEST_CASE("areas expected from the published list: missing and not checked compare list values, labels shown") {
+  ReportContext ctx{"2021-05-23", 5};
+  ctx.ward_areas["phuong-a"] = {"phuong-a-kv01", "phuong-a-kv02", "phuong-a-kv03"};
+  ctx.choice_labels["phuong-a-kv03"] = "Khu vực bỏ phiếu số 3";
+  ctx.field_labels["turnout-report/report_time"]["19h"] = "19 giờ";
+  ctx.scope = {"phuong-a", "xa-b"};
+  ReportTally t;
+  RecordState v2 = Turnout("phuong-a", "", "19h", 900, 800);
+  v2.mutable_fields()->erase("station_code");
+  Choice(v2, "polling_area", "phuong-a-kv01");
+  t.AddRecord(v2);
+  t.AddRecord(Turnout("phuong-a", "02", "19h", 700, 600));  // version 1: a typed code, summed, never expected
+  t.AddRecord(Turnout("xa-b", "01", "19h", 500, 450));      // a ward the list gives nothing: its own codes
+  t.AddRecord(Turnout("xa-b", "02", "09h", 500, 100));
+  const WardTally city = t.Total();
+  const auto at = city.section<TurnoutTally>().Checkpoints(ctx);
+  CHECK(at.at("19h").areas == 3);
+  CHECK(at.at("19h").missing == std::vector<AreaKey>{{"phuong-a", "phuong-a-kv02"}, {"phuong-a", "phuong-a-kv03"},
+                                                     {"xa-b", "02"}});
+  // A ward in scope with no record at all still expects its list's areas.
+  ReportContext only_a = ctx;
+  only_a.scope = {"phuong-a"};
+  CHECK(ExpectedAreas(only_a, {}).size() == 3);
+
+  wardsync::util::JsonWriter w;
+  city.section<TurnoutTally>().Json(w, ctx);
+  const auto json = test::ParseJson(w.str());
+  const auto* close = Find(test::At(json, "checkpoints"), "checkpoint", "19h");
+  REQUIRE(close != nullptr);
+  CHECK(test::Str(test::At(*close, "label")) == "19 giờ");
+  const auto* kv03 = Find(test::At(*close, "missing"), "area", "phuong-a-kv03");
+  REQUIRE(kv03 != nullptr);
+  CHECK(test::Str(test::At(*kv03, "label")) == "Khu vực bỏ phiếu số 3");
+
+  // Readiness: the list's areas with no check are "not checked yet".
+  ReportTally r;
+  RecordState check = Check("phuong-a", "", "2021-05-20", "san-sang", true, 900);
+  check.mutable_fields()->erase("station_code");
+  Choice(check, "polling_area", "phuong-a-kv02");
+  Flag(check, "candidate_list_posted", false);
+  r.AddRecord(check);
+  const auto f = r.Total().section<ReadinessTally>().Figures(ctx);
+  CHECK(f.not_checked == std::vector<AreaKey>{{"phuong-a", "phuong-a-kv01"}, {"phuong-a", "phuong-a-kv03"}});
+  REQUIRE(f.not_ready.size() == 1);  // its candidate list is not posted
+  CHECK(f.not_ready[0].candidates_posted == false);
+  CHECK(f.by_area.size() == 1);
 }
