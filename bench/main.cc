@@ -47,7 +47,8 @@ bench/results/latest.json.
 options:
   --quick               small sizes, for a regression guard (< 1 minute)
   --runs N              runs per scenario (default 3)
-  --only S1,S3,...      run only these scenarios (S2 needs S1's push, so runs it)
+  --only S1,S3,...      run only these scenarios (S2 needs S1's push, so runs it;
+                        S4 runs S6 too, --only S6 runs S6 alone)
   --s1-records N        S1/S2 backlog size (default 50000; quick 2000)
   --s4-devices N        S4 devices (default 2000; quick 64)
   --s4-records N        S4 records per sync (default 20; quick 5)
@@ -128,8 +129,8 @@ Status ParseOptions(const cli::Args& a, Options* o) {
     std::string item;
     while (std::getline(ss, item, ',')) {
       for (auto& c : item) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (item != "S1" && item != "S2" && item != "S3" && item != "S4" && item != "S5") {
-        return Status::Invalid("--only: unknown scenario " + item + " (S1..S5)");
+      if (item != "S1" && item != "S2" && item != "S3" && item != "S4" && item != "S5" && item != "S6") {
+        return Status::Invalid("--only: unknown scenario " + item + " (S1..S6)");
       }
       o->only.insert(item);
     }
@@ -212,7 +213,7 @@ int Main(int argc, char** argv) {
   };
   const Step steps[] = {{"S1 backlog push / S2 first pull", RunS1S2, o.Wants("S1") || o.Wants("S2")},
                         {"S3 small sync", RunS3, o.Wants("S3")},
-                        {"S4 fleet / S6 idle connections", RunS4, o.Wants("S4")},
+                        {"S4 fleet / S6 idle connections", RunS4, o.Wants("S4") || o.Wants("S6")},
                         {"S5 local capture", RunS5, o.Wants("S5")}};
   int rc = 0;
   for (const auto& step : steps) {

@@ -124,7 +124,9 @@ Status RunPhase(const Options& o, ServerSetup& S, const Plan& plan, int run, Cor
 }  // namespace
 
 Status RunS4(const Options& o, Figures& fig) {
-  if (!o.Wants("S4")) return Status::Ok();
+  if (!o.Wants("S4") && !o.Wants("S6")) return Status::Ok();
+  const size_t s4_devices = o.Wants("S4") ? o.s4_devices : 0;
+  const size_t s6_devices = o.Wants("S6") ? o.s6_devices : 0;
   if (o.external()) {
     fig.Note("S4/S6 need the bench's own server (devices enrolled by writing their rows): not run");
     return Status::Ok();
@@ -136,7 +138,7 @@ Status RunS4(const Options& o, Figures& fig) {
   // Fewer wards, more devices per ward: each sync pulls what the rest of
   // its ward pushed, so a small fleet in one ward has a full fleet's pulls.
   if (o.s4_wards > 0 && o.s4_wards < all_wards.size()) all_wards.resize(o.s4_wards);
-  const size_t total = std::max(o.s4_devices, o.s6_devices);
+  const size_t total = std::max(s4_devices, s6_devices);
   std::vector<std::string> wards;
   for (size_t i = 0; i < total; ++i) wards.push_back(all_wards[i % all_wards.size()]);
 
@@ -158,14 +160,14 @@ Status RunS4(const Options& o, Figures& fig) {
   fig.Note(pin ? "S4/S6: server pinned to core 0, load generator to core 1"
                : "S4/S6: one core: server and load generator share it");
 
-  if (o.s4_devices > 0) {
+  if (s4_devices > 0) {
     WS_RETURN_IF_ERROR(RunPhase(o, S, plan, 0, {server_cpu, loadgen_cpu},
                                 {"--devices", std::to_string(o.s4_devices), "--records", std::to_string(o.s4_records),
                                  "--warmup", "--steps", o.s4_rates, "--step-s", std::to_string(o.s4_step_s),
                                  "--refine", std::to_string(o.s4_refine), "--burst"},
                                 fig, {}));
   }
-  if (o.s6_devices > 0) {
+  if (s6_devices > 0) {
     // The key names the full size; other sizes keep a plain name.
     std::map<std::string, std::string> rename;
     if (o.s6_devices == 10'000) rename["s6_rss_mb"] = "s6_rss_mb_10k";

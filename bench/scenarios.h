@@ -41,7 +41,10 @@ struct Options {
   bool keep = false;             // keep run directories (server logs) for a look afterwards
   bool zstd = true;              // devices offer zstd frames (--no-zstd: not, to compare)
 
-  bool Wants(const std::string& scenario) const { return only.empty() || only.count(scenario) > 0; }
+  bool Wants(const std::string& scenario) const {
+    if (only.empty() || only.count(scenario) > 0) return true;
+    return scenario == "S6" && only.count("S4") > 0;  // S6 runs with S4, or alone (--only S6)
+  }
   bool external() const { return ext_port != 0; }
 };
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/net/framed_stream.h"
 #include "common/status.h"
 #include "common/wire/framing.h"
 #include "proto/sync.pb.h"
@@ -28,14 +29,14 @@ bool ScanPullBatch(std::string_view payload, PullPage* page);
 
 class FrameReader {
  public:
-  explicit FrameReader(asio::ssl::stream<asio::ip::tcp::socket>& s) : s_(s), buf_(16 * 1024) {}
+  explicit FrameReader(net::TlsStream& s) : s_(s), buf_(16 * 1024) {}
   // After the HelloReply agreed to compression.
   void AcceptCompressed(bool on) { compressed_ = on; }
   // The next frame's payload, opened if it came as a zstd envelope.
   asio::awaitable<Result<std::string>> Next(std::chrono::milliseconds timeout);
 
  private:
-  asio::ssl::stream<asio::ip::tcp::socket>& s_;
+  net::TlsStream& s_;
   wire::FrameDecoder decoder_;
   std::vector<char> buf_;
   bool compressed_ = false;

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "bench/loadgen/sim_device.h"
+#include "common/net/framed_stream.h"
 #include "common/status.h"
 
 namespace wardsync::bench {
@@ -52,7 +53,7 @@ struct IdleOutcome {
   Status status = Status::Internal("connection did not run");
   bool authenticated = false;
   bool dropped = false;     // the server closed (or wrote to) the idle connection
-  asio::ssl::stream<asio::ip::tcp::socket>* holding = nullptr;  // while held
+  net::TlsStream* holding = nullptr;  // while held
 };
 
 // Shared by every held connection: how many are authenticated, how many

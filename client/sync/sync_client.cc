@@ -80,11 +80,15 @@ class Round {
     hello->mutable_report()->set_clock_ms(static_cast<int64_t>(now));
     hello->mutable_report()->set_client_version(kSoftwareVersion);
     hello->mutable_report()->set_last_seq(state->last_seq());
-    // Offer compression; the hello and this first flight go uncompressed
-    // (an older server would not read an envelope), the answers may not.
+    // Offer compression. The hello itself always goes uncompressed (the
+    // server reads it before it knows the device).
     hello->set_accept_zstd(opt_.compression);
     io.AcceptCompressed(opt_.compression);
     WS_CO_RETURN_IF_ERROR(io.Queue(hello_frame));
+    // The server said in the handshake that it reads compressed frames
+    // right after the hello: the rest of this flight may go compressed.
+    report_.zstd_first_flight = opt_.compression && net::ZstdFirstFlightAgreed(tls.native_handle());
+    io.SendCompressed(report_.zstd_first_flight);
 
     // First flight: hello, push batches, and the pull if everything fit,
     // within the limits this server announced last time (or the protocol's
@@ -413,6 +417,7 @@ Status SyncWith(ClientStore& store, const store::ClientConfig& cfg, const std::s
   // address is checked against its own host name.
   const std::string name = address == cfg.server() && !cfg.server_name().empty() ? cfg.server_name() : hp->first;
   WS_RETURN_IF_ERROR(net::SetExpectedHost(tls.native_handle(), name));
+  if (options.compression) WS_RETURN_IF_ERROR(net::OfferZstdFirstFlight(tls.native_handle()));
   // A stored session is offered only to the server and CA it was made
   // with; the server may still decline it (e.g. after a restart: new
   // ticket keys), and the handshake is then a full one.

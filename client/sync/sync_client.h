@@ -57,6 +57,7 @@ struct SyncReport {
   bool forms_updated = false;
   bool tls_resumed = false;     // the TLS handshake resumed a stored session
   bool zstd = false;            // the server agreed to compressed frames
+  bool zstd_first_flight = false;  // ... in the TLS handshake, so the first flight went compressed
   uint64_t attachments_stored = 0;      // attachments the server confirmed this round
   uint64_t attachment_bytes_sent = 0;
   uint64_t attachments_refused = 0;     // still pending, with the server's reason (status)

@@ -60,7 +60,7 @@ void FramedStream::Append(std::string_view payload) {
 
 bool FramedStream::InputPending() {
   if (!read_failed_.ok()) return false;
-  if (decoder_.buffered() > 0 || SSL_pending(stream_.native_handle()) > 0) return true;
+  if (decoder_.buffered() > 0 || SSL_has_pending(stream_.native_handle()) == 1) return true;  // read-ahead too
   std::error_code ec;
   return stream_.lowest_layer().available(ec) > 0 && !ec;
 }

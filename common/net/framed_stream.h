@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/net/tls_socket.h"
 #include "common/status.h"
 #include "common/wire/frame_scan.h"
 #include "common/wire/framing.h"
@@ -24,7 +25,8 @@
 
 namespace wardsync::net {
 
-using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
+// The project's TLS stream (tls_socket.h says why not asio::ssl::stream).
+using TlsStream = TlsSocket;
 
 class FramedStream {
  public:

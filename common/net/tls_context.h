@@ -18,8 +18,21 @@ inline constexpr size_t kAuthBindingBytes = 32;
 // Server: TLS 1.3 only, no renegotiation, stateless session tickets (resumption
 // keeps no per-client state on the server), no client certificate requested.
 // `cert_chain_pem` is the server certificate followed by the CA certificate.
+// `zstd_first_flight`: the server takes compressed frames right after the
+// hello and says so in the handshake (see OfferZstdFirstFlight).
 Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(const std::string& cert_chain_pem,
-                                                                 const crypto::PrivateKey& key);
+                                                                 const crypto::PrivateKey& key,
+                                                                 bool zstd_first_flight = false);
+
+// Compression of a round's first flight (PROTOCOL.md, Compression): the
+// client offers the ALPN protocol "ws-zstd" (before its handshake); a server
+// that takes compressed frames selects it, so once the handshake is done the
+// client knows, before it sends anything, that the frames after its hello
+// may go compressed. A server that predates it selects nothing and the
+// first flight goes as before. Fails only if OpenSSL cannot set the list.
+Status OfferZstdFirstFlight(SSL* ssl);
+// After the handshake, on either end: the server selected "ws-zstd".
+bool ZstdFirstFlightAgreed(SSL* ssl);
 
 // Client: TLS 1.3 only, verify_peer against the certificates in `ca_pem` and
 // nothing else (no system store). Every connection must also call

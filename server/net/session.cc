@@ -281,7 +281,10 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   *hr->mutable_limits() = Announced(limits);  // the client keeps to them (PROTOCOL.md, Limits)
   // Compression both ways from this reply on, if the client offered it
   // (common/wire/compression.h; FramedStream does the rest).
-  const bool zstd = hello.accept_zstd() && limits.zstd;
+  // Or agreed in the TLS handshake, for the frames of the first flight
+  // that follow the hello (net::ZstdFirstFlightAgreed; the hello itself,
+  // read before this, is never compressed).
+  const bool zstd = (hello.accept_zstd() || net::ZstdFirstFlightAgreed(stream_.native_handle())) && limits.zstd;
   hr->set_zstd(zstd);
   io.AcceptCompressed(zstd);
   io.SendCompressed(zstd);

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "common/net/tls_socket.h"
 #include "common/status.h"
 #include "proto/store.pb.h"
 #include "proto/sync.pb.h"
@@ -34,7 +35,7 @@ class SyncServer;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
+  using Stream = net::TlsSocket;
   Session(SyncServer& server, Stream stream, std::string peer);
   ~Session();  // gives back the budget of pushes it still held
   void Start();

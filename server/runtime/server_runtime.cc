@@ -40,7 +40,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   }
   WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.server_cert(), &cert));
   WS_RETURN_IF_ERROR(util::ReadFile(rt->paths_.ca_cert(), &ca));
-  auto tls = net::MakeServerTlsContext(cert + ca, *key);
+  auto tls = net::MakeServerTlsContext(cert + ca, *key, options.limits.zstd);
   if (!tls.ok()) return tls.status();
 
   // The directory's lock says who owns it (common/store/dir_lock.h); the

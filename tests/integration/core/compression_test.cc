@@ -19,9 +19,10 @@ namespace {
 const std::string kWard = "phuong-hoang-van-thu";
 constexpr int kRecords = 60;
 
-// Small push frames, one in flight: the first goes with the hello
-// (uncompressed: the server has not answered yet), the other five after
-// the reply, compressed when it agreed.
+// Small push frames, one in flight: the first goes with the hello (before
+// the server has answered: compressed only if the TLS handshake agreed to
+// it, ALPN "ws-zstd"), the other five after the reply, compressed when it
+// agreed.
 client::SyncOptions SmallPushes(bool compression) {
   client::SyncOptions o;
   o.push_batch_count = 10;
@@ -66,7 +67,9 @@ TEST_CASE("compressed syncs move fewer bytes and converge", "[integration][zstd]
   auto p = plain.Sync(SmallPushes(false));
   REQUIRE(p.ok());
   CHECK(z->zstd);
+  CHECK(z->zstd_first_flight);
   CHECK_FALSE(p->zstd);
+  CHECK_FALSE(p->zstd_first_flight);
   CHECK(z->progress.pushed == kRecords);
   CHECK(p->progress.pushed == kRecords);
   CHECK(z->pending_after == 0);
@@ -115,6 +118,7 @@ TEST_CASE("a server that does not offer compression still syncs a client that as
   auto r = dev.Sync(SmallPushes(true));
   REQUIRE(r.ok());
   CHECK_FALSE(r->zstd);
+  CHECK_FALSE(r->zstd_first_flight);  // no ALPN selected: the first flight went plain
   CHECK(r->progress.pushed == 30);
   CHECK(r->pending_after == 0);
   CHECK(server.Records().size() == 30);

@@ -110,9 +110,10 @@ TEST_CASE("a sync cut at any byte offset resumes without loss or duplicates", "[
   std::mt19937_64 rng(seed);
 
   const uint64_t up = CleanTotals().up, down = CleanTotals().down;
-  // Frames of 1 KiB and more travel zstd-compressed (after the hello
-  // reply): ~7.6 KB up and ~6.9 KB down (over 8 KB and 20 KB without).
-  REQUIRE(up > 6'000);
+  // Frames of 1 KiB and more travel zstd-compressed (after the hello; the
+  // first flight too, agreed in the TLS handshake): ~5.7 KB up and ~6.9 KB
+  // down (over 8 KB and 20 KB without), enough for a cut in every tenth.
+  REQUIRE(up > 4'500);
   REQUIRE(down > 5'000);
 
   // Offsets: the very start, inside the TLS handshake, then one random

@@ -193,3 +193,44 @@ TEST_CASE("VerifyPinnedChain accepts the pinned CA and refuses any other", "[net
     if (c.ok) CHECK(*got == pki.ca_pem);
   }
 }
+
+TEST_CASE("the first flight is compressed only when both ends agreed in the handshake", "[net][zstd]") {
+  TestPki pki = MakeTestPki();
+  auto plain_server = ServerContext(pki);  // a server that predates ALPN ws-zstd
+  auto made = net::MakeServerTlsContext(pki.chain_pem, pki.server_key, /*zstd_first_flight=*/true);
+  REQUIRE(made.ok());
+  auto zstd_server = *made;
+  auto client_ctx = ClientContext(pki.ca_pem);
+  struct Case {
+    asio::ssl::context* server;
+    bool offer;
+    bool agreed;
+  } cases[] = {{zstd_server.get(), true, true},
+               {zstd_server.get(), false, false},
+               {plain_server.get(), true, false},
+               {plain_server.get(), false, false}};
+  for (const auto& c : cases) {
+    bool server_saw = !c.agreed, client_saw = !c.agreed;
+    PairSpec spec;
+    spec.server_ctx = c.server;
+    spec.client_ctx = client_ctx.get();
+    spec.client_setup = [&c](SSL* ssl) {
+      REQUIRE(net::SetExpectedHost(ssl, "localhost").ok());
+      if (c.offer) REQUIRE(net::OfferZstdFirstFlight(ssl).ok());
+    };
+    spec.server_body = [&server_saw](net::TlsStream& s) -> asio::awaitable<void> {
+      server_saw = net::ZstdFirstFlightAgreed(s.native_handle());
+      co_return;
+    };
+    spec.client_body = [&client_saw](net::TlsStream& s) -> asio::awaitable<void> {
+      client_saw = net::ZstdFirstFlightAgreed(s.native_handle());
+      co_return;
+    };
+    INFO("offered " << c.offer << ", server takes it " << (c.server == zstd_server.get()));
+    PairResult r = RunPair(spec);
+    REQUIRE(r.server_handshake.ok());
+    REQUIRE(r.client_handshake.ok());
+    CHECK(server_saw == c.agreed);
+    CHECK(client_saw == c.agreed);
+  }
+}
