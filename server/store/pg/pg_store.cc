@@ -176,16 +176,17 @@ Status PgStore::CheckSchema(bool create) {
   }
 }
 
-Status PgStore::Get(std::string_view key, std::string* value) {
-  // A reader's connection that broke (the database restarted) is dropped
-  // and the read tried once more on a fresh one.
+// A read on a pooled connection outside any transaction. A reader's
+// connection that broke (the database restarted) is dropped and the read
+// tried once more on a fresh one.
+Status PgStore::ReadWithRetry(const std::function<Status(PgConn&, pqxx::transaction_base&)>& read) {
   Status s;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto conn = pool_->Acquire();
     if (!conn.ok()) return conn.status();
     try {
       pqxx::nontransaction n((*conn)->c);
-      s = GetIn(**conn, n, key, value);
+      s = read(**conn, n);
     } catch (const std::exception& e) {
       s = Status::Unavailable(std::string("lost the connection to PostgreSQL: ") + e.what());
     }
@@ -194,20 +195,13 @@ Status PgStore::Get(std::string_view key, std::string* value) {
   return s;
 }
 
+Status PgStore::Get(std::string_view key, std::string* value) {
+  return ReadWithRetry([&](PgConn& conn, pqxx::transaction_base& txn) { return GetIn(conn, txn, key, value); });
+}
+
 Status PgStore::MultiGet(const std::vector<std::string>& keys, std::vector<std::optional<std::string>>* values) {
-  Status s;
-  for (int attempt = 0; attempt < 2; ++attempt) {  // as Get: once more on a fresh connection
-    auto conn = pool_->Acquire();
-    if (!conn.ok()) return conn.status();
-    try {
-      pqxx::nontransaction n((*conn)->c);
-      s = MultiGetIn(**conn, n, keys, values);
-    } catch (const std::exception& e) {
-      s = Status::Unavailable(std::string("lost the connection to PostgreSQL: ") + e.what());
-    }
-    if (s.code() != Status::Code::kUnavailable) return s;
-  }
-  return s;
+  return ReadWithRetry(
+      [&](PgConn& conn, pqxx::transaction_base& txn) { return MultiGetIn(conn, txn, keys, values); });
 }
 
 std::unique_ptr<KvIterator> PgStore::Scan(std::string_view prefix, std::string_view start) {

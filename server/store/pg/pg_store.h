@@ -28,6 +28,10 @@
 #include "common/store/kv_store.h"
 #include "common/store/store_factory.h"
 
+namespace pqxx {
+class transaction_base;
+}
+
 namespace wardsync::pg {
 
 struct PgConn;
@@ -64,6 +68,7 @@ class PgStore : public KvStore {
  private:
   PgStore() = default;
   Status TakeActiveLock(const PgStoreOptions& options);
+  Status ReadWithRetry(const std::function<Status(PgConn&, pqxx::transaction_base&)>& read);
   Status CheckSchema(bool create);
 
   std::string url_;
