@@ -313,6 +313,18 @@ TEST_CASE("convergence: random offline edits, deletes and resolutions in random 
     CAPTURE(seed);
     RunSeed(seed, cov);
   }
+  // Record ids are random, so which records a seed's steps pick, and so
+  // what it reaches, varies from run to run: about one run in four reached
+  // no delete-against-edit conflict in 20 seeds. The default run goes on
+  // (up to 60 seeds) until every kind was reached at least once.
+  const bool default_run = seeds.size() == 20 && !getenv("WARDSYNC_REVIEW_SEED");
+  for (uint64_t seed = 21; default_run && seed <= 60 &&
+                           !(cov.field_conflicts && cov.record_conflicts && cov.resolved && cov.deleted);
+       ++seed) {
+    CAPTURE(seed);
+    seeds.push_back(seed);
+    RunSeed(seed, cov);
+  }
   INFO("field conflicts " << cov.field_conflicts << ", whole-record conflicts " << cov.record_conflicts
                           << ", resolved " << cov.resolved << ", deleted records " << cov.deleted);
   if (seeds.size() >= 10) {
