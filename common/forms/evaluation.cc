@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "common/forms/expr/eval.h"
 #include "common/forms/field_path.h"
@@ -21,7 +22,8 @@ using wardsync::forms::FormDef;
 
 class FormEvaluator {
  public:
-  FormEvaluator(const FormDef& form, const FieldMap& fields) : form_(form), fields_(fields), view_(form, fields) {
+  FormEvaluator(const FormDef& form, const FieldMap& fields, ExprCache& exprs)
+      : form_(form), fields_(fields), view_(form, fields), exprs_(exprs) {
     computed_ = [this](const FieldDef& f, const RowView* row) -> Result<Val> {
       const Expr* e = Compiled(f, f.compute(), row == nullptr ? nullptr : GroupOf(f));
       if (e == nullptr) return Val();
@@ -46,23 +48,17 @@ class FormEvaluator {
   // Expressions were checked when the form was loaded; a failure here means
   // the definition bypassed CheckFormDef, and is reported, not evaluated.
   const Expr* Compiled(const FieldDef& owner, const std::string& text, const FieldDef* group) {
-    auto key = std::make_pair(&text, group);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second ? &*it->second : nullptr;
-    auto e = expr::Compile(form_, text, &text == &owner.compute() ? expr::Want::kAny : expr::Want::kBoolean, group);
-    if (!e.ok()) {
+    const auto& e = exprs_.Get(form_, text, &text == &owner.compute() ? expr::Want::kAny : expr::Want::kBoolean, group);
+    if (e.ok()) return &*e;
+    if (reported_.insert(std::make_pair(&text, group)).second) {  // once per evaluation
       Problem p;
       p.code = "bad_expression";
       p.params = {{"field", owner.name()}, {"expression", text}, {"error", e.status().message()}};
       p.en = form_.id() + ": field " + Quote(owner.name()) + ": expression " + Quote(text) + ": " + e.status().message();
       p.vi = form_.id() + ": trường " + Quote(owner.name()) + ": biểu thức " + Quote(text) + " lỗi: " + e.status().message();
       out_.problems.push_back(std::move(p));
-      cache_[key] = std::nullopt;
-      return nullptr;
     }
-    auto& slot = cache_[key];
-    slot = std::move(e).value();
-    return &*slot;
+    return nullptr;
   }
 
   const FieldDef* GroupOf(const FieldDef& sub) const {
@@ -242,7 +238,7 @@ class FormEvaluator {
   }
 
   void Rule(const wardsync::forms::Rule& rule) {
-    auto compiled = expr::Compile(form_, rule.expr(), expr::Want::kBoolean);
+    const auto& compiled = exprs_.Get(form_, rule.expr(), expr::Want::kBoolean, nullptr);
     const std::string label = rule.label().empty() ? "" : " (" + rule.label() + ")";
     BrokenRule b;
     b.rule = rule.expr() + label;
@@ -300,11 +296,16 @@ class FormEvaluator {
   FormEvaluation out_;
   expr::ComputedLookup computed_;
   const FieldDef* group_ = nullptr;
-  std::map<std::pair<const std::string*, const FieldDef*>, std::optional<Expr>> cache_;
+  ExprCache& exprs_;
+  std::set<std::pair<const std::string*, const FieldDef*>> reported_;
 };
 
 }  // namespace
 
-FormEvaluation Evaluate(const FormDef& form, const FieldMap& fields) { return FormEvaluator(form, fields).Run(); }
+FormEvaluation Evaluate(const FormDef& form, const FieldMap& fields, ExprCache* exprs) {
+  if (exprs != nullptr) return FormEvaluator(form, fields, *exprs).Run();
+  ExprCache own;  // this evaluation only
+  return FormEvaluator(form, fields, own).Run();
+}
 
 }  // namespace wardsync::forms_util
