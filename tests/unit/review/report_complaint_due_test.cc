@@ -63,11 +63,16 @@ TEST_CASE("report: complaint 3 computes its due date by subject, complaint 2 kee
   CHECK(Due(untyped).empty());            // version 2 without one: nothing invented here
   CHECK(Due(unknown_version).empty());    // no such version published: left as it is
 
-  // A computed value the record cannot have yet stays empty.
+  // A computed value the record cannot have yet stays empty: no day
+  // received, or no subject yet (not "10 days" by default).
   auto undated = Complaint(3, "", "danh-sach-cu-tri");
   undated.mutable_fields()->erase("received_date");
   FillComputed(registry, &undated);
   CHECK(Due(undated).empty());
+  auto no_subject = Complaint(3, "2021-05-14", "");
+  no_subject.mutable_fields()->erase("subject");
+  FillComputed(registry, &no_subject);
+  CHECK(Due(no_subject).empty());
 
   ComplaintTally t;
   for (const auto* r : {&voters, &candidate, &other, &typed, &untyped, &undated}) t.Add(*r);
