@@ -42,12 +42,6 @@ std::string NewComplaint(ClientProcess& c, const std::string& received, const st
   return id;
 }
 
-void Sync(ClientProcess& c) {
-  auto r = c.Run({"sync"});
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
 const JsonValue& OpenOne(const JsonValue& complaints, const std::string& record) {
   for (const auto& c : Items(At(complaints, "open_complaints"))) {
     if (Str(At(c, "record")) == record) return c;
@@ -77,13 +71,13 @@ TEST_CASE("complaints of versions 2 and 3: report gives each its own due date, a
   // Version 2: the clerk types the due date, or leaves it empty.
   const std::string typed = NewComplaint(clerk, "2021-05-10", "nguoi-ung-cu", "dang-xu-ly", "2021-05-25");
   const std::string untyped = NewComplaint(clerk, "2021-05-12", "khac", "moi-tiep-nhan");
-  Sync(clerk);
+  clerk.Sync();
 
   // The committee publishes complaint 3; the clerk's device takes it at the next sync.
   auto published = server.Admin({"forms", "publish", kPack + "/complaint-v3.json"});
   INFO(published.out << published.err);
   REQUIRE(published.exit_code == 0);
-  Sync(clerk);
+  clerk.Sync();
   // A computed due date cannot be typed: refused with the reason, nothing made.
   auto refused = clerk.Run({"new", "--form", "complaint", "--set", "received_date=2021-05-14", "--set", "kind=khieu-nai",
                             "--set", "subject=danh-sach-cu-tri", "--set", "complainant=A", "--set", "summary=B", "--set",
@@ -93,7 +87,7 @@ TEST_CASE("complaints of versions 2 and 3: report gives each its own due date, a
   const std::string voters = NewComplaint(clerk, "2021-05-14", "danh-sach-cu-tri", "dang-xu-ly");  // + 5 days
   const std::string other = NewComplaint(clerk, "2021-05-20", "to-chuc-bau-cu", "moi-tiep-nhan");  // + 10 days
   NewComplaint(clerk, "2021-05-15", "nguoi-ung-cu", "da-giai-quyet");                               // closed: not open
-  Sync(clerk);
+  clerk.Sync();
 
   const JsonValue records = server.Records();
   std::map<std::string, double> versions;

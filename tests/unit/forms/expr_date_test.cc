@@ -9,10 +9,8 @@
 #include <string>
 
 #include "common/forms/calendar_date.h"
-#include "common/forms/expr/check.h"
-#include "common/forms/expr/eval.h"
 #include "common/forms/form_check.h"
-#include "common/forms/form_loader.h"
+#include "tests/unit/forms/expr_fixtures.h"
 
 using Catch::Matchers::Contains;
 using namespace wardsync::forms_util;
@@ -35,17 +33,12 @@ constexpr const char* kFormJson = R"({
 })";
 
 const FormDef& Form() {
-  static const FormDef form = [] {
-    auto f = ParseFormJson(kFormJson, "date-test.json");
-    REQUIRE(f.ok());
-    return *f;
-  }();
+  static const FormDef form = expr_test::ParseForm(kFormJson, "date-test.json");
   return form;
 }
 
 std::string CompileError(const std::string& text, expr::Want want = expr::Want::kAny) {
-  auto e = expr::Compile(Form(), text, want);
-  return e.ok() ? "(compiled)" : e.status().message();
+  return expr_test::CompileError(Form(), text, want);
 }
 
 // The type the checker gives `text`.
@@ -55,16 +48,7 @@ std::string TypeOf(const std::string& text) {
   return expr::TypeName(e->root->type);
 }
 
-// A value as ShowVal gives it, "unknown", or "error: ...".
-std::string Eval(const std::string& text, const FieldMap& fields = {}) {
-  auto e = expr::Compile(Form(), text, expr::Want::kAny);
-  INFO(text);
-  REQUIRE(e.ok());
-  RecordView view(Form(), fields);
-  auto v = expr::Evaluate(*e, view, nullptr, {});
-  if (!v.ok()) return "error: " + v.status().message();
-  return v->known() ? expr::ShowVal(*v) : "unknown";
-}
+std::string Eval(const std::string& text, const FieldMap& fields = {}) { return expr_test::Eval(Form(), text, fields); }
 
 FieldMap Dates(const std::string& received, const std::string& resolved = "") {
   FieldMap f;
