@@ -49,15 +49,21 @@ std::string Due(const RecordState& r) { return r.fields().count("due_date") ? r.
 TEST_CASE("report: complaint 3 computes its due date by subject, complaint 2 keeps the typed one", "[report]") {
   const auto registry = Pack();
   auto voters = Complaint(3, "2021-05-14", "danh-sach-cu-tri");
-  auto candidate = Complaint(3, "2021-05-14", "nguoi-ung-cu");
+  auto candidate = Complaint(3, "2021-04-20", "nguoi-ung-cu");
+  auto late_candidate = Complaint(3, "2021-05-08", "nguoi-ung-cu");
+  auto results = Complaint(3, "2021-06-02", "ket-qua-bau-cu");
   auto other = Complaint(3, "2021-12-28", "to-chuc-bau-cu");
   auto typed = Complaint(2, "2021-05-14", "nguoi-ung-cu");
   (*typed.mutable_fields())["due_date"].mutable_value()->set_date("2021-06-13");
   auto untyped = Complaint(2, "2021-05-14", "nguoi-ung-cu");
   auto unknown_version = Complaint(9, "2021-05-14", "danh-sach-cu-tri");
-  for (auto* r : {&voters, &candidate, &other, &typed, &untyped, &unknown_version}) FillComputed(registry, r);
-  CHECK(Due(voters) == "2021-05-19");     // voter list: 5 days
-  CHECK(Due(candidate) == "2021-05-24");  // candidates: 10 days
+  for (auto* r : {&voters, &candidate, &late_candidate, &results, &other, &typed, &untyped, &unknown_version}) {
+    FillComputed(registry, r);
+  }
+  CHECK(Due(voters) == "2021-05-19");          // voter list: 5 days (art. 33)
+  CHECK(Due(candidate) == "2021-04-30");       // candidates: the pack's 10 days...
+  CHECK(Due(late_candidate) == "2021-05-12");  // ...but no later than the day before the art. 61 stop (13 May 2021)
+  CHECK(Due(results) == "2021-06-22");         // People's Council results: 20 days (art. 87)
   CHECK(Due(other) == "2022-01-07");      // other subjects: the pack's default 10, across the year end
   CHECK(Due(typed) == "2021-06-13");      // version 2: what the clerk typed, untouched
   CHECK(Due(untyped).empty());            // version 2 without one: nothing invented here
@@ -85,13 +91,13 @@ TEST_CASE("report: complaint 3 computes its due date by subject, complaint 2 kee
   CHECK(a.age_days == 9);
   CHECK(a.days_left == -4);
   CHECK(a.overdue());
-  CHECK(AgeOf(t.open[1], ctx).days_left == 1);
+  CHECK(AgeOf(t.open[1], ctx).days_left == -23);  // the candidate complaint of 20 April, due 30 April
   CHECK(AgeOf(t.open[2], ctx).age_days == -219);  // received after "today": a negative age, said as it is
   CHECK(AgeOf(t.open[3], ctx).due == "2021-06-13");
   CHECK(AgeOf(t.open[4], ctx).due == "2021-05-21");  // received + --complaint-days
   CHECK(AgeOf(t.open[4], ctx).overdue());
   CHECK_FALSE(AgeOf(t.open[5], ctx).due);
-  CHECK(t.Overdue(ctx) == 2);
+  CHECK(t.Overdue(ctx) == 3);
 }
 
 TEST_CASE("report: a due date past 9999-12-31 is no date, never a five-digit year", "[report]") {
