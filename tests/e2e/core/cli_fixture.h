@@ -57,6 +57,8 @@ class ClientProcess {
   CommandResult Run(std::vector<std::string> args);
   // Runs with --json, REQUIREs exit 0, parses stdout.
   JsonValue Json(std::vector<std::string> args);
+  // `sync`, REQUIREs exit 0.
+  void Sync();
   // `new --form voter-meeting ...` (REQUIREs exit 0); the new id.
   std::string NewMeeting(int invited = 120, int attended = 95, const std::string& candidate = "Trần Thị Bình");
   std::vector<std::string> Args(std::vector<std::string> args) const;

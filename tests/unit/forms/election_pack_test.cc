@@ -54,8 +54,8 @@ TEST_CASE("the election pack loads with 8 forms (15 versions), 32 wards and 2 ch
 
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 15);
-  CHECK(registry.Latest("complaint")->version() == 2);
+  CHECK(registry.All().size() == 16);
+  CHECK(registry.Latest("complaint")->version() == 3);
   CHECK(registry.Latest("tally-minutes")->version() == 3);
   // tally-minutes 2 is version 1 plus the signed minutes' photo, nothing else.
   const auto* minutes = registry.Find("tally-minutes", 2);
