@@ -80,11 +80,12 @@ class FormEvaluator {
   }
 
   void UnknownNames() {
-    std::vector<std::string_view> names;
-    for (const auto& [name, state] : fields_) names.push_back(name);
+    std::vector<std::string_view> names;  // the unknown ones, reported in sorted order
+    for (const auto& [name, state] : fields_) {
+      if (ResolveField(form_, name) == nullptr) names.push_back(name);
+    }
     std::sort(names.begin(), names.end());
     for (auto name : names) {
-      if (ResolveField(form_, name) != nullptr) continue;
       Problem p;
       p.code = "unknown_field";
       p.params = {{"field", std::string(name)}};
@@ -239,6 +240,30 @@ class FormEvaluator {
 
   void Rule(const wardsync::forms::Rule& rule) {
     const auto& compiled = exprs_.Get(form_, rule.expr(), expr::Want::kBoolean, nullptr);
+    // Most records break no rule: find the first row that breaks it before
+    // building any text.
+    std::optional<Result<Val>> failed;
+    const RowView* failed_row = nullptr;
+    size_t failed_index = 0;
+    if (compiled.ok()) {
+      const Expr& e = *compiled;
+      auto holds = [&](const RowView* row, size_t i) {
+        auto v = expr::Evaluate(e, view_, row, computed_);
+        if (v.ok() && !(v->known() && !v->b)) return true;
+        failed = std::move(v);
+        failed_row = row;
+        failed_index = i;
+        return false;
+      };
+      if (e.row_group == nullptr) {
+        if (holds(nullptr, 0)) return;
+      } else {
+        const auto& rows = view_.Rows(e.row_group->name());
+        size_t i = 0;
+        while (i < rows.size() && holds(&rows[i], i)) ++i;
+        if (i == rows.size()) return;
+      }
+    }
     const std::string label = rule.label().empty() ? "" : " (" + rule.label() + ")";
     BrokenRule b;
     b.rule = rule.expr() + label;
@@ -251,39 +276,26 @@ class FormEvaluator {
       p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không tính được: " + compiled.status().message() + label;
     } else {
       const Expr& e = *compiled;
-      std::vector<const RowView*> rows;
-      if (e.row_group == nullptr) {
-        rows.push_back(nullptr);
+      const RowView* row = failed_row;
+      const Result<Val>& v = *failed;
+      b.fields = Involved(e, row);
+      const std::string where = row == nullptr ? "" : " for row " + std::to_string(failed_index + 1) + " (" + row->id + ")";
+      const std::string where_vi = row == nullptr ? "" : " ở dòng " + std::to_string(failed_index + 1) + " (" + row->id + ")";
+      if (row != nullptr) p.params.push_back({"row", row->id});
+      if (!v.ok()) {
+        p.code = "rule_error";
+        p.params.push_back({"error", v.status().message()});
+        p.en = form_.id() + ": rule " + Quote(rule.expr()) + " cannot be evaluated" + where + ": " + v.status().message() +
+               " (" + Shown(e, row) + ")" + label;
+        p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không tính được" + where_vi + ": " +
+               v.status().message() + " (" + Shown(e, row) + ")" + label;
       } else {
-        for (const auto& r : view_.Rows(e.row_group->name())) rows.push_back(&r);
+        p.code = "rule_broken";
+        const std::string shown = Shown(e, row);
+        p.params.push_back({"values", shown});
+        p.en = form_.id() + ": rule " + Quote(rule.expr()) + " fails" + where + ": " + shown + label;
+        p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không thỏa" + where_vi + ": " + shown + label;
       }
-      bool broken = false;
-      for (size_t i = 0; i < rows.size() && !broken; ++i) {
-        auto v = expr::Evaluate(e, view_, rows[i], computed_);
-        if (v.ok() && !(v->known() && !v->b)) continue;
-        broken = true;
-        b.fields = Involved(e, rows[i]);
-        const std::string where =
-            rows[i] == nullptr ? "" : " for row " + std::to_string(i + 1) + " (" + rows[i]->id + ")";
-        const std::string where_vi =
-            rows[i] == nullptr ? "" : " ở dòng " + std::to_string(i + 1) + " (" + rows[i]->id + ")";
-        if (rows[i] != nullptr) p.params.push_back({"row", rows[i]->id});
-        if (!v.ok()) {
-          p.code = "rule_error";
-          p.params.push_back({"error", v.status().message()});
-          p.en = form_.id() + ": rule " + Quote(rule.expr()) + " cannot be evaluated" + where + ": " + v.status().message() +
-                 " (" + Shown(e, rows[i]) + ")" + label;
-          p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không tính được" + where_vi + ": " +
-                 v.status().message() + " (" + Shown(e, rows[i]) + ")" + label;
-        } else {
-          p.code = "rule_broken";
-          const std::string shown = Shown(e, rows[i]);
-          p.params.push_back({"values", shown});
-          p.en = form_.id() + ": rule " + Quote(rule.expr()) + " fails" + where + ": " + shown + label;
-          p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không thỏa" + where_vi + ": " + shown + label;
-        }
-      }
-      if (!broken) return;
     }
     b.message = p.en;
     out_.broken_rules.push_back(std::move(b));
