@@ -15,12 +15,13 @@ from sample_files import png
 from stack import Stack
 
 BIN, SRC = sys.argv[1], sys.argv[2]
-MEETING = {"candidate": "Trần Thị Bình", "meeting_date": "2026-11-20", "invited": 120, "attended": 95,
+# voter-meeting version 2: the candidate picked from the published list `candidates`.
+MEETING = {"candidate": "qh-dv1-tran-thi-lan", "place": "noi-cu-tru", "meeting_date": "2026-11-20", "invited": 120, "attended": 95,
            "notes": "Cử tri đề nghị làm rõ lý lịch; ý kiến đồng thuận cao."}
 
 
-# A valid vote-count minutes of the pack (tally-minutes v3) for the stack's ward.
-TALLY = {"level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
+# A valid vote-count minutes of the pack (tally-minutes v4) for the stack's ward.
+TALLY = {"level": "quoc-hoi", "constituency": "qh-dv1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
          "voters_listed": 500, "voters_voted": 480, "ballots_issued": 480, "ballots_received": 479,
          "valid_ballots": 470, "invalid_ballots": 9,
          "candidates": [{"_row": "a1", "candidate": "qh-dv1-nguyen-van-hung", "votes": 400}]}
@@ -401,7 +402,7 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(res.status, 201, data)
         rid = data["id"]
         shown = self.stack.client_json(["show", rid])
-        self.assertEqual(shown["fields"]["candidate"], "Trần Thị Bình")
+        self.assertEqual(shown["fields"]["candidate"], "qh-dv1-tran-thi-lan")
         self.assertEqual(shown["fields"]["notes"], MEETING["notes"])
         self.assertEqual(shown["fields"]["invited"], 120)
         res, data = self.api("GET", "/api/records?form=voter-meeting")

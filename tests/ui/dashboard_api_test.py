@@ -131,7 +131,7 @@ class DashboardApiTest(unittest.TestCase):
     def test_ward_limited_user_cannot_read_another_wards_record(self):
         # A record of another ward, made by a client of that ward.
         other = self.s.enroll_client("other", self.s.code(self.s.OTHER_WARD))
-        rid = json.loads(self.s.client(other, ["new", "--form", "voter-meeting", "--set", "candidate=Lê Thị Bình",
+        rid = json.loads(self.s.client(other, ["new", "--form", "voter-meeting", "--set", "candidate=qh-dv1-tran-thi-lan", "--set", "place=noi-cu-tru",
                                                "--set", "meeting_date=2021-05-11", "--set", "invited=50",
                                                "--set", "attended=40", "--json"]).stdout)["id"]
         self.s.client(other, ["sync", "--quiet"])
@@ -207,7 +207,7 @@ class DashboardApiTest(unittest.TestCase):
 
     def test_review_is_signed_logged_and_reaches_the_officer(self):
         officer = self.s.clients[0]
-        rid = self.s.new_meeting(officer, candidate="Phạm Thị Dung")
+        rid = self.s.new_meeting(officer, candidate="qh-dv1-le-minh-tuan")
         h = self.http("reviewer")
         status, body = h.json("POST", f"/api/records/{rid}/review",
                               {"state": "needs-correction", "comment": "Thiếu chữ ký của thư ký"})
@@ -238,7 +238,7 @@ class DashboardApiTest(unittest.TestCase):
         self.s.server(["verify", "--data", self.s.srv])  # the log replays to the same records
 
     def test_review_refusals_change_nothing(self):
-        rid = self.s.new_meeting(self.s.clients[0], candidate="Hoàng Văn Em")
+        rid = self.s.new_meeting(self.s.clients[0], candidate="qh-dv1-hoang-van-duc")
         before = self.history(rid)
         viewer = self.http("viewer")
         self.assertEqual(viewer.json("POST", f"/api/records/{rid}/review", {"state": "approved"})[0], 403)

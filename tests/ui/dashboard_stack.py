@@ -96,7 +96,7 @@ class DashStack:
 
     def new_meeting(self, data, **fields):
         """A voter meeting made by client `data` and synced; returns its id."""
-        values = {"candidate": "Trần Văn An", "meeting_date": "2021-05-10", "invited": 100, "attended": 80,
+        values = {"candidate": "qh-dv1-nguyen-van-hung", "place": "noi-cu-tru", "meeting_date": "2021-05-10", "invited": 100, "attended": 80,
                   "agree": 40, "disagree": 10}
         values.update(fields)
         args = ["new", "--form", "voter-meeting", "--json"]
