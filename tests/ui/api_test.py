@@ -176,6 +176,18 @@ class ApiTest(unittest.TestCase):
         self.assertIn("not an integer", data["problems"][0]["message"])
         self.assertEqual(self.records(), before)
 
+    def test_typed_candidate_is_refused_by_version_2(self):
+        """voter-meeting 2 picks the candidate from the published list: a typed name (what version 1 took) is
+        refused with the validator's message naming the field, and nothing is stored."""
+        before = self.records()
+        res, data = self.api("POST", "/api/records", {"form": "voter-meeting", "values": dict(MEETING, candidate="Trần Thị Lan")})
+        self.assertEqual(res.status, 422, data)
+        problem = data["problems"][0]
+        self.assertEqual(problem["fields"], ["candidate"])
+        self.assertIn('voter-meeting: field "candidate": "Trần Thị Lan" is not one of: qh-dv1-nguyen-van-hung, '
+                      'qh-dv1-tran-thi-lan,', problem["message"])
+        self.assertEqual(self.records(), before)
+
 
     # ---- attachment upload (POST /api/attachments) ----
     def upload(self, body, content_type="image/png", form="tally-minutes", field="signed_minutes",

@@ -56,7 +56,7 @@ TEST_CASE("capture, edit, delete and sync through the command lines", "[e2e]") {
 
   // An invalid value is refused with the form, field and rule named; nothing stored.
   std::vector<std::string> bad = {"new", "--form", "voter-meeting"};
-  for (auto& s : MeetingSets(10, 11, "X")) bad.push_back(s);
+  for (auto& s : MeetingSets(10, 11, Candidate(4))) bad.push_back(s);
   auto refused = c1.Run(bad);
   CHECK(refused.exit_code != 0);
   CHECK(refused.out.empty());

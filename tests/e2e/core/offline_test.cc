@@ -53,7 +53,7 @@ TEST_CASE("a client killed with SIGKILL right after new still has the record", "
   REQUIRE(server.Stop() == 0);
 
   std::vector<std::string> args = {"new", "--form", "voter-meeting"};
-  for (auto& s : MeetingSets(300, 250, "Võ Thị F")) args.push_back(s);
+  for (auto& s : MeetingSets(300, 250, Candidate(3))) args.push_back(s);
   Process p("wardsync", c.Args(args));
   // The id is printed only after the durable write: kill the moment it shows.
   auto line = p.WaitForStdoutLine("", std::chrono::seconds(20));

@@ -79,7 +79,7 @@ TEST_CASE("officer text with terminal escape codes is shown escaped by records, 
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find('\x1b') == std::string::npos);
   }
-  CHECK(c.Run({"show", id}).out.find("line one\\e[8m hidden") != std::string::npos);
+  CHECK(c.Run({"show", id}).out.find("Trần Thị Bình\\e[2J\\e[1;1Hagree 100%") != std::string::npos);
   // JSON keeps the text exactly (escaped the JSON way), for programs.
   CHECK(server.Admin({"records", "--json"}).out.find("\\u001b[2J") != std::string::npos);
   CHECK(server.Stop() == 0);

@@ -82,12 +82,12 @@ TEST_CASE("report: voter meetings of version 1 (a typed name) still load, sync a
   TestDevice b1(srv, "b1", kWardB, "officer", "Trần Văn Bảo");
   // What a device still holding only version 1 sends: the name typed. One
   // spelt exactly as the list's label, one not.
-  changes::Change exact = MeetingV1Create(kWardA, 40, 30, "Trần Thị Lan");
+  changes::Change exact = test::VoterMeetingCreate(kWardA, 40, 30, "Trần Thị Lan");
   exact.add_sets()->set_field("agree");
   exact.mutable_sets(exact.sets_size() - 1)->mutable_value()->set_integer(30);
   const std::string exact_id = changes_util::RecordIdText(exact.record_id());
   Smuggle(a1, exact);
-  changes::Change other = MeetingV1Create(kWardB, 20, 10, "Tran Thi Lan");
+  changes::Change other = test::VoterMeetingCreate(kWardB, 20, 10, "Tran Thi Lan");
   Smuggle(b1, other);
   // Version 2 beside them: the candidate picked from the list.
   const std::string picked = a1.New("voter-meeting", {"candidate=qh-dv1-tran-thi-lan", "place=noi-cu-tru",
@@ -107,7 +107,7 @@ TEST_CASE("report: voter meetings of version 1 (a typed name) still load, sync a
   // The device loads the old record, edits it against version 1 and the
   // edit syncs.
   const std::string shown = a1.Ok({"show", exact_id}).out;
-  CHECK(shown.find("voter-meeting@1") != std::string::npos);
+  CHECK(shown.find("form:    voter-meeting version 1\n") != std::string::npos);
   CHECK(shown.find("Trần Thị Lan") != std::string::npos);
   a1.Edit(exact_id, {"notes=biên bản cũ"});
   a1.Sync();

@@ -31,6 +31,7 @@
 #include "server/cli/server_cli.h"
 #include "server/runtime/server_runtime.h"
 #include "server/store/server_keys.h"
+#include "tests/integration/core/raw_client.h"
 #include "tests/support/pack_values.h"
 
 namespace review_test {
@@ -267,28 +268,6 @@ class TestDevice {
 inline std::vector<std::string> Meeting(int invited = 100, int attended = 80) {
   return {"candidate=qh-dv1-tran-thi-lan", std::string("place=") + test::kMeetingPlace, "meeting_date=2026-02-10", "invited=" + std::to_string(invited),
           "attended=" + std::to_string(attended)};
-}
-
-// A CREATE of a voter-meeting version 1, whose candidate is a typed name, as
-// a device still holding only version 1 sends it (for Smuggle).
-inline changes::Change MeetingV1Create(const std::string& ward, int64_t invited, int64_t attended,
-                                       const std::string& candidate = "Trần Thị Bình") {
-  changes::Change c;
-  c.set_record_id(changes_util::NewRecordId());
-  c.set_form_id("voter-meeting");
-  c.set_form_version(1);
-  c.set_ward(ward);
-  c.set_op(changes::Change::CREATE);
-  auto add = [&](const char* f, auto fill) {
-    auto* s = c.add_sets();
-    s->set_field(f);
-    fill(s->mutable_value());
-  };
-  add("candidate", [&](changes::Value* v) { v->set_text(candidate); });
-  add("meeting_date", [](changes::Value* v) { v->set_date("2026-02-10"); });
-  add("invited", [&](changes::Value* v) { v->set_integer(invited); });
-  add("attended", [&](changes::Value* v) { v->set_integer(attended); });
-  return c;
 }
 
 // Signs `change` as the device's next change-set and queues it as the client

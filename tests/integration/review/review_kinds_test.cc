@@ -33,7 +33,7 @@ TEST_CASE("review: a rejected change is acknowledged, later change-sets flow, an
 
   // seq 2: a new record breaking "attended <= invited" (the editor saw it);
   // seq 3: an edit of `kept` against a form version the server does not have.
-  changes::Change bad_create = MeetingV1Create(kWardA, 100, 101);
+  changes::Change bad_create = test::VoterMeetingCreate(kWardA, 100, 101);
   const std::string bad = changes_util::RecordIdText(bad_create.record_id());
   Smuggle(a1, bad_create);
   changes::Change bad_edit;
@@ -118,7 +118,7 @@ TEST_CASE("review: a rejected change is acknowledged, later change-sets flow, an
   CHECK_FALSE(a1.Local(bad).placeholder());
 
   // A reviewer can dismiss one instead.
-  changes::Change again = MeetingV1Create(kWardA, 10, 11);
+  changes::Change again = test::VoterMeetingCreate(kWardA, 10, 11);
   const std::string again_id = changes_util::RecordIdText(again.record_id());
   Smuggle(a1, again);
   a1.Sync();

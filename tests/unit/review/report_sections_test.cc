@@ -630,27 +630,23 @@ TEST_CASE("areas expected from the published list: missing and not checked compa
 }
 
 TEST_CASE("votes: minutes version 4 are keyed by the constituency list value and show its label; typed ones apart") {
+  // One row for qh-dv1-tran-thi-lan; the constituency as a list value
+  // (version 4 on) or typed (versions 1-3).
+  auto minutes = [](const std::string& ward, const std::string& area, const std::string& constituency, bool typed,
+                    int64_t votes) {
+    RecordState r = Minutes(ward, "quoc-hoi", constituency, area, {});
+    if (!typed) Choice(r, "constituency", constituency);
+    Int(r, "candidates[r1]", 1);
+    Choice(r, "candidates[r1].candidate", "qh-dv1-tran-thi-lan");
+    Int(r, "candidates[r1].votes", votes);
+    return r;
+  };
   ReportTally report;
-  // Version 4: the constituency picked from `constituencies`, the candidates from `candidates`.
-  RecordState v4 = Minutes("phuong-a", "quoc-hoi", "", "phuong-a-kv01", {});
-  Choice(v4, "constituency", "qh-dv1");
-  Int(v4, "candidates[r1]", 1);
-  Choice(v4, "candidates[r1].candidate", "qh-dv1-tran-thi-lan");
-  Int(v4, "candidates[r1].votes", 300);
-  report.AddRecord(v4);
-  RecordState v4b = Minutes("xa-b", "quoc-hoi", "", "xa-b-kv01", {});
-  Choice(v4b, "constituency", "qh-dv1");
-  Int(v4b, "candidates[q]", 1);
-  Choice(v4b, "candidates[q].candidate", "qh-dv1-tran-thi-lan");
-  Int(v4b, "candidates[q].votes", 20);
-  report.AddRecord(v4b);
+  report.AddRecord(minutes("phuong-a", "phuong-a-kv01", "qh-dv1", false, 300));
+  report.AddRecord(minutes("xa-b", "xa-b-kv01", "qh-dv1", false, 20));
   // Version 3 typed the constituency, here spelt like the list value: it is
   // still its own constituency, never summed into the picked one.
-  RecordState v3 = Minutes("phuong-a", "quoc-hoi", "qh-dv1", "phuong-a-kv02", {});
-  Int(v3, "candidates[r1]", 1);
-  Choice(v3, "candidates[r1].candidate", "qh-dv1-tran-thi-lan");
-  Int(v3, "candidates[r1].votes", 7);
-  report.AddRecord(v3);
+  report.AddRecord(minutes("phuong-a", "phuong-a-kv02", "qh-dv1", true, 7));
 
   const auto levels = report.Total().section<VoteTally>().Levels();
   const LevelVotes& qh = levels.at("quoc-hoi");
