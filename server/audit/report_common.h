@@ -54,7 +54,7 @@ struct ReviewItem {
 // One run's view of time, for ages and deadlines (complaints).
 struct ReportContext {
   std::string today;               // YYYY-MM-DD, local date of the server (or --today)
-  uint32_t complaint_days = 5;     // deadline of a complaint without its own `deadline`, in days
+  uint32_t complaint_days = 5;     // deadline of a complaint without its own `due_date`, in days
   // Value -> label of every published choice list entry (newest version's
   // label), so a section keyed by a list value can show its label.
   std::map<std::string, std::string> choice_labels;

@@ -11,6 +11,7 @@ import sys
 import unittest
 import urllib.parse
 
+from browser_connections import check_unhurried, plain
 from sample_files import png
 from stack import Stack
 
@@ -87,6 +88,9 @@ class ApiTest(unittest.TestCase):
         self.assertTrue(data["error"])
 
     # ---- refusals ----
+    def test_a_browsers_idle_connections_do_not_hold_up_a_request(self):
+        check_unhurried(self, plain(self.host), self.host, "/app.js")
+
     def test_no_session_is_401_and_changes_nothing(self):
         before = self.records()
         res, data = self.api("GET", "/api/status", cookie=False)

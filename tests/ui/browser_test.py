@@ -780,6 +780,36 @@ class BrowserTest(unittest.TestCase):
         finally:
             other.quit()
 
+    def test_r_complaint_due_date_is_computed_and_read_only(self):
+        """complaint 3 (forms/election/complaint-v3.json): the due date is worked out by the C++ engine from the
+        day received and the subject (voter list 5 days, candidates 10 but not past 12 May 2021), shown read-only as dd/mm/yyyy and never
+        sent: the stored record has no due date; opened again, the form shows it computed again."""
+        self.go("/new/complaint")
+        self.wait_css('form[data-form="complaint"]')
+        due = self.d.find_element(By.NAME, "due_date")
+        self.assertEqual(due.get_attribute("readonly"), "true")
+        self.set_js("received_date", "2021-05-06")
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="subject"][value="nguoi-ung-cu"]').click()
+        self.until(lambda d: due.get_attribute("value") == "12/05/2021",
+                   "10 days for a complaint about a candidate, but not past 12 May (art. 61: no more from 13 May)")
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="subject"][value="danh-sach-cu-tri"]').click()
+        self.until(lambda d: due.get_attribute("value") == "11/05/2021", "5 days for one about the voter list")
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="kind"][value="khieu-nai"]').click()
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="status"][value="moi-tiep-nhan"]').click()
+        self.fill({"complainant": "Nguyễn Văn Bình, tổ 3", "summary": "Thiếu tên trong danh sách cử tri"})
+        self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", due)
+        self.shot("complaint-due-date")
+        self.phone_shot("complaint-due-date-360", due)
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["version"], 3)
+        self.assertNotIn("due_date", shown["fields"])
+        self.go(f"/record/{rid}")
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+        due = self.d.find_element(By.NAME, "due_date")
+        self.until(lambda d: due.get_attribute("value") == "11/05/2021", "the due date computed again")
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])

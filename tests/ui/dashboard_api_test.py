@@ -10,6 +10,7 @@ import sys
 import time
 import unittest
 
+from browser_connections import check_unhurried, tls
 from dashboard_stack import PASSWORD, DashStack, Http
 
 BIN, SRC = sys.argv[1], sys.argv[2]
@@ -36,6 +37,10 @@ class DashboardApiTest(unittest.TestCase):
         status, body = self.http("admin").json("GET", "/api/conflicts")
         self.assertEqual(status, 200)
         return [c for c in body if c["record"] == self.record]
+
+    def test_two_browsers_idle_connections_do_not_hold_up_a_request(self):
+        host = self.s.url.split("//", 1)[1].rstrip("/")
+        check_unhurried(self, tls(host, Http(self.s.url).ctx), host, "/app.js", held=13)
 
     def test_login_sets_a_strict_session_cookie(self):
         h = Http(self.s.url)

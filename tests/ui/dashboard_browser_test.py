@@ -341,8 +341,29 @@ class DashboardBrowserTest(unittest.TestCase):
         for raw in ("open_conflicts", "voter_meetings", "checkpoints", "votes_cast", "invited", "share_agree",
                     "voter-meeting", "under_review"):
             self.assertNotIn(raw, total)
+        # Every heading and label has its words: none falls back to the raw key with spaces.
+        raw_keys = self.d.execute_script(
+            "return [...document.querySelectorAll('#report-total [data-key]')]"
+            ".filter(e => e.tagName !== 'TABLE' && e.tagName !== 'DETAILS' && e.dataset.key"
+            " && e.textContent.trim() === e.dataset.key.replace(/_/g, ' ')).map(e => e.dataset.key)")
+        self.assertEqual(raw_keys, [])
         self.shot("dashboard-reports.png")
         self.phone_shot("#/reports", "figure[data-chart=turnout]", "dashboard-reports-phone.png")
+        # The areas not reported yet (every published area of the wards with no report) start folded: the
+        # count, then the rows one click away.
+        missing = self.d.find_element(By.CSS_SELECTOR, '#report-total details.long-list[data-key="missing"]')
+        self.assertIsNone(missing.get_attribute("open"))
+        summary = missing.find_element(By.TAG_NAME, "summary")
+        self.assertRegex(summary.text, r"^\d+ mục · xem danh sách$")
+        self.assertGreater(int(summary.text.split(" ")[0].replace(".", "")), 3)
+        self.d.execute_script("arguments[0].scrollIntoView({block: 'start'})", missing)
+        self.shot("dashboard-reports-missing-folded.png")
+        count = int(summary.text.split(" ")[0].replace(".", ""))
+        summary.click()
+        self.assertEqual(missing.get_attribute("open"), "true")
+        rows = missing.find_elements(By.CSS_SELECTOR, ":scope > div > table > tbody > tr")
+        self.assertEqual(len(rows), count)
+        self.shot("dashboard-reports-missing-open.png")
 
     def test_8d2_wards_and_forms_by_their_names(self):
         """No page shows a ward's ASCII id or a form's id where people read names (the overview keeps the id

@@ -64,6 +64,26 @@ TEST_CASE("wardsync new --attach, sync, and the server gives the same bytes back
   auto shown = c.Json({"show", id});
   CHECK(Str(At(At(At(shown, "fields"), "photo"), "sha256")) == hash);
 
+  // A value typed with --set (or --from-json) must name bytes this device
+  // holds: a record naming a file nobody can send would never be complete.
+  const std::string ghost = R"({"sha256":")" + std::string(64, 'e') +
+                            R"(","size":4096,"media_type":"application/pdf","name":"khong-co.pdf"})";
+  auto unheld = c.Run({"new", "--form", "minutes-photo", "--set", "area=KV2", "--set", "photo=" + ghost});
+  CHECK(unheld.exit_code == 1);
+  CHECK_THAT(unheld.err, Catch::Contains("khong-co.pdf") && Catch::Contains("is not on this device") &&
+                             Catch::Contains("--attach photo=FILE"));
+  auto unheld_edit = c.Run({"edit", id, "--set", "photo=" + ghost});
+  CHECK(unheld_edit.exit_code == 1);
+  CHECK(Items(c.Json({"list"})).size() == 1);
+  CHECK(Str(At(At(At(c.Json({"show", id}), "fields"), "photo"), "sha256")) == hash);
+  // The value it holds may be typed back (a record edited field by field).
+  auto held = At(At(shown, "fields"), "photo");
+  const std::string held_text = R"({"sha256":")" + hash + R"(","size":)" + std::to_string(pdf.size()) +
+                                R"(,"media_type":"application/pdf","name":")" + Str(At(held, "name")) + R"("})";
+  auto again = c.Run({"new", "--form", "minutes-photo", "--set", "area=KV3", "--set", "photo=" + held_text});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+
   auto before = c.Json({"status"});
   REQUIRE(Items(At(before, "attachments_pending")).size() == 1);
   CHECK(Num(At(Items(At(before, "attachments_pending"))[0], "size")) == pdf.size());

@@ -97,6 +97,12 @@ std::vector<std::string> ClientProcess::Args(std::vector<std::string> args) cons
 
 CommandResult ClientProcess::Run(std::vector<std::string> args) { return RunCommand("wardsync", Args(std::move(args))); }
 
+void ClientProcess::Sync() {
+  auto r = Run({"sync"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
 JsonValue ClientProcess::Json(std::vector<std::string> args) {
   args.push_back("--json");
   auto r = Run(args);

@@ -58,6 +58,8 @@ class ClientProcess {
   CommandResult Run(std::vector<std::string> args);
   // Runs with --json, REQUIREs exit 0, parses stdout.
   JsonValue Json(std::vector<std::string> args);
+  // `sync`, REQUIREs exit 0.
+  void Sync();
   // `new --form voter-meeting ...` (REQUIREs exit 0); the new id. `candidate`
   // is a value of the pack's `candidates` list (voter-meeting version 2).
   std::string NewMeeting(int invited = 120, int attended = 95, const std::string& candidate = "qh-dv1-tran-thi-lan");

@@ -16,7 +16,7 @@ using wardsync::changes::Value;
 using wardsync::forms_util::LoadFormPack;
 using wardsync::forms_util::ValidateValue;
 
-TEST_CASE("the election pack loads with 8 forms (17 versions), 32 wards and 3 choice lists", "[forms]") {
+TEST_CASE("the election pack loads with 8 forms (18 versions), 32 wards and 3 choice lists", "[forms]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
   CHECK(pack->wards.wards_size() == 32);
@@ -57,8 +57,8 @@ TEST_CASE("the election pack loads with 8 forms (17 versions), 32 wards and 3 ch
 
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 17);
-  CHECK(registry.Latest("complaint")->version() == 2);
+  CHECK(registry.All().size() == 18);
+  CHECK(registry.Latest("complaint")->version() == 3);
   CHECK(registry.Latest("tally-minutes")->version() == 4);
   CHECK(registry.Latest("voter-meeting")->version() == 2);
   // tally-minutes 2 is version 1 plus the signed minutes' photo, nothing else.

@@ -334,7 +334,7 @@ TEST_CASE("complaints: the open ones with their age against the deadline") {
   auto overdue = Complaint(kA, "2021-05-10", "moi-tiep-nhan");
   t.AddRecord(overdue);
   auto own = Complaint(kA, "2021-05-10", "dang-xu-ly");
-  Date(own, "deadline", "2021-06-09");  // its own deadline (30 days) wins over --complaint-days
+  Date(own, "due_date", "2021-06-09");  // its own due date (30 days) wins over --complaint-days
   t.AddRecord(own);
   t.AddRecord(Complaint(kA, "2021-05-01", "da-giai-quyet"));
   t.AddRecord(Complaint(kB, "2021-05-02", "chuyen-co-quan-khac"));
