@@ -643,7 +643,7 @@ class BrowserTest(unittest.TestCase):
             self.assertIn("Ảnh biên bản đã ký", self.d.find_element(By.CSS_SELECTOR, 'label[for="in-signed_minutes"]').text)
             self.d.find_element(By.CSS_SELECTOR, 'input[name="level"][value="quoc-hoi"]').click()
             self.d.find_element(By.CSS_SELECTOR, 'input[name="polling_area"][value="phuong-hoang-van-thu-kv01"]').click()
-            self.fill({"constituency": "1", "seats": 1, "voters_listed": 800, "voters_voted": 700, "ballots_issued": 700,
+            self.fill({"constituency": "qh-dv1", "seats": 1, "voters_listed": 800, "voters_voted": 700, "ballots_issued": 700,
                        "ballots_received": 700, "valid_ballots": 690, "invalid_ballots": 10})
             row = self.tally_rows()[0]
             self.pick(f"candidates[{row}].candidate", "qh-dv1-nguyen-van-hung")

@@ -202,7 +202,7 @@ class DashboardApiTest(unittest.TestCase):
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         mine = [r for r in rows if r["id"] == self.record]
         self.assertEqual(len(mine), 1)
-        self.assertEqual(mine[0]["candidate"], "Trần Văn An")
+        self.assertEqual(mine[0]["candidate"], "qh-dv1-nguyen-van-hung")
 
     # ---- review of submissions ----
     def history(self, rid, user="admin"):
@@ -257,7 +257,7 @@ class DashboardApiTest(unittest.TestCase):
         self.assertEqual(reviewer.json("POST", f"/api/records/{'0' * 32}/review", {"state": "approved"})[0], 404)
         # A ward-limited reviewer: another ward's record looks like none.
         other = self.s.enroll_client("other-rv", self.s.code(self.s.OTHER_WARD))
-        foreign = self.s.new_meeting(other, candidate="Đỗ Thị Giang")
+        foreign = self.s.new_meeting(other, candidate="tp-dv1-do-thi-thu-ha")
         self.assertEqual(self.http("limited").json("POST", f"/api/records/{foreign}/review", {"state": "approved"})[0], 404)
         self.assertEqual(self.history(foreign)["review"]["status"], "received")
         self.assertEqual(self.history(rid), before)
@@ -284,7 +284,7 @@ class DashboardApiTest(unittest.TestCase):
 
     def test_values_conflict_takes_a_new_value(self):
         a, b = self.s.clients
-        rid = self.s.new_meeting(a, candidate="Vũ Văn Hải")
+        rid = self.s.new_meeting(a, candidate="tp-dv1-vu-quang-huy")
         self.s.client(b, ["sync", "--quiet"])
         self.s.client(a, ["edit", rid, "--set", "invited=120"])
         self.s.client(b, ["edit", rid, "--set", "invited=130"])

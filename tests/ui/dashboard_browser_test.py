@@ -158,7 +158,7 @@ class DashboardBrowserTest(unittest.TestCase):
         self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         self.assertEqual([r["id"] for r in rows], [self.record])
-        self.assertEqual(rows[0]["candidate"], "Trần Văn An")
+        self.assertEqual(rows[0]["candidate"], "qh-dv1-nguyen-van-hung")
         self.assertEqual(rows[0]["ward"], self.s.WARD)
 
     def test_5_enroll_a_device_from_the_page(self):
@@ -196,7 +196,7 @@ class DashboardBrowserTest(unittest.TestCase):
 
     def test_8a_review_a_record_from_its_page(self):
         officer = self.s.clients[0]
-        rid = self.s.new_meeting(officer, candidate="Phạm Thị Dung")
+        rid = self.s.new_meeting(officer, candidate="qh-dv1-pham-thi-hong-nhung")
         self.go(f"#/record/{rid}", "#review-form")
         self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "#review [data-review]").text, "đã nhận")
         form = self.d.find_element(By.ID, "review-form")
