@@ -8,7 +8,6 @@
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
 #include "common/reconcile/duplicates.h"
-#include "common/reconcile/form_rules.h"
 #include "common/reconcile/merge.h"
 #include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
@@ -444,7 +443,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
                std::to_string(ctx_.limits.max_changes_per_changeset) + "); none of them was applied";
   }
   auto forms = ctx_.forms.Get();
-  const reconcile::RuleCheck rules = reconcile::FormRules(forms->registry);
+  const reconcile::RuleCheck rules = evaluator_.Rules();
   RecordMap scratch;
   KeyMap scratch_keys;
   WriteBatch writes;
@@ -485,6 +484,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     bool not_kept = false;
     if (rejected.empty()) {
       RecordState next = record;
+      evaluator_.Begin(forms);
       auto applied = reconcile::Apply(next, change, stamp, log_seq,
                                       [&](const wardsync::changes::ChangeId& id, const std::string& field) {
                                         return BaseValue(id, rid, field);
@@ -497,8 +497,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
         // The editor saw the whole record: a broken cross-field rule is its
         // own doing. (Merged edits that did not see each other open a RULE
         // conflict instead, in Apply.)
-        const auto* form = forms->registry.Find(change.form_id(), change.form_version());
-        s = form ? forms_util::ValidateRecordFields(*form, next.fields()) : Status::Ok();
+        s = evaluator_.Validate(next, forms->registry.Find(change.form_id(), change.form_version()));
         if (!s.ok()) rejected = s.message();
       }
       if (rejected.empty()) rejected = OverLimits(record, next);
