@@ -252,6 +252,8 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     if (prepared) {
       p.body = std::move(submission.prepared[k].body);
       p.hash = std::move(submission.prepared[k].hash);
+      p.content = std::move(submission.prepared[k].content);
+      p.content_forms = submission.content_forms;
     } else if (!changes_util::ParseBody(cs, &p.body).ok()) {
       return Refuse(result, sync::BAD_FRAME, "change-set body does not parse", 0);
     }
@@ -475,7 +477,9 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     // Everything past this point is about the change's content: it is either
     // applied or kept as REJECTED with its reason, never refused (refusing
     // would block the device's chain for good).
-    std::string rejected = too_many.empty() ? CheckContent(*forms, record, change) : too_many;
+    // Checked already on an io thread when the forms are still the ones it used.
+    const bool checked = p.content_forms == forms && static_cast<size_t>(ci) < p.content.size() && p.content[ci];
+    std::string rejected = !too_many.empty() ? too_many : checked ? *p.content[ci] : CheckContent(*forms, record, change);
     if (record.quarantined()) {
       rejected = "the record is quarantined (wardsync-server quarantine): it takes no change until released";
     }

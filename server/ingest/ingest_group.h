@@ -79,6 +79,8 @@ class IngestGroup {
     wardsync::changes::ChangeSetBody body;
     std::string hash;
     bool head = false;  // ends its signature run: its verified signature is stored
+    std::vector<std::optional<std::string>> content;          // Submission::Prepared::content
+    std::shared_ptr<const FormsSnapshot::Data> content_forms;  // what it was checked against
   };
   using RecordMap = std::map<std::string, wardsync::records::RecordState>;
 
