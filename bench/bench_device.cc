@@ -109,7 +109,12 @@ Result<std::string> BenchDevice::NewVoterMeeting(uint64_t i) {
   const int invited = 80 + static_cast<int>(i % 120);
   const int attended = invited - static_cast<int>(i % 9);
   const int agree = attended - 3 - static_cast<int>(i % 5);
-  return capture_->New("voter-meeting", {{"candidate", "Nguyễn Thị Hồng " + std::to_string(i % 97)},
+  // voter-meeting 2 picks the candidate from the pack's published list
+  // (forms/election/choices/candidates.json): values offered in every ward.
+  static const char* const kCandidates[] = {"qh-dv1-nguyen-van-hung", "qh-dv1-tran-thi-lan", "qh-dv1-le-minh-tuan",
+                                            "qh-dv1-pham-thi-hong-nhung", "qh-dv1-hoang-van-duc"};
+  return capture_->New("voter-meeting", {{"candidate", kCandidates[i % 5]},
+                                         {"place", "noi-cu-tru"},
                                          {"meeting_date", "2026-11-20"},
                                          {"invited", std::to_string(invited)},
                                          {"attended", std::to_string(attended)},

@@ -34,6 +34,9 @@ bool UnderReview(const wardsync::records::RecordState& r);
 std::optional<uint64_t> Count(const wardsync::records::RecordState& r, std::string_view field);
 // Text, choice, date or time (HH:MM) value, trimmed; "" when empty or of another kind.
 std::string Word(const wardsync::records::RecordState& r, std::string_view field);
+// The field holds text: a name or number typed by the officer (older form
+// versions), not a value picked from a list.
+bool Typed(const wardsync::records::RecordState& r, std::string_view field);
 std::optional<bool> Boolean(const wardsync::records::RecordState& r, std::string_view field);
 // 32 hex digits.
 std::string RecordHex(const wardsync::records::RecordState& r);

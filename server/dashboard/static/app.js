@@ -636,7 +636,7 @@ async function reportsPage() {
   const total = r.total;
   const cands = total && total.voter_meetings && total.voter_meetings.candidates || [];
   const shared = cands.filter((c) => c.share_agree !== null && c.share_agree !== undefined);
-  if (shared.length) out.push(barChart(t("chart_agree"), shared.map((c) => ({ label: c.candidate, value: c.share_agree }))));
+  if (shared.length) out.push(barChart(t("chart_agree"), shared.map((c) => ({ label: c.label || c.candidate, value: c.share_agree }))));
   const chart = turnoutChart(ctx, total && total.turnout, t("chart_turnout"));
   out.push(chart || h("p", { class: "muted", id: "turnout-note" }, t("turnout_note")));
   if (total) out.push(h("section", { class: "card", id: "report-total" }, h("h2", {}, t("city_total")), reportSections(ctx, total)));

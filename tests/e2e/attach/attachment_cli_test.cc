@@ -121,7 +121,7 @@ TEST_CASE("the election pack's tally minutes take the photo of the signed minute
   ClientProcess c(server, kWard);
   const std::string values = files.Sub("kv5.json");
   REQUIRE(util::WriteFileAtomic(values, R"({
-    "level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
+    "level": "quoc-hoi", "constituency": "qh-dv1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
     "voters_listed": 500, "voters_voted": 480, "ballots_issued": 480, "ballots_received": 479,
     "valid_ballots": 470, "invalid_ballots": 9,
     "candidates": [{"_row": "a", "candidate": "qh-dv1-nguyen-van-hung", "votes": 400}]

@@ -112,7 +112,7 @@ JsonValue ClientProcess::Json(std::vector<std::string> args) {
 }
 
 std::vector<std::string> MeetingSets(int invited, int attended, const std::string& candidate) {
-  return {"--set", "candidate=" + candidate, "--set", "meeting_date=2026-11-20",
+  return {"--set", "candidate=" + candidate, "--set", std::string("place=") + kMeetingPlace, "--set", "meeting_date=2026-11-20",
           "--set", "invited=" + std::to_string(invited), "--set", "attended=" + std::to_string(attended)};
 }
 
