@@ -95,7 +95,7 @@ Status BenchDevice::Configure(const ServerFacts& facts, const std::string& addre
   cfg.set_officer(who_.officer);
   WS_RETURN_IF_ERROR(store_->SaveConfig(cfg));
   if (facts.forms.empty()) return Status::Ok();  // an external server: the first sync brings them
-  return store_->ReplaceForms(facts.forms, facts.wards, facts.forms_epoch);
+  return store_->ReplaceForms(facts.forms, facts.wards, facts.forms_epoch, facts.choice_lists);
 }
 
 Status BenchDevice::PointAt(const std::string& address) {
