@@ -154,6 +154,9 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
     err << "error: no published ward \"" << *ward << "\" (see wardsync-server wards)\n";
     return 1;
   }
+  // One cache of compiled expressions for the whole run: `forms` (the
+  // snapshot the definitions live in) outlives it.
+  forms_util::ExprCache exprs;
   auto recs = store.Scan(keys::kRecordPrefix);
   for (; recs->Valid(); recs->Next()) {
     wardsync::records::RecordState r;
@@ -162,7 +165,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       return 1;
     }
     if ((ward && r.ward() != *ward) || (form && r.form_id() != *form)) continue;
-    audit::FillComputed(forms->registry, &r);  // e.g. complaint 3's due_date
+    audit::FillComputed(forms->registry, &r, &exprs);  // e.g. complaint 3's due_date
     tally.AddRecord(r);
   }
   auto devs = store.Scan(keys::kDevicePrefix);

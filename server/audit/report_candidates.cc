@@ -79,7 +79,7 @@ void CandidateStructureTally::Add(const RecordState& r) {
   if (!Take(r, kForm, &provisional, &under_review_)) return;
   std::string level = Word(r, "level");
   if (level.empty()) level = "(no level)";
-  const std::string listed = Word(r, "candidate");  // version 2: a value of the list
+  const std::string listed = Word(r, "candidate");  // versions 2-3: a value of the list
   LevelStructure one;
   LevelStructure& s = listed.empty() ? levels_[level] : one;
   s.candidates += 1;

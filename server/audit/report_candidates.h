@@ -10,12 +10,14 @@
 // birth year so the same tally answers for any day. A value left empty is
 // counted as `unknown` for that attribute, never as "no".
 //
-// Version 2 names the candidate by a value of the published list
+// Versions 2-3 name the candidate by a value of the published list
 // `candidates`: one candidate registered by two records (two wards, or a
 // DUPLICATE the ward has not resolved yet reaching the city) would be counted
 // twice, so neither is counted; both are named ("DUPLICATE") and the level
 // counts the candidate as `duplicated`. Version 1's typed names are not
-// compared (two spellings of one person cannot be told apart).
+// compared (two spellings of one person cannot be told apart). Version 3
+// picks `constituency` from the list `constituencies` (version 2 typed it):
+// the structure is per level, so neither is read here and both count alike.
 #pragma once
 #include <map>
 #include <ostream>

@@ -17,10 +17,11 @@ bool Computes(const wardsync::forms::FormDef& form) {
 
 }  // namespace
 
-void FillComputed(const forms_util::FormRegistry& registry, wardsync::records::RecordState* r) {
+void FillComputed(const forms_util::FormRegistry& registry, wardsync::records::RecordState* r,
+                  forms_util::ExprCache* exprs) {
   const auto* form = registry.Find(r->form_id(), r->form_version());
   if (form == nullptr || !Computes(*form)) return;
-  auto evaluation = forms_util::Evaluate(*form, r->fields());
+  auto evaluation = forms_util::Evaluate(*form, r->fields(), exprs);
   for (auto& [path, value] : evaluation.computed) *(*r->mutable_fields())[path].mutable_value() = std::move(value);
 }
 

@@ -6,6 +6,7 @@
 // complaint 3's `due_date`). A value that cannot be computed (a field
 // still empty, a division by zero) stays empty, as in the officer app.
 #pragma once
+#include "common/forms/expr_cache.h"
 #include "common/forms/form_registry.h"
 #include "proto/records.pb.h"
 
@@ -14,6 +15,10 @@ namespace wardsync::server::audit {
 // Sets every computed field of `r` that its form version (looked up in
 // `registry`) computes to a value. A record of an unknown form version, or
 // of a version without computed fields, is left as it is (no evaluation).
-void FillComputed(const forms_util::FormRegistry& registry, wardsync::records::RecordState* r);
+// `exprs` keeps the compiled expressions across the records of one report
+// run (compiling each form's expressions again per record was the bulk of
+// the work, as in ingest); it must not outlive `registry`'s definitions.
+void FillComputed(const forms_util::FormRegistry& registry, wardsync::records::RecordState* r,
+                  forms_util::ExprCache* exprs);
 
 }  // namespace wardsync::server::audit

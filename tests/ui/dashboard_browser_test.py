@@ -347,8 +347,23 @@ class DashboardBrowserTest(unittest.TestCase):
             ".filter(e => e.tagName !== 'TABLE' && e.tagName !== 'DETAILS' && e.dataset.key"
             " && e.textContent.trim() === e.dataset.key.replace(/_/g, ' ')).map(e => e.dataset.key)")
         self.assertEqual(raw_keys, [])
+        # Every meeting here picked its candidate (voter-meeting 2): the candidates table has its figures but
+        # no column for typed names, typed meetings or homonyms (all 0 or empty on every row).
+        heads = self.d.execute_script(
+            "return [...document.querySelectorAll('#report-total table[data-key=candidates] th')].map(e => e.dataset.key)")
+        self.assertIn("candidate", heads)
+        self.assertIn("meetings", heads)
+        for col in ("typed", "typed_meetings", "homonyms"):
+            self.assertNotIn(col, heads)
+        self.assertEqual(self.d.find_elements(By.CSS_SELECTOR, "#report-total th[data-key=typed_meetings]"), [])
+        table = self.d.find_element(By.CSS_SELECTOR, "#report-total table[data-key=candidates]")
+        self.d.execute_script("arguments[0].scrollIntoView({block: 'start'})", table)
+        self.shot("dashboard-reports-candidates.png")
         self.shot("dashboard-reports.png")
         self.phone_shot("#/reports", "figure[data-chart=turnout]", "dashboard-reports-phone.png")
+        table = self.phone.find_element(By.CSS_SELECTOR, "#report-total table[data-key=candidates]")
+        self.phone.execute_script("arguments[0].scrollIntoView({block: 'start'})", table)
+        self.shot("dashboard-reports-candidates-phone.png", self.phone)
         # The areas not reported yet (every published area of the wards with no report) start folded: the
         # count, then the rows one click away.
         missing = self.d.find_element(By.CSS_SELECTOR, '#report-total details.long-list[data-key="missing"]')

@@ -536,6 +536,12 @@ const HIDDEN = new Set(["overflow", "ward", "name"]);
 const LABELLED = ["area", "checkpoint", "level", "candidate", "readiness"];
 const labelled = (x) => LABELLED.some((c) => c in x);
 const labelOf = (x, c) => x[c + "_label"] || (c !== "readiness" && LABELLED.includes(c) ? x.label : "") || "";
+// Columns that only say something when a row has one (records of older
+// form versions, typed names): hidden when every row has none (0, false or
+// an empty list), so a report made only of picked values has no column of
+// zeros. Any other column is shown even when all 0 (0 votes is a figure).
+const ONLY_WHEN_ANY = new Set(["typed", "typed_meetings", "homonyms"]);
+const nothing = (v) => v === 0 || v === false || v === null || v === undefined || (Array.isArray(v) && !v.length);
 
 function reportCtx(cat, wards) {
   const names = Object.fromEntries((wards || []).map((w) => [w.ward, w.name || w.ward]));
@@ -581,7 +587,8 @@ function render(ctx, v, k) {
     if (!v.length) return t("none");
     if (v.every((x) => x && typeof x === "object" && !Array.isArray(x))) {
       const cols = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((c) => c !== "overflow" && c !== "name")
-        .filter((c) => !(v.some(labelled) && (c === "label" || c.endsWith("_label"))));
+        .filter((c) => !(v.some(labelled) && (c === "label" || c.endsWith("_label"))))
+        .filter((c) => !(ONLY_WHEN_ANY.has(c) && v.every((x) => nothing(x[c]))));
       const table = h("div", { class: "scroll" }, h("table", { class: "report stack", "data-key": k || "" },
         h("thead", {}, h("tr", {}, cols.map((c) => h("th", { "data-key": c }, ctx.key(c))))),
         h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) =>

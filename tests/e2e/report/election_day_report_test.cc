@@ -359,10 +359,10 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   Minutes(a1, files, "hdnd-thanh-pho", tp1, a01, {{hoa, 700}});
   // The candidate register (its own form, candidates picked from the list): two for the National Assembly.
   New(a1, "candidate",
-      {"level=quoc-hoi", "constituency=1", "candidate=" + an, "gender=nu", "birth_year=1985", "ethnicity=Tày",
+      {"level=quoc-hoi", "constituency=" + qh1, "candidate=" + an, "gender=nu", "birth_year=1985", "ethnicity=Tày",
        "ethnic_minority=true", "party_member=true", "full_time=true", "re_standing=false", "nomination=gioi-thieu"});
   New(a1, "candidate",
-      {"level=quoc-hoi", "constituency=1", "candidate=" + binh, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
+      {"level=quoc-hoi", "constituency=" + qh1, "candidate=" + binh, "gender=nam", "birth_year=1968", "ethnicity=Kinh",
        "ethnic_minority=false", "party_member=false", "full_time=false", "re_standing=true", "nomination=tu-ung-cu"});
   Sync(a1);
 

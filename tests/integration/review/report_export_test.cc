@@ -207,3 +207,68 @@ TEST_CASE("export: CSV and JSON, streamed to a file that appears whole") {
   CHECK(bad.code == 1);
   CHECK_FALSE(std::filesystem::exists(out_dir.path() + "/no"));
 }
+
+TEST_CASE("report: candidate 2 (constituency typed) and 3 (picked from the list) both count in the structure") {
+  TestServer srv;
+  TestDevice a1(srv, "a1", kWardA, "officer", "Nguyễn Văn An");
+  // What a device still holding only version 2 sends: the constituency typed.
+  changes::Change v2;
+  v2.set_record_id(changes_util::NewRecordId());
+  v2.set_form_id("candidate");
+  v2.set_form_version(2);
+  v2.set_ward(kWardA);
+  v2.set_op(changes::Change::CREATE);
+  auto set = [&v2](const std::string& field) {
+    auto* s = v2.add_sets();
+    s->set_field(field);
+    return s->mutable_value();
+  };
+  set("level")->set_choice("quoc-hoi");
+  set("constituency")->set_text("1");
+  set("candidate")->set_choice("qh-dv1-tran-thi-lan");
+  set("gender")->set_choice("nu");
+  set("birth_year")->set_integer(1990);
+  set("ethnicity")->set_text("Tày");
+  set("ethnic_minority")->set_boolean(true);
+  set("party_member")->set_boolean(true);
+  set("full_time")->set_boolean(false);
+  set("re_standing")->set_boolean(false);
+  set("nomination")->set_choice("gioi-thieu");
+  const std::string typed_id = changes_util::RecordIdText(v2.record_id());
+  Smuggle(a1, v2);
+  // Version 3 beside it: the constituency picked from `constituencies`.
+  const std::string picked = a1.New("candidate", {"level=quoc-hoi", "constituency=qh-dv1", "candidate=qh-dv1-le-minh-tuan",
+                                                  "gender=nam", "birth_year=1960", "ethnicity=Kinh",
+                                                  "ethnic_minority=false", "party_member=false", "full_time=true",
+                                                  "re_standing=true", "nomination=tu-ung-cu"});
+  a1.Sync();
+  for (const auto& [id, version] : std::vector<std::pair<std::string, uint32_t>>{{typed_id, 2}, {picked, 3}}) {
+    const auto r = srv.Record(id);
+    INFO(id);
+    CHECK(r.conflicts_size() == 0);
+    CHECK(r.form_version() == version);
+  }
+  CHECK(srv.Record(picked).fields().at("constituency").value().choice() == "qh-dv1");
+  // The old record loads and edits against version 2; the edit syncs.
+  CHECK(a1.Ok({"show", typed_id}).out.find("form:    candidate version 2\n") != std::string::npos);
+  a1.Edit(typed_id, {"workplace=UBND phường"});
+  a1.Sync();
+  CHECK(srv.Record(typed_id).fields().at("workplace").value().text() == "UBND phường");
+  CHECK(srv.Record(typed_id).form_version() == 2);
+  // Version 3 refuses a typed constituency on the device.
+  auto refused = a1.Cli({"new", "--form", "candidate", "--set", "level=quoc-hoi", "--set", "constituency=1", "--set",
+                         "candidate=qh-dv1-nguyen-van-hung"});
+  CHECK(refused.code != 0);
+  CHECK(refused.err.find("candidate: field \"constituency\": \"1\" is not one of: ") != std::string::npos);
+
+  // The structure is per level: both records count, whatever the constituency's version.
+  auto j = Json(srv.Ok({"report", "--json", "--today", "2026-11-20"}).out);
+  const auto& levels = At(At(At(j, "total"), "candidates"), "levels");
+  REQUIRE(Size(levels) == 1);
+  const auto& qh = At(levels, 0);
+  CHECK(At(qh, "level").string_value() == "quoc-hoi");
+  CHECK(At(qh, "candidates").number_value() == 2);
+  CHECK(At(At(qh, "women"), "count").number_value() == 1);
+  CHECK(At(At(qh, "re_standing"), "count").number_value() == 1);
+  CHECK(At(qh, "duplicated").number_value() == 0);
+}

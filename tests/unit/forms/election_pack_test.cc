@@ -16,7 +16,7 @@ using wardsync::changes::Value;
 using wardsync::forms_util::LoadFormPack;
 using wardsync::forms_util::ValidateValue;
 
-TEST_CASE("the election pack loads with 8 forms (18 versions), 32 wards and 3 choice lists", "[forms]") {
+TEST_CASE("the election pack loads with 8 forms (19 versions), 32 wards and 3 choice lists", "[forms]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
   CHECK(pack->wards.wards_size() == 32);
@@ -57,7 +57,7 @@ TEST_CASE("the election pack loads with 8 forms (18 versions), 32 wards and 3 ch
 
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 18);
+  CHECK(registry.All().size() == 19);
   CHECK(registry.Latest("complaint")->version() == 3);
   CHECK(registry.Latest("tally-minutes")->version() == 4);
   CHECK(registry.Latest("voter-meeting")->version() == 2);
@@ -157,6 +157,31 @@ TEST_CASE("voter-meeting 2 picks the candidate from the list; tally-minutes 4 th
   for (const auto& e : constituencies->entries()) labels.insert(e.label());
   CHECK(groups == labels);
   CHECK(constituencies->title().find("DỮ LIỆU MẪU") != std::string::npos);  // sample data, said so
+
+  // candidate 3: version 2 with the constituency picked from the same list;
+  // version 2 stays, so its typed "1" still validates against it.
+  const auto* c2 = registry.Find("candidate", 2);
+  const auto* c3 = registry.Find("candidate", 3);
+  REQUIRE(c2 != nullptr);
+  REQUIRE(c3 != nullptr);
+  CHECK(registry.Latest("candidate")->version() == 3);
+  const auto* typed_in_2 = FormRegistry::FindField(*c2, "constituency");
+  CHECK(typed_in_2->type() == FieldDef::TEXT);
+  const auto* picked_in_3 = FormRegistry::FindField(*c3, "constituency");
+  CHECK(picked_in_3->type() == FieldDef::SINGLE_CHOICE);
+  CHECK(picked_in_3->choice_list() == "constituencies");
+  CHECK(picked_in_3->choices_size() == constituencies->entries_size());
+  CHECK(c3->fields_size() == c2->fields_size());
+  Value one;
+  one.set_text("1");
+  CHECK(ValidateValue(*c2, *typed_in_2, one).ok());
+  Value qh1;
+  qh1.set_choice("qh-dv1");
+  CHECK(ValidateValue(*c3, *picked_in_3, qh1).ok());
+  Value typed_one;
+  typed_one.set_choice("1");
+  CHECK(ValidateValue(*c3, *picked_in_3, typed_one).message() ==
+        "candidate: field \"constituency\": \"1\" is not one of the choices");
 }
 
 TEST_CASE("turnout-report refuses more votes than voters", "[forms]") {

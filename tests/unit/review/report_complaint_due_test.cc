@@ -57,8 +57,11 @@ TEST_CASE("report: complaint 3 computes its due date by subject, complaint 2 kee
   (*typed.mutable_fields())["due_date"].mutable_value()->set_date("2021-06-13");
   auto untyped = Complaint(2, "2021-05-14", "nguoi-ung-cu");
   auto unknown_version = Complaint(9, "2021-05-14", "danh-sach-cu-tri");
+  // One cache for every record, as a report run keeps it: each record still
+  // gets its own values.
+  wardsync::forms_util::ExprCache exprs;
   for (auto* r : {&voters, &candidate, &late_candidate, &results, &other, &typed, &untyped, &unknown_version}) {
-    FillComputed(registry, r);
+    FillComputed(registry, r, &exprs);
   }
   CHECK(Due(voters) == "2021-05-19");          // voter list: 5 days (art. 33)
   CHECK(Due(candidate) == "2021-04-30");       // candidates: the pack's 10 days...
@@ -73,11 +76,11 @@ TEST_CASE("report: complaint 3 computes its due date by subject, complaint 2 kee
   // received, or no subject yet (not "10 days" by default).
   auto undated = Complaint(3, "", "danh-sach-cu-tri");
   undated.mutable_fields()->erase("received_date");
-  FillComputed(registry, &undated);
+  FillComputed(registry, &undated, &exprs);
   CHECK(Due(undated).empty());
   auto no_subject = Complaint(3, "2021-05-14", "");
   no_subject.mutable_fields()->erase("subject");
-  FillComputed(registry, &no_subject);
+  FillComputed(registry, &no_subject, &exprs);
   CHECK(Due(no_subject).empty());
 
   ComplaintTally t;
