@@ -13,6 +13,7 @@
 
 #include "client/store/client_keys.h"
 #include "client/sync/sync_client.h"
+#include "common/crypto/digest.h"
 #include "tests/integration/review/review_fixture.h"
 
 namespace review_test {
