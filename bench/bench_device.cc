@@ -95,7 +95,7 @@ Status BenchDevice::Configure(const ServerFacts& facts, const std::string& addre
   cfg.set_officer(who_.officer);
   WS_RETURN_IF_ERROR(store_->SaveConfig(cfg));
   if (facts.forms.empty()) return Status::Ok();  // an external server: the first sync brings them
-  return store_->ReplaceForms(facts.forms, facts.wards, facts.forms_epoch);
+  return store_->ReplaceForms(facts.forms, facts.wards, facts.forms_epoch, facts.choice_lists);
 }
 
 Status BenchDevice::PointAt(const std::string& address) {
@@ -109,7 +109,12 @@ Result<std::string> BenchDevice::NewVoterMeeting(uint64_t i) {
   const int invited = 80 + static_cast<int>(i % 120);
   const int attended = invited - static_cast<int>(i % 9);
   const int agree = attended - 3 - static_cast<int>(i % 5);
-  return capture_->New("voter-meeting", {{"candidate", "Nguyễn Thị Hồng " + std::to_string(i % 97)},
+  // voter-meeting 2 picks the candidate from the pack's published list
+  // (forms/election/choices/candidates.json): values offered in every ward.
+  static const char* const kCandidates[] = {"qh-dv1-nguyen-van-hung", "qh-dv1-tran-thi-lan", "qh-dv1-le-minh-tuan",
+                                            "qh-dv1-pham-thi-hong-nhung", "qh-dv1-hoang-van-duc"};
+  return capture_->New("voter-meeting", {{"candidate", kCandidates[i % 5]},
+                                         {"place", "noi-cu-tru"},
                                          {"meeting_date", "2026-11-20"},
                                          {"invited", std::to_string(invited)},
                                          {"attended", std::to_string(attended)},

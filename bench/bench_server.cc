@@ -50,6 +50,7 @@ Result<ServerFacts> ReadServerFacts(const std::string& dir) {
   auto data = ctx.forms.Get();
   for (const auto* f : data->registry.Published()) facts.forms.push_back(*f);
   facts.wards = data->wards;
+  for (const auto* l : data->registry.ChoiceLists()) facts.choice_lists.push_back(*l);
   facts.forms_epoch = data->epoch;
   return facts;
 }

@@ -28,6 +28,7 @@ struct ServerFacts {
   std::string ca_pem;
   std::vector<wardsync::forms::FormDef> forms;
   wardsync::forms::WardList wards;
+  std::vector<wardsync::forms::ChoiceListDef> choice_lists;  // voter-meeting 2 picks its candidate from one
   uint64_t forms_epoch = 0;
 };
 

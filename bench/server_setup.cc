@@ -57,6 +57,7 @@ Result<std::unique_ptr<ServerSetup>> ServerSetup::Create(const Options& o, const
     if (!pack.ok()) return pack.status();
     s->facts_.forms = pack->forms;
     s->facts_.wards = pack->wards;
+    s->facts_.choice_lists = pack->choice_lists;
     WS_RETURN_IF_ERROR(util::ReadFile(server::ServerPaths(o.ext_data).ca_cert(), &s->facts_.ca_pem));
     return s;
   }

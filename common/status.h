@@ -78,6 +78,7 @@ class [[nodiscard]] Result {
   T* operator->() { return &Checked(); }
   const T* operator->() const { return &Checked(); }
   T& operator*() { return Checked(); }
+  const T& operator*() const { return Checked(); }
 
  private:
   T& Checked() {

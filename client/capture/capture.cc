@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "client/attach/attachment_copy.h"
 #include "client/sync/clock_offset.h"
 #include "common/authority/role.h"
 #include "common/changes/changeset.h"
@@ -38,6 +39,24 @@ struct Capture::Context {
 namespace {
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// Each attachment value the change gives a field must name bytes held in
+// `dir`; a value the record already has (sent back unchanged) is not checked:
+// this device may never have held another device's bytes.
+Status CheckAttachmentsHeld(const Change& change, const RecordState& record, const std::string& dir) {
+  for (const auto& set : change.sets()) {
+    if (!set.has_value() || !set.value().has_attachment()) continue;
+    auto now = record.fields().find(set.field());
+    if (now != record.fields().end() && now->second.value().SerializeAsString() == set.value().SerializeAsString()) {
+      continue;
+    }
+    if (Status held = attach::CheckHeld(dir, set.value().attachment()); !held.ok()) {
+      return Status::Invalid("field \"" + set.field() + "\": " + held.message() +
+                             " (give the file with --attach " + set.field() + "=FILE)");
+    }
+  }
+  return Status::Ok();
+}
 
 Status MayWriteRecords(const store::ClientConfig& config) {
   if (authority::MayWriteRecords(config.role())) return Status::Ok();
@@ -174,6 +193,7 @@ Status Capture::Commit(const Context& ctx, const Change& change, RecordState rec
   stamp.mutable_change()->set_seq(seq);
   stamp.set_hlc(clock.Now());
   stamp.set_officer(ctx.config.officer());
+  if (!attachments_dir_.empty()) WS_RETURN_IF_ERROR(CheckAttachmentsHeld(change, record, attachments_dir_));
   auto outcome = reconcile::Apply(record, change, stamp, 0, {});
   if (!outcome.ok()) return outcome.status();
   if (validate_with != nullptr && !outcome->concurrent && !record.deleted()) {

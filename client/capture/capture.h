@@ -67,6 +67,12 @@ class Capture {
   // whole-record conflict: "keep" or "delete").
   Status Resolve(const std::string& conflict_id, std::optional<size_t> pick, std::optional<std::string> value_text,
                  const std::string& reason);
+  // From now on, a change that gives an attachment field a new value is
+  // refused unless this device holds the bytes it names in `dir` (the data
+  // directory's attachments): a record may name only bytes the device can
+  // send. The CLI turns it on for `--set` / `--from-json` values; the
+  // officer app checks the same before it calls (client/ui/attachment_intake.h).
+  void RequireHeldAttachments(std::string dir) { attachments_dir_ = std::move(dir); }
   // Closes an open RULE or REJECTED conflict of the local view: `sets`
   // (NAME=VALUE, "" clears) writes values - for a RULE conflict one or more
   // of the rule's fields, and the record must then satisfy the rule; or, for
@@ -86,6 +92,7 @@ class Capture {
   ClientStore& store_;
   const crypto::PrivateKey& key_;
   const Clock& clock_;
+  std::string attachments_dir_;
 };
 
 }  // namespace wardsync::client

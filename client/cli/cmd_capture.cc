@@ -110,6 +110,7 @@ int CmdNew(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostrea
     }
   }
   Capture capture(env.store(), *key, env.clock());
+  capture.RequireHeldAttachments(env.paths().attachments());
   // --attach values go with either source (--set or --from-json).
   auto id = json->has_value() ? capture.NewFromJson(*form, **json, *sets) : capture.New(*form, *sets);
   if (!id.ok()) TakeBack(env, made);
@@ -142,6 +143,7 @@ int CmdEdit(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
     }
   }
   Capture capture(env.store(), *key, env.clock());
+  capture.RequireHeldAttachments(env.paths().attachments());
   Status s = json->has_value() ? capture.EditFromJson(args.positional()[0], **json, *sets)
                                 : capture.Edit(args.positional()[0], *sets);
   if (!s.ok()) TakeBack(env, made);

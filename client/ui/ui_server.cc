@@ -60,7 +60,8 @@ Result<std::string> UiServer::Start(const std::string& listen) {
   if (!addr.ok()) return addr.status();
   const std::string host = addr->host;
   const int port = addr->port;
-  server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
+  server_->new_task_queue = [] { return new httplib::ThreadPool(web::kOfficerAppThreads); };
+  server_->set_keep_alive_timeout(web::kKeepAliveSeconds);
   // The library's own ceiling is the largest attachment any form may allow
   // (a field's max_bytes is at most this); the guard below holds every
   // other body to kMaxBody, and the upload to its field's max_bytes, from

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "common/forms/expr/eval.h"
 #include "common/forms/field_path.h"
@@ -21,7 +22,8 @@ using wardsync::forms::FormDef;
 
 class FormEvaluator {
  public:
-  FormEvaluator(const FormDef& form, const FieldMap& fields) : form_(form), fields_(fields), view_(form, fields) {
+  FormEvaluator(const FormDef& form, const FieldMap& fields, ExprCache& exprs)
+      : form_(form), fields_(fields), view_(form, fields), exprs_(exprs) {
     computed_ = [this](const FieldDef& f, const RowView* row) -> Result<Val> {
       const Expr* e = Compiled(f, f.compute(), row == nullptr ? nullptr : GroupOf(f));
       if (e == nullptr) return Val();
@@ -46,23 +48,17 @@ class FormEvaluator {
   // Expressions were checked when the form was loaded; a failure here means
   // the definition bypassed CheckFormDef, and is reported, not evaluated.
   const Expr* Compiled(const FieldDef& owner, const std::string& text, const FieldDef* group) {
-    auto key = std::make_pair(&text, group);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second ? &*it->second : nullptr;
-    auto e = expr::Compile(form_, text, &text == &owner.compute() ? expr::Want::kAny : expr::Want::kBoolean, group);
-    if (!e.ok()) {
+    const auto& e = exprs_.Get(form_, text, &text == &owner.compute() ? expr::Want::kAny : expr::Want::kBoolean, group);
+    if (e.ok()) return &*e;
+    if (reported_.insert(std::make_pair(&text, group)).second) {  // once per evaluation
       Problem p;
       p.code = "bad_expression";
       p.params = {{"field", owner.name()}, {"expression", text}, {"error", e.status().message()}};
       p.en = form_.id() + ": field " + Quote(owner.name()) + ": expression " + Quote(text) + ": " + e.status().message();
       p.vi = form_.id() + ": trường " + Quote(owner.name()) + ": biểu thức " + Quote(text) + " lỗi: " + e.status().message();
       out_.problems.push_back(std::move(p));
-      cache_[key] = std::nullopt;
-      return nullptr;
     }
-    auto& slot = cache_[key];
-    slot = std::move(e).value();
-    return &*slot;
+    return nullptr;
   }
 
   const FieldDef* GroupOf(const FieldDef& sub) const {
@@ -84,11 +80,12 @@ class FormEvaluator {
   }
 
   void UnknownNames() {
-    std::vector<std::string_view> names;
-    for (const auto& [name, state] : fields_) names.push_back(name);
+    std::vector<std::string_view> names;  // the unknown ones, reported in sorted order
+    for (const auto& [name, state] : fields_) {
+      if (ResolveField(form_, name) == nullptr) names.push_back(name);
+    }
     std::sort(names.begin(), names.end());
     for (auto name : names) {
-      if (ResolveField(form_, name) != nullptr) continue;
       Problem p;
       p.code = "unknown_field";
       p.params = {{"field", std::string(name)}};
@@ -242,7 +239,31 @@ class FormEvaluator {
   }
 
   void Rule(const wardsync::forms::Rule& rule) {
-    auto compiled = expr::Compile(form_, rule.expr(), expr::Want::kBoolean);
+    const auto& compiled = exprs_.Get(form_, rule.expr(), expr::Want::kBoolean, nullptr);
+    // Most records break no rule: find the first row that breaks it before
+    // building any text.
+    std::optional<Result<Val>> failed;
+    const RowView* failed_row = nullptr;
+    size_t failed_index = 0;
+    if (compiled.ok()) {
+      const Expr& e = *compiled;
+      auto holds = [&](const RowView* row, size_t i) {
+        auto v = expr::Evaluate(e, view_, row, computed_);
+        if (v.ok() && !(v->known() && !v->b)) return true;
+        failed = std::move(v);
+        failed_row = row;
+        failed_index = i;
+        return false;
+      };
+      if (e.row_group == nullptr) {
+        if (holds(nullptr, 0)) return;
+      } else {
+        const auto& rows = view_.Rows(e.row_group->name());
+        size_t i = 0;
+        while (i < rows.size() && holds(&rows[i], i)) ++i;
+        if (i == rows.size()) return;
+      }
+    }
     const std::string label = rule.label().empty() ? "" : " (" + rule.label() + ")";
     BrokenRule b;
     b.rule = rule.expr() + label;
@@ -255,39 +276,26 @@ class FormEvaluator {
       p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không tính được: " + compiled.status().message() + label;
     } else {
       const Expr& e = *compiled;
-      std::vector<const RowView*> rows;
-      if (e.row_group == nullptr) {
-        rows.push_back(nullptr);
+      const RowView* row = failed_row;
+      const Result<Val>& v = *failed;
+      b.fields = Involved(e, row);
+      const std::string where = row == nullptr ? "" : " for row " + std::to_string(failed_index + 1) + " (" + row->id + ")";
+      const std::string where_vi = row == nullptr ? "" : " ở dòng " + std::to_string(failed_index + 1) + " (" + row->id + ")";
+      if (row != nullptr) p.params.push_back({"row", row->id});
+      if (!v.ok()) {
+        p.code = "rule_error";
+        p.params.push_back({"error", v.status().message()});
+        p.en = form_.id() + ": rule " + Quote(rule.expr()) + " cannot be evaluated" + where + ": " + v.status().message() +
+               " (" + Shown(e, row) + ")" + label;
+        p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không tính được" + where_vi + ": " +
+               v.status().message() + " (" + Shown(e, row) + ")" + label;
       } else {
-        for (const auto& r : view_.Rows(e.row_group->name())) rows.push_back(&r);
+        p.code = "rule_broken";
+        const std::string shown = Shown(e, row);
+        p.params.push_back({"values", shown});
+        p.en = form_.id() + ": rule " + Quote(rule.expr()) + " fails" + where + ": " + shown + label;
+        p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không thỏa" + where_vi + ": " + shown + label;
       }
-      bool broken = false;
-      for (size_t i = 0; i < rows.size() && !broken; ++i) {
-        auto v = expr::Evaluate(e, view_, rows[i], computed_);
-        if (v.ok() && !(v->known() && !v->b)) continue;
-        broken = true;
-        b.fields = Involved(e, rows[i]);
-        const std::string where =
-            rows[i] == nullptr ? "" : " for row " + std::to_string(i + 1) + " (" + rows[i]->id + ")";
-        const std::string where_vi =
-            rows[i] == nullptr ? "" : " ở dòng " + std::to_string(i + 1) + " (" + rows[i]->id + ")";
-        if (rows[i] != nullptr) p.params.push_back({"row", rows[i]->id});
-        if (!v.ok()) {
-          p.code = "rule_error";
-          p.params.push_back({"error", v.status().message()});
-          p.en = form_.id() + ": rule " + Quote(rule.expr()) + " cannot be evaluated" + where + ": " + v.status().message() +
-                 " (" + Shown(e, rows[i]) + ")" + label;
-          p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không tính được" + where_vi + ": " +
-                 v.status().message() + " (" + Shown(e, rows[i]) + ")" + label;
-        } else {
-          p.code = "rule_broken";
-          const std::string shown = Shown(e, rows[i]);
-          p.params.push_back({"values", shown});
-          p.en = form_.id() + ": rule " + Quote(rule.expr()) + " fails" + where + ": " + shown + label;
-          p.vi = form_.id() + ": quy tắc " + Quote(rule.expr()) + " không thỏa" + where_vi + ": " + shown + label;
-        }
-      }
-      if (!broken) return;
     }
     b.message = p.en;
     out_.broken_rules.push_back(std::move(b));
@@ -300,11 +308,16 @@ class FormEvaluator {
   FormEvaluation out_;
   expr::ComputedLookup computed_;
   const FieldDef* group_ = nullptr;
-  std::map<std::pair<const std::string*, const FieldDef*>, std::optional<Expr>> cache_;
+  ExprCache& exprs_;
+  std::set<std::pair<const std::string*, const FieldDef*>> reported_;
 };
 
 }  // namespace
 
-FormEvaluation Evaluate(const FormDef& form, const FieldMap& fields) { return FormEvaluator(form, fields).Run(); }
+FormEvaluation Evaluate(const FormDef& form, const FieldMap& fields, ExprCache* exprs) {
+  if (exprs != nullptr) return FormEvaluator(form, fields, *exprs).Run();
+  ExprCache own;  // this evaluation only
+  return FormEvaluator(form, fields, own).Run();
+}
 
 }  // namespace wardsync::forms_util

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/forms/expr_cache.h"
 #include "common/forms/problem.h"
 #include "common/forms/record_view.h"
 #include "proto/changes.pb.h"
@@ -40,7 +41,9 @@ struct FormEvaluation {
   std::vector<BrokenRule> broken_rules;  // the rule problems, as RULE conflicts name them
 };
 
-FormEvaluation Evaluate(const wardsync::forms::FormDef& form, const FieldMap& fields);
+// `exprs`: compiled expressions kept across calls (expr_cache.h); nullptr
+// compiles what this evaluation needs and drops it.
+FormEvaluation Evaluate(const wardsync::forms::FormDef& form, const FieldMap& fields, ExprCache* exprs = nullptr);
 
 // Rows a GROUP may hold when its max_rows is 0.
 inline constexpr uint32_t kDefaultMaxRows = 500;

@@ -12,6 +12,7 @@
 #include "common/util/json_writer.h"
 #include "server/admin/command.h"
 #include "server/audit/report_choices.h"
+#include "server/audit/report_computed.h"
 #include "server/audit/report_tally.h"
 #include "server/store/server_keys.h"
 
@@ -161,6 +162,7 @@ int CmdReport(AdminEnv& env, const cli::Args& args, std::ostream& out, std::ostr
       return 1;
     }
     if ((ward && r.ward() != *ward) || (form && r.form_id() != *form)) continue;
+    audit::FillComputed(forms->registry, &r);  // e.g. complaint 3's due_date
     tally.AddRecord(r);
   }
   auto devs = store.Scan(keys::kDevicePrefix);

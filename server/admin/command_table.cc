@@ -107,8 +107,8 @@ const std::vector<AdminCommand>& AdminCommands() {
        "Per ward and for the city: records per form, open conflicts, devices and their last contact, the records "
        "under review (named, never summed); voter meetings and the share agreeing per candidate; turnout per "
        "checkpoint with the polling areas not yet reported; readiness of polling areas with those not ready; "
-       "incidents by severity with the open ones; open complaints, their age and due date (their own `deadline`, "
-       "else received + --complaint-days, default 5) on --today (default: the server's local date). --form and "
+       "incidents by severity with the open ones; open complaints, their age and due date (their own `due_date`, "
+       "typed or computed, else received + --complaint-days, default 5) on --today (default: the server's local date). --form and "
        "--ward narrow the report to one form or one ward.",
        WithCommon({{"form", "ward", "today", "complaint-days"}, {}}), false, CmdReport},
       {"export", "export --data DIR --form F [--format csv|json] [--out FILE] [--ward W] [--deleted] [--bom]",

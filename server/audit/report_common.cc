@@ -66,6 +66,11 @@ std::optional<uint64_t> Count(const RecordState& r, std::string_view field) {
   return static_cast<uint64_t>(v->integer());
 }
 
+bool Typed(const RecordState& r, std::string_view field) {
+  const auto* v = ValueOf(r, field);
+  return v != nullptr && v->kind_case() == wardsync::changes::Value::kText;
+}
+
 std::string Word(const RecordState& r, std::string_view field) {
   const auto* v = ValueOf(r, field);
   if (v == nullptr) return "";

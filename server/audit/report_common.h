@@ -34,6 +34,9 @@ bool UnderReview(const wardsync::records::RecordState& r);
 std::optional<uint64_t> Count(const wardsync::records::RecordState& r, std::string_view field);
 // Text, choice, date or time (HH:MM) value, trimmed; "" when empty or of another kind.
 std::string Word(const wardsync::records::RecordState& r, std::string_view field);
+// The field holds text: a name or number typed by the officer (older form
+// versions), not a value picked from a list.
+bool Typed(const wardsync::records::RecordState& r, std::string_view field);
 std::optional<bool> Boolean(const wardsync::records::RecordState& r, std::string_view field);
 // 32 hex digits.
 std::string RecordHex(const wardsync::records::RecordState& r);
@@ -51,7 +54,7 @@ struct ReviewItem {
 // One run's view of time, for ages and deadlines (complaints).
 struct ReportContext {
   std::string today;               // YYYY-MM-DD, local date of the server (or --today)
-  uint32_t complaint_days = 5;     // deadline of a complaint without its own `deadline`, in days
+  uint32_t complaint_days = 5;     // deadline of a complaint without its own `due_date`, in days
   // Value -> label of every published choice list entry (newest version's
   // label), so a section keyed by a list value can show its label.
   std::map<std::string, std::string> choice_labels;

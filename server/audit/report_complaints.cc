@@ -1,7 +1,5 @@
 #include "server/audit/report_complaints.h"
 
-#include <cstdio>
-
 #include "common/forms/calendar_date.h"
 
 namespace wardsync::server::audit {
@@ -14,43 +12,14 @@ bool Closed(const std::string& status) { return status == "da-giai-quyet" || sta
 
 }  // namespace
 
-// Days from civil (H. Hinnant's algorithm, proleptic Gregorian calendar).
-std::optional<int64_t> DayNumber(const std::string& date) {
-  if (!forms_util::IsCalendarDate(date)) return std::nullopt;
-  int64_t y = std::stoi(date.substr(0, 4));
-  const int64_t m = std::stoi(date.substr(5, 2));
-  const int64_t d = std::stoi(date.substr(8, 2));
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-std::string DateOfDay(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  char buf[64];  // room for any int64 year, though a real date has four digits
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
-                static_cast<long long>(d));
-  return buf;
-}
-
 ComplaintAge AgeOf(const OpenComplaint& c, const ReportContext& ctx) {
   ComplaintAge a;
   const auto today = DayNumber(ctx.today);
   const auto received = DayNumber(c.received);
-  std::optional<int64_t> due = DayNumber(c.deadline);
+  std::optional<int64_t> due = DayNumber(c.due_date);
   if (!due && received) due = *received + ctx.complaint_days;
   if (due) a.due = DateOfDay(*due);
+  if (!a.due) due.reset();  // past 9999-12-31: no date to show, no days left to count
   if (today && received) a.age_days = *today - *received;
   if (today && due) a.days_left = *due - *today;
   return a;
@@ -62,7 +31,7 @@ void ComplaintTally::Add(const RecordState& r) {
   const std::string status = Word(r, "status");
   ++by_status[status];
   if (!Closed(status)) {
-    open.push_back({r.ward(), RecordHex(r), Word(r, "received_date"), Word(r, "deadline"), Word(r, "kind"),
+    open.push_back({r.ward(), RecordHex(r), Word(r, "received_date"), Word(r, "due_date"), Word(r, "kind"),
                     Word(r, "subject"), status});
   }
 }

@@ -3,7 +3,9 @@
 // da-giai-quyet "resolved" and chuyen-co-quan-khac "passed to the competent
 // body", or none) named with its age against its deadline:
 //   age      = today - `received_date`, in days
-//   due      = the record's own `deadline` date if it has one, else
+//   due      = the record's own `due_date` if it has one (typed in
+//              complaint 2, computed in complaint 3: report_computed.h
+//              fills computed values in before the record is added), else
 //              `received_date` + ReportContext::complaint_days
 //   overdue  = today is after due
 // Ages depend on the day the report is made, so they are worked out when it
@@ -17,21 +19,22 @@
 #include <string>
 #include <vector>
 
+#include "common/forms/calendar_date.h"
 #include "server/audit/report_common.h"
 
 namespace wardsync::server::audit {
 
 inline constexpr const char* kComplaintForm = "complaint";
 
-// Days since 1970-01-01 of a YYYY-MM-DD date; nullopt if it is no real day.
-std::optional<int64_t> DayNumber(const std::string& date);
-std::string DateOfDay(int64_t day);
+// The calendar is the form language's (common/forms/calendar_date.h).
+using forms_util::DateOfDay;
+using forms_util::DayNumber;
 
 struct OpenComplaint {
   std::string ward;
   std::string record;
   std::string received;   // YYYY-MM-DD as entered ("" when missing)
-  std::string deadline;   // the record's own `deadline`, if any
+  std::string due_date;   // the record's own `due_date` (typed or computed), if any
   std::string kind;
   std::string subject;
   std::string status;

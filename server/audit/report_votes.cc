@@ -88,6 +88,14 @@ std::string Shown(const ReportContext& ctx, const std::string& candidate) {
   return it == ctx.choice_labels.end() ? candidate : it->second;
 }
 
+// The constituencies of a level as shown: list values, then typed ones.
+std::vector<std::tuple<std::string, const ConstituencyVotes&, bool>> Constituencies(const LevelVotes& lv) {
+  std::vector<std::tuple<std::string, const ConstituencyVotes&, bool>> out;
+  for (const auto& [name, c] : lv.constituencies) out.emplace_back(name, c, false);
+  for (const auto& [name, c] : lv.typed_constituencies) out.emplace_back(name, c, true);
+  return out;
+}
+
 }  // namespace
 
 bool ConstituencyVotes::Overflowed() const {
@@ -105,7 +113,8 @@ void VoteTally::Add(const RecordState& r) {
   ++minutes_;
   std::string level = Word(r, "level");
   std::string constituency = Word(r, "constituency");
-  Minutes m{RecordHex(r), constituency.empty() ? "(no constituency)" : constituency, {}, {}, provisional > 0};
+  Minutes m{RecordHex(r), constituency.empty() ? "(no constituency)" : constituency, Typed(r, "constituency"), {},
+            {}, provisional > 0};
   m.votes = ReadRows(r, &m.incomplete);
   by_level_[level.empty() ? "(no level)" : level][AreaOf(r)].push_back(std::move(m));
 }
@@ -129,12 +138,15 @@ std::map<std::string, LevelVotes> VoteTally::Levels(const ReportContext& ctx) co
   for (const auto& [level, areas] : by_level_) {
     LevelVotes& lv = out[level];
     for (const auto& [area, list] : areas) {
+      auto of = [&lv](const Minutes& m) -> ConstituencyVotes& {
+        return (m.constituency_typed ? lv.typed_constituencies : lv.constituencies)[m.constituency];
+      };
       if (list.size() > 1) {
-        for (const auto& m : list) ++lv.constituencies[m.constituency].duplicated;
+        for (const auto& m : list) ++of(m).duplicated;
         continue;
       }
       const Minutes& m = list.front();
-      ConstituencyVotes& c = lv.constituencies[m.constituency];
+      ConstituencyVotes& c = of(m);
       if (!m.incomplete.empty()) {
         ++c.incomplete;
         continue;
@@ -152,8 +164,10 @@ std::map<std::string, LevelVotes> VoteTally::Levels(const ReportContext& ctx) co
 
 bool VoteTally::Overflowed() const {
   for (const auto& [level, lv] : Levels()) {
-    for (const auto& [name, c] : lv.constituencies) {
-      if (c.Overflowed()) return true;
+    for (const auto* cs : {&lv.constituencies, &lv.typed_constituencies}) {
+      for (const auto& [name, c] : *cs) {
+        if (c.Overflowed()) return true;
+      }
     }
   }
   return false;
@@ -182,8 +196,11 @@ void VoteTally::Json(util::JsonWriter& w, const ReportContext& ctx) const {
   for (const auto& [level, lv] : Levels(ctx)) {
     w.BeginObject().Key("level").String(level).Key("label").String(Label(ctx, kForm, "level", level));
     w.Key("constituencies").BeginArray();
-    for (const auto& [name, c] : lv.constituencies) {
-      w.BeginObject().Key("constituency").String(name).Key("areas").Uint(c.areas);
+    for (const auto& [name, c, typed] : Constituencies(lv)) {
+      // "constituency" is what the totals are keyed by: the list value, or
+      // (typed: true) the number as typed in minutes before version 4.
+      w.BeginObject().Key("constituency").String(name).Key("typed").Bool(typed);
+      w.Key("label").String(typed ? "" : Label(ctx, kForm, "constituency", name)).Key("areas").Uint(c.areas);
       w.Key("provisional").Uint(c.provisional).Key("duplicated").Uint(c.duplicated);
       w.Key("incomplete").Uint(c.incomplete).Key("candidates").BeginArray();
       for (const auto& [candidate, n] : c.votes) {
@@ -207,8 +224,10 @@ void VoteTally::Text(std::ostream& out, const ReportContext& ctx) const {
   out << "  votes:\n";
   for (const auto& [level, lv] : Levels(ctx)) {
     out << "    " << level << ":\n";
-    for (const auto& [name, c] : lv.constituencies) {
-      out << "      constituency " << name << " (" << c.areas << " area" << (c.areas == 1 ? "" : "s");
+    for (const auto& [name, c, typed] : Constituencies(lv)) {
+      const std::string label = typed ? "" : Label(ctx, kForm, "constituency", name);
+      out << "      constituency " << (label.empty() ? name : label + " (" + name + ")")
+          << (typed ? " [typed before version 4]" : "") << " (" << c.areas << " area" << (c.areas == 1 ? "" : "s");
       if (c.provisional) out << ", " << c.provisional << " with figures still in conflict";
       if (c.duplicated) out << ", " << c.duplicated << " duplicate minutes, not summed";
       if (c.incomplete) out << ", " << c.incomplete << " incomplete, not summed";

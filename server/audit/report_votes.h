@@ -10,6 +10,10 @@
 // A candidate is `candidate`, a value of the published list "candidates"
 // (version 3 on), shown by its label; minutes of versions 1-2 name one by
 // `full_name` as typed, each spelling its own line.
+// A constituency is `constituency`, a value of the published list
+// "constituencies" (version 4 on), shown by its label; minutes of versions
+// 1-3 typed it ("1"): each typed spelling is its own constituency, kept apart
+// from the list values (never merged with one spelt alike) and marked typed.
 //
 // Never summed silently, beyond the records under review (report_tally.h):
 // - two minutes of one polling area for one level (same ward, level,
@@ -52,7 +56,8 @@ struct ConstituencyVotes {
 };
 
 struct LevelVotes {
-  std::map<std::string, ConstituencyVotes> constituencies;
+  std::map<std::string, ConstituencyVotes> constituencies;        // by list value (version 4 on)
+  std::map<std::string, ConstituencyVotes> typed_constituencies;  // as typed (versions 1-3), trimmed
   std::vector<AreaKey> missing;
 };
 
@@ -76,6 +81,7 @@ class VoteTally {
   struct Minutes {
     std::string record;
     std::string constituency;
+    bool constituency_typed = false;  // a text value (versions 1-3), not a list value
     std::vector<std::pair<std::string, uint64_t>> votes;  // as entered, in row order
     std::string incomplete;  // why it cannot be summed; "" when it can
     bool provisional = false;

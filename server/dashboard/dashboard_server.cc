@@ -85,7 +85,8 @@ Result<std::string> DashboardServer::Start(const DashboardOptions& o) {
     Status loaded = sessions_.Persist(store_, write_sessions_, clock_.NowMs());
     if (!loaded.ok()) return Status(loaded.code(), "--dashboard: cannot read the stored sessions: " + loaded.message());
   }
-  server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
+  server_->new_task_queue = [] { return new httplib::ThreadPool(web::kDashboardThreads); };
+  server_->set_keep_alive_timeout(web::kKeepAliveSeconds);
   server_->set_payload_max_length(kMaxBody);
   server_->set_read_timeout(10, 0);
   server_->set_write_timeout(30, 0);

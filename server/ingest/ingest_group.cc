@@ -8,7 +8,6 @@
 #include "common/clock/hlc.h"
 #include "common/forms/validator.h"
 #include "common/reconcile/duplicates.h"
-#include "common/reconcile/form_rules.h"
 #include "common/reconcile/merge.h"
 #include "common/reconcile/review.h"
 #include "common/store/proto_io.h"
@@ -253,6 +252,8 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     if (prepared) {
       p.body = std::move(submission.prepared[k].body);
       p.hash = std::move(submission.prepared[k].hash);
+      p.content = std::move(submission.prepared[k].content);
+      p.content_forms = submission.content_forms;
     } else if (!changes_util::ParseBody(cs, &p.body).ok()) {
       return Refuse(result, sync::BAD_FRAME, "change-set body does not parse", 0);
     }
@@ -444,7 +445,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
                std::to_string(ctx_.limits.max_changes_per_changeset) + "); none of them was applied";
   }
   auto forms = ctx_.forms.Get();
-  const reconcile::RuleCheck rules = reconcile::FormRules(forms->registry);
+  const reconcile::RuleCheck rules = evaluator_.Rules();
   RecordMap scratch;
   KeyMap scratch_keys;
   WriteBatch writes;
@@ -476,7 +477,9 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     // Everything past this point is about the change's content: it is either
     // applied or kept as REJECTED with its reason, never refused (refusing
     // would block the device's chain for good).
-    std::string rejected = too_many.empty() ? CheckContent(*forms, record, change) : too_many;
+    // Checked already on an io thread when the forms are still the ones it used.
+    const bool checked = p.content_forms == forms && static_cast<size_t>(ci) < p.content.size() && p.content[ci];
+    std::string rejected = !too_many.empty() ? too_many : checked ? *p.content[ci] : CheckContent(*forms, record, change);
     if (record.quarantined()) {
       rejected = "the record is quarantined (wardsync-server quarantine): it takes no change until released";
     }
@@ -485,6 +488,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     bool not_kept = false;
     if (rejected.empty()) {
       RecordState next = record;
+      evaluator_.Begin(forms);
       auto applied = reconcile::Apply(next, change, stamp, log_seq,
                                       [&](const wardsync::changes::ChangeId& id, const std::string& field) {
                                         return BaseValue(id, rid, field);
@@ -497,8 +501,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
         // The editor saw the whole record: a broken cross-field rule is its
         // own doing. (Merged edits that did not see each other open a RULE
         // conflict instead, in Apply.)
-        const auto* form = forms->registry.Find(change.form_id(), change.form_version());
-        s = form ? forms_util::ValidateRecordFields(*form, next.fields()) : Status::Ok();
+        s = evaluator_.Validate(next, forms->registry.Find(change.form_id(), change.form_version()));
         if (!s.ok()) rejected = s.message();
       }
       if (rejected.empty()) rejected = OverLimits(record, next);

@@ -44,6 +44,7 @@
 #include "common/store/kv_store.h"
 #include "proto/records.pb.h"
 #include "proto/store.pb.h"
+#include "server/ingest/record_evaluator.h"
 #include "server/ingest/submission.h"
 #include "server/ingest/volume_quota.h"
 #include "server/server_context.h"
@@ -78,6 +79,8 @@ class IngestGroup {
     wardsync::changes::ChangeSetBody body;
     std::string hash;
     bool head = false;  // ends its signature run: its verified signature is stored
+    std::vector<std::optional<std::string>> content;          // Submission::Prepared::content
+    std::shared_ptr<const FormsSnapshot::Data> content_forms;  // what it was checked against
   };
   using RecordMap = std::map<std::string, wardsync::records::RecordState>;
 
@@ -129,6 +132,7 @@ class IngestGroup {
   std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group
   std::map<std::string, std::string> new_bodies_;   // "device/seq" -> body bytes, this group
   WriteBatch pending_;                              // cs/, log/, wlog/, conf/ entries
+  RecordEvaluator evaluator_;                       // rules and validation of each applied change, one evaluation
   wardsync::store::StoredChangeSet last_stored_;    // the last change-set ApplyNew stored (a cut run's proof joins it)
 };
 

@@ -2,11 +2,14 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "proto/changes.pb.h"
 #include "proto/sync.pb.h"
+#include "server/server_context.h"
 
 namespace wardsync::server {
 
@@ -30,12 +33,20 @@ struct Submission {
   struct Prepared {
     wardsync::changes::ChangeSetBody body;
     std::string hash;   // changes_util::BodyHash
+    // Per change: IngestGroup::CheckContent's answer against
+    // `content_forms`, for the changes whose answer does not depend on the
+    // stored record (every op but RESOLVE and REVIEW); nullopt: ingest checks.
+    std::vector<std::optional<std::string>> content;
   };
   mutable std::vector<Prepared> prepared;
+  // The forms snapshot `content` was checked against: ingest uses the
+  // answers only while the published forms are still this snapshot.
+  std::shared_ptr<const FormsSnapshot::Data> content_forms;
 };
 
-// Fills s.prepared if every body parses (else leaves it empty).
-void Prepare(Submission& s);
+// Fills s.prepared if every body parses (else leaves it empty); with
+// `forms`, also checks each change's content against them.
+void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms = nullptr);
 
 struct SubmissionResult {
   uint64_t acked_seq = 0;        // all change-sets up to here are durable (new or already held)

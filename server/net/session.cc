@@ -402,7 +402,8 @@ void Session::ServePush(const std::string& device_id, sync::Push& push) {
   auto* sets = push.mutable_change_sets();
   sub.change_sets.reserve(sets->size());
   for (auto& cs : *sets) sub.change_sets.push_back(std::move(cs));  // moved, not copied
-  Prepare(sub);  // parse + hash here, on an io thread, not on the single committer thread
+  // Parse, hash and check content here, on an io thread, not on the single committer thread.
+  Prepare(sub, server_.ctx().forms.Get());
   SubmitPush(std::move(sub));
 }
 

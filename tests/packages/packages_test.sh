@@ -68,7 +68,7 @@ done
 code="$("$server" enroll --data "$work/srv" --ward phuong-trung-vuong --role officer)" || fail "enroll"
 "$client" init --data "$work/dev" --server "127.0.0.1:$port" --code "$code" --officer "Nguyễn Văn An" >/dev/null ||
   fail "client init"
-id="$("$client" new --data "$work/dev" --form voter-meeting --set "candidate=Trần Thị Bình" \
+id="$("$client" new --data "$work/dev" --form voter-meeting --set candidate=qh-dv1-tran-thi-lan --set place=noi-cu-tru \
       --set meeting_date=2026-11-20 --set invited=120 --set attended=95)" || fail "new record"
 synced="$("$client" sync --data "$work/dev" --json)" || fail "sync"
 grep -q '"pushed":1' <<<"${synced// /}" || fail "sync pushed no record: $synced"

@@ -120,6 +120,7 @@ store::SyncState DeviceFixture::State() {
 
 client::FieldTexts VoterMeeting(const std::string& candidate, int invited, int attended) {
   return {{"candidate", candidate},
+          {"place", kMeetingPlace},
           {"meeting_date", "2026-11-20"},
           {"invited", std::to_string(invited)},
           {"attended", std::to_string(attended)}};

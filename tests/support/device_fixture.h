@@ -14,6 +14,7 @@
 #include "client/sync/sync_client.h"
 #include "common/clock/clock.h"
 #include "common/store/leveldb_store.h"
+#include "tests/support/pack_values.h"
 #include "tests/support/server_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -71,7 +72,10 @@ class DeviceFixture {
   std::unique_ptr<client::Capture> capture_;
 };
 
-// A complete, valid voter-meeting.
-client::FieldTexts VoterMeeting(const std::string& candidate = "Trần Thị Bình", int invited = 120, int attended = 95);
+// A complete, valid voter-meeting (version 2: `candidate` is a value of the
+// pack's published `candidates` list, forms/election/choices/).
+client::FieldTexts VoterMeeting(const std::string& candidate = "qh-dv1-nguyen-van-hung", int invited = 120,
+                                int attended = 95);
+
 
 }  // namespace wardsync::test

@@ -11,16 +11,18 @@ import sys
 import unittest
 import urllib.parse
 
+from browser_connections import check_unhurried, plain
 from sample_files import png
 from stack import Stack
 
 BIN, SRC = sys.argv[1], sys.argv[2]
-MEETING = {"candidate": "Trần Thị Bình", "meeting_date": "2026-11-20", "invited": 120, "attended": 95,
+# voter-meeting version 2: the candidate picked from the published list `candidates`.
+MEETING = {"candidate": "qh-dv1-tran-thi-lan", "place": "noi-cu-tru", "meeting_date": "2026-11-20", "invited": 120, "attended": 95,
            "notes": "Cử tri đề nghị làm rõ lý lịch; ý kiến đồng thuận cao."}
 
 
-# A valid vote-count minutes of the pack (tally-minutes v3) for the stack's ward.
-TALLY = {"level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
+# A valid vote-count minutes of the pack (tally-minutes v4) for the stack's ward.
+TALLY = {"level": "quoc-hoi", "constituency": "qh-dv1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
          "voters_listed": 500, "voters_voted": 480, "ballots_issued": 480, "ballots_received": 479,
          "valid_ballots": 470, "invalid_ballots": 9,
          "candidates": [{"_row": "a1", "candidate": "qh-dv1-nguyen-van-hung", "votes": 400}]}
@@ -86,6 +88,9 @@ class ApiTest(unittest.TestCase):
         self.assertTrue(data["error"])
 
     # ---- refusals ----
+    def test_a_browsers_idle_connections_do_not_hold_up_a_request(self):
+        check_unhurried(self, plain(self.host), self.host, "/app.js")
+
     def test_no_session_is_401_and_changes_nothing(self):
         before = self.records()
         res, data = self.api("GET", "/api/status", cookie=False)
@@ -173,6 +178,18 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(res.status, 422, data)
         self.assertEqual(data["problems"][0]["fields"], ["invited"])
         self.assertIn("not an integer", data["problems"][0]["message"])
+        self.assertEqual(self.records(), before)
+
+    def test_typed_candidate_is_refused_by_version_2(self):
+        """voter-meeting 2 picks the candidate from the published list: a typed name (what version 1 took) is
+        refused with the validator's message naming the field, and nothing is stored."""
+        before = self.records()
+        res, data = self.api("POST", "/api/records", {"form": "voter-meeting", "values": dict(MEETING, candidate="Trần Thị Lan")})
+        self.assertEqual(res.status, 422, data)
+        problem = data["problems"][0]
+        self.assertEqual(problem["fields"], ["candidate"])
+        self.assertIn('voter-meeting: field "candidate": "Trần Thị Lan" is not one of: qh-dv1-nguyen-van-hung, '
+                      'qh-dv1-tran-thi-lan,', problem["message"])
         self.assertEqual(self.records(), before)
 
 
@@ -401,7 +418,7 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(res.status, 201, data)
         rid = data["id"]
         shown = self.stack.client_json(["show", rid])
-        self.assertEqual(shown["fields"]["candidate"], "Trần Thị Bình")
+        self.assertEqual(shown["fields"]["candidate"], "qh-dv1-tran-thi-lan")
         self.assertEqual(shown["fields"]["notes"], MEETING["notes"])
         self.assertEqual(shown["fields"]["invited"], 120)
         res, data = self.api("GET", "/api/records?form=voter-meeting")

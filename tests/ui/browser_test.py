@@ -97,6 +97,12 @@ class BrowserTest(unittest.TestCase):
     def fill(self, values):
         for name, value in values.items():
             el = self.d.find_element(By.NAME, name)
+            if el.tag_name == "select":  # a choice from a list: picked by its value
+                Select(el).select_by_value(str(value))
+                continue
+            if el.get_attribute("type") == "radio":
+                self.d.find_element(By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]').click()
+                continue
             if el.get_attribute("type") == "date":
                 # The date input's typed format follows the browser locale; set it as the calendar would.
                 self.d.execute_script("arguments[0].value = arguments[1];"
@@ -119,7 +125,8 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(self.d.find_element(By.NAME, "meeting_date").get_attribute("type"), "date")
         # The form asks the C++ evaluation (POST /api/forms/F/evaluate) when it opens and on every change.
         self.until(lambda d: d.find_element(By.ID, "record-form").get_attribute("data-evaluated"), "the form evaluated")
-        self.fill({"candidate": "Đặng Thị Hương", "meeting_date": "2026-11-20", "invited": 150, "attended": 132,
+        self.assertEqual(self.d.find_element(By.ID, "in-candidate").tag_name, "select")  # picked from the list, not typed
+        self.fill({"candidate": "tp-dv1-dang-thi-huong", "place": "noi-cu-tru", "meeting_date": "2026-11-20", "invited": 150, "attended": 132,
                    "agree": 120, "disagree": 8, "notes": "Cử tri phường Hoàng Văn Thụ đồng tình; kiến nghị về lý lịch."})
         self.shot("meeting-filled")
         self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -128,7 +135,7 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(len(rid), 32)
         self.assertEqual(self.count(), before + 1)
         shown = self.stack.client_json(["show", rid])
-        self.assertEqual(shown["fields"]["candidate"], "Đặng Thị Hương")
+        self.assertEqual(shown["fields"]["candidate"], "tp-dv1-dang-thi-huong")
         self.assertEqual(shown["fields"]["notes"], "Cử tri phường Hoàng Văn Thụ đồng tình; kiến nghị về lý lịch.")
         self.shot("meeting-saved")
         self.d.find_element(By.CSS_SELECTOR, 'a[href="#/records/voter-meeting"]').click()
@@ -146,7 +153,7 @@ class BrowserTest(unittest.TestCase):
         self.until(lambda d: self.alerts_of("candidate"), "a message next to the empty required field")
         self.assertEqual(self.count(), before)
         # Server-side: the C++ validator refuses attended > invited, shown on both fields.
-        self.fill({"candidate": "Lê Văn Cường"})
+        self.fill({"candidate": "qh-dv1-le-minh-tuan", "place": "noi-cong-tac"})
         self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         self.until(lambda d: self.alerts_of("attended") and self.alerts_of("invited"), "the rule's message on both fields")
         self.assertIn("Số cử tri tham dự không được lớn hơn số cử tri được mời", self.alerts_of("attended")[0])
@@ -154,20 +161,21 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(self.alerts_of("candidate"), [])
         self.assertEqual(self.count(), before)
         # What the officer typed is kept.
-        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "Lê Văn Cường")
+        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "qh-dv1-le-minh-tuan")
         self.assertEqual(self.d.find_element(By.NAME, "attended").get_attribute("value"), "95")
         self.assertEqual(self.d.find_elements(By.CSS_SELECTOR, "[data-record-id]"), [])
         self.shot("meeting-refused")
 
     def test_c_edit_a_record(self):
         rid = self.stack.run_client(["new", "--data", self.stack.cli_data, "--form", "voter-meeting", "--set",
-                                     "candidate=Phạm Minh Đức", "--set", "meeting_date=2026-11-18", "--set",
+                                     "candidate=qh-dv1-pham-thi-hong-nhung", "--set", "place=noi-cu-tru",
+                                     "--set", "meeting_date=2026-11-18", "--set",
                                      "invited=80", "--set", "attended=60"]).stdout.strip()
         self.go("/records/voter-meeting")
         row = self.wait_css(f'tr[data-record-id="{rid}"]')
         row.find_element(By.CSS_SELECTOR, "a").click()
         self.wait_css(f'#record-meta[data-record-id="{rid}"]')
-        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "Phạm Minh Đức")
+        self.assertEqual(self.d.find_element(By.NAME, "candidate").get_attribute("value"), "qh-dv1-pham-thi-hong-nhung")
         self.fill({"attended": 72, "notes": "Bổ sung: 12 cử tri đến muộn."})
         self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         self.wait_css(f'#saved[data-record-id="{rid}"]')
@@ -207,12 +215,15 @@ class BrowserTest(unittest.TestCase):
         self.assertEqual(self.d.switch_to.active_element.get_attribute("data-new-record"), "voter-meeting")
         self.d.switch_to.active_element.send_keys(Keys.ENTER)
         self.wait_css('form[data-form="voter-meeting"]')
-        typed = {"candidate": "Hoàng Thị Lan", "invited": "40", "attended": "35"}
+        # The candidate's select picks by typing the start of a name; the place's radios by Space.
+        typed = {"candidate": "Hoàng Văn", "invited": "40", "attended": "35"}
         date_typed = False
         for _ in range(30):
             el = self.d.switch_to.active_element
             name = el.get_attribute("name")
-            if name in typed:
+            if name == "place" and not el.is_selected():
+                el.send_keys(Keys.SPACE)
+            elif name in typed:
                 el.send_keys(typed.pop(name))
             elif name == "meeting_date" and not date_typed:  # Tab walks its day, month, year segments
                 date_typed = True
@@ -230,7 +241,7 @@ class BrowserTest(unittest.TestCase):
         rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
         self.assertEqual(self.count(), before + 1)
         shown = self.stack.client_json(["show", rid])
-        self.assertEqual(shown["fields"]["candidate"], "Hoàng Thị Lan")
+        self.assertEqual(shown["fields"]["candidate"], "qh-dv1-hoang-van-duc")
         self.assertEqual(shown["fields"]["meeting_date"], "2026-11-20")
         self.shot("keyboard-saved")
         # The rest of the flow, still with keys only: the list, open the record, correct it, home, Sync now.
@@ -275,9 +286,9 @@ class BrowserTest(unittest.TestCase):
                    "everything sent before the outage")
         self.stack.stop_server()
         try:
-            for who in ("Vũ Thị Mai", "Ngô Quang Hải"):
+            for who in ("tp-dv1-bui-thi-mai", "tp-dv1-ngo-van-thang"):
                 self.open_new_meeting()
-                self.fill({"candidate": who, "meeting_date": "2026-11-22", "invited": 60, "attended": 41})
+                self.fill({"candidate": who, "place": "noi-cu-tru", "meeting_date": "2026-11-22", "invited": 60, "attended": 41})
                 self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
                 saved = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
             # Not on the server yet: the record says the committee does not have it.
@@ -320,7 +331,7 @@ class BrowserTest(unittest.TestCase):
     def test_h_conflict_shows_competing_values(self):
         st = self.stack
         other = st.add_device("other", "Trịnh Văn Sơn")
-        rid = st.new_meeting("Bùi Thị Yến", "2026-11-19", 90, 60)
+        rid = st.new_meeting("tp-dv1-bui-thi-mai", "2026-11-19", 90, 60)
         # Both devices change one field without seeing each other's edit.
         st.edit_elsewhere(other, rid, "attended=70", mine="attended=80")
         self.assertGreater(st.client_json(["show", rid])["open_conflicts"], 0)
@@ -337,7 +348,7 @@ class BrowserTest(unittest.TestCase):
         """A reviewer's own agent and app: the competing values side by side, a pick with its reason, queued and synced."""
         st = self.stack
         other = st.add_device("other-j", "Đinh Văn Khoa")
-        rid = st.new_meeting("Mai Thị Hồng", "2026-11-17", 70, 50)
+        rid = st.new_meeting("tp-dv1-do-thi-thu-ha", "2026-11-17", 70, 50)
         st.edit_elsewhere(other, rid, "attended=55", mine="attended=58")
         rv = st.add_device("reviewer", "Phạm Minh Châu", role="reviewer")
         agent = Proc([os.path.join(st.bin, "wardsync"), "agent", "--data", rv, "--ui", "127.0.0.1:0"])
@@ -384,7 +395,7 @@ class BrowserTest(unittest.TestCase):
     def test_k_changed_since_by_another_device(self):
         st = self.stack
         other = st.add_device("other-k", "Lý Thị Thu")
-        rid = st.new_meeting("Hà Văn Nam", "2026-11-16", 90, 61)
+        rid = st.new_meeting("qh-dv1-le-minh-tuan", "2026-11-16", 90, 61)
         st.edit_elsewhere(other, rid, "attended=64")
         self.go(f"/record/{rid}")
         box = self.wait_css("#changed-since")
@@ -397,7 +408,8 @@ class BrowserTest(unittest.TestCase):
         """Home renders status's "rejected" list (the shape `wardsync status --json` prints; an honest client
         cannot make the server reject a change through the real binaries, so the list is given to the page)."""
         rid = self.stack.run_client(["new", "--data", self.stack.cli_data, "--form", "voter-meeting", "--set",
-                                     "candidate=Cao Thị Lan", "--set", "meeting_date=2026-11-15", "--set", "invited=40",
+                                     "candidate=qh-dv1-tran-thi-lan", "--set", "place=noi-cu-tru", "--set",
+                                     "meeting_date=2026-11-15", "--set", "invited=40",
                                      "--set", "attended=30"]).stdout.strip()
         self.home()
         self.d.execute_script("""
@@ -529,7 +541,7 @@ class BrowserTest(unittest.TestCase):
         Select(self.d.find_element(By.NAME, name)).select_by_value(value)
 
     def test_n_tally_minutes_from_the_real_pack(self):
-        """The pack's tally-minutes form (forms/election/tally-minutes-v3.json): three candidate rows picked from
+        """The pack's tally-minutes form (forms/election/tally-minutes-v4.json): three candidate rows picked from
         the published list, the polling area from the ward's areas, a broken cross-field rule refused with its Vietnamese text on every field it names and
         nothing stored, the corrected form saved and listed, then one row edited. Rules, computed fields and
         row checks come from the C++ engine (forms_util::Evaluate) through /evaluate and the save."""
@@ -552,7 +564,7 @@ class BrowserTest(unittest.TestCase):
                                   "s.dispatchEvent(new Event('change', {bubbles: true}));")
         # 1080 valid + 30 invalid is not the 1100 ballots received: a broken rule.
         self.d.find_element(By.CSS_SELECTOR, 'input[name="polling_area"][value="phuong-hoang-van-thu-kv03"]').click()
-        self.fill({"constituency": "3", "seats": 3, "voters_listed": 1200, "voters_voted": 1100,
+        self.fill({"constituency": "qh-dv1", "seats": 3, "voters_listed": 1200, "voters_voted": 1100,
                    "ballots_issued": 1100, "ballots_received": 1100, "valid_ballots": 1080, "invalid_ballots": 30,
                    "notes": "Không có khiếu nại tại chỗ."})
         names = ["qh-dv1-nguyen-van-hung", "qh-dv1-tran-thi-lan", "qh-dv1-le-minh-tuan"]  # list values
@@ -631,7 +643,7 @@ class BrowserTest(unittest.TestCase):
             self.assertIn("Ảnh biên bản đã ký", self.d.find_element(By.CSS_SELECTOR, 'label[for="in-signed_minutes"]').text)
             self.d.find_element(By.CSS_SELECTOR, 'input[name="level"][value="quoc-hoi"]').click()
             self.d.find_element(By.CSS_SELECTOR, 'input[name="polling_area"][value="phuong-hoang-van-thu-kv01"]').click()
-            self.fill({"constituency": "1", "seats": 1, "voters_listed": 800, "voters_voted": 700, "ballots_issued": 700,
+            self.fill({"constituency": "qh-dv1", "seats": 1, "voters_listed": 800, "voters_voted": 700, "ballots_issued": 700,
                        "ballots_received": 700, "valid_ballots": 690, "invalid_ballots": 10})
             row = self.tally_rows()[0]
             self.pick(f"candidates[{row}].candidate", "qh-dv1-nguyen-van-hung")
@@ -692,7 +704,7 @@ class BrowserTest(unittest.TestCase):
         """The committee sends a record back with a comment (a signed REVIEW change on the server); after a sync
         the record page says so, with the comment, and the list shows the state."""
         st = self.stack
-        rid = st.new_meeting("Vũ Thị Mai", "2026-11-12", 90, 70)
+        rid = st.new_meeting("tp-dv1-vu-quang-huy", "2026-11-12", 90, 70)
         self.go(f"/record/{rid}")
         self.assertEqual(self.wait_css("#record-review").get_attribute("data-review"), "received")
         st.run_server(["review", rid, "--data", st.srv_data, "--state", "needs-correction", "--comment",
@@ -767,6 +779,36 @@ class BrowserTest(unittest.TestCase):
             other.save_screenshot(os.path.join(SHOTS, "no-session.png"))
         finally:
             other.quit()
+
+    def test_r_complaint_due_date_is_computed_and_read_only(self):
+        """complaint 3 (forms/election/complaint-v3.json): the due date is worked out by the C++ engine from the
+        day received and the subject (voter list 5 days, candidates 10 but not past 12 May 2021), shown read-only as dd/mm/yyyy and never
+        sent: the stored record has no due date; opened again, the form shows it computed again."""
+        self.go("/new/complaint")
+        self.wait_css('form[data-form="complaint"]')
+        due = self.d.find_element(By.NAME, "due_date")
+        self.assertEqual(due.get_attribute("readonly"), "true")
+        self.set_js("received_date", "2021-05-06")
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="subject"][value="nguoi-ung-cu"]').click()
+        self.until(lambda d: due.get_attribute("value") == "12/05/2021",
+                   "10 days for a complaint about a candidate, but not past 12 May (art. 61: no more from 13 May)")
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="subject"][value="danh-sach-cu-tri"]').click()
+        self.until(lambda d: due.get_attribute("value") == "11/05/2021", "5 days for one about the voter list")
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="kind"][value="khieu-nai"]').click()
+        self.d.find_element(By.CSS_SELECTOR, 'input[name="status"][value="moi-tiep-nhan"]').click()
+        self.fill({"complainant": "Nguyễn Văn Bình, tổ 3", "summary": "Thiếu tên trong danh sách cử tri"})
+        self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", due)
+        self.shot("complaint-due-date")
+        self.phone_shot("complaint-due-date-360", due)
+        self.d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        rid = self.wait_css("#saved[data-record-id]").get_attribute("data-record-id")
+        shown = self.stack.client_json(["show", rid])
+        self.assertEqual(shown["version"], 3)
+        self.assertNotIn("due_date", shown["fields"])
+        self.go(f"/record/{rid}")
+        self.wait_css(f'#record-meta[data-record-id="{rid}"]')
+        due = self.d.find_element(By.NAME, "due_date")
+        self.until(lambda d: due.get_attribute("value") == "11/05/2021", "the due date computed again")
 
 
 if __name__ == "__main__":

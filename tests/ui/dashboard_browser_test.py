@@ -118,7 +118,7 @@ class DashboardBrowserTest(unittest.TestCase):
         cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
         self.assertEqual(cells[1], "2")          # two devices
         # Forms named by their Vietnamese titles, not ASCII ids.
-        self.assertIn("Hội nghị cử tri nơi cư trú góp ý người ứng cử: 1", cells[4])
+        self.assertIn("Hội nghị cử tri góp ý người ứng cử (nơi cư trú, nơi công tác): 1", cells[4])
         self.assertIn("Báo cáo tiến độ bỏ phiếu: 2", cells[4])
         self.assertNotIn("voter-meeting", cells[4])
         self.assertEqual(cells[5], "1")          # one open conflict
@@ -158,7 +158,7 @@ class DashboardBrowserTest(unittest.TestCase):
         self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         self.assertEqual([r["id"] for r in rows], [self.record])
-        self.assertEqual(rows[0]["candidate"], "Trần Văn An")
+        self.assertEqual(rows[0]["candidate"], "qh-dv1-nguyen-van-hung")
         self.assertEqual(rows[0]["ward"], self.s.WARD)
 
     def test_5_enroll_a_device_from_the_page(self):
@@ -196,7 +196,7 @@ class DashboardBrowserTest(unittest.TestCase):
 
     def test_8a_review_a_record_from_its_page(self):
         officer = self.s.clients[0]
-        rid = self.s.new_meeting(officer, candidate="Phạm Thị Dung")
+        rid = self.s.new_meeting(officer, candidate="qh-dv1-pham-thi-hong-nhung")
         self.go(f"#/record/{rid}", "#review-form")
         self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "#review [data-review]").text, "đã nhận")
         form = self.d.find_element(By.ID, "review-form")
@@ -337,19 +337,40 @@ class DashboardBrowserTest(unittest.TestCase):
         total = self.d.find_element(By.ID, "report-total").text
         self.assertIn("Số cử tri đã đi bầu", total)        # a form field's label
         self.assertIn("Tiến độ bỏ phiếu", total)           # a section's name
-        self.assertIn("Hội nghị cử tri nơi cư trú góp ý người ứng cử", total)  # a form's title
+        self.assertIn("Hội nghị cử tri góp ý người ứng cử (nơi cư trú, nơi công tác)", total)  # a form's title (its latest version)
         for raw in ("open_conflicts", "voter_meetings", "checkpoints", "votes_cast", "invited", "share_agree",
                     "voter-meeting", "under_review"):
             self.assertNotIn(raw, total)
+        # Every heading and label has its words: none falls back to the raw key with spaces.
+        raw_keys = self.d.execute_script(
+            "return [...document.querySelectorAll('#report-total [data-key]')]"
+            ".filter(e => e.tagName !== 'TABLE' && e.tagName !== 'DETAILS' && e.dataset.key"
+            " && e.textContent.trim() === e.dataset.key.replace(/_/g, ' ')).map(e => e.dataset.key)")
+        self.assertEqual(raw_keys, [])
         self.shot("dashboard-reports.png")
         self.phone_shot("#/reports", "figure[data-chart=turnout]", "dashboard-reports-phone.png")
+        # The areas not reported yet (every published area of the wards with no report) start folded: the
+        # count, then the rows one click away.
+        missing = self.d.find_element(By.CSS_SELECTOR, '#report-total details.long-list[data-key="missing"]')
+        self.assertIsNone(missing.get_attribute("open"))
+        summary = missing.find_element(By.TAG_NAME, "summary")
+        self.assertRegex(summary.text, r"^\d+ mục · xem danh sách$")
+        self.assertGreater(int(summary.text.split(" ")[0].replace(".", "")), 3)
+        self.d.execute_script("arguments[0].scrollIntoView({block: 'start'})", missing)
+        self.shot("dashboard-reports-missing-folded.png")
+        count = int(summary.text.split(" ")[0].replace(".", ""))
+        summary.click()
+        self.assertEqual(missing.get_attribute("open"), "true")
+        rows = missing.find_elements(By.CSS_SELECTOR, ":scope > div > table > tbody > tr")
+        self.assertEqual(len(rows), count)
+        self.shot("dashboard-reports-missing-open.png")
 
     def test_8d2_wards_and_forms_by_their_names(self):
         """No page shows a ward's ASCII id or a form's id where people read names (the overview keeps the id
         small under the name, the exports page under the title: the file's name)."""
         self.go(f"#/record/{self.record}", "table#history tbody tr")
         self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "main h1").text,
-                         "Lịch sử · Hội nghị cử tri nơi cư trú góp ý người ứng cử · Phường Hoàng Văn Thụ")
+                         "Lịch sử · Hội nghị cử tri góp ý người ứng cử (nơi cư trú, nơi công tác) · Phường Hoàng Văn Thụ")
         for hash_, sel in ((f"#/record/{self.record}", "table#history"), (f"#/ward/{self.s.WARD}", "table#devices"),
                            ("#/records", "table#records tbody tr"), ("#/review", "main h1"),
                            ("#/reports", "details[data-ward]"), ("#/devices", "table#devices tbody tr")):

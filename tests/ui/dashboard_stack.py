@@ -96,7 +96,7 @@ class DashStack:
 
     def new_meeting(self, data, **fields):
         """A voter meeting made by client `data` and synced; returns its id."""
-        values = {"candidate": "Trần Văn An", "meeting_date": "2021-05-10", "invited": 100, "attended": 80,
+        values = {"candidate": "qh-dv1-nguyen-van-hung", "place": "noi-cu-tru", "meeting_date": "2021-05-10", "invited": 100, "attended": 80,
                   "agree": 40, "disagree": 10}
         values.update(fields)
         args = ["new", "--form", "voter-meeting", "--json"]
@@ -110,7 +110,7 @@ class DashStack:
         """Two officers each keep `agree + disagree <= attended` (80) but break it together (65 + 25): a RULE
         conflict."""
         a, b = self.clients
-        rid = self.new_meeting(a, candidate="Lê Văn Cường")
+        rid = self.new_meeting(a, candidate="qh-dv1-le-minh-tuan")
         self.client(b, ["sync", "--quiet"])
         self.client(a, ["edit", rid, "--set", "agree=65"])
         self.client(b, ["edit", rid, "--set", "disagree=25"])
@@ -146,7 +146,7 @@ class DashStack:
         server while its ward is missing from the published ward list (unknown ward); the list is then published
         whole again. Returns (record id, the officer's data dir)."""
         officer = self.enroll_client(f"rej{len(os.listdir(self.dir))}", self.code(self.OTHER_WARD))
-        rid = self.new_meeting(officer, candidate="Ngô Thị Lan")
+        rid = self.new_meeting(officer, candidate="tp-dv1-ngo-van-thang")
         self.client(officer, ["edit", rid, "--set", "attended=85"])  # offline
         pack = os.path.join(self.source, "forms/election")
         with open(os.path.join(pack, "wards.json")) as f:

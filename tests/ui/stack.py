@@ -93,9 +93,9 @@ class Stack:
         return path
 
     def new_meeting(self, candidate, date, invited, attended):
-        """A voter meeting made on the agent's device by the CLI, synced; both devices see it after their next sync."""
+        """A voter meeting (version 2: `candidate` a value of the pack's `candidates` list) made on the agent's device by the CLI, synced; both devices see it after their next sync."""
         rid = self.run_client(["new", "--data", self.cli_data, "--form", "voter-meeting", "--set", f"candidate={candidate}",
-                               "--set", f"meeting_date={date}", "--set", f"invited={invited}",
+                               "--set", "place=noi-cu-tru", "--set", f"meeting_date={date}", "--set", f"invited={invited}",
                                "--set", f"attended={attended}"]).stdout.strip()
         self.run_client(["sync", "--data", self.cli_data])
         return rid

@@ -35,8 +35,9 @@ const FormRender = (() => {
     const choices = field.choices || [];
     if (field.compute) {
       // Computed: read-only, filled from the evaluation, never sent.
+      // A computed date reads as the date inputs do (dd/mm/yyyy), not as stored.
       return h('input', { ...common, type: 'text', readonly: true, 'aria-readonly': 'true', class: 'computed', required: false,
-        'data-computed': path, value: value ?? '' });
+        'data-computed': path, 'data-type': field.type, value: field.type === 'DATE' && value ? dmy(value) : value ?? '' });
     }
     switch (field.type) {
       case 'INTEGER':
@@ -258,7 +259,8 @@ const FormRender = (() => {
     for (const [path, v] of Object.entries(computed)) {
       const el = formEl.querySelector(`[data-computed="${CSS.escape(path)}"]`);
       // A decimal is shown to two places (91.67, not 91.66666666666667); the stored value is the engine's.
-      const shown = typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 100) / 100) : String(v);
+      const shown = typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 100) / 100)
+        : el && el.dataset.type === 'DATE' ? dmy(v) : String(v);
       if (el) el.value = v === null || v === undefined ? '' : shown;
     }
   }

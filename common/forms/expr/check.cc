@@ -120,6 +120,7 @@ class Checker {
       n.type = Type::kBoolean;
       return Status::Ok();
     }
+    if ((n.op == "+" || n.op == "-") && (l.type == Type::kDate || r.type == Type::kDate)) return DateArith(n, l, r, types);
     if (n.op == "+" || n.op == "-" || n.op == "*" || n.op == "/") {
       if (!Numeric(l.type) || !Numeric(r.type)) return At(n, "'" + n.op + "' takes numbers on both sides, got " + types);
       n.type = (l.type == Type::kInteger && r.type == Type::kInteger && n.op != "/") ? Type::kInteger : Type::kDecimal;
@@ -144,6 +145,61 @@ class Checker {
       return At(n, "a multiple choice is tested with selected(field, 'value'), not '" + n.op + "'");
     }
     return At(n, "'" + n.op + "' cannot compare " + types);
+  }
+
+  // Days, never months: "date + 5" is five days later, "date - date" the
+  // days between (negative when the first is earlier). A text literal on
+  // the other side of "date -" or "- date" must be a date ('2021-05-23').
+  Status DateArith(Node& n, Node& l, Node& r, const std::string& types) {
+    const bool lit_l = l.kind == Node::Kind::kString, lit_r = r.kind == Node::Kind::kString;
+    if (n.op == "-" && (l.type == Type::kDate || lit_l) && (r.type == Type::kDate || lit_r)) {
+      if (lit_l) WS_RETURN_IF_ERROR(Literal(l, Type::kDate, nullptr));
+      if (lit_r) WS_RETURN_IF_ERROR(Literal(r, Type::kDate, nullptr));
+      n.type = Type::kInteger;
+      return Status::Ok();
+    }
+    if (l.type == Type::kDate && r.type == Type::kInteger) {
+      n.type = Type::kDate;
+      return Status::Ok();
+    }
+    if (n.op == "+" && l.type == Type::kInteger && r.type == Type::kDate) {
+      n.type = Type::kDate;
+      return Status::Ok();
+    }
+    if (n.op == "+") return At(n, "'+' takes a date and a whole number of days, got " + types);
+    return At(n, "'-' takes a date and a whole number of days, or two dates, got " + types);
+  }
+
+  // if(condition, then, otherwise): both branches give one type (integer
+  // and decimal make a decimal; a text literal takes the other branch's
+  // date, time or choice type when it is one), so the type of an if() is
+  // known at publish time whichever branch a record takes.
+  Status If(Node& n) {
+    Node& c = *n.args[0];
+    Node& a = *n.args[1];
+    Node& b = *n.args[2];
+    WS_RETURN_IF_ERROR(Visit(c, false));
+    if (c.type != Type::kBoolean) return At(c, std::string("if() takes a condition (true/false) first, got ") + TypeName(c.type));
+    WS_RETURN_IF_ERROR(Visit(a, false));
+    WS_RETURN_IF_ERROR(Visit(b, false));
+    const bool lit_a = a.kind == Node::Kind::kString, lit_b = b.kind == Node::Kind::kString;
+    if (Numeric(a.type) && Numeric(b.type)) {
+      n.type = a.type == Type::kInteger && b.type == Type::kInteger ? Type::kInteger : Type::kDecimal;
+      return Status::Ok();
+    }
+    if (lit_a != lit_b) {
+      const Node& other = lit_a ? b : a;
+      if (other.type == Type::kDate || other.type == Type::kTime || other.type == Type::kText || other.type == Type::kChoice) {
+        WS_RETURN_IF_ERROR(Literal(lit_a ? a : b, other.type, other.field));
+        n.type = other.type;
+        return Status::Ok();
+      }
+    }
+    if (a.type == b.type && a.type != Type::kChoices) {
+      n.type = a.type;
+      return Status::Ok();
+    }
+    return At(n, std::string("if() takes two branches of one type, got ") + TypeName(a.type) + " and " + TypeName(b.type));
   }
 
   Status Call(Node& n) {
@@ -191,7 +247,11 @@ class Checker {
       n.type = Type::kBoolean;
       return Status::Ok();
     }
-    return At(n, "unknown function " + n.op + "() (there are sum, count and selected)");
+    if (n.op == "if") {
+      WS_RETURN_IF_ERROR(arity(3));
+      return If(n);
+    }
+    return At(n, "unknown function " + n.op + "() (there are sum, count, selected and if)");
   }
 
   const FormDef& form_;

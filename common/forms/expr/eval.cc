@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/forms/calendar_date.h"
 #include "common/forms/number_text.h"
 
 namespace wardsync::forms_util::expr {
@@ -177,6 +178,35 @@ class Evaluator {
     return Dec(r);
   }
 
+  // date + days, days + date, date - days: a date; date - date: days.
+  // Past 0001-01-01 .. 9999-12-31 (or past 64 bits on the way there) is an
+  // evaluation error: a DATE value has four-digit years only.
+  Result<Val> DateArith(const Node& n, const Val& a, const Val& b) {
+    if (!a.known() || !b.known()) return Val();
+    if (a.kind != K::kInteger && b.kind != K::kInteger) {  // date - date (the checker allows nothing else)
+      const auto first = DayNumber(a.s), second = DayNumber(b.s);
+      if (!first || !second) return Error(n, "'" + (first ? b.s : a.s) + "' is not a date YYYY-MM-DD");
+      return Int(*first - *second);
+    }
+    const bool date_first = a.kind != K::kInteger;
+    const Val& date = date_first ? a : b;
+    const Val& other = date_first ? b : a;
+    const auto day = DayNumber(date.s);
+    if (!day) return Error(n, "'" + date.s + "' is not a date YYYY-MM-DD");
+    int64_t result;
+    const bool over = n.op == "+" ? __builtin_add_overflow(*day, other.i, &result) : __builtin_sub_overflow(*day, other.i, &result);
+    const auto text = over ? std::nullopt : DateOfDay(result);
+    if (!text) {
+      return Error(n, "date out of range: " + (date_first ? "'" + date.s + "' " + n.op + " " + std::to_string(other.i)
+                                                          : std::to_string(other.i) + " + '" + date.s + "'") +
+                          " days is outside the years 0001-9999");
+    }
+    Val v;
+    v.kind = K::kText;
+    v.s = *text;
+    return v;
+  }
+
   Result<Val> Compare(const Node& n, const Val& a, const Val& b) {
     if (a.known() && b.known()) {
       if ((a.kind == K::kInteger || a.kind == K::kDecimal) && (b.kind == K::kInteger || b.kind == K::kDecimal)) {
@@ -216,12 +246,20 @@ class Evaluator {
       if (n.op == "or" && b->b) return Bool(true);
       return a->known() ? *b : Val();
     }
+    if ((n.op == "+" || n.op == "-") && (n.args[0]->type == Type::kDate || n.args[1]->type == Type::kDate)) {
+      return DateArith(n, *a, *b);
+    }
     if (n.op == "+" || n.op == "-" || n.op == "*" || n.op == "/") return Arith(n, *a, *b);
     return Compare(n, *a, *b);
   }
 
   Result<Val> Call(const Node& n) {
     const Node& a = *n.args[0];
+    if (n.op == "if") {  // only the branch taken is evaluated: if(x != 0, y / x, 0) never divides by zero
+      auto c = Eval(a);
+      if (!c.ok() || !c->known()) return c.ok() ? Val() : c;
+      return Eval(*n.args[c->b ? 1 : 2]);
+    }
     if (n.op == "count") return Int(static_cast<int64_t>(record_.Rows(a.name).size()));
     if (n.op == "selected") {
       auto f = Eval(a);

@@ -563,6 +563,12 @@ function num(k, v) {
   return new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB").format(v);
 }
 
+// Lists a reader scans only when looking for one entry (the areas not yet
+// reported or not checked: ~85 on election morning for the city) or that are long
+// start folded: the count is shown, the rows one click away.
+const FOLDED = new Set(["missing", "not_checked"]);
+const folded = (k, v) => (FOLDED.has(k) && v.length > 3) || v.length > 40;
+
 function render(ctx, v, k) {
   if (v === null || v === undefined) return "—";
   if (typeof v === "number") return num(k, v);
@@ -576,11 +582,14 @@ function render(ctx, v, k) {
     if (v.every((x) => x && typeof x === "object" && !Array.isArray(x))) {
       const cols = [...new Set(v.flatMap((x) => Object.keys(x)))].filter((c) => c !== "overflow" && c !== "name")
         .filter((c) => !(v.some(labelled) && (c === "label" || c.endsWith("_label"))));
-      return h("div", { class: "scroll" }, h("table", { class: "report stack", "data-key": k || "" },
+      const table = h("div", { class: "scroll" }, h("table", { class: "report stack", "data-key": k || "" },
         h("thead", {}, h("tr", {}, cols.map((c) => h("th", { "data-key": c }, ctx.key(c))))),
         h("tbody", {}, v.map((x) => h("tr", {}, cols.map((c) =>
           h("td", { class: typeof x[c] === "number" ? "num" : null, "data-label": ctx.key(c) },
             labelOf(x, c) || render(ctx, x[c], c))))))));
+      if (!folded(k, v)) return table;
+      return h("details", { class: "long-list", "data-key": k || "" },
+        h("summary", {}, t("rows_n").replace("{n}", num("", v.length))), table);
     }
     return v.map((x) => render(ctx, x, k)).join(", ");
   }
@@ -627,7 +636,7 @@ async function reportsPage() {
   const total = r.total;
   const cands = total && total.voter_meetings && total.voter_meetings.candidates || [];
   const shared = cands.filter((c) => c.share_agree !== null && c.share_agree !== undefined);
-  if (shared.length) out.push(barChart(t("chart_agree"), shared.map((c) => ({ label: c.candidate, value: c.share_agree }))));
+  if (shared.length) out.push(barChart(t("chart_agree"), shared.map((c) => ({ label: c.label || c.candidate, value: c.share_agree }))));
   const chart = turnoutChart(ctx, total && total.turnout, t("chart_turnout"));
   out.push(chart || h("p", { class: "muted", id: "turnout-note" }, t("turnout_note")));
   if (total) out.push(h("section", { class: "card", id: "report-total" }, h("h2", {}, t("city_total")), reportSections(ctx, total)));

@@ -64,6 +64,26 @@ TEST_CASE("wardsync new --attach, sync, and the server gives the same bytes back
   auto shown = c.Json({"show", id});
   CHECK(Str(At(At(At(shown, "fields"), "photo"), "sha256")) == hash);
 
+  // A value typed with --set (or --from-json) must name bytes this device
+  // holds: a record naming a file nobody can send would never be complete.
+  const std::string ghost = R"({"sha256":")" + std::string(64, 'e') +
+                            R"(","size":4096,"media_type":"application/pdf","name":"khong-co.pdf"})";
+  auto unheld = c.Run({"new", "--form", "minutes-photo", "--set", "area=KV2", "--set", "photo=" + ghost});
+  CHECK(unheld.exit_code == 1);
+  CHECK_THAT(unheld.err, Catch::Contains("khong-co.pdf") && Catch::Contains("is not on this device") &&
+                             Catch::Contains("--attach photo=FILE"));
+  auto unheld_edit = c.Run({"edit", id, "--set", "photo=" + ghost});
+  CHECK(unheld_edit.exit_code == 1);
+  CHECK(Items(c.Json({"list"})).size() == 1);
+  CHECK(Str(At(At(At(c.Json({"show", id}), "fields"), "photo"), "sha256")) == hash);
+  // The value it holds may be typed back (a record edited field by field).
+  auto held = At(At(shown, "fields"), "photo");
+  const std::string held_text = R"({"sha256":")" + hash + R"(","size":)" + std::to_string(pdf.size()) +
+                                R"(,"media_type":"application/pdf","name":")" + Str(At(held, "name")) + R"("})";
+  auto again = c.Run({"new", "--form", "minutes-photo", "--set", "area=KV3", "--set", "photo=" + held_text});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+
   auto before = c.Json({"status"});
   REQUIRE(Items(At(before, "attachments_pending")).size() == 1);
   CHECK(Num(At(Items(At(before, "attachments_pending"))[0], "size")) == pdf.size());
@@ -101,7 +121,7 @@ TEST_CASE("the election pack's tally minutes take the photo of the signed minute
   ClientProcess c(server, kWard);
   const std::string values = files.Sub("kv5.json");
   REQUIRE(util::WriteFileAtomic(values, R"({
-    "level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
+    "level": "quoc-hoi", "constituency": "qh-dv1", "polling_area": "phuong-hoang-van-thu-kv02", "seats": 1,
     "voters_listed": 500, "voters_voted": 480, "ballots_issued": 480, "ballots_received": 479,
     "valid_ballots": 470, "invalid_ballots": 9,
     "candidates": [{"_row": "a", "candidate": "qh-dv1-nguyen-van-hung", "votes": 400}]

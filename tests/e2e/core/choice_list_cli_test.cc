@@ -16,8 +16,9 @@ namespace {
 const std::string kPack = WARDSYNC_SOURCE_DIR "/forms/election";
 const std::string kWard = "phuong-cam-gia";
 
-std::string Minutes(const std::string& area, const std::string& a, const std::string& b) {
-  return R"({"level": "hdnd-phuong-xa", "constituency": "1", "polling_area": ")" + area +
+std::string Minutes(const std::string& area, const std::string& a, const std::string& b,
+                    const std::string& constituency = "phuong-cam-gia-dv1") {
+  return R"({"level": "hdnd-phuong-xa", "constituency": ")" + constituency + R"(", "polling_area": ")" + area +
          R"(", "seats": 2, "voters_listed": 800, "voters_voted": 760, "ballots_issued": 760,
   "ballots_received": 758, "valid_ballots": 750, "invalid_ballots": 8,
   "candidates": [{"_row": "a", "candidate": ")" + a + R"(", "votes": 600},
@@ -32,10 +33,10 @@ TEST_CASE("choice lists: publish, sync to a device, capture in and outside the l
   TempDir files("e2e-choices");
 
   // `init --forms` published the pack's lists (forms/election/choices/) with
-  // its forms, tally-minutes 3 among them.
+  // its forms, tally-minutes 4 among them.
   auto before = server.Admin({"choices", "list", "--json"});
   REQUIRE(before.exit_code == 0);
-  CHECK(Items(ParseJson(before.out)).size() == 2);
+  CHECK(Items(ParseJson(before.out)).size() == 3);  // candidates, constituencies, polling-areas
 
   // A list with one value twice is refused, and nothing is published.
   const std::string bad = files.Sub("bad.json");
@@ -54,6 +55,7 @@ TEST_CASE("choice lists: publish, sync to a device, capture in and outside the l
   REQUIRE(again.exit_code == 0);
   CHECK(again.out.find("unchanged choice list candidates@1") != std::string::npos);
   CHECK(again.out.find("unchanged choice list polling-areas@1") != std::string::npos);
+  CHECK(again.out.find("unchanged choice list constituencies@1") != std::string::npos);
   auto listed = server.Admin({"choices", "list", "--id", "candidates"});
   CHECK(listed.out.find("qh-dv1-nguyen-van-hung  Nguyễn Văn Hùng") != std::string::npos);
 
@@ -80,6 +82,14 @@ TEST_CASE("choice lists: publish, sync to a device, capture in and outside the l
   auto outside = officer.Run({"new", "--form", "tally-minutes", "--from-json", typed});
   CHECK(outside.exit_code == 1);
   CHECK(outside.err.find("\"Nguyễn Thị Hoa\" is not one of: ") != std::string::npos);
+  // So is a constituency typed as version 3 took it.
+  const std::string number = files.Sub("number.json");
+  std::ofstream(number, std::ios::binary)
+      << Minutes("phuong-cam-gia-kv02", "phuong-cam-gia-nguyen-thi-hoa", "phuong-cam-gia-tran-van-long", "1");
+  auto typed_unit = officer.Run({"new", "--form", "tally-minutes", "--from-json", number});
+  CHECK(typed_unit.exit_code == 1);
+  CHECK(typed_unit.err.find("tally-minutes: field \"constituency\": \"1\" is not one of: qh-dv1, tp-dv1, tp-dv2, "
+                            "phuong-cam-gia-dv1, xa-tan-cuong-dv1") != std::string::npos);
   CHECK(Items(officer.Json({"list"})).size() == 1);
 
   REQUIRE(officer.Run({"sync"}).exit_code == 0);

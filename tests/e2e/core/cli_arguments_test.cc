@@ -11,7 +11,7 @@ TEST_CASE("wardsync refuses a stray argument and saves nothing", "[e2e]") {
   server.Start();
   ClientProcess c(server, "phuong-trung-vuong");
   std::vector<std::string> args = {"new", "--form", "voter-meeting"};
-  for (auto& s : MeetingSets(120, 95, "Trần Thị Bình")) args.push_back(s);
+  for (auto& s : MeetingSets(120, 95, "qh-dv1-tran-thi-lan")) args.push_back(s);
   args.push_back("notes=hello");
   auto r = c.Run(args);
   CHECK(r.exit_code == 2);

@@ -97,6 +97,12 @@ std::vector<std::string> ClientProcess::Args(std::vector<std::string> args) cons
 
 CommandResult ClientProcess::Run(std::vector<std::string> args) { return RunCommand("wardsync", Args(std::move(args))); }
 
+void ClientProcess::Sync() {
+  auto r = Run({"sync"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
 JsonValue ClientProcess::Json(std::vector<std::string> args) {
   args.push_back("--json");
   auto r = Run(args);
@@ -106,7 +112,7 @@ JsonValue ClientProcess::Json(std::vector<std::string> args) {
 }
 
 std::vector<std::string> MeetingSets(int invited, int attended, const std::string& candidate) {
-  return {"--set", "candidate=" + candidate, "--set", "meeting_date=2026-11-20",
+  return {"--set", "candidate=" + candidate, "--set", std::string("place=") + kMeetingPlace, "--set", "meeting_date=2026-11-20",
           "--set", "invited=" + std::to_string(invited), "--set", "attended=" + std::to_string(attended)};
 }
 

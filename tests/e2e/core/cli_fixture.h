@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/support/json.h"
+#include "tests/support/pack_values.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -57,8 +58,11 @@ class ClientProcess {
   CommandResult Run(std::vector<std::string> args);
   // Runs with --json, REQUIREs exit 0, parses stdout.
   JsonValue Json(std::vector<std::string> args);
-  // `new --form voter-meeting ...` (REQUIREs exit 0); the new id.
-  std::string NewMeeting(int invited = 120, int attended = 95, const std::string& candidate = "Trần Thị Bình");
+  // `sync`, REQUIREs exit 0.
+  void Sync();
+  // `new --form voter-meeting ...` (REQUIREs exit 0); the new id. `candidate`
+  // is a value of the pack's `candidates` list (voter-meeting version 2).
+  std::string NewMeeting(int invited = 120, int attended = 95, const std::string& candidate = "qh-dv1-tran-thi-lan");
   std::vector<std::string> Args(std::vector<std::string> args) const;
 
  private:

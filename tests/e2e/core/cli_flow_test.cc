@@ -33,8 +33,8 @@ TEST_CASE("capture, edit, delete and sync through the command lines", "[e2e]") {
   for (const auto& f : Items(forms)) form_ids.insert(Str(At(f, "id")));
   CHECK(form_ids.count("voter-meeting") == 1);
 
-  const std::string kept = c1.NewMeeting(100, 80, "Trần Thị B");
-  const std::string dropped = c1.NewMeeting(50, 20, "Lê Văn C");
+  const std::string kept = c1.NewMeeting(100, 80, Candidate(5));
+  const std::string dropped = c1.NewMeeting(50, 20, Candidate(6));
   auto edited = c1.Run({"edit", kept, "--set", "agree=60", "--set", "disagree=10"});
   INFO(edited.err);
   REQUIRE(edited.exit_code == 0);
@@ -46,7 +46,7 @@ TEST_CASE("capture, edit, delete and sync through the command lines", "[e2e]") {
   CHECK(Str(At(shown, "id")) == kept);
   CHECK(Str(At(shown, "form")) == "voter-meeting");
   CHECK(Str(At(shown, "ward")) == kWard);
-  CHECK(Str(At(At(shown, "fields"), "candidate")) == "Trần Thị B");
+  CHECK(Str(At(At(shown, "fields"), "candidate")) == Candidate(5));
   CHECK(Num(At(At(shown, "fields"), "attended")) == 80);
   CHECK(Num(At(At(shown, "fields"), "agree")) == 60);
 
@@ -56,7 +56,7 @@ TEST_CASE("capture, edit, delete and sync through the command lines", "[e2e]") {
 
   // An invalid value is refused with the form, field and rule named; nothing stored.
   std::vector<std::string> bad = {"new", "--form", "voter-meeting"};
-  for (auto& s : MeetingSets(10, 11, "X")) bad.push_back(s);
+  for (auto& s : MeetingSets(10, 11, Candidate(4))) bad.push_back(s);
   auto refused = c1.Run(bad);
   CHECK(refused.exit_code != 0);
   CHECK(refused.out.empty());

@@ -21,9 +21,9 @@ std::string WriteJson(const TempDir& dir, const std::string& name, const std::st
 }
 
 // The polling area and candidates are values of the lists the pack publishes
-// (forms/election/choices/), as tally-minutes 3 requires.
+// (forms/election/choices/), as tally-minutes 4 requires.
 const char* kMinutes = R"({
-  "level": "quoc-hoi", "constituency": "1", "polling_area": "phuong-tan-thinh-kv02", "seats": 2,
+  "level": "quoc-hoi", "constituency": "qh-dv1", "polling_area": "phuong-tan-thinh-kv02", "seats": 2,
   "voters_listed": 800, "voters_voted": 760, "ballots_issued": 760, "ballots_received": 758,
   "valid_ballots": 750, "invalid_ballots": 8, "counted_at": "21:15",
   "candidates": [{"_row": "a", "candidate": "qh-dv1-nguyen-van-hung", "votes": 600},

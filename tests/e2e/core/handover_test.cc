@@ -51,7 +51,7 @@ TEST_CASE("handover + import carry an offline officer's work; twice changes noth
 
   // Captured with no link at all.
   std::set<std::string> ids;
-  for (int i = 0; i < 3; ++i) ids.insert(c.NewMeeting(100 + i, 60 + i, "Ứng viên " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) ids.insert(c.NewMeeting(100 + i, 60 + i, Candidate(i)));
   // Nothing pending yet for another device: `handover` with nothing to do writes nothing.
   auto h = c.Json({"handover", "--out", bundle});
   CHECK(Num(At(h, "change_sets")) == 3);
@@ -105,7 +105,7 @@ TEST_CASE("handover + import carry an offline officer's work; twice changes noth
   CHECK_FALSE(::stat(usb.Sub("empty.bundle").c_str(), &st) == 0);
 
   // Offline import (server stopped) of new work, a relative path, and --help.
-  const std::string id4 = c.NewMeeting(77, 70, "Ứng viên 4");
+  const std::string id4 = c.NewMeeting(77, 70, Candidate(5));
   REQUIRE(c.Run({"handover", "--out", bundle}).exit_code == 0);
   REQUIRE(server.Stop() == 0);
   auto offline = server.Admin({"import", bundle});
@@ -150,7 +150,7 @@ TEST_CASE("import refuses bad files clearly and changes nothing", "[e2e][handove
 
   // One byte of the content changed: the bundle signature no longer verifies.
   std::string altered = good;
-  const size_t at = altered.find("Trần Thị Bình");
+  const size_t at = altered.find("qh-dv1-tran-thi-lan");  // a candidate picked by NewMeeting
   REQUIRE(at != std::string::npos);
   altered[at] = 'X';
   WriteAll(usb.Sub("altered"), altered);
@@ -181,9 +181,9 @@ TEST_CASE("a revoked device's bundle needs --accept-revoked; history records it"
   server.Start();
   ClientProcess c(server, kWard);
   const std::string device = Str(At(c.Json({"status"}), "device"));
-  c.NewMeeting(100, 90, "Trước");
+  c.NewMeeting(100, 90, Candidate(6));
   REQUIRE(c.Run({"sync"}).exit_code == 0);
-  const std::string id = c.NewMeeting(80, 70, "Sau");  // never sent
+  const std::string id = c.NewMeeting(80, 70, Candidate(7));  // never sent
   REQUIRE(server.Admin({"revoke", device, "--reason", "máy được thay"}).exit_code == 0);
 
   // The officer is told what to do, not that nothing is lost.
@@ -226,7 +226,7 @@ TEST_CASE("revoke --drain takes the device's backlog, then refuses it", "[e2e][h
   ClientProcess c(server, kWard);
   const std::string device = Str(At(c.Json({"status"}), "device"));
   std::set<std::string> ids;
-  for (int i = 0; i < 4; ++i) ids.insert(c.NewMeeting(100 + i, 50 + i, "Tồn " + std::to_string(i)));
+  for (int i = 0; i < 4; ++i) ids.insert(c.NewMeeting(100 + i, 50 + i, Candidate(i)));
 
   CHECK(server.Admin({"revoke", device, "--reason", "nghỉ việc", "--drain-hours", "5"}).exit_code == 2);
   auto r = server.Admin({"revoke", device, "--reason", "nghỉ việc", "--drain", "--drain-hours", "5"});
@@ -248,7 +248,7 @@ TEST_CASE("revoke --drain takes the device's backlog, then refuses it", "[e2e][h
   CHECK(ServerIds(server) == ids);
 
   // Anything made later is refused: the drain is over.
-  c.NewMeeting(10, 5, "Sau khi thu hồi");
+  c.NewMeeting(10, 5, Candidate(8));
   auto later = c.Run({"sync"});
   INFO(later.err);
   CHECK(later.exit_code == 1);

@@ -18,7 +18,7 @@ TEST_CASE("run --log-format json writes one JSON object per line", "[e2e][log]")
   server.Start({"--log-format", "json"});
   ClientProcess c(server, kWard);  // enrollment and the first sync (forms)
   c.NewMeeting();
-  c.NewMeeting(200, 150, "Lê Văn Cường");
+  c.NewMeeting(200, 150, Candidate(5));
   REQUIRE(c.Run({"sync"}).exit_code == 0);
   // The sync carrying the two change-sets.
   auto sync_line = server.process().WaitForStderrLine("\"in\":2,");

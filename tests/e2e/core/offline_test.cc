@@ -53,7 +53,7 @@ TEST_CASE("a client killed with SIGKILL right after new still has the record", "
   REQUIRE(server.Stop() == 0);
 
   std::vector<std::string> args = {"new", "--form", "voter-meeting"};
-  for (auto& s : MeetingSets(300, 250, "Võ Thị F")) args.push_back(s);
+  for (auto& s : MeetingSets(300, 250, Candidate(3))) args.push_back(s);
   Process p("wardsync", c.Args(args));
   // The id is printed only after the durable write: kill the moment it shows.
   auto line = p.WaitForStdoutLine("", std::chrono::seconds(20));
@@ -77,13 +77,13 @@ TEST_CASE("syncs killed with SIGKILL at any point lose nothing and send nothing 
   server.Start();
   ClientProcess c(server, kWard);
   std::set<std::string> ids;
-  for (int i = 0; i < 3; ++i) ids.insert(c.NewMeeting(100 + i, 50 + i, "Ứng viên " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) ids.insert(c.NewMeeting(100 + i, 50 + i, Candidate(i)));
 
   // Kill a sync at different points of its life: before it runs, while it
   // connects, in the middle of push or pull, after it is done. The delays
   // only vary where the kill lands; nothing waits on them for a result.
   for (int delay_ms : {0, 2, 5, 10, 30}) {
-    ids.insert(c.NewMeeting(200 + delay_ms, 100, "Ứng viên trễ " + std::to_string(delay_ms)));
+    ids.insert(c.NewMeeting(200 + delay_ms, 100, Candidate(delay_ms)));
     Process p("wardsync", c.Args({"sync"}));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     p.Signal(SIGKILL);

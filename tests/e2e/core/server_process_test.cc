@@ -43,13 +43,13 @@ TEST_CASE("admin commands work with and without a running server", "[e2e]") {
     CHECK(Items(ParseJson(wards.out)).size() == 32);
     auto forms = server.Admin({"forms", "list", "--json"});
     REQUIRE(forms.exit_code == 0);
-    // Form versions: tally-minutes has three; complaint, turnout-report, polling-station-readiness,
-    // candidate and consultation-conference two.
-    CHECK(Items(ParseJson(forms.out)).size() == 15);
-    // init --forms also publishes the pack's choices/ (the lists tally-minutes 3 picks from).
+    // Form versions: tally-minutes has four; complaint three; turnout-report, polling-station-readiness,
+    // candidate, consultation-conference and voter-meeting two.
+    CHECK(Items(ParseJson(forms.out)).size() == 18);
+    // init --forms also publishes the pack's choices/ (the lists tally-minutes 4 picks from).
     auto lists = server.Admin({"choices", "list", "--json"});
     REQUIRE(lists.exit_code == 0);
-    CHECK(Items(ParseJson(lists.out)).size() == 2);
+    CHECK(Items(ParseJson(lists.out)).size() == 3);
     auto code = server.Enroll("phuong-hoang-van-thu", "reviewer");
     CHECK_FALSE(code.empty());
     auto records = server.Admin({"records", "--json"});

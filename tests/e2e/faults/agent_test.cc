@@ -56,7 +56,7 @@ std::vector<Attempt> FailedAttempts(const std::string& log) {
 }
 
 std::string NewMeeting(WardClient& c, int n) {
-  auto r = c.Run({"new", "--form", "voter-meeting", "--set", "candidate=Ứng viên " + std::to_string(n), "--set",
+  auto r = c.Run({"new", "--form", "voter-meeting", "--set", "candidate=" + Candidate(static_cast<size_t>(n)), "--set", "place=noi-cu-tru", "--set",
                   "meeting_date=2026-11-20", "--set", "invited=100", "--set", "attended=" + std::to_string(50 + n)});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);

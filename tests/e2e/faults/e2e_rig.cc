@@ -165,7 +165,8 @@ std::vector<std::string> WardClient::Capture(int n) {
   client::Capture capture(store, *key, clock);
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i, ++captured_) {
-    auto id = capture.New("voter-meeting", {{"candidate", "Ứng viên " + std::to_string(captured_)},
+    auto id = capture.New("voter-meeting", {{"candidate", Candidate(captured_)},
+                                            {"place", kMeetingPlace},
                                             {"meeting_date", "2026-11-21"},
                                             {"invited", std::to_string(200 + captured_ % 100)},
                                             {"attended", std::to_string(100 + captured_ % 100)}});

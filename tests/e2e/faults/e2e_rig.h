@@ -12,6 +12,7 @@
 
 #include "proto/store.pb.h"
 #include "tests/support/json.h"
+#include "tests/support/pack_values.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 

@@ -67,7 +67,8 @@ TEST_CASE("soak: agents through a faulty network with kills converge exactly onc
     INFO("step " << step << ", roll " << roll);
     if (roll < 40) {
       auto r = clients[who]->Run({"new", "--form", "voter-meeting", "--set",
-                                  "candidate=Soak " + std::to_string(step), "--set", "meeting_date=2026-11-22",
+                                  "candidate=" + Candidate(static_cast<size_t>(step)), "--set", "place=noi-cu-tru",
+                                  "--set", "meeting_date=2026-11-22",
                                   "--set", "invited=300", "--set", "attended=" + std::to_string(step % 300)});
       INFO(r.err);
       REQUIRE(r.exit_code == 0);  // capture never needs the network

@@ -75,7 +75,7 @@ TEST_CASE("wardsync rotate-key: recorded at once, the chain goes on, a readable 
   // A rotated key file that others can read: the client refuses to start.
   REQUIRE(chmod(key_file.c_str(), 0644) == 0);
   for (const std::vector<std::string>& cmd :
-       {std::vector<std::string>{"new", "--form", "voter-meeting", "--set", "candidate=X"},
+       {std::vector<std::string>{"new", "--form", "voter-meeting", "--set", "candidate=qh-dv1-tran-thi-lan"},
         std::vector<std::string>{"sync"}, std::vector<std::string>{"rotate-key"}, std::vector<std::string>{"agent"}}) {
     auto r = c.Run(cmd);
     INFO(cmd[0] << ": " << r.err);

@@ -35,7 +35,8 @@ store::SyncState CaptureBacklog(const std::string& data, int n) {
   client::Capture capture(store, keys->signing, clock);
   for (int i = 0; i < n; ++i) {
     const int invited = 80 + i % 120;
-    auto id = capture.New("voter-meeting", {{"candidate", "Nguyễn Thị Hồng " + std::to_string(i % 97)},
+    auto id = capture.New("voter-meeting", {{"candidate", Candidate(static_cast<size_t>(i))},
+                                            {"place", kMeetingPlace},
                                             {"meeting_date", "2026-11-20"},
                                             {"invited", std::to_string(invited)},
                                             {"attended", std::to_string(invited - i % 9)},

@@ -5,7 +5,7 @@
 // edits that together break "votes_cast <= registered_voters") and a second
 // report of the same polling area and checkpoint, and --ward/--form narrow it.
 // Polling areas are picked from the published list (turnout-report and
-// polling-station-readiness 2, tally-minutes 3), so the areas still missing
+// polling-station-readiness 2, tally-minutes 4), so the areas still missing
 // are the list's areas of each ward.
 #include <catch2/catch.hpp>
 
@@ -106,10 +106,11 @@ std::vector<std::pair<std::string, std::string>> Entries(ServerProcess& s, const
   return out;
 }
 
-// Vote-count minutes of one polling area (a value of the list polling-areas),
+// Vote-count minutes (tally-minutes 4) of one polling area (a value of the
+// list polling-areas) in one constituency (of the list constituencies),
 // candidates by their value in the list candidates, entered as the clerk's JSON.
-std::string Minutes(ClientProcess& c, const TempDir& files, const std::string& level, const std::string& area,
-                    const std::vector<std::pair<std::string, int>>& votes) {
+std::string Minutes(ClientProcess& c, const TempDir& files, const std::string& level, const std::string& constituency,
+                    const std::string& area, const std::vector<std::pair<std::string, int>>& votes) {
   int valid = 0;
   std::string rows;
   for (size_t i = 0; i < votes.size(); ++i) {
@@ -117,7 +118,8 @@ std::string Minutes(ClientProcess& c, const TempDir& files, const std::string& l
     rows += std::string(i ? ", " : "") + "{\"_row\": \"r" + std::to_string(i) + "\", \"candidate\": \"" +
             votes[i].first + "\", \"votes\": " + std::to_string(votes[i].second) + "}";
   }
-  const std::string json = "{\"level\": \"" + level + "\", \"constituency\": \"1\", \"polling_area\": \"" + area +
+  const std::string json = "{\"level\": \"" + level + "\", \"constituency\": \"" + constituency +
+                           "\", \"polling_area\": \"" + area +
                            "\", \"seats\": 2, \"voters_listed\": 2000, \"voters_voted\": " + std::to_string(valid + 10) +
                            ", \"ballots_issued\": " + std::to_string(valid + 10) +
                            ", \"ballots_received\": " + std::to_string(valid + 10) +
@@ -142,11 +144,11 @@ const JsonValue& Level(const JsonValue& scope, const std::string& section, const
   throw std::logic_error("unreachable");
 }
 
-// candidate (its list value) -> votes of constituency 1 at `level`.
-std::map<std::string, double> Votes(const JsonValue& scope, const std::string& level) {
+// candidate (its list value) -> votes of `constituency` (its list value) at `level`.
+std::map<std::string, double> Votes(const JsonValue& scope, const std::string& level, const std::string& constituency) {
   std::map<std::string, double> out;
   for (const auto& c : Items(At(Level(scope, "votes", level), "constituencies"))) {
-    if (Str(At(c, "constituency")) != "1") continue;
+    if (Str(At(c, "constituency")) != constituency) continue;
     for (const auto& v : Items(At(c, "candidates"))) out[Str(At(v, "candidate"))] = Num(At(v, "votes"));
   }
   return out;
@@ -333,10 +335,15 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   ClientProcess b1(server, b, "officer", "Lê Thị Hoa");
   ClientProcess b2(server, b, "officer", "Trần Văn Nam");
   TempDir files("e2e-minutes");
-  // Candidates and polling areas are picked from the lists the pack
-  // publishes (forms/election/choices/), as tally-minutes 3 requires.
-  const auto national = Entries(server, "candidates", "", "qh-dv1-");
-  const auto city = Entries(server, "candidates", "", "tp-dv1-");
+  // Constituencies, candidates and polling areas are picked from the lists
+  // the pack publishes (forms/election/choices/), as tally-minutes 4 requires.
+  const auto qh_units = Entries(server, "constituencies", "", "qh-");
+  const auto city_units = Entries(server, "constituencies", "", "tp-");
+  REQUIRE(!qh_units.empty());
+  REQUIRE(!city_units.empty());
+  const std::string qh1 = qh_units[0].first, tp1 = city_units[0].first;
+  const auto national = Entries(server, "candidates", "", qh1 + "-");
+  const auto city = Entries(server, "candidates", "", tp1 + "-");
   const auto areas_a = Entries(server, "polling-areas", a, "");
   const auto areas_b = Entries(server, "polling-areas", b, "");
   REQUIRE(national.size() >= 3);
@@ -347,9 +354,9 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   const std::string a01 = areas_a[0].first, a02 = areas_a[1].first, b01 = areas_b[0].first, b02 = areas_b[1].first;
 
   // Ward a: areas 01 and 02 for the National Assembly, 01 for the city council.
-  Minutes(a1, files, "quoc-hoi", a01, {{an, 610}, {binh, 420}, {cuong, 300}});
-  Minutes(a1, files, "quoc-hoi", a02, {{binh, 515}, {an, 480}, {cuong, 220}});
-  Minutes(a1, files, "hdnd-thanh-pho", a01, {{hoa, 700}});
+  Minutes(a1, files, "quoc-hoi", qh1, a01, {{an, 610}, {binh, 420}, {cuong, 300}});
+  Minutes(a1, files, "quoc-hoi", qh1, a02, {{binh, 515}, {an, 480}, {cuong, 220}});
+  Minutes(a1, files, "hdnd-thanh-pho", tp1, a01, {{hoa, 700}});
   // The candidate register (its own form, candidates picked from the list): two for the National Assembly.
   New(a1, "candidate",
       {"level=quoc-hoi", "constituency=1", "candidate=" + an, "gender=nu", "birth_year=1985", "ethnicity=Tày",
@@ -363,9 +370,9 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   // a DUPLICATE conflict (tally-minutes' unique key: level + polling area),
   // named and not summed, the first is summed once; area 03 has its turnout
   // report, no minutes yet.
-  Minutes(b1, files, "quoc-hoi", b01, {{an, 90}, {binh, 75}, {cuong, 40}});
-  const std::string dup1 = Minutes(b1, files, "quoc-hoi", b02, {{an, 100}, {binh, 100}, {cuong, 100}});
-  const std::string dup2 = Minutes(b2, files, "quoc-hoi", b02, {{an, 101}, {binh, 100}, {cuong, 100}});
+  Minutes(b1, files, "quoc-hoi", qh1, b01, {{an, 90}, {binh, 75}, {cuong, 40}});
+  const std::string dup1 = Minutes(b1, files, "quoc-hoi", qh1, b02, {{an, 100}, {binh, 100}, {cuong, 100}});
+  const std::string dup2 = Minutes(b2, files, "quoc-hoi", qh1, b02, {{an, 101}, {binh, 100}, {cuong, 100}});
   REQUIRE(areas_a.size() >= 3);
   REQUIRE(areas_b.size() >= 3);
   const std::string b03 = areas_b[2].first;
@@ -380,12 +387,16 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   const JsonValue& total = At(report, "total");
 
   // City: a/01 + a/02 + b/01 + b/02 (its first copy); b/02's second copy left out.
-  CHECK(Votes(total, "quoc-hoi") == std::map<std::string, double>{{an, 610 + 480 + 90 + 100},
+  CHECK(Votes(total, "quoc-hoi", qh1) == std::map<std::string, double>{{an, 610 + 480 + 90 + 100},
                                                                    {binh, 420 + 515 + 75 + 100},
                                                                    {cuong, 300 + 220 + 40 + 100}});
-  CHECK(Votes(total, "hdnd-thanh-pho") == std::map<std::string, double>{{hoa, 700}});
+  CHECK(Votes(total, "hdnd-thanh-pho", tp1) == std::map<std::string, double>{{hoa, 700}});
   const JsonValue& qh = Level(total, "votes", "quoc-hoi");
+  REQUIRE(Items(At(qh, "constituencies")).size() == 1);  // one constituency, however it was spelt
   const JsonValue& c1 = Items(At(qh, "constituencies"))[0];
+  CHECK(Str(At(c1, "constituency")) == qh1);
+  CHECK(Str(At(c1, "label")) == qh_units[0].second);  // shown by the list's label
+  CHECK(!Bool(At(c1, "typed")));
   CHECK(Num(At(c1, "areas")) == 4);
   CHECK(Num(At(c1, "duplicated")) == 0);
   CHECK(!Bool(At(At(total, "votes"), "overflow")));
@@ -410,9 +421,9 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   }
 
   // Per ward.
-  CHECK(Votes(WardOf(report, a), "quoc-hoi") ==
+  CHECK(Votes(WardOf(report, a), "quoc-hoi", qh1) ==
         std::map<std::string, double>{{an, 610 + 480}, {binh, 420 + 515}, {cuong, 300 + 220}});
-  CHECK(Votes(WardOf(report, b), "quoc-hoi") ==
+  CHECK(Votes(WardOf(report, b), "quoc-hoi", qh1) ==
         std::map<std::string, double>{{an, 90 + 100}, {binh, 75 + 100}, {cuong, 40 + 100}});
 
   // Candidate structure of the register.
@@ -430,6 +441,7 @@ TEST_CASE("vote-count minutes across two wards: report --json sums each candidat
   REQUIRE(text.exit_code == 0);
   // A candidate is shown by the list's label, with the value the totals are keyed by.
   CHECK(text.out.find(national[0].second + " (" + an + "): 1090") != std::string::npos);
+  CHECK(text.out.find("constituency " + qh_units[0].second + " (" + qh1 + ") (2 areas):") != std::string::npos);
 
   // verify checks the unique-key index: 6 minutes (both copies of b/02 hold
   // the key), 1 turnout report, 2 candidates.

@@ -23,8 +23,8 @@ TEST_CASE("report: counts that overflow when summed are reported, never wrapped"
   // invited passes 2^64 (wrapped, it would read 3268).
   const std::string max = "9223372036854775807";
   for (int i = 0; i < 2; ++i) {
-    auto r = c.Run({"new", "--form", "voter-meeting", "--set", "candidate=Trần Thị Bình", "--set",
-                    "meeting_date=2026-02-10", "--set", "invited=" + max, "--set", "attended=10"});
+    auto r = c.Run({"new", "--form", "voter-meeting", "--set", "candidate=qh-dv1-tran-thi-lan", "--set",
+                    "place=noi-cu-tru", "--set", "meeting_date=2026-02-10", "--set", "invited=" + max, "--set", "attended=10"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
@@ -49,8 +49,11 @@ TEST_CASE("officer text with terminal escape codes is shown escaped by records, 
   server.Start();
   ClientProcess c(server, "phuong-trung-vuong", "officer", "Nguyễn\x1b]0;owned\x07 Văn An");
   const std::string evil = "Trần Thị Bình\x1b[2J\x1b[1;1Hagree 100%\xc2\x9b" "31m";
-  auto made = c.Run({"new", "--form", "voter-meeting", "--set", "candidate=" + evil, "--set", "meeting_date=2026-02-10",
-                     "--set", "invited=100", "--set", "attended=80", "--set", "notes=line one\x1b[8m hidden"});
+  // The candidate is picked from the published list (voter-meeting 2): the
+  // officer's free text is in `notes`.
+  auto made = c.Run({"new", "--form", "voter-meeting", "--set", "candidate=qh-dv1-tran-thi-lan", "--set",
+                     "place=noi-cu-tru", "--set", "meeting_date=2026-02-10", "--set", "invited=100", "--set",
+                     "attended=80", "--set", "notes=" + evil});
   INFO(made.err);
   REQUIRE(made.exit_code == 0);
   std::string id = made.out;
@@ -64,7 +67,10 @@ TEST_CASE("officer text with terminal escape codes is shown escaped by records, 
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find('\x1b') == std::string::npos);
     CHECK(r.out.find('\x07') == std::string::npos);
-    if (args[0] != "devices") CHECK(r.out.find("Trần Thị Bình\\e[2J\\e[1;1Hagree 100%") != std::string::npos);
+    // `report` shows no notes, only figures and the list's labels.
+    if (args[0] == "records" || args[0] == "history") {
+      CHECK(r.out.find("Trần Thị Bình\\e[2J\\e[1;1Hagree 100%") != std::string::npos);
+    }
   }
   CHECK(server.Admin({"history", id}).out.find("Nguyễn\\e]0;owned\\x07 Văn An") != std::string::npos);
   for (const auto& args : std::vector<std::vector<std::string>>{{"show", id}, {"list"}}) {
@@ -73,7 +79,7 @@ TEST_CASE("officer text with terminal escape codes is shown escaped by records, 
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find('\x1b') == std::string::npos);
   }
-  CHECK(c.Run({"show", id}).out.find("line one\\e[8m hidden") != std::string::npos);
+  CHECK(c.Run({"show", id}).out.find("Trần Thị Bình\\e[2J\\e[1;1Hagree 100%") != std::string::npos);
   // JSON keeps the text exactly (escaped the JSON way), for programs.
   CHECK(server.Admin({"records", "--json"}).out.find("\\u001b[2J") != std::string::npos);
   CHECK(server.Stop() == 0);

@@ -74,8 +74,8 @@ TEST_CASE("a stamp beyond the allowed skew is clamped, not refused, and loses to
   ServerFixture server(opt);
   DeviceFixture honest(server, kWard);
   DeviceFixture fast(server, kWard, "officer", "Đồng hồ nhanh");
-  const std::string later = honest.New("voter-meeting", VoterMeeting("Ứng viên", 100, 50));
-  const std::string sooner = honest.New("voter-meeting", VoterMeeting("Ứng viên", 100, 40));
+  const std::string later = honest.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
+  const std::string sooner = honest.New("voter-meeting", VoterMeeting(Candidate(0), 100, 40));
   honest.SyncOk();
   const auto later_created = OnServer(server, later);
   const auto sooner_created = OnServer(server, sooner);
@@ -152,7 +152,7 @@ TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as sig
   opt.clock = &server_clock;
   ServerFixture server(opt);  // default skew: 5 minutes
   DeviceFixture dev(server, kWard);
-  const std::string rec = dev.New("voter-meeting", VoterMeeting("Ứng viên", 100, 50));
+  const std::string rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
   dev.SyncOk();
   const auto created = OnServer(server, rec);
   REQUIRE_FALSE(PushStamped(server, dev, SetAttended(created, 51), t0 + 4 * kMinute).error.has_value());

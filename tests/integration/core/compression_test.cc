@@ -32,7 +32,7 @@ client::SyncOptions SmallPushes(bool compression) {
 }
 
 void Capture(DeviceFixture& d, int n) {
-  for (int i = 0; i < n; ++i) d.New("voter-meeting", VoterMeeting("Trần Thị Bình", 100 + i, 50 + i));
+  for (int i = 0; i < n; ++i) d.New("voter-meeting", VoterMeeting(Candidate(0), 100 + i, 50 + i));
 }
 
 std::map<std::string, records::RecordState> ById(const std::vector<records::RecordState>& v) {

@@ -27,7 +27,7 @@ TEST_CASE("a record captured offline reaches the server after it restarts", "[in
   DeviceFixture dev(server, kWard);
   server.Stop();
 
-  const std::string id = dev.New("voter-meeting", VoterMeeting("Trần Thị Bình", 120, 95));
+  const std::string id = dev.New("voter-meeting", VoterMeeting(Candidate(0), 120, 95));
   REQUIRE(dev.Pending() == 1);
   REQUIRE(dev.Local(id).has_value());
 
@@ -72,8 +72,8 @@ TEST_CASE("several offline edits are pushed in order, as one chain", "[integrati
   ServerFixture server;
   DeviceFixture dev(server, kWard);
   server.Stop();
-  const std::string a = dev.New("voter-meeting", VoterMeeting("Người A", 50, 40));
-  const std::string b = dev.New("voter-meeting", VoterMeeting("Người B", 60, 30));
+  const std::string a = dev.New("voter-meeting", VoterMeeting(Candidate(1), 50, 40));
+  const std::string b = dev.New("voter-meeting", VoterMeeting(Candidate(2), 60, 30));
   REQUIRE(dev.capture().Edit(a, {{"attended", "45"}}).ok());
   REQUIRE(dev.capture().Delete(b).ok());
   REQUIRE(dev.Pending() == 4);
@@ -101,7 +101,7 @@ TEST_CASE("a server restarted between push and pull loses nothing", "[integratio
   DeviceFixture reader(server, kWard, "officer", "Phạm Thị Dung");
 
   std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) ids.push_back(writer.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 100 + i, 50 + i)));
+  for (int i = 0; i < 3; ++i) ids.push_back(writer.New("voter-meeting", VoterMeeting(Candidate(i), 100 + i, 50 + i)));
   writer.SyncOk();
   // Acknowledged means durable: stop at once, nothing may be missing after.
   const auto before = server.Dump();

@@ -33,8 +33,8 @@ struct Accepted {
   std::string last_hash;
 
   explicit Accepted(ServerFixtureOptions options = {}) : server(options) {
-    dev.New("voter-meeting", VoterMeeting("Ứng viên 1", 100, 90));
-    dev.New("voter-meeting", VoterMeeting("Ứng viên 2", 300, 200));
+    dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 90));
+    dev.New("voter-meeting", VoterMeeting(Candidate(1), 300, 200));
     auto batch = dev.store().PendingBatch(0, 10, 1 << 20);
     REQUIRE(batch.ok());
     for (const auto& e : *batch) sent.push_back(e.signed_());
@@ -213,7 +213,7 @@ TEST_CASE("a run refused part-way keeps what came before it", "[integration]") {
 TEST_CASE("an officer cannot change another ward's existing record", "[integration]") {
   Accepted t;
   DeviceFixture other(t.server, kOtherWard, "officer", "Bùi Văn Khoa");
-  const std::string theirs = other.New("voter-meeting", VoterMeeting("Ứng viên khác", 40, 30));
+  const std::string theirs = other.New("voter-meeting", VoterMeeting(Candidate(2), 40, 30));
   other.SyncOk();
   std::string raw;
   REQUIRE(changes_util::ParseRecordId(theirs, &raw));

@@ -37,8 +37,8 @@ struct Chain {
   std::string last_hash;
 
   Chain() {
-    dev.New("voter-meeting", VoterMeeting("Ứng viên 1", 100, 90));
-    dev.New("voter-meeting", VoterMeeting("Ứng viên 2", 300, 200));
+    dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 90));
+    dev.New("voter-meeting", VoterMeeting(Candidate(1), 300, 200));
     dev.SyncOk();
     last_hash = dev.State().last_hash();
   }
@@ -197,7 +197,7 @@ TEST_CASE("ingest: a run cut by a later refusal keeps the proof it was verified 
 
 TEST_CASE("the client sends one signature per run and the server stores only those", "[integration][signature]") {
   Chain t;
-  for (int i = 0; i < 5; ++i) t.dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i + 3), 100, 50));
+  for (int i = 0; i < 5; ++i) t.dev.New("voter-meeting", VoterMeeting(Candidate(i + 3), 100, 50));
   t.dev.SyncOk();
   CHECK(t.server.Device(t.dev.device_id()).last_seq() == 7);
   for (uint64_t seq = 3; seq <= 6; ++seq) CHECK(t.Stored(seq).signed_().signature().empty());

@@ -18,6 +18,7 @@
 #include "server/store/server_keys.h"
 #include "tests/support/eventually.h"
 #include "tests/support/fault_tally.h"
+#include "tests/support/pack_values.h"
 
 namespace wardsync::test {
 
@@ -227,7 +228,8 @@ Result<client::SyncReport> FaultDevice::Sync(client::SyncOptions options) {
 }
 
 client::FieldTexts Meeting(int n) {
-  return {{"candidate", "Ứng viên số " + std::to_string(n)},
+  return {{"candidate", test::Candidate(static_cast<size_t>(n))},
+          {"place", test::kMeetingPlace},
           {"meeting_date", "2026-11-20"},
           {"invited", std::to_string(100 + n % 50)},
           {"attended", std::to_string(60 + n % 40)}};

@@ -66,11 +66,11 @@ TEST_CASE("a rotated device syncs on: change-sets before and after the rotation 
   ServerFixture server;
   DeviceFixture dev(server, kWard);
   const client::ClientPaths paths(dev.data_dir());
-  dev.New("voter-meeting", VoterMeeting("Trước khi đổi khóa", 100, 80));
+  dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 80));
   dev.SyncOk();
   // Made before the rotation, not yet sent: they keep their epoch-0 signatures.
-  dev.New("voter-meeting", VoterMeeting("Chờ gửi 1", 100, 70));
-  dev.New("voter-meeting", VoterMeeting("Chờ gửi 2", 100, 60));
+  dev.New("voter-meeting", VoterMeeting(Candidate(1), 100, 70));
+  dev.New("voter-meeting", VoterMeeting(Candidate(2), 100, 60));
   const std::string old_public = dev.key().PublicKeyRaw();
 
   auto rot = dev.RotateKey();
@@ -90,7 +90,7 @@ TEST_CASE("a rotated device syncs on: change-sets before and after the rotation 
   REQUIRE_FALSE(again.ok());
   CHECK(again.status().message().find("not acknowledged") != std::string::npos);
 
-  dev.New("voter-meeting", VoterMeeting("Sau khi đổi khóa", 100, 50));
+  dev.New("voter-meeting", VoterMeeting(Candidate(3), 100, 50));
   auto outbox = dev.store().PendingBatch(0, 100, 1 << 20);
   REQUIRE(outbox.ok());
   REQUIRE(outbox->size() == 4);
@@ -145,7 +145,7 @@ TEST_CASE("a rotated device syncs on: change-sets before and after the rotation 
   auto second = dev.RotateKey();
   REQUIRE(second.ok());
   CHECK(second->epoch == 2);
-  dev.New("voter-meeting", VoterMeeting("Khóa thứ ba", 100, 40));
+  dev.New("voter-meeting", VoterMeeting(Candidate(4), 100, 40));
   dev.SyncOk();
   CHECK(server.Device(dev.device_id()).keys_size() == 3);
   CHECK(server.Records().size() == 5);
@@ -196,7 +196,7 @@ TEST_CASE("after a rotation the old key can neither sign change-sets nor prove t
   CHECK(reply->error().message().find("epoch") != std::string::npos);
 
   // The device itself, with its new key, goes on.
-  dev.New("voter-meeting", VoterMeeting("Vẫn đồng bộ", 100, 30));
+  dev.New("voter-meeting", VoterMeeting(Candidate(5), 100, 30));
   dev.SyncOk();
   CHECK(server.Records().size() == 2);
 }
@@ -335,7 +335,7 @@ TEST_CASE("a rotation resumes after a crash at any point", "[integration][keys]"
   auto rot = dev.RotateKey();
   REQUIRE(rot.ok());
   CHECK(rot->public_key != orphan.PublicKeyRaw());
-  dev.New("voter-meeting", VoterMeeting("Sau khi đổi khóa", 100, 70));
+  dev.New("voter-meeting", VoterMeeting(Candidate(3), 100, 70));
 
   // A restart with the rotation queued: nothing is lost.
   dev.Reopen();

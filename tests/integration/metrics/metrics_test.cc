@@ -72,7 +72,7 @@ TEST_CASE("/metrics counts what the devices did: change-sets by outcome, syncs, 
   const auto before = Quiet(http);
 
   // Three change-sets through the real client library: 3 accepted.
-  for (int i = 0; i < 3; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 100, 50 + i));
+  for (int i = 0; i < 3; ++i) dev.New("voter-meeting", VoterMeeting(Candidate(i), 100, 50 + i));
   dev.SyncOk();
   const std::string last_hash = dev.State().last_hash();
 

@@ -62,7 +62,7 @@ struct Sim {
 
   std::string RandomValue(const std::string& field) {
     static const char* notes[] = {"", "ok", "họp đông, \"sôi nổi\"", "line1\nline2", "ý kiến: đường, trường"};
-    static const char* names[] = {"Trần Thị Bình", "Lê Văn Cường", "Ngô Thị Dung"};
+    static const char* names[] = {"qh-dv1-tran-thi-lan", "qh-dv1-le-minh-tuan", "tp-dv1-bui-thi-mai"};
     if (field == "notes") return notes[Pick(5)];
     if (field == "candidate") return names[Pick(3)];
     if (field == "meeting_date") return "2026-02-" + std::to_string(10 + Pick(18));

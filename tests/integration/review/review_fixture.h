@@ -31,6 +31,8 @@
 #include "server/cli/server_cli.h"
 #include "server/runtime/server_runtime.h"
 #include "server/store/server_keys.h"
+#include "tests/integration/core/raw_client.h"
+#include "tests/support/pack_values.h"
 
 namespace review_test {
 
@@ -265,7 +267,7 @@ class TestDevice {
 
 // A complete voter meeting as --set arguments.
 inline std::vector<std::string> Meeting(int invited = 100, int attended = 80) {
-  return {"candidate=Trần Thị Bình", "meeting_date=2026-02-10", "invited=" + std::to_string(invited),
+  return {"candidate=qh-dv1-tran-thi-lan", std::string("place=") + test::kMeetingPlace, "meeting_date=2026-02-10", "invited=" + std::to_string(invited),
           "attended=" + std::to_string(attended)};
 }
 

@@ -14,25 +14,6 @@ using namespace review_test;
 
 namespace {
 
-changes::Change MeetingCreate(const std::string& ward, int64_t invited, int64_t attended) {
-  changes::Change c;
-  c.set_record_id(changes_util::NewRecordId());
-  c.set_form_id("voter-meeting");
-  c.set_form_version(1);
-  c.set_ward(ward);
-  c.set_op(changes::Change::CREATE);
-  auto add = [&](const char* f, auto fill) {
-    auto* s = c.add_sets();
-    s->set_field(f);
-    fill(s->mutable_value());
-  };
-  add("candidate", [](changes::Value* v) { v->set_text("Trần Thị Bình"); });
-  add("meeting_date", [](changes::Value* v) { v->set_date("2026-02-10"); });
-  add("invited", [&](changes::Value* v) { v->set_integer(invited); });
-  add("attended", [&](changes::Value* v) { v->set_integer(attended); });
-  return c;
-}
-
 const google::protobuf::Value* FindById(const google::protobuf::Value& list, const std::string& id) {
   for (int i = 0; i < Size(list); ++i) {
     if (At(At(list, i), "id").string_value() == id) return &At(list, i);
@@ -52,7 +33,7 @@ TEST_CASE("review: a rejected change is acknowledged, later change-sets flow, an
 
   // seq 2: a new record breaking "attended <= invited" (the editor saw it);
   // seq 3: an edit of `kept` against a form version the server does not have.
-  changes::Change bad_create = MeetingCreate(kWardA, 100, 101);
+  changes::Change bad_create = test::VoterMeetingCreate(kWardA, 100, 101);
   const std::string bad = changes_util::RecordIdText(bad_create.record_id());
   Smuggle(a1, bad_create);
   changes::Change bad_edit;
@@ -137,7 +118,7 @@ TEST_CASE("review: a rejected change is acknowledged, later change-sets flow, an
   CHECK_FALSE(a1.Local(bad).placeholder());
 
   // A reviewer can dismiss one instead.
-  changes::Change again = MeetingCreate(kWardA, 10, 11);
+  changes::Change again = test::VoterMeetingCreate(kWardA, 10, 11);
   const std::string again_id = changes_util::RecordIdText(again.record_id());
   Smuggle(a1, again);
   a1.Sync();

@@ -111,7 +111,7 @@ TEST_CASE("rules: a reviewer device's resolution is checked against the rules of
     Smuggle(rv, resolve);
     rv.Sync();
     const records::RecordState r = srv.Record(id);
-    CHECK(r.form_version() == 1);
+    CHECK(r.form_version() == 2);  // the version it was made with, unchanged
     CHECK(r.fields().at("attended").value().integer() != 90000);
     const records::Conflict* rc = OpenOfKind(r, records::REJECTED);
     REQUIRE(rc != nullptr);

@@ -77,7 +77,7 @@ TEST_CASE("an officer cannot write another ward, a reviewer cannot write at all"
   ServerFixture server;
   DeviceFixture officer(server, kWard);
   DeviceFixture other(server, kOtherWard, "officer", "Bùi Văn Khoa");
-  const std::string theirs = other.New("voter-meeting", VoterMeeting("Ứng viên khác", 40, 30));
+  const std::string theirs = other.New("voter-meeting", VoterMeeting(Candidate(0), 40, 30));
   other.SyncOk();
 
   SECTION("create in another ward") {
@@ -114,9 +114,9 @@ TEST_CASE("an officer cannot pull another ward's records, whatever it asks", "[i
   ServerFixture server;
   DeviceFixture officer(server, kWard);
   DeviceFixture other(server, kOtherWard, "officer", "Bùi Văn Khoa");
-  other.New("voter-meeting", VoterMeeting("Ứng viên khác", 40, 30));
+  other.New("voter-meeting", VoterMeeting(Candidate(0), 40, 30));
   other.SyncOk();
-  officer.New("voter-meeting", VoterMeeting("Ứng viên mình", 40, 30));
+  officer.New("voter-meeting", VoterMeeting(Candidate(1), 40, 30));
   officer.SyncOk();
 
   auto cfg = officer.store().Config();

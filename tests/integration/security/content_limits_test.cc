@@ -34,7 +34,7 @@ struct Ward {
   std::string hash;
 
   explicit Ward(ServerFixtureOptions options = {}) : server(options) {
-    record = honest.New("voter-meeting", VoterMeeting("Ứng viên 1", 100, 90));
+    record = honest.New("voter-meeting", VoterMeeting(Candidate(0), 100, 90));
     honest.SyncOk();
     hostile.SyncOk();
   }
@@ -123,7 +123,7 @@ TEST_CASE("an oversized officer name or value is refused with a clear message; t
   CHECK(w.server.Dump() == before);  // nothing stored
 
   // The ward's other device syncs on, and its next record reaches the server.
-  w.honest.New("voter-meeting", VoterMeeting("Ứng viên 2", 50, 40));
+  w.honest.New("voter-meeting", VoterMeeting(Candidate(1), 50, 40));
   const auto report = w.honest.SyncOk();
   CHECK(report.progress.pushed == 1);
   CHECK(w.server.Records().size() == 2);
@@ -192,7 +192,7 @@ TEST_CASE("a record never grows past the record limit: rejections that would not
 TEST_CASE("pull skips a record too large to send and a quarantined one, and the sync succeeds",
           "[integration][security][limits][quarantine]") {
   Ward w;
-  const std::string small = w.honest.New("voter-meeting", VoterMeeting("Ứng viên 3", 10, 5));
+  const std::string small = w.honest.New("voter-meeting", VoterMeeting(Candidate(2), 10, 5));
   w.honest.SyncOk();
   // A record stored before the size limit existed: 9 MiB, over the 8 MiB frame.
   std::string rid;

@@ -149,7 +149,7 @@ TEST_CASE("a compressed push bomb is refused by count before it is parsed; an ho
   DeviceFixture attacker(server, kWard, "officer", "Kẻ tấn công");
   DeviceFixture honest(server, kWard);
   attacker.SyncOk();
-  honest.New("voter-meeting", VoterMeeting("Ứng viên 1", 100, 90));
+  honest.New("voter-meeting", VoterMeeting(Candidate(0), 100, 90));
 
   const long rss_before = PeakRssKb();
   // 4.19 million empty change-sets, 8 MiB decompressed: the issue's attack.
@@ -250,7 +250,7 @@ TEST_CASE("the daily volume quota refuses with BUSY and stores nothing", "[integ
   options.limits.max_changesets_per_day = 3;
   ServerFixture server(options);
   DeviceFixture dev(server, kWard);
-  for (int i = 0; i < 5; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  for (int i = 0; i < 5; ++i) dev.New("voter-meeting", VoterMeeting(Candidate(i), 10, 5));
   auto r = dev.Sync();
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.status().message(), Catch::Contains("quota of 3 change-sets today"));
@@ -263,11 +263,11 @@ TEST_CASE("the daily volume quota survives a server restart", "[integration][sec
   options.limits.max_changesets_per_day = 3;
   ServerFixture server(options);
   DeviceFixture dev(server, kWard);
-  for (int i = 0; i < 2; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  for (int i = 0; i < 2; ++i) dev.New("voter-meeting", VoterMeeting(Candidate(i), 10, 5));
   dev.SyncOk();
   CHECK(server.Device(dev.device_id()).quota_sets() == 2);
   server.Restart();
-  for (int i = 2; i < 5; ++i) dev.New("voter-meeting", VoterMeeting("Ứng viên " + std::to_string(i), 10, 5));
+  for (int i = 2; i < 5; ++i) dev.New("voter-meeting", VoterMeeting(Candidate(i), 10, 5));
   auto r = dev.Sync();
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.status().message(), Catch::Contains("quota of 3 change-sets today"));

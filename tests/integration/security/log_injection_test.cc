@@ -82,7 +82,7 @@ TEST_CASE("log: lines from one source are rate-limited, and the drop is said onc
   CHECK(refused >= 1);
   CHECK(refused <= 30);
   // The honest device, another source once proven, is still served and logged.
-  dev.New("voter-meeting", VoterMeeting("Vẫn phục vụ", 100, 60));
+  dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 60));
   const std::string after = CaptureStderr([&] { dev.SyncOk(); });
   CHECK(after.find("sync device=" + dev.device_id()) != std::string::npos);
 }

@@ -24,7 +24,7 @@ TEST_CASE("revoke closes the device's open connection and refuses it from then o
   ServerFixture server;
   DeviceFixture dev(server, kWard);
   DeviceFixture bystander(server, kWard, "officer", "Phạm Thị Hoa");
-  dev.New("voter-meeting", VoterMeeting("Trước thu hồi", 100, 80));
+  dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 80));
   dev.SyncOk();
   const auto signed_before = server.Device(dev.device_id());
   REQUIRE(signed_before.last_seq() == 1);
@@ -51,7 +51,7 @@ TEST_CASE("revoke closes the device's open connection and refuses it from then o
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
 
   // Its next sync is refused, saying why.
-  dev.New("voter-meeting", VoterMeeting("Sau thu hồi", 100, 80));
+  dev.New("voter-meeting", VoterMeeting(Candidate(1), 100, 80));
   auto sync = dev.Sync();
   REQUIRE_FALSE(sync.ok());
   CHECK(sync.status().message().find("revoked") != std::string::npos);
@@ -73,7 +73,7 @@ TEST_CASE("revoke closes the device's open connection and refuses it from then o
   CHECK(server.Records().size() == 1);
 
   // Others are not affected.
-  bystander.New("voter-meeting", VoterMeeting("Người khác", 50, 40));
+  bystander.New("voter-meeting", VoterMeeting(Candidate(2), 50, 40));
   bystander.SyncOk();
   CHECK(server.Records().size() == 2);
 

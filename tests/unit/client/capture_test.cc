@@ -45,10 +45,10 @@ TEST_CASE("new record: one outbox entry, the local record, a signed body", "[cli
   const Change& c = body.changes(0);
   CHECK(c.op() == Change::CREATE);
   CHECK(c.form_id() == "voter-meeting");
-  CHECK(c.form_version() == 1);
+  CHECK(c.form_version() == 2);  // the latest version of the form
   CHECK(c.ward() == kWard);
   CHECK(changes_util::RecordIdText(c.record_id()) == *id);
-  CHECK(c.sets_size() == 4);
+  CHECK(c.sets_size() == 5);
 
   auto r = dev.Local(*id);
   CHECK(r.form_id() == "voter-meeting");
@@ -141,14 +141,21 @@ TEST_CASE("refused input writes nothing and says why", "[client]") {
   CHECK(m.find("invited") != std::string::npos);
   CHECK(refused_new("voter-meeting", Meeting("abc")) == "voter-meeting: field \"invited\": \"abc\" is not an integer");
   CHECK(refused_new("voter-meeting", Meeting("-1", "0")).find("below the minimum 0") != std::string::npos);
-  CHECK(refused_new("voter-meeting", {{"candidate", "X"}, {"invited", "5"}}) ==
+  CHECK(refused_new("voter-meeting", {{"candidate", "qh-dv1-le-minh-tuan"}, {"place", "noi-cong-tac"}, {"invited", "5"}}) ==
         "voter-meeting: field \"meeting_date\" is required");
+  // Version 2 picks the candidate from the published list: a typed name is
+  // refused, with the values to pick from (the first 20 of the 23).
+  m = refused_new("voter-meeting", {{"candidate", "Trần Thị Lan"}, {"place", "noi-cu-tru"}, {"meeting_date", "2026-02-10"},
+                                     {"invited", "5"}, {"attended", "5"}});
+  CHECK(m.find("voter-meeting: field \"candidate\": \"Trần Thị Lan\" is not one of: qh-dv1-nguyen-van-hung, "
+               "qh-dv1-tran-thi-lan,") == 0);
+  CHECK(m.find(" and 3 more (wardsync forms show)") != std::string::npos);
   CHECK(refused_new("voter-meeting", Meeting("10", "")) == "voter-meeting: field \"attended\" is required");
   m = refused_new("voter-meeting", Meeting("50", "60"));
   CHECK(m.find("voter-meeting: rule \"attended <= invited\" fails") == 0);
   CHECK(refused_new("voter-meeting", with(Meeting(), "meeting_date", "2026-02-11")).find("set twice") !=
         std::string::npos);
-  CHECK(refused_new("voter-meeting", {{"candidate", "X"}, {"meeting_date", "2026-02-30"}, {"invited", "1"},
+  CHECK(refused_new("voter-meeting", {{"candidate", "qh-dv1-le-minh-tuan"}, {"meeting_date", "2026-02-30"}, {"invited", "1"},
                                       {"attended", "1"}})
             .find("is not a real date") != std::string::npos);
 

@@ -138,7 +138,8 @@ inline changes::ChangeSetBody Body(const changes::SignedChangeSet& cs) {
 
 // A complete, valid voter-meeting.
 inline client::FieldTexts Meeting(const std::string& invited = "120", const std::string& attended = "95") {
-  return {{"candidate", "Trần Thị Bình"}, {"meeting_date", "2026-02-10"}, {"invited", invited}, {"attended", attended}};
+  return {{"candidate", "qh-dv1-tran-thi-lan"}, {"place", "noi-cu-tru"}, {"meeting_date", "2026-02-10"},
+          {"invited", invited}, {"attended", attended}};
 }
 
 }  // namespace client_test

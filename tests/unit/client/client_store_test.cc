@@ -188,38 +188,42 @@ TEST_CASE("forms: versions are kept, a changed definition is refused", "[client]
   Device dev(clock);
   auto id = dev.capture->New("voter-meeting", Meeting());
   REQUIRE(id.ok());
+  CHECK(dev.Local(*id).form_version() == 2);  // the pack's latest
 
-  forms::FormDef v1;
+  forms::FormDef v2;
   for (const auto& f : ElectionPack().forms) {
-    if (f.id() == "voter-meeting") v1 = f;
+    if (f.id() == "voter-meeting" && f.version() == 2) v2 = f;
   }
-  forms::FormDef changed = v1;
+  REQUIRE(v2.version() == 2);
+  forms::FormDef changed = v2;
   changed.set_title("khác");
   const auto before = Dump(*dev.db);
   CHECK(dev.cs->ReplaceForms({changed}, ElectionPack().wards, 2).code() == Status::Code::kAlreadyExists);
   CHECK(Dump(*dev.db) == before);
 
-  forms::FormDef v2 = v1;
-  v2.set_version(2);
-  auto* extra = v2.add_fields();
+  forms::FormDef v3 = v2;
+  v3.set_version(3);
+  auto* extra = v3.add_fields();
   extra->set_name("venue");
   extra->set_type(forms::FieldDef::TEXT);
   extra->set_label("Địa điểm");
-  REQUIRE(dev.cs->ReplaceForms({v2}, ElectionPack().wards, 2).ok());  // v1 is not in the list: still kept
+  REQUIRE(dev.cs->ReplaceForms({v3}, ElectionPack().wards, 2).ok());  // v1, v2 are not in the list: still kept
   CHECK(dev.cs->State()->forms_epoch() == 2);
   auto forms = dev.cs->Forms();
   REQUIRE(forms.ok());
   CHECK(forms->Find("voter-meeting", 1) != nullptr);
-  CHECK(forms->Latest("voter-meeting")->version() == 2);
+  CHECK(forms->Find("voter-meeting", 2) != nullptr);
+  CHECK(forms->Latest("voter-meeting")->version() == 3);
   CHECK(forms->Find("complaint", 1) != nullptr);
 
-  auto id2 = dev.capture->New("voter-meeting", {{"candidate", "A"}, {"meeting_date", "2026-02-10"}, {"invited", "3"},
-                                                 {"attended", "3"}, {"venue", "Nhà văn hoá"}});
-  REQUIRE(id2.ok());
-  CHECK(dev.Local(*id2).form_version() == 2);
-  REQUIRE(dev.capture->Edit(*id, {{"notes", "v1 record"}}).ok());
-  CHECK(Body(dev.Outbox().back()).changes(0).form_version() == 1);  // the record's own version
-  CHECK(!dev.capture->Edit(*id, {{"venue", "x"}}).ok());            // not a field of version 1
+  auto sets = Meeting();
+  sets.emplace_back("venue", "Nhà văn hoá");
+  auto id3 = dev.capture->New("voter-meeting", sets);
+  REQUIRE(id3.ok());
+  CHECK(dev.Local(*id3).form_version() == 3);
+  REQUIRE(dev.capture->Edit(*id, {{"notes", "v2 record"}}).ok());
+  CHECK(Body(dev.Outbox().back()).changes(0).form_version() == 2);  // the record's own version
+  CHECK(!dev.capture->Edit(*id, {{"venue", "x"}}).ok());            // not a field of version 2
 }
 
 TEST_CASE("the device identity of a store with change-sets is fixed", "[client]") {

@@ -7,13 +7,16 @@
 #include "common/forms/form_loader.h"
 #include "common/forms/form_registry.h"
 #include "common/forms/utf8.h"
+#include "common/forms/validator.h"
 #include "tests/unit/forms/forms_fixtures.h"
 
 using wardsync::forms::FieldDef;
 using wardsync::forms_util::FormRegistry;
+using wardsync::changes::Value;
 using wardsync::forms_util::LoadFormPack;
+using wardsync::forms_util::ValidateValue;
 
-TEST_CASE("the election pack loads with 8 forms (15 versions), 32 wards and 2 choice lists", "[forms]") {
+TEST_CASE("the election pack loads with 8 forms (18 versions), 32 wards and 3 choice lists", "[forms]") {
   auto pack = LoadFormPack(forms_test::ElectionPackDir());
   REQUIRE(pack.ok());
   CHECK(pack->wards.wards_size() == 32);
@@ -50,13 +53,14 @@ TEST_CASE("the election pack loads with 8 forms (15 versions), 32 wards and 2 ch
 
   std::set<std::string> lists;
   for (const auto& l : pack->choice_lists) lists.insert(l.id());
-  CHECK(lists == std::set<std::string>{"candidates", "polling-areas"});
+  CHECK(lists == std::set<std::string>{"candidates", "constituencies", "polling-areas"});
 
   FormRegistry registry;
   for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
-  CHECK(registry.All().size() == 15);
-  CHECK(registry.Latest("complaint")->version() == 2);
-  CHECK(registry.Latest("tally-minutes")->version() == 3);
+  CHECK(registry.All().size() == 18);
+  CHECK(registry.Latest("complaint")->version() == 3);
+  CHECK(registry.Latest("tally-minutes")->version() == 4);
+  CHECK(registry.Latest("voter-meeting")->version() == 2);
   // tally-minutes 2 is version 1 plus the signed minutes' photo, nothing else.
   const auto* minutes = registry.Find("tally-minutes", 2);
   REQUIRE(minutes != nullptr);
@@ -99,6 +103,60 @@ TEST_CASE("voter-meeting has exactly the agreed fields and rules", "[forms]") {
   REQUIRE(form.rules_size() == 2);
   CHECK(form.rules(0).expr() == "attended <= invited");
   CHECK(form.rules(1).expr() == "agree + disagree <= attended");
+}
+
+TEST_CASE("voter-meeting 2 picks the candidate from the list; tally-minutes 4 the constituency", "[forms]") {
+  auto pack = LoadFormPack(forms_test::ElectionPackDir());
+  REQUIRE(pack.ok());
+  FormRegistry registry;
+  for (const auto& l : pack->choice_lists) REQUIRE(registry.AddChoiceList(l).ok());
+  for (const auto& f : pack->forms) REQUIRE(registry.Add(f).ok());
+
+  // Version 2 is version 1 with the candidate picked, not typed, and where
+  // the meeting was held; version 1 stays for the records made with it.
+  const auto* v1 = registry.Find("voter-meeting", 1);
+  const auto* v2 = registry.Find("voter-meeting", 2);
+  REQUIRE(v1 != nullptr);
+  REQUIRE(v2 != nullptr);
+  CHECK(FormRegistry::FindField(*v1, "candidate")->type() == FieldDef::TEXT);
+  const auto* picked = FormRegistry::FindField(*v2, "candidate");
+  CHECK(picked->type() == FieldDef::SINGLE_CHOICE);
+  CHECK(picked->required());
+  CHECK(v2->fields_size() == v1->fields_size() + 1);
+  CHECK(FormRegistry::FindField(*v2, "place")->choices_size() == 2);
+  for (int i = 0; i < v1->rules_size(); ++i) CHECK(v2->rules(i).expr() == v1->rules(i).expr());
+
+  // Every value and label of the `candidates` list is offered, and only those.
+  const auto* candidates = registry.LatestChoiceList("candidates");
+  REQUIRE(candidates != nullptr);
+  CHECK(picked->choices_size() == candidates->entries_size());
+  Value lan;
+  lan.set_choice("qh-dv1-tran-thi-lan");
+  CHECK(ValidateValue(*v2, *picked, lan).ok());
+  Value typed;
+  typed.set_choice("Trần Thị Lan");
+  CHECK(ValidateValue(*v2, *picked, typed).message() ==
+        "voter-meeting: field \"candidate\": \"Trần Thị Lan\" is not one of the choices");
+
+  // tally-minutes 4: version 3 with the constituency picked from
+  // `constituencies`, whose labels are exactly the groups of `candidates`.
+  const auto* t3 = registry.Find("tally-minutes", 3);
+  const auto* t4 = registry.Find("tally-minutes", 4);
+  REQUIRE(t3 != nullptr);
+  REQUIRE(t4 != nullptr);
+  CHECK(FormRegistry::FindField(*t3, "constituency")->type() == FieldDef::TEXT);
+  const auto* constituency = FormRegistry::FindField(*t4, "constituency");
+  CHECK(constituency->type() == FieldDef::SINGLE_CHOICE);
+  CHECK(constituency->choice_list() == "constituencies");
+  CHECK(t4->fields_size() == t3->fields_size());
+  CHECK(t4->rules_size() == t3->rules_size());
+  const auto* constituencies = registry.LatestChoiceList("constituencies");
+  REQUIRE(constituencies != nullptr);
+  std::set<std::string> groups, labels;
+  for (const auto& e : candidates->entries()) groups.insert(e.group());
+  for (const auto& e : constituencies->entries()) labels.insert(e.label());
+  CHECK(groups == labels);
+  CHECK(constituencies->title().find("DỮ LIỆU MẪU") != std::string::npos);  // sample data, said so
 }
 
 TEST_CASE("turnout-report refuses more votes than voters", "[forms]") {

@@ -226,3 +226,33 @@ TEST_CASE("tally-minutes 2: the signed minutes' photo is checked inside the eval
   REQUIRE(wrong != nullptr);
   CHECK(wrong->en == "tally-minutes: field \"signed_minutes\": expected an attachment, got text");
 }
+
+TEST_CASE("evaluation with kept compiled expressions gives what a fresh one gives", "[forms][eval]") {
+  const FormDef form = PackForm("tally-minutes.json");
+  ExprCache kept;
+  // A run of records, each evaluated with the kept expressions and afresh:
+  // the same problems, broken rules and computed values every time.
+  for (int64_t invalid : {8, 9, 8, 20, 8}) {
+    FieldMap f = Fields(form, kGoodTally);
+    f["invalid_ballots"].mutable_value()->set_integer(invalid);
+    const FormEvaluation fresh = Evaluate(form, f);
+    const FormEvaluation cached = Evaluate(form, f, &kept);
+    INFO("invalid_ballots=" << invalid);
+    REQUIRE(cached.problems.size() == fresh.problems.size());
+    for (size_t i = 0; i < fresh.problems.size(); ++i) CHECK(cached.problems[i].en == fresh.problems[i].en);
+    REQUIRE(cached.broken_rules.size() == fresh.broken_rules.size());
+    REQUIRE(cached.computed.size() == fresh.computed.size());
+    CHECK(cached.computed[0].second.SerializeAsString() == fresh.computed[0].second.SerializeAsString());
+    CHECK(cached.problems.empty() == (invalid == 8));
+  }
+  // An expression that does not compile (a definition that bypassed the
+  // publish check) is reported by every evaluation, not only the first.
+  FormDef broken = form;
+  broken.mutable_rules(0)->set_expr("valid_ballots +");
+  ExprCache for_broken;
+  for (int i = 0; i < 2; ++i) {
+    auto e = Evaluate(broken, Fields(form, kGoodTally), &for_broken);
+    REQUIRE(Find(e, "rule_error") != nullptr);
+    CHECK_THAT(Find(e, "rule_error")->en, Contains("valid_ballots +"));
+  }
+}

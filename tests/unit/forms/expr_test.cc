@@ -9,6 +9,7 @@
 #include "common/forms/expr/eval.h"
 #include "common/forms/expr/parser.h"
 #include "common/forms/form_loader.h"
+#include "tests/unit/forms/expr_fixtures.h"
 
 using Catch::Matchers::Contains;
 using namespace wardsync::forms_util;
@@ -33,17 +34,11 @@ constexpr const char* kFormJson = R"({
   ]
 })";
 
-FormDef Form() {
-  auto f = ParseFormJson(kFormJson, "expr-test.json");
-  REQUIRE(f.ok());
-  return *f;
-}
+FormDef Form() { return expr_test::ParseForm(kFormJson, "expr-test.json"); }
 
 std::string CompileError(const std::string& text, expr::Want want = expr::Want::kBoolean) {
   static const FormDef form = Form();
-  auto e = expr::Compile(form, text, want);
-  if (e.ok()) return "(compiled)";
-  return e.status().message();
+  return expr_test::CompileError(form, text, want);
 }
 
 struct Record {
@@ -70,16 +65,9 @@ struct Record {
   }
 };
 
-// "true", "false", "unknown", a value, or "error: ...".
 std::string Eval(const std::string& text, const Record& r) {
   static const FormDef form = Form();
-  auto e = expr::Compile(form, text, expr::Want::kAny);
-  REQUIRE(e.ok());
-  RecordView view(form, r.fields);
-  auto v = expr::Evaluate(*e, view, nullptr, {});
-  if (!v.ok()) return "error: " + v.status().message();
-  if (!v->known()) return "unknown";
-  return expr::ShowVal(*v);
+  return expr_test::Eval(form, text, r.fields);
 }
 
 }  // namespace

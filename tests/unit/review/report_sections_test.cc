@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "server/audit/report_tally.h"
 #include "tests/support/json.h"
@@ -333,7 +334,7 @@ TEST_CASE("complaints: the open ones with their age against the deadline") {
   auto overdue = Complaint(kA, "2021-05-10", "moi-tiep-nhan");
   t.AddRecord(overdue);
   auto own = Complaint(kA, "2021-05-10", "dang-xu-ly");
-  Date(own, "deadline", "2021-06-09");  // its own deadline (30 days) wins over --complaint-days
+  Date(own, "due_date", "2021-06-09");  // its own due date (30 days) wins over --complaint-days
   t.AddRecord(own);
   t.AddRecord(Complaint(kA, "2021-05-01", "da-giai-quyet"));
   t.AddRecord(Complaint(kB, "2021-05-02", "chuyen-co-quan-khac"));
@@ -449,7 +450,7 @@ TEST_CASE("votes: per candidate per constituency summed over areas and wards, mi
 
   const WardTally city = report.Total();
   const auto levels = city.section<VoteTally>().Levels();
-  const ConstituencyVotes& qh = levels.at("quoc-hoi").constituencies.at("1");
+  const ConstituencyVotes& qh = levels.at("quoc-hoi").typed_constituencies.at("1");
   CHECK(qh.areas == 3);
   CHECK(qh.votes.at("Nguyễn Văn An") == 427);
   CHECK(qh.votes.at("Trần Thị Bình") == 660);
@@ -469,7 +470,7 @@ TEST_CASE("votes: per candidate per constituency summed over areas and wards, mi
   CHECK(test::Num(test::At(*an, "votes")) == 427);
 
   // The ward alone.
-  CHECK(report.wards.at("xa-b").section<VoteTally>().Levels().at("quoc-hoi").constituencies.at("1").votes.at(
+  CHECK(report.wards.at("xa-b").section<VoteTally>().Levels().at("quoc-hoi").typed_constituencies.at("1").votes.at(
             "Nguyễn Văn An") == 7);
 }
 
@@ -500,7 +501,7 @@ TEST_CASE("votes: removed rows are not read; doubtful minutes are counted apart 
   report.AddRecord(provisional);
 
   const WardTally& ward = report.wards.at("phuong-a");
-  const ConstituencyVotes& c1 = ward.section<VoteTally>().Levels().at("quoc-hoi").constituencies.at("1");
+  const ConstituencyVotes& c1 = ward.section<VoteTally>().Levels().at("quoc-hoi").typed_constituencies.at("1");
   CHECK(c1.areas == 2);
   CHECK(c1.votes.at("An") == 31);
   CHECK(c1.votes.count("Bình") == 0);
@@ -626,4 +627,125 @@ TEST_CASE("areas expected from the published list: missing and not checked compa
   REQUIRE(f.not_ready.size() == 1);  // its candidate list is not posted
   CHECK(f.not_ready[0].candidates_posted == false);
   CHECK(f.by_area.size() == 1);
+}
+
+TEST_CASE("votes: minutes version 4 are keyed by the constituency list value and show its label; typed ones apart") {
+  // One row for qh-dv1-tran-thi-lan; the constituency as a list value
+  // (version 4 on) or typed (versions 1-3).
+  auto minutes = [](const std::string& ward, const std::string& area, const std::string& constituency, bool typed,
+                    int64_t votes) {
+    RecordState r = Minutes(ward, "quoc-hoi", constituency, area, {});
+    if (!typed) Choice(r, "constituency", constituency);
+    Int(r, "candidates[r1]", 1);
+    Choice(r, "candidates[r1].candidate", "qh-dv1-tran-thi-lan");
+    Int(r, "candidates[r1].votes", votes);
+    return r;
+  };
+  ReportTally report;
+  report.AddRecord(minutes("phuong-a", "phuong-a-kv01", "qh-dv1", false, 300));
+  report.AddRecord(minutes("xa-b", "xa-b-kv01", "qh-dv1", false, 20));
+  // Version 3 typed the constituency, here spelt like the list value: it is
+  // still its own constituency, never summed into the picked one.
+  report.AddRecord(minutes("phuong-a", "phuong-a-kv02", "qh-dv1", true, 7));
+
+  const auto levels = report.Total().section<VoteTally>().Levels();
+  const LevelVotes& qh = levels.at("quoc-hoi");
+  REQUIRE(qh.constituencies.size() == 1);
+  CHECK(qh.constituencies.at("qh-dv1").areas == 2);
+  CHECK(qh.constituencies.at("qh-dv1").votes.at("qh-dv1-tran-thi-lan") == 320);
+  REQUIRE(qh.typed_constituencies.size() == 1);
+  CHECK(qh.typed_constituencies.at("qh-dv1").votes.at("qh-dv1-tran-thi-lan") == 7);
+
+  ReportContext ctx{"2021-05-23", 5};
+  ctx.field_labels["tally-minutes/constituency"]["qh-dv1"] = "Quốc hội khóa XV – Đơn vị bầu cử số 1";
+  ctx.choice_labels["qh-dv1-tran-thi-lan"] = "Trần Thị Lan";
+  wardsync::util::JsonWriter w;
+  report.Total().section<VoteTally>().Json(w, ctx);
+  const auto json = test::ParseJson(w.str());
+  const auto& cs = test::At(test::Items(test::At(json, "levels"))[0], "constituencies");
+  REQUIRE(test::Items(cs).size() == 2);
+  const auto& picked = test::Items(cs)[0];  // list values first
+  CHECK(test::Str(test::At(picked, "constituency")) == "qh-dv1");
+  CHECK_FALSE(test::At(picked, "typed").bool_value());
+  CHECK(test::Str(test::At(picked, "label")) == "Quốc hội khóa XV – Đơn vị bầu cử số 1");
+  const auto& lan = test::Items(test::At(picked, "candidates"))[0];
+  CHECK(test::Str(test::At(lan, "full_name")) == "Trần Thị Lan");
+  CHECK(test::Num(test::At(lan, "votes")) == 320);
+  const auto& typed = test::Items(cs)[1];
+  CHECK(test::At(typed, "typed").bool_value());
+  CHECK(test::Str(test::At(typed, "label")).empty());
+  CHECK(test::Num(test::At(test::Items(test::At(typed, "candidates"))[0], "votes")) == 7);
+
+  std::ostringstream text;
+  report.Total().section<VoteTally>().Text(text, ctx);
+  CHECK(text.str().find("constituency Quốc hội khóa XV – Đơn vị bầu cử số 1 (qh-dv1) (2 areas):\n"
+                        "        Trần Thị Lan (qh-dv1-tran-thi-lan): 320\n") != std::string::npos);
+  CHECK(text.str().find("constituency qh-dv1 [typed before version 4] (1 area):") != std::string::npos);
+}
+
+TEST_CASE("voter meetings: list values shown by label; typed names on the candidate they name, or apart") {
+  auto meeting = [](const std::string& ward, const std::string& candidate, bool typed, int64_t attended,
+                    int64_t agree) {
+    RecordState r = Rec(kVoterMeetingForm, ward);
+    if (typed) Text(r, "candidate", candidate);
+    else Choice(r, "candidate", candidate);
+    Int(r, "invited", attended);
+    Int(r, "attended", attended);
+    Int(r, "agree", agree);
+    return r;
+  };
+  ReportTally report;
+  report.AddRecord(meeting("phuong-a", "qh-dv1-tran-thi-lan", false, 100, 90));  // version 2
+  report.AddRecord(meeting("xa-b", "qh-dv1-tran-thi-lan", false, 50, 40));
+  report.AddRecord(meeting("phuong-a", " Trần Thị Lan ", true, 10, 10));     // version 1, the list's label exactly
+  report.AddRecord(meeting("phuong-a", "Tran Thi Lan", true, 20, 5));        // version 1, another spelling
+  report.AddRecord(meeting("xa-b", "Nguyễn Văn Hùng", true, 30, 15));       // the label of two list values
+  report.AddRecord(meeting("xa-b", "qh-dv1-tran-thi-lan", true, 40, 20));   // typed, spelt like a value
+
+  const WardTally city = report.Total();
+  const MeetingTally& total = city.section<MeetingTally>();
+  CHECK(total.meetings == 6);
+  CHECK(total.picked.at("qh-dv1-tran-thi-lan").attended == 150);
+  CHECK(total.typed.size() == 4);
+
+  ReportContext ctx{"2021-05-23", 5};
+  auto& labels = ctx.field_labels["voter-meeting/candidate"];
+  labels["qh-dv1-tran-thi-lan"] = "Trần Thị Lan";
+  labels["qh-dv1-nguyen-van-hung"] = "Nguyễn Văn Hùng";
+  labels["tp-dv9-nguyen-van-hung"] = "Nguyễn Văn Hùng";
+  const auto lines = total.Lines(ctx);
+  REQUIRE(lines.size() == 4);
+  // The list candidate: its two picked meetings and the one typed exactly as its label.
+  CHECK(lines[0].candidate == "qh-dv1-tran-thi-lan");
+  CHECK(lines[0].label == "Trần Thị Lan");
+  CHECK_FALSE(lines[0].typed);
+  CHECK(lines[0].figures.meetings == 3);
+  CHECK(lines[0].typed_meetings == 1);
+  CHECK(lines[0].figures.agree == 140);
+  // Apart, each named: the homonym, the value-like text, the other spelling.
+  CHECK(lines[1].candidate == "Nguyễn Văn Hùng");
+  CHECK(lines[1].typed);
+  CHECK(lines[1].homonyms == std::vector<std::string>{"qh-dv1-nguyen-van-hung", "tp-dv9-nguyen-van-hung"});
+  CHECK(lines[2].candidate == "Tran Thi Lan");
+  CHECK(lines[2].figures.attended == 20);
+  CHECK(lines[3].candidate == "qh-dv1-tran-thi-lan");
+  CHECK(lines[3].typed);
+  CHECK(lines[3].figures.attended == 40);
+
+  std::ostringstream text;
+  total.Text(text, ctx);
+  CHECK(text.str().find("    Trần Thị Lan (qh-dv1-tran-thi-lan) [1 of them typed in version 1]: 3 meetings, 160 attended") !=
+        std::string::npos);
+  CHECK(text.str().find("    \"Tran Thi Lan\" [typed in version 1, not a name in the candidates list]: 1 meeting") !=
+        std::string::npos);
+  CHECK(text.str().find("    \"Nguyễn Văn Hùng\" [typed in version 1, the name of 2 listed candidates: "
+                        "qh-dv1-nguyen-van-hung tp-dv9-nguyen-van-hung]: 1 meeting") != std::string::npos);
+  wardsync::util::JsonWriter w;
+  total.Json(w, ctx);
+  const auto json = test::ParseJson(w.str());
+  const auto& first = test::Items(test::At(json, "candidates"))[0];
+  CHECK(test::Str(test::At(first, "label")) == "Trần Thị Lan");
+  CHECK(test::Num(test::At(first, "typed_meetings")) == 1);
+  CHECK(test::Num(test::At(first, "meetings")) == 3);
+  CHECK(test::At(test::Items(test::At(json, "candidates"))[1], "typed").bool_value());
 }

@@ -32,14 +32,14 @@ TEST_CASE("voter meetings: held, invited, attended and share agreeing per candid
   CHECK(e.meetings == 3);
   CHECK(e.invited == 180);
   CHECK(e.attended == 140);
-  REQUIRE(e.candidates.size() == 2);
-  const auto& b = e.candidates.at("Trần Thị Bình");
+  REQUIRE(e.typed.size() == 2);
+  const auto& b = e.typed.at("Trần Thị Bình");
   CHECK(b.meetings == 2);
   CHECK(b.attended == 120);
   CHECK(b.agree == 98);
   REQUIRE(b.ShareAgree());
   CHECK(*b.ShareAgree() == Approx(98.0 / 120.0));
-  const auto& c = e.candidates.at("Lê Văn C");
+  const auto& c = e.typed.at("Lê Văn C");
   CHECK(c.meetings == 1);
   CHECK(c.attended == 20);
   CHECK_FALSE(c.ShareAgree());  // nothing to divide by: no share, not 0%
@@ -49,7 +49,7 @@ TEST_CASE("a meeting without a vote count is left out of that candidate's share"
   MeetingTally e;
   e.Add(Meeting("w", "X", 100, 100, 50));
   e.Add(Meeting("w", "X", 100, 100, std::nullopt));
-  const auto& x = e.candidates.at("X");
+  const auto& x = e.typed.at("X");
   CHECK(x.attended == 200);
   CHECK(x.voted_attended == 100);
   CHECK(*x.ShareAgree() == Approx(0.5));  // not 50/200
@@ -109,7 +109,7 @@ TEST_CASE("wards: records per form, open conflicts, devices; the total adds the 
   CHECK(total.open_conflicts == 2);
   CHECK(total.section<MeetingTally>().meetings == 2);
   CHECK(total.section<MeetingTally>().attended == 14);
-  CHECK(*total.section<MeetingTally>().candidates.at("Y").ShareAgree() == Approx(1.0));
+  CHECK(*total.section<MeetingTally>().typed.at("Y").ShareAgree() == Approx(1.0));
 }
 
 TEST_CASE("a sum of counts past 2^64 is an overflow, never a wrapped number") {
@@ -125,7 +125,7 @@ TEST_CASE("a sum of counts past 2^64 is an overflow, never a wrapped number") {
   CHECK(total.section<MeetingTally>().invited.Text() == "OVERFLOW");
   CHECK(total.section<MeetingTally>().Overflowed());
   CHECK(total.section<MeetingTally>().attended == 300);  // the other figures stand
-  CHECK(*total.section<MeetingTally>().candidates.at("X").ShareAgree() == Approx(0.5));
+  CHECK(*total.section<MeetingTally>().typed.at("X").ShareAgree() == Approx(0.5));
   // Each ward alone fits.
   CHECK_FALSE(t.wards.at("a").section<MeetingTally>().Overflowed());
   CHECK(t.wards.at("b").section<MeetingTally>().invited == static_cast<uint64_t>(kMax));
@@ -135,9 +135,9 @@ TEST_CASE("a sum of counts past 2^64 is an overflow, never a wrapped number") {
   e.Add(Meeting("w", "Y", 10, kMax, kMax));
   e.Add(Meeting("w", "Y", 10, kMax, kMax));
   e.Add(Meeting("w", "Y", 10, 5, 5));
-  CHECK(e.candidates.at("Y").attended.overflow());
-  CHECK(e.candidates.at("Y").agree.overflow());
-  CHECK_FALSE(e.candidates.at("Y").ShareAgree());
+  CHECK(e.typed.at("Y").attended.overflow());
+  CHECK(e.typed.at("Y").agree.overflow());
+  CHECK_FALSE(e.typed.at("Y").ShareAgree());
   CHECK(e.Overflowed());
   CHECK(e.invited == 30);
 }
