@@ -11,7 +11,9 @@
 // change-sets in 8 frames and pulls 60 records in 8 pages.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include "tests/integration/faults/fault_rig.h"
 #include "tests/support/fault_proxy.h"
@@ -82,20 +84,33 @@ struct Run {
   }
 };
 
-// The bytes each way of one clean sync of the scenario through the proxy.
+// The bytes each way of a clean sync of the scenario through the proxy: the
+// shortest of three. The down stream is not the same length from run to run
+// (received times in the compressed acks and pages, the length of the
+// server's ECDSA signature): 8,324-8,377 bytes over 15 runs. A cut drawn
+// from one run's total could fall past the end of a shorter run, which then
+// ends without its cut (CI stop 21 failed on a check of this kind).
 struct Totals {
   uint64_t up = 0, down = 0;
 };
 const Totals& CleanTotals() {
   static const Totals totals = [] {
-    Run run;
-    auto r = run.device.Sync(SmallBatches());
-    REQUIRE(r.ok());
-    CheckConverged(run.server, {&run.device}, kRecords);
-    return Totals{run.proxy.stats().bytes_up, run.proxy.stats().bytes_down};
+    Totals t{UINT64_MAX, UINT64_MAX};
+    for (int i = 0; i < 3; ++i) {
+      Run run;
+      auto r = run.device.Sync(SmallBatches());
+      REQUIRE(r.ok());
+      CheckConverged(run.server, {&run.device}, kRecords);
+      t.up = std::min(t.up, run.proxy.stats().bytes_up);
+      t.down = std::min(t.down, run.proxy.stats().bytes_down);
+    }
+    return t;
   }();
   return totals;
 }
+// Cuts are drawn at least this far before the end of the shortest clean run,
+// well beyond the spread above.
+constexpr uint64_t kEndMargin = 128;
 
 using Ms = std::chrono::milliseconds;
 Ms Since(std::chrono::steady_clock::time_point t) {
@@ -126,7 +141,7 @@ TEST_CASE("a sync cut at any byte offset resumes without loss or duplicates", "[
   };
   std::vector<Cut> cuts = {{true, 0}, {false, 0}, {true, 100}, {false, 700}};
   for (int dir = 0; dir < 2; ++dir) {
-    const uint64_t total = dir == 0 ? up : down;
+    const uint64_t total = (dir == 0 ? up : down) - kEndMargin;
     for (int i = 0; i < 10; ++i) {
       std::uniform_int_distribution<uint64_t> in_tenth(total * i / 10, total * (i + 1) / 10 - 1);
       cuts.push_back({dir == 0, in_tenth(rng)});
