@@ -87,7 +87,7 @@ struct Run {
 // The bytes each way of a clean sync of the scenario through the proxy: the
 // shortest of three. The down stream is not the same length from run to run
 // (received times in the compressed acks and pages, the length of the
-// server's ECDSA signature): 8,324-8,377 bytes over 15 runs. A cut drawn
+// server's ECDSA signature): up to ~50 bytes apart over 15 runs. A cut drawn
 // from one run's total could fall past the end of a shorter run, which then
 // ends without its cut (CI stop 21 failed on a check of this kind).
 struct Totals {
