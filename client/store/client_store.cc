@@ -8,6 +8,7 @@
 #include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
 #include "common/clock/record_hlc.h"
+#include "common/echo/own_echo.h"
 #include "common/reconcile/overlay.h"
 #include "common/store/proto_io.h"
 
@@ -324,6 +325,27 @@ Status ClientStore::Acknowledge(uint64_t acked_seq) {
 
 // -------------------------------------------------------------------- pull
 
+Result<std::optional<std::vector<RecordState>>> ClientStore::PendingLocalRecords(size_t max) {
+  auto lock = Lock();
+  std::vector<std::string> ids;  // pend/ keys are <rid><seq>: one record's seqs are adjacent
+  auto it = kv_.Scan(keys::kPendingPrefix);
+  for (; it->Valid(); it->Next()) {
+    const std::string_view key = it->key();
+    if (key.size() != keys::kPendingPrefix.size() + 16 + 8) return Status::Corruption("malformed pend/ key");
+    std::string id(key.substr(keys::kPendingPrefix.size(), 16));
+    if (ids.empty() || ids.back() != id) ids.push_back(std::move(id));
+    if (ids.size() > max) return std::optional<std::vector<RecordState>>();
+  }
+  WS_RETURN_IF_ERROR(it->status());
+  std::vector<RecordState> out;
+  for (const auto& id : ids) {
+    auto local = LocalRecord(id);
+    if (!local.ok()) return local.status();
+    if (local->has_value()) out.push_back(std::move(**local));
+  }
+  return std::optional<std::vector<RecordState>>(std::move(out));
+}
+
 Status ClientStore::PendingFor(const std::string& record_id, PendingChanges* out) {
   out->clear();
   std::vector<uint64_t> seqs;
@@ -392,7 +414,9 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
     if (r.log_seq() < held_seq) continue;  // never replace a newer server view with an older one
     written[r.record_id()] = r.log_seq();
     Absorb(&hlc, LargestHlc(r));
-    std::string bytes = r.SerializeAsString();
+    // Canonical bytes (map entries in key order): a record completed from
+    // an own echo (own_echo_client.h) is stored exactly as the full record.
+    std::string bytes = echo::CanonicalBytes(r);
     if (any_pending) {
       WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));
     } else {

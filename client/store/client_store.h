@@ -80,6 +80,10 @@ class ClientStore {
                       const std::function<void(const records::RecordState&)>& fn);
   // The server's view as last pulled; nullopt if never pulled.
   Result<std::optional<records::RecordState>> ServerRecord(const std::string& record_id);
+  // loc/ of every record a pending change-set touches, in record id order
+  // (a record with no loc/ is left out); nullopt if there are more than
+  // `max` such records (client/sync/own_echo_client.h).
+  Result<std::optional<std::vector<records::RecordState>>> PendingLocalRecords(size_t max);
 
   // ---- outbox
   // Unacknowledged change-sets with seq > after_seq, ascending, at most

@@ -10,6 +10,7 @@
 #include "common/net/framed_stream.h"
 #include "common/net/tls_context.h"
 #include "client/store/configured_servers.h"
+#include "client/sync/own_echo_client.h"
 #include "common/version.h"
 #include "common/wire/protocol_limits.h"
 
@@ -95,6 +96,11 @@ class Round {
     // minimums, which every server allows, if it never did).
     limits_ = wire::FillMinimums(state->server_limits());
     cursor_ = state->pull_cursor();
+    // The records this round's pushes should leave on the server, so that
+    // the pull need not send them back (own_echo_client.h).
+    if (opt_.own_echo) {
+      WS_CO_RETURN_IF_ERROR(own_echo_.Prepare(store_, cfg->device_id(), state->acked_seq() + 1, state->last_seq()));
+    }
     WS_CO_RETURN_IF_ERROR(QueuePushes());
     co_await Flush();
     if (!status_.ok()) co_return status_;
@@ -173,6 +179,8 @@ class Round {
         std::vector<wardsync::records::RecordState> records;
         records.reserve(pb.records_size());
         for (auto& r : *pb.mutable_records()) records.push_back(std::move(r));
+        WS_CO_RETURN_IF_ERROR(own_echo_.Complete(pb, &records));
+        report_.own_echoed += pb.own_size();
         const uint64_t next = std::max(pb.cursor(), cursor_);
         pull_done_ = !pb.more();
         // Ask for the next page before storing this one, so the server reads
@@ -286,6 +294,9 @@ class Round {
     f.mutable_pull_request()->set_cursor(from);
     f.mutable_pull_request()->set_max_records(
         limits_.max_pull_records() ? std::min(opt_.pull_batch, limits_.max_pull_records()) : opt_.pull_batch);
+    // Every request of the round names the same expectations: a record may
+    // reach its last state on any page.
+    own_echo_.AddTo(f.mutable_pull_request());
     pull_outstanding_ = true;
     pull_requested_once_ = true;
     return io_->Queue(f);
@@ -314,6 +325,7 @@ class Round {
   uint64_t acked_ = 0;
   uint64_t sent_through_ = 0;
   uint64_t cursor_ = 0;
+  OwnEchoExpectation own_echo_;
   uint64_t synced_at_bytes_ = 0;  // io.bytes_in() at the last synced page
   size_t in_flight_ = 0;
   bool push_exhausted_ = false;

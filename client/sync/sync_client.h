@@ -44,6 +44,10 @@ struct SyncOptions {
   const std::atomic<bool>* cancel = nullptr;         // checked between steps
   wardsync::sync::DeviceReport report;               // sent in the hello (queue depth etc. filled in here)
   bool compression = true;                           // offer zstd frames (PROTOCOL.md, Compression)
+  // Send digests of the records this round's pushes should leave on the
+  // server, so it need not send them back (PROTOCOL.md, "Own changes not
+  // echoed"); false: full pages, as an older client gets.
+  bool own_echo = true;
   // DIR/attachments: pending attachments are sent at the end of the round
   // (client/attach); "" sends none. SyncDevice fills it in.
   std::string attachments_dir;
@@ -61,6 +65,7 @@ struct SyncReport {
   uint64_t attachments_stored = 0;      // attachments the server confirmed this round
   uint64_t attachment_bytes_sent = 0;
   uint64_t attachments_refused = 0;     // still pending, with the server's reason (status)
+  uint64_t own_echoed = 0;      // pulled records the server left out: this device completed them (own_echo_client.h)
 };
 
 // The keys that prove the device in the hello (see PROTOCOL.md, Device

@@ -33,6 +33,9 @@ inline constexpr uint32_t kMaxFirstFrameBytes = 64u << 10;
 // them larger than this is refused before it is parsed (the HelloReply,
 // which carries the forms, is not bounded by it).
 inline constexpr uint32_t kMaxSmallFrameBytes = 64u << 10;
+// PullRequest.own_digests (PROTOCOL.md, "Own changes not echoed"): a device
+// with more records pending asks for full pages; a server refuses more.
+inline constexpr uint32_t kMaxOwnDigests = 256;
 
 // The limits a client may assume when it has learned none.
 inline wardsync::sync::ServerLimits ProtocolMinimumLimits() {

@@ -430,11 +430,27 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
     outcome = "busy";
     co_return false;
   }
-  auto read_page = [&ctx, scope, cursor, max, frame_limit, head, record_limit] {
+  // Own changes not echoed (own_echo_page.h): the device's digests of the
+  // records it expects; more than the protocol allows is a malformed request.
+  if (request.own_digests_size() > static_cast<int>(wire::kMaxOwnDigests)) {
+    const std::string why = "pull request carries " + std::to_string(request.own_digests_size()) +
+                            " own digests, more than " + std::to_string(wire::kMaxOwnDigests);
+    co_await io.Write(ErrorFrame(sync::BAD_FRAME, why), limits.write_timeout);
+    outcome = "bad pull request";
+    co_return false;
+  }
+  auto own = std::make_shared<OwnEchoAsk>();
+  own->range = {device_id, request.own_from_seq(), request.own_to_seq()};
+  if (request.own_from_seq() > 0 && request.own_from_seq() <= request.own_to_seq()) {
+    for (int i = 0; i < request.own_digests_size(); ++i) {
+      own->index.emplace(request.own_digests(i), static_cast<uint32_t>(i));
+    }
+  }
+  auto read_page = [&ctx, scope, cursor, max, frame_limit, head, record_limit, own] {
     // One read view for the page: its log scan and the records it names
     // agree (kv_store.h, "Read views"), whatever commits meanwhile.
     auto view = ctx.store.NewReadView();
-    return ReadPullFrame(*view, scope, cursor, max, frame_limit, head, record_limit);
+    return ReadPullFrame(*view, scope, cursor, max, frame_limit, head, record_limit, own->empty() ? nullptr : own.get());
   };
   auto page = co_await Offload(server_.store_pool(), read_page);
   if (!page.ok()) {

@@ -39,6 +39,7 @@ std::string EncodePullFrame(RawPullPage& page) {
   if (page.cursor) body += 1 + VarintSize(page.cursor);
   if (page.more) body += 2;
   if (page.remaining) body += 1 + VarintSize(page.remaining);
+  body += page.extra_fields.size();
 
   std::string out;
   out.reserve(1 + VarintSize(body) + body);
@@ -63,12 +64,13 @@ std::string EncodePullFrame(RawPullPage& page) {
     PutVarint(Tag(PullBatch::kRemainingFieldNumber, 0), &out);
     PutVarint(page.remaining, &out);
   }
+  out.append(page.extra_fields);
   return out;
 }
 
 Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_ward, uint64_t cursor,
                                       uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
-                                      uint64_t max_record_bytes) {
+                                      uint64_t max_record_bytes, const OwnEchoAsk* own) {
   constexpr uint64_t kOwnFields = 64;  // frame tag + length, cursor, more, remaining
   const uint64_t limit = std::min(max_frame_bytes, kMaxPullPageBytes);
   const uint64_t budget = limit > kOwnFields ? limit - kOwnFields : limit;
@@ -76,6 +78,7 @@ Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_
   const uint64_t one = std::min(whole, max_record_bytes == UINT64_MAX ? UINT64_MAX : max_record_bytes + RawPullPage::kRecordOverhead);
   auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, budget, log_head, one);
   if (!raw.ok()) return raw.status();
+  if (own) LeaveOutOwnEchoes(*raw, *own);
   EncodedPullPage out;
   out.records = raw->records.size();
   out.skipped = std::move(raw->skipped);

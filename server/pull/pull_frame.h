@@ -6,6 +6,7 @@
 #pragma once
 #include <string>
 
+#include "server/pull/own_echo_page.h"
 #include "server/pull/pull_reader.h"
 
 namespace wardsync::server {
@@ -27,9 +28,10 @@ inline constexpr uint32_t kMaxPullPageBytes = 256u << 10;
 // fields), unless one record alone is larger; it never exceeds
 // max_frame_bytes: a record too large for that is skipped (pull_reader.h).
 // A record whose stored bytes exceed max_record_bytes (or do not fit
-// max_frame_bytes) is skipped.
+// max_frame_bytes) is skipped. With `own`, the device's own records it
+// already holds are left out (own_echo_page.h; `records` counts those sent).
 Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_ward, uint64_t cursor,
                                       uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
-                                      uint64_t max_record_bytes = UINT64_MAX);
+                                      uint64_t max_record_bytes = UINT64_MAX, const OwnEchoAsk* own = nullptr);
 
 }  // namespace wardsync::server

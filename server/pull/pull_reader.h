@@ -51,6 +51,9 @@ struct RawPullPage {
   uint64_t cursor = 0;
   bool more = false;
   uint64_t remaining = 0;
+  // Further serialized PullBatch fields, appended by EncodePullFrame (the
+  // own-echo fields, own_echo_page.h).
+  std::string extra_fields;
 };
 Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                                 uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX);

@@ -254,6 +254,7 @@ class TestDevice {
   }
   client::ClientStore& store() { return *store_; }
   client::ClientEnv& env() { return *env_; }
+  const std::string& data() const { return data_; }
 
  private:
   TempDir dir_;
@@ -273,7 +274,9 @@ inline std::vector<std::string> Meeting(int invited = 100, int attended = 80) {
 // Signs `change` as the device's next change-set and queues it as the client
 // would, but without the client's form validation: what a device with an
 // out-of-date or buggy form definition could send.
-inline void Smuggle(TestDevice& d, changes::Change change) {
+// hlc_ahead_ms: stamp it that far ahead of this machine's clock (the
+// server clamps a stamp beyond its --max-clock-skew-s).
+inline void Smuggle(TestDevice& d, changes::Change change, uint64_t hlc_ahead_ms = 0) {
   auto config = d.store().Config();
   REQUIRE(config.ok());
   auto state = d.store().State();
@@ -287,7 +290,7 @@ inline void Smuggle(TestDevice& d, changes::Change change) {
   body.set_device_id(config->device_id());
   body.set_seq(state->last_seq() + 1);
   body.set_prev_hash(state->last_hash());
-  body.set_hlc(hlc.Now());
+  body.set_hlc(hlc_ahead_ms ? HybridLogicalClock::Make(clock.NowMs() + hlc_ahead_ms, 0) : hlc.Now());
   body.set_officer(config->officer());
   body.set_key_epoch(state->key_epoch());
   *body.add_changes() = std::move(change);
