@@ -106,10 +106,10 @@ TEST_CASE("pull pages read in batches are the pages of one Get per record", "[un
     auto opened = LevelDbStore::Open(dir.path());
     REQUIRE(opened.ok());
     KvStore& store = **opened;
-    // A log of 1..400 entries over a pool of records of two wards: some
+    // A log of 1..400 entries over a pool of 1..200 records of two wards: some
     // records named many times, some never stored (rejected placeholders),
     // some quarantined, some bigger than the record limit.
-    const int pool = 1 + static_cast<int>(rng() % 60);
+    const int pool = 1 + static_cast<int>(rng() % 200);  // past one read-ahead batch (64) too
     const int entries = 1 + static_cast<int>(rng() % 400);
     WriteBatch b;
     std::vector<std::string> ids;
@@ -132,8 +132,8 @@ TEST_CASE("pull pages read in batches are the pages of one Get per record", "[un
     }
     REQUIRE(store.Write(b, true).ok());
     const uint64_t head = entries - rng() % 5;  // entries past the head are mid-commit: not read
-    const uint32_t max_records = 1 + rng() % 40;
-    const uint64_t max_bytes = 64 + rng() % 4000;
+    const uint32_t max_records = 1 + rng() % 150;
+    const uint64_t max_bytes = 64 + rng() % 40000;
     const uint64_t max_record_bytes = (rng() % 2) ? UINT64_MAX : 1500;
     for (const std::string ward : {"", "w1", "w2"}) {
       INFO("round " << round << " ward '" << ward << "' max_records " << max_records << " max_bytes " << max_bytes);
