@@ -41,9 +41,13 @@ struct ServerLimits {
   // Volume per device and UTC day (0: none); beyond it Error{BUSY}.
   uint32_t max_changesets_per_day = 50'000;
   uint64_t max_bytes_per_day = 512ull << 20;
-  // Bytes of frames in flight across every connection (being received, or
-  // pushes with the committer): beyond it new work gets Error{BUSY}.
-  uint64_t memory_budget_bytes = 512ull << 20;
+  // Bytes of frames in flight across every connection (pushes read and not
+  // yet acknowledged, pull pages being read and sent; memory_budget.h).
+  // A push or pull that does not fit waits its turn (first come, first
+  // served) this long before Error{BUSY}: under the client's 30 s io
+  // timeout, so a waiting device is answered, never timed out.
+  uint64_t memory_budget_bytes = 128ull << 20;
+  std::chrono::milliseconds budget_wait{25'000};
   // Connections from one source address (any state), and the share of
   // max_connections kept for authenticated devices (an anonymous flood is
   // shed before it takes them).

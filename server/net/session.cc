@@ -58,6 +58,10 @@ HelloRefusal RefusalKind(sync::ErrorCode code) {
   }
 }
 
+// The longest a sync holds back at once for handshakes in progress: past
+// it the sync goes on, so a stream of handshakes never starves it.
+constexpr std::chrono::milliseconds kMaxHoldBack{2'000};
+
 }  // namespace
 
 // Before a device is proven, lines are budgeted per peer address (its port
@@ -338,14 +342,27 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
       if (frame.status().code() != Status::Code::kUnavailable) outcome = "closed: " + frame.status().message();
       break;
     }
+    // Handshakes first (handshake_priority.h): a fleet connecting at once
+    // gets through its deadlines before this sync's next push or page.
+    if (frame->has_push() || frame->has_pull_request()) {
+      co_await server_.handshakes().Yield(kMaxHoldBack);
+    }
     if (frame->has_push()) {
       // Held against the budget of all connections until acknowledged:
       // the frame, its parsed change-sets and their prepared bodies.
       const uint64_t held = 3 * static_cast<uint64_t>(frame->push().ByteSizeLong());
       if (!server_.budget().TryTake(held)) {
-        co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget())), limits.write_timeout);
-        outcome = "busy";
-        break;
+        // Wait for room, but first let this device's own pushes in flight
+        // finish: their budget comes back only as they are acknowledged,
+        // and a session waiting on itself would wait out its whole turn.
+        if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally, 0)).ok()) break;
+        const bool taken = co_await server_.budget().Take(held, limits.budget_wait);
+        if (!taken) {
+          co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget(), limits.budget_wait)),
+                            limits.write_timeout);
+          outcome = "busy";
+          break;
+        }
       }
       push_held_.push_back(held);
       ServePush(device_id, *frame->mutable_push());
@@ -424,9 +441,14 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   const uint64_t record_limit = limits.max_record_bytes;
   // Held against the budget of all connections until the page is sent:
   // the raw records and the encoded page (pull_frame.h bounds both).
+  // Waits its turn behind other devices' pages while the budget is full.
   MemoryHold hold(server_.budget());
-  if (!hold.TryTake(2ull * std::min<uint64_t>(frame_limit, kMaxPullPageBytes))) {
-    co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget())), limits.write_timeout);
+  const uint64_t reserve = 2ull * std::min<uint64_t>(frame_limit, kMaxPullPageBytes);
+  const bool reserved = co_await server_.budget().Take(reserve, limits.budget_wait);
+  if (reserved) hold.Adopt(reserve);
+  if (!reserved) {
+    co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget(), limits.budget_wait)),
+                      limits.write_timeout);
     outcome = "busy";
     co_return false;
   }
@@ -472,6 +494,8 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   }
   Status queued = io.QueuePayload(page->payload);
   std::string().swap(page->payload);  // only the send buffer holds the page while it goes out
+  // The raw records are gone; only the queued page is held until it is sent.
+  hold.ShrinkTo(io.queued_bytes());
   if (!queued.ok() || !(co_await io.Flush(limits.write_timeout)).ok()) co_return false;
   co_return true;
 }

@@ -83,6 +83,7 @@ asio::awaitable<void> SyncServer::AcceptLoop() {
         sessions_[session.get()] = session;
         anonymous_[session.get()] = address;
         ++anonymous_by_address_[address];
+        handshakes_.Entered();
       }
     }
     if (!shed.empty()) {
@@ -107,6 +108,7 @@ bool SyncServer::AttachDevice(const std::shared_ptr<Session>& s, const std::stri
 void SyncServer::LeaveAnonymous(Session* s) {
   auto it = anonymous_.find(s);
   if (it == anonymous_.end()) return;
+  handshakes_.Left();
   auto a = anonymous_by_address_.find(it->second);
   if (a != anonymous_by_address_.end() && --a->second == 0) anonymous_by_address_.erase(a);
   anonymous_.erase(it);

@@ -24,6 +24,7 @@
 #include "common/util/log_limiter.h"
 #include "server/ingest/group_committer.h"
 #include "server/net/episode_log.h"
+#include "server/net/handshake_priority.h"
 #include "server/net/memory_budget.h"
 #include "server/server_context.h"
 
@@ -33,6 +34,11 @@ class Session;
 namespace attach {
 class AttachmentFiles;
 }
+
+// Syncs past their hello hold back while this many connections are in
+// their handshake, and go on at the second figure (handshake_priority.h).
+inline constexpr size_t kHoldBackAtHandshakes = 64;
+inline constexpr size_t kResumeAtHandshakes = 16;
 
 class SyncServer {
  public:
@@ -63,6 +69,8 @@ class SyncServer {
   util::LogLimiter& log_limiter() { return log_limiter_; }
   // Bytes of pushes in flight across every connection (memory_budget.h).
   MemoryBudget& budget() { return budget_; }
+  // Connections still in their handshake, ahead of syncs past theirs.
+  HandshakePriority& handshakes() { return handshakes_; }
 
  private:
   asio::awaitable<void> AcceptLoop();
@@ -89,6 +97,7 @@ class SyncServer {
   bool stopped_ = false;
   util::LogLimiter log_limiter_{30, std::chrono::seconds(10)};
   MemoryBudget budget_;
+  HandshakePriority handshakes_{kHoldBackAtHandshakes, kResumeAtHandshakes};
   // Accept strand only:
   asio::steady_timer accept_backoff_;
   EpisodeLog accept_errors_{"accept failed", std::chrono::seconds(1)};

@@ -292,3 +292,43 @@ TEST_CASE("pull pages are held against the memory budget and given back", "[inte
   CHECK(Eventually([&] { return sync_server.open_connections() == 0; }));
   CHECK(sync_server.budget().used() == 0);
 }
+
+TEST_CASE("a pull waits its turn while other syncs hold the memory budget, then completes", "[integration][security][dos]") {
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);
+  auto& budget = server.runtime().sync_server().budget();
+  // What other devices' pages would hold: all but 100 KiB, less than a page.
+  const uint64_t others = budget.max() - (100u << 10);
+  REQUIRE(budget.TryTake(others));
+  dev.New("voter-meeting", VoterMeeting());
+  auto sync = std::async(std::launch::async, [&] { return dev.Sync(); });
+  // The push fits; the pull page (2x 256 KiB) waits in line, the device is
+  // not turned away.
+  CHECK(Eventually([&] { return budget.waiting() == 1; }));
+  CHECK(server.Device(dev.device_id()).last_seq() == 1);
+  budget.Give(others);
+  auto r = sync.get();
+  CHECK(r.ok());
+  CHECK(dev.Pending() == 0);
+  CHECK(Eventually([&] { return budget.used() == 0; }));
+}
+
+TEST_CASE("a sync whose wait for the memory budget runs out is refused with BUSY and loses nothing",
+          "[integration][security][dos]") {
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);
+  server.options().limits.budget_wait = std::chrono::milliseconds(300);
+  server.Restart();
+  auto& budget = server.runtime().sync_server().budget();
+  const uint64_t others = budget.max() - (100u << 10);
+  REQUIRE(budget.TryTake(others));
+  dev.New("voter-meeting", VoterMeeting());
+  auto r = dev.Sync();
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::Contains("memory budget") && Catch::Contains("300 ms"));
+  CHECK(server.Device(dev.device_id()).last_seq() == 1);  // the push went through before the pull
+  budget.Give(others);
+  auto again = dev.Sync();
+  CHECK(again.ok());
+  CHECK(Eventually([&] { return budget.used() == 0; }));
+}
