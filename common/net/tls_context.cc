@@ -162,8 +162,8 @@ Result<ContextPtr> MakeServerTlsContext(const std::string& cert_chain_pem, const
   // (`session_cache_size`; when full OpenSSL drops the oldest session, whose
   // device then makes a full handshake) and lives in this process only: a
   // restarted server knows no id and the device makes a full handshake, as
-  // when a restart changed the stateless ticket key before (HelloReply.zstd
-  // still relies on a resumed session proving the same server process).
+  // when a restart changed the stateless ticket key before. ~1 KB a cached
+  // session (measured: 10,000 take 10.5 MB), so 20,000 by default.
   // Early data stays off (OpenSSL's default for a server), so a session id
   // may be used again until it expires (2 h, OpenSSL's default timeout, as
   // for the stateless tickets before). Sessions outlive their connection's

@@ -15,20 +15,20 @@ namespace wardsync::net {
 inline constexpr std::string_view kAuthExporterLabel = "EXPORTER-wardsync-auth";
 inline constexpr size_t kAuthBindingBytes = 32;
 
-// Server: TLS 1.3 only, no renegotiation, stateful session tickets (the
-// client resumes with a 32-byte id; the session stays in a bounded
-// in-process cache, lost on restart; a resumed connection gets no new
-// ticket), no client certificate requested.
-// `cert_chain_pem` is the server certificate followed by the CA certificate.
-// `zstd_first_flight`: the server takes compressed frames right after the
-// hello and says so in the handshake (see OfferZstdFirstFlight).
 // Sessions a server keeps for resumption (stateful tickets: the client holds
 // a 32-byte id); past it OpenSSL drops the oldest, whose device then makes a
 // full handshake. 20,000 = twice the default max_connections (bench S6: a
-// fleet of 10,000 devices); each holds no peer certificate (devices prove
-// their key inside the session): see bench/README.md for the measured size.
+// fleet of 10,000 devices); ~1 KB each (no peer certificate: devices prove
+// their key inside the session), ~20 MB when full.
 inline constexpr size_t kServerSessionCacheSize = 20'000;
 
+// Server: TLS 1.3 only, no renegotiation, stateful session tickets (the
+// client resumes with a 32-byte id; the session stays in a cache of at most
+// `session_cache_size`, in this process only, lost on restart; a resumed
+// connection gets no new ticket), no client certificate requested.
+// `cert_chain_pem` is the server certificate followed by the CA certificate.
+// `zstd_first_flight`: the server takes compressed frames right after the
+// hello and says so in the handshake (see OfferZstdFirstFlight).
 Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(const std::string& cert_chain_pem,
                                                                  const crypto::PrivateKey& key,
                                                                  bool zstd_first_flight = false,

@@ -207,6 +207,7 @@ TEST_CASE("server tickets are 32-byte ids of cached sessions, reused without a n
   auto client_ctx = ClientContext(pki.ca_pem);
   SSL_CTX* cache = server_ctx->native_handle();
   CHECK(SSL_CTX_get_max_early_data(cache) == 0);  // ids may be used again: no early data to replay
+  CHECK(SSL_CTX_get_timeout(cache) == 7200);       // a session lives 2 h, as the stateless tickets did
 
   std::string suite;
   ClientView first = Connect(*server_ctx, *client_ctx, "", &suite);
@@ -271,6 +272,36 @@ TEST_CASE("server tickets are 32-byte ids of cached sessions, reused without a n
     CHECK(SSL_CTX_sess_number(cache) == 0);
     CHECK_FALSE(Connect(*server_ctx, *client_ctx, saved).reused);
   }
+}
+
+// Older peers (PROTOCOL.md, Transport): a device holding a stateless
+// ticket from a server before stateful tickets makes one full handshake; a
+// client in OpenSSL's own suite order (AES-256-GCM-SHA384 first) still
+// agrees on a suite and resumes.
+TEST_CASE("a stateless ticket of an older server and OpenSSL's own suite order still work", "[net]") {
+  TestPki pki = MakeTestPki();
+  auto server_ctx = ServerContext(pki);
+  auto client_ctx = ClientContext(pki.ca_pem);
+
+  auto older = ServerContext(pki);  // as servers were: stateless tickets, no cache
+  SSL_CTX_clear_options(older->native_handle(), SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_cache_mode(older->native_handle(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_info_callback(older->native_handle(), nullptr);
+  ClientView old_session = Connect(*older, *client_ctx, "");
+  REQUIRE(TicketOf(old_session.session).size() > 100);  // an encrypted session, not an id
+
+  ClientView upgraded = Connect(*server_ctx, *client_ctx, old_session.session);
+  CHECK_FALSE(upgraded.reused);
+  CHECK(TicketOf(upgraded.session).size() == 32);
+  CHECK(Connect(*server_ctx, *client_ctx, upgraded.session).reused);
+
+  auto openssl_order = ClientContext(pki.ca_pem);
+  REQUIRE(SSL_CTX_set_ciphersuites(openssl_order->native_handle(),
+                                   "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256") == 1);
+  std::string suite;
+  ClientView other = Connect(*server_ctx, *openssl_order, "", &suite);
+  CHECK(suite == "TLS_AES_256_GCM_SHA384");
+  CHECK(Connect(*server_ctx, *openssl_order, other.session).reused);
 }
 
 TEST_CASE("the server's session cache is bounded: the oldest session goes first", "[net]") {
