@@ -50,6 +50,8 @@ bool SetParamHost(X509_VERIFY_PARAM* param, const std::string& host) {
 
 int RefuseEverything(int, X509_STORE_CTX*) { return 0; }
 
+constexpr char kTls13Suites[] = "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256";
+
 // A TLS 1.3-only context of the given method, or an error.
 Result<ContextPtr> NewTls13Context(asio::ssl::context::method method) {
   ContextPtr ctx;
@@ -75,30 +77,32 @@ Result<ContextPtr> NewTls13Context(asio::ssl::context::method method) {
   // and RSA-PSS kept for a CA made elsewhere) instead of ~27. Nothing
   // weaker is allowed than before: these are subsets of OpenSSL's defaults.
   SSL_CTX_clear_options(h, SSL_OP_ENABLE_MIDDLEBOX_COMPAT);
+  // OpenSSL's three TLS 1.3 suites, ChaCha20-Poly1305 first (a client's
+  // order decides; OpenSSL's own puts AES-256-GCM-SHA384 first): the same
+  // 256-bit key, but a SHA-256 suite, whose Finished messages and
+  // resumption binder are 32 bytes instead of 48 (-48 bytes a resumed
+  // handshake). No suite is added or removed: a peer of another order still
+  // agrees on one of the three.
+  if (SSL_CTX_set_ciphersuites(h, kTls13Suites) != 1)
+    return Status::Internal(OpenSslError("cannot set TLS 1.3 cipher suites"));
   if (SSL_CTX_set1_groups_list(h, "X25519:P-256") != 1 ||
       SSL_CTX_set1_sigalgs_list(h, "ed25519:ECDSA+SHA256:rsa_pss_rsae_sha256:rsa_pss_pss_sha256") != 1)
     return Status::Internal(OpenSslError("cannot set TLS groups and signature algorithms"));
   return ctx;
 }
 
-// A resumed connection gets no new ticket (SSL_TICKET_RETURN_USE): the
-// device keeps resuming with the ticket it holds until it expires (the
-// context's session timeout), saving ~250 bytes and an encryption per small
-// sync (bench S3); a full handshake, made when a ticket no longer decrypts or
-// has expired, still sends one. TLS 1.3 tickets may be used more than once
-// (the server is stateless and takes no early data).
-SSL_TICKET_RETURN KeepTicketOnResumption(SSL*, SSL_SESSION*, const unsigned char*, size_t,
-                                         SSL_TICKET_STATUS status, void*) {
-  switch (status) {
-    case SSL_TICKET_SUCCESS:
-    case SSL_TICKET_SUCCESS_RENEW:
-      return SSL_TICKET_RETURN_USE;
-    case SSL_TICKET_EMPTY:
-    case SSL_TICKET_NO_DECRYPT:
-      return SSL_TICKET_RETURN_IGNORE_RENEW;
-    default:
-      return SSL_TICKET_RETURN_ABORT;
-  }
+// A resumed connection gets no new ticket: the device keeps resuming with
+// the ticket it holds until the session expires (the context's session
+// timeout, 2 h), saving a NewSessionTicket record (~80 bytes) per small sync
+// (bench S3) and a cache entry per resumption. With stateful tickets OpenSSL
+// asks no callback before it sends one (the session ticket callback is for
+// stateless tickets only), so the number of tickets is set to 0 once the
+// ClientHello has resumed a session: an ACCEPT_LOOP step comes after the
+// ClientHello is processed and before the tickets are written (after the
+// client's Finished). A full handshake still gets its one ticket.
+void NoTicketOnResumption(const SSL* ssl, int where, int) {
+  if ((where & SSL_CB_ACCEPT_LOOP) != 0 && SSL_session_reused(ssl) == 1 && SSL_get_num_tickets(ssl) != 0)
+    SSL_set_num_tickets(const_cast<SSL*>(ssl), 0);
 }
 
 // ALPN wire format: a length byte and the name.
@@ -118,6 +122,10 @@ int SelectZstdAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const
 
 }  // namespace
 
+void KeepSessionAfterClose(SSL* ssl) {
+  if (ssl != nullptr && SSL_is_server(ssl) == 1) SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN);
+}
+
 Status OfferZstdFirstFlight(SSL* ssl) {
   // Unlike most of OpenSSL, 0 is success here.
   if (SSL_set_alpn_protos(ssl, kAlpnZstdList, sizeof(kAlpnZstdList)) != 0)
@@ -133,7 +141,7 @@ bool ZstdFirstFlightAgreed(SSL* ssl) {
 }
 
 Result<ContextPtr> MakeServerTlsContext(const std::string& cert_chain_pem, const crypto::PrivateKey& key,
-                                        bool zstd_first_flight) {
+                                        bool zstd_first_flight, size_t session_cache_size) {
   auto made = NewTls13Context(asio::ssl::context::tls_server);
   if (!made.ok()) return made.status();
   ContextPtr ctx = *made;
@@ -146,12 +154,25 @@ Result<ContextPtr> MakeServerTlsContext(const std::string& cert_chain_pem, const
   if (SSL_CTX_check_private_key(h) != 1)
     return Status::Invalid(OpenSslError("server key does not match the server certificate"));
   ctx->set_verify_mode(asio::ssl::verify_none);  // devices prove their key inside the session
-  // Stateless tickets: the ticket carries the (encrypted) session, so the
-  // server keeps nothing per client and needs no session cache.
-  SSL_CTX_clear_options(h, SSL_OP_NO_TICKET);
+  // Stateful TLS 1.3 tickets (bench S3, a small sync <= 2 KB): with
+  // SSL_OP_NO_TICKET a TLS 1.3 server still sends one NewSessionTicket, but
+  // it carries only the 32-byte session id and the session stays in this
+  // context's cache, instead of a ~200-byte encrypted session the device
+  // echoes in every resumption ClientHello. The cache is bounded
+  // (`session_cache_size`; when full OpenSSL drops the oldest session, whose
+  // device then makes a full handshake) and lives in this process only: a
+  // restarted server knows no id and the device makes a full handshake, as
+  // when a restart changed the stateless ticket key before. ~1 KB a cached
+  // session (measured: 10,000 take 10.5 MB), so 20,000 by default.
+  // Early data stays off (OpenSSL's default for a server), so a session id
+  // may be used again until it expires (2 h, OpenSSL's default timeout, as
+  // for the stateless tickets before). Sessions outlive their connection's
+  // unclean close: see KeepSessionAfterClose.
+  SSL_CTX_set_options(h, SSL_OP_NO_TICKET);
   SSL_CTX_set_num_tickets(h, 1);
-  SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_OFF);
-  SSL_CTX_set_session_ticket_cb(h, nullptr, KeepTicketOnResumption, nullptr);
+  SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_SERVER);
+  SSL_CTX_sess_set_cache_size(h, static_cast<long>(session_cache_size));
+  SSL_CTX_set_info_callback(h, NoTicketOnResumption);
   if (zstd_first_flight) SSL_CTX_set_alpn_select_cb(h, SelectZstdAlpn, nullptr);
   return ctx;
 }

@@ -15,14 +15,32 @@ namespace wardsync::net {
 inline constexpr std::string_view kAuthExporterLabel = "EXPORTER-wardsync-auth";
 inline constexpr size_t kAuthBindingBytes = 32;
 
-// Server: TLS 1.3 only, no renegotiation, stateless session tickets (resumption
-// keeps no per-client state on the server), no client certificate requested.
+// Sessions a server keeps for resumption (stateful tickets: the client holds
+// a 32-byte id); past it OpenSSL drops the oldest, whose device then makes a
+// full handshake. 20,000 = twice the default max_connections (bench S6: a
+// fleet of 10,000 devices); ~1 KB each (no peer certificate: devices prove
+// their key inside the session), ~20 MB when full.
+inline constexpr size_t kServerSessionCacheSize = 20'000;
+
+// Server: TLS 1.3 only, no renegotiation, stateful session tickets (the
+// client resumes with a 32-byte id; the session stays in a cache of at most
+// `session_cache_size`, in this process only, lost on restart; a resumed
+// connection gets no new ticket), no client certificate requested.
 // `cert_chain_pem` is the server certificate followed by the CA certificate.
 // `zstd_first_flight`: the server takes compressed frames right after the
 // hello and says so in the handshake (see OfferZstdFirstFlight).
 Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(const std::string& cert_chain_pem,
                                                                  const crypto::PrivateKey& key,
-                                                                 bool zstd_first_flight = false);
+                                                                 bool zstd_first_flight = false,
+                                                                 size_t session_cache_size = kServerSessionCacheSize);
+
+// Call on a server connection before SSL_free (TlsSocket does): OpenSSL
+// drops a session from the server's cache when its connection is freed
+// without having sent close_notify (a TLS 1.0 rule: RFC 4346 7.2.1 lifted
+// it; our server never sends close_notify, it closes after the sync), which
+// would leave every stateful ticket unusable. Fatal alerts still drop the
+// session (OpenSSL does that when the alert is sent or received).
+void KeepSessionAfterClose(SSL* ssl);
 
 // Compression of a round's first flight (PROTOCOL.md, Compression): the
 // client offers the ALPN protocol "ws-zstd" (before its handshake); a server

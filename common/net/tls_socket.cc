@@ -6,6 +6,8 @@
 
 #include <openssl/bio.h>
 
+#include "common/net/tls_context.h"
+
 namespace wardsync::net {
 namespace {
 
@@ -64,6 +66,11 @@ const BIO_METHOD* NoSigpipeSocketMethod() {
 }
 
 }  // namespace
+
+void TlsSocket::SslFree::operator()(SSL* s) const {
+  KeepSessionAfterClose(s);  // a server's stateful tickets stay usable (tls_context.h)
+  SSL_free(s);
+}
 
 SSL* TlsSocket::NewSsl(asio::ssl::context& ctx) {
   SSL* ssl = SSL_new(ctx.native_handle());

@@ -91,7 +91,7 @@ class TlsSocket {
 
  private:
   struct SslFree {
-    void operator()(SSL* s) const { SSL_free(s); }
+    void operator()(SSL* s) const;
   };
   // What one OpenSSL call asks for next.
   enum class Step { kDone, kWantRead, kWantWrite, kFailed };

@@ -156,6 +156,170 @@ TEST_CASE("a saved TLS session resumes on the next connection", "[net]") {
   SSL_free(ssl);
 }
 
+namespace {
+
+// The ticket a saved session carries ("" if none or not a session).
+std::string TicketOf(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  SSL_SESSION* s = d2i_SSL_SESSION(nullptr, &p, static_cast<long>(der.size()));
+  if (!s) return {};
+  const unsigned char* tick = nullptr;
+  size_t len = 0;
+  SSL_SESSION_get0_ticket(s, &tick, &len);
+  std::string out(reinterpret_cast<const char*>(tick), len);
+  SSL_SESSION_free(s);
+  return out;
+}
+
+// One connection of `client_ctx` to `server_ctx`, offering `saved` if not "".
+ClientView Connect(asio::ssl::context& server_ctx, asio::ssl::context& client_ctx, const std::string& saved,
+                   std::string* suite = nullptr) {
+  std::string server_exporter;
+  ClientView view;
+  PairSpec spec = TalkingPair(server_ctx, client_ctx, &server_exporter, &view);
+  spec.client_setup = [&](SSL* ssl) {
+    REQUIRE(net::SetExpectedHost(ssl, "localhost").ok());
+    if (!saved.empty()) REQUIRE(net::RestoreSession(ssl, saved));
+  };
+  if (suite) {
+    auto body = spec.client_body;
+    spec.client_body = [body, suite](net::TlsStream& s) -> asio::awaitable<void> {
+      *suite = SSL_CIPHER_get_name(SSL_get_current_cipher(s.native_handle()));
+      co_await body(s);
+    };
+  }
+  PairResult r = RunPair(spec);
+  REQUIRE(r.client_handshake.ok());
+  REQUIRE(r.server_handshake.ok());
+  REQUIRE(view.read.ok());
+  return view;
+}
+
+}  // namespace
+
+// Stateful tickets (bench S3): the device holds a 32-byte id instead of a
+// ~200-byte encrypted session; the session stays in the server's bounded
+// cache, even though the server never sends close_notify (OpenSSL would
+// otherwise drop it when the connection is freed).
+TEST_CASE("server tickets are 32-byte ids of cached sessions, reused without a new ticket", "[net]") {
+  TestPki pki = MakeTestPki();
+  auto server_ctx = ServerContext(pki);
+  auto client_ctx = ClientContext(pki.ca_pem);
+  SSL_CTX* cache = server_ctx->native_handle();
+  CHECK(SSL_CTX_get_max_early_data(cache) == 0);  // ids may be used again: no early data to replay
+  CHECK(SSL_CTX_get_timeout(cache) == 7200);       // a session lives 2 h, as the stateless tickets did
+
+  std::string suite;
+  ClientView first = Connect(*server_ctx, *client_ctx, "", &suite);
+  CHECK_FALSE(first.reused);
+  // A SHA-256 suite (32-byte Finished and binder), with a 256-bit key.
+  CHECK(suite == "TLS_CHACHA20_POLY1305_SHA256");
+  const std::string ticket = TicketOf(first.session);
+  CHECK(ticket.size() == 32);
+  CHECK(SSL_CTX_sess_number(cache) == 1);
+
+  // Resumed twice with the saved session. No new ticket is sent: the
+  // client then has nothing new to save (OpenSSL marks a TLS 1.3 session
+  // it resumed as used, so SaveSession gives ""; the device keeps the one it
+  // stored, sync_client.cc), and the cache still holds one session.
+  for (int i = 0; i < 2; ++i) {
+    ClientView again = Connect(*server_ctx, *client_ctx, first.session);
+    CHECK(again.reused);
+    CHECK(again.exporter != first.exporter);
+    CHECK(again.session.empty());
+  }
+  CHECK(SSL_CTX_sess_number(cache) == 1);
+  CHECK(SSL_CTX_sess_hits(cache) == 2);
+  const std::string saved = first.session;
+
+  SECTION("a restarted server knows no id: a full handshake and a new ticket, which resumes") {
+    auto restarted = ServerContext(pki);
+    ClientView after = Connect(*restarted, *client_ctx, saved);
+    CHECK_FALSE(after.reused);
+    const std::string fresh = TicketOf(after.session);
+    CHECK(fresh.size() == 32);
+    CHECK(fresh != ticket);
+    CHECK(Connect(*restarted, *client_ctx, after.session).reused);
+  }
+  SECTION("a session of a connection ended by a fatal alert is dropped") {
+    // The client sends garbage as a record after a resumed handshake: the
+    // server answers with a fatal alert, and OpenSSL drops the session.
+    std::string server_exporter;
+    ClientView view;
+    PairSpec spec = TalkingPair(*server_ctx, *client_ctx, &server_exporter, &view);
+    spec.client_setup = [&](SSL* ssl) {
+      REQUIRE(net::SetExpectedHost(ssl, "localhost").ok());
+      REQUIRE(net::RestoreSession(ssl, saved));
+    };
+    spec.server_body = [](net::TlsStream& s) -> asio::awaitable<void> {
+      net::FramedStream fs(s);
+      auto got = co_await fs.Read(kTimeout);
+      CHECK_FALSE(got.ok());
+    };
+    spec.client_body = [](net::TlsStream& s) -> asio::awaitable<void> {
+      // An application-data record of 32 bytes that does not decrypt.
+      std::string junk = {0x17, 0x03, 0x03, 0x00, 0x20};
+      junk.append(32, '\x5a');
+      std::error_code ec;
+      co_await asio::async_write(s.lowest_layer(), asio::buffer(junk), asio::redirect_error(asio::use_awaitable, ec));
+      CHECK_FALSE(ec);
+      net::FramedStream fs(s);
+      auto got = co_await fs.Read(kTimeout);  // the alert, then the close
+      CHECK_FALSE(got.ok());
+    };
+    PairResult r = RunPair(spec);
+    REQUIRE(r.client_handshake.ok());
+    CHECK(SSL_CTX_sess_number(cache) == 0);
+    CHECK_FALSE(Connect(*server_ctx, *client_ctx, saved).reused);
+  }
+}
+
+// Older peers (PROTOCOL.md, Transport): a device holding a stateless
+// ticket from a server before stateful tickets makes one full handshake; a
+// client in OpenSSL's own suite order (AES-256-GCM-SHA384 first) still
+// agrees on a suite and resumes.
+TEST_CASE("a stateless ticket of an older server and OpenSSL's own suite order still work", "[net]") {
+  TestPki pki = MakeTestPki();
+  auto server_ctx = ServerContext(pki);
+  auto client_ctx = ClientContext(pki.ca_pem);
+
+  auto older = ServerContext(pki);  // as servers were: stateless tickets, no cache
+  SSL_CTX_clear_options(older->native_handle(), SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_cache_mode(older->native_handle(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_info_callback(older->native_handle(), nullptr);
+  ClientView old_session = Connect(*older, *client_ctx, "");
+  REQUIRE(TicketOf(old_session.session).size() > 100);  // an encrypted session, not an id
+
+  ClientView upgraded = Connect(*server_ctx, *client_ctx, old_session.session);
+  CHECK_FALSE(upgraded.reused);
+  CHECK(TicketOf(upgraded.session).size() == 32);
+  CHECK(Connect(*server_ctx, *client_ctx, upgraded.session).reused);
+
+  auto openssl_order = ClientContext(pki.ca_pem);
+  REQUIRE(SSL_CTX_set_ciphersuites(openssl_order->native_handle(),
+                                   "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256") == 1);
+  std::string suite;
+  ClientView other = Connect(*server_ctx, *openssl_order, "", &suite);
+  CHECK(suite == "TLS_AES_256_GCM_SHA384");
+  CHECK(Connect(*server_ctx, *openssl_order, other.session).reused);
+}
+
+TEST_CASE("the server's session cache is bounded: the oldest session goes first", "[net]") {
+  TestPki pki = MakeTestPki();
+  constexpr size_t kBound = 3;
+  auto made = net::MakeServerTlsContext(pki.chain_pem, pki.server_key, false, kBound);
+  REQUIRE(made.ok());
+  auto server_ctx = *made;
+  auto client_ctx = ClientContext(pki.ca_pem);
+  std::vector<std::string> sessions;
+  for (size_t i = 0; i < kBound + 2; ++i) {
+    sessions.push_back(Connect(*server_ctx, *client_ctx, "").session);
+    CHECK(SSL_CTX_sess_number(server_ctx->native_handle()) <= static_cast<long>(kBound));
+  }
+  CHECK_FALSE(Connect(*server_ctx, *client_ctx, sessions[0]).reused);  // dropped: a full handshake
+  CHECK(Connect(*server_ctx, *client_ctx, sessions.back()).reused);
+}
+
 TEST_CASE("VerifyPinnedChain accepts the pinned CA and refuses any other", "[net]") {
   TestPki pki = MakeTestPki();
   auto server_ctx = ServerContext(pki);
