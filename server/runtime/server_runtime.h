@@ -35,6 +35,10 @@ struct RuntimeOptions {
   // Tests inject a fault Env here. The server's cache holds the records
   // every device of a ward pulls after each push (S4: ~1,250 a sync).
   LevelDbOptions store_options{.block_cache_bytes = 32 << 20};
+  // The records this server wrote, kept for the pulls that read them back
+  // (common/store/value_cache_store.h; LevelDB only). 32 MiB holds a
+  // whole rotation of bench S4's fleet (2,000 devices x 20 records).
+  size_t record_cache_bytes = 32 << 20;
   const Clock* clock = nullptr;       // nullptr: system clock
   // Who may read GET /metrics on the dashboard port (`--metrics-allow`).
   CidrAllowList metrics_allow = CidrAllowList::Loopback();
