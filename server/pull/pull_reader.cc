@@ -56,6 +56,7 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
   // skipped it, or ended the page.
   std::deque<std::string> met_keys;             // rec/<id> of each record met on the page
   std::unordered_set<std::string_view> met;     // views of met_keys (a deque never moves its elements)
+  met.reserve(std::min<size_t>(max_records, 1024));  // a 256 KiB page holds ~400 records: no rehash on the way
   const size_t id_at = keys::kRecordPrefix.size();
   struct Entry {
     uint64_t seq;
