@@ -25,7 +25,6 @@ class ServerStore {
  public:
   explicit ServerStore(std::unique_ptr<KvStore> engine, size_t record_cache_bytes = 0);
   SingleWriterStore& store() { return *checked_; }
-  const ValueCacheStore* record_cache() const { return cache_.get(); }
 
  private:
   std::unique_ptr<KvStore> engine_;
