@@ -3,8 +3,18 @@
 #include "common/util/files.h"
 #include "server/server_paths.h"
 #include "server/store/pg/pg_store.h"
+#include "server/store/server_keys.h"
 
 namespace wardsync::server {
+
+ServerStore::ServerStore(std::unique_ptr<KvStore> engine, size_t record_cache_bytes) : engine_(std::move(engine)) {
+  KvStore* front = engine_.get();
+  if (record_cache_bytes > 0) {
+    cache_ = std::make_unique<ValueCacheStore>(*engine_, std::string(keys::kRecordPrefix), record_cache_bytes);
+    front = cache_.get();
+  }
+  checked_ = std::make_unique<SingleWriterStore>(*front);
+}
 
 Result<std::string> RecordedStoreUrl(const std::string& data_dir) {
   const std::string path = ServerPaths(data_dir).store_url();
@@ -34,7 +44,9 @@ Result<std::unique_ptr<ServerStore>> OpenServerStore(const DirLock& lock, const 
   so.stamped_by = o.stamped_by;
   auto engine = OpenStore(lock, so);
   if (!engine.ok()) return engine.status();
-  auto s = std::make_unique<ServerStore>(std::move(engine).value());
+  auto kind = StoreEngine(so.url);
+  const bool leveldb = kind.ok() && *kind == "leveldb";
+  auto s = std::make_unique<ServerStore>(std::move(engine).value(), leveldb ? o.record_cache_bytes : 0);
   s->store().BindWriterToThisThread();
   return s;
 }

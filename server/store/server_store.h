@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/store/store_factory.h"
+#include "common/store/value_cache_store.h"
 #include "server/store/single_writer_store.h"
 
 namespace wardsync::server {
@@ -18,15 +19,16 @@ namespace wardsync::server {
 inline constexpr uint32_t kServerStoreVersion = 1;
 inline constexpr const char* kServerStoreLayout = "wardsync-server";
 
-// The server's store: the engine and the checked writer in front of it.
+// The server's store: the engine, the record cache (when asked for) and the
+// checked writer in front of them.
 class ServerStore {
  public:
-  explicit ServerStore(std::unique_ptr<KvStore> engine)
-      : engine_(std::move(engine)), checked_(std::make_unique<SingleWriterStore>(*engine_)) {}
+  explicit ServerStore(std::unique_ptr<KvStore> engine, size_t record_cache_bytes = 0);
   SingleWriterStore& store() { return *checked_; }
 
  private:
   std::unique_ptr<KvStore> engine_;
+  std::unique_ptr<ValueCacheStore> cache_;       // records (rec/) as written; null: none
   std::unique_ptr<SingleWriterStore> checked_;   // destroyed first
 };
 
@@ -40,6 +42,11 @@ struct ServerStoreOptions {
   // (pg_store.h); the others open it and refuse writes if one is active.
   bool wait_to_be_active = false;
   std::function<bool()> keep_waiting;    // between tries; false gives up
+  // `run`: the records this server writes are kept for the pulls that read
+  // them back (common/store/value_cache_store.h), up to this many bytes;
+  // 0: no cache. LevelDB only: on PostgreSQL another server may write once
+  // this one lost the active lock, which the cache could not see.
+  size_t record_cache_bytes = 0;
 };
 
 // The store URL a data directory records (DIR/store-url, written by `init

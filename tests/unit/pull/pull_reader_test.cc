@@ -11,6 +11,7 @@
 #include <set>
 
 #include "common/store/leveldb_store.h"
+#include "common/store/value_cache_store.h"
 #include "proto/store.pb.h"
 #include "server/pull/pull_reader.h"
 #include "server/store/server_keys.h"
@@ -151,4 +152,70 @@ TEST_CASE("pull pages read in batches are the pages of one Get per record", "[un
       }
     }
   }
+}
+
+TEST_CASE("pull pages read through the record cache are the engine's pages of the same instant", "[unit][pull]") {
+  // The server's store puts a cache of the records it wrote in front of the
+  // engine (common/store/value_cache_store.h). Records are updated between
+  // batches; a view made before an update must still give the old pages,
+  // one made after it the new ones, whether the cache holds the record,
+  // holds a newer version of it, or evicted it.
+  const uint32_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  test::TempDir dir("pull-reader-cache");
+  auto opened = LevelDbStore::Open(dir.path());
+  REQUIRE(opened.ok());
+  LevelDbStore& engine = **opened;
+  ValueCacheStore cached(engine, std::string(sk::kRecordPrefix), 48 << 10);  // small: evictions happen
+  std::vector<std::string> ids;
+  for (int r = 0; r < 120; ++r) {
+    std::string id(16, '\0');
+    for (auto& c : id) c = static_cast<char>(rng());
+    ids.push_back(id);
+  }
+  uint64_t seq = 0;
+  std::unique_ptr<KvReadView> old_cached, old_engine;
+  for (int round = 0; round < 8; ++round) {
+    WriteBatch b;
+    const int changes = 1 + static_cast<int>(rng() % 60);
+    for (int k = 0; k < changes; ++k) {
+      const std::string& id = ids[rng() % ids.size()];
+      // The record's new state, then its log entries, as ingest writes them.
+      if (rng() % 8) {
+        std::string state(20 + rng() % 900, static_cast<char>('a' + k % 26));
+        state[0] = static_cast<char>('0' + round);  // a new state differs from the last one
+        b.Put(sk::Record(id), state);
+      }
+      ++seq;
+      wardsync::store::LogEntry e;
+      e.set_record_id(id);
+      b.Put(sk::Log(seq), e.SerializeAsString());
+      b.Put(sk::WardLog((rng() % 2) ? "w1" : "w2", seq), id);
+    }
+    REQUIRE(cached.Write(b, false).ok());
+    auto now_cached = cached.NewReadView();
+    auto now_engine = engine.NewReadView();
+    const uint32_t max_records = 1 + rng() % 80;
+    const uint64_t max_bytes = 64 + rng() % 20000;
+    for (const std::string ward : {"", "w1", "w2"}) {
+      INFO("round " << round << " ward '" << ward << "'");
+      for (auto [view, reference] : {std::pair{now_cached.get(), now_engine.get()},
+                                     std::pair{old_cached.get(), old_engine.get()}}) {
+        if (!view) continue;
+        uint64_t cursor = rng() % 3 ? 0 : seq / 2;
+        for (int page = 0;; ++page) {
+          REQUIRE(page < 1000);
+          auto got = server::ReadPullRaw(*view, ward, cursor, max_records, max_bytes, seq, UINT64_MAX);
+          REQUIRE(got.ok());
+          Same(*got, Reference(*reference, ward, cursor, max_records, max_bytes, seq, UINT64_MAX));
+          if (!got->more) break;
+          cursor = got->cursor;
+        }
+      }
+    }
+    old_cached = std::move(now_cached);
+    old_engine = std::move(now_engine);
+  }
+  CHECK(cached.stats().hits > 0);
 }
