@@ -38,10 +38,13 @@ struct RuntimeOptions {
   // this block cache had for them (peak RSS is a target too).
   LevelDbOptions store_options{.block_cache_bytes = 8 << 20};
   // The records this server wrote, kept for the pulls that read them back
-  // (common/store/value_cache_store.h; LevelDB only). 32 MiB holds ~94% of
-  // a rotation of bench S4's fleet (2,000 devices x 20 records of ~750
-  // bytes, ~890 bytes an entry with its key and bookkeeping).
-  size_t record_cache_bytes = 32 << 20;
+  // (common/store/value_cache_store.h; LevelDB only; `run
+  // --record-cache-mb`). Off by default: in bench S4 it cut the server's
+  // CPU per sync by ~25% (10.3 -> 7.9 ms, fleet 75 -> 100 syncs/s), but it
+  // cost a backlog push (S1) ~30% more server CPU on the committer, from
+  // the allocator (NOTES.md, session 10). 32 MiB holds ~94% of a rotation
+  // of S4's fleet (2,000 devices x 20 records of ~750 bytes).
+  size_t record_cache_bytes = 0;
   const Clock* clock = nullptr;       // nullptr: system clock
   // Who may read GET /metrics on the dashboard port (`--metrics-allow`).
   CidrAllowList metrics_allow = CidrAllowList::Loopback();

@@ -37,6 +37,7 @@ void ServerFixture::Start() {
   o.host = "127.0.0.1";
   o.port = port_;
   o.limits = options_.limits;
+  o.record_cache_bytes = options_.record_cache_bytes;
   o.threads = options_.threads;
   o.clock = options_.clock;
   auto rt = server::ServerRuntime::Start(o);

@@ -22,6 +22,7 @@ struct ServerFixtureOptions {
   unsigned threads = 2;
   bool start = true;   // start serving in the constructor
   const Clock* clock = nullptr;  // the server's clock (nullptr: the system clock); must outlive the fixture
+  size_t record_cache_bytes = 0;  // run --record-cache-mb (server_runtime.h)
 };
 
 class ServerFixture {
