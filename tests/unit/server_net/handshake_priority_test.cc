@@ -8,10 +8,12 @@
 #include <asio/io_context.hpp>
 #include <asio/strand.hpp>
 
+#include "tests/unit/server_net/run_until.h"
 #include "server/net/handshake_priority.h"
 
 using namespace wardsync::server;
 using namespace std::chrono_literals;
+using wardsync::test::RunUntil;
 
 namespace {
 
@@ -20,12 +22,6 @@ asio::awaitable<void> YieldThenMark(HandshakePriority& gate, std::chrono::millis
   done = true;
 }
 
-template <typename Pred>
-void RunUntil(asio::io_context& io, Pred done) {
-  io.restart();
-  while (!done() && io.run_one() > 0) {
-  }
-}
 
 }  // namespace
 

@@ -12,10 +12,12 @@
 #include <optional>
 #include <vector>
 
+#include "tests/unit/server_net/run_until.h"
 #include "server/net/memory_budget.h"
 
 using namespace wardsync::server;
 using namespace std::chrono_literals;
+using wardsync::test::RunUntil;
 
 namespace {
 
@@ -27,13 +29,6 @@ asio::awaitable<void> TakeInto(MemoryBudget& budget, uint64_t n, std::chrono::mi
   if (got) order.push_back(id);
 }
 
-// Runs the context until `done` or nothing is left to run.
-template <typename Pred>
-void RunUntil(asio::io_context& io, Pred done) {
-  io.restart();
-  while (!done() && io.run_one() > 0) {
-  }
-}
 
 }  // namespace
 
