@@ -87,10 +87,14 @@ size_t MemoryBudget::waiting() const {
   return waiters_.size();
 }
 
-std::string BudgetBusy(const MemoryBudget& budget, std::chrono::milliseconds waited) {
-  return "server busy: syncs in flight from other devices held its memory budget of " +
-         std::to_string(budget.max() >> 20) + " MiB for " + std::to_string(waited.count()) +
-         " ms; nothing was stored, retry later";
+std::string BudgetBusy(const MemoryBudget& budget, uint64_t n, std::chrono::milliseconds waited) {
+  const std::string mib = std::to_string(budget.max() >> 20) + " MiB";
+  if (n > budget.max()) {
+    return "server busy: this sync needs " + std::to_string(n) + " bytes in flight, more than the server's whole " +
+           "memory budget of " + mib + " (wardsync-server run --memory-budget-mb); nothing was stored";
+  }
+  return "server busy: syncs in flight from other devices held its memory budget of " + mib + " for " +
+         std::to_string(waited.count()) + " ms; nothing was stored, retry later";
 }
 
 }  // namespace wardsync::server

@@ -80,7 +80,8 @@ class MemoryHold {
   uint64_t held_ = 0;
 };
 
-// What the device is told when its wait for the budget ran out (Error{BUSY}).
-std::string BudgetBusy(const MemoryBudget& budget, std::chrono::milliseconds waited);
+// What the device is told when its wait for n bytes of the budget ran out,
+// or n is more than the whole budget (Error{BUSY}).
+std::string BudgetBusy(const MemoryBudget& budget, uint64_t n, std::chrono::milliseconds waited);
 
 }  // namespace wardsync::server

@@ -358,7 +358,7 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
         if (pushes_in_flight_ > 0 && !(co_await AckPushes(io, device_id, device.ward(), tally, 0)).ok()) break;
         const bool taken = co_await server_.budget().Take(held, limits.budget_wait);
         if (!taken) {
-          co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget(), limits.budget_wait)),
+          co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget(), held, limits.budget_wait)),
                             limits.write_timeout);
           outcome = "busy";
           break;
@@ -447,7 +447,7 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
   const bool reserved = co_await server_.budget().Take(reserve, limits.budget_wait);
   if (reserved) hold.Adopt(reserve);
   if (!reserved) {
-    co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget(), limits.budget_wait)),
+    co_await io.Write(ErrorFrame(sync::BUSY, BudgetBusy(server_.budget(), reserve, limits.budget_wait)),
                       limits.write_timeout);
     outcome = "busy";
     co_return false;

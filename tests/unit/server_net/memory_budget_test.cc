@@ -94,7 +94,8 @@ TEST_CASE("a take larger than the whole budget is refused at once", "[budget]") 
   RunUntil(io, [&] { return got.has_value(); });
   CHECK(got == std::optional<bool>(false));
   CHECK(budget.used() == 0);
-  CHECK_THAT(BudgetBusy(budget, 25000ms), Catch::Contains("25000 ms"));
+  CHECK_THAT(BudgetBusy(budget, 101, 25000ms), Catch::Contains("more than the server's whole memory budget"));
+  CHECK_THAT(BudgetBusy(budget, 50, 25000ms), Catch::Contains("for 25000 ms"));
 }
 
 TEST_CASE("a waiter destroyed with the server leaves the line and takes nothing", "[budget]") {
