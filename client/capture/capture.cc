@@ -33,7 +33,7 @@ struct Capture::Context {
   store::ClientConfig config;
   store::SyncState state;
   std::shared_ptr<const forms_util::FormRegistry> forms;  // never null after Load
-  forms::WardList wards;
+  std::shared_ptr<const forms::WardList> wards;  // never null after Load
 };
 
 namespace {
@@ -176,7 +176,7 @@ Result<Capture::Context> Capture::Load() {
   auto forms = store_.CachedForms();
   if (!forms.ok()) return forms.status();
   ctx.forms = std::move(forms).value();
-  auto wards = store_.Wards();
+  auto wards = store_.CachedWards();
   if (!wards.ok()) return wards.status();
   ctx.wards = std::move(wards).value();
   return ctx;
@@ -233,9 +233,9 @@ Result<std::string> Capture::New(const std::string& form_id, const FieldTexts& s
   const Context& ctx = *loaded;
   WS_RETURN_IF_ERROR(MayWriteRecords(ctx.config));
   if (ctx.config.ward().empty()) return Status::Precondition("this device has no ward");
-  if (ctx.wards.wards_size() > 0) {
+  if (ctx.wards->wards_size() > 0) {
     bool known = false;
-    for (const auto& w : ctx.wards.wards()) known = known || w.id() == ctx.config.ward();
+    for (const auto& w : ctx.wards->wards()) known = known || w.id() == ctx.config.ward();
     if (!known) return Status::Precondition("ward " + ctx.config.ward() + " of this device is not in the ward list");
   }
   const FormDef* form = ctx.forms->Latest(form_id);

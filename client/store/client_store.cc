@@ -133,6 +133,16 @@ Result<forms::WardList> ClientStore::Wards() {
   return wards;
 }
 
+Result<std::shared_ptr<const forms::WardList>> ClientStore::CachedWards() {
+  auto lock = Lock();
+  if (!wards_cache_) {
+    auto loaded = Wards();
+    if (!loaded.ok()) return loaded.status();
+    wards_cache_ = std::make_shared<const forms::WardList>(std::move(loaded).value());
+  }
+  return wards_cache_;
+}
+
 Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const forms::WardList& wards,
                                  uint64_t epoch, const std::vector<forms::ChoiceListDef>& choice_lists) {
   auto lock = Lock();
@@ -162,6 +172,7 @@ Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const 
   state.set_forms_epoch(epoch);
   PutProto(batch, std::string(keys::kState), state);
   forms_cache_.reset();  // reloaded on next use, whether or not the write succeeds
+  wards_cache_.reset();
   return kv_.Write(batch, /*sync=*/true);
 }
 

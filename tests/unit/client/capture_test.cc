@@ -231,6 +231,25 @@ TEST_CASE("roles: reviewers do not write records, officers stay in their ward", 
   CHECK(r.status().message().find("not in the ward list") != std::string::npos);
 }
 
+TEST_CASE("a new ward list from the server applies to the very next capture", "[client]") {
+  // Captures keep the parsed ward list (ClientStore::CachedWards); a list
+  // the server replaces must not be answered from the old copy.
+  ManualClock clock;
+  Device dev(clock);
+  REQUIRE(dev.capture->New("voter-meeting", Meeting()).ok());
+  forms::WardList without_mine;
+  for (const auto& w : ElectionPack().wards.wards()) {
+    if (w.id() != kWard) *without_mine.add_wards() = w;
+  }
+  REQUIRE(without_mine.wards_size() + 1 == ElectionPack().wards.wards_size());
+  REQUIRE(dev.cs->ReplaceForms(ElectionPack().forms, without_mine, 2, ElectionPack().choice_lists).ok());
+  auto refused = dev.capture->New("voter-meeting", Meeting());
+  REQUIRE(!refused.ok());
+  CHECK(refused.status().message().find("not in the ward list") != std::string::npos);
+  REQUIRE(dev.cs->ReplaceForms(ElectionPack().forms, ElectionPack().wards, 3, ElectionPack().choice_lists).ok());
+  CHECK(dev.capture->New("voter-meeting", Meeting()).ok());
+}
+
 TEST_CASE("concurrent captures on one store keep one gap-free chain", "[client]") {
   ManualClock clock;
   Device dev(clock);
