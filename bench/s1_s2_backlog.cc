@@ -50,7 +50,7 @@ Status PushRun(const Options& o, BenchServer& server, const Identity& who, const
   ResetPeakRss(0);
   const ProcSample srv0 = server.Sample();
   const std::vector<double> threads0 = server.ThreadCpu();
-  const double cpu0 = ThreadCpuSeconds();
+  const double cpu0 = ProcessCpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();
   bool pushed = false;
   double push_s = 0, push_cpu = 0;
@@ -62,7 +62,7 @@ Status PushRun(const Options& o, BenchServer& server, const Identity& who, const
     if (pushed || p.pushed < p.to_push) return;
     pushed = true;
     push_s = SecondsSince(t0);
-    push_cpu = ThreadCpuSeconds() - cpu0;
+    push_cpu = ProcessCpuSeconds() - cpu0;
     srv_push = server.Sample();
     threads_push = server.ThreadCpu();
     cli_push = SampleProcess(0);
@@ -105,7 +105,7 @@ Status PullRun(const Options& o, BenchServer& server, const Identity& who, const
   server.ResetPeak();
   ResetPeakRss(0);
   const ProcSample srv0 = server.Sample();
-  const double cpu0 = ThreadCpuSeconds();
+  const double cpu0 = ProcessCpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();
   auto report = (*dev)->Sync();
   const double wall = SecondsSince(t0);
@@ -116,7 +116,7 @@ Status PullRun(const Options& o, BenchServer& server, const Identity& who, const
   const ProcSample srv1 = server.Sample();
   fig.Add("s2_records_per_s", static_cast<double>(report->progress.pulled) / wall);
   fig.Add("s2_pull_s", wall);
-  fig.Add("s2_client_cpu_s", ThreadCpuSeconds() - cpu0);
+  fig.Add("s2_client_cpu_s", ProcessCpuSeconds() - cpu0);
   fig.Add("s2_client_peak_rss_mb", SampleProcess(0).peak_rss_mb);
   if (server.measurable()) {
     fig.Add("s2_server_cpu_s", srv1.cpu_s - srv0.cpu_s);

@@ -11,6 +11,7 @@
 #include "common/net/tls_context.h"
 #include "client/store/configured_servers.h"
 #include "client/sync/own_echo_client.h"
+#include "client/sync/pull_writer.h"
 #include "common/version.h"
 #include "common/wire/protocol_limits.h"
 
@@ -47,7 +48,17 @@ class Round {
  public:
   Round(ClientStore& store, const DeviceProof& proof, const SyncOptions& opt) : store_(store), proof_(proof), opt_(opt) {}
 
-  asio::awaitable<Status> Run(TlsStream& tls) {
+  // The round, then the wait for the page still being stored: a round
+  // reports success only once everything it pulled is in the store.
+  asio::awaitable<Status> Run(TlsStream& tls, PullWriter& writer) {
+    writer_ = &writer;
+    Status s = co_await Exchange(tls);
+    Status stored = co_await PageStored();
+    co_return s.ok() ? stored : s;
+  }
+
+ private:
+  asio::awaitable<Status> Exchange(TlsStream& tls) {
     auto cfg = store_.Config();
     if (!cfg.ok()) co_return cfg.status();
     auto state = store_.State();
@@ -156,6 +167,10 @@ class Round {
       if (frame->has_error()) co_return Status::Denied(ErrorText(frame->error()));
       if (frame->has_push_ack()) {
         --in_flight_;
+        // Store writes stay in frame order: a page that arrived before
+        // this acknowledgement is stored (with our changes still pending
+        // on top) before the acknowledgement drops them from the outbox.
+        WS_CO_RETURN_IF_ERROR(co_await PageStored());
         const uint64_t acked = frame->push_ack().acked_seq();
         // Refill the window first: the next pushes do not depend on this
         // acknowledgement, so the server ingests them while this device
@@ -192,25 +207,30 @@ class Round {
           co_await Flush();
           if (!status_.ok()) co_return status_;
         }
+        // The page before this one first (one page stored at a time, in
+        // order), then this one on the writer's thread while the next
+        // page crosses the network and is parsed here.
+        WS_CO_RETURN_IF_ERROR(co_await PageStored());
+        report_.progress.pull_remaining = pb.remaining();
         if (next > cursor_ || !records.empty()) {
           // Synced every opt_.pull_sync_bytes and at the last page, not
           // every page: a page's records and its cursor are one write, so a crash
           // loses whole pages after the last synced one, cursor included,
           // and the next round pulls them again (client_store.h, ApplyPull).
           const bool durable = pull_done_ || io.bytes_in() - synced_at_bytes_ >= opt_.pull_sync_bytes;
-          WS_CO_RETURN_IF_ERROR(store_.ApplyPull(records, next, durable));
+          writer_->Start(std::move(records), next, durable);
           if (durable) synced_at_bytes_ = io.bytes_in();
           cursor_ = next;
+        } else {
+          Progress();
         }
-        report_.progress.pulled += records.size();
-        report_.progress.pull_remaining = pb.remaining();
-        Progress();
         continue;
       }
       co_return Status::Invalid("unexpected frame from server");
     }
     // Attachment bytes last: every record of the round is already stored
     // (client/attach/uploader.h).
+    WS_CO_RETURN_IF_ERROR(co_await PageStored());
     if (!opt_.attachments_dir.empty()) {
       Status sent = co_await UploadAttachments(io);
       if (!sent.ok()) co_return sent;
@@ -230,10 +250,23 @@ class Round {
     co_return Status::Ok();
   }
 
+
+ public:
   SyncReport report_;
   std::string session_;  // DER of this connection's TLS session, once known
 
  private:
+  // Waits for the page being stored, if any; counts its records as pulled.
+  asio::awaitable<Status> PageStored() {
+    size_t stored = 0;
+    Status s = co_await writer_->Finish(&stored);
+    if (s.ok() && stored > 0) {
+      report_.progress.pulled += stored;
+      Progress();
+    }
+    co_return s;
+  }
+
 
   // Queues Push frames up to the window; once every pending change-set is
   // on its way, queues the pull so it rides in the same flight.
@@ -320,6 +353,7 @@ class Round {
   const DeviceProof& proof_;
   const SyncOptions& opt_;
   FramedStream* io_ = nullptr;
+  PullWriter* writer_ = nullptr;  // SyncWith's, for the round's pulled pages
   sync::ServerLimits limits_;  // the server's, as last announced (see Run)
   Status status_;
   uint64_t acked_ = 0;
@@ -339,12 +373,12 @@ class Round {
 // in coroutines. Everything referenced outlives io.run().
 // `answered`: the TLS handshake succeeded, so this address is the server
 // (whatever happens next, another address would not do better).
-asio::awaitable<void> SyncMain(TlsStream& tls, std::string host, uint16_t port, Round& round,
+asio::awaitable<void> SyncMain(TlsStream& tls, std::string host, uint16_t port, Round& round, PullWriter& writer,
                                const SyncOptions& options, Status& result, bool& answered) {
   Status s = co_await net::Connect(tls, host, port, options.connect_timeout);
   if (s.ok()) s = co_await net::TlsHandshake(tls, asio::ssl::stream_base::client, options.connect_timeout);
   answered = s.ok();
-  if (s.ok()) s = co_await round.Run(tls);
+  if (s.ok()) s = co_await round.Run(tls, writer);
   if (s.ok()) co_await net::TlsShutdown(tls, std::chrono::milliseconds(1000));
   result = s;
 }
@@ -455,7 +489,9 @@ Status SyncWith(ClientStore& store, const store::ClientConfig& cfg, const std::s
     });
   };
   if (options.cancel) arm();
-  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, options, result, answered),
+  // After io: destroyed (its thread joined) before io is.
+  PullWriter writer(store, io);
+  asio::co_spawn(io, SyncMain(tls, hp->first, hp->second, round, writer, options, result, answered),
                  [&](std::exception_ptr e) {
                    watchdog.cancel();
                    if (e) result = Status::Internal("sync failed unexpectedly");
