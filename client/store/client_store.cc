@@ -1,4 +1,5 @@
 #include "client/store/client_store.h"
+#include "client/store/outbox_record_ids.h"
 
 #include <algorithm>
 #include <map>
@@ -315,17 +316,19 @@ Status ClientStore::Acknowledge(uint64_t acked_seq) {
                                 " but this device has made only " + std::to_string(state.last_seq()));
   }
   WriteBatch batch;
-  auto it = kv_.Scan(keys::kOutboxPrefix);
+  // From the first entry not yet acknowledged: the ones before it are
+  // deleted, and a scan from the prefix would step over every one of their
+  // tombstones again on each acknowledgement of a long backlog.
+  auto it = kv_.Scan(keys::kOutboxPrefix, keys::Outbox(state.acked_seq() + 1));
+  std::vector<std::string> record_ids;
   for (; it->Valid(); it->Next()) {
     const uint64_t seq = keys::OutboxSeq(it->key());
     if (seq > acked_seq) break;
-    store::OutboxEntry e;
-    ChangeSetBody body;
-    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
-        !body.ParseFromString(e.signed_().body())) {
+    record_ids.clear();
+    if (!AppendOutboxRecordIds(it->value(), &record_ids).ok()) {
       return Status::Corruption("outbox entry " + std::to_string(seq) + " does not parse");
     }
-    for (const auto& change : body.changes()) batch.Delete(keys::Pending(change.record_id(), seq));
+    for (const auto& id : record_ids) batch.Delete(keys::Pending(id, seq));
     batch.Delete(std::string(it->key()));
   }
   WS_RETURN_IF_ERROR(it->status());
