@@ -18,6 +18,7 @@
 #include "server/metrics/cidr_allow_list.h"
 #include "server/metrics/server_metrics.h"
 #include "server/net/sync_server.h"
+#include "server/runtime/malloc_settings.h"
 #include "server/server_context.h"
 #include "server/server_limits.h"
 #include "server/server_paths.h"
@@ -45,6 +46,9 @@ struct RuntimeOptions {
   // the allocator (NOTES.md, session 10). 32 MiB holds ~94% of a rotation
   // of S4's fleet (2,000 devices x 20 records of ~750 bytes).
   size_t record_cache_bytes = 0;
+  // glibc malloc: one arena, fixed mmap/trim thresholds (malloc_settings.h;
+  // `run --malloc-arenas N`). Applied by Start, process-wide.
+  MallocSettings malloc;
   const Clock* clock = nullptr;       // nullptr: system clock
   // Who may read GET /metrics on the dashboard port (`--metrics-allow`).
   CidrAllowList metrics_allow = CidrAllowList::Loopback();
