@@ -1,5 +1,6 @@
 #include "common/net/framed_stream.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <openssl/ssl.h>
@@ -107,9 +108,15 @@ Status FramedStream::TakeDecrypted() {
   Status st;
   for (;;) {
     const int pending = SSL_pending(stream_.native_handle());
-    if (pending <= 0) return st;
-    char* into = decoder_.Reserve(static_cast<size_t>(pending));
-    const size_t got = stream_.ReadBuffered(into, static_cast<size_t>(pending));
+    const size_t missing = decoder_.missing();
+    if (pending <= 0 || missing == 0) return st;  // a whole frame is held: Read takes it first
+    // Into an empty decoder: all of it. Into a frame in progress: up to its
+    // end only, so a large frame's buffer is never regrown (copied) to
+    // append the next frame's first bytes.
+    const size_t take = decoder_.buffered() == 0 ? static_cast<size_t>(pending)
+                                                 : std::min(static_cast<size_t>(pending), missing);
+    char* into = decoder_.Reserve(take);
+    const size_t got = stream_.ReadBuffered(into, take);
     bytes_in_ += got;
     st = decoder_.Commit(got);
     if (!st.ok() || got == 0) return st;
