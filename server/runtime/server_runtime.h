@@ -37,7 +37,9 @@ struct RuntimeOptions {
   // records every device of a ward pulls after each push (S4: ~1,250 a
   // sync) come from the record cache below, which took over the 32 MiB
   // this block cache had for them (peak RSS is a target too).
-  LevelDbOptions store_options{.block_cache_bytes = 8 << 20};
+  // Table files read with pread, not mapped (common/store/pread_env.h):
+  // in the burst of bench S4 their mapped pages were 45-58 MB of the RSS.
+  LevelDbOptions store_options{.block_cache_bytes = 8 << 20, .mmap_tables = false};
   // The records this server wrote, kept for the pulls that read them back
   // (common/store/value_cache_store.h; LevelDB only; `run
   // --record-cache-mb`). Off by default: in bench S4 it cut the server's
