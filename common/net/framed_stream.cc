@@ -1,5 +1,6 @@
 #include "common/net/framed_stream.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <openssl/ssl.h>
@@ -103,6 +104,25 @@ asio::awaitable<Status> FramedStream::Flush(std::chrono::milliseconds timeout) {
   co_return write_failed_;
 }
 
+Status FramedStream::TakeDecrypted() {
+  Status st;
+  for (;;) {
+    const int pending = SSL_pending(stream_.native_handle());
+    const size_t missing = decoder_.missing();
+    if (pending <= 0 || missing == 0) return st;  // a whole frame is held: Read takes it first
+    // Into an empty decoder: all of it. Into a frame in progress: up to its
+    // end only, so a large frame's buffer is never regrown (copied) to
+    // append the next frame's first bytes.
+    const size_t take = decoder_.buffered() == 0 ? static_cast<size_t>(pending)
+                                                 : std::min(static_cast<size_t>(pending), missing);
+    char* into = decoder_.Reserve(take);
+    const size_t got = stream_.ReadBuffered(into, take);
+    bytes_in_ += got;
+    st = decoder_.Commit(got);
+    if (!st.ok() || got == 0) return st;
+  }
+}
+
 asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::milliseconds timeout,
                                                                   std::chrono::milliseconds frame_timeout) {
   if (!read_failed_.ok()) co_return read_failed_;
@@ -127,16 +147,26 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
       idle.emplace(ex, timeout, close);
     }
     for (;;) {
+      // Bytes TLS has already decrypted go into the decoder at once: the
+      // rest of a record after the frame just completed (a pipelined pull
+      // request behind a push) is held there at its size, while OpenSSL's
+      // record buffer is released (tls_socket.h).
+      if (Status st = TakeDecrypted(); !st.ok()) {
+        read_failed_ = Status::Invalid("bad frame: " + st.message());
+        co_return read_failed_;
+      }
+      if (decoder_.Next(&payload)) break;
+      if (two_phase && !whole && decoder_.buffered() > 0) start_frame();
+      // Reads go straight into the decoder, sized to what the frame still
+      // needs (its 4-byte header while idle: no heap at all), so nothing of
+      // a read buffer stays allocated while the connection waits.
       std::error_code ec;
-      // The first read of a frame goes into a small buffer (a wait for the
-      // peer's next frame may last minutes); the full one once bytes flow.
-      // SSL_read keeps the rest of a record for the next read, so a small
-      // buffer never loses bytes.
-      const bool first = read_buf_.empty() && decoder_.buffered() == 0;
-      if (!first && read_buf_.empty()) read_buf_.resize(kReadChunk);
-      char* into = first ? first_read_.data() : read_buf_.data();
-      size_t n = co_await stream_.async_read_some(asio::buffer(into, first ? first_read_.size() : read_buf_.size()),
+      const size_t want = std::min(decoder_.missing(), kReadChunk);
+      char* into = decoder_.Reserve(want);
+      size_t n = co_await stream_.async_read_some(asio::buffer(into, want),
                                                   asio::redirect_error(asio::use_awaitable, ec));
+      Status committed = decoder_.Commit(n);
+      bytes_in_ += n;
       if (idle && idle->expired()) {
         read_failed_ = Status::Deadline("read timed out after " + Ms(timeout));
         co_return read_failed_;
@@ -145,18 +175,20 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
         read_failed_ = Status::Deadline("frame not complete " + Ms(frame_timeout) + " after it started");
         co_return read_failed_;
       }
+      if (!committed.ok()) {
+        read_failed_ = Status::Invalid("bad frame: " + committed.message());
+        co_return read_failed_;
+      }
       if (n > 0) {
-        bytes_in_ += n;
-        Status st = decoder_.Feed(std::string_view(into, n));
-        if (!st.ok()) {
-          read_failed_ = Status::Invalid("bad frame: " + st.message());
-          co_return read_failed_;
-        }
         if (decoder_.Next(&payload)) {
-          if (decoder_.buffered() == 0) std::vector<char>().swap(read_buf_);
+          if (Status st = TakeDecrypted(); !st.ok()) {
+            read_failed_ = Status::Invalid("bad frame: " + st.message());
+            co_return read_failed_;
+          }
           break;
         }
         if (two_phase && !whole) start_frame();
+        continue;
       }
       if (ec) {
         if (IsEof(ec)) {

@@ -30,6 +30,10 @@ using TlsStream = TlsSocket;
 
 class FramedStream {
  public:
+  // Memory: no read buffer of its own; reads go into the frame decoder,
+  // sized to what the frame in progress needs (framing.h), so a connection
+  // waiting between frames, or for its turn with a frame already read,
+  // holds only the bytes it received and has not yet returned.
   explicit FramedStream(TlsStream& s, uint32_t max_frame_bytes = wire::kDefaultMaxFrameBytes);
 
   // Serializes and appends one frame to the send buffer (nothing is sent).
@@ -84,6 +88,9 @@ class FramedStream {
   uint64_t bytes_in() const { return bytes_in_; }
   uint64_t bytes_out() const { return bytes_out_; }
   size_t queued_bytes() const { return queued_.size(); }
+  // Bytes held for reading: received, not yet returned (the decoder's
+  // capacity; std::string's inline 15 when nothing is on the heap).
+  size_t read_bytes_held() const { return decoder_.capacity(); }
   TlsStream& stream() { return stream_; }
 
  private:
@@ -93,11 +100,6 @@ class FramedStream {
   std::string queued_;
   std::string writing_;
   bool flushing_ = false;
-  // Allocated only while a frame is arriving (released once the decoder
-  // holds nothing): an idle connection waits with `first_read_` alone, so
-  // 10,000 idle devices do not hold 16 KiB each (bench S6).
-  std::vector<char> read_buf_;
-  std::array<char, 256> first_read_{};
   uint64_t bytes_in_ = 0;
   uint64_t bytes_out_ = 0;
   Status read_failed_;
@@ -109,6 +111,8 @@ class FramedStream {
 
   // Appends one frame (compressed if on and worth it) to queued_.
   void Append(std::string_view payload);
+  // Moves what TLS has already decrypted into the decoder (no I/O).
+  Status TakeDecrypted();
 };
 
 // TLS handshake with a deadline. A certificate the client refuses is

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <new>
 
 #include <openssl/bio.h>
@@ -83,6 +84,21 @@ SSL* TlsSocket::NewSsl(asio::ssl::context& ctx) {
   // the recv calls; what is read ahead is released with the buffer.
   SSL_set_read_ahead(ssl, 1);
   return ssl;
+}
+
+size_t TlsSocket::ReadBuffered(char* p, size_t n) {
+  if (!attached_ || !socket_.is_open() || n == 0) return 0;
+  const int pending = SSL_pending(ssl_.get());
+  if (pending <= 0) return 0;
+  // Decrypted bytes of the current record: SSL_read_ex copies them and does
+  // no I/O (it would only read the socket once they are gone).
+  size_t got = 0;
+  ERR_clear_error();
+  if (SSL_read_ex(ssl_.get(), p, std::min(n, static_cast<size_t>(pending)), &got) != 1) {
+    ERR_clear_error();
+    return 0;
+  }
+  return got;
 }
 
 bool TlsSocket::AttachSocket(std::error_code& ec) {

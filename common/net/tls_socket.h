@@ -73,6 +73,11 @@ class TlsSocket {
         },
         std::forward<Token>(token));
   }
+  // Copies up to n bytes that TLS has already decrypted (SSL_pending) into
+  // p, without touching the socket; 0 if there are none. A reader that
+  // takes them all empties OpenSSL's record buffer, which is then released
+  // (SSL_MODE_RELEASE_BUFFERS) instead of held while the connection waits.
+  size_t ReadBuffered(char* p, size_t n);
   // Signature void(std::error_code, std::size_t).
   template <typename Buffers, typename Token>
   auto async_read_some(const Buffers& buffers, Token&& token) {

@@ -6,6 +6,8 @@
 #include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
 
+#include "common/store/pread_env.h"
+
 namespace wardsync {
 namespace {
 
@@ -90,7 +92,11 @@ Result<std::unique_ptr<LevelDbStore>> LevelDbStore::Open(const std::string& dir,
   leveldb::Options o;
   o.create_if_missing = options.create_if_missing;
   o.write_buffer_size = options.write_buffer_bytes;
-  if (options.env) o.env = options.env;
+  if (options.env) {
+    o.env = options.env;
+  } else if (!options.mmap_tables) {
+    o.env = PreadEnv();
+  }
   std::unique_ptr<const leveldb::FilterPolicy> filter;
   if (options.bloom_bits_per_key > 0) filter.reset(leveldb::NewBloomFilterPolicy(options.bloom_bits_per_key));
   o.filter_policy = filter.get();

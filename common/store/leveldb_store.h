@@ -34,6 +34,9 @@ struct LevelDbOptions {
   // of a present one) skip reading blocks of tables that do not hold it.
   int bloom_bits_per_key = 10;     // 0: no filter
   size_t block_cache_bytes = 0;    // 0: LevelDB's own 8 MiB cache
+  // Table files mapped into memory (LevelDB's default) or read with pread
+  // (pread_env.h: mapped pages count in the process's RSS). Only without `env`.
+  bool mmap_tables = true;
 };
 
 class LevelDbStore : public KvStore {

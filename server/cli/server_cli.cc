@@ -41,7 +41,7 @@ constexpr const char* kRunUsage =
     "                         [--dashboard-idle-s N]]\n"
     "      [--max-officer-bytes N] [--max-text-bytes N] [--max-fields N] [--max-candidates N] [--max-record-bytes N]\n"
     "      [--max-label-bytes N] [--max-report-bytes N] [--max-changeset-bytes N] [--max-changesets-per-day N]\n"
-    "      [--max-bytes-per-day N] [--memory-budget-mb N] [--budget-wait-ms N] [--record-cache-mb N] [--max-address-connections N] [--reserved-device-connections N]";
+    "      [--max-bytes-per-day N] [--memory-budget-mb N] [--budget-wait-ms N] [--record-cache-mb N] [--max-address-connections N] [--reserved-device-connections N] [--malloc-arenas N]";
 
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
@@ -156,7 +156,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
                                     "max-officer-bytes", "max-text-bytes", "max-fields", "max-candidates",
                                     "max-record-bytes", "max-label-bytes", "max-report-bytes", "max-changeset-bytes",
                                     "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb", "budget-wait-ms", "record-cache-mb",
-                                    "max-address-connections", "reserved-device-connections"},
+                                    "max-address-connections", "reserved-device-connections", "malloc-arenas"},
                                    {"help", "dashboard-plain-http"}});
   if (!a.ok()) {
     err << "error: " << a.status().message() << "\nusage: wardsync-server " << kRunUsage << "\n";
@@ -231,6 +231,8 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
       {"record-cache-mb", 0, 4'096, [&](uint64_t x) { o.record_cache_bytes = static_cast<size_t>(x) << 20; }},
       {"max-address-connections", 1, 1'000'000, [&](uint64_t x) { l.max_connections_per_address = static_cast<uint32_t>(x); }},
       {"reserved-device-connections", 0, 1'000'000, [&](uint64_t x) { l.reserved_authenticated = static_cast<uint32_t>(x); }},
+      // 0: glibc's default (8 arenas per core); see server/runtime/malloc_settings.h.
+      {"malloc-arenas", 0, 64, [&](uint64_t x) { o.malloc.arenas = static_cast<unsigned>(x); }},
   };
   for (auto& k : knobs) {
     if (!a->Get(k.name)) continue;

@@ -27,6 +27,8 @@ Result<crypto::PrivateKey> LoadServerKey(const ServerPaths& paths) {
 }
 
 Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions& options) {
+  // First, before this process starts its threads (each would get an arena).
+  if (Status m = ApplyMallocSettings(options.malloc); !m.ok()) util::LogLine("malloc settings: " + m.message());
   std::unique_ptr<ServerRuntime> rt(new ServerRuntime());
   rt->paths_ = ServerPaths(options.data_dir);
   auto key = LoadServerKey(rt->paths_);

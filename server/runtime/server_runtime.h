@@ -18,6 +18,7 @@
 #include "server/metrics/cidr_allow_list.h"
 #include "server/metrics/server_metrics.h"
 #include "server/net/sync_server.h"
+#include "server/runtime/malloc_settings.h"
 #include "server/server_context.h"
 #include "server/server_limits.h"
 #include "server/server_paths.h"
@@ -36,7 +37,9 @@ struct RuntimeOptions {
   // records every device of a ward pulls after each push (S4: ~1,250 a
   // sync) come from the record cache below, which took over the 32 MiB
   // this block cache had for them (peak RSS is a target too).
-  LevelDbOptions store_options{.block_cache_bytes = 8 << 20};
+  // Table files read with pread, not mapped (common/store/pread_env.h):
+  // in the burst of bench S4 their mapped pages were 45-58 MB of the RSS.
+  LevelDbOptions store_options{.block_cache_bytes = 8 << 20, .mmap_tables = false};
   // The records this server wrote, kept for the pulls that read them back
   // (common/store/value_cache_store.h; LevelDB only; `run
   // --record-cache-mb`). Off by default: in bench S4 it cut the server's
@@ -45,6 +48,9 @@ struct RuntimeOptions {
   // the allocator (NOTES.md, session 10). 32 MiB holds ~94% of a rotation
   // of S4's fleet (2,000 devices x 20 records of ~750 bytes).
   size_t record_cache_bytes = 0;
+  // glibc malloc: one arena, fixed mmap/trim thresholds (malloc_settings.h;
+  // `run --malloc-arenas N`). Applied by Start, process-wide.
+  MallocSettings malloc;
   const Clock* clock = nullptr;       // nullptr: system clock
   // Who may read GET /metrics on the dashboard port (`--metrics-allow`).
   CidrAllowList metrics_allow = CidrAllowList::Loopback();

@@ -80,6 +80,77 @@ TEST_CASE("FramedStream round-trips pipelined frames and counts bytes", "[net]")
   CHECK(server_in == client_out);
 }
 
+// Bench S4 (2,000 devices syncing at once): a session waiting its turn
+// with its next frame already received held a 16 KiB read buffer. Now
+// only the received bytes are held, and nothing once they are returned.
+TEST_CASE("FramedStream holds no read buffer between frames and reads frames split over many records", "[net]") {
+  Fixture fx;
+  sync::Frame split, large, small;
+  split.mutable_error()->set_message(std::string(50'000, 's'));
+  large.mutable_error()->set_message(std::string(3u << 20, 'l'));
+  small.mutable_push_ack()->set_acked_seq(7);
+  sync::Frame last;
+  last.mutable_error()->set_message(std::string(1'000, 'z'));
+  std::string last_bytes;
+  wire::AppendFrame(last.SerializeAsString(), &last_bytes);
+  const size_t head = 10;  // of `last`, sent before the server's go-ahead
+  std::vector<sync::Frame> got;
+  size_t held_waiting = 0, held_after = 0, held_idle = 0;
+  PairSpec spec = fx.Spec();
+  spec.client_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    std::string bytes;
+    wire::AppendFrame(split.SerializeAsString(), &bytes);
+    for (size_t off = 0; off < bytes.size(); off += 700) {  // one TLS record each
+      co_await WriteRaw(s, bytes.substr(off, 700));
+    }
+    bytes.clear();
+    wire::AppendFrame(large.SerializeAsString(), &bytes);
+    wire::AppendFrame(small.SerializeAsString(), &bytes);
+    bytes += last_bytes.substr(0, head);  // in the same record as `small`
+    co_await WriteRaw(s, bytes);
+    net::FramedStream fs(s);
+    auto go = co_await fs.Read(kTimeout);  // the server has looked at what it holds
+    REQUIRE(go.ok());
+    co_await WriteRaw(s, last_bytes.substr(head));
+    auto done = co_await fs.Read(kTimeout);
+    CHECK(done.ok());
+  };
+  spec.server_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);
+    held_idle = fs.read_bytes_held();
+    for (int i = 0; i < 3; ++i) {
+      auto f = co_await fs.Read(kTimeout);
+      INFO(f.status().message());
+      REQUIRE(f.ok());
+      got.push_back(*f);
+    }
+    // `last` has begun: its 10 bytes are held (at most its own size), no
+    // read buffer, nothing of the 3 MiB frame.
+    held_waiting = fs.read_bytes_held();
+    Status st = co_await fs.Write(PushAckFrame(1), kTimeout);
+    CHECK(st.ok());
+    auto f = co_await fs.Read(kTimeout);
+    INFO(f.status().message());
+    REQUIRE(f.ok());
+    got.push_back(*f);
+    held_after = fs.read_bytes_held();
+    Status st2 = co_await fs.Write(PushAckFrame(2), kTimeout);
+    CHECK(st2.ok());
+  };
+  PairResult r = RunPair(spec);
+  REQUIRE(r.client_handshake.ok());
+  REQUIRE(got.size() == 4);
+  CHECK(got[0].error().message() == split.error().message());
+  CHECK(got[1].error().message().size() == (3u << 20));
+  CHECK(got[2].push_ack().acked_seq() == 7);
+  CHECK(got[3].error().message() == last.error().message());
+  // 15: std::string's inline buffer, no heap.
+  CHECK(held_idle <= 15);
+  CHECK(held_waiting >= head);
+  CHECK(held_waiting <= last_bytes.size());
+  CHECK(held_after <= 15);
+}
+
 TEST_CASE("FramedStream read times out and closes the connection", "[net]") {
   Fixture fx;
   Status server_read, client_read;

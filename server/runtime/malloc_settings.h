@@ -1,0 +1,36 @@
+// glibc malloc settings for the server process (`run --malloc-arenas N`).
+//
+// Why: in bench S4's burst (2,000 devices syncing at once) the heap's peak
+// was ~225 MB but the server's RSS ~400 MB. The difference is glibc's:
+// one arena per io/store/committer thread (up to 8 per core), each keeping
+// what its thread freed, and a dynamic mmap threshold that, once a large
+// buffer was freed, puts later large frames and pages on the heap, where
+// their freed space stays resident. One arena and fixed thresholds (large
+// blocks mmapped and unmapped when freed; free space at a heap's top
+// returned past 128 KiB) cut the burst's RSS by ~50 MB for +~0.5 ms of
+// server CPU a sync (bench/README.md, session 11).
+//
+// Process-wide and best applied before the threads start (an arena, once
+// made, stays). A MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_ /
+// MALLOC_TRIM_THRESHOLD_ environment variable wins over the setting here.
+#pragma once
+#include <cstddef>
+
+#include "common/status.h"
+
+namespace wardsync::server {
+
+struct MallocSettings {
+  // M_ARENA_MAX; 0 leaves glibc's default.
+  unsigned arenas = 1;
+  // M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (fixed: glibc's own default
+  // moves them up to 32 MiB after the first large free); 0 leaves glibc's.
+  size_t mmap_threshold = 128 << 10;
+  size_t trim_threshold = 128 << 10;
+};
+
+// Applies what the environment does not set; an error names a setting
+// glibc refused (the process still runs with glibc's defaults for it).
+Status ApplyMallocSettings(const MallocSettings& s);
+
+}  // namespace wardsync::server
