@@ -32,7 +32,8 @@ constexpr size_t kReadAheadBatch = 64;
 }  // namespace
 
 Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes) {
+                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes,
+                                RawPullPage::Trace* trace, bool (*is_cut)(uint64_t)) {
   auto held = Quarantined(store);
   if (!held.ok()) return held.status();
   RawPullPage page;
@@ -123,15 +124,28 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
     if (ahead.empty()) break;
     for (Entry& e : ahead) {
       const uint64_t seq = e.seq;
+      // Notes a cut point once the page covers its entry.
+      const auto covered = [&] {
+        if (trace && !trace->first_cut && is_cut && is_cut(seq)) trace->first_cut = seq;
+      };
       if (e.first) {
         const std::string record_id = e.first->substr(id_at);
         if (page.records.size() == max_records) {
           page.more = true;
+          if (trace) {
+            trace->stop_seq = seq;
+            trace->met.push_back({seq, record_id, false});
+          }
           break;
         }
         if (!held->empty() && held->count(record_id)) {
           page.skipped.push_back({record_id, 0, true});
+          if (trace) {
+            trace->skipped_seqs.push_back(seq);
+            trace->met.push_back({seq, record_id, false});
+          }
           page.cursor = seq;
+          covered();
           continue;
         }
         std::optional<std::string> value;
@@ -144,23 +158,40 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
           if (s.ok()) value = std::move(bytes);
         }
         if (!value) {  // a rejected change that was not kept on a record never created
+          if (trace) trace->met.push_back({seq, record_id, true});
           page.cursor = seq;
+          covered();
           continue;
         }
         const uint64_t size = value->size() + RawPullPage::kRecordOverhead;
         if (size > max_record_bytes) {
           page.skipped.push_back({record_id, value->size(), false});
+          if (trace) {
+            trace->skipped_seqs.push_back(seq);
+            trace->met.push_back({seq, record_id, false});
+          }
           page.cursor = seq;
+          covered();
           continue;
         }
         if (!page.records.empty() && page.bytes + size > max_bytes) {
           page.more = true;
+          if (trace) {  // its size ended the page: a reuse must know it unchanged
+            trace->stop_seq = seq;
+            trace->met.push_back({seq, record_id, false});
+            trace->stop_value = std::move(*value);
+          }
           break;
         }
         page.bytes += size;
         page.records.push_back(std::move(*value));
+        if (trace) {
+          trace->record_seqs.push_back(seq);
+          trace->met.push_back({seq, record_id, false});
+        }
       }
       page.cursor = seq;
+      covered();
     }
     ahead.clear();
   }

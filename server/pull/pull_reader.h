@@ -54,8 +54,27 @@ struct RawPullPage {
   // Further serialized PullBatch fields, appended by EncodePullFrame (the
   // own-echo fields, own_echo_page.h).
   std::string extra_fields;
+
+  // Filled only when asked (`trace`): what page_cuts.h needs to end the
+  // page early at a cut point, and shared_pages.h to tell whether a page
+  // read earlier is still the one a later read would give.
+  struct Trace {
+    std::vector<uint64_t> record_seqs;   // the log seq that put each record on the page
+    std::vector<uint64_t> skipped_seqs;  // the same for each skipped record
+    struct Met {
+      uint64_t seq;
+      std::string record_id;
+      bool absent;  // named by the log, not stored (a rejected change not kept)
+    };
+    std::vector<Met> met;      // every record met on the page, in log order
+    uint64_t first_cut = 0;    // the first log seq on the page that is a cut point (0: none)
+    uint64_t stop_seq = 0;     // with `more`: the log seq that did not fit on the page
+    std::string stop_value;    // the bytes of its record, when its size ended the page
+  };
 };
+// With `trace`, also fills *trace; `is_cut` names the cut points (page_cuts.h).
 Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX);
+                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX,
+                                RawPullPage::Trace* trace = nullptr, bool (*is_cut)(uint64_t) = nullptr);
 
 }  // namespace wardsync::server
