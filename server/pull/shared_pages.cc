@@ -15,7 +15,7 @@ struct SharedPullPages::Page {
   std::string zstd;       // Frame{pull_batch{records}}, compressed once
   uint64_t content = 0;   // its size decompressed
   uint64_t cursor = 0;    // where the page ends
-  uint64_t stop_seq = 0;  // the entry that ended the read (the page is cut only if a read reaches it)
+  uint64_t stop_seq = 0;  // ended the read (pull_reader.h Trace): a device's head must reach it
   uint64_t records = 0;
   std::vector<RawPullPage::Skipped> skipped;
   std::vector<std::string> held;          // quarantined ids when read
@@ -220,24 +220,25 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   const PageBounds bounds = PullPageBounds(ask.max_frame_bytes, ask.max_record_bytes);
   RawPullPage::Trace trace;
   auto raw = ReadPullRaw(view, ask.scope_ward, ask.cursor, max_records, bounds.budget, ask.log_head, bounds.one,
-                         &trace, IsCutPoint);
+                         &trace, IsCutPoint, kCutMinEntries);
   if (!raw.ok()) return raw.status();
+  // Shared by other devices only if it starts where their pulls pass: at a
+  // cut point, or where a page ended by its byte or record bound (as this
+  // one is, when not cut) will make the next start. A page not cut only
+  // because the head was near is another page for a later head.
+  bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent && (trace.cut ? IsCutPoint(ask.cursor) : true);
+  for (const auto& m : trace.met) share = share && !m.absent;
   // A placeholder can change ward (common/reconcile/merge.cc), and its write
   // would then be logged in another ward's log than the one checked.
-  bool placeholder = MaybePlaceholder(trace.stop_value);
-  for (const auto& r : raw->records) placeholder = placeholder || MaybePlaceholder(r);
-  const bool cut = EndAtFirstCut(*raw, trace, ask.log_head);
-  // Shared by other devices only if it starts where their pulls pass: at a
-  // cut point, or where a page ended by its byte bound (as this one is, when
-  // not cut) will make the next start.
-  bool share = raw->more && trace.stop_seq > 0 && (cut ? IsCutPoint(ask.cursor) : true);
-  for (const auto& m : trace.met) share = share && !m.absent;
+  if (share) {
+    share = !MaybePlaceholder(trace.stop_value);
+    for (const auto& r : raw->records) share = share && !MaybePlaceholder(r);
+  }
   if (share && own) {
     auto first = own_first();
     if (!first.ok()) return first.status();
     share = *first > trace.stop_seq;
   }
-  share = share && !placeholder;
   std::shared_ptr<Page> page;
   if (share) {
     page = std::make_shared<Page>();

@@ -83,26 +83,29 @@ RawPullPage Reference(KvReader& store, uint64_t cursor, uint32_t max_records, ui
   return page;
 }
 
-// The rule with cut points: a page that ends with `more` ends instead at
-// the first cut point it covers.
+// The rule with cut points (page_cuts.h): when the ward log holds at least
+// kCutMinEntries entries after the cursor up to the head, a page ends at the
+// first cut point it covers if that point is among the first
+// kCutMinEntries - 1 of them.
 RawPullPage ReferenceCut(KvReader& store, uint64_t cursor, uint32_t max_records, uint64_t max_bytes, uint64_t head,
                          uint64_t max_record_bytes) {
   RawPullPage page = Reference(store, cursor, max_records, max_bytes, head, max_record_bytes);
-  if (page.more) {
-    const std::string prefix = sk::WardLogPrefix(kWard);
-    uint64_t cut = 0;
-    for (auto it = store.Scan(prefix, wardsync::keys::WithU64(prefix, cursor + 1)); it->Valid(); it->Next()) {
-      const uint64_t seq = wardsync::keys::ReadU64(it->key().substr(prefix.size()));
-      if (seq > page.cursor) break;
-      if (server::IsCutPoint(seq)) {
-        cut = seq;
-        break;
+  std::vector<uint64_t> entries;  // the ward's entries after the cursor up to the head
+  const std::string prefix = sk::WardLogPrefix(kWard);
+  for (auto it = store.Scan(prefix, wardsync::keys::WithU64(prefix, cursor + 1)); it->Valid(); it->Next()) {
+    const uint64_t seq = wardsync::keys::ReadU64(it->key().substr(prefix.size()));
+    if (seq > head) break;
+    entries.push_back(seq);
+  }
+  if (entries.size() >= server::kCutMinEntries) {
+    for (size_t i = 0; i < entries.size() && entries[i] <= page.cursor; ++i) {
+      if (!server::IsCutPoint(entries[i])) continue;
+      if (i + 1 < server::kCutMinEntries) {
+        page = Reference(store, cursor, max_records, max_bytes, entries[i], max_record_bytes);
+        REQUIRE(page.cursor == entries[i]);
+        page.more = true;
       }
-    }
-    if (cut && cut < page.cursor) {
-      page = Reference(store, cursor, max_records, max_bytes, cut, max_record_bytes);
-      REQUIRE(page.cursor == cut);
-      page.more = true;
+      break;  // only the first cut point counts
     }
   }
   page.remaining = page.more && head > page.cursor ? head - page.cursor : 0;
@@ -325,18 +328,27 @@ TEST_CASE("shared pull pages are the pages each device's own read gives", "[unit
   CHECK(cut_pages > 0);
 }
 
-TEST_CASE("a pull that fits one page is not cut, whatever cut points it covers", "[unit][pull][shared]") {
+TEST_CASE("a pull of fewer entries than the cut rule asks is not cut, whatever cut points it covers",
+          "[unit][pull][shared]") {
   // Bench S3: a small sync is one round trip.
   std::mt19937 rng(11);
   test::TempDir dir("shared-pages-small");
   auto opened = LevelDbStore::Open(dir.path());
   REQUIRE(opened.ok());
   Fleet fleet{**opened, rng};
-  for (int i = 0; i < 25; ++i) fleet.Commit("dA", 20);  // ~400 ward entries, ~150 KB: one page
-  auto view = (*opened)->NewReadView();
+  const std::string prefix = sk::WardLogPrefix(kWard);
+  std::vector<uint64_t> entries;
+  while (entries.size() + 1 < server::kCutMinEntries) {
+    fleet.Commit("dA", 1);
+    entries.clear();
+    for (auto it = (*opened)->Scan(prefix); it->Valid(); it->Next()) {
+      entries.push_back(wardsync::keys::ReadU64(it->key().substr(prefix.size())));
+    }
+  }
   int cuts = 0;
-  for (uint64_t s = 1; s <= fleet.seq; ++s) cuts += server::IsCutPoint(s);
+  for (uint64_t s : entries) cuts += server::IsCutPoint(s);
   REQUIRE(cuts > 0);  // the pull covers cut points
+  auto view = (*opened)->NewReadView();
   server::SharedPullPages shared;
   server::PullAsk ask{kWard, 0, 100000, 64u << 20, fleet.seq, UINT64_MAX, nullptr, true};
   auto got = shared.Read(*view, ask);
@@ -346,4 +358,29 @@ TEST_CASE("a pull that fits one page is not cut, whatever cut points it covers",
   CHECK_FALSE(batch.more());
   CHECK(batch.cursor() == whole.cursor);
   CHECK(batch.records_size() == static_cast<int>(whole.records.size()));
+  // One entry more and the same pull is cut at its first cut point.
+  fleet.Commit("dA", 1);
+  auto later = (*opened)->NewReadView();
+  ask.log_head = fleet.seq;
+  auto cut = shared.Read(*later, ask);
+  REQUIRE(cut.ok());
+  const sync::PullBatch first = Open(cut->payload);
+  uint64_t first_cut = 0;
+  for (uint64_t s : entries) {
+    if (server::IsCutPoint(s)) {
+      first_cut = s;
+      break;
+    }
+  }
+  // The new entry may be another ward's (1 in 6): then the pull is still short.
+  std::vector<uint64_t> now;
+  for (auto it = later->Scan(prefix); it->Valid(); it->Next()) {
+    now.push_back(wardsync::keys::ReadU64(it->key().substr(prefix.size())));
+  }
+  if (now.size() >= server::kCutMinEntries) {
+    CHECK(first.more());
+    CHECK(first.cursor() == first_cut);
+  } else {
+    CHECK_FALSE(first.more());
+  }
 }
