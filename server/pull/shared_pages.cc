@@ -22,6 +22,7 @@ struct SharedPullPages::Page {
   std::unordered_set<std::string> met;    // record ids met up to stop_seq
   std::atomic<uint64_t> clean_through{0};  // no write to a met record up to this log seq (after stop_seq)
   size_t bytes = 0;
+  bool split = false;  // ended by its byte or record bound: its end is where other devices' next pages start
 };
 
 namespace {
@@ -122,8 +123,20 @@ void SharedPullPages::Drop(const Key& key, const std::shared_ptr<Page>& page) {
   auto it = pages_.find(key);
   if (it == pages_.end() || it->second != page) return;
   bytes_ -= page->bytes;
+  Forget(key, *page);
   pages_.erase(it);
   order_.remove(key);
+}
+
+void SharedPullPages::Forget(const Key& key, const Page& page) {
+  if (!page.split) return;
+  auto it = split_ends_.find({std::get<0>(key), page.cursor});
+  if (it != split_ends_.end()) split_ends_.erase(it);
+}
+
+bool SharedPullPages::SplitPoint(const std::string& scope, uint64_t seq) {
+  std::lock_guard lock(mu_);
+  return split_ends_.count({scope, seq}) > 0;
 }
 
 void SharedPullPages::Insert(const Key& key, std::shared_ptr<Page> page) {
@@ -132,14 +145,17 @@ void SharedPullPages::Insert(const Key& key, std::shared_ptr<Page> page) {
   if (page->bytes > max_bytes_) return;
   if (auto it = pages_.find(key); it != pages_.end()) {  // another device filled it meanwhile: keep the newer
     bytes_ -= it->second->bytes;
+    Forget(key, *it->second);
     order_.remove(key);
   }
   bytes_ += page->bytes;
+  if (page->split) split_ends_.insert({std::get<0>(key), page->cursor});
   pages_[key] = std::move(page);
   order_.push_back(key);
   while (bytes_ > max_bytes_ && !order_.empty()) {
     auto old = pages_.find(order_.front());
     bytes_ -= old->second->bytes;
+    Forget(old->first, *old->second);
     pages_.erase(old);
     order_.pop_front();
   }
@@ -226,7 +242,8 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   // cut point, or where a page ended by its byte or record bound (as this
   // one is, when not cut) will make the next start. A page not cut only
   // because the head was near is another page for a later head.
-  bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent && (trace.cut ? IsCutPoint(ask.cursor) : true);
+  bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent &&
+               (!trace.cut || IsCutPoint(ask.cursor) || SplitPoint(ask.scope_ward, ask.cursor));
   for (const auto& m : trace.met) share = share && !m.absent;
   // A placeholder can change ward (common/reconcile/merge.cc), and its write
   // would then be logged in another ward's log than the one checked.
@@ -277,6 +294,7 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
     return out;
   }
   page->bytes = page->zstd.size() + page->met.size() * 64 + sizeof(Page);
+  page->split = !trace.cut;
   out.payload = wire::SealEnvelope(spliced);
   Insert(key, std::move(page));
   return out;

@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -84,11 +85,16 @@ class SharedPullPages {
   std::shared_ptr<Page> Find(const Key& key);
   void Drop(const Key& key, const std::shared_ptr<Page>& page);
   void Insert(const Key& key, std::shared_ptr<Page> page);
+  // Where a cached page ended by its byte or record bound: the next page
+  // of every device that took it starts there, as at a cut point.
+  bool SplitPoint(const std::string& scope, uint64_t seq);
+  void Forget(const Key& key, const Page& page);  // mu_ held
 
   const size_t max_bytes_;
   std::mutex mu_;
   std::map<Key, std::shared_ptr<Page>> pages_;
   std::list<Key> order_;  // oldest first
+  std::multiset<std::pair<std::string, uint64_t>> split_ends_;  // (scope, end) of cached split pages
   size_t bytes_ = 0;
   Stats stats_;
 };
