@@ -1,12 +1,13 @@
 // Pull pages shared by the devices of a ward (issue 15): a page that
 // starts where several devices' pulls pass (a cut point, page_cuts.h, or
-// the end of a page cut by its byte bound) is read, encoded and
+// where a cached page ended by its byte or record bound) is read, encoded and
 // zstd-compressed once, and each device gets that compressed frame with its
 // own tail (cursor, more, remaining) spliced on as a raw zstd block
 // (wire::ZstdAppendRaw): the records part is a Frame{pull_batch{records}},
 // the tail a second Frame{pull_batch{cursor, more, remaining}}, and protobuf
 // merges the two occurrences into the page the device would get anyway.
-// Nothing changes on the wire: a client sees one compressed frame.
+// A client sees one compressed frame; protobuf merges the two occurrences
+// (PROTOCOL.md, Compression: a hand-written scanner must read both).
 //
 // A device gets the cached page only when a read of its own would give
 // exactly that page (the one-Get-per-record rule, pull_reader.h):
