@@ -20,32 +20,39 @@ constexpr uint32_t kFrameZstd = 11;       // Frame.zstd
 bool ScanPullBatch(std::string_view payload, PullPage* page) {
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
                                             static_cast<int>(payload.size()));
-  const uint32_t tag = in.ReadTag();
-  if (WireFormatLite::GetTagFieldNumber(tag) != kFramePullBatch ||
-      WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-    return false;
-  }
-  uint32_t len = 0;
-  if (!in.ReadVarint32(&len)) return false;
-  const auto limit = in.PushLimit(static_cast<int>(len));
   *page = PullPage{};
-  for (uint32_t t; (t = in.ReadTag()) != 0;) {
-    const uint32_t field = WireFormatLite::GetTagFieldNumber(t);
-    uint64_t v = 0;
-    if (field == 1 && WireFormatLite::GetTagWireType(t) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      uint32_t n = 0;
-      if (!in.ReadVarint32(&n) || !in.Skip(static_cast<int>(n))) return false;
-      ++page->records;
-    } else if (field == 2 && in.ReadVarint64(&v)) {
-      page->cursor = v;
-    } else if (field == 3 && in.ReadVarint64(&v)) {
-      page->more = v != 0;
-    } else if (!WireFormatLite::SkipField(&in, t)) {
+  // A Frame may carry pull_batch more than once; protobuf merges the
+  // occurrences (the server's shared pages send the records in one and the
+  // device's cursor, more and remaining in a second: server/pull/shared_pages.h).
+  bool any = false;
+  for (uint32_t tag; (tag = in.ReadTag()) != 0;) {
+    if (WireFormatLite::GetTagFieldNumber(tag) != kFramePullBatch ||
+        WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       return false;
     }
+    any = true;
+    uint32_t len = 0;
+    if (!in.ReadVarint32(&len)) return false;
+    const auto limit = in.PushLimit(static_cast<int>(len));
+    for (uint32_t t; (t = in.ReadTag()) != 0;) {
+      const uint32_t field = WireFormatLite::GetTagFieldNumber(t);
+      uint64_t v = 0;
+      if (field == 1 && WireFormatLite::GetTagWireType(t) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        uint32_t n = 0;
+        if (!in.ReadVarint32(&n) || !in.Skip(static_cast<int>(n))) return false;
+        ++page->records;
+      } else if (field == 2 && in.ReadVarint64(&v)) {
+        page->cursor = v;
+      } else if (field == 3 && in.ReadVarint64(&v)) {
+        page->more = v != 0;
+      } else if (!WireFormatLite::SkipField(&in, t)) {
+        return false;
+      }
+    }
+    if (!in.ConsumedEntireMessage()) return false;
+    in.PopLimit(limit);
   }
-  in.PopLimit(limit);
-  return true;
+  return any;
 }
 
 asio::awaitable<Result<std::string>> FrameReader::Next(std::chrono::milliseconds timeout) {

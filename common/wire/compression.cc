@@ -1,7 +1,9 @@
 #include "common/wire/compression.h"
 
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader, ZSTD_BLOCKSIZE_MAX
 #include <zstd.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace wardsync::wire {
@@ -101,8 +103,71 @@ std::string ZstdPeek(std::string_view compressed, size_t n) {
   return out;
 }
 
+bool IsEnvelope(std::string_view payload) {
+  return !payload.empty() && static_cast<uint8_t>(payload[0]) == kEnvelopeTag;
+}
+
+std::string SealEnvelope(std::string_view zstd_frame) {
+  std::string out;
+  out.reserve(zstd_frame.size() + 5);
+  out.push_back(static_cast<char>(kEnvelopeTag));
+  AppendVarint(zstd_frame.size(), &out);
+  out.append(zstd_frame);
+  return out;
+}
+
+std::string ZstdAppendRaw(std::string_view shared, uint64_t shared_size, std::string_view tail) {
+  // Zstandard frame format (RFC 8878, 3.1.1): magic, frame header, blocks of
+  // a 3-byte header each (bit 0 last block, bits 1-2 type: 0 raw, 1 RLE,
+  // 2 compressed; bits 3-23 size), then a checksum if the header says so.
+  ZSTD_frameHeader fh;
+  if (ZSTD_getFrameHeader(&fh, shared.data(), shared.size()) != 0) return {};
+  if (fh.frameType != ZSTD_frame || fh.checksumFlag || fh.dictID != 0) return {};
+  if (fh.frameContentSize != shared_size) return {};
+  const size_t whole = ZSTD_findFrameCompressedSize(shared.data(), shared.size());
+  if (ZSTD_isError(whole) || whole != shared.size()) return {};
+  const uint64_t total = shared_size + tail.size();
+  if (total > UINT32_MAX) return {};
+  std::string out;
+  out.reserve(shared.size() + tail.size() + 3 * (tail.size() / ZSTD_BLOCKSIZE_MAX + 1) + 16);
+  // New header: single segment (the window is the whole content, which
+  // covers every match the shared blocks make, since they come first) and
+  // a 4-byte content size.
+  const char magic[4] = {'\x28', '\xb5', '\x2f', '\xfd'};
+  out.append(magic, 4);
+  out.push_back(static_cast<char>(0x80 | 0x20));  // FCS_Field_Size 2 (4 bytes), Single_Segment
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((total >> (8 * i)) & 0xff));
+  size_t pos = fh.headerSize;
+  size_t last_header = std::string::npos;
+  for (;;) {
+    if (pos + 3 > shared.size()) return {};
+    const uint32_t bh = static_cast<uint8_t>(shared[pos]) | static_cast<uint8_t>(shared[pos + 1]) << 8 |
+                        static_cast<uint32_t>(static_cast<uint8_t>(shared[pos + 2])) << 16;
+    const uint32_t type = (bh >> 1) & 3;
+    const uint32_t size = bh >> 3;
+    const size_t body = type == 1 ? 1 : size;  // an RLE block holds one byte
+    if (type == 3 || pos + 3 + body > shared.size()) return {};
+    last_header = out.size() + (pos - fh.headerSize);
+    pos += 3 + body;
+    if (bh & 1) break;
+  }
+  if (pos != shared.size()) return {};
+  out.append(shared.substr(fh.headerSize));
+  if (!tail.empty()) out[last_header] = static_cast<char>(out[last_header] & ~1);
+  for (size_t at = 0; at < tail.size(); at += ZSTD_BLOCKSIZE_MAX) {
+    const size_t n = std::min<size_t>(ZSTD_BLOCKSIZE_MAX, tail.size() - at);
+    const uint32_t bh = static_cast<uint32_t>(n) << 3 | (at + n == tail.size() ? 1u : 0u);  // raw
+    out.push_back(static_cast<char>(bh & 0xff));
+    out.push_back(static_cast<char>((bh >> 8) & 0xff));
+    out.push_back(static_cast<char>((bh >> 16) & 0xff));
+    out.append(tail.substr(at, n));
+  }
+  return out;
+}
+
 bool SealCompressed(std::string_view payload, std::string* envelope) {
   if (payload.size() < kCompressMinBytes) return false;
+  if (IsEnvelope(payload)) return false;  // sealed already (a shared pull page)
   std::string z = ZstdCompress(payload);
   if (z.empty()) return false;
   // Tag (1 byte) and length (at most 4 bytes below 256 MiB) must fit too.

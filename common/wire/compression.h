@@ -46,6 +46,24 @@ bool SealCompressed(std::string_view payload, std::string* envelope);
 Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
                          wardsync::sync::Frame* frame, const FrameBounds& bounds = {});
 
+// A payload that already is an envelope (its first byte is the envelope's
+// tag: a serialized Frame whose field is `zstd`) is never sealed again:
+// SealCompressed returns false for it and it goes as it is. The server's
+// shared pull pages (server/pull/shared_pages.h) come sealed.
+bool IsEnvelope(std::string_view payload);
+
+// One zstd frame that decodes to `shared_content` followed by `tail`, made
+// without compressing again: `shared` is a single zstd frame (as
+// ZstdCompress makes it, no checksum, no dictionary) of shared_size bytes;
+// its compressed blocks are copied as they are (the last one's last-block
+// flag cleared) behind a new frame header declaring the total size, and
+// `tail` follows as raw blocks. A raw block uses neither the repeat offsets
+// nor the entropy tables the compressed blocks left, so any zstd decoder
+// decodes the result. Returns "" if `shared` is not such a frame.
+std::string ZstdAppendRaw(std::string_view shared, uint64_t shared_size, std::string_view tail);
+// An envelope (serialized Frame{zstd}) around a zstd frame.
+std::string SealEnvelope(std::string_view zstd_frame);
+
 // The zstd layer alone (exposed for tests). Decompress accepts exactly one
 // zstd frame that declares a content size of 1..max_bytes and decodes to
 // exactly that size.

@@ -23,6 +23,7 @@
 #include "server/net/offload.h"
 #include "server/net/sync_server.h"
 #include "server/pull/pull_frame.h"
+#include "server/pull/shared_pages.h"
 #include "server/store/server_keys.h"
 
 namespace wardsync::server {
@@ -292,6 +293,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   hr->set_zstd(zstd);
   io.AcceptCompressed(zstd);
   io.SendCompressed(zstd);
+  compressed_ = zstd;
   if (hello.forms_epoch() != forms->epoch) {
     for (const auto* f : forms->registry.Published()) *hr->add_forms() = *f;
     for (const auto* l : forms->registry.ChoiceLists()) *hr->add_choice_lists() = *l;
@@ -468,11 +470,18 @@ asio::awaitable<bool> Session::ServePull(net::FramedStream& io, const sync::Pull
       own->index.emplace(request.own_digests(i), static_cast<uint32_t>(i));
     }
   }
-  auto read_page = [&ctx, scope, cursor, max, frame_limit, head, record_limit, own] {
+  // A page of a ward may be shared with the ward's other devices: cut at
+  // the same log positions, compressed once (server/pull/shared_pages.h).
+  // Its payload then comes sealed, and FramedStream sends it as it is.
+  PullAsk ask{scope, cursor, max, frame_limit, head, record_limit, nullptr, compressed_};
+  SharedPullPages* shared = &server_.shared_pages();
+  auto read_page = [&ctx, ask, own, shared] {
     // One read view for the page: its log scan and the records it names
     // agree (kv_store.h, "Read views"), whatever commits meanwhile.
     auto view = ctx.store.NewReadView();
-    return ReadPullFrame(*view, scope, cursor, max, frame_limit, head, record_limit, own->empty() ? nullptr : own.get());
+    PullAsk with_own = ask;
+    with_own.own = own->empty() ? nullptr : own.get();
+    return shared->Read(*view, with_own);
   };
   auto page = co_await Offload(server_.store_pool(), read_page);
   if (!page.ok()) {

@@ -85,6 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Stream stream_;
   std::string peer_;
   size_t pushes_in_flight_ = 0;
+  // Compression negotiated in the hello: pull pages may then be shared
+  // compressed frames (server/pull/shared_pages.h).
+  bool compressed_ = false;
   std::deque<SubmissionResult> push_results_;
   std::deque<uint64_t> push_held_;  // budget bytes of each push in flight, in order
   // A SignedChangeSet around its body: signature, tags, lengths.

@@ -26,6 +26,7 @@
 #include "server/net/episode_log.h"
 #include "server/net/handshake_priority.h"
 #include "server/net/memory_budget.h"
+#include "server/pull/shared_pages.h"
 #include "server/server_context.h"
 
 namespace wardsync::server {
@@ -71,6 +72,8 @@ class SyncServer {
   MemoryBudget& budget() { return budget_; }
   // Connections still in their handshake, ahead of syncs past theirs.
   HandshakePriority& handshakes() { return handshakes_; }
+  // Pull pages compressed once for the devices of a ward (shared_pages.h).
+  SharedPullPages& shared_pages() { return shared_pages_; }
 
  private:
   asio::awaitable<void> AcceptLoop();
@@ -103,6 +106,7 @@ class SyncServer {
   EpisodeLog accept_errors_{"accept failed", std::chrono::seconds(1)};
   EpisodeLog shed_{"connections refused", std::chrono::seconds(1)};
   attach::AttachmentFiles* attachments_ = nullptr;
+  SharedPullPages shared_pages_;
 };
 
 }  // namespace wardsync::server

@@ -68,15 +68,22 @@ std::string EncodePullFrame(RawPullPage& page) {
   return out;
 }
 
-Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_ward, uint64_t cursor,
-                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
-                                      uint64_t max_record_bytes, const OwnEchoAsk* own) {
-  constexpr uint64_t kOwnFields = 64;  // frame tag + length, cursor, more, remaining
+PageBounds PullPageBounds(uint32_t max_frame_bytes, uint64_t max_record_bytes) {
+  // Frame tag + length, cursor, more, remaining (a shared page's tail is a
+  // second frame header and these: shared_pages.h).
+  constexpr uint64_t kOwnFields = 64;
   const uint64_t limit = std::min(max_frame_bytes, kMaxPullPageBytes);
   const uint64_t budget = limit > kOwnFields ? limit - kOwnFields : limit;
   const uint64_t whole = max_frame_bytes > kOwnFields ? max_frame_bytes - kOwnFields : max_frame_bytes;
   const uint64_t one = std::min(whole, max_record_bytes == UINT64_MAX ? UINT64_MAX : max_record_bytes + RawPullPage::kRecordOverhead);
-  auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, budget, log_head, one);
+  return {budget, one};
+}
+
+Result<EncodedPullPage> ReadPullFrame(KvReader& store, const std::string& scope_ward, uint64_t cursor,
+                                      uint32_t max_records, uint32_t max_frame_bytes, uint64_t log_head,
+                                      uint64_t max_record_bytes, const OwnEchoAsk* own) {
+  const PageBounds b = PullPageBounds(max_frame_bytes, max_record_bytes);
+  auto raw = ReadPullRaw(store, scope_ward, cursor, max_records, b.budget, log_head, b.one);
   if (!raw.ok()) return raw.status();
   if (own) LeaveOutOwnEchoes(*raw, *own);
   EncodedPullPage out;

@@ -23,6 +23,14 @@ struct EncodedPullPage {
 // the client has read it, and 2,000 devices pulling at once (bench S4) held
 // up to a megabyte each. 256 KiB is ~400 voter-meeting records.
 inline constexpr uint32_t kMaxPullPageBytes = 256u << 10;
+// The bounds ReadPullFrame reads a page with: `budget` for the records'
+// encoded bytes, `one` for a single record (pull_reader.h max_record_bytes).
+struct PageBounds {
+  uint64_t budget;
+  uint64_t one;
+};
+PageBounds PullPageBounds(uint32_t max_frame_bytes, uint64_t max_record_bytes);
+
 // ReadPullRaw + EncodePullFrame. The payload stays within
 // min(max_frame_bytes, kMaxPullPageBytes) (less a little for the batch's own
 // fields), unless one record alone is larger; it never exceeds

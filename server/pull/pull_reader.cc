@@ -32,7 +32,8 @@ constexpr size_t kReadAheadBatch = 64;
 }  // namespace
 
 Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes) {
+                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes,
+                                RawPullPage::Trace* trace, bool (*is_cut)(uint64_t), uint64_t cut_min_entries) {
   auto held = Quarantined(store);
   if (!held.ok()) return held.status();
   RawPullPage page;
@@ -68,6 +69,7 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
   std::vector<std::optional<std::string>> values;
   std::string key;  // reused for every entry
   bool log_done = false;
+  Status look_error;  // of the cut rule's look-ahead
   auto read_ahead = [&]() -> Status {
     ahead.clear();
     batch_keys.clear();
@@ -123,15 +125,51 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
     if (ahead.empty()) break;
     for (Entry& e : ahead) {
       const uint64_t seq = e.seq;
+      // The page covers this entry. True if it ends here: the first cut
+      // point it covers, when the log holds cut_min_entries entries after
+      // the cursor up to the head, that many-th entry after this one
+      // (page_cuts.h).
+      const auto covered = [&]() -> bool {
+        if (!trace) return false;
+        ++trace->entries;
+        if (trace->first_cut || !is_cut || !is_cut(seq)) return false;
+        trace->first_cut = seq;
+        if (trace->entries >= cut_min_entries) return false;
+        uint64_t n = trace->entries;
+        auto look = store.Scan(prefix, wardsync::keys::WithU64(prefix, seq + 1));  // keys only
+        for (; look->Valid(); look->Next()) {
+          const uint64_t s = wardsync::keys::ReadU64(look->key().substr(prefix.size()));
+          if (s > log_head) break;
+          if (++n == cut_min_entries) {
+            trace->cut = true;
+            trace->stop_seq = s;
+            page.more = true;
+            return true;
+          }
+        }
+        look_error = look->status();
+        if (!look_error.ok()) {
+          page.more = true;
+          return true;
+        }
+        trace->head_dependent = true;  // a later head may hold enough entries: then it would be cut here
+        return false;
+      };
       if (e.first) {
         const std::string record_id = e.first->substr(id_at);
         if (page.records.size() == max_records) {
           page.more = true;
+          if (trace) {
+            trace->stop_seq = seq;
+            trace->met.push_back({seq, record_id, false});
+          }
           break;
         }
         if (!held->empty() && held->count(record_id)) {
           page.skipped.push_back({record_id, 0, true});
+          if (trace) trace->met.push_back({seq, record_id, false});
           page.cursor = seq;
+          if (covered()) break;
           continue;
         }
         std::optional<std::string> value;
@@ -144,26 +182,38 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
           if (s.ok()) value = std::move(bytes);
         }
         if (!value) {  // a rejected change that was not kept on a record never created
+          if (trace) trace->met.push_back({seq, record_id, true});
           page.cursor = seq;
+          if (covered()) break;
           continue;
         }
         const uint64_t size = value->size() + RawPullPage::kRecordOverhead;
         if (size > max_record_bytes) {
           page.skipped.push_back({record_id, value->size(), false});
+          if (trace) trace->met.push_back({seq, record_id, false});
           page.cursor = seq;
+          if (covered()) break;
           continue;
         }
         if (!page.records.empty() && page.bytes + size > max_bytes) {
           page.more = true;
+          if (trace) {  // its size ended the page: a reuse must know it unchanged
+            trace->stop_seq = seq;
+            trace->met.push_back({seq, record_id, false});
+            trace->stop_value = std::move(*value);
+          }
           break;
         }
         page.bytes += size;
         page.records.push_back(std::move(*value));
+        if (trace) trace->met.push_back({seq, record_id, false});
       }
       page.cursor = seq;
+      if (covered()) break;
     }
     ahead.clear();
   }
+  WS_RETURN_IF_ERROR(look_error);
   page.remaining = log_head > page.cursor ? log_head - page.cursor : 0;
   if (!page.more) page.remaining = 0;
   return page;

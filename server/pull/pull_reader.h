@@ -54,8 +54,34 @@ struct RawPullPage {
   // Further serialized PullBatch fields, appended by EncodePullFrame (the
   // own-echo fields, own_echo_page.h).
   std::string extra_fields;
+
+  // Filled only when asked (`trace`): what page_cuts.h needs to end the
+  // page early at a cut point, and shared_pages.h to tell whether a page
+  // read earlier is still the one a later read would give.
+  struct Trace {
+    struct Met {
+      uint64_t seq;
+      std::string record_id;
+      bool absent;  // named by the log, not stored (a rejected change not kept)
+    };
+    std::vector<Met> met;       // every record met on the page, in log order
+    uint64_t entries = 0;       // log entries the page covers
+    uint64_t first_cut = 0;     // the first cut point the page covers (0: none)
+    bool cut = false;           // the page ends at first_cut (page_cuts.h)
+    bool head_dependent = false;  // not cut only because the head is near: a later head may cut it
+    // With `more`: the log seq that ended the page (the record that did not
+    // fit), or for a cut page the cut_min_entries-th entry after the cursor.
+    uint64_t stop_seq = 0;
+    std::string stop_value;     // the bytes of the record that did not fit
+  };
 };
+// With `trace`, also fills *trace, and ends the page at the first cut
+// point (`is_cut`) it covers if the log holds at least cut_min_entries
+// entries after the cursor up to the head, that point among the first
+// cut_min_entries - 1 (page_cuts.h).
 Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
-                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX);
+                                uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX,
+                                RawPullPage::Trace* trace = nullptr, bool (*is_cut)(uint64_t) = nullptr,
+                                uint64_t cut_min_entries = 0);
 
 }  // namespace wardsync::server

@@ -140,3 +140,91 @@ TEST_CASE("compressed frames that hide their size or are malformed are refused",
   REQUIRE_FALSE(garbage.ok());
   CHECK(garbage.message().find("malformed frame") != std::string::npos);
 }
+
+namespace {
+
+// The stock one-shot decoder, nothing of ours: what any peer's zstd does.
+std::string StockDecode(const std::string& z) {
+  const unsigned long long n = ZSTD_getFrameContentSize(z.data(), z.size());
+  REQUIRE(n != ZSTD_CONTENTSIZE_ERROR);
+  REQUIRE(n != ZSTD_CONTENTSIZE_UNKNOWN);
+  std::string out(static_cast<size_t>(n), '\0');
+  const size_t got = ZSTD_decompress(out.data(), out.size(), z.data(), z.size());
+  REQUIRE_FALSE(ZSTD_isError(got));
+  REQUIRE(got == n);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a compressed frame with a raw tail spliced on decodes to both parts", "[wire][zstd]") {
+  // Shared pull pages (server/pull/shared_pages.h): one compressed frame,
+  // each device's tail added as raw blocks, never compressed again.
+  std::mt19937 rng(7);
+  std::string random(300 << 10, '\0');
+  for (auto& c : random) c = static_cast<char>(rng());
+  const std::string page = Page(2000).SerializeAsString();  // > 128 KiB: several compressed blocks
+  const std::vector<std::string> shared_parts = {
+      page,                        // compressed blocks
+      std::string(5000, 'x'),      // one RLE block
+      random.substr(0, 200 << 10), // incompressible: raw blocks
+      "short",                     // one small block
+  };
+  const std::vector<std::string> tails = {"", "t", std::string(40, 'c'), random.substr(0, 300 << 10)};
+  for (const auto& shared : shared_parts) {
+    const std::string z = wire::ZstdCompress(shared);
+    REQUIRE(!z.empty());
+    for (const auto& tail : tails) {
+      INFO("shared " << shared.size() << " tail " << tail.size());
+      const std::string spliced = wire::ZstdAppendRaw(z, shared.size(), tail);
+      REQUIRE(!spliced.empty());
+      CHECK(StockDecode(spliced) == shared + tail);
+      auto ours = wire::ZstdDecompress(spliced, 1u << 30);
+      REQUIRE(ours.ok());
+      CHECK(*ours == shared + tail);
+      // Streaming decode too (what ZstdPeek and other peers use).
+      std::string streamed(shared.size() + tail.size(), '\0');
+      ZSTD_DCtx* d = ZSTD_createDCtx();
+      ZSTD_inBuffer in{spliced.data(), spliced.size(), 0};
+      ZSTD_outBuffer o{streamed.data(), streamed.size(), 0};
+      size_t r = 1;
+      while (r != 0 && !ZSTD_isError(r) && in.pos < in.size) r = ZSTD_decompressStream(d, &o, &in);
+      ZSTD_freeDCtx(d);
+      CHECK(r == 0);
+      CHECK(o.pos == streamed.size());
+      CHECK(streamed == shared + tail);
+    }
+  }
+  // Not a frame of the stated size, or not a frame: refused, not guessed at.
+  const std::string z = wire::ZstdCompress(page);
+  CHECK(wire::ZstdAppendRaw(z, page.size() + 1, "t").empty());
+  CHECK(wire::ZstdAppendRaw(z.substr(0, z.size() - 1), page.size(), "t").empty());
+  CHECK(wire::ZstdAppendRaw("not zstd", 8, "t").empty());
+}
+
+TEST_CASE("two frames' worth of pull batch in one envelope open as one merged page", "[wire][zstd]") {
+  // A shared page is Frame{pull_batch{records}} followed by the device's
+  // Frame{pull_batch{cursor, more, remaining}}: protobuf merges the two.
+  sync::Frame records = Page(300);
+  records.mutable_pull_batch()->clear_cursor();
+  records.mutable_pull_batch()->clear_more();
+  sync::Frame tail;
+  tail.mutable_pull_batch()->set_cursor(99);
+  tail.mutable_pull_batch()->set_more(true);
+  tail.mutable_pull_batch()->set_remaining(7);
+  const std::string shared = records.SerializeAsString();
+  const std::string envelope =
+      wire::SealEnvelope(wire::ZstdAppendRaw(wire::ZstdCompress(shared), shared.size(), tail.SerializeAsString()));
+  CHECK(wire::IsEnvelope(envelope));
+  std::string again;
+  CHECK_FALSE(SealCompressed(envelope, &again));  // sealed already: goes as it is
+  sync::Frame got;
+  REQUIRE(ParseFramePayload(envelope, 1u << 20, true, &got).ok());
+  REQUIRE(got.has_pull_batch());
+  CHECK(got.pull_batch().records_size() == 300);
+  CHECK(got.pull_batch().records(299).record_id() == records.pull_batch().records(299).record_id());
+  CHECK(got.pull_batch().cursor() == 99);
+  CHECK(got.pull_batch().more());
+  CHECK(got.pull_batch().remaining() == 7);
+  CHECK_FALSE(wire::IsEnvelope(Page(3).SerializeAsString()));
+}

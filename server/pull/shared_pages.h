@@ -1,0 +1,103 @@
+// Pull pages shared by the devices of a ward (issue 15): a page that
+// starts where several devices' pulls pass (a cut point, page_cuts.h, or
+// where a cached page ended by its byte or record bound) is read, encoded and
+// zstd-compressed once, and each device gets that compressed frame with its
+// own tail (cursor, more, remaining) spliced on as a raw zstd block
+// (wire::ZstdAppendRaw): the records part is a Frame{pull_batch{records}},
+// the tail a second Frame{pull_batch{cursor, more, remaining}}, and protobuf
+// merges the two occurrences into the page the device would get anyway.
+// A client sees one compressed frame; protobuf merges the two occurrences
+// (PROTOCOL.md, Compression: a hand-written scanner must read both).
+//
+// A device gets the cached page only when a read of its own would give
+// exactly that page (the one-Get-per-record rule, pull_reader.h):
+//  - same scope, start, record/frame/record-size limits (the key);
+//  - its head is at or past the entry that ended the cached read
+//    (stop_seq), so its own read would be cut the same way;
+//  - the same quarantined records (quar/ read in the device's view);
+//  - none of the records the cached read met (up to stop_seq) was written
+//    after stop_seq in the device's view: the ward log after the last
+//    checked position is scanned for them (a record's every write is a
+//    ward log entry of its ward; records that can change ward, placeholders,
+//    and records named by the log but not stored keep a page out of the
+//    cache);
+//  - the device can have no own-echo candidate on it (own_echo_page.h): its
+//    first own change-set in the asked range was committed after stop_seq,
+//    so no record on the page carries one of its stamps. (A device's
+//    digests are of records its pending change-sets wrote, which carry
+//    those stamps: client/sync/own_echo_client.h. A digest of a record
+//    without them, which no client sends, leaves nothing out of a shared
+//    page: the device gets the record in full, as with no digest.)
+// Otherwise the page is read as before (with the same cut), and sent as
+// before; the read may refill the cache.
+//
+// Only for ward scopes and peers that negotiated compression. Bounded in
+// bytes; oldest pages out first.
+#pragma once
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_set>
+#include <vector>
+
+#include "common/status.h"
+#include "common/store/kv_store.h"
+#include "server/pull/own_echo_page.h"
+#include "server/pull/pull_frame.h"
+
+namespace wardsync::server {
+
+struct PullAsk {
+  std::string scope_ward;       // "" = every ward (never shared)
+  uint64_t cursor = 0;
+  uint32_t max_records = 0;
+  uint32_t max_frame_bytes = 0;
+  uint64_t log_head = 0;
+  uint64_t max_record_bytes = UINT64_MAX;
+  const OwnEchoAsk* own = nullptr;  // null or empty: none
+  bool compressed = false;          // the peer negotiated compression
+};
+
+class SharedPullPages {
+ public:
+  // 16 MiB: a compressed page is ~60 KB; a ward's pulls pass ~5 pages.
+  static constexpr size_t kDefaultBytes = 16u << 20;
+  explicit SharedPullPages(size_t max_bytes = kDefaultBytes) : max_bytes_(max_bytes) {}
+
+  // ReadPullFrame with cut points and sharing. The payload is an envelope
+  // (wire::IsEnvelope) when it came from the cache or was cached; the
+  // caller queues it as it is. Thread-safe (store pool threads).
+  Result<EncodedPullPage> Read(KvReader& view, const PullAsk& ask);
+
+  struct Stats {
+    uint64_t hits = 0, misses = 0, fills = 0, stale = 0;
+  };
+  Stats stats();
+  size_t bytes();
+
+ private:
+  struct Page;
+  using Key = std::tuple<std::string, uint64_t, uint32_t, uint32_t, uint64_t>;
+  std::shared_ptr<Page> Find(const Key& key);
+  void Drop(const Key& key, const std::shared_ptr<Page>& page);
+  void Insert(const Key& key, std::shared_ptr<Page> page);
+  // Where a cached page ended by its byte or record bound: the next page
+  // of every device that took it starts there, as at a cut point.
+  bool SplitPoint(const std::string& scope, uint64_t seq);
+  void Forget(const Key& key, const Page& page);  // mu_ held
+
+  const size_t max_bytes_;
+  std::mutex mu_;
+  std::map<Key, std::shared_ptr<Page>> pages_;
+  std::list<Key> order_;  // oldest first
+  std::multiset<std::pair<std::string, uint64_t>> split_ends_;  // (scope, end) of cached split pages
+  size_t bytes_ = 0;
+  Stats stats_;
+};
+
+}  // namespace wardsync::server
