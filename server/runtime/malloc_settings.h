@@ -5,10 +5,13 @@
 // one arena per io/store/committer thread (up to 8 per core), each keeping
 // what its thread freed, and a dynamic mmap threshold that, once a large
 // buffer was freed, puts later large frames and pages on the heap, where
-// their freed space stays resident. One arena and fixed thresholds (large
-// blocks mmapped and unmapped when freed; free space at a heap's top
-// returned past 128 KiB) cut the burst's RSS by ~50 MB for +~0.5 ms of
-// server CPU a sync (bench/README.md, session 11).
+// their freed space stays resident. Four arenas and fixed thresholds
+// (large blocks mmapped and unmapped when freed; free space at a heap's
+// top returned past 128 KiB) keep the burst under 256 MB (234-240 MB).
+// Not one arena: every thread then shares one arena's lock and free lists,
+// and a 50,000-record backlog push ran at 20,800 records/s against 34,600
+// with four (the committer's CPU 1.62 against 1.14 s); two: 24,900
+// (bench/README.md, session 11, lead).
 //
 // Process-wide and best applied before the threads start (an arena, once
 // made, stays). A MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_ /
@@ -21,8 +24,8 @@
 namespace wardsync::server {
 
 struct MallocSettings {
-  // M_ARENA_MAX; 0 leaves glibc's default.
-  unsigned arenas = 1;
+  // M_ARENA_MAX; 0 leaves glibc's default (8 per core).
+  unsigned arenas = 4;
   // M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (fixed: glibc's own default
   // moves them up to 32 MiB after the first large free); 0 leaves glibc's.
   size_t mmap_threshold = 128 << 10;

@@ -48,7 +48,7 @@ struct RuntimeOptions {
   // the allocator (NOTES.md, session 10). 32 MiB holds ~94% of a rotation
   // of S4's fleet (2,000 devices x 20 records of ~750 bytes).
   size_t record_cache_bytes = 0;
-  // glibc malloc: one arena, fixed mmap/trim thresholds (malloc_settings.h;
+  // glibc malloc: four arenas, fixed mmap/trim thresholds (malloc_settings.h;
   // `run --malloc-arenas N`). Applied by Start, process-wide.
   MallocSettings malloc;
   const Clock* clock = nullptr;       // nullptr: system clock
