@@ -11,6 +11,7 @@ import unittest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.common.keys import Keys
@@ -60,7 +61,11 @@ class BrowserTest(unittest.TestCase):
             raise
 
     def until(self, fn, what):
-        return WebDriverWait(self.d, WAIT).until(lambda d: fn(d), message=what)
+        # A stale element is tried again like a missing one: the page re-renders its record list (on a
+        # language switch, after a sync), so an element found a moment ago may be replaced before its text
+        # is read (seen once in CI: StaleElementReferenceException in test_o, right after the switch).
+        return WebDriverWait(self.d, WAIT, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                             ).until(lambda d: fn(d), message=what)
 
     def shot(self, name):
         self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
