@@ -104,9 +104,6 @@ Status RunS5(const Options& o, Figures& fig);
 // Removes a run's directory unless --keep.
 void Cleanup(const Options& o, const std::string& path);
 
-// CPU seconds of the calling thread (the client: RunSync runs its own
-// io_context on the caller's thread).
-double ThreadCpuSeconds();
 // CPU seconds of this whole process: the client's io thread, its pull
 // writer (client/sync/pull_writer.h) and its store's compaction thread
 // (the server is another process). S1/S2's client CPU.

@@ -7,7 +7,7 @@
 // buffer was freed, puts later large frames and pages on the heap, where
 // their freed space stays resident. Four arenas and fixed thresholds
 // (large blocks mmapped and unmapped when freed; free space at a heap's
-// top returned past 128 KiB) keep the burst under 256 MB (234-240 MB).
+// top returned past 128 KiB) keep the burst under 256 MB (234-252 MB).
 // Not one arena: every thread then shares one arena's lock and free lists,
 // and a 50,000-record backlog push ran at 20,800 records/s against 34,600
 // with four (the committer's CPU 1.62 against 1.14 s); two: 24,900
