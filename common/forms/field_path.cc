@@ -53,6 +53,16 @@ std::string SubFieldPath(std::string_view group, std::string_view row, std::stri
 }
 
 const FieldDef* ResolveField(const wardsync::forms::FormDef& form, std::string_view path) {
+  if (path.find('[') == std::string_view::npos) {
+    // A top-level field, the common case: no parse, no copy (ingest resolves
+    // every field of every change this way, twice).
+    if (!IsFieldName(path)) return nullptr;
+    const FieldDef* top = nullptr;
+    for (const auto& f : form.fields()) {
+      if (f.name() == path) top = &f;
+    }
+    return top;
+  }
   auto p = ParseFieldPath(path);
   if (!p) return nullptr;
   const FieldDef* top = nullptr;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/forms/field_path.h"
+#include "common/forms/form_check.h"
 #include "common/forms/validator.h"
 
 namespace wardsync::forms_util {
@@ -11,12 +12,13 @@ RecordView::RecordView(const wardsync::forms::FormDef& form, const FieldMap& fie
   std::map<std::string, std::map<std::string, RowView>, std::less<>> rows;
   for (const auto& [name, state] : fields) {
     if (!state.has_value() || IsEmptyValue(state.value())) continue;
-    auto p = ParseFieldPath(name);
-    if (!p) continue;
-    if (p->row.empty()) {
-      top_[p->field] = &state.value();
+    if (name.find('[') == std::string::npos) {  // a top-level field: no parse, no copy
+      if (IsFieldName(name)) top_[name] = &state.value();
       continue;
     }
+    auto p = ParseFieldPath(name);
+    if (!p) continue;
+    if (p->row.empty()) continue;  // not reached: a path without '[' is handled above
     RowView& row = rows[p->field][p->row];
     row.id = p->row;
     if (p->IsRowMarker()) {

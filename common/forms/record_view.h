@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "proto/changes.pb.h"
@@ -32,7 +33,9 @@ class RecordView {
   const std::vector<RowView>& Rows(std::string_view group) const;
 
  private:
-  std::map<std::string, const wardsync::changes::Value*, std::less<>> top_;
+  // Keys view the names in the record's field map, which must outlive
+  // this view (as the values it points to must).
+  std::map<std::string_view, const wardsync::changes::Value*> top_;
   std::map<std::string, std::vector<RowView>, std::less<>> rows_;
 };
 

@@ -153,10 +153,12 @@ Status Validate(const RecordState& r, const Change& change, const Stamp& stamp) 
 // ---------------------------------------------------------------- mutation
 
 void SetField(RecordState& r, const std::string& field, const changes::Value* value, const Stamp& stamp) {
-  records::FieldState fs;
+  // Built in place, not moved in: a moved message is copied when it is not
+  // on the record's arena (the server's ingest keeps records on one).
+  records::FieldState& fs = (*r.mutable_fields())[field];
+  fs.Clear();
   if (value != nullptr) *fs.mutable_value() = *value;
   *fs.mutable_stamp() = stamp;
-  (*r.mutable_fields())[field] = std::move(fs);
 }
 
 // The field takes the provisional winner of its open conflict.

@@ -39,8 +39,37 @@ std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/
 
 }  // namespace
 
+namespace {
+
+// Garbage (replaced versions) the group's arena may hold before its live
+// records are copied to a fresh one. A group of new records (a backlog
+// push) stays far below it: ~3 KB a record on the arena.
+constexpr size_t kArenaCompactBytes = 32u << 20;
+
+std::unique_ptr<google::protobuf::Arena> MakeArena() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 1 << 20;
+  return std::make_unique<google::protobuf::Arena>(options);
+}
+
+}  // namespace
+
 IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, const VolumeQuota* quota)
-    : ctx_(ctx), log_head_(log_head), quota_(quota) {}
+    : ctx_(ctx), arena_(MakeArena()), log_head_(log_head), quota_(quota) {}
+
+RecordState* IngestGroup::NewRecord() { return google::protobuf::Arena::CreateMessage<RecordState>(arena_.get()); }
+
+void IngestGroup::CompactArena() {
+  if (arena_->SpaceUsed() <= kArenaCompactBytes) return;
+  auto fresh = MakeArena();
+  for (auto& [id, rec] : records_) {
+    RecordState* copy = google::protobuf::Arena::CreateMessage<RecordState>(fresh.get());
+    *copy = *rec;
+    rec = copy;
+  }
+  arena_ = std::move(fresh);
+}
 
 Result<Device> IngestGroup::LoadDevice(const std::string& id) {
   auto it = devices_.find(id);
@@ -51,17 +80,25 @@ Result<Device> IngestGroup::LoadDevice(const std::string& id) {
   return d;
 }
 
-Result<RecordState> IngestGroup::LoadRecord(const std::string& id, const RecordMap& scratch) {
-  if (auto it = scratch.find(id); it != scratch.end()) return it->second;
-  if (auto it = records_.find(id); it != records_.end()) return it->second;
-  RecordState r;
-  if (auto it = prefetched_.find(id); it != prefetched_.end()) {
-    if (!it->second) return RecordState();
-    if (!r.ParseFromString(*it->second)) return Status::Corruption("stored record does not parse");
+Result<RecordState*> IngestGroup::LoadRecord(const std::string& id, const RecordMap& scratch) {
+  RecordState* r = NewRecord();
+  if (auto it = scratch.find(id); it != scratch.end()) {
+    *r = *it->second;
     return r;
   }
-  Status s = GetProto(ctx_.store, keys::Record(id), &r);
-  if (s.not_found()) return RecordState();
+  if (auto it = records_.find(id); it != records_.end()) {
+    *r = *it->second;
+    return r;
+  }
+  if (auto it = prefetched_.find(id); it != prefetched_.end()) {
+    if (it->second && !r->ParseFromString(*it->second)) return Status::Corruption("stored record does not parse");
+    return r;
+  }
+  Status s = GetProto(ctx_.store, keys::Record(id), r);
+  if (s.not_found()) {
+    r->Clear();
+    return r;
+  }
   if (!s.ok()) return s;
   return r;
 }
@@ -444,6 +481,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     too_many = "the change-set has " + std::to_string(body.changes_size()) + " changes (allowed 1.." +
                std::to_string(ctx_.limits.max_changes_per_changeset) + "); none of them was applied";
   }
+  CompactArena();  // before `scratch` points into the arena
   auto forms = ctx_.forms.Get();
   const reconcile::RuleCheck rules = evaluator_.Rules();
   RecordMap scratch;
@@ -467,7 +505,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     }
     auto loaded = LoadRecord(change.record_id(), scratch);
     if (!loaded.ok()) return Refuse(r, sync::INTERNAL, loaded.status().message(), body.seq());
-    RecordState record = std::move(loaded).value();
+    RecordState* const record_at = *loaded;
+    RecordState& record = *record_at;  // on arena_: the moves below between arena_ records are swaps
     // A placeholder keeps the ward of the change it holds: only that ward's
     // officers (and reviewers, admins) may write it.
     Status s = Authorize(device, change, record.record_id().empty() ? "" : record.ward());
@@ -487,7 +526,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     wardsync::store::LogEntry entry;
     bool not_kept = false;
     if (rejected.empty()) {
-      RecordState next = record;
+      RecordState& next = *NewRecord();
+      next = record;
       evaluator_.Begin(forms);
       auto applied = reconcile::Apply(next, change, stamp, log_seq,
                                       [&](const wardsync::changes::ChangeId& id, const std::string& field) {
@@ -514,7 +554,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     if (!rejected.empty()) {
       // Kept as a REJECTED conflict when the record can hold one more;
       // otherwise (or quarantined) only the log entry says why.
-      RecordState kept = record;
+      RecordState& kept = *NewRecord();
+      kept = record;
       not_kept = true;
       if (!record.quarantined()) {
         auto held = reconcile::Reject(kept, change, stamp, static_cast<uint32_t>(ci), log_seq, rejected);
@@ -543,7 +584,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     PutProto(writes, keys::Log(log_seq), entry);
     writes.Put(keys::WardLog(ward, log_seq), rid);
     writes.Put(keys::RecordLog(rid, log_seq), "");
-    if (!record.record_id().empty()) scratch[rid] = std::move(record);
+    if (!record.record_id().empty()) scratch[rid] = record_at;
   }
 
   // Accepted: join the group.
@@ -555,7 +596,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   stored.set_first_log_seq(log_head_ + 1);
   PutProto(writes, keys::ChangeSet(device.id(), body.seq()), stored);
   last_stored_ = std::move(stored);
-  for (auto& [id, rec] : scratch) records_[id] = std::move(rec);
+  for (auto& [id, rec] : scratch) records_[id] = rec;
   for (auto& [entry, present] : scratch_keys) {
     if (present) {
       writes.Put(entry, "");
@@ -589,12 +630,13 @@ WriteBatch IngestGroup::TakeBatch() {
   WriteBatch batch;
   batch.Append(std::move(pending_));
   for (const auto& [id, d] : devices_) PutProto(batch, keys::Device(id), d);
-  for (const auto& [id, rec] : records_) PutProto(batch, keys::Record(id), rec);
+  for (const auto& [id, rec] : records_) PutProto(batch, keys::Record(id), *rec);
   std::string head;
   wardsync::keys::AppendU64(&head, log_head_);
   batch.Put(std::string(keys::kLogHead), head);
   devices_.clear();
   records_.clear();
+  arena_->Reset();  // the records are serialized into the batch
   new_hashes_.clear();
   new_bodies_.clear();
   return batch;

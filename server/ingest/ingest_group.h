@@ -35,10 +35,13 @@
 // is refused (see PROTOCOL.md "What the server checks").
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <google/protobuf/arena.h>
 
 #include "common/reconcile/merge.h"
 #include "common/store/kv_store.h"
@@ -82,9 +85,22 @@ class IngestGroup {
     std::vector<std::optional<std::string>> content;          // Submission::Prepared::content
     std::shared_ptr<const FormsSnapshot::Data> content_forms;  // what it was checked against
   };
-  using RecordMap = std::map<std::string, wardsync::records::RecordState>;
+  // Records live on arena_ (see NewRecord): the committer builds, copies
+  // and drops thousands of them a group, each a tree of small messages and
+  // strings (a field's value and stamp), and malloc/free of those was a
+  // third of its work. A map holds the record's current version; versions a
+  // change replaced stay on the arena until the group ends or CompactArena.
+  using RecordMap = std::map<std::string, wardsync::records::RecordState*>;
 
-  Result<wardsync::records::RecordState> LoadRecord(const std::string& id, const RecordMap& scratch);
+  // An empty record on arena_.
+  wardsync::records::RecordState* NewRecord();
+  // A fresh copy (on arena_) of the record as this group sees it: `scratch`,
+  // then the group, then the store; an empty record if none exists.
+  Result<wardsync::records::RecordState*> LoadRecord(const std::string& id, const RecordMap& scratch);
+  // Replaced versions are garbage on the arena; once it holds more than
+  // kArenaCompactBytes, the live records move to a fresh arena, so a group
+  // that edits one large record many times cannot grow without bound.
+  void CompactArena();
   // Reads, in one KvStore::MultiGet, the stored records that parsed[from..]
   // change and this group has not loaded yet, for LoadRecord (on
   // PostgreSQL one statement instead of one per record). Nothing else
@@ -123,6 +139,7 @@ class IngestGroup {
                        wardsync::store::LogEntry& entry);
 
   ServerContext& ctx_;
+  std::unique_ptr<google::protobuf::Arena> arena_;  // before every member pointing into it
   uint64_t log_head_;
   const VolumeQuota* quota_;  // limits only: counts live in device rows
   std::map<std::string, wardsync::store::Device> devices_;
