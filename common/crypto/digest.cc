@@ -8,10 +8,23 @@
 
 namespace wardsync::crypto {
 
+namespace {
+
+// SHA-256 fetched from the default provider once: EVP_sha256() makes
+// OpenSSL 3 look the algorithm up again on every digest, which cost as much
+// as hashing a change-set body (ingest hashes every one). Immutable after
+// the fetch and never freed (it lives as long as the process's providers).
+const EVP_MD* FetchedSha256() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md != nullptr ? md : EVP_sha256();
+}
+
+}  // namespace
+
 std::string Sha256(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) std::abort();
+  if (EVP_Digest(data.data(), data.size(), md, &len, FetchedSha256(), nullptr) != 1) std::abort();
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
