@@ -91,20 +91,6 @@ Result<ContextPtr> NewTls13Context(asio::ssl::context::method method) {
   return ctx;
 }
 
-// A resumed connection gets no new ticket: the device keeps resuming with
-// the ticket it holds until the session expires (the context's session
-// timeout, 2 h), saving a NewSessionTicket record (~80 bytes) per small sync
-// (bench S3) and a cache entry per resumption. With stateful tickets OpenSSL
-// asks no callback before it sends one (the session ticket callback is for
-// stateless tickets only), so the number of tickets is set to 0 once the
-// ClientHello has resumed a session: an ACCEPT_LOOP step comes after the
-// ClientHello is processed and before the tickets are written (after the
-// client's Finished). A full handshake still gets its one ticket.
-void NoTicketOnResumption(const SSL* ssl, int where, int) {
-  if ((where & SSL_CB_ACCEPT_LOOP) != 0 && SSL_session_reused(ssl) == 1 && SSL_get_num_tickets(ssl) != 0)
-    SSL_set_num_tickets(const_cast<SSL*>(ssl), 0);
-}
-
 // ALPN wire format: a length byte and the name.
 constexpr unsigned char kAlpnZstdList[] = {7, 'w', 's', '-', 'z', 's', 't', 'd'};
 
@@ -168,11 +154,18 @@ Result<ContextPtr> MakeServerTlsContext(const std::string& cert_chain_pem, const
   // may be used again until it expires (2 h, OpenSSL's default timeout, as
   // for the stateless tickets before). Sessions outlive their connection's
   // unclean close: see KeepSessionAfterClose.
+  //
+  // No ticket is sent by the handshake itself (num_tickets 0): the session
+  // handles one only after the device proved its key on the connection
+  // (net::IssueProvenTicket), naming that device in the session so a
+  // resumption needs no second proof (proven_session.h). So a resumed
+  // connection gets no new ticket either, unless its hello had to be
+  // verified again (a rotated key), and a peer that never proves a key
+  // leaves nothing in the cache.
   SSL_CTX_set_options(h, SSL_OP_NO_TICKET);
-  SSL_CTX_set_num_tickets(h, 1);
+  SSL_CTX_set_num_tickets(h, 0);
   SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_SERVER);
   SSL_CTX_sess_set_cache_size(h, static_cast<long>(session_cache_size));
-  SSL_CTX_set_info_callback(h, NoTicketOnResumption);
   if (zstd_first_flight) SSL_CTX_set_alpn_select_cb(h, SelectZstdAlpn, nullptr);
   return ctx;
 }

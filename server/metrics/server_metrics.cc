@@ -42,6 +42,11 @@ ServerMetrics::ServerMetrics()
                                          "Sync rounds (connections past an accepted hello) by how they ended")),
       hello_refused_(Family<prometheus::Counter>(*registry_, "wardsync_hellos_refused_total",
                                                  "Connections turned away before a sync round began, by reason")),
+      hello_proven_(Family<prometheus::Counter>(
+          *registry_, "wardsync_hellos_proven_total",
+          "Hellos whose device was proven: by its key's signature, or by the TLS session it resumed")),
+      proven_by_signature_(hello_proven_.Add({{"by", "signature"}})),
+      proven_by_session_(hello_proven_.Add({{"by", "session"}})),
       refused_(Family<prometheus::Counter>(
           *registry_, "wardsync_changesets_refused_total",
           "Change-sets refused (nothing of them stored), by the sync.ErrorCode sent to the device")),
@@ -97,6 +102,10 @@ void ServerMetrics::SyncFinished(SyncOutcome outcome, double seconds, uint64_t b
 }
 
 void ServerMetrics::HelloRefused(HelloRefusal why) { hello_refusals_[static_cast<size_t>(why)]->Increment(); }
+
+void ServerMetrics::HelloProven(bool by_session) {
+  (by_session ? proven_by_session_ : proven_by_signature_).Increment();
+}
 
 void ServerMetrics::RecordsPulled(uint64_t n) { pulled_.Increment(static_cast<double>(n)); }
 

@@ -40,6 +40,9 @@ class ServerMetrics {
   // ---- sessions (io threads) ----
   void SyncFinished(SyncOutcome outcome, double seconds, uint64_t bytes_in, uint64_t bytes_out);
   void HelloRefused(HelloRefusal why);
+  // A hello's device proven: by its signature, or by the TLS session it
+  // resumed (common/net/proven_session.h).
+  void HelloProven(bool by_session);
   void RecordsPulled(uint64_t n);
   // ---- ingest (the committer thread) ----
   void ChangeSetsAccepted(uint64_t n);
@@ -69,6 +72,9 @@ class ServerMetrics {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& syncs_;
   prometheus::Family<prometheus::Counter>& hello_refused_;
+  prometheus::Family<prometheus::Counter>& hello_proven_;
+  prometheus::Counter& proven_by_signature_;
+  prometheus::Counter& proven_by_session_;
   prometheus::Family<prometheus::Counter>& refused_;
   prometheus::Counter& accepted_;
   prometheus::Counter& duplicates_;

@@ -7,6 +7,7 @@
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
 #include "common/net/framed_stream.h"
+#include "common/net/proven_session.h"
 #include "common/net/tls_context.h"
 #include "common/store/proto_io.h"
 #include "common/util/log.h"
@@ -230,7 +231,15 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
     co_return std::nullopt;
   }
   wardsync::store::Device device = std::move(loaded).value();
-  const Status proof = CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h
+  // A session this device proved its current key on needs no second proof
+  // (common/net/proven_session.h); anything else is verified.
+  const auto proven_before = net::ResumedProvenDevice(stream_.native_handle());
+  // By value: `device` may be replaced below (a drain).
+  const std::optional<uint64_t> latest_epoch =
+      LatestKey(device) ? std::optional<uint64_t>(LatestKey(device)->epoch()) : std::nullopt;
+  const bool by_session = proven_before && latest_epoch && proven_before->device_id == device.id() &&
+                          proven_before->key_epoch == *latest_epoch;
+  const Status proof = by_session ? Status::Ok() : CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h
   if (device.revoked() && !device.drain()) {
     co_await refuse(sync::REVOKED, RevokedMessage(device));
     co_return std::nullopt;
@@ -239,6 +248,7 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
     co_await refuse(sync::AUTH_FAILED, proof.message());
     co_return std::nullopt;
   }
+  if (ctx.metrics) ctx.metrics->HelloProven(by_session);
   if (const size_t report = hello.report().ByteSizeLong(); report > limits.max_report_bytes) {
     // Stored with the device and shown by `devices`: bounded like any
     // client-supplied size (an honest client trims its report to fit).
@@ -305,6 +315,9 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   io.SetReadBounds({limits.max_changesets_per_push, limits.max_changeset_bytes + kChangeSetFraming,
                     wire::kMaxSmallFrameBytes,
                     attach::MaxChunkBytesFor(limits.max_frame_bytes) + attach::kChunkFraming});
+  // Proven by signature: the session remembers it, and its ticket goes out
+  // with the reply (the server sends no ticket before a proof).
+  if (!by_session && latest_epoch) net::IssueProvenTicket(stream_.native_handle(), device_id, *latest_epoch);
   if (!(co_await io.Write(reply, limits.write_timeout)).ok()) co_return std::nullopt;
   co_return device;
 }
