@@ -2,7 +2,10 @@
 
 #include <openssl/ssl.h>
 
+#include <optional>
+
 #include "common/crypto/digest.h"
+#include "common/net/proven_session.h"
 #include "tests/unit/net/net_test_util.h"
 
 using namespace wardsync;
@@ -19,13 +22,23 @@ struct ClientView {
   Status read = Status::Internal("not run");
 };
 
+// What the server does once a hello's proof verified (server/net/session.cc):
+// the session names the device, and its ticket goes out with the next write.
+const std::string kProvenDevice = "device-under-test";
+
+// `resumed_as`: the device the server found in a resumed session (nullopt:
+// none). `issue_ticket`: act as after a verified proof.
 PairSpec TalkingPair(asio::ssl::context& server_ctx, asio::ssl::context& client_ctx, std::string* server_exporter,
-                     ClientView* client) {
+                     ClientView* client, std::optional<net::ProvenDevice>* resumed_as = nullptr,
+                     bool issue_ticket = true) {
   PairSpec spec;
   spec.server_ctx = &server_ctx;
   spec.client_ctx = &client_ctx;
-  spec.server_body = [server_exporter](net::TlsStream& s) -> asio::awaitable<void> {
+  spec.server_body = [server_exporter, resumed_as, issue_ticket](net::TlsStream& s) -> asio::awaitable<void> {
     *server_exporter = net::ExportAuthBinding(s.native_handle());
+    const auto proven = net::ResumedProvenDevice(s.native_handle());
+    if (resumed_as) *resumed_as = proven;
+    if (!proven && issue_ticket) CHECK(net::IssueProvenTicket(s.native_handle(), kProvenDevice, 1));
     net::FramedStream fs(s);
     Status st1 = co_await fs.Write(PushAckFrame(7), kTimeout);
     CHECK(st1.ok());
@@ -173,10 +186,11 @@ std::string TicketOf(const std::string& der) {
 
 // One connection of `client_ctx` to `server_ctx`, offering `saved` if not "".
 ClientView Connect(asio::ssl::context& server_ctx, asio::ssl::context& client_ctx, const std::string& saved,
-                   std::string* suite = nullptr) {
+                   std::string* suite = nullptr, std::optional<net::ProvenDevice>* resumed_as = nullptr,
+                   bool issue_ticket = true) {
   std::string server_exporter;
   ClientView view;
-  PairSpec spec = TalkingPair(server_ctx, client_ctx, &server_exporter, &view);
+  PairSpec spec = TalkingPair(server_ctx, client_ctx, &server_exporter, &view, resumed_as, issue_ticket);
   spec.client_setup = [&](SSL* ssl) {
     REQUIRE(net::SetExpectedHost(ssl, "localhost").ok());
     if (!saved.empty()) REQUIRE(net::RestoreSession(ssl, saved));
@@ -223,8 +237,13 @@ TEST_CASE("server tickets are 32-byte ids of cached sessions, reused without a n
   // it resumed as used, so SaveSession gives ""; the device keeps the one it
   // stored, sync_client.cc), and the cache still holds one session.
   for (int i = 0; i < 2; ++i) {
-    ClientView again = Connect(*server_ctx, *client_ctx, first.session);
+    std::optional<net::ProvenDevice> resumed_as;
+    ClientView again = Connect(*server_ctx, *client_ctx, first.session, nullptr, &resumed_as);
     CHECK(again.reused);
+    // The session names the device proven on the first connection.
+    REQUIRE(resumed_as.has_value());
+    CHECK(resumed_as->device_id == kProvenDevice);
+    CHECK(resumed_as->key_epoch == 1);
     CHECK(again.exporter != first.exporter);
     CHECK(again.session.empty());
   }
@@ -232,6 +251,14 @@ TEST_CASE("server tickets are 32-byte ids of cached sessions, reused without a n
   CHECK(SSL_CTX_sess_hits(cache) == 2);
   const std::string saved = first.session;
 
+  SECTION("a connection whose device proved nothing gets no ticket and leaves no session") {
+    std::optional<net::ProvenDevice> resumed_as;
+    ClientView unproven = Connect(*server_ctx, *client_ctx, "", nullptr, &resumed_as, /*issue_ticket=*/false);
+    CHECK_FALSE(unproven.reused);
+    CHECK_FALSE(resumed_as.has_value());
+    CHECK(unproven.session.empty());
+    CHECK(SSL_CTX_sess_number(cache) == 1);  // still only the proven one
+  }
   SECTION("a restarted server knows no id: a full handshake and a new ticket, which resumes") {
     auto restarted = ServerContext(pki);
     ClientView after = Connect(*restarted, *client_ctx, saved);
