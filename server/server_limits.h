@@ -58,6 +58,10 @@ struct ServerLimits {
   // insert) grows with it, and at once with every other sync of a fleet's
   // burst (bench S4); four times the synced writes cost little (~0.3 ms each).
   uint32_t group_commit_max = 128;
+  // Replaced record versions a group commit keeps on its arena before it
+  // moves the live records to a fresh one (server/ingest/ingest_group.h,
+  // CompactArena). A backlog of new records stays far below it.
+  size_t group_arena_compact_bytes = 32u << 20;
   // Compressed frames for clients that accept them (PROTOCOL.md,
   // Compression). Off: the server answers like one that predates them.
   bool zstd = true;

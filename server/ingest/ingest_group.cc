@@ -41,11 +41,6 @@ std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/
 
 namespace {
 
-// Garbage (replaced versions) the group's arena may hold before its live
-// records are copied to a fresh one. A group of new records (a backlog
-// push) stays far below it: ~3 KB a record on the arena.
-constexpr size_t kArenaCompactBytes = 32u << 20;
-
 std::unique_ptr<google::protobuf::Arena> MakeArena() {
   google::protobuf::ArenaOptions options;
   options.start_block_size = 64 << 10;
@@ -61,7 +56,7 @@ IngestGroup::IngestGroup(ServerContext& ctx, uint64_t log_head, const VolumeQuot
 RecordState* IngestGroup::NewRecord() { return google::protobuf::Arena::CreateMessage<RecordState>(arena_.get()); }
 
 void IngestGroup::CompactArena() {
-  if (arena_->SpaceUsed() <= kArenaCompactBytes) return;
+  if (arena_->SpaceUsed() <= ctx_.limits.group_arena_compact_bytes) return;
   auto fresh = MakeArena();
   for (auto& [id, rec] : records_) {
     RecordState* copy = google::protobuf::Arena::CreateMessage<RecordState>(fresh.get());
@@ -107,7 +102,7 @@ void IngestGroup::PrefetchRecords(const std::vector<Parsed>& parsed, size_t from
   std::vector<std::string> ids;
   std::unordered_set<std::string> asked;
   for (size_t j = from; j < parsed.size(); ++j) {
-    for (const Change& change : parsed[j].body.changes()) {
+    for (const Change& change : parsed[j].body->changes()) {
       const std::string& id = change.record_id();
       if (id.size() != 16 || records_.count(id) || prefetched_.count(id) || !asked.insert(id).second) continue;
       ids.push_back(id);
@@ -241,7 +236,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     for (; admitted < submission.change_sets.size(); ++admitted) {
       ChangeSetBody body;
       const ChangeSetBody* b = &body;
-      if (ready) b = &submission.prepared[admitted].body;
+      if (ready) b = submission.prepared[admitted].body;
       else if (!changes_util::ParseBody(submission.change_sets[admitted], &body).ok()) break;  // refused below, in order
       if (b->seq() > ceiling) {
         beyond = b->seq();
@@ -258,6 +253,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
         prefix.change_sets.assign(submission.change_sets.begin(), submission.change_sets.begin() + admitted);
         if (ready) {
           for (size_t k = 0; k < admitted; ++k) prefix.prepared.push_back(std::move(submission.prepared[k]));
+          prefix.arena = submission.arena;
           submission.prepared.clear();
         }
         r = Add(prefix);
@@ -287,21 +283,25 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     const auto& cs = submission.change_sets[k];
     Parsed p{&cs, {}, {}};
     if (prepared) {
-      p.body = std::move(submission.prepared[k].body);
+      p.body = submission.prepared[k].body;
       p.hash = std::move(submission.prepared[k].hash);
       p.content = std::move(submission.prepared[k].content);
       p.content_forms = submission.content_forms;
-    } else if (!changes_util::ParseBody(cs, &p.body).ok()) {
-      return Refuse(result, sync::BAD_FRAME, "change-set body does not parse", 0);
+    } else {
+      p.own = std::make_unique<ChangeSetBody>();
+      p.body = p.own.get();
+      if (!changes_util::ParseBody(cs, p.own.get()).ok()) {
+        return Refuse(result, sync::BAD_FRAME, "change-set body does not parse", 0);
+      }
     }
-    if (p.body.device_id() != device.id()) {
+    if (p.body->device_id() != device.id()) {
       return Refuse(result, sync::FORBIDDEN,
-                    "change-set claims device " + p.body.device_id() + " but was sent by device " + device.id(),
-                    p.body.seq());
+                    "change-set claims device " + p.body->device_id() + " but was sent by device " + device.id(),
+                    p.body->seq());
     }
-    if (p.body.format() != 1) {
-      return Refuse(result, sync::INVALID_CHANGE, "unsupported change-set format " + std::to_string(p.body.format()),
-                    p.body.seq());
+    if (p.body->format() != 1) {
+      return Refuse(result, sync::INVALID_CHANGE, "unsupported change-set format " + std::to_string(p.body->format()),
+                    p.body->seq());
     }
     if (!prepared) p.hash = changes_util::BodyHash(cs);
     parsed.push_back(std::move(p));
@@ -310,18 +310,18 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
 
   // 2. Replays first (acknowledged again), then the new run.
   size_t i = 0;
-  for (; i < parsed.size() && parsed[i].body.seq() <= device.last_seq(); ++i) {
+  for (; i < parsed.size() && parsed[i].body->seq() <= device.last_seq(); ++i) {
     const Parsed& p = parsed[i];
     std::string held;
-    Status s = p.body.seq() == 0 ? Status::NotFound("seq 0") : StoredHash(device.id(), p.body.seq(), &held);
+    Status s = p.body->seq() == 0 ? Status::NotFound("seq 0") : StoredHash(device.id(), p.body->seq(), &held);
     if (!s.ok()) {
-      return Refuse(result, sync::BAD_CHAIN, "change-set seq " + std::to_string(p.body.seq()) + " is not valid",
-                    p.body.seq());
+      return Refuse(result, sync::BAD_CHAIN, "change-set seq " + std::to_string(p.body->seq()) + " is not valid",
+                    p.body->seq());
     }
     if (held != p.hash) {
       return Refuse(result, sync::BAD_CHAIN,
-                    "fork: change-set seq " + std::to_string(p.body.seq()) + " differs from the one already accepted",
-                    p.body.seq());
+                    "fork: change-set seq " + std::to_string(p.body->seq()) + " differs from the one already accepted",
+                    p.body->seq());
     }
     ++result.duplicates;
   }
@@ -332,17 +332,17 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   uint64_t expect = device.last_seq() + 1;
   for (size_t j = i; j < parsed.size(); ++j, ++expect) {
     const Parsed& p = parsed[j];
-    if (p.body.seq() != expect) {
+    if (p.body->seq() != expect) {
       return Refuse(result, sync::BAD_CHAIN,
-                    (p.body.seq() > expect ? "gap: expected change-set seq " : "out of order: expected change-set seq ") +
-                        std::to_string(expect) + ", got " + std::to_string(p.body.seq()),
-                    p.body.seq());
+                    (p.body->seq() > expect ? "gap: expected change-set seq " : "out of order: expected change-set seq ") +
+                        std::to_string(expect) + ", got " + std::to_string(p.body->seq()),
+                    p.body->seq());
     }
-    if (p.body.prev_hash() != prev_hash) {
+    if (p.body->prev_hash() != prev_hash) {
       return Refuse(result, sync::BAD_CHAIN,
-                    "broken link: change-set seq " + std::to_string(p.body.seq()) +
+                    "broken link: change-set seq " + std::to_string(p.body->seq()) +
                         " does not name the hash of the previous change-set",
-                    p.body.seq());
+                    p.body->seq());
     }
     prev_hash = p.hash;
   }
@@ -357,10 +357,10 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   changes_util::SignatureRuns runs;
   for (size_t j = i; j < parsed.size(); ++j) {
     Parsed& p = parsed[j];
-    const ChangeSetBody& body = p.body;
+    const ChangeSetBody& body = *p.body;
     auto key = SigningKey(keyed, body.key_epoch(), body.seq());
     if (!key.ok()) return Refuse(result, sync::BAD_SIGNATURE, key.status().message(), body.seq());
-    p.head = changes_util::EndsRun(body, j + 1 < parsed.size() ? &parsed[j + 1].body : nullptr);
+    p.head = changes_util::EndsRun(body, j + 1 < parsed.size() ? parsed[j + 1].body : nullptr);
     if (p.head && p.signed_cs->signature().empty()) {
       return Refuse(result, sync::BAD_SIGNATURE,
                     "change-set seq " + std::to_string(body.seq()) +
@@ -378,7 +378,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   }
   // Every run ended on a signed head, so nothing is left open; checked all
   // the same, as verify does at a chain's end.
-  if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body.seq());
+  if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body->seq());
 
   // 4./5. Apply one by one.
   PrefetchRecords(parsed, i);
@@ -453,7 +453,7 @@ std::string IngestGroup::OverLimits(const RecordState& before, const RecordState
 
 SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exempt_quota) {
   SubmissionResult r;
-  const ChangeSetBody& body = p.body;
+  const ChangeSetBody& body = *p.body;
   const uint64_t now = ctx_.clock.NowMs();
   // Sizes first: an honest client keeps to them at capture (it learned them
   // from HelloReply.limits), so only a hostile one is refused here.
@@ -623,7 +623,7 @@ void IngestGroup::KeepRunProof(const Device& device, const std::vector<Parsed>& 
   for (size_t k = kept + 1; k <= head; ++k) proof->add_later_bodies(parsed[k].signed_cs->body());
   proof->set_signature(parsed[head].signed_cs->signature());
   // The same key again, later in the batch: this value is the one written.
-  PutProto(pending_, keys::ChangeSet(device.id(), parsed[kept].body.seq()), last_stored_);
+  PutProto(pending_, keys::ChangeSet(device.id(), parsed[kept].body->seq()), last_stored_);
 }
 
 WriteBatch IngestGroup::TakeBatch() {

@@ -79,7 +79,10 @@ class IngestGroup {
  private:
   struct Parsed {
     const wardsync::changes::SignedChangeSet* signed_cs;
-    wardsync::changes::ChangeSetBody body;
+    // The submission's prepared body (on its arena), or `own`'s when it
+    // came unprepared.
+    const wardsync::changes::ChangeSetBody* body = nullptr;
+    std::unique_ptr<wardsync::changes::ChangeSetBody> own;
     std::string hash;
     bool head = false;  // ends its signature run: its verified signature is stored
     std::vector<std::optional<std::string>> content;          // Submission::Prepared::content
@@ -98,8 +101,9 @@ class IngestGroup {
   // then the group, then the store; an empty record if none exists.
   Result<wardsync::records::RecordState*> LoadRecord(const std::string& id, const RecordMap& scratch);
   // Replaced versions are garbage on the arena; once it holds more than
-  // kArenaCompactBytes, the live records move to a fresh arena, so a group
-  // that edits one large record many times cannot grow without bound.
+  // limits.group_arena_compact_bytes, the live records move to a fresh
+  // arena, so a group that edits one large record many times cannot grow
+  // without bound.
   void CompactArena();
   // Reads, in one KvStore::MultiGet, the stored records that parsed[from..]
   // change and this group has not loaded yet, for LoadRecord (on
