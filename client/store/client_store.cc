@@ -432,6 +432,16 @@ RecordState ClientStore::Overlay(const RecordState& server_view, const PendingCh
 }
 
 Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t cursor, bool durable) {
+  return ApplyPullOf(records, cursor, durable);
+}
+
+Status ClientStore::ApplyPullPage(const google::protobuf::RepeatedPtrField<RecordState>& records, uint64_t cursor,
+                                  bool durable) {
+  return ApplyPullOf(records, cursor, durable);
+}
+
+template <typename Records>
+Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool durable) {
   auto lock = Lock();
   store::SyncState state;
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));

@@ -132,6 +132,10 @@ class ClientStore {
   // which the next round pulls again. The next synced write of this store
   // makes them durable too.
   Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor, bool durable = true);
+  // The same for a page's records as parsed (on the page's protobuf arena:
+  // client/sync/pulled_page.h), without moving them out.
+  Status ApplyPullPage(const google::protobuf::RepeatedPtrField<records::RecordState>& records, uint64_t cursor,
+                       bool durable = true);
 
   // Bookkeeping of a sync attempt (not synced to disk): last_attempt_ms
   // always; last_success_ms on success; last_error/last_error_ms on failure.
@@ -172,6 +176,9 @@ class ClientStore {
   // The server view with the pending changes on top; a pending change the
   // view refuses is left out (it stays in the outbox for the server to judge).
   records::RecordState Overlay(const records::RecordState& server_view, const PendingChanges& pending);
+  // ApplyPull for either container of records.
+  template <typename Records>
+  Status ApplyPullOf(const Records& records, uint64_t cursor, bool durable);
 
   KvStore& kv_;
   // Whether srv_log_seq_bound_ bounds the log_seq of every srv/ record, so
