@@ -147,7 +147,7 @@ TEST_CASE("ForEachLocal merges srv/ and loc/ in record id order, loc/ winning", 
   std::vector<RecordState> pulled = {echoed};
   for (char c : {'\x00', '\x55', '\xaa', '\xff'}) {
     RecordState r = Pulled(c, c == '\x55' ? "complaint" : "voter-meeting", 2, "pulled");
-    r.set_record_id(std::string(1, c) + r.record_id().substr(1));
+    r.mutable_record_id()->front() = c;  // first and last byte: spread among the own (random) ids
     pulled.push_back(r);
   }
   REQUIRE(dev.cs->ApplyPull(pulled, 5).ok());
