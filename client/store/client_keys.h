@@ -9,9 +9,10 @@
 //   meta/wards                     -> forms.WardList
 //   choice/<list id>/<version u64> -> forms.ChoiceListDef (published choice
 //                                                         lists; never deleted)
-//   srv/<record id>                -> records.RecordState (server view, as pulled)
-//   loc/<record id>                -> records.RecordState (srv + own pending
-//                                                         changes overlaid)
+//   srv/<record id>                -> records.RecordState (server view, as pulled;
+//                                                         deterministic bytes)
+//   loc/<record id>                -> records.RecordState (the local view, only
+//                                                         where it differs: below)
 //   out/<seq u64>                  -> store.OutboxEntry  (signed, not yet acked)
 //   pend/<record id><seq u64>      -> ""                 (pending change-set seq
 //                                                         touching the record)
@@ -23,8 +24,24 @@
 // Invariants kept by ClientStore:
 //   - out/ holds exactly the seqs (state.acked_seq, state.last_seq];
 //   - pend/<rid><seq> exists iff out/<seq> has a change for rid;
-//   - loc/<rid> = srv/<rid> (or nothing) with the pend/<rid> changes applied
-//     in seq order.
+//   - the local view of rid (what the officer sees: ClientStore::LocalRecord,
+//     ForEachLocal) is loc/<rid> if present, else srv/<rid>; it equals
+//     srv/<rid> (or nothing) with the pend/<rid> changes applied in seq
+//     order, except that a change acknowledged but not yet pulled back stays
+//     in it until the pull brings the server view that holds it;
+//   - loc/<rid> is present only where the local view may differ from
+//     srv/<rid>: a change-set of this device touched rid (CommitChangeSet
+//     writes it) and no pull has stored a server view of rid since with no
+//     pend/<rid> left (ApplyPull then deletes it; with pend/<rid> left it
+//     writes the overlay). A pulled record is thus stored once, under srv/
+//     (session 12; the LevelDB compaction rewrote every record twice).
+//
+// Stores written before session 12 hold loc/<rid> for every srv/<rid>, with
+// the same bytes when nothing is pending. They need no migration: loc/ wins,
+// so every read gives what it gave before, and each such loc/ key goes the
+// next time its record is pulled with nothing pending.
+// Nothing else may read loc/ or srv/ directly as "the local records": go
+// through ClientStore, which merges the two.
 #pragma once
 #include <cstdint>
 #include <string>

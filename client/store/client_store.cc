@@ -23,7 +23,7 @@ using wardsync::records::Stamp;
 namespace {
 
 template <typename M>
-Result<std::optional<M>> GetOptional(KvStore& kv, std::string_view key) {
+Result<std::optional<M>> GetOptional(KvReader& kv, std::string_view key) {
   M msg;
   Status s = GetProto(kv, key, &msg);
   if (s.not_found()) return std::optional<M>();
@@ -51,6 +51,14 @@ Status LoadOutbox(KvStore& kv, uint64_t seq, store::OutboxEntry* entry, ChangeSe
 }
 
 std::string Hex(std::string_view raw) { return changes_util::RecordIdText(raw); }
+
+// Whether any key under `prefix` is live (one seek).
+Result<bool> AnyKey(KvReader& kv, std::string_view prefix) {
+  auto it = kv.Scan(prefix);
+  if (it->Valid()) return true;
+  WS_RETURN_IF_ERROR(it->status());
+  return false;
+}
 
 void Absorb(uint64_t* hlc, uint64_t seen) { *hlc = std::max(*hlc, seen); }
 
@@ -180,7 +188,12 @@ Status ClientStore::ReplaceForms(const std::vector<forms::FormDef>& defs, const 
 // ----------------------------------------------------------------- records
 
 Result<std::optional<RecordState>> ClientStore::LocalRecord(const std::string& record_id) {
-  return GetOptional<RecordState>(kv_, keys::LocalRecord(record_id));
+  // One view for both reads: a pull stored between them (srv/ rewritten,
+  // loc/ dropped) must not show half of the old state and half of the new.
+  auto view = kv_.NewReadView();
+  auto local = GetOptional<RecordState>(*view, keys::LocalRecord(record_id));
+  if (!local.ok() || local->has_value()) return local;
+  return GetOptional<RecordState>(*view, keys::ServerRecord(record_id));
 }
 
 Result<std::optional<RecordState>> ClientStore::ServerRecord(const std::string& record_id) {
@@ -189,17 +202,33 @@ Result<std::optional<RecordState>> ClientStore::ServerRecord(const std::string& 
 
 Status ClientStore::ForEachLocal(std::optional<std::string> form_id,
                                  const std::function<void(const RecordState&)>& fn) {
-  auto it = kv_.Scan(keys::kLocalRecordPrefix);
-  for (; it->Valid(); it->Next()) {
-    RecordState r;
-    if (!r.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return Status::Corruption("local record " + Hex(it->key().substr(keys::kLocalRecordPrefix.size())) +
-                                " does not parse");
+  // loc/ and srv/ merged in record id order, loc/ winning (client_keys.h),
+  // both read from one state of the store. Declared in this order so the
+  // iterators go before their view.
+  auto view = kv_.NewReadView();
+  auto loc = view->Scan(keys::kLocalRecordPrefix);
+  auto srv = view->Scan(keys::kServerRecordPrefix);
+  RecordState r;
+  while (loc->Valid() || srv->Valid()) {
+    // A failed iterator is not Valid(): stop before the other one's records
+    // stand in for the records it would have given.
+    WS_RETURN_IF_ERROR(loc->status());
+    WS_RETURN_IF_ERROR(srv->status());
+    const std::string_view loc_id = loc->Valid() ? loc->key().substr(keys::kLocalRecordPrefix.size()) : "";
+    const std::string_view srv_id = srv->Valid() ? srv->key().substr(keys::kServerRecordPrefix.size()) : "";
+    const bool take_local = loc->Valid() && (!srv->Valid() || loc_id <= srv_id);
+    KvIterator& it = take_local ? *loc : *srv;
+    if (!r.ParseFromArray(it.value().data(), static_cast<int>(it.value().size()))) {
+      return Status::Corruption((take_local ? "local record " : "server record ") +
+                                Hex(take_local ? loc_id : srv_id) + " does not parse");
     }
+    if (take_local && srv->Valid() && loc_id == srv_id) srv->Next();  // the server view it overlays
+    it.Next();
     if (form_id && r.form_id() != *form_id) continue;
     fn(r);
   }
-  return it->status();
+  WS_RETURN_IF_ERROR(loc->status());
+  return srv->status();
 }
 
 // ------------------------------------------------------------------ outbox
@@ -403,6 +432,16 @@ RecordState ClientStore::Overlay(const RecordState& server_view, const PendingCh
 }
 
 Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t cursor, bool durable) {
+  return ApplyPullOf(records, cursor, durable);
+}
+
+Status ClientStore::ApplyPullPage(const google::protobuf::RepeatedPtrField<RecordState>& records, uint64_t cursor,
+                                  bool durable) {
+  return ApplyPullOf(records, cursor, durable);
+}
+
+template <typename Records>
+Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool durable) {
   auto lock = Lock();
   store::SyncState state;
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));
@@ -411,6 +450,27 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
                                 ", got " + std::to_string(cursor) + ")");
   }
   const bool any_pending = state.last_seq() > state.acked_seq();
+  // A server view with nothing of ours on top is stored under srv/ alone and
+  // any loc/ of the record is dropped (client_keys.h). loc/ keys are written
+  // only by a device's own change-sets, or were written for every pulled
+  // record before session 12; a device that never made a change-set and
+  // holds no loc/ key has none to drop, and cannot get one before this write
+  // (the lock is held), so it writes no tombstones: a fresh device's first
+  // pull. The probe is one seek, and only such a device makes it: one that
+  // captures drops a loc/ key with each record it pulls back, and a seek
+  // from loc/ would step over all of those tombstones until LevelDB
+  // compacts them away.
+  bool may_hold_local = true;
+  if (state.last_seq() == 0 && !records.empty()) {
+    auto any = AnyKey(kv_, keys::kLocalRecordPrefix);
+    if (!any.ok()) return any.status();
+    may_hold_local = *any;
+  }
+  if (srv_bound_ == SrvBound::kNotProbed && !records.empty()) {
+    auto any = AnyKey(kv_, keys::kServerRecordPrefix);
+    if (!any.ok()) return any.status();
+    srv_bound_ = *any ? SrvBound::kUnknown : SrvBound::kKnown;
+  }
   WriteBatch batch;
   std::map<std::string, uint64_t> written;  // record id -> log_seq written by this batch
   PendingChanges pending;
@@ -420,6 +480,9 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
     uint64_t held_seq = 0;
     if (auto w = written.find(r.record_id()); w != written.end()) {
       held_seq = w->second;
+    } else if (srv_bound_ == SrvBound::kKnown && r.log_seq() >= srv_log_seq_bound_) {
+      // No stored server view can be newer than this one: no read needed
+      // (a fresh device's first pull, pages in log order).
     } else {
       auto held = ServerRecord(r.record_id());
       if (!held.ok()) return held.status();
@@ -427,6 +490,9 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
     }
     if (r.log_seq() < held_seq) continue;  // never replace a newer server view with an older one
     written[r.record_id()] = r.log_seq();
+    // Raised before the write, whatever its outcome: a bound too high only
+    // costs reads, one too low would let an older view replace a newer one.
+    srv_log_seq_bound_ = std::max(srv_log_seq_bound_, r.log_seq());
     Absorb(&hlc, LargestHlc(r));
     // Canonical bytes (map entries in key order): a record completed from
     // an own echo (own_echo_client.h) is stored exactly as the full record.
@@ -437,8 +503,8 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
       pending.clear();
     }
     if (pending.empty()) {
-      // Nothing of ours on top: the local view is the server's, byte for byte.
-      batch.Put(keys::LocalRecord(r.record_id()), bytes);
+      // Nothing of ours on top: the local view is the server's, stored once.
+      if (may_hold_local) batch.Delete(keys::LocalRecord(r.record_id()));
     } else {
       PutProto(batch, keys::LocalRecord(r.record_id()), Overlay(r, pending));
     }

@@ -77,15 +77,18 @@ class ClientStore {
                       const std::vector<forms::ChoiceListDef>& choice_lists = {});
 
   // ---- records
-  // What the officer sees; nullopt if the record is not known here.
+  // What the officer sees (loc/, else srv/: client_keys.h); nullopt if the
+  // record is not known here.
   Result<std::optional<records::RecordState>> LocalRecord(const std::string& record_id);
-  // Every local record (of one form if given), in record id order.
+  // Every local record (of one form if given), in record id order: loc/ and
+  // srv/ merged, loc/ winning, both read from one state of the store.
   Status ForEachLocal(std::optional<std::string> form_id,
                       const std::function<void(const records::RecordState&)>& fn);
   // The server's view as last pulled; nullopt if never pulled.
   Result<std::optional<records::RecordState>> ServerRecord(const std::string& record_id);
-  // loc/ of every record a pending change-set touches, in record id order
-  // (a record with no loc/ is left out); nullopt if there are more than
+  // The local view (LocalRecord) of every record a pending change-set
+  // touches, in record id order (a record with neither loc/ nor srv/ is left
+  // out); nullopt if there are more than
   // `max` such records (client/sync/own_echo_client.h).
   Result<std::optional<std::vector<records::RecordState>>> PendingLocalRecords(size_t max);
 
@@ -117,9 +120,10 @@ class ClientStore {
   // this device never made).
   Status Acknowledge(uint64_t acked_seq);
 
-  // Stores one pulled batch in ONE write: srv/<id> = each record, loc/<id> =
+  // Stores one pulled batch in ONE write: srv/<id> = each record; loc/<id> =
   // that record with this device's still-pending changes for it overlaid in
-  // seq order, state.pull_cursor = cursor, and state.hlc absorbs every stamp
+  // seq order, or deleted when none is pending (the record is then stored
+  // once: client_keys.h); state.pull_cursor = cursor, and state.hlc absorbs every stamp
   // seen. A cursor below the stored one is refused; a pulled record older
   // (lower log_seq) than the stored server view is ignored.
   // durable=false skips the disk sync: the cursor still never runs ahead of
@@ -128,6 +132,10 @@ class ClientStore {
   // which the next round pulls again. The next synced write of this store
   // makes them durable too.
   Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor, bool durable = true);
+  // The same for a page's records as parsed (on the page's protobuf arena:
+  // client/sync/pulled_page.h), without moving them out.
+  Status ApplyPullPage(const google::protobuf::RepeatedPtrField<records::RecordState>& records, uint64_t cursor,
+                       bool durable = true);
 
   // Bookkeeping of a sync attempt (not synced to disk): last_attempt_ms
   // always; last_success_ms on success; last_error/last_error_ms on failure.
@@ -168,8 +176,20 @@ class ClientStore {
   // The server view with the pending changes on top; a pending change the
   // view refuses is left out (it stays in the outbox for the server to judge).
   records::RecordState Overlay(const records::RecordState& server_view, const PendingChanges& pending);
+  // ApplyPull for either container of records.
+  template <typename Records>
+  Status ApplyPullOf(const Records& records, uint64_t cursor, bool durable);
 
   KvStore& kv_;
+  // Whether srv_log_seq_bound_ bounds the log_seq of every srv/ record, so
+  // that ApplyPull need not read the stored view of a record pulled with a
+  // log_seq at or above it. Known only when the first ApplyPull of this
+  // object found no srv/ key at all (a fresh device); every ApplyPull then
+  // raises the bound. Kept in memory: this object is the store's only
+  // writer (see the class comment), as for forms_cache_. Guarded by mu_.
+  enum class SrvBound { kNotProbed, kKnown, kUnknown };
+  SrvBound srv_bound_ = SrvBound::kNotProbed;
+  uint64_t srv_log_seq_bound_ = 0;
   std::shared_ptr<const forms_util::FormRegistry> forms_cache_;  // guarded by mu_; null = not loaded
   std::shared_ptr<const forms::WardList> wards_cache_;           // guarded by mu_; null = not loaded
   std::recursive_mutex mu_;

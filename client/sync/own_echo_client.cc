@@ -27,7 +27,8 @@ void OwnEchoExpectation::AddTo(sync::PullRequest* request) const {
   for (uint64_t d : digests_) request->add_own_digests(d);
 }
 
-Status OwnEchoExpectation::Complete(const sync::PullBatch& batch, std::vector<records::RecordState>* records) const {
+Status OwnEchoExpectation::Complete(sync::PullBatch* page) const {
+  const sync::PullBatch& batch = *page;
   if (batch.own_size() == 0) return Status::Ok();
   if (batch.received_seq_size() != batch.received_ms_size()) {
     return Status::Invalid("pull page: received_seq and received_ms differ in length");
@@ -41,9 +42,9 @@ Status OwnEchoExpectation::Complete(const sync::PullBatch& batch, std::vector<re
     }
   }
   for (const auto& own : batch.own()) {
-    records::RecordState r = expected_[own.index()];
-    echo::Fill(&r, range_, times, own.log_seq());
-    records->push_back(std::move(r));
+    records::RecordState* r = page->add_records();  // on the page's arena, if it has one
+    *r = expected_[own.index()];
+    echo::Fill(r, range_, times, own.log_seq());
   }
   return Status::Ok();
 }

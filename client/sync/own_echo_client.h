@@ -23,10 +23,11 @@ class OwnEchoExpectation {
   Status Prepare(ClientStore& store, const std::string& device_id, uint64_t from_seq, uint64_t to_seq);
   // Adds the range and the digests to the request (nothing if none).
   void AddTo(sync::PullRequest* request) const;
-  // Appends to *records the record each PullBatch.own stands for. A batch
-  // naming a digest this device never sent, or whose times do not pair up,
-  // is refused: nothing is appended.
-  Status Complete(const sync::PullBatch& batch, std::vector<records::RecordState>* records) const;
+  // Appends to batch->records the record each PullBatch.own stands for
+  // (after the records the page carries, as if they had come in it). A
+  // batch naming a digest this device never sent, or whose times do not
+  // pair up, is refused: nothing is appended.
+  Status Complete(sync::PullBatch* batch) const;
 
  private:
   echo::OwnRange range_;

@@ -8,13 +8,14 @@ PullWriter::~PullWriter() {
   if (thread_) thread_->join();  // runs what was posted: a page started is stored, never cut
 }
 
-void PullWriter::Start(std::vector<records::RecordState> records, uint64_t cursor, bool durable) {
+void PullWriter::Start(std::unique_ptr<PulledPage> page, uint64_t cursor, bool durable) {
   if (!thread_) thread_.emplace(1);
   busy_ = true;
-  records_ = records.size();
+  records_ = static_cast<size_t>(page->records().size());
   done_.expires_at(asio::steady_timer::time_point::max());
-  asio::post(*thread_, [this, records = std::move(records), cursor, durable] {
-    Status stored = store_.ApplyPull(records, cursor, durable);
+  asio::post(*thread_, [this, page = std::move(page), cursor, durable]() mutable {
+    Status stored = store_.ApplyPullPage(page->records(), cursor, durable);
+    page.reset();  // the page's arena, freed here: not on the io thread
     // Back on the io thread: the round reads busy_ and result_ only there.
     asio::post(io_, [this, stored = std::move(stored)] {
       result_ = stored;

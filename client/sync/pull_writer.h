@@ -16,12 +16,12 @@
 // posted to an io_context that no longer runs is dropped, never run.
 #pragma once
 #include <asio.hpp>
+#include <memory>
 #include <optional>
-#include <vector>
 
 #include "client/store/client_store.h"
+#include "client/sync/pulled_page.h"
 #include "common/status.h"
-#include "proto/records.pb.h"
 
 namespace wardsync::client {
 
@@ -32,9 +32,10 @@ class PullWriter {
   PullWriter(const PullWriter&) = delete;
   PullWriter& operator=(const PullWriter&) = delete;
 
-  // Starts storing one page (ClientStore::ApplyPull). Only when idle(): the
-  // caller awaits Finish() first.
-  void Start(std::vector<records::RecordState> records, uint64_t cursor, bool durable);
+  // Starts storing one page's records (ClientStore::ApplyPullPage). Only
+  // when idle(): the caller awaits Finish() first. The page (its arena) is
+  // freed on the writer's thread once stored.
+  void Start(std::unique_ptr<PulledPage> page, uint64_t cursor, bool durable);
   bool idle() const { return !busy_; }
   // Waits, without blocking the io thread, for the page being stored (if
   // any) and returns how its write went; Ok when nothing was being stored.

@@ -162,8 +162,12 @@ class Round {
         co_await Flush();
         if (!status_.ok()) co_return status_;
       }
-      auto frame = co_await io.Read(opt_.io_timeout);
-      if (!frame.ok()) co_return frame.status();
+      // Each frame on an arena of its own (pulled_page.h): a pull page's
+      // records stay there, go to the writer with it and are freed with it.
+      auto page = std::make_unique<PulledPage>();
+      sync::Frame* frame = &page->frame();
+      Status read = co_await io.ReadInto(frame, opt_.io_timeout);
+      if (!read.ok()) co_return read;
       if (frame->has_error()) co_return Status::Denied(ErrorText(frame->error()));
       if (frame->has_push_ack()) {
         --in_flight_;
@@ -190,11 +194,7 @@ class Round {
       if (frame->has_pull_batch()) {
         pull_outstanding_ = false;
         auto& pb = *frame->mutable_pull_batch();
-        // Moved out of the frame, not copied (a page holds up to thousands).
-        std::vector<wardsync::records::RecordState> records;
-        records.reserve(pb.records_size());
-        for (auto& r : *pb.mutable_records()) records.push_back(std::move(r));
-        WS_CO_RETURN_IF_ERROR(own_echo_.Complete(pb, &records));
+        WS_CO_RETURN_IF_ERROR(own_echo_.Complete(&pb));
         report_.own_echoed += pb.own_size();
         const uint64_t next = std::max(pb.cursor(), cursor_);
         pull_done_ = !pb.more();
@@ -212,13 +212,13 @@ class Round {
         // page crosses the network and is parsed here.
         WS_CO_RETURN_IF_ERROR(co_await PageStored());
         report_.progress.pull_remaining = pb.remaining();
-        if (next > cursor_ || !records.empty()) {
+        if (next > cursor_ || pb.records_size() > 0) {
           // Synced every opt_.pull_sync_bytes and at the last page, not
           // every page: a page's records and its cursor are one write, so a crash
           // loses whole pages after the last synced one, cursor included,
           // and the next round pulls them again (client_store.h, ApplyPull).
           const bool durable = pull_done_ || io.bytes_in() - synced_at_bytes_ >= opt_.pull_sync_bytes;
-          writer_->Start(std::move(records), next, durable);
+          writer_->Start(std::move(page), next, durable);  // frame and pb are the writer's from here
           if (durable) synced_at_bytes_ = io.bytes_in();
           cursor_ = next;
         } else {

@@ -125,6 +125,14 @@ Status FramedStream::TakeDecrypted() {
 
 asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::milliseconds timeout,
                                                                   std::chrono::milliseconds frame_timeout) {
+  wardsync::sync::Frame frame;
+  Status read = co_await ReadInto(&frame, timeout, frame_timeout);
+  if (!read.ok()) co_return read;
+  co_return frame;
+}
+
+asio::awaitable<Status> FramedStream::ReadInto(wardsync::sync::Frame* frame, std::chrono::milliseconds timeout,
+                                               std::chrono::milliseconds frame_timeout) {
   if (!read_failed_.ok()) co_return read_failed_;
   std::string payload;
   if (!decoder_.Next(&payload)) {  // a pipelined frame may already be buffered
@@ -201,13 +209,12 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
       }
     }
   }
-  wardsync::sync::Frame frame;
-  Status parsed = wire::ParseFramePayload(payload, read_max_frame_bytes_, accept_compressed_, &frame, bounds_);
+  Status parsed = wire::ParseFramePayload(payload, read_max_frame_bytes_, accept_compressed_, frame, bounds_);
   if (!parsed.ok()) {
     read_failed_ = parsed;
     co_return read_failed_;
   }
-  co_return frame;
+  co_return Status::Ok();
 }
 
 }  // namespace wardsync::net

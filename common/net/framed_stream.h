@@ -57,6 +57,10 @@ class FramedStream {
   // connection by sending one byte just before each idle deadline.
   asio::awaitable<Result<wardsync::sync::Frame>> Read(std::chrono::milliseconds timeout,
                                                       std::chrono::milliseconds frame_timeout = {});
+  // The same, parsed into *frame (which may live on a protobuf arena:
+  // client/sync/pulled_page.h). On an error *frame is unspecified.
+  asio::awaitable<Status> ReadInto(wardsync::sync::Frame* frame, std::chrono::milliseconds timeout,
+                                   std::chrono::milliseconds frame_timeout = {});
 
   // True when more input is already here: part of a frame decoded but not
   // returned, decrypted bytes in TLS, or bytes waiting on the socket. A peer

@@ -198,9 +198,12 @@ WardClient::View WardClient::Inspect() {
   for (auto it = db->Scan(client::keys::kServerRecordPrefix); it->Valid(); it->Next()) {
     v.srv.insert(changes_util::RecordIdText(it->key().substr(client::keys::kServerRecordPrefix.size())));
   }
-  for (auto it = db->Scan(client::keys::kLocalRecordPrefix); it->Valid(); it->Next()) {
-    v.loc.insert(changes_util::RecordIdText(it->key().substr(client::keys::kLocalRecordPrefix.size())));
-  }
+  // The local views through the store's accessor (loc/ over srv/: a pulled
+  // record is stored under srv/ alone, client_keys.h).
+  Status listed = store.ForEachLocal(std::nullopt, [&](const records::RecordState& r) {
+    v.loc.insert(changes_util::RecordIdText(r.record_id()));
+  });
+  REQUIRE(listed.ok());
   return v;
 }
 

@@ -282,7 +282,15 @@ std::map<std::string, records::RecordState> FaultDevice::ServerViews() {
   return ScanRecords(*db_, client::keys::kServerRecordPrefix);
 }
 std::map<std::string, records::RecordState> FaultDevice::LocalViews() {
-  return ScanRecords(*db_, client::keys::kLocalRecordPrefix);
+  // Through the store's accessor, as the officer's screens read them: loc/
+  // only where it differs from srv/, a pulled record under srv/ alone
+  // (client_keys.h).
+  std::map<std::string, records::RecordState> out;
+  Status listed = store_->ForEachLocal(std::nullopt, [&](const records::RecordState& r) {
+    REQUIRE(out.emplace(r.record_id(), r).second);
+  });
+  REQUIRE(listed.ok());
+  return out;
 }
 
 // ------------------------------------------------------------------ checks

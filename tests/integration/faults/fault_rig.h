@@ -111,7 +111,7 @@ class FaultDevice {
   store::SyncState State();
   std::vector<uint64_t> OutboxSeqs();
   std::map<std::string, records::RecordState> ServerViews();  // srv/, by raw id
-  std::map<std::string, records::RecordState> LocalViews();   // loc/, by raw id
+  std::map<std::string, records::RecordState> LocalViews();   // ForEachLocal (loc/ over srv/), by raw id
 
  private:
   void LoadKey();

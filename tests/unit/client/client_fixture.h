@@ -17,6 +17,7 @@
 #include "common/clock/clock.h"
 #include "common/crypto/ed25519.h"
 #include "common/forms/form_loader.h"
+#include "common/reconcile/merge.h"
 #include "common/store/leveldb_store.h"
 
 namespace client_test {
@@ -66,6 +67,28 @@ inline std::map<std::string, std::string> Dump(KvStore& kv) {
   for (; it->Valid(); it->Next()) all.emplace(std::string(it->key()), std::string(it->value()));
   REQUIRE(it->status().ok());
   return all;
+}
+
+// How many keys start with `prefix`.
+inline size_t CountPrefix(KvStore& kv, std::string_view prefix) {
+  size_t n = 0;
+  for (auto it = kv.Scan(prefix); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+// What the server makes of change-set `cs`: its (only) change applied to
+// `record` with a server stamp.
+inline void ServerApply(records::RecordState& record, const changes::SignedChangeSet& cs, uint64_t log_seq,
+                        uint64_t received_ms) {
+  changes::ChangeSetBody body;
+  REQUIRE(changes_util::ParseBody(cs, &body).ok());
+  records::Stamp stamp;
+  stamp.mutable_change()->set_device_id(body.device_id());
+  stamp.mutable_change()->set_seq(body.seq());
+  stamp.set_hlc(body.hlc());
+  stamp.set_officer(body.officer());
+  stamp.set_received_ms(received_ms);
+  REQUIRE(reconcile::Apply(record, body.changes(0), stamp, log_seq, {}).ok());
 }
 
 // Equal messages (map fields compared as maps: their serialized order varies).

@@ -2,7 +2,6 @@
 // overlaid with pending changes, forms, and durability across reopen.
 #include "client/store/client_keys.h"
 #include "common/clock/hlc.h"
-#include "common/reconcile/merge.h"
 #include "tests/unit/client/client_fixture.h"
 
 using namespace client_test;
@@ -11,25 +10,6 @@ using wardsync::records::RecordState;
 using wardsync::records::Stamp;
 
 namespace {
-
-size_t CountPrefix(KvStore& kv, std::string_view prefix) {
-  size_t n = 0;
-  for (auto it = kv.Scan(prefix); it->Valid(); it->Next()) ++n;
-  return n;
-}
-
-// What the server makes of change-set `cs`: its (only) change applied to
-// `record` with a server stamp.
-void ServerApply(RecordState& record, const changes::SignedChangeSet& cs, uint64_t log_seq, uint64_t received_ms) {
-  auto body = Body(cs);
-  Stamp stamp;
-  stamp.mutable_change()->set_device_id(body.device_id());
-  stamp.mutable_change()->set_seq(body.seq());
-  stamp.set_hlc(body.hlc());
-  stamp.set_officer(body.officer());
-  stamp.set_received_ms(received_ms);
-  REQUIRE(reconcile::Apply(record, body.changes(0), stamp, log_seq, {}).ok());
-}
 
 const records::FieldState& Field(const RecordState& r, const std::string& name) {
   auto it = r.fields().find(name);

@@ -22,6 +22,12 @@ RecordState Pulled(char id, uint64_t log_seq) {
   return r;
 }
 
+std::unique_ptr<client::PulledPage> Page(const std::vector<RecordState>& records) {
+  auto page = std::make_unique<client::PulledPage>();
+  for (const auto& r : records) page->Add(r);
+  return page;
+}
+
 // Runs one coroutine on `io` to its end.
 template <typename T>
 T RunOn(asio::io_context& io, asio::awaitable<T> task) {
@@ -50,14 +56,14 @@ TEST_CASE("the pull writer stores pages in order and reports each page's outcome
   CHECK(RunOn(io, FinishCounting(writer, &stored)).ok());  // nothing started: nothing to wait for
   CHECK(stored == 0);
 
-  writer.Start({Pulled('a', 3), Pulled('b', 5)}, 5, /*durable=*/false);
+  writer.Start(Page({Pulled('a', 3), Pulled('b', 5)}), 5, /*durable=*/false);
   CHECK_FALSE(writer.idle());
   CHECK(RunOn(io, FinishCounting(writer, &stored)).ok());
   CHECK(writer.idle());
   CHECK(stored == 2);
   CHECK(dev.cs->State()->pull_cursor() == 5);
 
-  writer.Start({Pulled('a', 7)}, 9, /*durable=*/true);
+  writer.Start(Page({Pulled('a', 7)}), 9, /*durable=*/true);
   CHECK(RunOn(io, FinishCounting(writer, &stored)).ok());
   CHECK(stored == 1);
   CHECK(dev.cs->State()->pull_cursor() == 9);
@@ -67,11 +73,11 @@ TEST_CASE("the pull writer stores pages in order and reports each page's outcome
   // A page the store refuses (its cursor would move back) comes back as
   // that page's error and changes nothing; the writer stays usable.
   const auto before = Dump(*dev.db);
-  writer.Start({Pulled('c', 4)}, 4, true);
+  writer.Start(Page({Pulled('c', 4)}), 4, true);
   Status refused = RunOn(io, FinishCounting(writer, &stored));
   CHECK(refused.code() == Status::Code::kFailedPrecondition);
   CHECK(Dump(*dev.db) == before);
-  writer.Start({Pulled('c', 11)}, 11, true);
+  writer.Start(Page({Pulled('c', 11)}), 11, true);
   CHECK(RunOn(io, FinishCounting(writer, &stored)).ok());
   CHECK(dev.cs->State()->pull_cursor() == 11);
 }
@@ -82,8 +88,8 @@ TEST_CASE("a pull writer destroyed while a page is being stored finishes that pa
   {
     asio::io_context io;
     client::PullWriter writer(*dev.cs, io);
-    std::vector<RecordState> page;
-    for (int i = 0; i < 500; ++i) page.push_back(Pulled(static_cast<char>('A' + i % 50), 100 + i));
+    auto page = std::make_unique<client::PulledPage>();
+    for (int i = 0; i < 500; ++i) page->Add(Pulled(static_cast<char>('A' + i % 50), 100 + i));
     writer.Start(std::move(page), 600, true);
     // No Finish: the round broke (say the connection closed) with the page
     // on the writer's thread; the io_context never runs again.
