@@ -19,6 +19,7 @@ struct ContentLimits {
   uint32_t max_text_bytes = 0;
   uint32_t max_fields_per_change = 0;
   uint32_t max_changeset_bytes = 0;
+  bool operator==(const ContentLimits&) const = default;
 };
 
 // The content limits of announced ServerLimits (unset ones: the minimums).

@@ -279,6 +279,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   parsed.reserve(submission.change_sets.size());
   // Parsed and hashed already by the session (off this thread), if it could.
   const bool prepared = submission.prepared.size() == submission.change_sets.size();
+  const bool sizes_checked = submission.content_limits && *submission.content_limits == ContentOf(ctx_.limits);
   for (size_t k = 0; k < submission.change_sets.size(); ++k) {
     const auto& cs = submission.change_sets[k];
     Parsed p{&cs, {}, {}};
@@ -287,6 +288,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
       p.hash = std::move(submission.prepared[k].hash);
       p.content = std::move(submission.prepared[k].content);
       p.content_forms = submission.content_forms;
+      if (sizes_checked) p.sizes = std::move(submission.prepared[k].sizes);
     } else {
       p.own = std::make_unique<ChangeSetBody>();
       p.body = p.own.get();
@@ -457,9 +459,14 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   const uint64_t now = ctx_.clock.NowMs();
   // Sizes first: an honest client keeps to them at capture (it learned them
   // from HelloReply.limits), so only a hostile one is refused here.
-  if (Status s = wire::CheckChangeSetBody(body, p.signed_cs->body().size(), ContentOf(ctx_.limits)); !s.ok()) {
-    return Refuse(r, sync::LIMIT_EXCEEDED, "change-set seq " + std::to_string(body.seq()) + ": " + s.message(),
-                  body.seq());
+  // Checked already on an io thread when the limits are still the ones it used.
+  std::string sizes = p.sizes.value_or("");
+  if (!p.sizes) {
+    if (Status s = wire::CheckChangeSetBody(body, p.signed_cs->body().size(), ContentOf(ctx_.limits)); !s.ok())
+      sizes = s.message();
+  }
+  if (!sizes.empty()) {
+    return Refuse(r, sync::LIMIT_EXCEEDED, "change-set seq " + std::to_string(body.seq()) + ": " + sizes, body.seq());
   }
   const uint64_t volume = p.signed_cs->body().size();
   if (quota_ && !exempt_quota) {

@@ -87,6 +87,7 @@ class IngestGroup {
     bool head = false;  // ends its signature run: its verified signature is stored
     std::vector<std::optional<std::string>> content;          // Submission::Prepared::content
     std::shared_ptr<const FormsSnapshot::Data> content_forms;  // what it was checked against
+    std::optional<std::string> sizes;  // Submission::Prepared::sizes, when checked against today's limits
   };
   // Records live on arena_ (see NewRecord): the committer builds, copies
   // and drops thousands of them a group, each a tree of small messages and

@@ -8,7 +8,7 @@
 
 namespace wardsync::server {
 
-void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms) {
+void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms, const wire::ContentLimits* limits) {
   std::vector<Submission::Prepared> out(s.change_sets.size());
   size_t body_bytes = 0;
   for (const auto& cs : s.change_sets) body_bytes += cs.body().size();
@@ -22,6 +22,11 @@ void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms) {
     out[i].body = google::protobuf::Arena::CreateMessage<wardsync::changes::ChangeSetBody>(arena.get());
     if (!changes_util::ParseBody(s.change_sets[i], out[i].body).ok()) return;  // ingest refuses it, in order
     out[i].hash = changes_util::BodyHash(s.change_sets[i]);
+    if (limits) {
+      Status sizes = wire::CheckChangeSetBody(*out[i].body, s.change_sets[i].body().size(), *limits);
+      // Never "" for a failure: "" is the answer "within the limits".
+      out[i].sizes = sizes.ok() ? std::string() : sizes.message().empty() ? "too large" : sizes.message();
+    }
     if (!forms) continue;
     // The content of a change that does not act on the record as it is
     // (not a RESOLVE or REVIEW) depends only on the change and the forms:
@@ -37,6 +42,7 @@ void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms) {
   s.prepared = std::move(out);
   s.arena = std::move(arena);
   s.content_forms = std::move(forms);
+  if (limits) s.content_limits = *limits;
 }
 
 }  // namespace wardsync::server

@@ -9,6 +9,7 @@
 
 #include <google/protobuf/arena.h>
 
+#include "common/wire/content_limits.h"
 #include "proto/changes.pb.h"
 #include "proto/sync.pb.h"
 #include "server/server_context.h"
@@ -39,6 +40,9 @@ struct Submission {
     // `content_forms`, for the changes whose answer does not depend on the
     // stored record (every op but RESOLVE and REVIEW); nullopt: ingest checks.
     std::vector<std::optional<std::string>> content;
+    // wire::CheckChangeSetBody's answer ("" = within the limits) against
+    // `content_limits`; nullopt: ingest checks.
+    std::optional<std::string> sizes;
   };
   mutable std::vector<Prepared> prepared;
   // Owns the prepared bodies: parsed into one arena, they cost the io
@@ -48,11 +52,16 @@ struct Submission {
   // The forms snapshot `content` was checked against: ingest uses the
   // answers only while the published forms are still this snapshot.
   std::shared_ptr<const FormsSnapshot::Data> content_forms;
+  // The limits `Prepared::sizes` was checked against.
+  std::optional<wire::ContentLimits> content_limits;
 };
 
 // Fills s.prepared if every body parses (else leaves it empty); with
-// `forms`, also checks each change's content against them.
-void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms = nullptr);
+// `forms`, also checks each change's content against them; with `limits`,
+// each body's sizes (the committer uses that answer while its limits are
+// still the same).
+void Prepare(Submission& s, std::shared_ptr<const FormsSnapshot::Data> forms = nullptr,
+             const wire::ContentLimits* limits = nullptr);
 
 struct SubmissionResult {
   uint64_t acked_seq = 0;        // all change-sets up to here are durable (new or already held)

@@ -435,7 +435,8 @@ void Session::ServePush(const std::string& device_id, sync::Push& push) {
   sub.change_sets.reserve(sets->size());
   for (auto& cs : *sets) sub.change_sets.push_back(std::move(cs));  // moved, not copied
   // Parse, hash and check content here, on an io thread, not on the single committer thread.
-  Prepare(sub, server_.ctx().forms.Get());
+  const wire::ContentLimits limits = ContentOf(server_.ctx().limits);
+  Prepare(sub, server_.ctx().forms.Get(), &limits);
   SubmitPush(std::move(sub));
 }
 
