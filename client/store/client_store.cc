@@ -214,6 +214,7 @@ Status ClientStore::ForEachLocal(std::optional<std::string> form_id,
     // stand in for the records it would have given.
     WS_RETURN_IF_ERROR(loc->status());
     WS_RETURN_IF_ERROR(srv->status());
+    // Views into the iterators' keys: used only before the Next() calls below.
     const std::string_view loc_id = loc->Valid() ? loc->key().substr(keys::kLocalRecordPrefix.size()) : "";
     const std::string_view srv_id = srv->Valid() ? srv->key().substr(keys::kServerRecordPrefix.size()) : "";
     const bool take_local = loc->Valid() && (!srv->Valid() || loc_id <= srv_id);
@@ -361,6 +362,9 @@ Status ClientStore::Acknowledge(uint64_t acked_seq) {
     batch.Delete(std::string(it->key()));
   }
   WS_RETURN_IF_ERROR(it->status());
+  // loc/ is left as it is: an acknowledged change stays in the local view
+  // (client_keys.h) until a pull stores the record's server view, which
+  // then drops loc/ (nothing pending) or overlays what is still pending.
   state.set_acked_seq(acked_seq);
   PutProto(batch, std::string(keys::kState), state);
   return kv_.Write(batch, /*sync=*/true);

@@ -164,6 +164,9 @@ class ClientStore {
   Status SavePreferredServer(const std::string& address);
 
   // ---- the underlying store, for client/attach's own keys (att/)
+  // Never for srv/ or loc/: ApplyPull's in-memory bound of srv/ log_seqs and
+  // its "no loc/ key" probe hold only because every write of those keys goes
+  // through this object, under its lock.
   KvStore& kv() { return kv_; }
 
  private:
@@ -187,6 +190,9 @@ class ClientStore {
   // object found no srv/ key at all (a fresh device); every ApplyPull then
   // raises the bound. Kept in memory: this object is the store's only
   // writer (see the class comment), as for forms_cache_. Guarded by mu_.
+  // A crash that loses unsynced pages ends the process, and this object
+  // with it: the next one probes again, so the bound never outlives a write
+  // it counted.
   enum class SrvBound { kNotProbed, kKnown, kUnknown };
   SrvBound srv_bound_ = SrvBound::kNotProbed;
   uint64_t srv_log_seq_bound_ = 0;

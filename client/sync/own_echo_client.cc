@@ -41,6 +41,7 @@ Status OwnEchoExpectation::Complete(sync::PullBatch* page) const {
                              " but this device sent " + std::to_string(expected_.size()) + " digests");
     }
   }
+  // Adding records while iterating own(): another field, never reallocated by it.
   for (const auto& own : batch.own()) {
     records::RecordState* r = page->add_records();  // on the page's arena, if it has one
     *r = expected_[own.index()];

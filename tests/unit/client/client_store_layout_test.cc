@@ -244,3 +244,45 @@ TEST_CASE("a fresh device's pull still ignores an older view of a record it hold
   CHECK(Same(**dev.cs->ServerRecord(newer.record_id()), newer));
   CHECK(dev.cs->State()->pull_cursor() == 12);
 }
+
+TEST_CASE("a device's first edit, made between two pulled pages, is kept on top and dropped when pulled back",
+          "[client][store-layout]") {
+  // ApplyPull skips the loc/ deletes only while the device has made no
+  // change-set and holds no loc/ key. That must be decided again for every
+  // page, under the store's lock: an edit made after the first page puts a
+  // loc/ key that a later page has to overlay or drop.
+  ManualClock clock;
+  Device dev(clock);
+  Device other(clock);
+  auto id = other.capture->New("voter-meeting", Meeting("120", "95"));
+  REQUIRE(id.ok());
+  const std::string raw = Raw(*id);
+  RecordState server;
+  ServerApply(server, other.Outbox()[0], 1, clock.NowMs());
+
+  REQUIRE(dev.cs->ApplyPull({server}, 1).ok());  // a fresh device: no loc/ to drop, none written
+  CHECK(CountPrefix(*dev.db, ckeys::kLocalRecordPrefix) == 0);
+
+  clock.Advance(1000);
+  REQUIRE(dev.capture->Edit(*id, {{"attended", "90"}}).ok());  // the device's first change-set
+  const auto edit = dev.Outbox()[0];
+  REQUIRE(Has(*dev.db, ckeys::LocalRecord(raw)));
+
+  // Another device's edit comes in while ours is pending: both are seen.
+  clock.Advance(1000);
+  REQUIRE(other.cs->Acknowledge(1).ok());
+  REQUIRE(other.cs->ApplyPull({server}, 1).ok());
+  REQUIRE(other.capture->Edit(*id, {{"invited", "130"}}).ok());
+  ServerApply(server, other.Outbox()[0], 2, clock.NowMs());
+  REQUIRE(dev.cs->ApplyPull({server}, 2).ok());
+  CHECK(dev.Local(*id).fields().at("attended").value().integer() == 90);
+  CHECK(dev.Local(*id).fields().at("invited").value().integer() == 130);
+
+  // Ours acknowledged and pulled back: loc/ goes, one copy is left.
+  ServerApply(server, edit, 3, clock.NowMs());
+  REQUIRE(dev.cs->Acknowledge(1).ok());
+  REQUIRE(dev.cs->ApplyPull({server}, 3).ok());
+  CHECK(CountPrefix(*dev.db, ckeys::kLocalRecordPrefix) == 0);
+  CHECK(Same(dev.Local(*id), server));
+  CHECK(server.fields().at("attended").value().integer() == 90);
+}
