@@ -9,7 +9,6 @@
 #include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
 #include "common/clock/record_hlc.h"
-#include "common/echo/own_echo.h"
 #include "common/reconcile/overlay.h"
 #include "common/store/proto_io.h"
 
@@ -498,9 +497,12 @@ Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool du
     // costs reads, one too low would let an older view replace a newer one.
     srv_log_seq_bound_ = std::max(srv_log_seq_bound_, r.log_seq());
     Absorb(&hlc, LargestHlc(r));
-    // Canonical bytes (map entries in key order): a record completed from
-    // an own echo (own_echo_client.h) is stored exactly as the full record.
-    std::string bytes = echo::CanonicalBytes(r);
+    // Plain serialization: a record completed from an own echo
+    // (own_echo_client.h) is stored as the same record as the full one, not
+    // necessarily the same bytes (a map's entries in any order). The
+    // deterministic form was a third of the pull writer's work, and digests
+    // (common/echo/own_echo.h) make their own.
+    std::string bytes = r.SerializeAsString();
     if (any_pending) {
       WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));
     } else {
