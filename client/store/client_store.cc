@@ -439,12 +439,13 @@ Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t 
 }
 
 Status ClientStore::ApplyPullPage(const google::protobuf::RepeatedPtrField<RecordState>& records, uint64_t cursor,
-                                  bool durable) {
-  return ApplyPullOf(records, cursor, durable);
+                                  bool durable, const std::vector<std::string_view>* received) {
+  return ApplyPullOf(records, cursor, durable, received);
 }
 
 template <typename Records>
-Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool durable) {
+Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool durable,
+                                const std::vector<std::string_view>* received) {
   auto lock = Lock();
   store::SyncState state;
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));
@@ -478,7 +479,9 @@ Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool du
   std::map<std::string, uint64_t> written;  // record id -> log_seq written by this batch
   PendingChanges pending;
   uint64_t hlc = state.hlc();
+  size_t next_index = 0;
   for (const auto& r : records) {
+    const size_t index = next_index++;
     if (r.record_id().size() != 16) return Status::Invalid("pulled record has a malformed record id");
     uint64_t held_seq = 0;
     if (auto w = written.find(r.record_id()); w != written.end()) {
@@ -497,12 +500,12 @@ Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool du
     // costs reads, one too low would let an older view replace a newer one.
     srv_log_seq_bound_ = std::max(srv_log_seq_bound_, r.log_seq());
     Absorb(&hlc, LargestHlc(r));
-    // Plain serialization: a record completed from an own echo
+    // The bytes as received (the server's stored record), else the plain
+    // serialization: a record completed from an own echo
     // (own_echo_client.h) is stored as the same record as the full one, not
-    // necessarily the same bytes (a map's entries in any order). The
-    // deterministic form was a third of the pull writer's work, and digests
-    // (common/echo/own_echo.h) make their own.
-    std::string bytes = r.SerializeAsString();
+    // necessarily the same bytes (a map's entries in any order). Digests
+    // (common/echo/own_echo.h) make their own canonical bytes.
+    std::string bytes = received && index < received->size() ? std::string((*received)[index]) : r.SerializeAsString();
     if (any_pending) {
       WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));
     } else {

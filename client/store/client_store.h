@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/forms/form_registry.h"
@@ -133,9 +134,11 @@ class ClientStore {
   // makes them durable too.
   Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor, bool durable = true);
   // The same for a page's records as parsed (on the page's protobuf arena:
-  // client/sync/pulled_page.h), without moving them out.
+  // client/sync/pulled_page.h), without moving them out. `received`: the
+  // serialized bytes of records[i] as they came, for i < its size (stored
+  // as they are; the others are serialized).
   Status ApplyPullPage(const google::protobuf::RepeatedPtrField<records::RecordState>& records, uint64_t cursor,
-                       bool durable = true);
+                       bool durable = true, const std::vector<std::string_view>* received = nullptr);
 
   // Bookkeeping of a sync attempt (not synced to disk): last_attempt_ms
   // always; last_success_ms on success; last_error/last_error_ms on failure.
@@ -181,7 +184,8 @@ class ClientStore {
   records::RecordState Overlay(const records::RecordState& server_view, const PendingChanges& pending);
   // ApplyPull for either container of records.
   template <typename Records>
-  Status ApplyPullOf(const Records& records, uint64_t cursor, bool durable);
+  Status ApplyPullOf(const Records& records, uint64_t cursor, bool durable,
+                     const std::vector<std::string_view>* received = nullptr);
 
   KvStore& kv_;
   // Whether srv_log_seq_bound_ bounds the log_seq of every srv/ record, so

@@ -14,7 +14,7 @@ void PullWriter::Start(std::unique_ptr<PulledPage> page, uint64_t cursor, bool d
   records_ = static_cast<size_t>(page->records().size());
   done_.expires_at(asio::steady_timer::time_point::max());
   asio::post(*thread_, [this, page = std::move(page), cursor, durable]() mutable {
-    Status stored = store_.ApplyPullPage(page->records(), cursor, durable);
+    Status stored = store_.ApplyPullPage(page->records(), cursor, durable, &page->record_bytes());
     page.reset();  // the page's arena, freed here: not on the io thread
     // Back on the io thread: the round reads busy_ and result_ only there.
     asio::post(io_, [this, stored = std::move(stored)] {

@@ -1,5 +1,7 @@
 #include "client/sync/pulled_page.h"
 
+#include "common/wire/frame_scan.h"
+
 namespace wardsync::client {
 
 namespace {
@@ -16,5 +18,13 @@ google::protobuf::ArenaOptions PageArenaOptions() {
 
 PulledPage::PulledPage()
     : arena_(PageArenaOptions()), frame_(google::protobuf::Arena::CreateMessage<sync::Frame>(&arena_)) {}
+
+void PulledPage::IndexRecordBytes() {
+  if (!wire::PullBatchRecordBytes(bytes_, &record_bytes_) ||
+      record_bytes_.size() != static_cast<size_t>(records().size())) {
+    record_bytes_.clear();
+    std::string().swap(bytes_);
+  }
+}
 
 }  // namespace wardsync::client

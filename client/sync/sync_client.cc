@@ -166,7 +166,7 @@ class Round {
       // records stay there, go to the writer with it and are freed with it.
       auto page = std::make_unique<PulledPage>();
       sync::Frame* frame = &page->frame();
-      Status read = co_await io.ReadInto(frame, opt_.io_timeout);
+      Status read = co_await io.ReadInto(frame, opt_.io_timeout, {}, &page->bytes());
       if (!read.ok()) co_return read;
       if (frame->has_error()) co_return Status::Denied(ErrorText(frame->error()));
       if (frame->has_push_ack()) {
@@ -193,6 +193,7 @@ class Round {
       }
       if (frame->has_pull_batch()) {
         pull_outstanding_ = false;
+        page->IndexRecordBytes();  // before own echoes add records
         auto& pb = *frame->mutable_pull_batch();
         WS_CO_RETURN_IF_ERROR(own_echo_.Complete(&pb));
         report_.own_echoed += pb.own_size();

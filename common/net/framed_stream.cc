@@ -132,7 +132,7 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
 }
 
 asio::awaitable<Status> FramedStream::ReadInto(wardsync::sync::Frame* frame, std::chrono::milliseconds timeout,
-                                               std::chrono::milliseconds frame_timeout) {
+                                               std::chrono::milliseconds frame_timeout, std::string* parsed_bytes) {
   if (!read_failed_.ok()) co_return read_failed_;
   std::string payload;
   if (!decoder_.Next(&payload)) {  // a pipelined frame may already be buffered
@@ -209,11 +209,14 @@ asio::awaitable<Status> FramedStream::ReadInto(wardsync::sync::Frame* frame, std
       }
     }
   }
-  Status parsed = wire::ParseFramePayload(payload, read_max_frame_bytes_, accept_compressed_, frame, bounds_);
+  std::string inner;
+  Status parsed =
+      wire::ParseFramePayload(payload, read_max_frame_bytes_, accept_compressed_, frame, bounds_, &inner);
   if (!parsed.ok()) {
     read_failed_ = parsed;
     co_return read_failed_;
   }
+  if (parsed_bytes) *parsed_bytes = inner.empty() ? std::move(payload) : std::move(inner);
   co_return Status::Ok();
 }
 

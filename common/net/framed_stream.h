@@ -59,8 +59,11 @@ class FramedStream {
                                                       std::chrono::milliseconds frame_timeout = {});
   // The same, parsed into *frame (which may live on a protobuf arena:
   // client/sync/pulled_page.h). On an error *frame is unspecified.
+  // `parsed_bytes`: receives the bytes the frame was parsed from (the
+  // decompressed ones for an envelope), for a reader that keeps parts of
+  // them as they came (wire::PullBatchRecordBytes).
   asio::awaitable<Status> ReadInto(wardsync::sync::Frame* frame, std::chrono::milliseconds timeout,
-                                   std::chrono::milliseconds frame_timeout = {});
+                                   std::chrono::milliseconds frame_timeout = {}, std::string* parsed_bytes = nullptr);
 
   // True when more input is already here: part of a frame decoded but not
   // returned, decrypted bytes in TLS, or bytes waiting on the socket. A peer

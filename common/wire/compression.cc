@@ -181,7 +181,7 @@ bool SealCompressed(std::string_view payload, std::string* envelope) {
 }
 
 Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
-                         wardsync::sync::Frame* frame, const FrameBounds& bounds) {
+                         wardsync::sync::Frame* frame, const FrameBounds& bounds, std::string* inner_out) {
   WS_RETURN_IF_ERROR(ScanFrame(payload, bounds));
   if (!frame->ParseFromArray(payload.data(), static_cast<int>(payload.size())))
     return Status::Invalid("malformed frame");
@@ -209,6 +209,7 @@ Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, boo
   if (!frame->ParseFromString(*inner)) return Status::Invalid("malformed frame (inside a compressed frame)");
   if (frame->msg_case() == wardsync::sync::Frame::kZstd)
     return Status::Invalid("bad compressed frame: a compressed frame inside a compressed frame");
+  if (inner_out) *inner_out = std::move(*inner);
   return Status::Ok();
 }
 

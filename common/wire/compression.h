@@ -43,8 +43,10 @@ bool SealCompressed(std::string_view payload, std::string* envelope);
 // inside an envelope too; an envelope's declared size is bounded by the
 // kind of frame it holds (read from its first decompressed bytes) before the
 // rest is decompressed. A frame over a bound is kResourceExhausted.
+// `inner`: when the payload was an envelope, receives the decompressed
+// bytes the frame was parsed from (untouched otherwise).
 Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
-                         wardsync::sync::Frame* frame, const FrameBounds& bounds = {});
+                         wardsync::sync::Frame* frame, const FrameBounds& bounds = {}, std::string* inner = nullptr);
 
 // A payload that already is an envelope (its first byte is the envelope's
 // tag: a serialized Frame whose field is `zstd`) is never sealed again:

@@ -118,4 +118,27 @@ Status ScanFrame(std::string_view payload, const FrameBounds& b) {
   return Status::Ok();
 }
 
+bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view>* records) {
+  records->clear();
+  bool any_batch = false;
+  Reader frame = Over(payload);
+  while (frame.p != frame.end) {
+    uint32_t number = 0, wire_type = 0;
+    std::string_view batch;
+    if (!frame.Field(&number, &wire_type, &batch)) return false;
+    if (number != wardsync::sync::Frame::kPullBatchFieldNumber) continue;
+    if (wire_type != 2) return false;
+    any_batch = true;
+    Reader fields = Over(batch);
+    while (fields.p != fields.end) {
+      std::string_view record;
+      if (!fields.Field(&number, &wire_type, &record)) return false;
+      if (number != wardsync::sync::PullBatch::kRecordsFieldNumber) continue;
+      if (wire_type != 2) return false;
+      records->push_back(record);
+    }
+  }
+  return any_batch;
+}
+
 }  // namespace wardsync::wire

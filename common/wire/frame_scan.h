@@ -15,6 +15,7 @@
 #pragma once
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -40,5 +41,13 @@ bool LargeFrameType(uint32_t field_number);
 // The most bytes a frame of that type may have under `bounds`; 0: only the
 // frame limit (a large type, or no small-frame bound).
 uint32_t FrameTypeLimit(uint32_t field_number, const FrameBounds& bounds);
+
+// The serialized bytes of each record of a sync.Frame holding a PullBatch,
+// in the order protobuf parses them (across repeated pull_batch
+// occurrences, which it merges: a page spliced from cached pieces has two).
+// The views point into `payload`. False if the bytes are not such a frame
+// (then *records is unspecified). The client stores a pulled record as
+// these bytes instead of serializing the parsed one again.
+bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view>* records);
 
 }  // namespace wardsync::wire

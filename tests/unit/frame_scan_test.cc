@@ -156,3 +156,47 @@ TEST_CASE("content limits accept an attachment value and bound its strings", "[u
   CHECK(s.code() == Status::Code::kResourceExhausted);
   CHECK_THAT(s.message(), Catch::Contains("value of field \"signed_minutes\" (attachment name)"));
 }
+
+TEST_CASE("PullBatchRecordBytes finds each pulled record's bytes in parse order, across spliced batches",
+          "[unit][wire]") {
+  auto record = [](int i) {
+    records::RecordState r;
+    r.set_record_id(std::string(15, 'r') + static_cast<char>('a' + i));
+    r.set_form_id("voter-meeting");
+    r.set_log_seq(100 + static_cast<uint64_t>(i));
+    (*r.mutable_fields())["invited"].mutable_value()->set_integer(i);
+    return r;
+  };
+  sync::Frame first, second;
+  for (int i = 0; i < 3; ++i) *first.mutable_pull_batch()->add_records() = record(i);
+  first.mutable_pull_batch()->set_cursor(5);
+  for (int i = 3; i < 5; ++i) *second.mutable_pull_batch()->add_records() = record(i);
+  second.mutable_pull_batch()->set_more(true);
+  // Two pull_batch occurrences, as a page spliced from cached pieces has:
+  // protobuf merges them, appending the second's records.
+  const std::string payload = first.SerializeAsString() + second.SerializeAsString();
+  sync::Frame parsed;
+  REQUIRE(parsed.ParseFromString(payload));
+  REQUIRE(parsed.pull_batch().records_size() == 5);
+
+  std::vector<std::string_view> found;
+  REQUIRE(wire::PullBatchRecordBytes(payload, &found));
+  REQUIRE(found.size() == 5);
+  for (int i = 0; i < 5; ++i) {
+    records::RecordState r;
+    REQUIRE(r.ParseFromArray(found[static_cast<size_t>(i)].data(), static_cast<int>(found[static_cast<size_t>(i)].size())));
+    CHECK(r.record_id() == parsed.pull_batch().records(i).record_id());
+    CHECK(r.log_seq() == 100u + static_cast<uint64_t>(i));
+  }
+
+  // Not a pull page, or not a frame at all: false.
+  sync::Frame ack;
+  ack.mutable_push_ack()->set_acked_seq(3);
+  CHECK_FALSE(wire::PullBatchRecordBytes(ack.SerializeAsString(), &found));
+  CHECK_FALSE(wire::PullBatchRecordBytes(payload.substr(0, payload.size() - 3), &found));
+  // An empty page is a pull page with no records.
+  sync::Frame empty;
+  empty.mutable_pull_batch()->set_cursor(9);
+  REQUIRE(wire::PullBatchRecordBytes(empty.SerializeAsString(), &found));
+  CHECK(found.empty());
+}
