@@ -30,7 +30,7 @@ struct KeptRun {
   uint64_t records = 0;
   uint64_t bytes = 0;    // encoded size of its records (as RawPullPage::bytes)
   std::vector<SkippedRecord> skipped;
-  std::vector<std::string> keys;  // rec/<id> of every record it names
+  std::vector<std::string> ids;  // every record it names, once each
   virtual ~KeptRun() = default;
 };
 

@@ -146,6 +146,7 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
   // From `seq`, a boundary the page covered, takes the runs offered one
   // after another while they fit. True if one's end ended the page (a cut
   // point); *moved if any was taken.
+  std::string probe;  // a run's record key, looked up in `met`
   const auto take_runs = [&](uint64_t seq, bool* moved) -> bool {
     for (;;) {
       auto run = runs->At(seq);
@@ -154,8 +155,10 @@ Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, 
       // run's last record would end at the next record the run names
       // (even one it skips).
       if (taken() + run->records >= max_records || page.bytes + run->bytes > max_bytes) return false;
-      for (const auto& k : run->keys) {
-        if (met.count(k)) return false;  // the page has it already: a read would leave it out here
+      for (const auto& id : run->ids) {
+        probe.assign(keys::kRecordPrefix);
+        probe.append(id);
+        if (met.count(probe)) return false;  // the page has it already: a read would leave it out here
       }
       // No record of the run comes again later in this view (the source
       // checked the log after it), so none needs to join `met`.

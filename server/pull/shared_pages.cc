@@ -20,7 +20,7 @@ struct SharedPullPages::Page : KeptRun {
   uint64_t cursor = 0;    // where the page ends
   uint64_t stop_seq = 0;  // ended the read (pull_reader.h Trace): a device's head must reach it
   std::vector<std::string> held;          // quarantined ids when read
-  IdSet met;                              // record ids met up to stop_seq
+  // KeptRun::ids: the record ids met up to stop_seq.
   std::atomic<uint64_t> clean_through{0};  // no write to a met record up to this log seq (after stop_seq)
   size_t memory = 0;  // held in memory (KeptRun::bytes is the records' encoded size)
   bool split = false;  // ended by its byte or record bound: its end is where other devices' next pages start
@@ -167,7 +167,7 @@ void SharedPullPages::Count(uint64_t Stats::*counter) {
 }
 
 Result<bool> SharedPullPages::Unwritten(KvReader& view, const std::string& scope, const std::string& prefix,
-                                        uint64_t log_head, uint64_t stop, const IdSet& met,
+                                        uint64_t log_head, uint64_t stop, const std::vector<std::string>& ids,
                                         std::atomic<uint64_t>& checked, bool* caught_up) {
   const std::hash<std::string_view> hash;
   {
@@ -198,13 +198,14 @@ Result<bool> SharedPullPages::Unwritten(KvReader& view, const std::string& scope
       size_t total = 0;
       for (const auto& [ward, w] : recent_) total += w.order.size() * 64;  // deque entry, map node, bucket
       recent_bytes_ = total;
-      for (const auto& id : met) {
+      for (const auto& id : ids) {
         if (auto f = r.last.find(hash(id)); f != r.last.end() && f->second > stop) return false;
       }
       return true;
     }
   }
   // Older than the window: the log after what is known clean.
+  const IdSet met(ids.begin(), ids.end());
   uint64_t last = 0;
   auto clean = Untouched(view, prefix, checked.load(), met, &last);
   if (!clean.ok() || !*clean) return clean;
@@ -238,13 +239,26 @@ constexpr uint32_t kPieceTag = 0;
 // bytes), and a piece behind another a reset block's 96-byte filler
 // (zstd_splice.h). Pieces only for frame limits with room for that.
 constexpr uint32_t kSpliceSlack = 32u << 10;
-constexpr size_t kMaxRunsPerPage = 128;  // 128 x ~102 bytes < kSpliceSlack
+constexpr size_t kMaxRunsPerPage = 128;
+constexpr bool kKeepSplicedPages = false;  // 128 x ~102 bytes < kSpliceSlack
 // A device's own part of a spliced page (its cursor to the first fine
-// point, the last one to the end) is compressed for it alone when at least
-// this large: the page waits in memory until sent (the burst's RSS).
+// point, the last one to the end: ~16 entries, ~10 KB in bench S4) is
+// compressed for it alone when at least this large: the page waits in
+// memory until sent (the burst's RSS). Sent raw instead, its TLS
+// encryption cost about the instructions the compression saved (callgrind,
+// session 12), with ~3x the bytes.
 constexpr size_t kCompressPartBytes = 2048;
 
-uint64_t EntrySize(const std::string& id) { return id.size() + 64; }  // a set node, roughly
+// A page or piece besides its bytes and ids: the object, its map and list
+// entries (each with a copy of the key).
+constexpr size_t kEntryBytes = 512;
+// What a page's record ids hold: the strings and, past the short-string
+// buffer, their heap blocks.
+size_t IdsMemory(const std::vector<std::string>& ids) {
+  size_t n = ids.capacity() * sizeof(std::string);
+  for (const auto& id : ids) n += id.size() > 15 ? id.size() + 17 : 0;
+  return n;
+}
 
 }  // namespace
 
@@ -279,7 +293,7 @@ struct SharedPullPages::PieceSource final : RunSource {
       return nullptr;
     }
     if (*first <= piece->end) return nullptr;  // may hold one of the device's own records
-    auto clean = cache.Unwritten(view, ask.scope_ward, prefix, ask.log_head, piece->end, piece->met,
+    auto clean = cache.Unwritten(view, ask.scope_ward, prefix, ask.log_head, piece->end, piece->ids,
                                  piece->clean_through, &caught_up);
     if (!clean.ok()) {
       error = clean.status();
@@ -326,7 +340,7 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
     }
     if (usable) {
       bool caught_up = false;
-      auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, page->stop_seq, page->met,
+      auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, page->stop_seq, page->ids,
                              page->clean_through, &caught_up);
       if (!clean.ok()) return clean.status();
       if (!*clean) {
@@ -357,39 +371,6 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   if (!raw.ok()) return raw.status();
   WS_RETURN_IF_ERROR(pieces.error);
 
-  // Shared by other devices only if it starts where their pulls pass: at a
-  // cut point, or where a page ended by its byte or record bound (as this
-  // one is, when not cut) will make the next start. A page not cut only
-  // because the head was near is another page for a later head.
-  bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent &&
-               (!trace.cut || IsCutPoint(ask.cursor) || SplitPoint(ask.scope_ward, ask.cursor));
-  for (const auto& m : trace.met) share = share && !m.absent;
-  // A placeholder can change ward (common/reconcile/merge.cc), and its write
-  // would then be logged in another ward's log than the one checked. (A
-  // piece never holds one.)
-  if (share) {
-    share = !MaybePlaceholder(trace.stop_value);
-    for (const auto& r : raw->records) share = share && !MaybePlaceholder(r);
-  }
-  if (share && own) {
-    auto first = own_first();
-    if (!first.ok()) return first.status();
-    share = *first > trace.stop_seq;
-  }
-  std::shared_ptr<Page> page;
-  if (share) {
-    page = std::make_shared<Page>();
-    for (const auto& m : trace.met) page->met.insert(m.record_id);
-    for (const auto& r : raw->runs) {
-      for (const auto& k : r.run->keys) page->met.insert(k.substr(keys::kRecordPrefix.size()));
-    }
-    page->clean_through = trace.stop_seq;
-    auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->met,
-                           page->clean_through, &pieces.caught_up);
-    if (!clean.ok()) return clean.status();
-    share = *clean;
-  }
-
   // The segments this read went through entry by entry become pieces.
   std::vector<std::shared_ptr<const Page>> filled(raw->segments.size());
   std::vector<size_t> filled_records(raw->segments.size());
@@ -404,6 +385,34 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
 
   EncodedPullPage out;
   if (raw->runs.empty() && !any_filled) {
+    // Shared by other devices only if it starts where their pulls pass: at a
+    // cut point, or where a page ended by its byte or record bound (as this
+    // one is, when not cut) will make the next start. A page not cut only
+    // because the head was near is another page for a later head.
+    bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent &&
+                 (!trace.cut || IsCutPoint(ask.cursor) || SplitPoint(ask.scope_ward, ask.cursor));
+    for (const auto& m : trace.met) share = share && !m.absent;
+    // A placeholder can change ward (common/reconcile/merge.cc), and its write
+    // would then be logged in another ward's log than the one checked.
+    if (share) {
+      share = !MaybePlaceholder(trace.stop_value);
+      for (const auto& r : raw->records) share = share && !MaybePlaceholder(r);
+    }
+    if (share && own) {
+      auto first = own_first();
+      if (!first.ok()) return first.status();
+      share = *first > trace.stop_seq;
+    }
+    std::shared_ptr<Page> page;
+    if (share) {
+      page = std::make_shared<Page>();
+      for (const auto& m : trace.met) page->ids.push_back(m.record_id);
+      page->clean_through = trace.stop_seq;
+      auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
+                             page->clean_through, &pieces.caught_up);
+      if (!clean.ok()) return clean.status();
+      share = *clean;
+    }
     out.records = raw->records.size();
     if (!share) {
       if (own) LeaveOutOwnEchoes(*raw, *own);
@@ -430,7 +439,7 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
       out.payload = content + Tail(raw->cursor, ask.log_head);
       return out;
     }
-    page->memory = page->zstd.size() + page->met.size() * 64 + sizeof(Page);
+    page->memory = page->zstd.size() + IdsMemory(page->ids) + kEntryBytes;
     page->split = !trace.cut;
     out.payload = wire::SealEnvelope(spliced);
     Count(&Stats::fills);
@@ -439,9 +448,10 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   }
 
   // A spliced page: the pieces taken and kept, in log order, and between
-  // them the device's own parts. A shared page is sent as read (as above:
-  // its device's own records, if any, are not among them).
-  if (!share && own) LeaveOutOwnEchoes(*raw, *own);
+  // them the device's own parts. Not kept whole: its pieces are (keeping
+  // both, the cache held each ward's pulls twice; with bench S4's 32 wards
+  // it no longer held them, and the server used more CPU than before).
+  if (own) LeaveOutOwnEchoes(*raw, *own);
   wire::ZstdSplice splice;
   size_t next = 0;  // raw->records before it are in the splice
   const auto own_part = [&](size_t end) {
@@ -479,31 +489,15 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
     }
   }
   own_part(raw->records.size());
-  const std::string body = splice.Finish();
-  const uint64_t content = splice.content_size();
   RawPullPage tail;
   tail.cursor = raw->cursor;
   tail.more = raw->more;
   tail.remaining = raw->remaining;
   tail.extra_fields = std::move(raw->extra_fields);
-  std::string spliced = wire::ZstdAppendRaw(body, content, EncodePullFrame(tail));
-  if (spliced.empty()) return Status::Internal("a spliced page does not splice");
   out.records = records;
   out.skipped = raw->skipped;
-  out.payload = wire::SealEnvelope(spliced);
-  if (share) {
-    page->zstd = body;
-    page->content = content;
-    page->cursor = raw->cursor;
-    page->stop_seq = trace.stop_seq;
-    page->records = records;
-    page->skipped = std::move(raw->skipped);
-    page->held = std::move(*held);
-    page->memory = page->zstd.size() + page->met.size() * 64 + sizeof(Page);
-    page->split = !trace.cut;
-    Count(&Stats::fills);
-    Insert(key, std::move(page));
-  }
+  splice.AddRaw(EncodePullFrame(tail));
+  out.payload = wire::SealEnvelope(splice.Finish());
   return out;
 }
 
@@ -529,13 +523,9 @@ Result<std::shared_ptr<const SharedPullPages::Page>> SharedPullPages::FillPiece(
   if (!first.ok()) return first.status();
   if (*first <= seg.end) return std::shared_ptr<const Page>();
   auto piece = std::make_shared<Page>();
-  for (size_t i = seg.first_met; i < seg.first_met + seg.met; ++i) {
-    if (piece->met.insert(trace.met[i].record_id).second) {
-      piece->keys.push_back(std::string(keys::kRecordPrefix) + trace.met[i].record_id);
-    }
-  }
+  for (size_t i = seg.first_met; i < seg.first_met + seg.met; ++i) piece->ids.push_back(trace.met[i].record_id);
   piece->clean_through = seg.end;
-  auto clean = Unwritten(view, source.ask.scope_ward, source.prefix, source.ask.log_head, seg.end, piece->met,
+  auto clean = Unwritten(view, source.ask.scope_ward, source.prefix, source.ask.log_head, seg.end, piece->ids,
                          piece->clean_through, &source.caught_up);
   if (!clean.ok()) return clean.status();
   if (!*clean) return std::shared_ptr<const Page>();
@@ -554,8 +544,7 @@ Result<std::shared_ptr<const SharedPullPages::Page>> SharedPullPages::FillPiece(
   piece->cursor = seg.end;
   piece->stop_seq = seg.end;
   piece->held = source.held;
-  piece->memory = piece->zstd.size() + sizeof(Page);
-  for (const auto& k : piece->keys) piece->memory += 2 * EntrySize(k);
+  piece->memory = piece->zstd.size() + IdsMemory(piece->ids) + kEntryBytes;
   Count(&Stats::piece_fills);
   Insert(key, piece);
   return std::shared_ptr<const Page>(piece);

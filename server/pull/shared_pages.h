@@ -16,10 +16,12 @@
 //    (stop_seq), so its own read would be cut the same way;
 //  - the same quarantined records (quar/ read in the device's view);
 //  - none of the records the cached read met (up to stop_seq) was written
-//    after stop_seq in the device's view: the ward log after the last
-//    checked position is scanned for them (a record's every write is a
-//    ward log entry of its ward; records that can change ward, placeholders,
-//    and records named by the log but not stored keep a page out of the
+//    after stop_seq in the device's view: looked up in the ward's window
+//    of recent writes (Recent, brought up to the device's view first), or
+//    for a page older than the window, the ward log after the last checked
+//    position is scanned for them (a record's every write is a ward log
+//    entry of its ward; records that can change ward, placeholders, and
+//    records named by the log but not stored keep a page out of the
 //    cache);
 //  - the device can have no own-echo candidate on it (own_echo_page.h): its
 //    first own change-set in the asked range was committed after stop_seq,
@@ -40,7 +42,9 @@
 // is one zstd frame spliced from the pieces' compressed blocks and the
 // device's own parts (wire::ZstdSplice): each piece and part a pull_batch
 // occurrence of its own, merged by protobuf into the page a read from the
-// cursor gives. A page read that way can be cached whole as above.
+// cursor gives. Such a page is not cached whole (its pieces are): keeping
+// both, the cache held each ward's pulls twice, and with bench S4's 32
+// wards no longer held them.
 //
 // Only for ward scopes and peers that negotiated compression (pieces:
 // and a frame limit with room for the splice's few hundred bytes). Bounded
@@ -115,15 +119,16 @@ class SharedPullPages {
     std::unordered_map<uint64_t, uint64_t> last;          // hash of a record id -> its last seq
     std::deque<std::pair<uint64_t, uint64_t>> order;      // (seq, hash), oldest first
   };
-  static constexpr size_t kRecentEntries = 4096;
-  // Whether no record of `met` was written after `stop` in the view (a
+  static constexpr size_t kRecentEntries = 1024;
+  // Whether no record of `ids` was written after `stop` in the view (a
   // write after the view counts too: the page is then read again). From the
   // ward's recent writes, or else by scanning the log after `checked`, a
   // position up to which that is known, moved forward.
   // *caught_up: the window already holds this view's entries (set after
   // the first call for a view: a view does not change).
   Result<bool> Unwritten(KvReader& view, const std::string& scope, const std::string& prefix, uint64_t log_head,
-                         uint64_t stop, const IdSet& met, std::atomic<uint64_t>& checked, bool* caught_up);
+                         uint64_t stop, const std::vector<std::string>& ids, std::atomic<uint64_t>& checked,
+                         bool* caught_up);
   using Key = std::tuple<std::string, uint64_t, uint32_t, uint32_t, uint64_t>;
   std::shared_ptr<Page> Find(const Key& key);
   void Drop(const Key& key, const std::shared_ptr<Page>& page);

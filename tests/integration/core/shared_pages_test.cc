@@ -1,7 +1,8 @@
 // Shared pull pages end to end (server/pull/shared_pages.h): devices of one
-// ward pulling a long log get pages compressed once for all of them (the
-// records in one pull_batch occurrence, each device's cursor in a second),
-// and the real client ends with exactly the server's records and cursor.
+// ward pulling a long log get pages spliced from pieces compressed once for
+// all of them (each piece and each device's own part a pull_batch
+// occurrence, the device's cursor in the last), and the real client ends
+// with exactly the server's records and cursor.
 // Real server in this process, real TLS on 127.0.0.1, real LevelDB.
 #include <google/protobuf/util/message_differencer.h>
 
@@ -37,9 +38,8 @@ TEST_CASE("devices of a ward pulling a long log share compressed pages and conve
   small_pages.compression = true;
   small_pages.pull_batch = 100;  // several pages whether cut or not
   auto& pages = server.runtime().sync_server().shared_pages();
-  server::SharedPullPages::Stats before{}, after_first{};
+  server::SharedPullPages::Stats after_first{};
   for (auto& d : readers) {
-    if (d == readers.front()) before = pages.stats();
     auto r = d->Sync(small_pages);
     if (d == readers.front()) after_first = pages.stats();
     REQUIRE(r.ok());
@@ -60,14 +60,18 @@ TEST_CASE("devices of a ward pulling a long log share compressed pages and conve
       CHECK(google::protobuf::util::MessageDifferencer::Equals(it->second, r2));
     }
   }
-  // The second and third readers took every page the first one cached,
-  // and cached nothing more.
+  // The pieces of the log were kept by the first pulls (the writer's own
+  // sync pulls the log too; pages from a device's own cursors are spliced,
+  // not kept whole: shared_pages.h); the second and third readers took
+  // them and kept nothing more.
   const auto stats = pages.stats();
-  const uint64_t cached = after_first.fills - before.fills;
-  INFO("cached by the first reader " << cached << "; after all: fills " << stats.fills << " hits " << stats.hits
-                                     << " misses " << stats.misses << " stale " << stats.stale);
+  const uint64_t cached = after_first.piece_fills;
+  INFO("pieces kept by the writer and the first reader " << cached << "; after all: piece fills "
+                                                          << stats.piece_fills << " piece hits " << stats.piece_hits
+                                                          << " page fills " << stats.fills << " misses "
+                                                          << stats.misses << " stale " << stats.stale);
   CHECK(cached > 0);
-  CHECK(stats.fills == after_first.fills);
-  CHECK(stats.hits - after_first.hits == 2 * cached);
+  CHECK(stats.piece_fills == after_first.piece_fills);
+  CHECK(stats.piece_hits - after_first.piece_hits >= cached);
   CHECK(stats.stale == 0);
 }
