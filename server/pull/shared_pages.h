@@ -119,7 +119,7 @@ class SharedPullPages {
     std::unordered_map<uint64_t, uint64_t> last;          // hash of a record id -> its last seq
     std::deque<std::pair<uint64_t, uint64_t>> order;      // (seq, hash), oldest first
   };
-  static constexpr size_t kRecentEntries = 1024;
+  static constexpr size_t kRecentEntries = 2048;
   // Whether no record of `ids` was written after `stop` in the view (a
   // write after the view counts too: the page is then read again). From the
   // ward's recent writes, or else by scanning the log after `checked`, a
