@@ -217,6 +217,11 @@ Result<bool> SharedPullPages::Unwritten(KvReader& view, const std::string& scope
   return true;
 }
 
+bool SharedPullPages::Roomy() {
+  std::lock_guard lock(mu_);
+  return 2 * (bytes_ + recent_bytes_.load()) < max_bytes_;
+}
+
 SharedPullPages::Stats SharedPullPages::stats() {
   std::lock_guard lock(mu_);
   return stats_;
@@ -371,6 +376,37 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   if (!raw.ok()) return raw.status();
   WS_RETURN_IF_ERROR(pieces.error);
 
+  // Shared by other devices only if it starts where their pulls pass: at a
+  // cut point, or where a page ended by its byte or record bound (as this
+  // one is, when not cut) will make the next start. A page not cut only
+  // because the head was near is another page for a later head.
+  bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent &&
+               (!trace.cut || IsCutPoint(ask.cursor) || SplitPoint(ask.scope_ward, ask.cursor));
+  for (const auto& m : trace.met) share = share && !m.absent;
+  // A placeholder can change ward (common/reconcile/merge.cc), and its write
+  // would then be logged in another ward's log than the one checked. (A
+  // piece never holds one.)
+  if (share) {
+    share = !MaybePlaceholder(trace.stop_value);
+    for (const auto& r : raw->records) share = share && !MaybePlaceholder(r);
+  }
+  if (share && own) {
+    auto first = own_first();
+    if (!first.ok()) return first.status();
+    share = *first > trace.stop_seq;
+  }
+  std::shared_ptr<Page> page;
+  if (share) {
+    page = std::make_shared<Page>();
+    for (const auto& m : trace.met) page->ids.push_back(m.record_id);
+    for (const auto& r : raw->runs) page->ids.insert(page->ids.end(), r.run->ids.begin(), r.run->ids.end());
+    page->clean_through = trace.stop_seq;
+    auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
+                           page->clean_through, &pieces.caught_up);
+    if (!clean.ok()) return clean.status();
+    share = *clean;
+  }
+
   // The segments this read went through entry by entry become pieces.
   std::vector<std::shared_ptr<const Page>> filled(raw->segments.size());
   std::vector<size_t> filled_records(raw->segments.size());
@@ -385,34 +421,6 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
 
   EncodedPullPage out;
   if (raw->runs.empty() && !any_filled) {
-    // Shared by other devices only if it starts where their pulls pass: at a
-    // cut point, or where a page ended by its byte or record bound (as this
-    // one is, when not cut) will make the next start. A page not cut only
-    // because the head was near is another page for a later head.
-    bool share = raw->more && trace.stop_seq > 0 && !trace.head_dependent &&
-                 (!trace.cut || IsCutPoint(ask.cursor) || SplitPoint(ask.scope_ward, ask.cursor));
-    for (const auto& m : trace.met) share = share && !m.absent;
-    // A placeholder can change ward (common/reconcile/merge.cc), and its write
-    // would then be logged in another ward's log than the one checked.
-    if (share) {
-      share = !MaybePlaceholder(trace.stop_value);
-      for (const auto& r : raw->records) share = share && !MaybePlaceholder(r);
-    }
-    if (share && own) {
-      auto first = own_first();
-      if (!first.ok()) return first.status();
-      share = *first > trace.stop_seq;
-    }
-    std::shared_ptr<Page> page;
-    if (share) {
-      page = std::make_shared<Page>();
-      for (const auto& m : trace.met) page->ids.push_back(m.record_id);
-      page->clean_through = trace.stop_seq;
-      auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
-                             page->clean_through, &pieces.caught_up);
-      if (!clean.ok()) return clean.status();
-      share = *clean;
-    }
     out.records = raw->records.size();
     if (!share) {
       if (own) LeaveOutOwnEchoes(*raw, *own);
@@ -448,10 +456,13 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   }
 
   // A spliced page: the pieces taken and kept, in log order, and between
-  // them the device's own parts. Not kept whole: its pieces are (keeping
-  // both, the cache held each ward's pulls twice; with bench S4's 32 wards
-  // it no longer held them, and the server used more CPU than before).
-  if (own) LeaveOutOwnEchoes(*raw, *own);
+  // them the device's own parts. Kept whole too only while the cache is
+  // less than half full: keeping both, it holds each ward's pulls twice,
+  // and with bench S4's 32 wards it then no longer held them (the server
+  // used more CPU than before). A shared page is sent as read (as above:
+  // its device's own records, if any, are not among them).
+  share = share && Roomy();
+  if (!share && own) LeaveOutOwnEchoes(*raw, *own);
   wire::ZstdSplice splice;
   size_t next = 0;  // raw->records before it are in the splice
   const auto own_part = [&](size_t end) {
@@ -496,8 +507,26 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
   tail.extra_fields = std::move(raw->extra_fields);
   out.records = records;
   out.skipped = raw->skipped;
-  splice.AddRaw(EncodePullFrame(tail));
-  out.payload = wire::SealEnvelope(splice.Finish());
+  if (!share) {
+    splice.AddRaw(EncodePullFrame(tail));
+    out.payload = wire::SealEnvelope(splice.Finish());
+    return out;
+  }
+  // Without the tail: what other devices get with theirs.
+  page->zstd = splice.Finish();
+  page->content = splice.content_size();
+  std::string spliced = wire::ZstdAppendRaw(page->zstd, page->content, EncodePullFrame(tail));
+  if (spliced.empty()) return Status::Internal("a spliced page does not splice");
+  out.payload = wire::SealEnvelope(spliced);
+  page->cursor = raw->cursor;
+  page->stop_seq = trace.stop_seq;
+  page->records = records;
+  page->skipped = std::move(raw->skipped);
+  page->held = std::move(*held);
+  page->memory = page->zstd.size() + IdsMemory(page->ids) + kEntryBytes;
+  page->split = !trace.cut;
+  Count(&Stats::fills);
+  Insert(key, std::move(page));
   return out;
 }
 

@@ -42,9 +42,9 @@
 // is one zstd frame spliced from the pieces' compressed blocks and the
 // device's own parts (wire::ZstdSplice): each piece and part a pull_batch
 // occurrence of its own, merged by protobuf into the page a read from the
-// cursor gives. Such a page is not cached whole (its pieces are): keeping
-// both, the cache held each ward's pulls twice, and with bench S4's 32
-// wards no longer held them.
+// cursor gives. Such a page is cached whole as above only while the cache
+// is less than half full: keeping both, the cache holds each ward's pulls
+// twice, and with bench S4's 32 wards no longer held them.
 //
 // Only for ward scopes and peers that negotiated compression (pieces:
 // and a frame limit with room for the splice's few hundred bytes). Bounded
@@ -134,6 +134,7 @@ class SharedPullPages {
   void Drop(const Key& key, const std::shared_ptr<Page>& page);
   void Insert(const Key& key, std::shared_ptr<Page> page);
   void Count(uint64_t Stats::*counter);
+  bool Roomy();  // less than half full
   // The piece of a segment a read went through (pull_reader.h), kept if
   // it may be shared; null if not.
   Result<std::shared_ptr<const Page>> FillPiece(KvReader& view, PieceSource& source, const RawPullPage& raw,
