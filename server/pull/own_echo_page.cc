@@ -10,7 +10,12 @@ void LeaveOutOwnEchoes(RawPullPage& page, const OwnEchoAsk& ask) {
   echo::ReceivedTimes times;
   std::vector<std::string> kept;
   kept.reserve(page.records.size());
+  // kept_before[i]: how many of the first i records stay (the runs'
+  // and segments' positions move with them).
+  std::vector<size_t> kept_before;
+  kept_before.reserve(page.records.size() + 1);
   for (std::string& bytes : page.records) {
+    kept_before.push_back(kept.size());
     records::RecordState stored;
     const auto keep = [&] { kept.push_back(std::move(bytes)); };
     if (!stored.ParseFromString(bytes)) {
@@ -44,6 +49,13 @@ void LeaveOutOwnEchoes(RawPullPage& page, const OwnEchoAsk& ask) {
     auto* e = extra.add_own();
     e->set_index(hit->second);
     e->set_log_seq(stored.log_seq());
+  }
+  kept_before.push_back(kept.size());
+  for (auto& run : page.runs) run.at = kept_before[run.at];
+  for (auto& seg : page.segments) {
+    const size_t end = kept_before[seg.first_record + seg.records];
+    seg.first_record = kept_before[seg.first_record];
+    seg.records = end - seg.first_record;
   }
   page.records = std::move(kept);
   for (const auto& [seq, ms] : times) {

@@ -25,4 +25,14 @@ inline constexpr uint64_t kCutMinEntries = 256;
 
 bool IsCutPoint(uint64_t seq);
 
+// Fine points (issue 15, session 12): the entries whose seq hashes to 0 mod
+// kFineEvery, the cut points among them (256 is a multiple of 16). They
+// never end a page: the log between two consecutive fine points of a ward
+// is a piece (shared_pages.h) that a page read from any cursor may take
+// whole from the cache, so only ~2 x 16 entries a pull are read for one
+// device alone (its cursor to the first fine point, the last one to the
+// head) instead of ~2 x 256.
+inline constexpr uint64_t kFineEvery = 16;
+bool IsFinePoint(uint64_t seq);
+
 }  // namespace wardsync::server

@@ -68,6 +68,21 @@ std::string EncodePullFrame(RawPullPage& page) {
   return out;
 }
 
+std::string EncodeRecordsFrame(const std::string* records, size_t n) {
+  size_t body = 0;
+  for (size_t i = 0; i < n; ++i) body += 1 + VarintSize(records[i].size()) + records[i].size();
+  std::string out;
+  out.reserve(1 + VarintSize(body) + body);
+  PutVarint(Tag(sync::Frame::kPullBatchFieldNumber, 2), &out);
+  PutVarint(body, &out);
+  for (size_t i = 0; i < n; ++i) {
+    PutVarint(Tag(sync::PullBatch::kRecordsFieldNumber, 2), &out);
+    PutVarint(records[i].size(), &out);
+    out.append(records[i]);
+  }
+  return out;
+}
+
 PageBounds PullPageBounds(uint32_t max_frame_bytes, uint64_t max_record_bytes) {
   // Frame tag + length, cursor, more, remaining (a shared page's tail is a
   // second frame header and these: shared_pages.h).

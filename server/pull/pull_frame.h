@@ -13,6 +13,9 @@ namespace wardsync::server {
 
 // Consumes page.records (their bytes move into the payload).
 std::string EncodePullFrame(RawPullPage& page);
+// Frame{pull_batch{records}} of n stored records, copied (a piece or a part
+// of a spliced page: shared_pages.h).
+std::string EncodeRecordsFrame(const std::string* records, size_t n);
 
 struct EncodedPullPage {
   std::string payload;   // a serialized sync.Frame

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "common/store/kv_store.h"
 #include "proto/records.pb.h"
+#include "server/pull/page_runs.h"
 
 namespace wardsync::server {
 
@@ -40,17 +41,33 @@ Result<PullPage> ReadPull(KvReader& store, const std::string& scope_ward, uint64
 // named in `skipped`; the cursor moves past it as usual.
 struct RawPullPage {
   static constexpr uint64_t kRecordOverhead = 6;  // field tag + length varint
-  struct Skipped {
-    std::string record_id;
-    uint64_t bytes = 0;
-    bool quarantined = false;
-  };
+  using Skipped = SkippedRecord;
   std::vector<std::string> records;
   std::vector<Skipped> skipped;
   uint64_t bytes = 0;       // encoded size of the records
   uint64_t cursor = 0;
   bool more = false;
   uint64_t remaining = 0;
+  // With a RunSource: the runs taken whole, in log order; `at` is how many
+  // of `records` come before each (their records are not in `records`,
+  // their skipped ones are in `skipped`, and `bytes` counts them).
+  struct Run {
+    size_t at = 0;
+    std::shared_ptr<const KeptRun> run;
+  };
+  std::vector<Run> runs;
+  // With a RunSource: the parts of the log the page read entry by entry
+  // from one boundary to the next (both covered), which could be kept as a
+  // run: `clean` if every entry named a record not met before on the page
+  // (so the records are what a read from `start` alone gives) and stored.
+  struct Segment {
+    uint64_t start = 0, end = 0, entries = 0;
+    size_t first_record = 0, records = 0;    // in `records`
+    size_t first_skipped = 0, skipped = 0;   // in `skipped`
+    size_t first_met = 0, met = 0;           // in trace->met
+    uint64_t bytes = 0;
+  };
+  std::vector<Segment> segments;
   // Further serialized PullBatch fields, appended by EncodePullFrame (the
   // own-echo fields, own_echo_page.h).
   std::string extra_fields;
@@ -79,9 +96,13 @@ struct RawPullPage {
 // point (`is_cut`) it covers if the log holds at least cut_min_entries
 // entries after the cursor up to the head, that point among the first
 // cut_min_entries - 1 (page_cuts.h).
+// With `runs` (and `trace`), takes whole the runs it offers at each
+// boundary the page covers (page_runs.h), and lists the segments it read
+// (RawPullPage::segments). The page is the same as without: the same
+// records in the same order, cursor, more, remaining and stop.
 Result<RawPullPage> ReadPullRaw(KvReader& store, const std::string& scope_ward, uint64_t cursor, uint32_t max_records,
                                 uint64_t max_bytes, uint64_t log_head, uint64_t max_record_bytes = UINT64_MAX,
                                 RawPullPage::Trace* trace = nullptr, bool (*is_cut)(uint64_t) = nullptr,
-                                uint64_t cut_min_entries = 0);
+                                uint64_t cut_min_entries = 0, RunSource* runs = nullptr);
 
 }  // namespace wardsync::server

@@ -16,10 +16,12 @@
 //    (stop_seq), so its own read would be cut the same way;
 //  - the same quarantined records (quar/ read in the device's view);
 //  - none of the records the cached read met (up to stop_seq) was written
-//    after stop_seq in the device's view: the ward log after the last
-//    checked position is scanned for them (a record's every write is a
-//    ward log entry of its ward; records that can change ward, placeholders,
-//    and records named by the log but not stored keep a page out of the
+//    after stop_seq in the device's view: looked up in the ward's window
+//    of recent writes (Recent, brought up to the device's view first), or
+//    for a page older than the window, the ward log after the last checked
+//    position is scanned for them (a record's every write is a ward log
+//    entry of its ward; records that can change ward, placeholders, and
+//    records named by the log but not stored keep a page out of the
 //    cache);
 //  - the device can have no own-echo candidate on it (own_echo_page.h): its
 //    first own change-set in the asked range was committed after stop_seq,
@@ -31,10 +33,26 @@
 // Otherwise the page is read as before (with the same cut), and sent as
 // before; the read may refill the cache.
 //
-// Only for ward scopes and peers that negotiated compression. Bounded in
-// bytes; oldest pages out first.
+// Pieces (session 12): the first page of a pull starts at the device's own
+// cursor and its last ends at its own head, so neither is shared as a
+// whole. Their reads take from the cache the pieces of the log between two
+// consecutive fine points (page_cuts.h; page_runs.h says when a read may
+// take one), kept the same way as pages (compressed once, checked fresh
+// with the ward log), and keep the pieces they read themselves. Such a page
+// is one zstd frame spliced from the pieces' compressed blocks and the
+// device's own parts (wire::ZstdSplice): each piece and part a pull_batch
+// occurrence of its own, merged by protobuf into the page a read from the
+// cursor gives. Such a page is cached whole as above only while the cache
+// is less than half full: keeping both, the cache holds each ward's pulls
+// twice, and with bench S4's 32 wards no longer held them.
+//
+// Only for ward scopes and peers that negotiated compression (pieces:
+// and a frame limit with room for the splice's few hundred bytes). Bounded
+// in bytes; oldest pages and pieces out first.
 #pragma once
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
@@ -42,6 +60,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -76,16 +95,50 @@ class SharedPullPages {
 
   struct Stats {
     uint64_t hits = 0, misses = 0, fills = 0, stale = 0;
+    uint64_t piece_hits = 0, piece_fills = 0;  // pieces (included in stale)
   };
   Stats stats();
   size_t bytes();
 
+  // Record ids, looked up by the bytes of a log entry without a string each.
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using IdSet = std::unordered_set<std::string, IdHash, std::equal_to<>>;
+
  private:
   struct Page;
+  struct PieceSource;
+  // A ward's last kRecentEntries log entries (record ids hashed: a
+  // collision only makes a page look written), so that a cached page or
+  // piece is checked by a lookup per record instead of a scan of the log
+  // after it for each page and each device.
+  struct Recent {
+    uint64_t from = 0, through = 0;                       // holds the entries in (from, through]
+    std::unordered_map<uint64_t, uint64_t> last;          // hash of a record id -> its last seq
+    std::deque<std::pair<uint64_t, uint64_t>> order;      // (seq, hash), oldest first
+  };
+  static constexpr size_t kRecentEntries = 2048;
+  // Whether no record of `ids` was written after `stop` in the view (a
+  // write after the view counts too: the page is then read again). From the
+  // ward's recent writes, or else by scanning the log after `checked`, a
+  // position up to which that is known, moved forward.
+  // *caught_up: the window already holds this view's entries (set after
+  // the first call for a view: a view does not change).
+  Result<bool> Unwritten(KvReader& view, const std::string& scope, const std::string& prefix, uint64_t log_head,
+                         uint64_t stop, const std::vector<std::string>& ids, std::atomic<uint64_t>& checked,
+                         bool* caught_up);
   using Key = std::tuple<std::string, uint64_t, uint32_t, uint32_t, uint64_t>;
   std::shared_ptr<Page> Find(const Key& key);
   void Drop(const Key& key, const std::shared_ptr<Page>& page);
   void Insert(const Key& key, std::shared_ptr<Page> page);
+  void Count(uint64_t Stats::*counter);
+  bool Roomy();  // less than half full
+  // The piece of a segment a read went through (pull_reader.h), kept if
+  // it may be shared; null if not.
+  Result<std::shared_ptr<const Page>> FillPiece(KvReader& view, PieceSource& source, const RawPullPage& raw,
+                                                const RawPullPage::Trace& trace, const RawPullPage::Segment& seg);
   // Where a cached page ended by its byte or record bound: the next page
   // of every device that took it starts there, as at a cut point.
   bool SplitPoint(const std::string& scope, uint64_t seq);
@@ -98,6 +151,9 @@ class SharedPullPages {
   std::multiset<std::pair<std::string, uint64_t>> split_ends_;  // (scope, end) of cached split pages
   size_t bytes_ = 0;
   Stats stats_;
+  std::mutex recent_mu_;
+  std::map<std::string, Recent> recent_;  // by ward
+  std::atomic<size_t> recent_bytes_{0};   // counted against max_bytes_ with the pages
 };
 
 }  // namespace wardsync::server

@@ -222,8 +222,8 @@ TEST_CASE("shared pull pages are the pages each device's own read gives", "[unit
   const uint32_t seed = replay ? static_cast<uint32_t>(std::stoul(replay)) : std::random_device{}();
   INFO("seed " << seed);
   std::mt19937 rng(seed);
-  uint64_t hits = 0, stale = 0, pages = 0, cut_pages = 0, fills = 0;
-  for (int run = 0; run < 3; ++run) {
+  uint64_t hits = 0, stale = 0, pages = 0, cut_pages = 0, fills = 0, piece_hits = 0, piece_fills = 0;
+  for (int run = 0; run < 5; ++run) {
     test::TempDir dir("shared-pages");
     auto opened = LevelDbStore::Open(dir.path());
     REQUIRE(opened.ok());
@@ -232,7 +232,8 @@ TEST_CASE("shared pull pages are the pages each device's own read gives", "[unit
     const std::vector<std::string> devices = {"dA", "dB", "dC", "dD", "dE", "dF"};
     // The same limits for every device, as in a server.
     const uint32_t max_records = 40 + rng() % 400;
-    const uint32_t frame_bytes = std::vector<uint32_t>{12 << 10, 40 << 10, 1 << 20}[run];
+    // Pieces (spliced pages) only with room for the splice: the last three.
+    const uint32_t frame_bytes = std::vector<uint32_t>{12 << 10, 40 << 10, 1 << 20, 1 << 20, 8 << 20}[run];
     const uint64_t record_limit = rng() % 2 ? UINT64_MAX : 560;
     const auto bounds = server::PullPageBounds(frame_bytes, record_limit);
     INFO("run " << run << " max_records " << max_records << " frame_bytes " << frame_bytes);
@@ -320,8 +321,13 @@ TEST_CASE("shared pull pages are the pages each device's own read gives", "[unit
     hits += shared.stats().hits;
     fills += shared.stats().fills;
     stale += shared.stats().stale;
+    piece_hits += shared.stats().piece_hits;
+    piece_fills += shared.stats().piece_fills;
   }
-  INFO("pages " << pages << " fills " << fills << " hits " << hits << " stale " << stale << " cut " << cut_pages);
+  INFO("pages " << pages << " fills " << fills << " hits " << hits << " stale " << stale << " cut " << cut_pages
+                << " piece fills " << piece_fills << " piece hits " << piece_hits);
+  CHECK(piece_fills > 0);  // the devices' own first and last pages keep pieces
+  CHECK(piece_hits > 0);   // and other devices' pages take them
   CHECK(fills > 0);  // pages are shared
   CHECK(hits > 0);   // and taken from the cache, not bypassed
   CHECK(stale > 0);         // and rewrites did make pages stale
