@@ -235,8 +235,8 @@ asio::awaitable<std::optional<wardsync::store::Device>> Session::ServeHello(net:
   // (common/net/proven_session.h); anything else is verified.
   const auto proven_before = net::ResumedProvenDevice(stream_.native_handle());
   // By value: `device` may be replaced below (a drain).
-  const std::optional<uint64_t> latest_epoch =
-      LatestKey(device) ? std::optional<uint64_t>(LatestKey(device)->epoch()) : std::nullopt;
+  std::optional<uint64_t> latest_epoch;
+  if (const auto* latest = LatestKey(device)) latest_epoch = latest->epoch();
   const bool by_session = proven_before && latest_epoch && proven_before->device_id == device.id() &&
                           proven_before->key_epoch == *latest_epoch;
   const Status proof = by_session ? Status::Ok() : CheckHelloProof(device, hello, binding);  // latest key; see device_keys.h

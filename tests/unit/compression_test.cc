@@ -8,6 +8,7 @@
 
 #include "common/wire/compression.h"
 #include "common/wire/framing.h"
+#include "tests/support/stock_zstd.h"
 
 using namespace wardsync;
 using wire::ParseFramePayload;
@@ -145,14 +146,9 @@ namespace {
 
 // The stock one-shot decoder, nothing of ours: what any peer's zstd does.
 std::string StockDecode(const std::string& z) {
-  const unsigned long long n = ZSTD_getFrameContentSize(z.data(), z.size());
-  REQUIRE(n != ZSTD_CONTENTSIZE_ERROR);
-  REQUIRE(n != ZSTD_CONTENTSIZE_UNKNOWN);
-  std::string out(static_cast<size_t>(n), '\0');
-  const size_t got = ZSTD_decompress(out.data(), out.size(), z.data(), z.size());
-  REQUIRE_FALSE(ZSTD_isError(got));
-  REQUIRE(got == n);
-  return out;
+  auto out = test::StockZstdDecode(z);
+  REQUIRE(out.has_value());
+  return *out;
 }
 
 }  // namespace

@@ -14,20 +14,13 @@
 #include "common/wire/compression.h"
 #include "common/wire/zstd_splice.h"
 #include "proto/sync.pb.h"
+#include "tests/support/stock_zstd.h"
 
 using namespace wardsync;
 
 namespace {
 
-std::string Decode(const std::string& z) {
-  const unsigned long long n = ZSTD_getFrameContentSize(z.data(), z.size());
-  REQUIRE(n != ZSTD_CONTENTSIZE_ERROR);
-  REQUIRE(n != ZSTD_CONTENTSIZE_UNKNOWN);
-  std::string out(static_cast<size_t>(n), '\0');
-  const size_t got = ZSTD_decompress(out.data(), out.size(), z.data(), z.size());
-  if (ZSTD_isError(got) || got != n) return "<error>";
-  return out;
-}
+std::string Decode(const std::string& z) { return test::StockZstdDecode(z).value_or("<error>"); }
 
 // Text whose compression uses matches at many offsets, so that its frame
 // ends with repeat offsets far from the {1, 4, 8} a frame starts with.

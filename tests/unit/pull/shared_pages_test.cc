@@ -23,6 +23,8 @@
 #include "server/pull/shared_pages.h"
 #include "server/store/server_keys.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/stock_zstd.h"
+#include "tests/unit/pull/reference_page.h"
 
 namespace {
 
@@ -32,55 +34,10 @@ namespace sk = wardsync::server::keys;
 
 const std::string kWard = "w1";
 
-// The rule, one Get per record (as pull_reader_test.cc), ward scope.
+// The rule, one Get per record (reference_page.h), in the ward's scope.
 RawPullPage Reference(KvReader& store, uint64_t cursor, uint32_t max_records, uint64_t max_bytes, uint64_t head,
                       uint64_t max_record_bytes) {
-  std::set<std::string> held;
-  for (auto it = store.Scan(sk::kQuarantinePrefix); it->Valid(); it->Next()) {
-    held.insert(std::string(it->key().substr(sk::kQuarantinePrefix.size())));
-  }
-  RawPullPage page;
-  page.cursor = cursor;
-  const std::string prefix = sk::WardLogPrefix(kWard);
-  std::set<std::string> seen;
-  for (auto it = store.Scan(prefix, wardsync::keys::WithU64(prefix, cursor + 1)); it->Valid(); it->Next()) {
-    const uint64_t seq = wardsync::keys::ReadU64(it->key().substr(prefix.size()));
-    if (seq > head) break;
-    const std::string id(it->value());
-    if (!seen.count(id)) {
-      if (page.records.size() == max_records) {
-        page.more = true;
-        break;
-      }
-      seen.insert(id);
-      if (held.count(id)) {
-        page.skipped.push_back({id, 0, true});
-        page.cursor = seq;
-        continue;
-      }
-      std::string bytes;
-      Status s = store.Get(sk::Record(id), &bytes);
-      if (s.not_found()) {
-        page.cursor = seq;
-        continue;
-      }
-      REQUIRE(s.ok());
-      const uint64_t size = bytes.size() + RawPullPage::kRecordOverhead;
-      if (size > max_record_bytes) {
-        page.skipped.push_back({id, bytes.size(), false});
-        page.cursor = seq;
-        continue;
-      }
-      if (!page.records.empty() && page.bytes + size > max_bytes) {
-        page.more = true;
-        break;
-      }
-      page.bytes += size;
-      page.records.push_back(bytes);
-    }
-    page.cursor = seq;
-  }
-  return page;
+  return pulltest::Reference(store, kWard, cursor, max_records, max_bytes, head, max_record_bytes);
 }
 
 // The rule with cut points (page_cuts.h): when the ward log holds at least
@@ -117,16 +74,10 @@ sync::PullBatch Open(const std::string& payload) {
   sync::Frame f;
   REQUIRE(f.ParseFromString(payload));
   if (f.has_zstd()) {
-    const std::string& z = f.zstd();
-    const unsigned long long n = ZSTD_getFrameContentSize(z.data(), z.size());
-    REQUIRE(n != ZSTD_CONTENTSIZE_ERROR);
-    REQUIRE(n != ZSTD_CONTENTSIZE_UNKNOWN);
-    std::string inner(static_cast<size_t>(n), '\0');
-    const size_t got = ZSTD_decompress(inner.data(), inner.size(), z.data(), z.size());
-    REQUIRE_FALSE(ZSTD_isError(got));
-    REQUIRE(got == n);
+    const auto inner = test::StockZstdDecode(f.zstd());
+    REQUIRE(inner.has_value());
     f.Clear();
-    REQUIRE(f.ParseFromString(inner));
+    REQUIRE(f.ParseFromString(*inner));
   }
   REQUIRE(f.has_pull_batch());
   return f.pull_batch();
