@@ -9,8 +9,10 @@
 #include "client/sync/clock_offset.h"
 #include "common/changes/changeset.h"
 #include "common/clock/record_hlc.h"
+#include "common/crypto/digest.h"
 #include "common/reconcile/overlay.h"
 #include "common/store/proto_io.h"
+#include "common/wire/record_scan.h"
 
 namespace wardsync::client {
 
@@ -435,17 +437,29 @@ RecordState ClientStore::Overlay(const RecordState& server_view, const PendingCh
 }
 
 Status ClientStore::ApplyPull(const std::vector<RecordState>& records, uint64_t cursor, bool durable) {
-  return ApplyPullOf(records, cursor, durable);
+  std::vector<PulledRecord> pulled;
+  pulled.reserve(records.size());
+  for (const auto& r : records) pulled.push_back({r.record_id(), r.log_seq(), LargestHlc(r), {}, &r});
+  return ApplyPulled(pulled, cursor, durable);
 }
 
-Status ClientStore::ApplyPullPage(const google::protobuf::RepeatedPtrField<RecordState>& records, uint64_t cursor,
-                                  bool durable, const std::vector<std::string_view>* received) {
-  return ApplyPullOf(records, cursor, durable, received);
+Status ClientStore::ApplyPullPage(const std::vector<std::string_view>& received,
+                                  const google::protobuf::RepeatedPtrField<RecordState>& completed, uint64_t cursor,
+                                  bool durable) {
+  std::vector<PulledRecord> pulled;
+  pulled.reserve(received.size() + static_cast<size_t>(completed.size()));
+  for (size_t i = 0; i < received.size(); ++i) {
+    wire::PulledRecordHead head;
+    if (!wire::ScanRecordHead(received[i], &head)) {
+      return Status::Invalid("pulled record " + std::to_string(i + 1) + " of the page is not a well-formed record");
+    }
+    pulled.push_back({head.record_id, head.log_seq, head.largest_hlc, received[i], nullptr});
+  }
+  for (const auto& r : completed) pulled.push_back({r.record_id(), r.log_seq(), LargestHlc(r), {}, &r});
+  return ApplyPulled(pulled, cursor, durable);
 }
 
-template <typename Records>
-Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool durable,
-                                const std::vector<std::string_view>* received) {
+Status ClientStore::ApplyPulled(const std::vector<PulledRecord>& records, uint64_t cursor, bool durable) {
   auto lock = Lock();
   store::SyncState state;
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));
@@ -479,45 +493,49 @@ Status ClientStore::ApplyPullOf(const Records& records, uint64_t cursor, bool du
   std::map<std::string, uint64_t> written;  // record id -> log_seq written by this batch
   PendingChanges pending;
   uint64_t hlc = state.hlc();
-  size_t next_index = 0;
   for (const auto& r : records) {
-    const size_t index = next_index++;
-    if (r.record_id().size() != 16) return Status::Invalid("pulled record has a malformed record id");
+    if (r.record_id.size() != 16) return Status::Invalid("pulled record has a malformed record id");
+    const std::string id(r.record_id);
     uint64_t held_seq = 0;
-    if (auto w = written.find(r.record_id()); w != written.end()) {
+    if (auto w = written.find(id); w != written.end()) {
       held_seq = w->second;
-    } else if (srv_bound_ == SrvBound::kKnown && r.log_seq() >= srv_log_seq_bound_) {
+    } else if (srv_bound_ == SrvBound::kKnown && r.log_seq >= srv_log_seq_bound_) {
       // No stored server view can be newer than this one: no read needed
       // (a fresh device's first pull, pages in log order).
     } else {
-      auto held = ServerRecord(r.record_id());
+      auto held = ServerRecord(id);
       if (!held.ok()) return held.status();
       if (held->has_value()) held_seq = (*held)->log_seq();
     }
-    if (r.log_seq() < held_seq) continue;  // never replace a newer server view with an older one
-    written[r.record_id()] = r.log_seq();
+    if (r.log_seq < held_seq) continue;  // never replace a newer server view with an older one
+    written[id] = r.log_seq;
     // Raised before the write, whatever its outcome: a bound too high only
     // costs reads, one too low would let an older view replace a newer one.
-    srv_log_seq_bound_ = std::max(srv_log_seq_bound_, r.log_seq());
-    Absorb(&hlc, LargestHlc(r));
-    // The bytes as received (the server's stored record), else the plain
-    // serialization: a record completed from an own echo
-    // (own_echo_client.h) is stored as the same record as the full one, not
-    // necessarily the same bytes (a map's entries in any order). Digests
-    // (common/echo/own_echo.h) make their own canonical bytes.
-    std::string bytes = received && index < received->size() ? std::string((*received)[index]) : r.SerializeAsString();
+    srv_log_seq_bound_ = std::max(srv_log_seq_bound_, r.log_seq);
+    Absorb(&hlc, r.largest_hlc);
     if (any_pending) {
-      WS_RETURN_IF_ERROR(PendingFor(r.record_id(), &pending));
+      WS_RETURN_IF_ERROR(PendingFor(id, &pending));
     } else {
       pending.clear();
     }
     if (pending.empty()) {
       // Nothing of ours on top: the local view is the server's, stored once.
-      if (may_hold_local) batch.Delete(keys::LocalRecord(r.record_id()));
+      if (may_hold_local) batch.Delete(keys::LocalRecord(id));
+    } else if (r.parsed) {
+      PutProto(batch, keys::LocalRecord(id), Overlay(*r.parsed, pending));
     } else {
-      PutProto(batch, keys::LocalRecord(r.record_id()), Overlay(r, pending));
+      RecordState view;
+      if (!view.ParseFromArray(r.bytes.data(), static_cast<int>(r.bytes.size()))) {
+        return Status::Invalid("pulled record " + crypto::Hex(id) + " is not a well-formed record");
+      }
+      PutProto(batch, keys::LocalRecord(id), Overlay(view, pending));
     }
-    batch.Put(keys::ServerRecord(r.record_id()), std::move(bytes));
+    // The bytes as received (the server's stored record), else the plain
+    // serialization: a record completed from an own echo
+    // (own_echo_client.h) is stored as the same record as the full one, not
+    // necessarily the same bytes (a map's entries in any order). Digests
+    // (common/echo/own_echo.h) make their own canonical bytes.
+    batch.Put(keys::ServerRecord(id), r.parsed ? r.parsed->SerializeAsString() : std::string(r.bytes));
   }
   state.set_pull_cursor(cursor);
   state.set_hlc(hlc);

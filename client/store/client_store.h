@@ -133,12 +133,16 @@ class ClientStore {
   // which the next round pulls again. The next synced write of this store
   // makes them durable too.
   Status ApplyPull(const std::vector<records::RecordState>& records, uint64_t cursor, bool durable = true);
-  // The same for a page's records as parsed (on the page's protobuf arena:
-  // client/sync/pulled_page.h), without moving them out. `received`: the
-  // serialized bytes of records[i] as they came, for i < its size (stored
-  // as they are; the others are serialized).
-  Status ApplyPullPage(const google::protobuf::RepeatedPtrField<records::RecordState>& records, uint64_t cursor,
-                       bool durable = true, const std::vector<std::string_view>* received = nullptr);
+  // The same for a pull page (client/sync/pulled_page.h): `received`, the
+  // records as the bytes they came in, stored as they are without being
+  // parsed (their id, log_seq and stamps are read from the bytes:
+  // wire::ScanRecordHead; a record is parsed only to overlay pending
+  // changes on it), then `completed`, records the device completed from own
+  // echoes (serialized). A received record that is not a well-formed
+  // record refuses the whole page: nothing is written.
+  Status ApplyPullPage(const std::vector<std::string_view>& received,
+                       const google::protobuf::RepeatedPtrField<records::RecordState>& completed, uint64_t cursor,
+                       bool durable = true);
 
   // Bookkeeping of a sync attempt (not synced to disk): last_attempt_ms
   // always; last_success_ms on success; last_error/last_error_ms on failure.
@@ -182,10 +186,17 @@ class ClientStore {
   // The server view with the pending changes on top; a pending change the
   // view refuses is left out (it stays in the outbox for the server to judge).
   records::RecordState Overlay(const records::RecordState& server_view, const PendingChanges& pending);
-  // ApplyPull for either container of records.
-  template <typename Records>
-  Status ApplyPullOf(const Records& records, uint64_t cursor, bool durable,
-                     const std::vector<std::string_view>* received = nullptr);
+  // One record of a pull as ApplyPulled stores it: as received (`bytes`,
+  // `parsed` null until an overlay needs it) or as parsed (`parsed`,
+  // serialized to store).
+  struct PulledRecord {
+    std::string_view record_id;
+    uint64_t log_seq = 0;
+    uint64_t largest_hlc = 0;
+    std::string_view bytes;
+    const records::RecordState* parsed = nullptr;
+  };
+  Status ApplyPulled(const std::vector<PulledRecord>& records, uint64_t cursor, bool durable);
 
   KvStore& kv_;
   // Whether srv_log_seq_bound_ bounds the log_seq of every srv/ record, so

@@ -11,10 +11,10 @@ PullWriter::~PullWriter() {
 void PullWriter::Start(std::unique_ptr<PulledPage> page, uint64_t cursor, bool durable) {
   if (!thread_) thread_.emplace(1);
   busy_ = true;
-  records_ = static_cast<size_t>(page->records().size());
+  records_ = page->record_count();
   done_.expires_at(asio::steady_timer::time_point::max());
   asio::post(*thread_, [this, page = std::move(page), cursor, durable]() mutable {
-    Status stored = store_.ApplyPullPage(page->records(), cursor, durable, &page->record_bytes());
+    Status stored = store_.ApplyPullPage(page->received(), page->records(), cursor, durable);
     page.reset();  // the page's arena, freed here: not on the io thread
     // Back on the io thread: the round reads busy_ and result_ only there.
     asio::post(io_, [this, stored = std::move(stored)] {

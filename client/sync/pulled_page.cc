@@ -19,12 +19,11 @@ google::protobuf::ArenaOptions PageArenaOptions() {
 PulledPage::PulledPage()
     : arena_(PageArenaOptions()), frame_(google::protobuf::Arena::CreateMessage<sync::Frame>(&arena_)) {}
 
-void PulledPage::IndexRecordBytes() {
-  if (!wire::PullBatchRecordBytes(bytes_, &record_bytes_) ||
-      record_bytes_.size() != static_cast<size_t>(records().size())) {
-    record_bytes_.clear();
-    std::string().swap(bytes_);
-  }
+bool PulledPage::TakeRecords(std::string* rest) {
+  if (wire::FrameType(bytes_) != sync::Frame::kPullBatchFieldNumber) return false;
+  if (wire::SplitPullBatch(bytes_, &received_, rest)) return true;
+  received_.clear();
+  return false;
 }
 
 }  // namespace wardsync::client

@@ -1,8 +1,7 @@
-// One received frame parsed into a protobuf arena of its own, so that a
-// pull page's records are allocated from a few large blocks and freed all
-// at once with the arena once the pull writer stored them (pull_writer.h).
-// Freeing a page's parsed records one by one was a quarter of the writer
-// thread's instructions on a first pull (bench/README.md, session 12).
+// One received frame: a pull page's records kept as the bytes they came in,
+// the rest of the frame parsed into a protobuf arena of its own (records
+// completed from own echoes are added there), all freed at once once the
+// pull writer stored them (pull_writer.h).
 //
 // The arena is declared first, so it outlives the frame it holds; the page
 // is moved between threads only as a whole (unique_ptr), never shared.
@@ -26,29 +25,34 @@ class PulledPage {
   PulledPage& operator=(const PulledPage&) = delete;
 
   sync::Frame& frame() { return *frame_; }
+  // The bytes of the frame as received and opened (FramedStream::ReadBytes
+  // fills them).
+  std::string& bytes() { return bytes_; }
+
+  // For a pull page: keeps each record as the bytes it came in (received(),
+  // views into bytes()) and sets *rest to the rest of the frame, to be
+  // parsed into frame(): the device stores a pulled record as it came and
+  // reads what it needs of it from those bytes (wire::ScanRecordHead), so
+  // it never builds the parsed records (that was most of its io thread on
+  // a first pull). False, nothing kept, if bytes() is not a pull page: then
+  // parse bytes() itself.
+  bool TakeRecords(std::string* rest);
+  const std::vector<std::string_view>& received() const { return received_; }
+
+  // Records added after the parse (own echoes completed, on the page's
+  // arena): stored after the received ones, as if they had come last.
   const google::protobuf::RepeatedPtrField<records::RecordState>& records() const {
     return frame_->pull_batch().records();
   }
   // Appends a copy of `r` (on the page's arena).
   void Add(const records::RecordState& r) { frame_->mutable_pull_batch()->add_records()->CopyFrom(r); }
-
-  // The bytes the frame was parsed from (FramedStream::ReadInto fills it).
-  std::string& bytes() { return bytes_; }
-  // For a pull page, before any record is added: finds each received
-  // record's serialized bytes in bytes(), so the store keeps them as they
-  // came instead of serializing the parsed record again (that was 40% of
-  // the pull writer's work). If they cannot be matched one to one with the
-  // parsed records, none are kept and the store serializes.
-  void IndexRecordBytes();
-  // record_bytes()[i] is records()[i] as received; records added after
-  // IndexRecordBytes have none.
-  const std::vector<std::string_view>& record_bytes() const { return record_bytes_; }
+  size_t record_count() const { return received_.size() + static_cast<size_t>(records().size()); }
 
  private:
   google::protobuf::Arena arena_;
   sync::Frame* frame_;  // on arena_
   std::string bytes_;
-  std::vector<std::string_view> record_bytes_;  // into bytes_
+  std::vector<std::string_view> received_;  // into bytes_
 };
 
 }  // namespace wardsync::client

@@ -13,6 +13,7 @@
 #include "client/sync/own_echo_client.h"
 #include "client/sync/pull_writer.h"
 #include "common/version.h"
+#include "common/wire/frame_scan.h"
 #include "common/wire/protocol_limits.h"
 
 namespace wardsync::client {
@@ -166,8 +167,29 @@ class Round {
       // records stay there, go to the writer with it and are freed with it.
       auto page = std::make_unique<PulledPage>();
       sync::Frame* frame = &page->frame();
-      Status read = co_await io.ReadInto(frame, opt_.io_timeout, {}, &page->bytes());
+      Status read = co_await io.ReadBytes(&page->bytes(), opt_.io_timeout);
       if (!read.ok()) co_return read;
+      // Ask for the next page as soon as this one is here, before parsing
+      // it, so the server makes that page while this device parses and
+      // stores this one (its cursor and `more` are read from the bytes).
+      // The request's cursor only says where the server reads from; what
+      // this device holds is the stored cursor, and a round that breaks
+      // here starts from that one.
+      bool asked_next = false;
+      uint64_t peeked_cursor = 0;
+      bool peeked_more = false;
+      if (pull_outstanding_ && in_flight_ == 0 &&
+          wire::PullBatchNext(page->bytes(), &peeked_cursor, &peeked_more) && peeked_more) {
+        WS_CO_RETURN_IF_ERROR(QueuePull(std::max(peeked_cursor, cursor_)));
+        co_await Flush();
+        if (!status_.ok()) co_return status_;
+        asked_next = true;
+      }
+      // A pull page's records stay the bytes they came in (pulled_page.h):
+      // only the rest of the frame is parsed.
+      std::string rest;
+      const bool pull_page = page->TakeRecords(&rest);
+      WS_CO_RETURN_IF_ERROR(io.ParseRead(pull_page ? rest : page->bytes(), frame));
       if (frame->has_error()) co_return Status::Denied(ErrorText(frame->error()));
       if (frame->has_push_ack()) {
         --in_flight_;
@@ -192,18 +214,15 @@ class Round {
         continue;
       }
       if (frame->has_pull_batch()) {
-        pull_outstanding_ = false;
-        page->IndexRecordBytes();  // before own echoes add records
+        pull_outstanding_ = asked_next;
         auto& pb = *frame->mutable_pull_batch();
         WS_CO_RETURN_IF_ERROR(own_echo_.Complete(&pb));
         report_.own_echoed += pb.own_size();
         const uint64_t next = std::max(pb.cursor(), cursor_);
         pull_done_ = !pb.more();
-        // Ask for the next page before storing this one, so the server reads
-        // it while this device writes. The request's cursor only says where
-        // the server reads from; what this device holds is the stored
-        // cursor, and a round that breaks here starts from that one.
-        if (!pull_done_ && in_flight_ == 0) {
+        // Not asked for above (pushes were still in flight): ask now,
+        // before storing this page.
+        if (!pull_done_ && in_flight_ == 0 && !asked_next) {
           WS_CO_RETURN_IF_ERROR(QueuePull(next));
           co_await Flush();
           if (!status_.ok()) co_return status_;
@@ -213,7 +232,7 @@ class Round {
         // page crosses the network and is parsed here.
         WS_CO_RETURN_IF_ERROR(co_await PageStored());
         report_.progress.pull_remaining = pb.remaining();
-        if (next > cursor_ || pb.records_size() > 0) {
+        if (next > cursor_ || page->record_count() > 0) {
           // Synced every opt_.pull_sync_bytes and at the last page, not
           // every page: a page's records and its cursor are one write, so a crash
           // loses whole pages after the last synced one, cursor included,

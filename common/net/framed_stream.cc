@@ -133,6 +133,21 @@ asio::awaitable<Result<wardsync::sync::Frame>> FramedStream::Read(std::chrono::m
 
 asio::awaitable<Status> FramedStream::ReadInto(wardsync::sync::Frame* frame, std::chrono::milliseconds timeout,
                                                std::chrono::milliseconds frame_timeout, std::string* parsed_bytes) {
+  std::string local;
+  std::string* bytes = parsed_bytes ? parsed_bytes : &local;
+  Status read = co_await ReadBytes(bytes, timeout, frame_timeout);
+  if (!read.ok()) co_return read;
+  co_return ParseRead(*bytes, frame);
+}
+
+Status FramedStream::ParseRead(std::string_view bytes, wardsync::sync::Frame* frame) {
+  Status parsed = wire::ParseOpenedFrame(bytes, last_was_envelope_, frame);
+  if (!parsed.ok()) read_failed_ = parsed;
+  return parsed;
+}
+
+asio::awaitable<Status> FramedStream::ReadBytes(std::string* bytes, std::chrono::milliseconds timeout,
+                                                std::chrono::milliseconds frame_timeout) {
   if (!read_failed_.ok()) co_return read_failed_;
   std::string payload;
   if (!decoder_.Next(&payload)) {  // a pipelined frame may already be buffered
@@ -209,14 +224,13 @@ asio::awaitable<Status> FramedStream::ReadInto(wardsync::sync::Frame* frame, std
       }
     }
   }
-  std::string inner;
-  Status parsed =
-      wire::ParseFramePayload(payload, read_max_frame_bytes_, accept_compressed_, frame, bounds_, &inner);
-  if (!parsed.ok()) {
-    read_failed_ = parsed;
+  Status opened = wire::OpenFramePayload(payload, read_max_frame_bytes_, accept_compressed_, bounds_, bytes);
+  if (!opened.ok()) {
+    read_failed_ = opened;
     co_return read_failed_;
   }
-  if (parsed_bytes) *parsed_bytes = inner.empty() ? std::move(payload) : std::move(inner);
+  last_was_envelope_ = !bytes->empty();
+  if (!last_was_envelope_) *bytes = std::move(payload);
   co_return Status::Ok();
 }
 

@@ -64,6 +64,15 @@ class FramedStream {
   // them as they came (wire::PullBatchRecordBytes).
   asio::awaitable<Status> ReadInto(wardsync::sync::Frame* frame, std::chrono::milliseconds timeout,
                                    std::chrono::milliseconds frame_timeout = {}, std::string* parsed_bytes = nullptr);
+  // ReadInto in two steps, for a reader that looks at a frame's bytes
+  // before it parses them (the client asks for its next pull page while it
+  // parses this one: wire::PullBatchNext). ReadBytes: the next frame's
+  // bytes, bounds checked and an envelope opened (wire::OpenFramePayload),
+  // not parsed; errors as Read. ParseRead: those bytes parsed into *frame
+  // (a parse failure finishes the stream, as in Read).
+  asio::awaitable<Status> ReadBytes(std::string* bytes, std::chrono::milliseconds timeout,
+                                    std::chrono::milliseconds frame_timeout = {});
+  Status ParseRead(std::string_view bytes, wardsync::sync::Frame* frame);
 
   // True when more input is already here: part of a frame decoded but not
   // returned, decrypted bytes in TLS, or bytes waiting on the socket. A peer
@@ -110,6 +119,7 @@ class FramedStream {
   uint64_t bytes_in_ = 0;
   uint64_t bytes_out_ = 0;
   Status read_failed_;
+  bool last_was_envelope_ = false;  // what ReadBytes returned last: for ParseRead's error text
   Status write_failed_;
   bool send_compressed_ = false;
   bool accept_compressed_ = false;

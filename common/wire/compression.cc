@@ -180,15 +180,34 @@ bool SealCompressed(std::string_view payload, std::string* envelope) {
   return true;
 }
 
-Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
-                         wardsync::sync::Frame* frame, const FrameBounds& bounds, std::string* inner_out) {
+namespace {
+
+// The compressed bytes of an envelope: a payload whose one and only field
+// is `zstd` (as SealEnvelope makes it). False for anything else.
+bool EnvelopeBytes(std::string_view payload, std::string_view* z) {
+  if (!IsEnvelope(payload)) return false;
+  uint64_t n = 0;
+  size_t at = 1;
+  for (int shift = 0;; shift += 7) {
+    if (at == payload.size() || shift > 63) return false;
+    const auto b = static_cast<uint8_t>(payload[at++]);
+    n |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+  }
+  if (n != payload.size() - at) return false;
+  *z = payload.substr(at);
+  return true;
+}
+
+}  // namespace
+
+Status OpenFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
+                        const FrameBounds& bounds, std::string* inner) {
+  inner->clear();
   WS_RETURN_IF_ERROR(ScanFrame(payload, bounds));
-  if (!frame->ParseFromArray(payload.data(), static_cast<int>(payload.size())))
-    return Status::Invalid("malformed frame");
-  if (frame->msg_case() != wardsync::sync::Frame::kZstd) return Status::Ok();
+  std::string_view z;
+  if (!EnvelopeBytes(payload, &z)) return Status::Ok();
   if (!allow_compressed) return Status::Invalid("bad compressed frame: compression was not negotiated");
-  const std::string z = std::move(*frame->mutable_zstd());
-  frame->Clear();
   uint32_t limit = max_frame_bytes;
   if (bounds.max_small_bytes) {
     // What the envelope holds decides how large it may be, before the
@@ -203,13 +222,32 @@ Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, boo
       }
     }
   }
-  auto inner = ZstdDecompress(z, limit);
-  if (!inner.ok()) return Status::Invalid("bad compressed frame: " + inner.status().message());
-  WS_RETURN_IF_ERROR(ScanFrame(*inner, bounds));
-  if (!frame->ParseFromString(*inner)) return Status::Invalid("malformed frame (inside a compressed frame)");
-  if (frame->msg_case() == wardsync::sync::Frame::kZstd)
-    return Status::Invalid("bad compressed frame: a compressed frame inside a compressed frame");
-  if (inner_out) *inner_out = std::move(*inner);
+  auto opened = ZstdDecompress(z, limit);
+  if (!opened.ok()) return Status::Invalid("bad compressed frame: " + opened.status().message());
+  if (opened->empty()) return Status::Invalid("bad compressed frame: it holds no frame");
+  WS_RETURN_IF_ERROR(ScanFrame(*opened, bounds));
+  *inner = std::move(*opened);
+  return Status::Ok();
+}
+
+Status ParseOpenedFrame(std::string_view bytes, bool was_envelope, wardsync::sync::Frame* frame) {
+  if (!frame->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status::Invalid(was_envelope ? "malformed frame (inside a compressed frame)" : "malformed frame");
+  }
+  if (frame->msg_case() == wardsync::sync::Frame::kZstd) {
+    return Status::Invalid(was_envelope ? "bad compressed frame: a compressed frame inside a compressed frame"
+                                        : "bad compressed frame: an envelope holds nothing but the compressed bytes");
+  }
+  return Status::Ok();
+}
+
+Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
+                         wardsync::sync::Frame* frame, const FrameBounds& bounds, std::string* inner_out) {
+  std::string inner;
+  WS_RETURN_IF_ERROR(OpenFramePayload(payload, max_frame_bytes, allow_compressed, bounds, &inner));
+  const bool was_envelope = !inner.empty();
+  WS_RETURN_IF_ERROR(ParseOpenedFrame(was_envelope ? std::string_view(inner) : payload, was_envelope, frame));
+  if (inner_out && was_envelope) *inner_out = std::move(inner);
   return Status::Ok();
 }
 

@@ -48,6 +48,18 @@ bool SealCompressed(std::string_view payload, std::string* envelope);
 Status ParseFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
                          wardsync::sync::Frame* frame, const FrameBounds& bounds = {}, std::string* inner = nullptr);
 
+// ParseFramePayload in two steps, for a reader that looks at a frame's
+// bytes before it parses them (the client asks for its next pull page as
+// soon as a page is here: wire::PullBatchNext). OpenFramePayload checks
+// `bounds` and opens an envelope into *inner (left empty when the payload
+// is not an envelope: the frame is then the payload itself);
+// ParseOpenedFrame parses those bytes. An envelope is a frame whose one and
+// only field is `zstd`; a frame that has that field beside others is
+// refused when parsed.
+Status OpenFramePayload(std::string_view payload, uint32_t max_frame_bytes, bool allow_compressed,
+                        const FrameBounds& bounds, std::string* inner);
+Status ParseOpenedFrame(std::string_view bytes, bool was_envelope, wardsync::sync::Frame* frame);
+
 // A payload that already is an envelope (its first byte is the envelope's
 // tag: a serialized Frame whose field is `zstd`) is never sealed again:
 // SealCompressed returns false for it and it goes as it is. The server's

@@ -2,66 +2,11 @@
 
 #include <string>
 
+#include "common/wire/wire_reader.h"
 #include "proto/sync.pb.h"
 
 namespace wardsync::wire {
-namespace {
 
-// A cursor over protobuf wire format; every read is bounds-checked.
-struct Reader {
-  const unsigned char* p;
-  const unsigned char* end;
-
-  bool Varint(uint64_t* v) {
-    *v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p == end) return false;
-      const unsigned char b = *p++;
-      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  }
-  // Skips one field's value of `wire_type`; the length-delimited bytes are
-  // returned in *bytes.
-  bool Skip(uint32_t wire_type, std::string_view* bytes) {
-    uint64_t n = 0;
-    switch (wire_type) {
-      case 0:
-        return Varint(&n);
-      case 1:
-        if (end - p < 8) return false;
-        p += 8;
-        return true;
-      case 5:
-        if (end - p < 4) return false;
-        p += 4;
-        return true;
-      case 2:
-        if (!Varint(&n) || n > static_cast<uint64_t>(end - p)) return false;
-        *bytes = std::string_view(reinterpret_cast<const char*>(p), n);
-        p += n;
-        return true;
-      default:
-        return false;  // groups (3, 4) are not used by these messages
-    }
-  }
-  bool Field(uint32_t* number, uint32_t* wire_type, std::string_view* bytes) {
-    uint64_t tag = 0;
-    if (!Varint(&tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return false;
-    *number = static_cast<uint32_t>(tag >> 3);
-    *wire_type = static_cast<uint32_t>(tag & 7);
-    *bytes = {};
-    return Skip(*wire_type, bytes);
-  }
-};
-
-Reader Over(std::string_view s) {
-  auto* b = reinterpret_cast<const unsigned char*>(s.data());
-  return Reader{b, b + s.size()};
-}
-
-}  // namespace
 
 bool LargeFrameType(uint32_t n) {
   using F = wardsync::sync::Frame;
@@ -78,7 +23,7 @@ uint32_t FrameTypeLimit(uint32_t n, const FrameBounds& b) {
 }
 
 uint32_t FrameType(std::string_view payload) {
-  Reader r = Over(payload);
+  WireReader r = Over(payload);
   uint64_t tag = 0;
   if (!r.Varint(&tag)) return 0;
   return static_cast<uint32_t>(tag >> 3);
@@ -87,7 +32,7 @@ uint32_t FrameType(std::string_view payload) {
 Status ScanFrame(std::string_view payload, const FrameBounds& b) {
   if (!b.any()) return Status::Ok();
   using F = wardsync::sync::Frame;
-  Reader top = Over(payload);
+  WireReader top = Over(payload);
   uint64_t change_sets = 0;
   while (top.p != top.end) {
     uint32_t number = 0, type = 0;
@@ -99,7 +44,7 @@ Status ScanFrame(std::string_view payload, const FrameBounds& b) {
                                std::to_string(limit));
     }
     if (number != F::kPushFieldNumber || type != 2) continue;
-    Reader push = Over(bytes);
+    WireReader push = Over(bytes);
     while (push.p != push.end) {
       uint32_t n = 0, t = 0;
       std::string_view cs;
@@ -118,10 +63,68 @@ Status ScanFrame(std::string_view payload, const FrameBounds& b) {
   return Status::Ok();
 }
 
-bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view>* records) {
+namespace {
+
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+}  // namespace
+
+bool SplitPullBatch(std::string_view payload, std::vector<std::string_view>* records, std::string* rest) {
   records->clear();
+  if (rest) rest->clear();
   bool any_batch = false;
-  Reader frame = Over(payload);
+  std::string kept;
+  WireReader frame = Over(payload);
+  while (frame.p != frame.end) {
+    const unsigned char* field_start = frame.p;
+    uint32_t number = 0, wire_type = 0;
+    std::string_view batch;
+    if (!frame.Field(&number, &wire_type, &batch)) return false;
+    if (number != wardsync::sync::Frame::kPullBatchFieldNumber) {
+      if (rest) rest->append(reinterpret_cast<const char*>(field_start), static_cast<size_t>(frame.p - field_start));
+      continue;
+    }
+    if (wire_type != 2) return false;
+    any_batch = true;
+    kept.clear();
+    WireReader fields = Over(batch);
+    while (fields.p != fields.end) {
+      const unsigned char* start = fields.p;
+      std::string_view record;
+      if (!fields.Field(&number, &wire_type, &record)) return false;
+      if (number == wardsync::sync::PullBatch::kRecordsFieldNumber) {
+        if (wire_type != 2) return false;
+        records->push_back(record);
+        continue;
+      }
+      if (number == kSpliceFillerField) continue;  // ignored by every parser anyway
+      if (rest) kept.append(reinterpret_cast<const char*>(start), static_cast<size_t>(fields.p - start));
+    }
+    if (rest) {
+      // The occurrence itself stays (an empty page is still a pull page).
+      AppendVarint(uint64_t{wardsync::sync::Frame::kPullBatchFieldNumber} << 3 | 2, rest);
+      AppendVarint(kept.size(), rest);
+      rest->append(kept);
+    }
+  }
+  return any_batch;
+}
+
+bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view>* records) {
+  return SplitPullBatch(payload, records, nullptr);
+}
+
+bool PullBatchNext(std::string_view payload, uint64_t* cursor, bool* more) {
+  *cursor = 0;
+  *more = false;
+  bool any_batch = false;
+  WireReader frame = Over(payload);
   while (frame.p != frame.end) {
     uint32_t number = 0, wire_type = 0;
     std::string_view batch;
@@ -129,13 +132,28 @@ bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view
     if (number != wardsync::sync::Frame::kPullBatchFieldNumber) continue;
     if (wire_type != 2) return false;
     any_batch = true;
-    Reader fields = Over(batch);
+    WireReader fields = Over(batch);
     while (fields.p != fields.end) {
-      std::string_view record;
-      if (!fields.Field(&number, &wire_type, &record)) return false;
-      if (number != wardsync::sync::PullBatch::kRecordsFieldNumber) continue;
-      if (wire_type != 2) return false;
-      records->push_back(record);
+      // Read the two varints here: Field() skips a varint's value.
+      uint64_t tag = 0;
+      if (!fields.Varint(&tag)) return false;
+      const auto field = static_cast<uint32_t>(tag >> 3);
+      const auto type = static_cast<uint32_t>(tag & 7);
+      if (field == 0) return false;
+      if ((field == wardsync::sync::PullBatch::kCursorFieldNumber ||
+           field == wardsync::sync::PullBatch::kMoreFieldNumber) &&
+          type == 0) {
+        uint64_t v = 0;
+        if (!fields.Varint(&v)) return false;
+        if (field == wardsync::sync::PullBatch::kCursorFieldNumber) {
+          *cursor = v;
+        } else {
+          *more = v != 0;
+        }
+        continue;
+      }
+      std::string_view skipped;
+      if (!fields.Skip(type, &skipped)) return false;
     }
   }
   return any_batch;

@@ -14,6 +14,7 @@
 // size before it is decompressed).
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -49,5 +50,20 @@ uint32_t FrameTypeLimit(uint32_t field_number, const FrameBounds& bounds);
 // (then *records is unspecified). The client stores a pulled record as
 // these bytes instead of serializing the parsed one again.
 bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view>* records);
+
+// The same records, and in *rest (if not null) the rest of the frame: the
+// same sync.Frame without its records and without the splice filler
+// (kSpliceFillerField), so that a reader storing the records as they came
+// parses only the page's other fields (cursor, more, own echoes...).
+// Parsing *rest gives exactly the parse of `payload` but for the records.
+inline constexpr uint32_t kSpliceFillerField = 15;  // PullBatch's reserved field (zstd_splice.h)
+bool SplitPullBatch(std::string_view payload, std::vector<std::string_view>* records, std::string* rest);
+
+// The `cursor` and `more` a parse of this sync.Frame's PullBatch would give
+// (protobuf keeps the last value of a repeated scalar, across merged
+// pull_batch occurrences too), read from its bytes without parsing the
+// records: the client asks for the next page with them while it still
+// parses this one. False if the bytes are not a PullBatch frame.
+bool PullBatchNext(std::string_view payload, uint64_t* cursor, bool* more);
 
 }  // namespace wardsync::wire

@@ -136,6 +136,14 @@ TEST_CASE("compressed frames that hide their size or are malformed are refused",
   REQUIRE_FALSE(nested.ok());
   CHECK(nested.message().find("inside a compressed frame") != std::string::npos);
 
+  // An envelope is a frame's only field: one beside another field is
+  // refused, not opened (nothing but SealEnvelope makes an envelope).
+  sync::Frame beside;
+  beside.mutable_push_ack()->set_acked_seq(1);
+  Status extra = ParseFramePayload(beside.SerializeAsString() + Envelope(good), wire::kDefaultMaxFrameBytes, true, &f);
+  REQUIRE_FALSE(extra.ok());
+  CHECK(extra.message().find("nothing but the compressed bytes") != std::string::npos);
+
   // Valid zstd, but not a Frame inside.
   Status garbage = ParseFramePayload(Envelope(wire::ZstdCompress(std::string(100, '\xff'))), 1 << 20, true, &f);
   REQUIRE_FALSE(garbage.ok());

@@ -200,3 +200,38 @@ TEST_CASE("PullBatchRecordBytes finds each pulled record's bytes in parse order,
   REQUIRE(wire::PullBatchRecordBytes(empty.SerializeAsString(), &found));
   CHECK(found.empty());
 }
+
+TEST_CASE("PullBatchNext reads the cursor and more a parse would give, before the page is parsed", "[unit][wire]") {
+  sync::Frame first, second;
+  first.mutable_pull_batch()->add_records()->set_record_id(std::string(16, 'a'));
+  first.mutable_pull_batch()->set_cursor(5);
+  first.mutable_pull_batch()->set_more(true);
+  first.mutable_pull_batch()->set_remaining(40);
+  second.mutable_pull_batch()->add_records()->set_record_id(std::string(16, 'b'));
+  second.mutable_pull_batch()->set_cursor(9);
+  uint64_t cursor = 0;
+  bool more = false;
+  // One batch: its own values.
+  REQUIRE(wire::PullBatchNext(first.SerializeAsString(), &cursor, &more));
+  CHECK(cursor == 5);
+  CHECK(more);
+  // Two occurrences, as a spliced page has: protobuf keeps the last value
+  // set (the second sets no `more`, so the first's true stands).
+  const std::string merged = first.SerializeAsString() + second.SerializeAsString();
+  sync::Frame parsed;
+  REQUIRE(parsed.ParseFromString(merged));
+  REQUIRE(wire::PullBatchNext(merged, &cursor, &more));
+  CHECK(cursor == parsed.pull_batch().cursor());
+  CHECK(more == parsed.pull_batch().more());
+  CHECK(cursor == 9);
+  // The last page of a pull says no more.
+  second.mutable_pull_batch()->set_more(false);
+  REQUIRE(wire::PullBatchNext(second.SerializeAsString(), &cursor, &more));
+  CHECK_FALSE(more);
+  // Not a pull page, or cut short: false.
+  sync::Frame ack;
+  ack.mutable_push_ack()->set_acked_seq(3);
+  CHECK_FALSE(wire::PullBatchNext(ack.SerializeAsString(), &cursor, &more));
+  const std::string whole = first.SerializeAsString();
+  CHECK_FALSE(wire::PullBatchNext(whole.substr(0, whole.size() - 1), &cursor, &more));
+}

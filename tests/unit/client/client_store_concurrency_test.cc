@@ -39,13 +39,24 @@ TEST_CASE("an officer's edits made while pulled pages are stored stay in the loc
   std::atomic<int> pages_stored{0};
   std::thread writer([&] {
     for (int k = 0; k < kPages; ++k) {
-      wardsync::client::PulledPage page;
+      // As the round receives a page: the records stay the bytes they came
+      // in, and the ones this device has edits pending for are parsed to
+      // overlay them.
+      wardsync::sync::Frame frame;
       for (int i = 0; i < kRecords; ++i) {
-        RecordState r = server[i];
-        r.set_log_seq(log_seq(k, i));
-        page.Add(r);
+        RecordState* r = frame.mutable_pull_batch()->add_records();
+        *r = server[i];
+        r->set_log_seq(log_seq(k, i));
       }
-      stored[k] = dev.cs->ApplyPullPage(page.records(), log_seq(k, kRecords - 1), /*durable=*/k == kPages - 1);
+      wardsync::client::PulledPage page;
+      page.bytes() = frame.SerializeAsString();
+      std::string rest;
+      if (!page.TakeRecords(&rest) || page.received().size() != kRecords) {
+        stored[k] = Status::Internal("the page's records were not found in its bytes");
+      } else {
+        stored[k] = dev.cs->ApplyPullPage(page.received(), page.records(), log_seq(k, kRecords - 1),
+                                          /*durable=*/k == kPages - 1);
+      }
       pages_stored.fetch_add(1);
       pages_stored.notify_all();
     }

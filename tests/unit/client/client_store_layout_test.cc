@@ -307,7 +307,20 @@ TEST_CASE("a pulled page's records are stored as the bytes they came in; records
   received[0] = a_bytes;
   // A record added after the received ones (an own echo completed) has none.
   *parsed.mutable_pull_batch()->add_records() = Pulled('c', "complaint", 7, "ba");
-  REQUIRE(dev.cs->ApplyPullPage(parsed.pull_batch().records(), 7, true, &received).ok());
+  google::protobuf::RepeatedPtrField<RecordState> completed;
+  *completed.Add() = parsed.pull_batch().records(2);
+  // A page with a received record that is not a record at all is refused
+  // whole: nothing of it is written, the cursor stays.
+  std::vector<std::string_view> broken = received;
+  const std::string garbage("\x0a\x10short", 7);  // record_id announcing 16 bytes, holding 5
+  broken.push_back(garbage);
+  Status refused = dev.cs->ApplyPullPage(broken, completed, 7, true);
+  CHECK(refused.code() == Status::Code::kInvalidArgument);
+  CHECK_THAT(refused.message(), Catch::Contains("pulled record 3 of the page is not a well-formed record"));
+  CHECK(dev.cs->State()->pull_cursor() == 0);
+  CHECK(CountPrefix(*dev.db, ckeys::kServerRecordPrefix) == 0);
+
+  REQUIRE(dev.cs->ApplyPullPage(received, completed, 7, true).ok());
 
   std::string stored;
   REQUIRE(dev.db->Get(ckeys::ServerRecord(parsed.pull_batch().records(0).record_id()), &stored).ok());

@@ -1,0 +1,65 @@
+// A cursor over protobuf wire format, for the scans that read a message's
+// bytes without parsing it (frame_scan.h, record_scan.h): tags, varints
+// and lengths only, nothing allocated, every read bounds-checked.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+namespace wardsync::wire {
+
+// A cursor over protobuf wire format; every read is bounds-checked.
+struct WireReader {
+  const unsigned char* p;
+  const unsigned char* end;
+
+  bool Varint(uint64_t* v) {
+    *v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p == end) return false;
+      const unsigned char b = *p++;
+      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  }
+  // Skips one field's value of `wire_type`; the length-delimited bytes are
+  // returned in *bytes.
+  bool Skip(uint32_t wire_type, std::string_view* bytes) {
+    uint64_t n = 0;
+    switch (wire_type) {
+      case 0:
+        return Varint(&n);
+      case 1:
+        if (end - p < 8) return false;
+        p += 8;
+        return true;
+      case 5:
+        if (end - p < 4) return false;
+        p += 4;
+        return true;
+      case 2:
+        if (!Varint(&n) || n > static_cast<uint64_t>(end - p)) return false;
+        *bytes = std::string_view(reinterpret_cast<const char*>(p), n);
+        p += n;
+        return true;
+      default:
+        return false;  // groups (3, 4) are not used by these messages
+    }
+  }
+  bool Field(uint32_t* number, uint32_t* wire_type, std::string_view* bytes) {
+    uint64_t tag = 0;
+    if (!Varint(&tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return false;
+    *number = static_cast<uint32_t>(tag >> 3);
+    *wire_type = static_cast<uint32_t>(tag & 7);
+    *bytes = {};
+    return Skip(*wire_type, bytes);
+  }
+};
+
+inline WireReader Over(std::string_view s) {
+  auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  return WireReader{b, b + s.size()};
+}
+
+
+}  // namespace wardsync::wire
