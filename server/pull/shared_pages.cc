@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common/wire/compression.h"
+#include "common/wire/record_scan.h"
 #include "common/wire/zstd_splice.h"
 #include "proto/records.pb.h"
 #include "proto/store.pb.h"
@@ -100,6 +101,30 @@ Result<bool> Untouched(KvReader& view, const std::string& prefix, uint64_t from,
   }
   WS_RETURN_IF_ERROR(it->status());
   return true;
+}
+
+// Whether records read in a view (their bytes as read) were all last
+// written at or before `stop`: a record's every write is an entry of the
+// ward log at the log_seq it gives the record (ingest_group.cc), so then
+// the log names none of them after `stop` in that view, and a new page or
+// piece is known fresh without scanning the log after it (that scan, once
+// per piece filled, made a long pull quadratic in the log: a device pulling
+// back its 50,000-record backlog spent ~8 s of server CPU in it). kUnknown:
+// a record's bytes do not say; scan.
+enum class LastWrite { kBefore, kAfter, kUnknown };
+LastWrite LastWritten(const std::string* records, size_t n, const std::string* also, uint64_t stop) {
+  wire::PulledRecordHead head;
+  auto one = [&](const std::string& bytes) {
+    if (!wire::ScanRecordHead(bytes, &head) || head.log_seq == 0) return LastWrite::kUnknown;
+    return head.log_seq > stop ? LastWrite::kAfter : LastWrite::kBefore;
+  };
+  LastWrite out = LastWrite::kBefore;
+  for (size_t i = 0; i < n + (also ? 1 : 0); ++i) {
+    const LastWrite w = one(i < n ? records[i] : *also);
+    if (w == LastWrite::kAfter) return w;
+    if (w == LastWrite::kUnknown) out = w;
+  }
+  return out;
 }
 
 std::string Tail(uint64_t cursor, uint64_t log_head) {
@@ -401,10 +426,23 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
     for (const auto& m : trace.met) page->ids.push_back(m.record_id);
     for (const auto& r : raw->runs) page->ids.insert(page->ids.end(), r.run->ids.begin(), r.run->ids.end());
     page->clean_through = trace.stop_seq;
-    auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
-                           page->clean_through, &pieces.caught_up);
-    if (!clean.ok()) return clean.status();
-    share = *clean;
+    // The pieces taken were checked fresh in this view when taken; the
+    // records read here, and the one that ended the page, say themselves
+    // when they were last written if every record met was read.
+    const bool all_read = !trace.stop_value.empty() && trace.met.size() == raw->records.size() + 1;
+    const LastWrite last = all_read ? LastWritten(raw->records.data(), raw->records.size(), &trace.stop_value,
+                                                  trace.stop_seq)
+                                    : LastWrite::kUnknown;
+    if (last == LastWrite::kUnknown) {
+      auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
+                             page->clean_through, &pieces.caught_up);
+      if (!clean.ok()) return clean.status();
+      share = *clean;
+    } else {
+      share = last == LastWrite::kBefore;
+      // The view holds the log up to the asked head at least.
+      page->clean_through = std::max(trace.stop_seq, ask.log_head);
+    }
   }
 
   // The segments this read went through entry by entry become pieces.
@@ -554,10 +592,20 @@ Result<std::shared_ptr<const SharedPullPages::Page>> SharedPullPages::FillPiece(
   auto piece = std::make_shared<Page>();
   for (size_t i = seg.first_met; i < seg.first_met + seg.met; ++i) piece->ids.push_back(trace.met[i].record_id);
   piece->clean_through = seg.end;
-  auto clean = Unwritten(view, source.ask.scope_ward, source.prefix, source.ask.log_head, seg.end, piece->ids,
-                         piece->clean_through, &source.caught_up);
-  if (!clean.ok()) return clean.status();
-  if (!*clean) return std::shared_ptr<const Page>();
+  // Every record met read (none skipped): their bytes say when they were
+  // last written (LastWritten); else the log after the piece is scanned.
+  const LastWrite last = seg.met == seg.records
+                             ? LastWritten(&raw.records[seg.first_record], seg.records, nullptr, seg.end)
+                             : LastWrite::kUnknown;
+  if (last == LastWrite::kAfter) return std::shared_ptr<const Page>();
+  if (last == LastWrite::kBefore) {
+    piece->clean_through = std::max(seg.end, source.ask.log_head);  // the view holds the log up to the asked head
+  } else {
+    auto clean = Unwritten(view, source.ask.scope_ward, source.prefix, source.ask.log_head, seg.end, piece->ids,
+                           piece->clean_through, &source.caught_up);
+    if (!clean.ok()) return clean.status();
+    if (!*clean) return std::shared_ptr<const Page>();
+  }
   const std::string content = EncodeRecordsFrame(&raw.records[seg.first_record], seg.records);
   piece->zstd = wire::ZstdCompress(content);
   piece->content = content.size();

@@ -20,9 +20,12 @@
 //    of recent writes (Recent, brought up to the device's view first), or
 //    for a page older than the window, the ward log after the last checked
 //    position is scanned for them (a record's every write is a ward log
-//    entry of its ward; records that can change ward, placeholders, and
-//    records named by the log but not stored keep a page out of the
-//    cache);
+//    entry of its ward, at the log_seq it gives the record; records that
+//    can change ward, placeholders, and records named by the log but not
+//    stored keep a page out of the cache). When a page or piece is filled,
+//    the records it read say that themselves: none has a log_seq after its
+//    end in the view it was read in, so no scan of the log after it is
+//    needed (one per piece made a long pull quadratic in the log);
 //  - the device can have no own-echo candidate on it (own_echo_page.h): its
 //    first own change-set in the asked range was committed after stop_seq,
 //    so no record on the page carries one of its stamps. (A device's

@@ -23,7 +23,7 @@ RecordState RecordWithStamps(std::mt19937_64& rng, int where, uint64_t top) {
     s->mutable_change()->set_device_id("device-with-a-long-id-" + std::to_string(place));
     s->mutable_change()->set_seq(small(rng));
     s->set_hlc(place == where ? top : small(rng));
-    s->set_officer("Nguyễn Văn An");
+    s->set_officer("Nguyen Van An");  // ASCII: the cuts below must not split a character
     s->set_received_ms(small(rng));
   };
   RecordState r;
