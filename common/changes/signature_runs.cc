@@ -1,7 +1,10 @@
 #include "common/changes/signature_runs.h"
 
+#include <vector>
+
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
+#include "common/wire/wire_reader.h"
 
 namespace wardsync::changes_util {
 
@@ -12,18 +15,53 @@ bool EndsRun(const ChangeSetBody& body, const ChangeSetBody* next) {
   return next == nullptr || body.has_rotate_key() || next->key_epoch() != body.key_epoch();
 }
 
+namespace {
+
+// What EndsRun reads of a body: its key epoch and whether it rotates the
+// key. Read from the bytes, as a parse would give them (the last key_epoch
+// set; rotate_key present if any occurrence is): a device's push of 50,000
+// change-sets parsed every body whole for these two fields, a fifth of its
+// CPU for the push. False if the bytes are not wire format.
+struct RunFields {
+  uint32_t key_epoch = 0;
+  bool rotates = false;
+};
+
+bool ScanRunFields(std::string_view body, RunFields* out) {
+  *out = {};
+  wire::WireReader r = wire::Over(body);
+  while (r.p != r.end) {
+    uint64_t tag = 0;
+    if (!r.Varint(&tag)) return false;
+    const auto number = static_cast<uint32_t>(tag >> 3);
+    const auto type = static_cast<uint32_t>(tag & 7);
+    if (number == 0) return false;
+    if (number == ChangeSetBody::kKeyEpochFieldNumber && type == 0) {
+      uint64_t v = 0;
+      if (!r.Varint(&v)) return false;
+      out->key_epoch = static_cast<uint32_t>(v);
+      continue;
+    }
+    std::string_view skipped;
+    if (!r.Skip(type, &skipped)) return false;
+    if (number == ChangeSetBody::kRotateKeyFieldNumber && type == 2) out->rotates = true;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status KeepRunHeadSignatures(google::protobuf::RepeatedPtrField<SignedChangeSet>* push) {
-  ChangeSetBody body, next;
+  std::vector<RunFields> runs(static_cast<size_t>(push->size()));
   for (int k = 0; k < push->size(); ++k) {
-    if (k == 0 && !body.ParseFromString(push->Get(0).body())) {
+    if (!ScanRunFields(push->Get(k).body(), &runs[static_cast<size_t>(k)])) {
       return Status::Invalid("change-set body is not a valid ChangeSetBody message");
     }
-    const bool last = k + 1 == push->size();
-    if (!last && !next.ParseFromString(push->Get(k + 1).body())) {
-      return Status::Invalid("change-set body is not a valid ChangeSetBody message");
-    }
-    if (!EndsRun(body, last ? nullptr : &next)) push->Mutable(k)->clear_signature();
-    body.Swap(&next);
+  }
+  for (size_t k = 0; k + 1 < runs.size(); ++k) {
+    // EndsRun, on the scanned fields.
+    const bool ends = runs[k].rotates || runs[k + 1].key_epoch != runs[k].key_epoch;
+    if (!ends) push->Mutable(static_cast<int>(k))->clear_signature();
   }
   return Status::Ok();
 }
