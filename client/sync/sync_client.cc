@@ -163,8 +163,8 @@ class Round {
         co_await Flush();
         if (!status_.ok()) co_return status_;
       }
-      // Each frame on an arena of its own (pulled_page.h): a pull page's
-      // records stay there, go to the writer with it and are freed with it.
+      // Each frame a page of its own (pulled_page.h): a pull page's bytes
+      // and arena go to the writer with it and are freed with it there.
       auto page = std::make_unique<PulledPage>();
       sync::Frame* frame = &page->frame();
       Status read = co_await io.ReadBytes(&page->bytes(), opt_.io_timeout);
