@@ -82,14 +82,12 @@ bool SplitPullBatch(std::string_view payload, std::vector<std::string_view>* rec
   std::string kept;
   WireReader frame = Over(payload);
   while (frame.p != frame.end) {
-    const unsigned char* field_start = frame.p;
     uint32_t number = 0, wire_type = 0;
     std::string_view batch;
     if (!frame.Field(&number, &wire_type, &batch)) return false;
-    if (number != wardsync::sync::Frame::kPullBatchFieldNumber) {
-      if (rest) rest->append(reinterpret_cast<const char*>(field_start), static_cast<size_t>(frame.p - field_start));
-      continue;
-    }
+    // A pull page holds nothing else: another field of the frame's oneof
+    // would clear the batch read before it (parse the frame whole then).
+    if (number != wardsync::sync::Frame::kPullBatchFieldNumber) return false;
     if (wire_type != 2) return false;
     any_batch = true;
     kept.clear();
@@ -129,7 +127,7 @@ bool PullBatchNext(std::string_view payload, uint64_t* cursor, bool* more) {
     uint32_t number = 0, wire_type = 0;
     std::string_view batch;
     if (!frame.Field(&number, &wire_type, &batch)) return false;
-    if (number != wardsync::sync::Frame::kPullBatchFieldNumber) continue;
+    if (number != wardsync::sync::Frame::kPullBatchFieldNumber) return false;  // as SplitPullBatch
     if (wire_type != 2) return false;
     any_batch = true;
     WireReader fields = Over(batch);

@@ -46,12 +46,14 @@ uint32_t FrameTypeLimit(uint32_t field_number, const FrameBounds& bounds);
 // The serialized bytes of each record of a sync.Frame holding a PullBatch,
 // in the order protobuf parses them (across repeated pull_batch
 // occurrences, which it merges: a page spliced from cached pieces has two).
-// The views point into `payload`. False if the bytes are not such a frame
-// (then *records is unspecified). The client stores a pulled record as
+// The views point into `payload`. False if the bytes are not such a frame,
+// or hold another field than pull_batch (then *records is unspecified). The client stores a pulled record as
 // these bytes instead of serializing the parsed one again.
 bool PullBatchRecordBytes(std::string_view payload, std::vector<std::string_view>* records);
 
-// The same records, and in *rest (if not null) the rest of the frame: the
+// The same records, and in *rest (if not null) the rest of the frame (false
+// if the frame holds any field but pull_batch: another field of Frame's
+// oneof would clear a batch parsed before it; the reader parses it whole): the
 // same sync.Frame without its records and without the splice filler
 // (kSpliceFillerField), so that a reader storing the records as they came
 // parses only the page's other fields (cursor, more, own echoes...).
@@ -63,7 +65,8 @@ bool SplitPullBatch(std::string_view payload, std::vector<std::string_view>* rec
 // (protobuf keeps the last value of a repeated scalar, across merged
 // pull_batch occurrences too), read from its bytes without parsing the
 // records: the client asks for the next page with them while it still
-// parses this one. False if the bytes are not a PullBatch frame.
+// parses this one. False if the bytes are not a frame holding only
+// pull_batch (as SplitPullBatch).
 bool PullBatchNext(std::string_view payload, uint64_t* cursor, bool* more);
 
 }  // namespace wardsync::wire

@@ -42,8 +42,25 @@ struct WireReader {
         *bytes = std::string_view(reinterpret_cast<const char*>(p), n);
         p += n;
         return true;
+      case 3:
+        return SkipGroup(0);
       default:
-        return false;  // groups (3, 4) are not used by these messages
+        return false;  // an end-group (4) with no group open, or not a wire type
+    }
+  }
+  // Skips the rest of a group whose start tag was just read: these messages
+  // declare none, but protobuf keeps one as an unknown field, so a scan
+  // must step over it as a parse does (not checking that the end names the
+  // group it closes, which a parse does). Nesting bounded like protobuf's.
+  bool SkipGroup(int depth) {
+    if (depth >= 100) return false;
+    for (;;) {
+      uint64_t tag = 0;
+      if (!Varint(&tag)) return false;
+      const auto type = static_cast<uint32_t>(tag & 7);
+      if (type == 4) return true;
+      std::string_view ignored;
+      if (type == 3 ? !SkipGroup(depth + 1) : !Skip(type, &ignored)) return false;
     }
   }
   bool Field(uint32_t* number, uint32_t* wire_type, std::string_view* bytes) {

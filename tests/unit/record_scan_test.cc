@@ -66,6 +66,21 @@ TEST_CASE("ScanRecordHead reads the id, log_seq and largest stamp a parse gives,
       CHECK(head.largest_hlc == 5'000'000 + static_cast<uint64_t>(round));  // the planted one is the largest
     }
   }
+  // An unknown group (no message here declares one; protobuf keeps it as
+  // an unknown field): stepped over as a parse does.
+  {
+    const RecordState r = RecordWithStamps(rng, 4, 7'000'000);
+    const char group[] = {static_cast<char>(0x93), 0x03,  // field 50, start group
+                          0x08, 0x05,                     // field 1, varint 5
+                          static_cast<char>(0x94), 0x03};  // field 50, end group
+    const std::string bytes = std::string(group, sizeof group) + r.SerializeAsString();
+    RecordState parsed;
+    REQUIRE(parsed.ParseFromString(bytes));
+    wire::PulledRecordHead head;
+    REQUIRE(wire::ScanRecordHead(bytes, &head));
+    CHECK(head.largest_hlc == 7'000'000);
+    CHECK(head.log_seq == r.log_seq());
+  }
   // A record with no stamp at all, and an empty one.
   RecordState bare;
   bare.set_record_id(std::string(16, 'z'));
