@@ -103,28 +103,26 @@ Result<bool> Untouched(KvReader& view, const std::string& prefix, uint64_t from,
   return true;
 }
 
-// Whether records read in a view (their bytes as read) were all last
-// written at or before `stop`: a record's every write is an entry of the
-// ward log at the log_seq it gives the record (ingest_group.cc), so then
-// the log names none of them after `stop` in that view, and a new page or
-// piece is known fresh without scanning the log after it (that scan, once
-// per piece filled, made a long pull quadratic in the log: a device pulling
-// back its 50,000-record backlog spent ~8 s of server CPU in it). kUnknown:
-// a record's bytes do not say; scan.
-enum class LastWrite { kBefore, kAfter, kUnknown };
-LastWrite LastWritten(const std::string* records, size_t n, const std::string* also, uint64_t stop) {
+// Whether records read in a view (their bytes as read) were written after
+// `stop`: a record's every write is an entry of the ward log at the
+// log_seq it gives the record (ingest_group.cc), so if none has a log_seq
+// after `stop`, the log names none of them after it in that view, and a new
+// page or piece is known fresh without scanning the log (that scan, once per
+// piece filled older than the window of recent writes, made a long pull
+// quadratic in the log: a device pulling back its 50,000-record backlog
+// spent ~8 s of server CPU in it). nullopt: a record's bytes do not say.
+std::optional<bool> WrittenAfter(const std::string* records, size_t n, const std::string* also, uint64_t stop) {
   wire::PulledRecordHead head;
-  auto one = [&](const std::string& bytes) {
-    if (!wire::ScanRecordHead(bytes, &head) || head.log_seq == 0) return LastWrite::kUnknown;
-    return head.log_seq > stop ? LastWrite::kAfter : LastWrite::kBefore;
-  };
-  LastWrite out = LastWrite::kBefore;
+  bool unknown = false;
   for (size_t i = 0; i < n + (also ? 1 : 0); ++i) {
-    const LastWrite w = one(i < n ? records[i] : *also);
-    if (w == LastWrite::kAfter) return w;
-    if (w == LastWrite::kUnknown) out = w;
+    if (!wire::ScanRecordHead(i < n ? records[i] : *also, &head) || head.log_seq == 0) {
+      unknown = true;
+    } else if (head.log_seq > stop) {
+      return true;
+    }
   }
-  return out;
+  if (unknown) return std::nullopt;
+  return false;
 }
 
 std::string Tail(uint64_t cursor, uint64_t log_head) {
@@ -193,7 +191,8 @@ void SharedPullPages::Count(uint64_t Stats::*counter) {
 
 Result<bool> SharedPullPages::Unwritten(KvReader& view, const std::string& scope, const std::string& prefix,
                                         uint64_t log_head, uint64_t stop, const std::vector<std::string>& ids,
-                                        std::atomic<uint64_t>& checked, bool* caught_up) {
+                                        std::atomic<uint64_t>& checked, bool* caught_up,
+                                        const RecordsSay& records_say) {
   const std::hash<std::string_view> hash;
   {
     std::lock_guard lock(recent_mu_);
@@ -229,7 +228,18 @@ Result<bool> SharedPullPages::Unwritten(KvReader& view, const std::string& scope
       return true;
     }
   }
-  // Older than the window: the log after what is known clean.
+  // Older than the window: what the records just read say (no scan), else
+  // the log after what is known clean.
+  if (records_say) {
+    if (const std::optional<bool> written = records_say()) {
+      if (*written) return false;
+      // The view holds the log up to the asked head at least.
+      uint64_t seen = checked.load();
+      while (seen < log_head && !checked.compare_exchange_weak(seen, log_head)) {
+      }
+      return true;
+    }
+  }
   const IdSet met(ids.begin(), ids.end());
   uint64_t last = 0;
   auto clean = Untouched(view, prefix, checked.load(), met, &last);
@@ -430,19 +440,14 @@ Result<EncodedPullPage> SharedPullPages::Read(KvReader& view, const PullAsk& ask
     // records read here, and the one that ended the page, say themselves
     // when they were last written if every record met was read.
     const bool all_read = !trace.stop_value.empty() && trace.met.size() == raw->records.size() + 1;
-    const LastWrite last = all_read ? LastWritten(raw->records.data(), raw->records.size(), &trace.stop_value,
-                                                  trace.stop_seq)
-                                    : LastWrite::kUnknown;
-    if (last == LastWrite::kUnknown) {
-      auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
-                             page->clean_through, &pieces.caught_up);
-      if (!clean.ok()) return clean.status();
-      share = *clean;
-    } else {
-      share = last == LastWrite::kBefore;
-      // The view holds the log up to the asked head at least.
-      page->clean_through = std::max(trace.stop_seq, ask.log_head);
-    }
+    const RecordsSay records_say = [&]() -> std::optional<bool> {
+      if (!all_read) return std::nullopt;
+      return WrittenAfter(raw->records.data(), raw->records.size(), &trace.stop_value, trace.stop_seq);
+    };
+    auto clean = Unwritten(view, ask.scope_ward, prefix, ask.log_head, trace.stop_seq, page->ids,
+                           page->clean_through, &pieces.caught_up, records_say);
+    if (!clean.ok()) return clean.status();
+    share = *clean;
   }
 
   // The segments this read went through entry by entry become pieces.
@@ -593,19 +598,15 @@ Result<std::shared_ptr<const SharedPullPages::Page>> SharedPullPages::FillPiece(
   for (size_t i = seg.first_met; i < seg.first_met + seg.met; ++i) piece->ids.push_back(trace.met[i].record_id);
   piece->clean_through = seg.end;
   // Every record met read (none skipped): their bytes say when they were
-  // last written (LastWritten); else the log after the piece is scanned.
-  const LastWrite last = seg.met == seg.records
-                             ? LastWritten(&raw.records[seg.first_record], seg.records, nullptr, seg.end)
-                             : LastWrite::kUnknown;
-  if (last == LastWrite::kAfter) return std::shared_ptr<const Page>();
-  if (last == LastWrite::kBefore) {
-    piece->clean_through = std::max(seg.end, source.ask.log_head);  // the view holds the log up to the asked head
-  } else {
-    auto clean = Unwritten(view, source.ask.scope_ward, source.prefix, source.ask.log_head, seg.end, piece->ids,
-                           piece->clean_through, &source.caught_up);
-    if (!clean.ok()) return clean.status();
-    if (!*clean) return std::shared_ptr<const Page>();
-  }
+  // last written (WrittenAfter), if the piece is older than the window.
+  const RecordsSay records_say = [&]() -> std::optional<bool> {
+    if (seg.met != seg.records) return std::nullopt;
+    return WrittenAfter(&raw.records[seg.first_record], seg.records, nullptr, seg.end);
+  };
+  auto clean = Unwritten(view, source.ask.scope_ward, source.prefix, source.ask.log_head, seg.end, piece->ids,
+                         piece->clean_through, &source.caught_up, records_say);
+  if (!clean.ok()) return clean.status();
+  if (!*clean) return std::shared_ptr<const Page>();
   const std::string content = EncodeRecordsFrame(&raw.records[seg.first_record], seg.records);
   piece->zstd = wire::ZstdCompress(content);
   piece->content = content.size();

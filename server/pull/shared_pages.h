@@ -56,10 +56,12 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -129,9 +131,14 @@ class SharedPullPages {
   // position up to which that is known, moved forward.
   // *caught_up: the window already holds this view's entries (set after
   // the first call for a view: a view does not change).
+  // `records_say`, for a page or piece just read in this view (older than
+  // the window): whether its records were written after `stop`, from their
+  // own log_seq (nullopt: they cannot all say); asked before the log is
+  // scanned.
+  using RecordsSay = std::function<std::optional<bool>()>;
   Result<bool> Unwritten(KvReader& view, const std::string& scope, const std::string& prefix, uint64_t log_head,
                          uint64_t stop, const std::vector<std::string>& ids, std::atomic<uint64_t>& checked,
-                         bool* caught_up);
+                         bool* caught_up, const RecordsSay& records_say = nullptr);
   using Key = std::tuple<std::string, uint64_t, uint32_t, uint32_t, uint64_t>;
   std::shared_ptr<Page> Find(const Key& key);
   void Drop(const Key& key, const std::shared_ptr<Page>& page);
