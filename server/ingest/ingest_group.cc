@@ -35,8 +35,6 @@ SubmissionResult Refuse(SubmissionResult r, sync::ErrorCode code, std::string me
   return r;
 }
 
-std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/" + std::to_string(seq); }
-
 }  // namespace
 
 namespace {
@@ -118,8 +116,8 @@ void IngestGroup::PrefetchRecords(const std::vector<Parsed>& parsed, size_t from
 }
 
 Status IngestGroup::StoredHash(const std::string& device, uint64_t seq, std::string* hash) {
-  if (auto it = new_hashes_.find(SeqKey(device, seq)); it != new_hashes_.end()) {
-    *hash = it->second;
+  if (auto it = accepted_.find({device, seq}); it != accepted_.end()) {
+    *hash = it->second.hash;
     return Status::Ok();
   }
   wardsync::store::StoredChangeSet stored;
@@ -132,8 +130,8 @@ std::optional<wardsync::changes::Value> IngestGroup::BaseValue(const wardsync::c
                                                                 const std::string& record_id,
                                                                 const std::string& field) {
   std::string body_bytes;
-  if (auto it = new_bodies_.find(SeqKey(id.device_id(), id.seq())); it != new_bodies_.end()) {
-    body_bytes = it->second;
+  if (auto it = accepted_.find({id.device_id(), id.seq()}); it != accepted_.end()) {
+    body_bytes = it->second.body;
   } else {
     wardsync::store::StoredChangeSet stored;
     if (!GetProto(ctx_.store, keys::ChangeSet(id.device_id(), id.seq()), &stored).ok()) return std::nullopt;
@@ -256,7 +254,8 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
           prefix.arena = submission.arena;
           submission.prepared.clear();
         }
-        r = Add(prefix);
+        held_.push_back(std::move(prefix));  // the group views its bodies until TakeBatch
+        r = Add(held_.back());
         if (!r.ok()) return r;
       }
       return Refuse(r, sync::REVOKED,
@@ -504,11 +503,12 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
 
   for (int ci = 0; ci < body.changes_size(); ++ci) {
     const Change& change = body.changes(ci);
-    const std::string where = "change-set seq " + std::to_string(body.seq()) + ": ";
+    // Only a refusal names the change-set: no text is made for an accepted one.
+    const auto where = [&body] { return "change-set seq " + std::to_string(body.seq()) + ": "; };
     // A record id of another size is a malformed body (the key of every
     // record, conflict and index is made from it): refused like one.
     if (change.record_id().size() != 16) {
-      return Refuse(r, sync::INVALID_CHANGE, where + "record id must be 16 bytes", body.seq());
+      return Refuse(r, sync::INVALID_CHANGE, where() + "record id must be 16 bytes", body.seq());
     }
     auto loaded = LoadRecord(change.record_id(), scratch);
     if (!loaded.ok()) return Refuse(r, sync::INTERNAL, loaded.status().message(), body.seq());
@@ -517,9 +517,9 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     // A placeholder keeps the ward of the change it holds: only that ward's
     // officers (and reviewers, admins) may write it.
     Status s = Authorize(device, change, record.record_id().empty() ? "" : record.ward());
-    if (!s.ok()) return Refuse(r, sync::FORBIDDEN, where + s.message(), body.seq());
+    if (!s.ok()) return Refuse(r, sync::FORBIDDEN, where() + s.message(), body.seq());
     ++log_seq;
-    const std::string rid = change.record_id();
+    const std::string& rid = change.record_id();
     // Everything past this point is about the change's content: it is either
     // applied or kept as REJECTED with its reason, never refused (refusing
     // would block the device's chain for good).
@@ -612,8 +612,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     }
     ukeys_[entry] = present;
   }
-  new_hashes_[SeqKey(device.id(), body.seq())] = p.hash;
-  new_bodies_[SeqKey(device.id(), body.seq())] = p.signed_cs->body();
+  accepted_[{device.id(), body.seq()}] = Accepted{p.hash, p.signed_cs->body()};
   pending_.Append(std::move(writes));
   log_head_ = log_seq;
   device.set_last_seq(body.seq());
@@ -644,8 +643,8 @@ WriteBatch IngestGroup::TakeBatch() {
   devices_.clear();
   records_.clear();
   arena_->Reset();  // the records are serialized into the batch
-  new_hashes_.clear();
-  new_bodies_.clear();
+  accepted_.clear();
+  held_.clear();
   return batch;
 }
 
