@@ -536,7 +536,13 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     if (rejected.empty()) {
       RecordState& next = *NewRecord();
       next = record;
-      evaluator_.Begin(forms);
+      // A CREATE (or an UPDATE of a placeholder, which acts as one) leaves
+      // the record holding exactly the change's field sets, which the
+      // content check above accepted against these forms: its evaluation
+      // need not look for unknown fields or bad values again.
+      const bool from_scratch =
+          change.op() == Change::CREATE || (change.op() == Change::UPDATE && record.placeholder());
+      evaluator_.Begin(forms, from_scratch);
       auto applied = reconcile::Apply(next, change, stamp, log_seq,
                                       [&](const wardsync::changes::ChangeId& id, const std::string& field) {
                                         return BaseValue(id, rid, field);
