@@ -46,9 +46,14 @@ void WriteBatch::Append(WriteBatch&& other) {
     *this = std::move(other);
     return;
   }
+  Append(static_cast<const WriteBatch&>(other));
+  other.Clear();
+}
+
+void WriteBatch::Append(const WriteBatch& other) {
+  if (other.size_ == 0) return;
   rep_->Append(*other.rep_);
   size_ += other.size_;
-  other.Clear();
 }
 
 void WriteBatch::Clear() {

@@ -31,8 +31,11 @@ class WriteBatch {
 
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
-  // Adds `other`'s ops after this batch's, in their order; `other` is left empty.
+  // Adds `other`'s ops after this batch's, in their order; `other` is left
+  // empty (moved into an empty batch, not copied).
   void Append(WriteBatch&& other);
+  // The same, copying: `other` keeps its ops (and its room, for reuse).
+  void Append(const WriteBatch& other);
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
   void Clear();

@@ -493,9 +493,11 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   const reconcile::RuleCheck rules = evaluator_.Rules();
   RecordMap scratch;
   KeyMap scratch_keys;
-  WriteBatch writes;
+  WriteBatch& writes = writes_;  // reused: its room, and that of the messages below, is kept
+  writes.Clear();
   uint64_t log_seq = log_head_;
-  wardsync::records::Stamp stamp;
+  wardsync::records::Stamp& stamp = stamp_;
+  stamp.Clear();
   stamp.mutable_change()->set_device_id(device.id());
   stamp.mutable_change()->set_seq(body.seq());
   SetStampHlc(stamp, hlc);
@@ -531,7 +533,8 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
       rejected = "the record is quarantined (wardsync-server quarantine): it takes no change until released";
     }
     reconcile::ApplyOutcome outcome;
-    wardsync::store::LogEntry entry;
+    wardsync::store::LogEntry& entry = log_entry_;
+    entry.Clear();
     bool not_kept = false;
     if (rejected.empty()) {
       RecordState& next = *NewRecord();
@@ -601,15 +604,16 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     if (!record.record_id().empty()) scratch[rid] = record_at;
   }
 
-  // Accepted: join the group.
-  wardsync::store::StoredChangeSet stored;
+  // Accepted: join the group. (last_stored_ is the previous change-set's
+  // until here: KeepRunProof may need it after a refusal above.)
+  wardsync::store::StoredChangeSet& stored = last_stored_;
+  stored.Clear();
   stored.mutable_signed_()->set_body(p.signed_cs->body());
   if (p.head) stored.mutable_signed_()->set_signature(p.signed_cs->signature());  // verified in Add; no other is
   stored.set_received_ms(now);
   if (hlc.clamped()) stored.set_clamped_hlc(hlc.hlc);
   stored.set_first_log_seq(log_head_ + 1);
   PutProto(writes, keys::ChangeSet(device.id(), body.seq()), stored);
-  last_stored_ = std::move(stored);
   for (auto& [id, rec] : scratch) records_[id] = rec;
   for (auto& [entry, present] : scratch_keys) {
     if (present) {
@@ -620,7 +624,7 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     ukeys_[entry] = present;
   }
   accepted_[{device.id(), body.seq()}] = Accepted{p.hash, p.signed_cs->body()};
-  pending_.Append(std::move(writes));
+  pending_.Append(writes);
   log_head_ = log_seq;
   device.set_last_seq(body.seq());
   device.set_last_hash(p.hash);

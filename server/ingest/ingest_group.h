@@ -166,6 +166,10 @@ class IngestGroup {
   WriteBatch pending_;                              // cs/, log/, wlog/, conf/ entries
   RecordEvaluator evaluator_;                       // rules and validation of each applied change, one evaluation
   wardsync::store::StoredChangeSet last_stored_;    // the last change-set ApplyNew stored (a cut run's proof joins it)
+  // ApplyNew's per-change-set scratch, kept so that their room is reused.
+  WriteBatch writes_;
+  wardsync::records::Stamp stamp_;
+  wardsync::store::LogEntry log_entry_;
 };
 
 }  // namespace wardsync::server

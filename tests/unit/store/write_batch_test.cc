@@ -65,6 +65,17 @@ TEST_CASE("write batch: Append adds the other's ops after, and empties it; move 
   empty.Append(WriteBatch());  // nothing to add
   CHECK(empty.size() == 3);
 
+  // Appended by copy, a batch keeps its ops, and can be cleared and reused.
+  WriteBatch all, scratch;
+  scratch.Put("s", "1");
+  all.Append(static_cast<const WriteBatch&>(scratch));
+  CHECK(Ops(scratch) == std::vector<Op>{{"s", "1"}});
+  scratch.Clear();
+  scratch.Put("t", "2");
+  all.Append(static_cast<const WriteBatch&>(scratch));
+  CHECK(all.size() == 2);
+  CHECK(Ops(all) == std::vector<Op>{{"s", "1"}, {"t", "2"}});
+
   WriteBatch copy = empty;
   copy.Put("c", "z");
   CHECK(empty.size() == 3);
