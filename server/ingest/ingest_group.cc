@@ -382,11 +382,14 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   // the same, as verify does at a chain's end.
   if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body->seq());
 
-  // 4./5. Apply one by one.
+  // 4./5. Apply one by one. ApplyNew leaves `device` as it was when it
+  // refuses, so the group takes the device row once, as the last accepted
+  // change-set leaves it (not a copy per change-set).
   PrefetchRecords(parsed, i);
   for (size_t j = i; j < parsed.size(); ++j) {
     SubmissionResult one = ApplyNew(device, parsed[j], submission.exempt_quota);
     if (!one.ok()) {
+      if (j > i) devices_[device.id()] = device;
       if (j > i && !parsed[j - 1].head) KeepRunProof(device, parsed, j - 1);
       one.acked_seq = device.last_seq();
       one.accepted = result.accepted;
@@ -399,6 +402,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     result.changes += one.changes;
     result.rejected += one.rejected;
   }
+  devices_[device.id()] = device;
   result.acked_seq = device.last_seq();
   return result;
 }
@@ -473,16 +477,21 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     if (Status s = quota_->Check(device, volume, now); !s.ok())
       return Refuse(r, sync::BUSY, s.message(), body.seq());
   }
-  // A fast clock is accepted, its stamp clamped (clock_bound.h).
+  // A fast clock is accepted, its stamp clamped (clock_bound.h); noted on
+  // the device once the change-set is accepted (below).
   const BoundedHlc hlc = BoundHlc(body.hlc(), now, ctx_.limits.max_clock_skew_ms);
-  NoteStampSkew(device, hlc, now);
   // Too many changes is the content's fault, not the chain's: the change-set
   // is accepted and each of its changes kept as rejected (none applied).
   std::string too_many;
+  // `device` changes only once nothing can refuse the change-set any more
+  // (Add keeps the device row as the last accepted one left it): a key
+  // rotation is checked and added on a copy, taken below.
+  std::optional<Device> rotated;
   if (body.has_rotate_key()) {
     // Checked in Add already (signature by the old key, proof by the new);
     // recorded here, in order, with the change-set that carries it.
-    Status s = AddRotatedKey(device, body, now);
+    rotated = device;
+    Status s = AddRotatedKey(*rotated, body, now);
     if (!s.ok()) return Refuse(r, sync::BAD_SIGNATURE, s.message(), body.seq());
   } else if (static_cast<uint32_t>(body.changes_size()) > ctx_.limits.max_changes_per_changeset) {
     too_many = "the change-set has " + std::to_string(body.changes_size()) + " changes (allowed 1.." +
@@ -626,10 +635,11 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   accepted_[{device.id(), body.seq()}] = Accepted{p.hash, p.signed_cs->body()};
   pending_.Append(writes);
   log_head_ = log_seq;
+  if (rotated) device = std::move(*rotated);
+  NoteStampSkew(device, hlc, now);
   device.set_last_seq(body.seq());
   device.set_last_hash(p.hash);
   if (quota_ && !exempt_quota) quota_->Count(device, volume, now);  // written with the change-set
-  devices_[device.id()] = device;
   return r;
 }
 

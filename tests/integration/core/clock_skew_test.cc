@@ -161,3 +161,43 @@ TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as sig
   CHECK(fs.stamp().device_hlc() == 0);
   CHECK(server.Device(dev.device_id()).skew_seen_ms() == 0);
 }
+
+// Ingest notes a clamped stamp on the device only once its change-set is
+// accepted: a refused one (here FORBIDDEN, after an accepted one in the same
+// push) leaves the device row as the accepted one left it.
+TEST_CASE("a refused change-set stamped far ahead does not flag its device", "[integration][clock]") {
+  const uint64_t t0 = RealNowMs();
+  ManualClock server_clock(t0);
+  ServerFixtureOptions opt;
+  opt.clock = &server_clock;
+  ServerFixture server(opt);  // default skew: 5 minutes
+  DeviceFixture dev(server, kWard);
+  const std::string rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
+  dev.SyncOk();
+  const auto created = OnServer(server, rec);
+  const auto before = server.Device(dev.device_id());
+
+  auto first = MakeBody(dev.device_id(), before.last_seq() + 1, before.last_hash(), {SetAttended(created, 51)});
+  first.set_hlc(HybridLogicalClock::Make(t0, 7));
+  const auto signed_first = changes_util::Sign(first, dev.key());
+  changes::Change elsewhere = SetAttended(created, 52);
+  elsewhere.set_ward("another-ward");  // not the officer's ward: refused
+  auto second = MakeBody(dev.device_id(), before.last_seq() + 2, changes_util::BodyHash(signed_first), {elsewhere});
+  second.set_hlc(HybridLogicalClock::Make(t0 + 120 * kMinute, 7));  // far ahead: would be clamped
+  auto cfg = dev.store().Config();
+  REQUIRE(cfg.ok());
+  auto s = RawSession::Open(server.port(), cfg->ca_pem(), dev.device_id(), dev.key(), dev.State().acked_seq());
+  REQUIRE(s.ok());
+  auto out = (*s)->Push({signed_first, changes_util::Sign(second, dev.key())});
+  REQUIRE(out.ok());
+  REQUIRE(out->error.has_value());
+  CHECK(out->error->code() == sync::FORBIDDEN);
+  CHECK(out->acked_seq == before.last_seq() + 1);
+
+  const auto after = server.Device(dev.device_id());
+  CHECK(after.last_seq() == before.last_seq() + 1);
+  CHECK(after.last_hash() == changes_util::BodyHash(signed_first));
+  CHECK(after.max_clock_skew_ms() == 0);
+  CHECK(after.skew_seen_ms() == 0);
+  CHECK(OnServer(server, rec).fields().at("attended").value().integer() == 51);
+}
