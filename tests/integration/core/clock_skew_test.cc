@@ -145,16 +145,34 @@ TEST_CASE("a stamp beyond the allowed skew is clamped, not refused, and loses to
   CHECK(verified_stopped.exit_code == 0);
 }
 
-TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as signed", "[integration][clock]") {
-  const uint64_t t0 = RealNowMs();
-  ManualClock server_clock(t0);
+namespace {
+
+ServerFixtureOptions WithClock(ManualClock* clock) {
   ServerFixtureOptions opt;
-  opt.clock = &server_clock;
-  ServerFixture server(opt);  // default skew: 5 minutes
-  DeviceFixture dev(server, kWard);
-  const std::string rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
-  dev.SyncOk();
-  const auto created = OnServer(server, rec);
+  opt.clock = clock;  // default skew: 5 minutes
+  return opt;
+}
+
+// A server on a manual clock, and one officer's record created and pushed.
+struct SyncedRecord {
+  SyncedRecord() : clock(t0), server(WithClock(&clock)), dev(server, kWard) {
+    rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
+    dev.SyncOk();
+    created = OnServer(server, rec);
+  }
+  const uint64_t t0 = RealNowMs();
+  ManualClock clock;
+  ServerFixture server;
+  DeviceFixture dev;
+  std::string rec;
+  records::RecordState created;
+};
+
+}  // namespace
+
+TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as signed", "[integration][clock]") {
+  SyncedRecord one;
+  auto& [t0, clock, server, dev, rec, created] = one;
   REQUIRE_FALSE(PushStamped(server, dev, SetAttended(created, 51), t0 + 4 * kMinute).error.has_value());
   auto fs = OnServer(server, rec).fields().at("attended");
   CHECK(fs.stamp().hlc() == HybridLogicalClock::Make(t0 + 4 * kMinute, 7));
@@ -166,15 +184,8 @@ TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as sig
 // accepted: a refused one (here FORBIDDEN, after an accepted one in the same
 // push) leaves the device row as the accepted one left it.
 TEST_CASE("a refused change-set stamped far ahead does not flag its device", "[integration][clock]") {
-  const uint64_t t0 = RealNowMs();
-  ManualClock server_clock(t0);
-  ServerFixtureOptions opt;
-  opt.clock = &server_clock;
-  ServerFixture server(opt);  // default skew: 5 minutes
-  DeviceFixture dev(server, kWard);
-  const std::string rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
-  dev.SyncOk();
-  const auto created = OnServer(server, rec);
+  SyncedRecord one;
+  auto& [t0, clock, server, dev, rec, created] = one;
   const auto before = server.Device(dev.device_id());
 
   auto first = MakeBody(dev.device_id(), before.last_seq() + 1, before.last_hash(), {SetAttended(created, 51)});
