@@ -151,7 +151,9 @@ class IngestGroup {
   uint64_t log_head_;
   const VolumeQuota* quota_;  // limits only: counts live in device rows
   std::map<std::string, wardsync::store::Device> devices_;
-  RecordMap records_;
+  // Every record the group changed, by id: hashed, not ordered (a group of
+  // a long backlog holds thousands; the batch does not care about order).
+  std::unordered_map<std::string, wardsync::records::RecordState*> records_;
   std::unordered_map<std::string, std::optional<std::string>> prefetched_;  // record id -> stored bytes
   KeyMap ukeys_;
   // A change-set this group accepted: its hash (what the next one links
