@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace wardsync::crypto {
 
@@ -22,9 +23,16 @@ const EVP_MD* FetchedSha256() {
 }  // namespace
 
 std::string Sha256(std::string_view data) {
+  // One digest context per thread, initialised again for each digest:
+  // EVP_Digest allocated and freed one every time (an io thread hashes
+  // every change-set body it receives).
+  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, FetchedSha256(), nullptr) != 1) std::abort();
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), FetchedSha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
+    std::abort();
+  }
   return std::string(reinterpret_cast<char*>(md), len);
 }
 

@@ -22,8 +22,8 @@ using wardsync::forms::FormDef;
 
 class FormEvaluator {
  public:
-  FormEvaluator(const FormDef& form, const FieldMap& fields, ExprCache& exprs)
-      : form_(form), fields_(fields), view_(form, fields), exprs_(exprs) {
+  FormEvaluator(const FormDef& form, const FieldMap& fields, ExprCache& exprs, bool values_checked)
+      : form_(form), fields_(fields), view_(form, fields), exprs_(exprs), values_checked_(values_checked) {
     computed_ = [this](const FieldDef& f, const RowView* row) -> Result<Val> {
       const Expr* e = Compiled(f, f.compute(), row == nullptr ? nullptr : GroupOf(f));
       if (e == nullptr) return Val();
@@ -32,7 +32,7 @@ class FormEvaluator {
   }
 
   FormEvaluation Run() {
-    UnknownNames();
+    if (!values_checked_) UnknownNames();
     for (const auto& f : form_.fields()) {
       if (f.type() == FieldDef::GROUP) {
         Group(f);
@@ -136,6 +136,7 @@ class FormEvaluator {
                                                " không thỏa)"));
       return;
     }
+    if (values_checked_) return;
     if (auto p = CheckValue(form_, f, path, stored->second.value())) out_.problems.push_back(std::move(*p));
   }
 
@@ -149,6 +150,7 @@ class FormEvaluator {
     out_.fields.push_back(st);
     // Row markers must be positions (integers).
     for (const auto& [name, state] : fields_) {
+      if (values_checked_) break;
       auto p = ParseFieldPath(name);
       if (!p || p->field != g.name() || !p->IsRowMarker() || !state.has_value() || IsEmptyValue(state.value())) continue;
       if (auto problem = CheckValue(form_, g, name, state.value())) out_.problems.push_back(std::move(*problem));
@@ -309,15 +311,16 @@ class FormEvaluator {
   expr::ComputedLookup computed_;
   const FieldDef* group_ = nullptr;
   ExprCache& exprs_;
+  const bool values_checked_;
   std::set<std::pair<const std::string*, const FieldDef*>> reported_;
 };
 
 }  // namespace
 
-FormEvaluation Evaluate(const FormDef& form, const FieldMap& fields, ExprCache* exprs) {
-  if (exprs != nullptr) return FormEvaluator(form, fields, *exprs).Run();
+FormEvaluation Evaluate(const FormDef& form, const FieldMap& fields, ExprCache* exprs, bool values_checked) {
+  if (exprs != nullptr) return FormEvaluator(form, fields, *exprs, values_checked).Run();
   ExprCache own;  // this evaluation only
-  return FormEvaluator(form, fields, own).Run();
+  return FormEvaluator(form, fields, own, values_checked).Run();
 }
 
 }  // namespace wardsync::forms_util

@@ -10,10 +10,11 @@ namespace wardsync::forms_util {
 
 RecordView::RecordView(const wardsync::forms::FormDef& form, const FieldMap& fields) {
   std::map<std::string, std::map<std::string, RowView>, std::less<>> rows;
+  top_.reserve(fields.size());
   for (const auto& [name, state] : fields) {
     if (!state.has_value() || IsEmptyValue(state.value())) continue;
     if (name.find('[') == std::string::npos) {  // a top-level field: no parse, no copy
-      if (IsFieldName(name)) top_[name] = &state.value();
+      if (IsFieldName(name)) top_.emplace_back(name, &state.value());  // names in a map are unique
       continue;
     }
     auto p = ParseFieldPath(name);
@@ -28,6 +29,7 @@ RecordView::RecordView(const wardsync::forms::FormDef& form, const FieldMap& fie
       row.values[p->sub] = &state.value();
     }
   }
+  std::sort(top_.begin(), top_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [group, by_id] : rows) {
     auto& out = rows_[group];
     for (auto& [id, row] : by_id) {
@@ -43,8 +45,8 @@ RecordView::RecordView(const wardsync::forms::FormDef& form, const FieldMap& fie
 }
 
 const wardsync::changes::Value* RecordView::Top(std::string_view name) const {
-  auto it = top_.find(name);
-  return it == top_.end() ? nullptr : it->second;
+  auto it = std::lower_bound(top_.begin(), top_.end(), name, [](const auto& a, std::string_view n) { return a.first < n; });
+  return it == top_.end() || it->first != name ? nullptr : it->second;
 }
 
 const std::vector<RowView>& RecordView::Rows(std::string_view group) const {

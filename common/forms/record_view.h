@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "proto/changes.pb.h"
@@ -33,9 +34,11 @@ class RecordView {
   const std::vector<RowView>& Rows(std::string_view group) const;
 
  private:
-  // Keys view the names in the record's field map, which must outlive
-  // this view (as the values it points to must).
-  std::map<std::string_view, const wardsync::changes::Value*> top_;
+  // Sorted by name. Names view the record's field map, which must outlive
+  // this view (as the values it points to must). A flat vector, not a map:
+  // ingest builds a view of every record it applies a change to, and a
+  // node per field was a fifth of the evaluation.
+  std::vector<std::pair<std::string_view, const wardsync::changes::Value*>> top_;
   std::map<std::string, std::vector<RowView>, std::less<>> rows_;
 };
 

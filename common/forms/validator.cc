@@ -1,7 +1,6 @@
 #include "common/forms/validator.h"
 
-#include <set>
-
+#include "common/changes/seen_fields.h"
 #include "common/forms/field_path.h"
 #include "common/forms/quote.h"
 #include "common/forms/value_check.h"
@@ -43,15 +42,17 @@ Status ValidateChangeFields(const FormDef& form, const wardsync::changes::Change
                            std::to_string(change.form_version()) + ", checked against " + Quote(form.id()) + " version " +
                            std::to_string(form.version()));
   }
-  std::set<std::string_view> seen;
+  changes_util::SeenFields seen;
   for (const auto& set : change.sets()) {
     const FieldDef* field = ResolveField(form, set.field());
     if (field == nullptr) return Status::Invalid(form.id() + ": unknown field " + Quote(set.field()));
-    if (!seen.insert(set.field()).second) {
+    if (!seen.Insert(set.field())) {
       return Status::Invalid(form.id() + ": field " + Quote(set.field()) + " is set twice in one change");
     }
-    auto path = ParseFieldPath(set.field());
-    if (field->type() == FieldDef::GROUP && !path->IsRowMarker()) {
+    // Only a path with a row ("group[row]") can be a row marker; a
+    // top-level name, the common case, is not parsed (ResolveField checked it).
+    const bool row_marker = set.field().find('[') != std::string::npos && ParseFieldPath(set.field())->IsRowMarker();
+    if (field->type() == FieldDef::GROUP && !row_marker) {
       return Status::Invalid(form.id() + ": field " + Quote(set.field()) +
                              " is a repeat group: set its rows (\"" + set.field() + "[row]\" and \"" + set.field() +
                              "[row].field\")");
@@ -62,12 +63,12 @@ Status ValidateChangeFields(const FormDef& form, const wardsync::changes::Change
     if (!set.has_value() || IsEmptyValue(set.value())) {
       // An empty value clears only in the field's own kind: empty text in an
       // INTEGER field is a wrong value, not a clear (it would be stored as text).
-      if (set.has_value() && set.value().kind_case() != Value::KIND_NOT_SET && !path->IsRowMarker()) {
+      if (set.has_value() && set.value().kind_case() != Value::KIND_NOT_SET && !row_marker) {
         WS_RETURN_IF_ERROR(ValidateValue(form, *field, set.value()));
       }
       // A row marker cleared removes the row; a field with a condition may
       // be cleared when the condition stops holding.
-      if (field->required() && field->relevant().empty() && !path->IsRowMarker()) {
+      if (field->required() && field->relevant().empty() && !row_marker) {
         return Status::Invalid(form.id() + ": field " + Quote(set.field()) + " is required and cannot be cleared");
       }
       continue;

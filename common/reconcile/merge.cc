@@ -1,9 +1,9 @@
 // Apply: validation first (nothing is touched), then the mutation, which
 // cannot fail. So a refused change leaves the record exactly as it was.
 #include <algorithm>
-#include <set>
 #include <string>
 
+#include "common/changes/seen_fields.h"
 #include "common/reconcile/internal.h"
 #include "common/reconcile/merge.h"
 #include "common/reconcile/review.h"
@@ -31,13 +31,13 @@ std::string OpName(Change::Op op) {
 // ---------------------------------------------------------------- validation
 
 Status ValidateFieldSets(const Change& change) {
-  std::set<std::string_view> seen;
+  changes_util::SeenFields seen;
   for (const auto& fs : change.sets()) {
     if (fs.field().empty()) return Status::Invalid("a field set has no field name");
     if (fs.field() == kDeletedMarkerField) {
       return Status::Invalid("field name \"" + fs.field() + "\" is reserved");
     }
-    if (!seen.insert(fs.field()).second) {
+    if (!seen.Insert(fs.field())) {
       return Status::Invalid("field \"" + fs.field() + "\" is set twice in one change");
     }
   }
@@ -104,42 +104,43 @@ Status Validate(const RecordState& r, const Change& change, const Stamp& stamp) 
     return Status::Invalid("record id must be " + std::to_string(kRecordIdSize) + " bytes, got " +
                            std::to_string(change.record_id().size()));
   }
-  const std::string hex = Hex(change.record_id());
+  // Only a refusal names the record: no hex text is made for a valid change.
+  const auto hex = [&change] { return Hex(change.record_id()); };
   const Change::Op op = change.op();
   if (op != Change::CREATE && op != Change::UPDATE && op != Change::DELETE && op != Change::RESOLVE &&
       op != Change::REVIEW) {
-    return Status::Invalid("record " + hex + ": unknown change " + OpName(op));
+    return Status::Invalid("record " + hex() + ": unknown change " + OpName(op));
   }
 
   if (!r.record_id().empty() && r.record_id() != change.record_id()) {
-    return Status::Invalid("change for record " + hex + " applied to record " + Hex(r.record_id()));
+    return Status::Invalid("change for record " + hex() + " applied to record " + Hex(r.record_id()));
   }
   // A placeholder is created by a CREATE, or by an UPDATE acting as one.
   if (op == Change::CREATE || (op == Change::UPDATE && r.placeholder())) {
-    if (Exists(r)) return Status::Exists("record " + hex + " already exists");
-    if (change.form_id().empty()) return Status::Invalid("CREATE of record " + hex + " names no form");
-    if (change.ward().empty()) return Status::Invalid("CREATE of record " + hex + " names no ward");
+    if (Exists(r)) return Status::Exists("record " + hex() + " already exists");
+    if (change.form_id().empty()) return Status::Invalid("CREATE of record " + hex() + " names no form");
+    if (change.ward().empty()) return Status::Invalid("CREATE of record " + hex() + " names no ward");
     return ValidateFieldSets(change);
   }
 
   // A placeholder takes a RESOLVE of its REJECTED conflicts (dismissals).
   if (!Exists(r) && !(op == Change::RESOLVE && r.placeholder())) {
-    return Status::Precondition("record " + hex + " does not exist");
+    return Status::Precondition("record " + hex() + " does not exist");
   }
   if (change.form_id() != r.form_id()) {
-    return Status::Invalid(OpName(op) + " of record " + hex + " names form \"" + change.form_id() +
+    return Status::Invalid(OpName(op) + " of record " + hex() + " names form \"" + change.form_id() +
                            "\" but the record belongs to form \"" + r.form_id() + "\"");
   }
   if (change.ward() != r.ward()) {
-    return Status::Invalid(OpName(op) + " of record " + hex + " names ward \"" + change.ward() +
+    return Status::Invalid(OpName(op) + " of record " + hex() + " names ward \"" + change.ward() +
                            "\" but the record belongs to ward \"" + r.ward() + "\"");
   }
   switch (op) {
     case Change::UPDATE:
-      if (change.sets_size() == 0) return Status::Invalid("UPDATE of record " + hex + " sets no field");
+      if (change.sets_size() == 0) return Status::Invalid("UPDATE of record " + hex() + " sets no field");
       return ValidateFieldSets(change);
     case Change::DELETE:
-      if (change.sets_size() != 0) return Status::Invalid("DELETE of record " + hex + " carries field sets");
+      if (change.sets_size() != 0) return Status::Invalid("DELETE of record " + hex() + " carries field sets");
       return Status::Ok();
     case Change::RESOLVE:
       return ValidateResolve(r, change);

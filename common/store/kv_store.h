@@ -57,30 +57,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/store/write_batch.h"
 
 namespace wardsync {
-
-// An atomic group of puts and deletes. Applied all or nothing.
-class WriteBatch {
- public:
-  struct Op {
-    std::string key;
-    std::optional<std::string> value;  // nullopt: delete
-  };
-  void Put(std::string key, std::string value) { ops_.push_back({std::move(key), std::move(value)}); }
-  void Delete(std::string key) { ops_.push_back({std::move(key), std::nullopt}); }
-  void Append(WriteBatch&& other) {
-    for (auto& op : other.ops_) ops_.push_back(std::move(op));
-    other.ops_.clear();
-  }
-  const std::vector<Op>& ops() const { return ops_; }
-  bool empty() const { return ops_.empty(); }
-  size_t size() const { return ops_.size(); }
-  void Clear() { ops_.clear(); }
-
- private:
-  std::vector<Op> ops_;
-};
 
 // Iterates keys in ascending byte order. Valid() is false at the end or on
 // error; status() then tells which. key() and value() stay valid until the

@@ -120,11 +120,6 @@ Status LevelDbStore::Get(std::string_view key, std::string* value) {
 }
 
 Status LevelDbStore::Write(const WriteBatch& batch, bool sync) {
-  leveldb::WriteBatch b;
-  for (const auto& op : batch.ops()) {
-    if (op.value) b.Put(op.key, *op.value);
-    else b.Delete(op.key);
-  }
   leveldb::WriteOptions wo;
   wo.sync = sync;
   std::lock_guard<std::mutex> lock(write_mu_);
@@ -132,7 +127,7 @@ Status LevelDbStore::Write(const WriteBatch& batch, bool sync) {
     return Status::Io("the store failed a write earlier (" + write_failed_ +
                       ") and refuses further writes until it is reopened: restart the process");
   }
-  Status s = FromLevelDb(db_->Write(wo, &b), "write");
+  Status s = FromLevelDb(db_->Write(wo, batch.leveldb_batch()), "write");  // no copy: the batch is LevelDB's encoding
   if (!s.ok()) write_failed_ = s.message();
   return s;
 }

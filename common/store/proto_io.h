@@ -19,9 +19,15 @@ Status GetProto(KvReader& store, std::string_view key, M* msg) {
   return Status::Ok();
 }
 
+// The message is serialised into a buffer this thread reuses (the batch
+// copies the bytes into its encoding): no allocation per value.
 template <typename M>
-void PutProto(WriteBatch& batch, std::string key, const M& msg) {
-  batch.Put(std::move(key), msg.SerializeAsString());
+void PutProto(WriteBatch& batch, std::string_view key, const M& msg) {
+  thread_local std::string buffer;
+  buffer.clear();
+  msg.AppendToString(&buffer);
+  batch.Put(key, buffer);
+  if (buffer.capacity() > (64 << 10)) std::string().swap(buffer);  // a large value's room is not kept
 }
 
 }  // namespace wardsync

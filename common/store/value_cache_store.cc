@@ -64,10 +64,10 @@ Status ValueCacheStore::Write(const WriteBatch& batch, bool sync) {
   std::lock_guard<std::mutex> one_writer(write_mu_);
   const uint64_t generation = ++next_generation_;
   // The batch's keys under the prefix, the last op of each winning.
-  std::unordered_map<std::string, const WriteBatch::Op*> touched;
-  for (const auto& op : batch.ops()) {
-    if (Covers(op.key)) touched[op.key] = &op;
-  }
+  std::unordered_map<std::string, std::optional<std::string_view>> touched;  // nullopt: deleted
+  batch.ForEach([&](std::string_view key, std::optional<std::string_view> value) {
+    if (Covers(key)) touched[std::string(key)] = value;
+  });
   if (!touched.empty()) {
     // Out before the engine write starts: from here on no view may take an
     // older value of these keys from the cache.
@@ -79,10 +79,10 @@ Status ValueCacheStore::Write(const WriteBatch& batch, bool sync) {
   // A failed write's outcome is unknown (kv_store.h, "Fail-stop"): its keys
   // stay out of the cache and are read from the engine.
   if (!s.ok()) return s;
-  for (const auto& [key, op] : touched) {
-    if (!op->value || op->value->size() > max_bytes_ / 16) continue;
+  for (const auto& [key, value] : touched) {
+    if (!value || value->size() > max_bytes_ / 16) continue;
     order_.push_back(key);
-    Entry e{*op->value, generation, std::prev(order_.end())};
+    Entry e{std::string(*value), generation, std::prev(order_.end())};
     bytes_ += Cost(key, e.value);
     entries_.emplace(key, std::move(e));
   }

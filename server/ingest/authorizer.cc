@@ -12,7 +12,8 @@ std::string ReadScope(const wardsync::store::Device& device) {
 }
 
 Status Authorize(const wardsync::store::Device& device, const Change& change, const std::string& record_ward) {
-  const std::string rid = changes_util::RecordIdText(change.record_id());
+  // Only a denial names the record: no hex text is made for an allowed change.
+  const auto rid = [&change] { return changes_util::RecordIdText(change.record_id()); };
   if (change.op() == Change::RESOLVE || change.op() == Change::REVIEW) {
     if (authority::MayResolve(device.role())) return Status::Ok();
     return Status::Denied("device " + device.id() + " (role " + device.role() +
@@ -23,11 +24,11 @@ Status Authorize(const wardsync::store::Device& device, const Change& change, co
   }
   if (!authority::BoundToWard(device.role())) return Status::Ok();
   if (change.ward() != device.ward()) {
-    return Status::Denied("device " + device.id() + " of ward " + device.ward() + " may not write record " + rid +
+    return Status::Denied("device " + device.id() + " of ward " + device.ward() + " may not write record " + rid() +
                           " of ward " + change.ward());
   }
   if (!record_ward.empty() && record_ward != device.ward()) {
-    return Status::Denied("device " + device.id() + " of ward " + device.ward() + " may not change record " + rid +
+    return Status::Denied("device " + device.id() + " of ward " + device.ward() + " may not change record " + rid() +
                           " of ward " + record_ward);
   }
   return Status::Ok();

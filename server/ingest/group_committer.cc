@@ -54,27 +54,26 @@ std::vector<SubmissionResult> Ingestor::CommitGroup(
   // The last row the batch puts for each device, found in one pass (not one
   // pass per contact: a busy group holds thousands of ops and hundreds of
   // contacts).
-  std::unordered_map<std::string, size_t> device_rows;
+  std::unordered_map<std::string, std::string> device_rows;
   if (!contacts.empty()) {
-    for (size_t i = 0; i < batch.ops().size(); ++i) {
-      const auto& op = batch.ops()[i];
-      if (op.value && op.key.compare(0, keys::kDevicePrefix.size(), keys::kDevicePrefix) == 0) device_rows[op.key] = i;
-    }
+    batch.ForEach([&](std::string_view key, std::optional<std::string_view> value) {
+      if (value && key.substr(0, keys::kDevicePrefix.size()) == keys::kDevicePrefix) {
+        device_rows[std::string(key)] = std::string(*value);
+      }
+    });
   }
   for (const auto& [id, report] : contacts) {
     wardsync::store::Device d;
     // The group may have just updated this device; read its fresh value from the batch.
     const std::string key = keys::Device(id);
     bool found = false;
-    if (auto row = device_rows.find(key); row != device_rows.end()) {
-      found = d.ParseFromString(*batch.ops()[row->second].value);
-    }
+    if (auto row = device_rows.find(key); row != device_rows.end()) found = d.ParseFromString(row->second);
     if (!found && !GetProto(ctx_.store, key, &d).ok()) continue;
     d.set_last_contact_ms(now);
     *d.mutable_last_report() = report;
     if (report.clock_ms() != 0) d.set_clock_skew_ms(ClockSkewMs(report.clock_ms(), now));
-    device_rows[key] = batch.size();
-    PutProto(batch, key, d);
+    device_rows[key] = d.SerializeAsString();
+    batch.Put(key, device_rows[key]);
   }
   if (annotate) annotate(results, batch);
   bool has_changes = group.log_head() != log_head_ || std::any_of(results.begin(), results.end(), [](const auto& r) {

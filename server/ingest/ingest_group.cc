@@ -35,8 +35,6 @@ SubmissionResult Refuse(SubmissionResult r, sync::ErrorCode code, std::string me
   return r;
 }
 
-std::string SeqKey(const std::string& device, uint64_t seq) { return device + "/" + std::to_string(seq); }
-
 }  // namespace
 
 namespace {
@@ -99,8 +97,9 @@ Result<RecordState*> IngestGroup::LoadRecord(const std::string& id, const Record
 }
 
 void IngestGroup::PrefetchRecords(const std::vector<Parsed>& parsed, size_t from) {
-  std::vector<std::string> ids;
-  std::unordered_set<std::string> asked;
+  // Views of the bodies' ids: a 16-byte id copied is an allocation.
+  std::vector<std::string_view> ids;
+  std::unordered_set<std::string_view> asked;
   for (size_t j = from; j < parsed.size(); ++j) {
     for (const Change& change : parsed[j].body->changes()) {
       const std::string& id = change.record_id();
@@ -114,12 +113,12 @@ void IngestGroup::PrefetchRecords(const std::vector<Parsed>& parsed, size_t from
   for (const auto& id : ids) record_keys.push_back(keys::Record(id));
   std::vector<std::optional<std::string>> values;
   if (!ctx_.store.MultiGet(record_keys, &values).ok()) return;
-  for (size_t k = 0; k < ids.size(); ++k) prefetched_.emplace(ids[k], std::move(values[k]));
+  for (size_t k = 0; k < ids.size(); ++k) prefetched_.emplace(std::string(ids[k]), std::move(values[k]));
 }
 
 Status IngestGroup::StoredHash(const std::string& device, uint64_t seq, std::string* hash) {
-  if (auto it = new_hashes_.find(SeqKey(device, seq)); it != new_hashes_.end()) {
-    *hash = it->second;
+  if (auto it = accepted_.find({device, seq}); it != accepted_.end()) {
+    *hash = it->second.hash;
     return Status::Ok();
   }
   wardsync::store::StoredChangeSet stored;
@@ -132,8 +131,8 @@ std::optional<wardsync::changes::Value> IngestGroup::BaseValue(const wardsync::c
                                                                 const std::string& record_id,
                                                                 const std::string& field) {
   std::string body_bytes;
-  if (auto it = new_bodies_.find(SeqKey(id.device_id(), id.seq())); it != new_bodies_.end()) {
-    body_bytes = it->second;
+  if (auto it = accepted_.find({id.device_id(), id.seq()}); it != accepted_.end()) {
+    body_bytes = it->second.body;
   } else {
     wardsync::store::StoredChangeSet stored;
     if (!GetProto(ctx_.store, keys::ChangeSet(id.device_id(), id.seq()), &stored).ok()) return std::nullopt;
@@ -256,7 +255,8 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
           prefix.arena = submission.arena;
           submission.prepared.clear();
         }
-        r = Add(prefix);
+        held_.push_back(std::move(prefix));  // the group views its bodies until TakeBatch
+        r = Add(held_.back());
         if (!r.ok()) return r;
       }
       return Refuse(r, sync::REVOKED,
@@ -382,11 +382,14 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
   // the same, as verify does at a chain's end.
   if (Status s = runs.Finish(); !s.ok()) return Refuse(result, sync::BAD_SIGNATURE, s.message(), parsed.back().body->seq());
 
-  // 4./5. Apply one by one.
+  // 4./5. Apply one by one. ApplyNew leaves `device` as it was when it
+  // refuses, so the group takes the device row once, as the last accepted
+  // change-set leaves it (not a copy per change-set).
   PrefetchRecords(parsed, i);
   for (size_t j = i; j < parsed.size(); ++j) {
     SubmissionResult one = ApplyNew(device, parsed[j], submission.exempt_quota);
     if (!one.ok()) {
+      if (j > i) devices_[device.id()] = device;
       if (j > i && !parsed[j - 1].head) KeepRunProof(device, parsed, j - 1);
       one.acked_seq = device.last_seq();
       one.accepted = result.accepted;
@@ -399,6 +402,7 @@ SubmissionResult IngestGroup::Add(const Submission& submission) {
     result.changes += one.changes;
     result.rejected += one.rejected;
   }
+  devices_[device.id()] = device;
   result.acked_seq = device.last_seq();
   return result;
 }
@@ -473,16 +477,21 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     if (Status s = quota_->Check(device, volume, now); !s.ok())
       return Refuse(r, sync::BUSY, s.message(), body.seq());
   }
-  // A fast clock is accepted, its stamp clamped (clock_bound.h).
+  // A fast clock is accepted, its stamp clamped (clock_bound.h); noted on
+  // the device once the change-set is accepted (below).
   const BoundedHlc hlc = BoundHlc(body.hlc(), now, ctx_.limits.max_clock_skew_ms);
-  NoteStampSkew(device, hlc, now);
   // Too many changes is the content's fault, not the chain's: the change-set
   // is accepted and each of its changes kept as rejected (none applied).
   std::string too_many;
+  // `device` changes only once nothing can refuse the change-set any more
+  // (Add keeps the device row as the last accepted one left it): a key
+  // rotation is checked and added on a copy, taken below.
+  std::optional<Device> rotated;
   if (body.has_rotate_key()) {
     // Checked in Add already (signature by the old key, proof by the new);
     // recorded here, in order, with the change-set that carries it.
-    Status s = AddRotatedKey(device, body, now);
+    rotated = device;
+    Status s = AddRotatedKey(*rotated, body, now);
     if (!s.ok()) return Refuse(r, sync::BAD_SIGNATURE, s.message(), body.seq());
   } else if (static_cast<uint32_t>(body.changes_size()) > ctx_.limits.max_changes_per_changeset) {
     too_many = "the change-set has " + std::to_string(body.changes_size()) + " changes (allowed 1.." +
@@ -493,9 +502,11 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
   const reconcile::RuleCheck rules = evaluator_.Rules();
   RecordMap scratch;
   KeyMap scratch_keys;
-  WriteBatch writes;
+  WriteBatch& writes = writes_;  // reused: its room, and that of the messages below, is kept
+  writes.Clear();
   uint64_t log_seq = log_head_;
-  wardsync::records::Stamp stamp;
+  wardsync::records::Stamp& stamp = stamp_;
+  stamp.Clear();
   stamp.mutable_change()->set_device_id(device.id());
   stamp.mutable_change()->set_seq(body.seq());
   SetStampHlc(stamp, hlc);
@@ -504,11 +515,12 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
 
   for (int ci = 0; ci < body.changes_size(); ++ci) {
     const Change& change = body.changes(ci);
-    const std::string where = "change-set seq " + std::to_string(body.seq()) + ": ";
+    // Only a refusal names the change-set: no text is made for an accepted one.
+    const auto where = [&body] { return "change-set seq " + std::to_string(body.seq()) + ": "; };
     // A record id of another size is a malformed body (the key of every
     // record, conflict and index is made from it): refused like one.
     if (change.record_id().size() != 16) {
-      return Refuse(r, sync::INVALID_CHANGE, where + "record id must be 16 bytes", body.seq());
+      return Refuse(r, sync::INVALID_CHANGE, where() + "record id must be 16 bytes", body.seq());
     }
     auto loaded = LoadRecord(change.record_id(), scratch);
     if (!loaded.ok()) return Refuse(r, sync::INTERNAL, loaded.status().message(), body.seq());
@@ -517,9 +529,9 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     // A placeholder keeps the ward of the change it holds: only that ward's
     // officers (and reviewers, admins) may write it.
     Status s = Authorize(device, change, record.record_id().empty() ? "" : record.ward());
-    if (!s.ok()) return Refuse(r, sync::FORBIDDEN, where + s.message(), body.seq());
+    if (!s.ok()) return Refuse(r, sync::FORBIDDEN, where() + s.message(), body.seq());
     ++log_seq;
-    const std::string rid = change.record_id();
+    const std::string& rid = change.record_id();
     // Everything past this point is about the change's content: it is either
     // applied or kept as REJECTED with its reason, never refused (refusing
     // would block the device's chain for good).
@@ -530,12 +542,19 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
       rejected = "the record is quarantined (wardsync-server quarantine): it takes no change until released";
     }
     reconcile::ApplyOutcome outcome;
-    wardsync::store::LogEntry entry;
+    wardsync::store::LogEntry& entry = log_entry_;
+    entry.Clear();
     bool not_kept = false;
     if (rejected.empty()) {
       RecordState& next = *NewRecord();
       next = record;
-      evaluator_.Begin(forms);
+      // A CREATE (or an UPDATE of a placeholder, which acts as one) leaves
+      // the record holding exactly the change's field sets, which the
+      // content check above accepted against these forms: its evaluation
+      // need not look for unknown fields or bad values again.
+      const bool from_scratch =
+          change.op() == Change::CREATE || (change.op() == Change::UPDATE && record.placeholder());
+      evaluator_.Begin(forms, from_scratch);
       auto applied = reconcile::Apply(next, change, stamp, log_seq,
                                       [&](const wardsync::changes::ChangeId& id, const std::string& field) {
                                         return BaseValue(id, rid, field);
@@ -594,15 +613,16 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     if (!record.record_id().empty()) scratch[rid] = record_at;
   }
 
-  // Accepted: join the group.
-  wardsync::store::StoredChangeSet stored;
+  // Accepted: join the group. (last_stored_ is the previous change-set's
+  // until here: KeepRunProof may need it after a refusal above.)
+  wardsync::store::StoredChangeSet& stored = last_stored_;
+  stored.Clear();
   stored.mutable_signed_()->set_body(p.signed_cs->body());
   if (p.head) stored.mutable_signed_()->set_signature(p.signed_cs->signature());  // verified in Add; no other is
   stored.set_received_ms(now);
   if (hlc.clamped()) stored.set_clamped_hlc(hlc.hlc);
   stored.set_first_log_seq(log_head_ + 1);
   PutProto(writes, keys::ChangeSet(device.id(), body.seq()), stored);
-  last_stored_ = std::move(stored);
   for (auto& [id, rec] : scratch) records_[id] = rec;
   for (auto& [entry, present] : scratch_keys) {
     if (present) {
@@ -612,14 +632,14 @@ SubmissionResult IngestGroup::ApplyNew(Device& device, const Parsed& p, bool exe
     }
     ukeys_[entry] = present;
   }
-  new_hashes_[SeqKey(device.id(), body.seq())] = p.hash;
-  new_bodies_[SeqKey(device.id(), body.seq())] = p.signed_cs->body();
-  pending_.Append(std::move(writes));
+  accepted_[{device.id(), body.seq()}] = Accepted{p.hash, p.signed_cs->body()};
+  pending_.Append(writes);
   log_head_ = log_seq;
+  if (rotated) device = std::move(*rotated);
+  NoteStampSkew(device, hlc, now);
   device.set_last_seq(body.seq());
   device.set_last_hash(p.hash);
   if (quota_ && !exempt_quota) quota_->Count(device, volume, now);  // written with the change-set
-  devices_[device.id()] = device;
   return r;
 }
 
@@ -644,8 +664,8 @@ WriteBatch IngestGroup::TakeBatch() {
   devices_.clear();
   records_.clear();
   arena_->Reset();  // the records are serialized into the batch
-  new_hashes_.clear();
-  new_bodies_.clear();
+  accepted_.clear();
+  held_.clear();
   return batch;
 }
 

@@ -34,10 +34,12 @@
 // nothing of it or after it is. Only what an honest client never produces
 // is refused (see PROTOCOL.md "What the server checks").
 #pragma once
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +61,7 @@ class IngestGroup {
   // quota: the per-device daily volume (nullptr: none).
   IngestGroup(ServerContext& ctx, uint64_t log_head, const VolumeQuota* quota = nullptr);
 
+  // `submission` must outlive TakeBatch: the group views the bodies it accepts.
   SubmissionResult Add(const Submission& submission);
   // The write for everything accepted so far (devices, change-sets, log,
   // records, conflict index, log head).
@@ -148,14 +151,27 @@ class IngestGroup {
   uint64_t log_head_;
   const VolumeQuota* quota_;  // limits only: counts live in device rows
   std::map<std::string, wardsync::store::Device> devices_;
-  RecordMap records_;
+  // Every record the group changed, by id: hashed, not ordered (a group of
+  // a long backlog holds thousands; the batch does not care about order).
+  std::unordered_map<std::string, wardsync::records::RecordState*> records_;
   std::unordered_map<std::string, std::optional<std::string>> prefetched_;  // record id -> stored bytes
   KeyMap ukeys_;
-  std::map<std::string, std::string> new_hashes_;   // "device/seq" -> body hash, this group
-  std::map<std::string, std::string> new_bodies_;   // "device/seq" -> body bytes, this group
+  // A change-set this group accepted: its hash (what the next one links
+  // to) and its body (a later change's base), a view of the submission's
+  // bytes (one copy of each body less per change-set).
+  struct Accepted {
+    std::string hash;
+    std::string_view body;
+  };
+  std::map<std::pair<std::string, uint64_t>, Accepted> accepted_;  // (device, seq), this group
+  std::deque<Submission> held_;  // submissions the group made itself (a drain's prefix): accepted_ views them
   WriteBatch pending_;                              // cs/, log/, wlog/, conf/ entries
   RecordEvaluator evaluator_;                       // rules and validation of each applied change, one evaluation
   wardsync::store::StoredChangeSet last_stored_;    // the last change-set ApplyNew stored (a cut run's proof joins it)
+  // ApplyNew's per-change-set scratch, kept so that their room is reused.
+  WriteBatch writes_;
+  wardsync::records::Stamp stamp_;
+  wardsync::store::LogEntry log_entry_;
 };
 
 }  // namespace wardsync::server

@@ -2,7 +2,8 @@
 
 namespace wardsync::server {
 
-void RecordEvaluator::Begin(std::shared_ptr<const FormsSnapshot::Data> forms) {
+void RecordEvaluator::Begin(std::shared_ptr<const FormsSnapshot::Data> forms, bool values_checked) {
+  values_checked_ = values_checked;
   if (forms != forms_) {
     exprs_ = std::make_unique<forms_util::ExprCache>();  // its expressions point into the old definitions
     forms_ = std::move(forms);
@@ -23,7 +24,7 @@ reconcile::RuleCheck RecordEvaluator::Rules() {
     last_.reset();
     last_of_ = nullptr;
     if (form == nullptr) return out;
-    last_ = forms_util::Evaluate(*form, record.fields(), exprs_.get());
+    last_ = forms_util::Evaluate(*form, record.fields(), exprs_.get(), values_checked_);
     last_of_ = &record;
     last_form_ = form;
     for (const auto& b : last_->broken_rules) out.push_back({b.rule, b.fields});
@@ -34,7 +35,7 @@ reconcile::RuleCheck RecordEvaluator::Rules() {
 Status RecordEvaluator::Validate(const wardsync::records::RecordState& record, const wardsync::forms::FormDef* form) {
   if (form == nullptr) return Status::Ok();
   if (last_of_ != &record || last_form_ != form || !last_) {
-    last_ = forms_util::Evaluate(*form, record.fields(), exprs_.get());
+    last_ = forms_util::Evaluate(*form, record.fields(), exprs_.get(), values_checked_);
   }
   last_of_ = nullptr;  // used once
   last_form_ = nullptr;

@@ -26,7 +26,9 @@ class RecordEvaluator {
  public:
   // Call before each reconcile::Apply: forgets the last evaluation and
   // follows `forms` (the snapshot the change is applied with).
-  void Begin(std::shared_ptr<const FormsSnapshot::Data> forms);
+  // `values_checked`: the record is made from scratch by a change whose
+  // field sets were checked against these forms (forms_util::Evaluate).
+  void Begin(std::shared_ptr<const FormsSnapshot::Data> forms, bool values_checked = false);
   // For reconcile::Apply: evaluates the record and keeps the evaluation.
   reconcile::RuleCheck Rules();
   // The first problem of `record` against `form` (ok when null), from the
@@ -43,6 +45,7 @@ class RecordEvaluator {
   std::optional<forms_util::FormEvaluation> last_;
   const wardsync::records::RecordState* last_of_ = nullptr;
   const wardsync::forms::FormDef* last_form_ = nullptr;
+  bool values_checked_ = false;
 };
 
 }  // namespace wardsync::server

@@ -30,16 +30,23 @@ inline constexpr std::string_view kDevicePrefix = "dev/";
 inline std::string Code(std::string_view secret_hash_hex) { return wardsync::keys::Make("code/", secret_hash_hex); }
 inline std::string ChangeSetPrefix(std::string_view device) { return "cs/" + std::string(device) + "/"; }
 inline std::string ChangeSet(std::string_view device, uint64_t seq) {
-  return wardsync::keys::WithU64(ChangeSetPrefix(device), seq);
+  return wardsync::keys::WithPartU64("cs/", device, '/', seq);
 }
 inline constexpr std::string_view kLogPrefix = "log/";
 inline std::string Log(uint64_t seq) { return wardsync::keys::WithU64(kLogPrefix, seq); }
 inline std::string WardLogPrefix(std::string_view ward) { return "wlog/" + std::string(ward) + "/"; }
-inline std::string WardLog(std::string_view ward, uint64_t seq) { return wardsync::keys::WithU64(WardLogPrefix(ward), seq); }
+inline std::string WardLog(std::string_view ward, uint64_t seq) {
+  return wardsync::keys::WithPartU64("wlog/", ward, '/', seq);
+}
 inline constexpr std::string_view kRecordLogPrefix = "rlog/";
 inline std::string RecordLogPrefix(std::string_view record_id) { return wardsync::keys::Make(kRecordLogPrefix, record_id); }
 inline std::string RecordLog(std::string_view record_id, uint64_t seq) {
-  return wardsync::keys::WithU64(RecordLogPrefix(record_id), seq);
+  std::string k;  // no separator: the id has 16 bytes
+  k.reserve(kRecordLogPrefix.size() + record_id.size() + 8);
+  k.append(kRecordLogPrefix);
+  k.append(record_id);
+  wardsync::keys::AppendU64(&k, seq);
+  return k;
 }
 inline constexpr std::string_view kRecordPrefix = "rec/";
 inline std::string Record(std::string_view id) { return wardsync::keys::Make(kRecordPrefix, id); }

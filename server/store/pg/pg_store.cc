@@ -40,14 +40,14 @@ struct TableOps {
 };
 
 std::map<std::string_view, TableOps> GroupByTable(const WriteBatch& batch) {
-  std::map<std::string_view, const WriteBatch::Op*> last;
-  for (const auto& op : batch.ops()) last[op.key] = &op;
+  std::map<std::string_view, std::optional<std::string_view>> last;  // nullopt: deleted
+  batch.ForEach([&](std::string_view key, std::optional<std::string_view> value) { last[key] = value; });
   std::map<std::string_view, TableOps> out;
-  for (const auto& [key, op] : last) {
+  for (const auto& [key, value] : last) {
     TableOps& t = out[TableOf(key)];
-    if (op->value) {
+    if (value) {
       t.put_keys.push_back(key);
-      t.put_values.push_back(*op->value);
+      t.put_values.push_back(*value);
     } else {
       t.delete_keys.push_back(key);
     }

@@ -145,19 +145,70 @@ TEST_CASE("a stamp beyond the allowed skew is clamped, not refused, and loses to
   CHECK(verified_stopped.exit_code == 0);
 }
 
-TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as signed", "[integration][clock]") {
-  const uint64_t t0 = RealNowMs();
-  ManualClock server_clock(t0);
+namespace {
+
+ServerFixtureOptions WithClock(ManualClock* clock) {
   ServerFixtureOptions opt;
-  opt.clock = &server_clock;
-  ServerFixture server(opt);  // default skew: 5 minutes
-  DeviceFixture dev(server, kWard);
-  const std::string rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
-  dev.SyncOk();
-  const auto created = OnServer(server, rec);
+  opt.clock = clock;  // default skew: 5 minutes
+  return opt;
+}
+
+// A server on a manual clock, and one officer's record created and pushed.
+struct SyncedRecord {
+  SyncedRecord() : clock(t0), server(WithClock(&clock)), dev(server, kWard) {
+    rec = dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 50));
+    dev.SyncOk();
+    created = OnServer(server, rec);
+  }
+  const uint64_t t0 = RealNowMs();
+  ManualClock clock;
+  ServerFixture server;
+  DeviceFixture dev;
+  std::string rec;
+  records::RecordState created;
+};
+
+}  // namespace
+
+TEST_CASE("a stamp within the allowed skew, or behind the server, is kept as signed", "[integration][clock]") {
+  SyncedRecord one;
+  auto& [t0, clock, server, dev, rec, created] = one;
   REQUIRE_FALSE(PushStamped(server, dev, SetAttended(created, 51), t0 + 4 * kMinute).error.has_value());
   auto fs = OnServer(server, rec).fields().at("attended");
   CHECK(fs.stamp().hlc() == HybridLogicalClock::Make(t0 + 4 * kMinute, 7));
   CHECK(fs.stamp().device_hlc() == 0);
   CHECK(server.Device(dev.device_id()).skew_seen_ms() == 0);
+}
+
+// Ingest notes a clamped stamp on the device only once its change-set is
+// accepted: a refused one (here FORBIDDEN, after an accepted one in the same
+// push) leaves the device row as the accepted one left it.
+TEST_CASE("a refused change-set stamped far ahead does not flag its device", "[integration][clock]") {
+  SyncedRecord one;
+  auto& [t0, clock, server, dev, rec, created] = one;
+  const auto before = server.Device(dev.device_id());
+
+  auto first = MakeBody(dev.device_id(), before.last_seq() + 1, before.last_hash(), {SetAttended(created, 51)});
+  first.set_hlc(HybridLogicalClock::Make(t0, 7));
+  const auto signed_first = changes_util::Sign(first, dev.key());
+  changes::Change elsewhere = SetAttended(created, 52);
+  elsewhere.set_ward("another-ward");  // not the officer's ward: refused
+  auto second = MakeBody(dev.device_id(), before.last_seq() + 2, changes_util::BodyHash(signed_first), {elsewhere});
+  second.set_hlc(HybridLogicalClock::Make(t0 + 120 * kMinute, 7));  // far ahead: would be clamped
+  auto cfg = dev.store().Config();
+  REQUIRE(cfg.ok());
+  auto s = RawSession::Open(server.port(), cfg->ca_pem(), dev.device_id(), dev.key(), dev.State().acked_seq());
+  REQUIRE(s.ok());
+  auto out = (*s)->Push({signed_first, changes_util::Sign(second, dev.key())});
+  REQUIRE(out.ok());
+  REQUIRE(out->error.has_value());
+  CHECK(out->error->code() == sync::FORBIDDEN);
+  CHECK(out->acked_seq == before.last_seq() + 1);
+
+  const auto after = server.Device(dev.device_id());
+  CHECK(after.last_seq() == before.last_seq() + 1);
+  CHECK(after.last_hash() == changes_util::BodyHash(signed_first));
+  CHECK(after.max_clock_skew_ms() == 0);
+  CHECK(after.skew_seen_ms() == 0);
+  CHECK(OnServer(server, rec).fields().at("attended").value().integer() == 51);
 }

@@ -256,3 +256,46 @@ TEST_CASE("evaluation with kept compiled expressions gives what a fresh one give
     CHECK_THAT(Find(e, "rule_error")->en, Contains("valid_ballots +"));
   }
 }
+
+namespace {
+
+// Everything an evaluation reports, as text, to compare two of them.
+std::string Described(const FormEvaluation& e) {
+  std::string out;
+  for (const auto& f : e.fields) out += "field " + f.path + (f.relevant ? " R" : "") + (f.required ? " Q" : "") + "\n";
+  for (const auto& [path, v] : e.computed) out += "computed " + path + "=" + v.SerializeAsString() + "\n";
+  for (const auto& p : e.problems) out += "problem " + p.code + ": " + p.en + "\n";
+  for (const auto& b : e.broken_rules) out += "broken " + b.rule + "\n";
+  return out;
+}
+
+}  // namespace
+
+// Ingest evaluates a record made from scratch by a change whose field sets
+// passed ValidateChangeFields against the same form with values_checked:
+// for such a record (known names, valid values) the evaluation is the same.
+TEST_CASE("evaluation of checked values gives what a full one gives", "[forms][eval]") {
+  const FormDef form = PackForm("tally-minutes.json");
+  ExprCache kept;
+  FieldMap missing = Fields(form, kGoodTally);
+  missing.erase("voters_listed");  // a required field left out
+  FieldMap no_rows = Fields(form, kGoodTally);
+  for (auto it = no_rows.begin(); it != no_rows.end();) it = it->first.find('[') != std::string::npos ? no_rows.erase(it) : std::next(it);
+  for (int64_t invalid : {8, 9, 20}) {
+    FieldMap f = Fields(form, kGoodTally);
+    f["invalid_ballots"].mutable_value()->set_integer(invalid);  // 9, 20: rules broken
+    for (const FieldMap* fields : {&f, &missing, &no_rows}) {
+      const std::string full = Described(Evaluate(form, *fields, &kept));
+      CHECK(Described(Evaluate(form, *fields, &kept, /*values_checked=*/true)) == full);
+      CHECK(Described(Evaluate(form, *fields, nullptr, true)) == full);
+    }
+  }
+  // What it vouches for is not looked for: an unknown name or a bad value
+  // (which ValidateChangeFields refuses before ingest gets here).
+  FieldMap unchecked = Fields(form, kGoodTally);
+  unchecked["no_such_field"].mutable_value()->set_integer(1);
+  unchecked["valid_ballots"].mutable_value()->set_integer(-1);
+  CHECK(Find(Evaluate(form, unchecked), "unknown_field") != nullptr);
+  CHECK(Find(Evaluate(form, unchecked, nullptr, true), "unknown_field") == nullptr);
+  CHECK(Evaluate(form, unchecked).problems.size() > Evaluate(form, unchecked, nullptr, true).problems.size());
+}

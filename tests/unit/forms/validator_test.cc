@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 
+#include "common/forms/form_loader.h"
 #include "common/forms/validator.h"
 #include "tests/unit/forms/forms_fixtures.h"
 
@@ -235,4 +237,35 @@ TEST_CASE("an empty value clears only in the field's own kind: empty text is no 
   s->set_field("notes");  // empty text in a TEXT field clears it
   s->mutable_value()->set_text("");
   CHECK(ValidateChangeFields(form, change).ok());
+}
+
+// Only a path with a row can be a row marker: ValidateChangeFields parses a
+// field path only when it has one.
+TEST_CASE("changes set a repeat group by its rows, and may clear a row marker", "[forms]") {
+  auto form = wardsync::forms_util::ParseFormJson(R"({"id": "g", "version": 1, "fields": [
+      {"name": "title", "type": "TEXT", "required": true},
+      {"name": "rows", "type": "GROUP", "required": true,
+       "fields": [{"name": "n", "type": "INTEGER", "required": true, "min": 0}]}]})",
+                                                  "g.json");
+  REQUIRE(form.ok());
+  auto change_setting = [](const std::string& field, std::optional<Value> value) {
+    Change c;
+    c.set_form_id("g");
+    c.set_form_version(1);
+    auto* s = c.add_sets();
+    s->set_field(field);
+    if (value) *s->mutable_value() = *value;
+    return c;
+  };
+  CHECK(ValidateChangeFields(*form, change_setting("rows[r1]", Int(1))).ok());
+  CHECK(ValidateChangeFields(*form, change_setting("rows[r1].n", Int(3))).ok());
+  // A row marker cleared removes the row, though the group is required.
+  CHECK(ValidateChangeFields(*form, change_setting("rows[r1]", std::nullopt)).ok());
+  CHECK(Message(ValidateChangeFields(*form, change_setting("rows", Int(1)))) ==
+        "g: field \"rows\" is a repeat group: set its rows (\"rows[row]\" and \"rows[row].field\")");
+  CHECK(Message(ValidateChangeFields(*form, change_setting("rows[r1].n", std::nullopt))) ==
+        "g: field \"rows[r1].n\" is required and cannot be cleared");
+  CHECK(Message(ValidateChangeFields(*form, change_setting("title", std::nullopt))) ==
+        "g: field \"title\" is required and cannot be cleared");
+  CHECK(Message(ValidateChangeFields(*form, change_setting("rows[r1", Int(1)))) == "g: unknown field \"rows[r1\"");
 }
