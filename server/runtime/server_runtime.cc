@@ -57,6 +57,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::Start(const RuntimeOptions
   so.url = options.store_url;
   so.leveldb = options.store_options;
   so.record_cache_bytes = options.record_cache_bytes;
+  so.record_presence = true;
   so.missing = MissingStamp::kStamp;  // a store made before the stamp existed is stamped by its first run
   // On PostgreSQL several `run`s may share one database: one is active, the
   // others wait here (before they load the log head or listen) and take

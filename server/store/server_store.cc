@@ -8,9 +8,24 @@
 namespace wardsync::server {
 
 ServerStore::ServerStore(std::unique_ptr<KvStore> engine, size_t record_cache_bytes) : engine_(std::move(engine)) {
-  KvStore* front = engine_.get();
+  Stack(record_cache_bytes);
+}
+
+Result<std::unique_ptr<ServerStore>> ServerStore::WithRecordPresence(std::unique_ptr<KvStore> engine,
+                                                                     size_t record_cache_bytes) {
+  std::unique_ptr<ServerStore> s(new ServerStore());
+  s->engine_ = std::move(engine);
+  auto presence = KeyPresenceStore::Open(*s->engine_, std::string(keys::kRecordPrefix));
+  if (!presence.ok()) return presence.status();
+  s->presence_ = std::move(presence).value();
+  s->Stack(record_cache_bytes);
+  return s;
+}
+
+void ServerStore::Stack(size_t record_cache_bytes) {
+  KvStore* front = presence_ ? static_cast<KvStore*>(presence_.get()) : engine_.get();
   if (record_cache_bytes > 0) {
-    cache_ = std::make_unique<ValueCacheStore>(*engine_, std::string(keys::kRecordPrefix), record_cache_bytes);
+    cache_ = std::make_unique<ValueCacheStore>(*front, std::string(keys::kRecordPrefix), record_cache_bytes);
     front = cache_.get();
   }
   checked_ = std::make_unique<SingleWriterStore>(*front);
@@ -46,7 +61,14 @@ Result<std::unique_ptr<ServerStore>> OpenServerStore(const DirLock& lock, const 
   if (!engine.ok()) return engine.status();
   auto kind = StoreEngine(so.url);
   const bool leveldb = kind.ok() && *kind == "leveldb";
-  auto s = std::make_unique<ServerStore>(std::move(engine).value(), leveldb ? o.record_cache_bytes : 0);
+  std::unique_ptr<ServerStore> s;
+  if (leveldb && o.record_presence) {
+    auto made = ServerStore::WithRecordPresence(std::move(engine).value(), o.record_cache_bytes);
+    if (!made.ok()) return made.status();
+    s = std::move(made).value();
+  } else {
+    s = std::make_unique<ServerStore>(std::move(engine).value(), leveldb ? o.record_cache_bytes : 0);
+  }
   s->store().BindWriterToThisThread();
   return s;
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "common/store/key_presence_store.h"
 #include "common/store/store_factory.h"
 #include "common/store/value_cache_store.h"
 #include "server/store/single_writer_store.h"
@@ -24,10 +25,21 @@ inline constexpr const char* kServerStoreLayout = "wardsync-server";
 class ServerStore {
  public:
   explicit ServerStore(std::unique_ptr<KvStore> engine, size_t record_cache_bytes = 0);
+  // The same with the set of records the store holds in front of the engine
+  // (common/store/key_presence_store.h: one scan of rec/ here), so that a
+  // lookup of a record that does not exist skips the engine.
+  static Result<std::unique_ptr<ServerStore>> WithRecordPresence(std::unique_ptr<KvStore> engine,
+                                                                 size_t record_cache_bytes);
   SingleWriterStore& store() { return *checked_; }
+  // Null when the store was opened without it.
+  const KeyPresenceStore* record_presence() const { return presence_.get(); }
 
  private:
+  ServerStore() = default;
+  void Stack(size_t record_cache_bytes);  // cache and checked writer over the front so far
+
   std::unique_ptr<KvStore> engine_;
+  std::unique_ptr<KeyPresenceStore> presence_;   // records (rec/) the engine may hold; null: none
   std::unique_ptr<ValueCacheStore> cache_;       // records (rec/) as written; null: none
   std::unique_ptr<SingleWriterStore> checked_;   // destroyed first
 };
@@ -47,6 +59,9 @@ struct ServerStoreOptions {
   // 0: no cache. LevelDB only: on PostgreSQL another server may write once
   // this one lost the active lock, which the cache could not see.
   size_t record_cache_bytes = 0;
+  // `run`: lookups of records that do not exist answered without the
+  // engine (ServerStore::WithRecordPresence). LevelDB only, as the cache.
+  bool record_presence = false;
 };
 
 // The store URL a data directory records (DIR/store-url, written by `init
