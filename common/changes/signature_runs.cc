@@ -31,11 +31,8 @@ bool ScanRunFields(std::string_view body, RunFields* out) {
   *out = {};
   wire::WireReader r = wire::Over(body);
   while (r.p != r.end) {
-    uint64_t tag = 0;
-    if (!r.Varint(&tag)) return false;
-    const auto number = static_cast<uint32_t>(tag >> 3);
-    const auto type = static_cast<uint32_t>(tag & 7);
-    if (number == 0) return false;
+    uint32_t number = 0, type = 0;
+    if (!r.Tag(&number, &type)) return false;
     if (number == ChangeSetBody::kKeyEpochFieldNumber && type == 0) {
       uint64_t v = 0;
       if (!r.Varint(&v)) return false;

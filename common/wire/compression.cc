@@ -1,4 +1,5 @@
 #include "common/wire/compression.h"
+#include "common/wire/wire_reader.h"
 
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader, ZSTD_BLOCKSIZE_MAX
 #include <zstd.h>
@@ -35,14 +36,6 @@ ZSTD_DCtx* ThreadDCtx() {
 // same encoding protobuf would produce, without copying through a Frame).
 constexpr uint32_t kEnvelopeTag = (wardsync::sync::Frame::kZstdFieldNumber << 3) | 2;
 static_assert(kEnvelopeTag < 0x80, "the envelope tag is one byte");
-
-void AppendVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
 }  // namespace
 

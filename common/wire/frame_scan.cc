@@ -63,18 +63,6 @@ Status ScanFrame(std::string_view payload, const FrameBounds& b) {
   return Status::Ok();
 }
 
-namespace {
-
-void AppendVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-}  // namespace
-
 bool SplitPullBatch(std::string_view payload, std::vector<std::string_view>* records, std::string* rest) {
   records->clear();
   if (rest) rest->clear();
@@ -133,11 +121,8 @@ bool PullBatchNext(std::string_view payload, uint64_t* cursor, bool* more) {
     WireReader fields = Over(batch);
     while (fields.p != fields.end) {
       // Read the two varints here: Field() skips a varint's value.
-      uint64_t tag = 0;
-      if (!fields.Varint(&tag)) return false;
-      const auto field = static_cast<uint32_t>(tag >> 3);
-      const auto type = static_cast<uint32_t>(tag & 7);
-      if (field == 0) return false;
+      uint32_t field = 0, type = 0;
+      if (!fields.Tag(&field, &type)) return false;
       if ((field == wardsync::sync::PullBatch::kCursorFieldNumber ||
            field == wardsync::sync::PullBatch::kMoreFieldNumber) &&
           type == 0) {

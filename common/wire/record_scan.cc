@@ -37,11 +37,8 @@ bool StampHlc(std::string_view stamp, uint64_t* m) {
   WireReader r = Over(stamp);
   uint64_t hlc = 0;
   while (r.p != r.end) {
-    uint64_t tag = 0;
-    if (!r.Varint(&tag)) return false;
-    const auto number = static_cast<uint32_t>(tag >> 3);
-    const auto type = static_cast<uint32_t>(tag & 7);
-    if (number == 0) return false;
+    uint32_t number = 0, type = 0;
+    if (!r.Tag(&number, &type)) return false;
     if (number == Stamp::kHlcFieldNumber && type == 0) {
       if (!r.Varint(&hlc)) return false;
       continue;
@@ -65,11 +62,8 @@ bool ScanRecordHead(std::string_view bytes, PulledRecordHead* head) {
   uint64_t* m = &head->largest_hlc;
   WireReader r = Over(bytes);
   while (r.p != r.end) {
-    uint64_t tag = 0;
-    if (!r.Varint(&tag)) return false;
-    const auto number = static_cast<uint32_t>(tag >> 3);
-    const auto type = static_cast<uint32_t>(tag & 7);
-    if (number == 0) return false;
+    uint32_t number = 0, type = 0;
+    if (!r.Tag(&number, &type)) return false;
     if (number == RecordState::kLogSeqFieldNumber && type == 0) {
       if (!r.Varint(&head->log_seq)) return false;
       continue;

@@ -1,8 +1,10 @@
-// A cursor over protobuf wire format, for the scans that read a message's
-// bytes without parsing it (frame_scan.h, record_scan.h): tags, varints
-// and lengths only, nothing allocated, every read bounds-checked.
+// Protobuf wire format by hand, for the scans that read a message's bytes
+// without parsing it (frame_scan.h, record_scan.h, signature_runs.cc): a
+// cursor reading tags, varints and lengths (nothing allocated, every read
+// bounds-checked), and the varint writer.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace wardsync::wire {
@@ -63,6 +65,15 @@ struct WireReader {
       if (type == 3 ? !SkipGroup(depth + 1) : !Skip(type, &ignored)) return false;
     }
   }
+  // Reads a field's tag only (its value is next: Varint for wire type 0,
+  // else Skip), for a scan that takes a varint's value.
+  bool Tag(uint32_t* number, uint32_t* wire_type) {
+    uint64_t tag = 0;
+    if (!Varint(&tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return false;
+    *number = static_cast<uint32_t>(tag >> 3);
+    *wire_type = static_cast<uint32_t>(tag & 7);
+    return true;
+  }
   bool Field(uint32_t* number, uint32_t* wire_type, std::string_view* bytes) {
     uint64_t tag = 0;
     if (!Varint(&tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return false;
@@ -78,5 +89,14 @@ inline WireReader Over(std::string_view s) {
   return WireReader{b, b + s.size()};
 }
 
+
+// Appends `v` as a protobuf varint (what WireReader::Varint reads).
+inline void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
 
 }  // namespace wardsync::wire

@@ -12,19 +12,14 @@
 #include "common/store/growing_bloom_filter.h"
 #include "common/store/key_presence_store.h"
 #include "common/store/leveldb_store.h"
+#include "tests/support/kv_read.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
 
 using namespace wardsync;
 
-std::optional<std::string> Read(KvReader& r, const std::string& key) {
-  std::string v;
-  Status s = r.Get(key, &v);
-  if (s.not_found()) return std::nullopt;
-  REQUIRE(s.ok());
-  return v;
-}
+using test::Read;
 
 // Counts the reads that reach the engine.
 class CountingStore : public ForwardingKvStore {
