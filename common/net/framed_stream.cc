@@ -12,7 +12,12 @@ namespace wardsync::net {
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;  // one TLS record
-constexpr size_t kKeepBufferBytes = 64 * 1024;  // send buffer capacity kept between frames
+// Send buffer capacity kept between writes: enough for acks and small
+// frames. A pull page (20-60 KB) is freed once written: a fleet's 2,000
+// connections in mid-pull each kept two such buffers under the old 64 KiB
+// (~97 MB of a burst's heap, outside the memory budget, which counts a
+// page only until it is sent).
+constexpr size_t kKeepBufferBytes = 4 * 1024;
 
 asio::awaitable<Status> Ready(Status st) { co_return st; }
 

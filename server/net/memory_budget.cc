@@ -65,6 +65,11 @@ void MemoryBudget::Give(uint64_t n) {
   GrantLocked();
 }
 
+void MemoryBudget::Charge(uint64_t n) {
+  std::lock_guard lock(mu_);
+  used_ += n;
+}
+
 void MemoryBudget::GrantLocked() {
   // First come, first served: a large request at the front is not starved by
   // small ones behind it.

@@ -37,6 +37,10 @@ class MemoryBudget {
   asio::awaitable<bool> Take(uint64_t n, std::chrono::milliseconds wait);
   // Gives n bytes back and hands them to the waiters first in line that fit.
   void Give(uint64_t n);
+  // Counts n more bytes that are already in memory (a push's parsed bodies,
+  // known only once parsed), even past the budget: nothing waits here, but
+  // later takers wait until they are given back.
+  void Charge(uint64_t n);
 
   uint64_t used() const;
   size_t waiting() const;

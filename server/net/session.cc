@@ -364,8 +364,12 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
     }
     if (frame->has_push()) {
       // Held against the budget of all connections until acknowledged:
-      // the frame, its parsed change-sets and their prepared bodies.
-      const uint64_t held = 3 * static_cast<uint64_t>(frame->push().ByteSizeLong());
+      // the frame's bytes and its bodies parsed on an arena (~5 times their
+      // wire size: submission.cc). Taken as an estimate before the parse,
+      // set to what the arena really holds after it (ServePush).
+      const uint64_t wire = frame->push().ByteSizeLong();
+      // A push larger than the whole budget goes alone rather than never.
+      const uint64_t held = std::min(6 * wire, server_.budget().max());
       if (!server_.budget().TryTake(held)) {
         // Wait for room, but first let this device's own pushes in flight
         // finish: their budget comes back only as they are acknowledged,
@@ -379,8 +383,13 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
           break;
         }
       }
-      push_held_.push_back(held);
-      ServePush(device_id, *frame->mutable_push());
+      const uint64_t prepared = ServePush(device_id, *frame->mutable_push());
+      // Only the difference moves: more is counted without waiting (it is
+      // in memory already), less is given back to those waiting.
+      const uint64_t real = wire + prepared;
+      if (real > held) server_.budget().Charge(real - held);
+      else server_.budget().Give(held - real);
+      push_held_.push_back(real);
       continue;
     }
     // Every other frame comes after the pushes before it (a pull must see them).
@@ -428,7 +437,7 @@ asio::awaitable<void> Session::ServeFrames(net::FramedStream& io, const wardsync
 }
 
 // ---- push: handed to the group committer; acked by AckPushes, in order ----
-void Session::ServePush(const std::string& device_id, sync::Push& push) {
+uint64_t Session::ServePush(const std::string& device_id, sync::Push& push) {
   Submission sub;
   sub.device_id = device_id;
   auto* sets = push.mutable_change_sets();
@@ -437,7 +446,9 @@ void Session::ServePush(const std::string& device_id, sync::Push& push) {
   // Parse, hash and check content here, on an io thread, not on the single committer thread.
   const wire::ContentLimits limits = ContentOf(server_.ctx().limits);
   Prepare(sub, server_.ctx().forms.Get(), &limits);
+  const uint64_t arena_bytes = sub.arena ? sub.arena->SpaceAllocated() : 0;
   SubmitPush(std::move(sub));
+  return arena_bytes;
 }
 
 // ---- pull: one bounded page; false if the connection is done ----

@@ -60,8 +60,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Push and pull frames until Bye/EOF/idle timeout; logs the round's line.
   asio::awaitable<void> ServeFrames(net::FramedStream& io, const wardsync::store::Device& device,
                                     Clock_::time_point started);
-  // One push, handed to the committer (acked later by AckPushes, in order).
-  void ServePush(const std::string& device_id, wardsync::sync::Push& push);
+  // One push, parsed and handed to the committer (acked later by AckPushes,
+  // in order); returns the bytes its parsed bodies hold until then (their
+  // arena).
+  uint64_t ServePush(const std::string& device_id, wardsync::sync::Push& push);
   // One pull page; false if the connection is done (outcome says why).
   asio::awaitable<bool> ServePull(net::FramedStream& io, const wardsync::sync::PullRequest& request,
                                   const std::string& device_id, const std::string& scope, uint64_t& records_out,

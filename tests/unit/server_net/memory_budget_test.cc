@@ -127,3 +127,24 @@ TEST_CASE("a hold gives back what it keeps, and shrinks to what a page needs", "
   }
   CHECK(budget.used() == 0);
 }
+
+TEST_CASE("bytes charged after the fact count past the budget and hold later takes until given back", "[budget]") {
+  // A push's parsed bodies are known only once parsed (session.cc): they
+  // are charged without waiting, and those after them wait.
+  asio::io_context io;
+  MemoryBudget budget(100);
+  REQUIRE(budget.TryTake(60));
+  budget.Charge(70);
+  CHECK(budget.used() == 130);
+  CHECK_FALSE(budget.TryTake(1));
+  std::optional<bool> got;
+  std::vector<int> order;
+  asio::co_spawn(asio::make_strand(io), TakeInto(budget, 40, 10s, got, order, 1), asio::detached);
+  RunUntil(io, [&] { return budget.waiting() == 1; });
+  budget.Give(60);  // 70 used: 40 more would be 110, still over
+  CHECK(budget.waiting() == 1);
+  budget.Give(70);
+  RunUntil(io, [&] { return got.has_value(); });
+  CHECK(got == std::optional<bool>(true));
+  CHECK(budget.used() == 40);
+}
