@@ -7,11 +7,16 @@
 // buffer was freed, puts later large frames and pages on the heap, where
 // their freed space stays resident. Four arenas and fixed thresholds
 // (large blocks mmapped and unmapped when freed; free space at a heap's
-// top returned past 128 KiB) keep the burst under 256 MB (234-252 MB).
+// top returned past a threshold) keep the burst under 256 MB (234-252 MB).
 // Not one arena: every thread then shares one arena's lock and free lists,
 // and a 50,000-record backlog push ran at 20,800 records/s against 34,600
 // with four (the committer's CPU 1.62 against 1.14 s); two: 24,900
 // (bench/README.md, session 11, lead).
+// The trim threshold is 4 MiB, not 128 KiB (session 14): trimming a heap's
+// top at every free past 128 KiB handed pages back that the next sync
+// faulted in again; with 4 MiB a fleet sync (bench S4) costs the server
+// 3-5% less CPU and a burst ~6% less, the burst's peak RSS unmoved
+// (206-209 against 208-211 MB).
 //
 // Process-wide and best applied before the threads start (an arena, once
 // made, stays). A MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_ /
@@ -29,7 +34,7 @@ struct MallocSettings {
   // M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (fixed: glibc's own default
   // moves them up to 32 MiB after the first large free); 0 leaves glibc's.
   size_t mmap_threshold = 128 << 10;
-  size_t trim_threshold = 128 << 10;
+  size_t trim_threshold = 4 << 20;
 };
 
 // Applies what the environment does not set; an error names a setting
