@@ -1,5 +1,6 @@
 #include "bench/bench_util.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,6 +112,27 @@ Status CopyTree(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive, ec);
   if (ec) return Status::Internal("cannot copy " + from + " to " + to + ": " + ec.message());
   return Status::Ok();
+}
+
+Result<double> SyncedAppendsPerSecond(const std::string& dir, uint64_t count, size_t bytes) {
+  const std::string path = dir + "/synced-appends.bin";
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Internal("cannot create " + path);
+  const std::string record(bytes, 'x');
+  Status st;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (uint64_t i = 0; i < count && st.ok(); ++i) {
+    if (write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size())) {
+      st = Status::Internal("write to " + path + " failed");
+    } else if (fdatasync(fd) != 0) {
+      st = Status::Internal("fdatasync of " + path + " failed");
+    }
+  }
+  const double secs = SecondsSince(t0);
+  close(fd);
+  unlink(path.c_str());
+  if (!st.ok()) return st;
+  return static_cast<double>(count) / secs;
 }
 
 uint64_t TreeBytes(const std::string& path) {

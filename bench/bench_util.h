@@ -48,6 +48,12 @@ Status CopyTree(const std::string& from, const std::string& to);
 // Bytes of every regular file under path.
 uint64_t TreeBytes(const std::string& path);
 
+// The disk's own synced-write rate where `dir` is: `count` appends of
+// `bytes` each to a new file, each followed by fdatasync (what one synced
+// LevelDB write costs the disk: an append to its log and a sync), per
+// second. The file is removed after.
+Result<double> SyncedAppendsPerSecond(const std::string& dir, uint64_t count, size_t bytes);
+
 // The 1-minute load average (other processes compete for the same cores).
 double LoadAverage();
 // "AMD EPYC ..." from /proc/cpuinfo, or "unknown".

@@ -80,6 +80,8 @@ constexpr Label kLabels[] = {
     {"s6_rss_now_mb", "S6 server RSS MB, all connected"},
     {"s5_records_per_s", "S5 durable captures/s"},
     {"s5_store_bytes_per_record", "S5 client store bytes on disk per record"},
+    {"s5_disk_synced_writes_per_s", "S5 the disk's own synced writes/s (append+fdatasync)"},
+    {"s5_share_of_disk_pct", "S5 captures/s as % of the disk's synced writes/s"},
 };
 
 const char* LabelOf(const std::string& name) {
