@@ -107,6 +107,9 @@ class FramedStream {
   // Bytes held for reading: received, not yet returned (the decoder's
   // capacity; std::string's inline 15 when nothing is on the heap).
   size_t read_bytes_held() const { return decoder_.capacity(); }
+  // Bytes held for sending: the capacity of the queue and of the buffer
+  // being written (a written pull page is not kept: framed_stream.cc).
+  size_t write_bytes_held() const { return queued_.capacity() + writing_.capacity(); }
   TlsStream& stream() { return stream_; }
 
  private:

@@ -201,6 +201,46 @@ TEST_CASE("FramedStream holds no read buffer between frames and reads frames spl
   CHECK(held_after <= 15);
 }
 
+TEST_CASE("FramedStream keeps no pull page's send buffer once it is written, only a small one", "[net]") {
+  // A server connection in mid-pull writes pages of 20-60 KB; 2,000 such
+  // connections each keeping theirs were ~97 MB of a burst (bench/README,
+  // Session 14). Two pages, so both of the stream's buffers have held one.
+  Fixture fx;
+  sync::Frame page;
+  page.mutable_error()->set_message(std::string(40'000, 'p'));
+  size_t held_after_pages = 0, held_after_ack = 0;
+  int got = 0;
+  PairSpec spec = fx.Spec();
+  spec.server_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);
+    for (int i = 0; i < 2; ++i) {
+      Status st = co_await fs.Write(page, kTimeout);
+      CHECK(st.ok());
+    }
+    held_after_pages = fs.write_bytes_held();
+    Status st = co_await fs.Write(PushAckFrame(1), kTimeout);
+    CHECK(st.ok());
+    held_after_ack = fs.write_bytes_held();
+    auto end = co_await fs.Read(kTimeout);
+    CHECK_FALSE(end.ok());
+  };
+  spec.client_body = [&](net::TlsStream& s) -> asio::awaitable<void> {
+    net::FramedStream fs(s);
+    for (int i = 0; i < 3; ++i) {
+      auto f = co_await fs.Read(kTimeout);
+      REQUIRE(f.ok());
+      ++got;
+    }
+  };
+  PairResult r = RunPair(spec);
+  REQUIRE(r.client_handshake.ok());
+  CHECK(got == 3);
+  // Both buffers back to std::string's inline 15 bytes after the pages;
+  // an ack's small buffer may stay (at most 4 KiB).
+  CHECK(held_after_pages <= 2 * 15);
+  CHECK(held_after_ack <= 4096 + 15);
+}
+
 TEST_CASE("FramedStream read times out and closes the connection", "[net]") {
   Fixture fx;
   Status server_read, client_read;
