@@ -278,7 +278,8 @@ TEST_CASE("the daily volume quota survives a server restart", "[integration][sec
 TEST_CASE("pull pages are held against the memory budget and given back", "[integration][security][dos]") {
   ServerFixture server;
   DeviceFixture dev(server, kWard);  // enrolled and given the forms first
-  // Then room for a small push (3x its frame) but not for a pull page (2x 256 KiB).
+  // Then room for a small push (6x its frame, then its frame and parsed bodies)
+  // but not for a pull page (2x 256 KiB).
   server.options().limits.memory_budget_bytes = 64 << 10;
   server.Restart();
   dev.New("voter-meeting", VoterMeeting());
