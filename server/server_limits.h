@@ -51,6 +51,15 @@ struct ServerLimits {
   // of bench S4; 128 let 2,000 parsed pushes wait at once (~245 MB).
   uint64_t memory_budget_bytes = 64ull << 20;
   std::chrono::milliseconds budget_wait{25'000};
+  // Compressed pull pages and pieces shared by the devices of a ward
+  // (server/pull/shared_pages.h). A server with many more wards than
+  // bench S4's 32 may want more. In bench S4 a larger cache took whole
+  // pages more often in a single 200 syncs/s step (64 MiB: 4.1 -> 3.7 ms of
+  // server CPU a sync), but over the full ladder of rates it saved nothing
+  // (16: 4.56, 32: 4.62, 64: 4.73 ms) and the burst's peak RSS grew with
+  // it (216, 230, 266 MB), so the default stays 16 MiB (bench/README.md,
+  // session 14).
+  uint64_t shared_pages_bytes = 16ull << 20;
   // Connections from one source address (any state), and the share of
   // max_connections kept for authenticated devices (an anonymous flood is
   // shed before it takes them).

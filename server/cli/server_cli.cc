@@ -41,7 +41,7 @@ constexpr const char* kRunUsage =
     "                         [--dashboard-idle-s N]]\n"
     "      [--max-officer-bytes N] [--max-text-bytes N] [--max-fields N] [--max-candidates N] [--max-record-bytes N]\n"
     "      [--max-label-bytes N] [--max-report-bytes N] [--max-changeset-bytes N] [--max-changesets-per-day N]\n"
-    "      [--max-bytes-per-day N] [--memory-budget-mb N] [--budget-wait-ms N] [--record-cache-mb N] [--max-address-connections N] [--reserved-device-connections N] [--malloc-arenas N]";
+    "      [--max-bytes-per-day N] [--memory-budget-mb N] [--shared-pages-mb N] [--budget-wait-ms N] [--record-cache-mb N] [--max-address-connections N] [--reserved-device-connections N] [--malloc-arenas N]";
 
 void Usage(std::ostream& out) {
   out << "wardsync-server - the central server of wardsync\n\nusage: wardsync-server COMMAND --data DIR [options]\n\n"
@@ -155,7 +155,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
                                     "log-format", "dashboard", "dashboard-cert", "dashboard-key", "dashboard-name", "dashboard-idle-s",
                                     "max-officer-bytes", "max-text-bytes", "max-fields", "max-candidates",
                                     "max-record-bytes", "max-label-bytes", "max-report-bytes", "max-changeset-bytes",
-                                    "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb", "budget-wait-ms", "record-cache-mb",
+                                    "max-changesets-per-day", "max-bytes-per-day", "memory-budget-mb", "shared-pages-mb", "budget-wait-ms", "record-cache-mb",
                                     "max-address-connections", "reserved-device-connections", "malloc-arenas"},
                                    {"help", "dashboard-plain-http"}});
   if (!a.ok()) {
@@ -227,6 +227,7 @@ int Run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& e
       {"max-changesets-per-day", 0, 100'000'000, [&](uint64_t x) { l.max_changesets_per_day = static_cast<uint32_t>(x); }},
       {"max-bytes-per-day", 0, 1ull << 40, [&](uint64_t x) { l.max_bytes_per_day = x; }},
       {"memory-budget-mb", 16, 1u << 20, [&](uint64_t x) { l.memory_budget_bytes = x << 20; }},
+      {"shared-pages-mb", 1, 4'096, [&](uint64_t x) { l.shared_pages_bytes = x << 20; }},
       {"budget-wait-ms", 0, 600'000, [&](uint64_t x) { l.budget_wait = std::chrono::milliseconds(x); }},
       {"record-cache-mb", 0, 4'096, [&](uint64_t x) { o.record_cache_bytes = static_cast<size_t>(x) << 20; }},
       {"max-address-connections", 1, 1'000'000, [&](uint64_t x) { l.max_connections_per_address = static_cast<uint32_t>(x); }},

@@ -14,7 +14,8 @@ SyncServer::SyncServer(asio::io_context& io, ServerContext& ctx, GroupCommitter&
       accept_strand_(asio::make_strand(io)),
       acceptor_(io),
       budget_(ctx.limits.memory_budget_bytes),
-      accept_backoff_(accept_strand_) {}
+      accept_backoff_(accept_strand_),
+      shared_pages_(ctx.limits.shared_pages_bytes) {}
 
 SyncServer::~SyncServer() = default;
 

@@ -90,6 +90,7 @@ struct PullAsk {
 class SharedPullPages {
  public:
   // 16 MiB: a compressed page is ~60 KB; a ward's pulls pass ~5 pages.
+  // (The server's is ServerLimits::shared_pages_bytes, `run --shared-pages-mb`.)
   static constexpr size_t kDefaultBytes = 16u << 20;
   explicit SharedPullPages(size_t max_bytes = kDefaultBytes) : max_bytes_(max_bytes) {}
 

@@ -132,6 +132,9 @@ TEST_CASE("e2e: run refuses limit flags out of range, naming the flag and the ra
       {"--max-clock-skew-s", "0", "1..2592000"},
       {"--enroll-ttl-hours", "0", "1..8760"},
       {"--enroll-ttl-hours", "1000000", "1..8760"},
+      {"--memory-budget-mb", "15", "16..1048576"},
+      {"--shared-pages-mb", "0", "1..4096"},
+      {"--shared-pages-mb", "4097", "1..4096"},
   };
   for (const auto& c : cases) {
     auto r = RunCommand("wardsync-server",
