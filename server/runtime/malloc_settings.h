@@ -14,9 +14,9 @@
 // (bench/README.md, session 11, lead).
 // The trim threshold is 4 MiB, not 128 KiB (session 14): trimming a heap's
 // top at every free past 128 KiB handed pages back that the next sync
-// faulted in again; with 4 MiB a fleet sync (bench S4) costs the server
-// 3-5% less CPU and a burst ~6% less, the burst's peak RSS unmoved
-// (206-209 against 208-211 MB).
+// faulted in again; with 4 MiB a fleet sync (bench S4 at one rate) cost
+// the server 3-5% less CPU and a burst ~6% less (within the noise over
+// the bench's full ladder of rates), the burst's peak RSS unmoved.
 //
 // Process-wide and best applied before the threads start (an arena, once
 // made, stays). A MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_ /
