@@ -80,7 +80,7 @@ Result<std::unique_ptr<BenchDevice>> BenchDevice::Open(const Identity& who, cons
   std::unique_ptr<BenchDevice> d(new BenchDevice(who));
   d->db_ = std::move(db).value();
   d->store_ = std::make_unique<client::ClientStore>(*d->db_);
-  d->capture_ = std::make_unique<client::Capture>(*d->store_, d->who_.key, d->clock_);
+  d->capture_ = std::make_unique<client::Capture>(*d->store_, d->clock_);
   return d;
 }
 

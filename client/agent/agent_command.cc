@@ -110,8 +110,8 @@ int RunAgentCommand(const std::vector<std::string>& args, std::ostream& out, std
   SystemClock clock;
   AgentEnv env(paths, store, clock);
   // Refuse a key file others can read before doing anything.
-  if (auto key = env.Key(); !key.ok()) {
-    err << "error: " << key.status().message() << "\n";
+  if (Status keys = env.CheckKeys(); !keys.ok()) {
+    err << "error: " << keys.message() << "\n";
     return 1;
   }
   Agent agent(env, options);

@@ -216,14 +216,9 @@ Status Capture::Commit(const Context& ctx, const Change& change, RecordState rec
       !s.ok()) {
     return Status::Exhausted("not saved: " + s.message() + " (the server's limit)");
   }
-  // The key this Capture was given must be the one of the current epoch: a
-  // change-set signed with a key the device has rotated away from would be
-  // refused by the server and block every later change-set of the chain.
-  if (ctx.state.key_epoch() > 0 && key_.PublicKeyRaw() != ctx.state.key_public_key()) {
-    return Status::Precondition("the device key was rotated (now epoch " + std::to_string(ctx.state.key_epoch()) +
-                                ") since this command loaded it; run the command again");
-  }
-  return store_.CommitChangeSet(changes_util::Sign(body, key_), {record}, clock_.NowMs());
+  // Unsigned: the push signs it if it ends a run (SignRunHeads), with the
+  // key of the epoch named here, read under the store's lock.
+  return store_.CommitChangeSet(changes_util::Unsigned(body), {record}, clock_.NowMs());
 }
 
 Result<std::string> Capture::New(const std::string& form_id, const FieldTexts& sets) {

@@ -1,5 +1,5 @@
-// Capture: turns an officer's (or reviewer's) action into one signed
-// change-set. Works with no network at all.
+// Capture: turns an officer's (or reviewer's) action into one change-set.
+// Works with no network at all.
 //
 // Each action is validated completely before anything is written (the same
 // form validation the server runs: forms_util::ValidateChangeFields on the
@@ -13,8 +13,11 @@
 // Change-set body: format 1, device_id and officer from the config, seq =
 // state.last_seq + 1, prev_hash = state.last_hash (empty for seq 1), hlc from
 // the hybrid logical clock continued from state.hlc, key_epoch =
-// state.key_epoch (0: the enrollment key; see client/keys), signed with the
-// device key of that epoch (a key of another epoch is refused).
+// state.key_epoch (0: the enrollment key; see client/keys). It is saved
+// unsigned: the sync signs the change-sets that end a signature run when it
+// sends them, with the key of their epoch (PROTOCOL.md, Signatures; common/
+// changes/signature_runs.h, SignRunHeads), so a save is one durable write
+// and no signature.
 //
 // Authority is checked here as the server will check it, because a
 // change-set the server refuses would block every later one of the chain:
@@ -32,7 +35,6 @@
 
 #include "client/store/client_store.h"
 #include "common/clock/clock.h"
-#include "common/crypto/ed25519.h"
 #include "common/status.h"
 
 namespace wardsync::client {
@@ -43,9 +45,8 @@ using FieldTexts = std::vector<std::pair<std::string, std::string>>;
 
 class Capture {
  public:
-  // All three must outlive the Capture.
-  Capture(ClientStore& store, const crypto::PrivateKey& device_key, const Clock& clock)
-      : store_(store), key_(device_key), clock_(clock) {}
+  // Both must outlive the Capture.
+  Capture(ClientStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
   // Creates a record of the latest version of form_id in this device's ward.
   // Returns its id as 32 hex digits.
@@ -84,13 +85,12 @@ class Capture {
   struct Context;
   Result<Context> Load();
   // Stamps, applies and validates `change` against `record` (the local
-  // record, empty for CREATE), then signs and commits. `validate_with`: the
+  // record, empty for CREATE), then commits. `validate_with`: the
   // form the resulting record must satisfy (nullptr: no record check).
   Status Commit(const Context& ctx, const changes::Change& change, records::RecordState record,
                 const forms::FormDef* validate_with);
 
   ClientStore& store_;
-  const crypto::PrivateKey& key_;
   const Clock& clock_;
   std::string attachments_dir_;
 };

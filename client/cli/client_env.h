@@ -21,15 +21,14 @@ class ClientEnv {
   const ClientPaths& paths() const { return paths_; }
   ClientStore& store() { return store_; }
   const Clock& clock() const { return clock_; }
-  // The device key of the current epoch (it signs new change-sets); refused
-  // if its file, or the previous key's while a rotation is pending, is
-  // readable by others. Read from disk each time: a rotation (client/keys)
-  // may have replaced it since the last call.
-  Result<crypto::PrivateKey> Key() {
-    auto keys = LoadDeviceKeys(store_, paths_);
-    if (!keys.ok()) return keys.status();
-    return std::move(keys->signing);
-  }
+  // Whether the device's key files are usable: held, readable by this user
+  // only (the previous key's too while a rotation is pending) and the key
+  // the state names. A save signs nothing (the sync signs what it sends),
+  // but a command that writes is refused on a key file others can read, as
+  // every client command is: a device whose key may be known to others must
+  // not add to what that key will vouch for. Read from disk each time: a
+  // rotation (client/keys) may have replaced the files since the last call.
+  Status CheckKeys() { return LoadDeviceKeys(store_, paths_).status(); }
   virtual ~ClientEnv() = default;
   // One sync round, here and now.
   Result<SyncReport> SyncRoundDirect(const SyncOptions& options) { return SyncDevice(store_, paths_, options); }

@@ -98,8 +98,7 @@ int CmdNew(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostrea
   if (!sets.ok()) return Fail(err, sets.status(), 2);
   auto json = JsonValues(args);
   if (!json.ok()) return Fail(err, json.status(), 2);
-  auto key = env.Key();
-  if (!key.ok()) return Fail(err, key.status());
+  if (Status keys = env.CheckKeys(); !keys.ok()) return Fail(err, keys);
   std::vector<attach::Copied> made;
   if (!args.GetAll("attach").empty()) {
     auto def = FormFor(env, *form, "");
@@ -109,7 +108,7 @@ int CmdNew(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostrea
       return Fail(err, s);
     }
   }
-  Capture capture(env.store(), *key, env.clock());
+  Capture capture(env.store(), env.clock());
   capture.RequireHeldAttachments(env.paths().attachments());
   // --attach values go with either source (--set or --from-json).
   auto id = json->has_value() ? capture.NewFromJson(*form, **json, *sets) : capture.New(*form, *sets);
@@ -131,8 +130,7 @@ int CmdEdit(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
   if (sets->empty() && !json->has_value() && args.GetAll("attach").empty()) {
     return Fail(err, Status::Invalid("nothing to change: give --set NAME=VALUE, --from-json FILE or --attach FIELD=FILE"), 2);
   }
-  auto key = env.Key();
-  if (!key.ok()) return Fail(err, key.status());
+  if (Status keys = env.CheckKeys(); !keys.ok()) return Fail(err, keys);
   std::vector<attach::Copied> made;
   if (!args.GetAll("attach").empty()) {
     auto def = FormFor(env, "", args.positional()[0]);
@@ -142,7 +140,7 @@ int CmdEdit(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
       return Fail(err, s);
     }
   }
-  Capture capture(env.store(), *key, env.clock());
+  Capture capture(env.store(), env.clock());
   capture.RequireHeldAttachments(env.paths().attachments());
   Status s = json->has_value() ? capture.EditFromJson(args.positional()[0], **json, *sets)
                                 : capture.Edit(args.positional()[0], *sets);
@@ -157,9 +155,8 @@ int CmdEdit(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostre
 
 int CmdDelete(ClientEnv& env, const cli::Args& args, std::ostream& out, std::ostream& err) {
   if (args.positional().size() != 1) return Fail(err, Status::Invalid("name exactly one RECORD to delete"), 2);
-  auto key = env.Key();
-  if (!key.ok()) return Fail(err, key.status());
-  Capture capture(env.store(), *key, env.clock());
+  if (Status keys = env.CheckKeys(); !keys.ok()) return Fail(err, keys);
+  Capture capture(env.store(), env.clock());
   Status s = capture.Delete(args.positional()[0]);
   if (!s.ok()) return Fail(err, s);
   WarnIfClockOff(env, err);

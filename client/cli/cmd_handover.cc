@@ -81,6 +81,18 @@ int CmdHandover(ClientEnv& env, const cli::Args& args, std::ostream& out, std::o
     }
     if (first == 0) first = b.seq();
     last = b.seq();
+    // Every change-set signed, not only the run heads a push would sign:
+    // import cuts the bundle into pushes of its own size, and each push's
+    // last change-set must carry a signature.
+    if (e.signed_().signature().empty()) {
+      const crypto::PrivateKey* signer = keys->ForEpoch(b.key_epoch());
+      if (signer == nullptr) {
+        err << "error: change-set " << b.seq() << " is of key epoch " << b.key_epoch()
+            << ", whose key this device no longer holds; nothing written\n";
+        return 1;
+      }
+      changes_util::SignBytes(e.mutable_signed_(), *signer);
+    }
     *body.add_change_sets() = std::move(*e.mutable_signed_());
   }
   const std::string bytes = bundle_util::Encode(body, key);

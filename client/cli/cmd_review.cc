@@ -84,9 +84,8 @@ int CmdResolve(ClientEnv& env, const cli::Args& args, std::ostream& out, std::os
   }
   const auto reason = args.Get("reason");
   if (!reason || reason->empty()) return Fail(err, "--reason TEXT is required (it is kept in the record's history)", 2);
-  auto key = env.Key();
-  if (!key.ok()) return Fail(err, key.status().message());
-  Capture capture(env.store(), *key, env.clock());
+  if (Status keys = env.CheckKeys(); !keys.ok()) return Fail(err, keys.message());
+  Capture capture(env.store(), env.clock());
   Status s = (pick || value) ? capture.Resolve(id, pick, value, *reason)
                              : capture.ResolveReview(id, sets, dismiss, *reason);
   if (!s.ok()) return Fail(err, s.message());

@@ -31,6 +31,9 @@ struct DeviceKeys {
   std::optional<crypto::PrivateKey> previous;  // the key of epoch - 1, while the rotation is pending
   // The hello proof for this state (points into this object).
   DeviceProof Proof() const;
+  // The key of epoch `e`, if held (the current one, or the previous one
+  // while the rotation is pending); nullptr otherwise.
+  const crypto::PrivateKey* ForEpoch(uint32_t e) const { return Proof().ForEpoch(e); }
 };
 
 // Loads the key files the current state needs (each checked for its mode),

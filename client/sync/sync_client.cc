@@ -31,6 +31,13 @@ using net::TlsStream;
 
 namespace {
 
+// Room a push batch keeps for the run heads' signatures, which are made
+// after the batch is read from the outbox (it holds change-sets unsigned):
+// a run ends inside a batch only at a key rotation or an epoch change (a
+// device has at most one rotation pending), and one more at its end.
+constexpr size_t kHeadsSignedInBatch = 3;
+constexpr size_t kSignatureWireBytes = 64 + 2;  // the bytes and their field tag and length
+
 std::string ErrorText(const sync::Error& e) {
   if (e.code() == sync::REVOKED) {
     // The server's text names the revocation already; keep its reason once.
@@ -293,10 +300,11 @@ class Round {
   Status QueuePushes() {
     // Within the server's limits: its count per push, and its frame size
     // less the framing around each change-set (at most 6 bytes each: field
-    // tag and length) and around the push (Frame and Push headers).
+    // tag and length), around the push (Frame and Push headers) and the
+    // room for the run heads' signatures, made after the batch is read.
     const size_t count = std::min<size_t>(opt_.push_batch_count, limits_.max_changesets_per_push());
     const size_t frame = limits_.max_frame_bytes();
-    const size_t overhead = 6 * count + 16;
+    const size_t overhead = 6 * count + 16 + kHeadsSignedInBatch * kSignatureWireBytes;
     const size_t bytes = std::min<size_t>(opt_.push_batch_bytes, frame > overhead ? frame - overhead : 0);
     while (!push_exhausted_ && in_flight_ < opt_.push_window) {
       auto batch = store_.PendingBatch(sent_through_ > acked_ ? sent_through_ : acked_, count, bytes);
@@ -307,8 +315,9 @@ class Round {
       }
       sync::Frame f;
       for (auto& e : *batch) *f.mutable_push()->add_change_sets() = std::move(*e.mutable_signed_());
-      // One signature per run travels (PROTOCOL.md, Signatures).
-      WS_RETURN_IF_ERROR(changes_util::KeepRunHeadSignatures(f.mutable_push()->mutable_change_sets()));
+      // One signature per run travels, made now (PROTOCOL.md, Signatures).
+      WS_RETURN_IF_ERROR(changes_util::SignRunHeads(f.mutable_push()->mutable_change_sets(),
+                                                    [this](uint32_t e) { return proof_.ForEpoch(e); }));
       changes::ChangeSetBody last;
       // Our own outbox entry: one that does not parse means a damaged store.
       WS_RETURN_IF_ERROR(changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last));

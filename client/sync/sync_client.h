@@ -76,6 +76,13 @@ struct DeviceProof {
   // While a key rotation to epoch + 1 is not acknowledged: that new key (the
   // server may have recorded the rotation and retired `key` already).
   const crypto::PrivateKey* next = nullptr;
+  // The key that signs change-sets of epoch `e` (a push signs its run heads
+  // with it); nullptr if neither key here is of that epoch.
+  const crypto::PrivateKey* ForEpoch(uint32_t e) const {
+    if (e == epoch) return key;
+    if (next != nullptr && e == epoch + 1) return next;
+    return nullptr;
+  }
 };
 
 // A round the server refused because the device is revoked carries this

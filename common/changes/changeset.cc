@@ -5,10 +5,19 @@
 namespace wardsync::changes_util {
 
 SignedChangeSet Sign(const ChangeSetBody& body, const crypto::PrivateKey& key) {
+  SignedChangeSet cs = Unsigned(body);
+  SignBytes(&cs, key);
+  return cs;
+}
+
+SignedChangeSet Unsigned(const ChangeSetBody& body) {
   SignedChangeSet cs;
   body.SerializeToString(cs.mutable_body());
-  cs.set_signature(key.Sign(crypto::kChangeSetContext, cs.body()));
   return cs;
+}
+
+void SignBytes(SignedChangeSet* cs, const crypto::PrivateKey& key) {
+  cs->set_signature(key.Sign(crypto::kChangeSetContext, cs->body()));
 }
 
 bool VerifySignature(const SignedChangeSet& cs, std::string_view public_key_raw) {

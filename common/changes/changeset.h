@@ -17,6 +17,13 @@ using wardsync::changes::ChangeSetBody;
 using wardsync::changes::SignedChangeSet;
 
 SignedChangeSet Sign(const ChangeSetBody& body, const crypto::PrivateKey& key);
+// The body's bytes with no signature: what a ward client's outbox holds (the
+// device signs a change-set when it sends it as a run's head; see
+// signature_runs.h, SignRunHeads).
+SignedChangeSet Unsigned(const ChangeSetBody& body);
+// Signs cs's body bytes as they are (Ed25519 is deterministic: the same
+// bytes and key give the same signature, so a resend is the same bytes).
+void SignBytes(SignedChangeSet* cs, const crypto::PrivateKey& key);
 bool VerifySignature(const SignedChangeSet& cs, std::string_view public_key_raw);
 std::string BodyHash(const SignedChangeSet& cs);
 // Parses cs.body(); a clear error if the bytes are not a ChangeSetBody.

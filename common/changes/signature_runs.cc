@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/changes/changeset.h"
 #include "common/crypto/digest.h"
 #include "common/crypto/ed25519.h"
 #include "common/wire/wire_reader.h"
@@ -48,17 +49,27 @@ bool ScanRunFields(std::string_view body, RunFields* out) {
 
 }  // namespace
 
-Status KeepRunHeadSignatures(google::protobuf::RepeatedPtrField<SignedChangeSet>* push) {
+Status SignRunHeads(google::protobuf::RepeatedPtrField<SignedChangeSet>* push, const KeyForEpoch& key_for) {
   std::vector<RunFields> runs(static_cast<size_t>(push->size()));
   for (int k = 0; k < push->size(); ++k) {
     if (!ScanRunFields(push->Get(k).body(), &runs[static_cast<size_t>(k)])) {
       return Status::Invalid("change-set body is not a valid ChangeSetBody message");
     }
   }
-  for (size_t k = 0; k + 1 < runs.size(); ++k) {
-    // EndsRun, on the scanned fields.
-    const bool ends = runs[k].rotates || runs[k + 1].key_epoch != runs[k].key_epoch;
-    if (!ends) push->Mutable(static_cast<int>(k))->clear_signature();
+  // EndsRun, on the scanned fields.
+  std::vector<bool> head(runs.size());
+  for (size_t k = 0; k < runs.size(); ++k) {
+    head[k] = k + 1 == runs.size() || runs[k].rotates || runs[k + 1].key_epoch != runs[k].key_epoch;
+    if (!head[k] || !push->Get(static_cast<int>(k)).signature().empty()) continue;
+    if (key_for(runs[k].key_epoch) == nullptr) {
+      return Status::Precondition("a change-set of key epoch " + std::to_string(runs[k].key_epoch) +
+                                  " must be signed to be sent, and this device no longer holds that epoch's key");
+    }
+  }
+  for (size_t k = 0; k < runs.size(); ++k) {
+    SignedChangeSet* cs = push->Mutable(static_cast<int>(k));
+    if (!head[k]) cs->clear_signature();
+    else if (cs->signature().empty()) SignBytes(cs, *key_for(runs[k].key_epoch));
   }
   return Status::Ok();
 }

@@ -17,11 +17,13 @@
 // before it (a rotation always carries its own), and which must verify.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include <google/protobuf/repeated_field.h>
 
+#include "common/crypto/ed25519.h"
 #include "common/status.h"
 #include "proto/changes.pb.h"
 
@@ -31,10 +33,21 @@ namespace wardsync::changes_util {
 // the same push (nullptr: it is the push's last).
 bool EndsRun(const wardsync::changes::ChangeSetBody& body, const wardsync::changes::ChangeSetBody* next);
 
-// Makes a push's change-sets what the wire carries: the signature of every
-// change-set that does not end its run is cleared (the client signs each
-// change-set when it makes it; only the heads' signatures travel).
-Status KeepRunHeadSignatures(google::protobuf::RepeatedPtrField<wardsync::changes::SignedChangeSet>* push);
+// The device's key of a key epoch; nullptr when the device no longer holds
+// it (a retired epoch).
+using KeyForEpoch = std::function<const crypto::PrivateKey*(uint32_t epoch)>;
+
+// Makes a push's change-sets what the wire carries: each run's head carries
+// its signature, every other change-set none. A head the outbox holds
+// unsigned is signed here by key_for(its epoch): a ward client signs a
+// change-set when it first sends it as a head, not when it saves it (a save
+// is then one disk write and no signature; most change-sets are never a
+// head). A head that carries a signature already (an outbox written by a
+// version that signed every change-set) keeps it; it is the same bytes.
+// Refused, nothing signed, if a body is not wire format or a head's epoch
+// has no key.
+Status SignRunHeads(google::protobuf::RepeatedPtrField<wardsync::changes::SignedChangeSet>* push,
+                    const KeyForEpoch& key_for);
 
 // Walks one device's chain (or the new part of a push) in seq order.
 class SignatureRuns {

@@ -56,7 +56,7 @@ void DeviceFixture::Open() {
   if (!db.ok()) FAIL("open client store: " << db.status().message());
   db_ = std::move(db).value();
   store_ = std::make_unique<client::ClientStore>(*db_);
-  capture_ = std::make_unique<client::Capture>(*store_, key_, clock_);
+  capture_ = std::make_unique<client::Capture>(*store_, clock_);
 }
 
 void DeviceFixture::Reopen() {
@@ -75,7 +75,7 @@ Result<client::SyncReport> DeviceFixture::Sync(const client::SyncOptions& option
 
 Result<client::KeyRotationResult> DeviceFixture::RotateKey() {
   auto r = client::RotateDeviceKey(*store_, client::ClientPaths(data_dir_), clock_);
-  if (r.ok()) key_ = LoadKey(r->key_path);  // capture_ holds a reference to key_
+  if (r.ok()) key_ = LoadKey(r->key_path);
   return r;
 }
 

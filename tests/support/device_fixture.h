@@ -42,7 +42,7 @@ class DeviceFixture {
   client::SyncReport SyncOk();
 
   // Rotates the device key (client::RotateDeviceKey: queued, not sent). On
-  // success the fixture signs (key(), capture()) with the new key, and Sync
+  // success key() is the new key, and Sync
   // proves the device with the keys the state needs (client::SyncDevice).
   Result<client::KeyRotationResult> RotateKey();
 

@@ -159,10 +159,8 @@ std::vector<std::string> WardClient::Capture(int n) {
   auto db = OpenClientDb(data_);
   NoSyncKv fast(*db);
   client::ClientStore store(fast);
-  auto key = crypto::PrivateKey::LoadPemFile(client::ClientPaths(data_).device_key());
-  REQUIRE(key.ok());
   SystemClock clock;
-  client::Capture capture(store, *key, clock);
+  client::Capture capture(store, clock);
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i, ++captured_) {
     auto id = capture.New("voter-meeting", {{"candidate", Candidate(captured_)},

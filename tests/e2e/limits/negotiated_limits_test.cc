@@ -7,8 +7,11 @@
 #include "client/client_paths.h"
 #include "client/keys/device_keys.h"
 #include "client/store/client_store.h"
+#include "common/bundle/bundle.h"
+#include "common/changes/changeset.h"
 #include "common/clock/clock.h"
 #include "common/store/leveldb_store.h"
+#include "common/util/files.h"
 #include "common/wire/protocol_limits.h"
 #include "tests/e2e/core/cli_fixture.h"
 
@@ -28,11 +31,8 @@ store::SyncState CaptureBacklog(const std::string& data, int n) {
   INFO(db.status().message());
   REQUIRE(db.ok());
   client::ClientStore store(**db);
-  auto keys = client::LoadDeviceKeys(store, paths);
-  INFO(keys.status().message());
-  REQUIRE(keys.ok());
   SystemClock clock;
-  client::Capture capture(store, keys->signing, clock);
+  client::Capture capture(store, clock);
   for (int i = 0; i < n; ++i) {
     const int invited = 80 + i % 120;
     auto id = capture.New("voter-meeting", {{"candidate", Candidate(static_cast<size_t>(i))},
@@ -87,6 +87,46 @@ TEST_CASE("e2e: a 2,000-record backlog syncs completely under --max-push 50 --ma
   INFO(pulled.out << pulled.err);
   REQUIRE(pulled.exit_code == 0);
   CHECK(Items(reader.Json({"list"})).size() == 2000);
+}
+
+TEST_CASE("e2e: a hand-over bundle larger than --max-push imports whole: handover signs every change-set",
+          "[e2e][limits][handover]") {
+  ServerProcess server;
+  server.Start();
+  ClientProcess client(server, kWard);
+  server.Stop();
+  server.Start({"--max-push", "50"});
+
+  // Saved unsigned (the push signs run heads); import cuts the bundle into
+  // pushes of 50, so the change-sets ending each cut must carry a signature.
+  CaptureBacklog(client.data(), 120);
+  TempDir usb("usb");
+  const std::string file = usb.Sub("ward.bundle");
+  auto h = client.Run({"handover", "--out", file});
+  INFO(h.out << h.err);
+  REQUIRE(h.exit_code == 0);
+
+  std::string bytes;
+  REQUIRE(util::ReadFile(file, &bytes).ok());
+  auto bundle = bundle_util::Decode(bytes);
+  REQUIRE(bundle.ok());
+  REQUIRE(bundle->body.change_sets_size() == 120);
+  auto key = crypto::PrivateKey::LoadPemFile(client::ClientPaths(client.data()).device_key(0));
+  REQUIRE(key.ok());
+  int verified = 0;
+  for (const auto& cs : bundle->body.change_sets()) verified += changes_util::VerifySignature(cs, key->PublicKeyRaw());
+  CHECK(verified == 120);
+
+  auto imp = server.Admin({"import", file});  // forwarded to the running server: its limit of 50 a push
+  INFO(imp.out << imp.err);
+  REQUIRE(imp.exit_code == 0);
+  CHECK(imp.out.find("imported 120 change-set(s)") != std::string::npos);
+  CHECK(Items(server.Records()).size() == 120);
+  auto v = server.Admin({"verify", "--json"});
+  INFO(v.out << v.err);
+  REQUIRE(v.exit_code == 0);
+  // What the server stores is one signature a push it made of the bundle.
+  CHECK(Num(At(ParseJson(v.out), "signatures")) == 3);
 }
 
 TEST_CASE("e2e: a device that never learned the limits keeps to the protocol minimums", "[e2e][limits]") {

@@ -46,7 +46,7 @@ TEST_CASE("20,000 pending change-sets sync in bounded frames", "[integration][fa
     NoSyncKv fast(dev.kv());
     client::ClientStore store(fast);
     SystemClock clock;
-    client::Capture capture(store, dev.key(), clock);
+    client::Capture capture(store, clock);
     for (int i = 0; i < kPending; ++i) {
       auto id = capture.New("voter-meeting", Meeting(i));
       if (!id.ok()) FAIL("capture " << i << ": " << id.status().message());

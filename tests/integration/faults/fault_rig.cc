@@ -204,7 +204,7 @@ void FaultDevice::Open() {
   if (!db.ok()) FAIL("open client store: " << db.status().message());
   db_ = std::move(db).value();
   store_ = std::make_unique<client::ClientStore>(*db_);
-  capture_ = std::make_unique<client::Capture>(*store_, *key_, clock_);
+  capture_ = std::make_unique<client::Capture>(*store_, clock_);
   auto cfg = store_->Config();
   REQUIRE(cfg.ok());
   device_id_ = cfg->device_id();

@@ -1,7 +1,7 @@
 // Device key rotation (`wardsync rotate-key`): the new key is vouched for by
 // the old one inside the device's own chain, the server records it and keeps
-// every key, change-sets made before the rotation keep their old signatures,
-// and from then on the old key can neither sign nor connect. Hand-made
+// every key, change-sets made before the rotation are signed by the old key
+// when they are sent (kept until the rotation is acknowledged), and from then on the old key can neither sign nor connect. Hand-made
 // change-sets go straight to the server's ingest (bypassing the client's own
 // checks); the device's side runs the real client library over real TLS.
 #include <catch2/catch.hpp>
@@ -13,6 +13,7 @@
 #include "client/keys/device_keys.h"
 #include "common/changes/changeset.h"
 #include "common/changes/key_rotation.h"
+#include "common/changes/signature_runs.h"
 #include "common/util/files.h"
 #include "server/ingest/group_committer.h"
 #include "tests/integration/core/raw_client.h"
@@ -100,6 +101,9 @@ TEST_CASE("a rotated device syncs on: change-sets before and after the rotation 
     REQUIRE(changes_util::ParseBody(e.signed_(), &b).ok());
     epochs.push_back(b.key_epoch());
     CHECK(b.has_rotate_key() == (b.seq() == 4));
+    // Saved unsigned; the rotation alone is signed when it is made (by the
+    // old key, which the outbox must not depend on keeping).
+    CHECK(e.signed_().signature().empty() == !b.has_rotate_key());
   }
   CHECK(epochs == std::vector<uint32_t>{0, 0, 0, 1});
 
@@ -347,9 +351,12 @@ TEST_CASE("a rotation resumes after a crash at any point", "[integration][keys]"
   // the rotation is pending (and keeps both keys).
   auto outbox = dev.store().PendingBatch(0, 100, 1 << 20);
   REQUIRE(outbox.ok());
-  std::vector<changes::SignedChangeSet> sets;
-  for (const auto& e : *outbox) sets.push_back(e.signed_());
-  auto res = Ingest(server, dev.device_id(), sets);
+  google::protobuf::RepeatedPtrField<changes::SignedChangeSet> push;
+  for (const auto& e : *outbox) *push.Add() = e.signed_();
+  auto keys = client::LoadDeviceKeys(dev.store(), paths);
+  REQUIRE(keys.ok());
+  REQUIRE(changes_util::SignRunHeads(&push, [&keys](uint32_t e) { return keys->ForEpoch(e); }).ok());  // as a push does
+  auto res = Ingest(server, dev.device_id(), {push.begin(), push.end()});
   INFO(res.message);
   REQUIRE(res.ok());
   REQUIRE(server.Device(dev.device_id()).keys_size() == 2);
@@ -397,29 +404,86 @@ TEST_CASE("a device key file others can read is refused, the rotated key's too",
   CHECK(keys.status().message().find("can be read by others") != std::string::npos);
 }
 
-TEST_CASE("on the device, nothing is signed with the old key once the rotation is committed", "[integration][keys]") {
+TEST_CASE("on the device, nothing is made in the old epoch once the rotation is committed", "[integration][keys]") {
   ServerFixture server;
   DeviceFixture dev(server, kWard);
   const crypto::PrivateKey old_key = dev.key();
+  // A command that started before the rotation committed (the capture holds
+  // no key: it names the epoch the state has when it saves).
+  SystemClock clock;
+  client::Capture started_before(dev.store(), clock);
   REQUIRE(dev.RotateKey().ok());
   REQUIRE(dev.Pending() == 1);  // the rotation
 
-  // A command that loaded the key before the rotation committed.
-  SystemClock clock;
-  client::Capture stale(dev.store(), old_key, clock);
-  auto id = stale.New("voter-meeting", VoterMeeting());
-  REQUIRE_FALSE(id.ok());
-  CHECK(id.status().message().find("rotated") != std::string::npos);
+  auto id = started_before.New("voter-meeting", VoterMeeting());
+  INFO((id.ok() ? "" : id.status().message()));
+  REQUIRE(id.ok());
+  auto outbox = dev.store().PendingBatch(0, 10, 1 << 20);
+  REQUIRE(outbox.ok());
+  REQUIRE(outbox->size() == 2);
+  changes::ChangeSetBody saved;
+  REQUIRE(changes_util::ParseBody(outbox->back().signed_(), &saved).ok());
+  CHECK(saved.key_epoch() == 1);
+  CHECK(outbox->back().signed_().signature().empty());
+
   // A change-set made in the old epoch is refused by the store itself.
   const auto state = dev.State();
   auto body = MakeBody(dev.device_id(), state.last_seq() + 1, state.last_hash(), {VoterMeetingCreate(kWard, 100, 80)});
   Status s = dev.store().CommitChangeSet(changes_util::Sign(body, old_key), {}, 0);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("epoch") != std::string::npos);
-  CHECK(dev.Pending() == 1);
+  CHECK(dev.Pending() == 2);
 
-  // The current key works, and the server takes both.
-  dev.New("voter-meeting", VoterMeeting());
+  // The push signs the new-epoch change-set with the new key; the server takes both.
   dev.SyncOk();
   CHECK(server.Records().size() == 1);
+}
+
+TEST_CASE("a push signs each run head when it sends it, by the key of the head's epoch, wherever the push is cut",
+          "[integration][keys]") {
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);
+  const client::ClientPaths paths(dev.data_dir());
+  dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 80));
+  dev.New("voter-meeting", VoterMeeting(Candidate(1), 100, 70));
+  REQUIRE(dev.RotateKey().ok());
+  dev.New("voter-meeting", VoterMeeting(Candidate(2), 100, 60));
+  dev.New("voter-meeting", VoterMeeting(Candidate(3), 100, 50));
+  REQUIRE(dev.Pending() == 5);
+
+  // One change-set a push: each is a run's head, so the two made before the
+  // rotation are signed now by the old key (kept while the rotation is
+  // pending), the two after it by the new one.
+  client::SyncOptions one_each;
+  one_each.push_batch_count = 1;
+  auto r = dev.Sync(one_each);
+  INFO((r.ok() ? "" : r.status().message()));
+  REQUIRE(r.ok());
+  CHECK(r->pending_after == 0);
+  CHECK(server.Records().size() == 4);
+  CHECK_FALSE(util::Exists(paths.device_key(0)));  // the rotation is acknowledged: the old key is retired
+
+  auto verify = server.Admin({"verify", "--json"});
+  INFO(verify.out << verify.err);
+  REQUIRE(verify.exit_code == 0);
+  CHECK(Num(At(ParseJson(verify.out), "signatures")) == 5);  // every change-set was a head
+
+  // The outbox never held a signature but the rotation's; a resend after a
+  // lost acknowledgement signs the same bytes to the same signature
+  // (Ed25519 is deterministic), so nothing the server holds changes.
+  dev.New("voter-meeting", VoterMeeting(Candidate(4), 100, 40));
+  auto outbox = dev.store().PendingBatch(0, 10, 1 << 20);
+  REQUIRE(outbox.ok());
+  REQUIRE(outbox->size() == 1);
+  auto sent = outbox->front().signed_();
+  changes_util::SignBytes(&sent, dev.key());
+  auto twice = sent;
+  changes_util::SignBytes(&twice, dev.key());
+  CHECK(twice.signature() == sent.signature());
+  auto first = Ingest(server, dev.device_id(), {sent});
+  REQUIRE(first.ok());
+  auto again = Ingest(server, dev.device_id(), {twice});
+  INFO(again.message);
+  CHECK(again.ok());
+  CHECK(again.duplicates == 1);
 }

@@ -120,7 +120,7 @@ struct Device {
     REQUIRE(opened.ok());
     db = std::move(opened).value();
     cs = std::make_unique<client::ClientStore>(*db);
-    capture = std::make_unique<client::Capture>(*cs, key, clock);
+    capture = std::make_unique<client::Capture>(*cs, clock);
   }
   void Close() {
     capture.reset();
@@ -133,6 +133,14 @@ struct Device {
     REQUIRE(batch.ok());
     std::vector<changes::SignedChangeSet> out;
     for (const auto& e : *batch) out.push_back(e.signed_());
+    return out;
+  }
+  // The outbox with every change-set signed by the device key, as a push
+  // signs any it sends as a run's head (the server drops a non-head's
+  // signature unread), so each may be pushed alone or with the others.
+  std::vector<changes::SignedChangeSet> SignedOutbox() {
+    auto out = Outbox();
+    for (auto& cs : out) changes_util::SignBytes(&cs, key);
     return out;
   }
   records::RecordState Local(const std::string& hex) {

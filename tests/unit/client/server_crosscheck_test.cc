@@ -48,11 +48,11 @@ struct TestServer {
     REQUIRE(db->Write(batch, true).ok());
   }
 
-  // Pushes the device's whole outbox; on success the device stores the ack.
+  // Pushes the device's whole outbox (signed as a push signs); on success the device stores the ack.
   server::SubmissionResult Push(Device& d) {
     server::Submission sub;
     sub.device_id = d.id;
-    sub.change_sets = d.Outbox();
+    sub.change_sets = d.SignedOutbox();
     auto result = ingestor->CommitOne(sub);
     INFO(result.message);
     if (result.ok()) REQUIRE(d.cs->Acknowledge(result.acked_seq).ok());
@@ -131,7 +131,7 @@ TEST_CASE("a resend of acknowledged change-sets is a duplicate", "[client]") {
   REQUIRE(officer.capture->New("voter-meeting", Meeting()).ok());
   server::Submission sub;
   sub.device_id = officer.id;
-  sub.change_sets = officer.Outbox();
+  sub.change_sets = officer.SignedOutbox();
   auto first = server.ingestor->CommitOne(sub);
   REQUIRE(first.ok());
   auto second = server.ingestor->CommitOne(sub);  // the device never saw the first ack
@@ -263,7 +263,7 @@ TEST_CASE("content checked on an io thread counts only against the forms it was 
   REQUIRE(a.ok());
   auto b = officer.capture->New("voter-meeting", Meeting());
   REQUIRE(b.ok());
-  auto outbox = officer.Outbox();
+  auto outbox = officer.SignedOutbox();
   REQUIRE(outbox.size() == 2);
 
   // Checked against forms published before voter-meeting existed ("unknown

@@ -1,8 +1,12 @@
-// KeepRunHeadSignatures (common/changes/signature_runs.h) reads each body's
-// key epoch and rotation from its bytes: the signatures it keeps must be
-// exactly those EndsRun keeps on the parsed bodies.
+// SignRunHeads (common/changes/signature_runs.h) reads each body's key epoch
+// and rotation from its bytes: the change-sets it leaves signed must be
+// exactly the heads EndsRun finds on the parsed bodies, each signed by the
+// key of its own epoch when the outbox held it unsigned.
 #include <catch2/catch.hpp>
 
+#include <map>
+
+#include "common/changes/changeset.h"
 #include "common/changes/signature_runs.h"
 #include "proto/changes.pb.h"
 
@@ -12,7 +16,7 @@ using changes::SignedChangeSet;
 
 namespace {
 
-SignedChangeSet Signed(uint64_t seq, uint32_t epoch, bool rotates) {
+ChangeSetBody Body(uint64_t seq, uint32_t epoch, bool rotates) {
   ChangeSetBody body;
   body.set_device_id("device-with-a-long-id");
   body.set_seq(seq);
@@ -20,10 +24,19 @@ SignedChangeSet Signed(uint64_t seq, uint32_t epoch, bool rotates) {
   if (rotates) body.mutable_rotate_key()->set_public_key(std::string(32, 'k'));
   auto* change = body.add_changes();
   change->set_record_id(std::string(16, static_cast<char>('a' + seq % 26)));
-  SignedChangeSet s;
-  s.set_body(body.SerializeAsString());
+  return body;
+}
+
+SignedChangeSet WithMark(uint64_t seq, uint32_t epoch, bool rotates) {
+  SignedChangeSet s = changes_util::Unsigned(Body(seq, epoch, rotates));
   s.set_signature("signature-" + std::to_string(seq));
   return s;
+}
+
+crypto::PrivateKey NewKey() {
+  auto k = crypto::PrivateKey::Generate();
+  REQUIRE(k.ok());
+  return *k;
 }
 
 }  // namespace
@@ -33,9 +46,11 @@ TEST_CASE("a push keeps the signature of each run's last change-set only, as End
   const std::vector<std::pair<uint32_t, bool>> shape = {{0, false}, {0, false}, {0, true}, {1, false},
                                                         {1, true},  {2, false}, {2, false}, {3, false}};
   google::protobuf::RepeatedPtrField<SignedChangeSet> push;
-  for (size_t i = 0; i < shape.size(); ++i) *push.Add() = Signed(i + 1, shape[i].first, shape[i].second);
+  for (size_t i = 0; i < shape.size(); ++i) *push.Add() = WithMark(i + 1, shape[i].first, shape[i].second);
   auto expected = push;
-  REQUIRE(changes_util::KeepRunHeadSignatures(&push).ok());
+  // Every head carries a signature already (an outbox of a version that
+  // signed each change-set): no key is asked for.
+  REQUIRE(changes_util::SignRunHeads(&push, [](uint32_t) { return nullptr; }).ok());
   for (int k = 0; k < expected.size(); ++k) {
     ChangeSetBody body, next;
     REQUIRE(body.ParseFromString(expected.Get(k).body()));
@@ -54,10 +69,42 @@ TEST_CASE("a push keeps the signature of each run's last change-set only, as End
 
   // A body that is not wire format refuses the push, nothing changed.
   google::protobuf::RepeatedPtrField<SignedChangeSet> bad;
-  *bad.Add() = Signed(1, 0, false);
+  *bad.Add() = WithMark(1, 0, false);
   bad.Add()->set_body(std::string("\x0a\x40", 2));  // a field announcing 64 bytes, holding none
   bad.Mutable(1)->set_signature("s");
-  Status refused = changes_util::KeepRunHeadSignatures(&bad);
+  Status refused = changes_util::SignRunHeads(&bad, [](uint32_t) { return nullptr; });
   CHECK(refused.code() == Status::Code::kInvalidArgument);
   CHECK(bad.Get(0).signature() == "signature-1");
+}
+
+TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only the heads", "[unit][signature]") {
+  std::map<uint32_t, crypto::PrivateKey> keys = {{4, NewKey()}, {5, NewKey()}};
+  auto key_for = [&keys](uint32_t e) -> const crypto::PrivateKey* {
+    auto it = keys.find(e);
+    return it == keys.end() ? nullptr : &it->second;
+  };
+  // 1 2 in epoch 4, 3 rotates (epoch 4), 4 5 in epoch 5: heads 3 and 5.
+  google::protobuf::RepeatedPtrField<SignedChangeSet> push;
+  const std::vector<std::pair<uint32_t, bool>> shape = {{4, false}, {4, false}, {4, true}, {5, false}, {5, false}};
+  for (size_t i = 0; i < shape.size(); ++i) *push.Add() = changes_util::Unsigned(Body(i + 1, shape[i].first, shape[i].second));
+  REQUIRE(changes_util::SignRunHeads(&push, key_for).ok());
+  CHECK(push.Get(0).signature().empty());
+  CHECK(push.Get(1).signature().empty());
+  CHECK(push.Get(3).signature().empty());
+  CHECK(changes_util::VerifySignature(push.Get(2), keys.at(4).PublicKeyRaw()));
+  CHECK_FALSE(changes_util::VerifySignature(push.Get(2), keys.at(5).PublicKeyRaw()));
+  CHECK(changes_util::VerifySignature(push.Get(4), keys.at(5).PublicKeyRaw()));
+  // The same as signing the body when it was made.
+  CHECK(push.Get(4).signature() == changes_util::Sign(Body(5, 5, false), keys.at(5)).signature());
+
+  // A head of an epoch whose key is gone: refused, nothing signed.
+  keys.erase(4);
+  google::protobuf::RepeatedPtrField<SignedChangeSet> stale;
+  *stale.Add() = changes_util::Unsigned(Body(1, 4, false));
+  *stale.Add() = changes_util::Unsigned(Body(2, 5, false));
+  Status refused = changes_util::SignRunHeads(&stale, key_for);
+  CHECK(refused.code() == Status::Code::kFailedPrecondition);
+  CHECK(refused.message().find("key epoch 4") != std::string::npos);
+  CHECK(stale.Get(0).signature().empty());
+  CHECK(stale.Get(1).signature().empty());
 }
