@@ -257,6 +257,19 @@ Result<std::vector<store::OutboxEntry>> ClientStore::PendingBatch(uint64_t after
   return out;
 }
 
+Result<std::string> ClientStore::RecordedHash(uint64_t seq) {
+  store::SyncState state;
+  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
+  if (seq == state.last_seq()) return state.last_hash();
+  if (seq > state.last_seq()) return Status::NotFound("change-set " + std::to_string(seq) + " was never saved");
+  // A pending change-set's successor is pending too (acknowledgements drop
+  // the outbox in seq order), and saves only append after it.
+  store::OutboxEntry next;
+  ChangeSetBody body;
+  WS_RETURN_IF_ERROR(LoadOutbox(kv_, seq + 1, &next, &body));
+  return body.prev_hash();
+}
+
 Result<uint64_t> ClientStore::PendingCount() {
   store::SyncState state;
   WS_RETURN_IF_ERROR(LoadState(kv_, &state));

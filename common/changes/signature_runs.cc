@@ -26,6 +26,7 @@ namespace {
 struct RunFields {
   uint32_t key_epoch = 0;
   bool rotates = false;
+  std::string_view prev_hash;  // into the scanned bytes (SignRunHeads checks a head against it)
 };
 
 bool ScanRunFields(std::string_view body, RunFields* out) {
@@ -43,13 +44,15 @@ bool ScanRunFields(std::string_view body, RunFields* out) {
     std::string_view skipped;
     if (!r.Skip(type, &skipped)) return false;
     if (number == ChangeSetBody::kRotateKeyFieldNumber && type == 2) out->rotates = true;
+    if (number == ChangeSetBody::kPrevHashFieldNumber && type == 2) out->prev_hash = skipped;
   }
   return true;
 }
 
 }  // namespace
 
-Status SignRunHeads(google::protobuf::RepeatedPtrField<SignedChangeSet>* push, const KeyForEpoch& key_for) {
+Status SignRunHeads(google::protobuf::RepeatedPtrField<SignedChangeSet>* push, const KeyForEpoch& key_for,
+                    std::string_view hash_after) {
   std::vector<RunFields> runs(static_cast<size_t>(push->size()));
   for (int k = 0; k < push->size(); ++k) {
     if (!ScanRunFields(push->Get(k).body(), &runs[static_cast<size_t>(k)])) {
@@ -64,6 +67,15 @@ Status SignRunHeads(google::protobuf::RepeatedPtrField<SignedChangeSet>* push, c
     if (key_for(runs[k].key_epoch) == nullptr) {
       return Status::Precondition("a change-set of key epoch " + std::to_string(runs[k].key_epoch) +
                                   " must be signed to be sent, and this device no longer holds that epoch's key");
+    }
+    // Signed only as saved: the next change-set (or the state) holds the
+    // hash of the bytes as they were written, so a body damaged in the
+    // store since is refused here rather than vouched for.
+    const std::string_view saved = k + 1 < runs.size() ? runs[k + 1].prev_hash : hash_after;
+    if (crypto::Sha256(push->Get(static_cast<int>(k)).body()) != saved) {
+      return Status::Corruption("change-set " + std::to_string(k + 1) + " of this push is not the bytes that were "
+                                "saved (its hash differs from the one the chain recorded): the store is damaged; "
+                                "nothing was signed or sent");
     }
   }
   for (size_t k = 0; k < runs.size(); ++k) {

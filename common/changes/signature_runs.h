@@ -44,10 +44,14 @@ using KeyForEpoch = std::function<const crypto::PrivateKey*(uint32_t epoch)>;
 // is then one disk write and no signature; most change-sets are never a
 // head). A head that carries a signature already (an outbox written by a
 // version that signed every change-set) keeps it; it is the same bytes.
-// Refused, nothing signed, if a body is not wire format or a head's epoch
-// has no key.
+// A head is signed only if its body hashes to what the chain recorded when
+// it was saved: the next change-set's prev_hash, or, for the push's last,
+// `hash_after` (the prev_hash of the change-set saved after it, or the
+// device's last_hash if it is the newest). Refused, nothing signed, if a
+// body is not wire format, a head's epoch has no key, or a head's bytes
+// are not the ones saved (kCorruption: a damaged store).
 Status SignRunHeads(google::protobuf::RepeatedPtrField<wardsync::changes::SignedChangeSet>* push,
-                    const KeyForEpoch& key_for);
+                    const KeyForEpoch& key_for, std::string_view hash_after);
 
 // Walks one device's chain (or the new part of a push) in seq order.
 class SignatureRuns {

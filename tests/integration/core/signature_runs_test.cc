@@ -6,7 +6,9 @@
 // cut by a later refusal keeps the proof ingest checked.
 #include <catch2/catch.hpp>
 
+#include "client/store/client_keys.h"
 #include "common/changes/changeset.h"
+#include "common/store/proto_io.h"
 #include "common/store/leveldb_store.h"
 #include "proto/store.pb.h"
 #include "server/store/server_keys.h"
@@ -208,6 +210,32 @@ TEST_CASE("the client sends one signature per run and the server stores only tho
   auto j = ParseJson(r.out);
   CHECK(Num(At(j, "signatures")) == 2);  // one per push: on seq 2 and on seq 7
   CHECK(Num(At(j, "change_sets")) == 7);
+}
+
+TEST_CASE("the client signs a run head only as it was saved: a body damaged in the store is not sent",
+          "[integration][signature]") {
+  Chain t;
+  t.dev.New("voter-meeting", VoterMeeting(Candidate(3), 100, 50));
+  t.dev.New("voter-meeting", VoterMeeting(Candidate(4), 100, 40));
+  // Change-set 4, the head the push will sign, altered in the store after
+  // it was saved (its officer's name): still a well-formed body.
+  store::OutboxEntry entry;
+  REQUIRE(GetProto(t.dev.kv(), client::keys::Outbox(4), &entry).ok());
+  changes::ChangeSetBody body;
+  REQUIRE(changes_util::ParseBody(entry.signed_(), &body).ok());
+  body.set_officer("Someone Else");
+  body.SerializeToString(entry.mutable_signed_()->mutable_body());
+  WriteBatch batch;
+  PutProto(batch, client::keys::Outbox(4), entry);
+  REQUIRE(t.dev.kv().Write(batch, true).ok());
+
+  auto r = t.dev.Sync();
+  REQUIRE_FALSE(r.ok());
+  INFO(r.status().message());
+  CHECK(r.status().code() == Status::Code::kCorruption);
+  CHECK(r.status().message().find("not the bytes that were saved") != std::string::npos);
+  CHECK(t.server.Device(t.dev.device_id()).last_seq() == 2);  // nothing of the push reached the server
+  CHECK(t.dev.Pending() == 2);                                // and nothing is lost on the device
 }
 
 TEST_CASE("a protocol 1 client is still served: every signature sent, only the head's stored", "[integration][signature]") {

@@ -355,7 +355,9 @@ TEST_CASE("a rotation resumes after a crash at any point", "[integration][keys]"
   for (const auto& e : *outbox) *push.Add() = e.signed_();
   auto keys = client::LoadDeviceKeys(dev.store(), paths);
   REQUIRE(keys.ok());
-  REQUIRE(changes_util::SignRunHeads(&push, [&keys](uint32_t e) { return keys->ForEpoch(e); }).ok());  // as a push does
+  auto signed_heads = changes_util::SignRunHeads(&push, [&keys](uint32_t e) { return keys->ForEpoch(e); },
+                                                dev.State().last_hash());  // as a push does
+  REQUIRE(signed_heads.ok());
   auto res = Ingest(server, dev.device_id(), {push.begin(), push.end()});
   INFO(res.message);
   REQUIRE(res.ok());

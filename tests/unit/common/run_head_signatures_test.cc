@@ -50,7 +50,7 @@ TEST_CASE("a push keeps the signature of each run's last change-set only, as End
   auto expected = push;
   // Every head carries a signature already (an outbox of a version that
   // signed each change-set): no key is asked for.
-  REQUIRE(changes_util::SignRunHeads(&push, [](uint32_t) { return nullptr; }).ok());
+  REQUIRE(changes_util::SignRunHeads(&push, [](uint32_t) { return nullptr; }, "").ok());
   for (int k = 0; k < expected.size(); ++k) {
     ChangeSetBody body, next;
     REQUIRE(body.ParseFromString(expected.Get(k).body()));
@@ -72,9 +72,34 @@ TEST_CASE("a push keeps the signature of each run's last change-set only, as End
   *bad.Add() = WithMark(1, 0, false);
   bad.Add()->set_body(std::string("\x0a\x40", 2));  // a field announcing 64 bytes, holding none
   bad.Mutable(1)->set_signature("s");
-  Status refused = changes_util::SignRunHeads(&bad, [](uint32_t) { return nullptr; });
+  Status refused = changes_util::SignRunHeads(&bad, [](uint32_t) { return nullptr; }, "");
   CHECK(refused.code() == Status::Code::kInvalidArgument);
   CHECK(bad.Get(0).signature() == "signature-1");
+}
+
+// `body` (of change-set `seq`, made by Body) with one bit of its record id
+// flipped: still wire format, the same fields, other bytes.
+std::string FlipInRecordId(std::string body, uint64_t seq) {
+  const size_t at = body.find(std::string(16, static_cast<char>('a' + seq % 26)));
+  REQUIRE(at != std::string::npos);
+  body[at] ^= 1;
+  return body;
+}
+
+// Unsigned change-sets of `shape` (epoch, rotates), chained as a device saves
+// them; *hash_after = the last one's hash (the device's last_hash).
+google::protobuf::RepeatedPtrField<SignedChangeSet> Chain(const std::vector<std::pair<uint32_t, bool>>& shape,
+                                                          std::string* hash_after) {
+  google::protobuf::RepeatedPtrField<SignedChangeSet> push;
+  std::string prev;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    ChangeSetBody body = Body(i + 1, shape[i].first, shape[i].second);
+    body.set_prev_hash(prev);
+    *push.Add() = changes_util::Unsigned(body);
+    prev = changes_util::BodyHash(push.Get(static_cast<int>(i)));
+  }
+  *hash_after = prev;
+  return push;
 }
 
 TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only the heads", "[unit][signature]") {
@@ -84,10 +109,11 @@ TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only
     return it == keys.end() ? nullptr : &it->second;
   };
   // 1 2 in epoch 4, 3 rotates (epoch 4), 4 5 in epoch 5: heads 3 and 5.
-  google::protobuf::RepeatedPtrField<SignedChangeSet> push;
   const std::vector<std::pair<uint32_t, bool>> shape = {{4, false}, {4, false}, {4, true}, {5, false}, {5, false}};
-  for (size_t i = 0; i < shape.size(); ++i) *push.Add() = changes_util::Unsigned(Body(i + 1, shape[i].first, shape[i].second));
-  REQUIRE(changes_util::SignRunHeads(&push, key_for).ok());
+  std::string hash_after;
+  const auto saved = Chain(shape, &hash_after);
+  auto push = saved;
+  REQUIRE(changes_util::SignRunHeads(&push, key_for, hash_after).ok());
   CHECK(push.Get(0).signature().empty());
   CHECK(push.Get(1).signature().empty());
   CHECK(push.Get(3).signature().empty());
@@ -95,14 +121,34 @@ TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only
   CHECK_FALSE(changes_util::VerifySignature(push.Get(2), keys.at(5).PublicKeyRaw()));
   CHECK(changes_util::VerifySignature(push.Get(4), keys.at(5).PublicKeyRaw()));
   // The same as signing the body when it was made.
-  CHECK(push.Get(4).signature() == changes_util::Sign(Body(5, 5, false), keys.at(5)).signature());
+  ChangeSetBody fifth;
+  REQUIRE(fifth.ParseFromString(saved.Get(4).body()));
+  CHECK(push.Get(4).signature() == changes_util::Sign(fifth, keys.at(5)).signature());
+
+  // A head whose bytes are not the ones saved (the next body's prev_hash,
+  // or for the last the hash recorded after it, says otherwise): refused
+  // as a damaged store, nothing signed.
+  for (int damaged : {2, 4}) {
+    auto altered = saved;
+    altered.Mutable(damaged)->set_body(FlipInRecordId(altered.Get(damaged).body(), damaged + 1));
+    Status refused = changes_util::SignRunHeads(&altered, key_for, hash_after);
+    INFO("damaged change-set " << damaged + 1 << ": " << refused.message());
+    CHECK(refused.code() == Status::Code::kCorruption);
+    for (const auto& cs : altered) CHECK(cs.signature().empty());
+  }
+  // A damaged non-head is left to the server's chain check (its successor's
+  // prev_hash no longer matches it there), as a signature made at save
+  // time would have left it: a head's signature covers only its own bytes.
+  auto altered = saved;
+  altered.Mutable(1)->set_body(FlipInRecordId(altered.Get(1).body(), 2));
+  CHECK(changes_util::SignRunHeads(&altered, key_for, hash_after).ok());
+  CHECK(changes_util::SignRunHeads(&push, key_for, "not the hash").code() == Status::Code::kOk);  // heads signed already
 
   // A head of an epoch whose key is gone: refused, nothing signed.
   keys.erase(4);
-  google::protobuf::RepeatedPtrField<SignedChangeSet> stale;
-  *stale.Add() = changes_util::Unsigned(Body(1, 4, false));
-  *stale.Add() = changes_util::Unsigned(Body(2, 5, false));
-  Status refused = changes_util::SignRunHeads(&stale, key_for);
+  std::string stale_after;
+  auto stale = Chain({{4, false}, {5, false}}, &stale_after);
+  Status refused = changes_util::SignRunHeads(&stale, key_for, stale_after);
   CHECK(refused.code() == Status::Code::kFailedPrecondition);
   CHECK(refused.message().find("key epoch 4") != std::string::npos);
   CHECK(stale.Get(0).signature().empty());
