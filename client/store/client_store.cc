@@ -32,7 +32,7 @@ Result<std::optional<M>> GetOptional(KvReader& kv, std::string_view key) {
   return std::optional<M>(std::move(msg));
 }
 
-Status LoadState(KvStore& kv, store::SyncState* state) {
+Status LoadState(KvReader& kv, store::SyncState* state) {
   Status s = GetProto(kv, keys::kState, state);
   if (s.not_found()) {
     state->Clear();
@@ -236,38 +236,57 @@ Status ClientStore::ForEachLocal(std::optional<std::string> form_id,
 // ------------------------------------------------------------------ outbox
 
 Result<std::vector<store::OutboxEntry>> ClientStore::PendingBatch(uint64_t after_seq, size_t max_count,
-                                                                  size_t max_bytes) {
+                                                                  size_t max_bytes, std::string* recorded_hash) {
   std::vector<store::OutboxEntry> out;
   if (max_count == 0) return out;
   size_t bytes = 0;
-  auto it = kv_.Scan(keys::kOutboxPrefix, after_seq == UINT64_MAX ? keys::Outbox(after_seq)
-                                                                  : keys::Outbox(after_seq + 1));
-  for (; it->Valid() && out.size() < max_count; it->Next()) {
+  // One view for the outbox and the state: a save made meanwhile (the
+  // agent syncs while the officer works) must not show half of itself.
+  auto view = kv_.NewReadView();
+  auto it = view->Scan(keys::kOutboxPrefix, after_seq == UINT64_MAX ? keys::Outbox(after_seq)
+                                                                    : keys::Outbox(after_seq + 1));
+  for (; it->Valid(); it->Next()) {
     if (keys::OutboxSeq(it->key()) <= after_seq) continue;
+    // Full: the entry here is the batch's successor, read only for the
+    // hash it names (in this scan: a Get of its own would probe the
+    // table files again, and enough such probes set off a compaction).
+    if (out.size() == max_count && recorded_hash == nullptr) break;
     store::OutboxEntry e;
     if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return Status::Corruption("outbox entry " + std::to_string(keys::OutboxSeq(it->key())) + " does not parse");
     }
     const size_t size = e.signed_().ByteSizeLong();
-    if (!out.empty() && bytes + size > max_bytes) break;
+    if (out.size() == max_count || (!out.empty() && bytes + size > max_bytes)) {
+      if (recorded_hash != nullptr) {
+        ChangeSetBody next;
+        if (!next.ParseFromString(e.signed_().body())) {
+          return Status::Corruption("outbox entry " + std::to_string(keys::OutboxSeq(it->key())) +
+                                    " does not hold a change-set body");
+        }
+        *recorded_hash = next.prev_hash();
+      }
+      return out;
+    }
     bytes += size;
     out.push_back(std::move(e));
   }
   WS_RETURN_IF_ERROR(it->status());
+  if (recorded_hash != nullptr && !out.empty()) {
+    // The batch reaches the newest change-set: the state recorded its hash
+    // in the write that saved it.
+    store::SyncState state;
+    WS_RETURN_IF_ERROR(LoadState(*view, &state));
+    ChangeSetBody last;
+    if (!last.ParseFromString(out.back().signed_().body())) {
+      return Status::Corruption("the newest outbox entry does not hold a change-set body");
+    }
+    if (last.seq() != state.last_seq()) {
+      return Status::Corruption("the outbox ends at change-set " + std::to_string(last.seq()) +
+                                " but this device's newest is " + std::to_string(state.last_seq()));
+    }
+    *recorded_hash = state.last_hash();
+  }
   return out;
-}
-
-Result<std::string> ClientStore::RecordedHash(uint64_t seq) {
-  store::SyncState state;
-  WS_RETURN_IF_ERROR(LoadState(kv_, &state));
-  if (seq == state.last_seq()) return state.last_hash();
-  if (seq > state.last_seq()) return Status::NotFound("change-set " + std::to_string(seq) + " was never saved");
-  // A pending change-set's successor is pending too (acknowledgements drop
-  // the outbox in seq order), and saves only append after it.
-  store::OutboxEntry next;
-  ChangeSetBody body;
-  WS_RETURN_IF_ERROR(LoadOutbox(kv_, seq + 1, &next, &body));
-  return body.prev_hash();
 }
 
 Result<uint64_t> ClientStore::PendingCount() {

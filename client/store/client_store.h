@@ -95,14 +95,14 @@ class ClientStore {
 
   // ---- outbox
   // Unacknowledged change-sets with seq > after_seq, ascending, at most
-  // max_count and (after the first, which always comes) max_bytes of signed
-  // bytes in all.
-  Result<std::vector<store::OutboxEntry>> PendingBatch(uint64_t after_seq, size_t max_count, size_t max_bytes);
-  // The hash the chain recorded for this device's change-set `seq` when it
-  // was saved: the prev_hash of the change-set saved after it, or the sync
-  // state's last_hash if it is the newest. A push checks a run head against
-  // it before signing (changes_util::SignRunHeads).
-  Result<std::string> RecordedHash(uint64_t seq);
+  // max_count and (after the first, which always comes) max_bytes of
+  // stored bytes in all. With `recorded_hash`: also the hash the chain
+  // recorded for the batch's last change-set when it was saved (the
+  // prev_hash of the change-set after it, or the state's last_hash if it
+  // is the newest), which a push checks a run head against before signing
+  // it (changes_util::SignRunHeads).
+  Result<std::vector<store::OutboxEntry>> PendingBatch(uint64_t after_seq, size_t max_count, size_t max_bytes,
+                                                       std::string* recorded_hash = nullptr);
   Result<uint64_t> PendingCount();
   // created_ms of the oldest unacknowledged change-set; 0 if none.
   Result<uint64_t> OldestPendingMs();

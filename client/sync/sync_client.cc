@@ -307,7 +307,8 @@ class Round {
     const size_t overhead = 6 * count + 16 + kHeadsSignedInBatch * kSignatureWireBytes;
     const size_t bytes = std::min<size_t>(opt_.push_batch_bytes, frame > overhead ? frame - overhead : 0);
     while (!push_exhausted_ && in_flight_ < opt_.push_window) {
-      auto batch = store_.PendingBatch(sent_through_ > acked_ ? sent_through_ : acked_, count, bytes);
+      std::string hash_after;  // what the chain recorded for the batch's last (SignRunHeads checks it)
+      auto batch = store_.PendingBatch(sent_through_ > acked_ ? sent_through_ : acked_, count, bytes, &hash_after);
       if (!batch.ok()) return batch.status();
       if (batch->empty()) {
         push_exhausted_ = true;
@@ -320,10 +321,8 @@ class Round {
       WS_RETURN_IF_ERROR(changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last));
       // One signature per run travels, made now over the bytes as saved
       // (PROTOCOL.md, Signatures).
-      auto hash_after = store_.RecordedHash(last.seq());
-      if (!hash_after.ok()) return hash_after.status();
       WS_RETURN_IF_ERROR(changes_util::SignRunHeads(f.mutable_push()->mutable_change_sets(),
-                                                    [this](uint32_t e) { return proof_.ForEpoch(e); }, *hash_after));
+                                                    [this](uint32_t e) { return proof_.ForEpoch(e); }, hash_after));
       if (f.ByteSizeLong() > frame) {
         // Only a single change-set larger than the server's frame gets here.
         return Status::Exhausted("change-set " + std::to_string(last.seq()) + " is " +

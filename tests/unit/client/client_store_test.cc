@@ -39,6 +39,23 @@ TEST_CASE("outbox batches respect count and size, the first always comes", "[cli
   CHECK(seqs(5, 10, 1 << 20).empty());
   CHECK(seqs(0, 0, 1 << 20).empty());
   CHECK(*dev.cs->PendingCount() == 5);
+
+  // The hash the chain recorded for a batch's last change-set, whichever
+  // limit ended the batch: its successor's prev_hash, or the state's
+  // last_hash for the newest. It is the hash of the bytes saved.
+  const auto outbox = dev.Outbox();
+  auto recorded = [&](uint64_t after, size_t count, size_t bytes) {
+    std::string hash;
+    auto batch = dev.cs->PendingBatch(after, count, bytes, &hash);
+    REQUIRE(batch.ok());
+    REQUIRE_FALSE(batch->empty());
+    CHECK(hash == changes_util::BodyHash(batch->back().signed_()));
+    return Body(batch->back().signed_()).seq();
+  };
+  CHECK(recorded(0, 2, 1 << 20) == 2);  // ended by the count
+  CHECK(recorded(0, 10, 1) == 1);       // by the bytes
+  CHECK(recorded(2, 10, 1 << 20) == 5);  // the newest
+  CHECK(dev.cs->State()->last_hash() == changes_util::BodyHash(outbox.back()));
 }
 
 TEST_CASE("acknowledge drops exactly what the server holds", "[client]") {
