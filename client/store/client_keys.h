@@ -13,7 +13,8 @@
 //                                                         deterministic bytes)
 //   loc/<record id>                -> records.RecordState (the local view, only
 //                                                         where it differs: below)
-//   out/<seq u64>                  -> store.OutboxEntry  (signed, not yet acked)
+//   out/<seq u64>                  -> store.OutboxEntry  (not yet acked; unsigned
+//                                                         but for a key rotation)
 //   pend/<record id><seq u64>      -> ""                 (pending change-set seq
 //                                                         touching the record)
 //   tls_session                    -> tag + DER          (TLS session to resume;

@@ -1,7 +1,8 @@
 // The ward client's local store: configuration, sync state, form
 // definitions, the server's view of records, the officer's view (server view
-// plus own pending changes), and the outbox of signed change-sets. Key layout
-// in client_keys.h.
+// plus own pending changes), and the outbox of change-sets not yet
+// acknowledged (saved unsigned but for key rotations: the push signs each run's
+// head; PROTOCOL.md, Signatures). Key layout in client_keys.h.
 //
 // Does not own the KvStore: the caller opens LevelDbStore at
 // ClientPaths::db() and keeps it alive longer than this object. Use ONE

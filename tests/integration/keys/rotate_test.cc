@@ -69,7 +69,7 @@ TEST_CASE("a rotated device syncs on: change-sets before and after the rotation 
   const client::ClientPaths paths(dev.data_dir());
   dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 80));
   dev.SyncOk();
-  // Made before the rotation, not yet sent: they keep their epoch-0 signatures.
+  // Made before the rotation, not yet sent: the push signs them with the epoch-0 key.
   dev.New("voter-meeting", VoterMeeting(Candidate(1), 100, 70));
   dev.New("voter-meeting", VoterMeeting(Candidate(2), 100, 60));
   const std::string old_public = dev.key().PublicKeyRaw();

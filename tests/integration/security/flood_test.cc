@@ -294,6 +294,27 @@ TEST_CASE("pull pages are held against the memory budget and given back", "[inte
   CHECK(sync_server.budget().used() == 0);
 }
 
+TEST_CASE("a push larger than the whole memory budget goes through alone, not refused", "[integration][security][dos]") {
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);
+  // Room for a pull page (2x 256 KiB) but not for what a push of 1,000
+  // change-sets is held at before its parse (6x its ~300 KB): it takes the
+  // whole budget and goes alone (it was refused BUSY once its wait ran out).
+  server.options().limits.memory_budget_bytes = 768 << 10;
+  server.options().limits.budget_wait = std::chrono::milliseconds(500);
+  server.Restart();
+  for (int i = 0; i < 1000; ++i) dev.New("voter-meeting", VoterMeeting(Candidate(i), 100, 50 + i % 50));
+  client::SyncOptions one_push;
+  one_push.push_batch_count = 1000;
+  auto r = dev.Sync(one_push);
+  INFO((r.ok() ? "" : r.status().message()));
+  REQUIRE(r.ok());
+  CHECK(r->pending_after == 0);
+  CHECK(server.Device(dev.device_id()).last_seq() == 1000);
+  auto& sync_server = server.runtime().sync_server();
+  CHECK(Eventually([&] { return sync_server.budget().used() == 0; }));
+}
+
 TEST_CASE("a pull waits its turn while other syncs hold the memory budget, then completes", "[integration][security][dos]") {
   ServerFixture server;
   DeviceFixture dev(server, kWard);
