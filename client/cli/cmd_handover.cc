@@ -30,15 +30,25 @@ int CmdHandover(ClientEnv& env, const cli::Args& args, std::ostream& out, std::o
     err << "error: " << cfg.status().message() << "\n";
     return 1;
   }
-  // One consistent view: the state, then every outbox entry after its ack
-  // (an ack landing meanwhile only makes the bundle carry a change-set the
-  // server already holds, which import acknowledges again).
+  // The keys before the outbox: a rotation acknowledged after this retires
+  // the old key, but the change-sets of its epoch leave the outbox in that
+  // same acknowledgement, before they are read below.
+  auto keys = LoadDeviceKeys(store, env.paths());
+  if (!keys.ok()) {
+    err << "error: " << keys.status().message() << "\n";
+    return 1;
+  }
+  // The state, then every outbox entry after its ack (an ack landing
+  // meanwhile only makes the bundle carry a change-set the server already
+  // holds, which import acknowledges again), with the hash the chain
+  // recorded for the newest.
   auto state = store.State();
   if (!state.ok()) {
     err << "error: " << state.status().message() << "\n";
     return 1;
   }
-  auto pending = store.PendingBatch(state->acked_seq(), SIZE_MAX, SIZE_MAX);
+  std::string newest_hash;
+  auto pending = store.PendingBatch(state->acked_seq(), SIZE_MAX, SIZE_MAX, &newest_hash);
   if (!pending.ok()) {
     err << "error: " << pending.status().message() << "\n";
     return 1;
@@ -52,11 +62,6 @@ int CmdHandover(ClientEnv& env, const cli::Args& args, std::ostream& out, std::o
       out << "nothing to hand over: the server has acknowledged every change-set of this device; no file written\n";
     }
     return 0;
-  }
-  auto keys = LoadDeviceKeys(store, env.paths());
-  if (!keys.ok()) {
-    err << "error: " << keys.status().message() << "\n";
-    return 1;
   }
   // Signed by the newest key the server is known to hold: while a rotation
   // is unacknowledged (it may be in this very bundle) that is the old one.
@@ -73,12 +78,22 @@ int CmdHandover(ClientEnv& env, const cli::Args& args, std::ostream& out, std::o
   body.set_key_epoch(epoch);
   body.set_officer(cfg->officer());
   uint64_t first = 0, last = 0;
+  std::string before_hash;  // of the entry before this one, as it is now
   for (auto& e : *pending) {
     wardsync::changes::ChangeSetBody b;
     if (!changes_util::ParseBody(e.signed_(), &b).ok()) {
       err << "error: an outbox entry does not parse; nothing written\n";
       return 1;
     }
+    // Each change-set is signed below, so each must be the bytes saved:
+    // the next one's prev_hash (the state's hash for the newest) was
+    // recorded when it was.
+    if (first != 0 && b.prev_hash() != before_hash) {
+      err << "error: change-set " << last << " is not the bytes that were saved (the store is damaged); "
+          << "nothing written\n";
+      return 1;
+    }
+    before_hash = changes_util::BodyHash(e.signed_());
     if (first == 0) first = b.seq();
     last = b.seq();
     // Every change-set signed, not only the run heads a push would sign:
@@ -87,13 +102,20 @@ int CmdHandover(ClientEnv& env, const cli::Args& args, std::ostream& out, std::o
     if (e.signed_().signature().empty()) {
       const crypto::PrivateKey* signer = keys->ForEpoch(b.key_epoch());
       if (signer == nullptr) {
-        err << "error: change-set " << b.seq() << " is of key epoch " << b.key_epoch()
-            << ", whose key this device no longer holds; nothing written\n";
+        err << "error: change-set " << b.seq() << " is of key epoch " << b.key_epoch() << ", whose key "
+            << (b.key_epoch() > keys->epoch ? "was made by a key rotation since this command started; run it again"
+                                            : "this device no longer holds")
+            << "; nothing written\n";
         return 1;
       }
       changes_util::SignBytes(e.mutable_signed_(), *signer);
     }
     *body.add_change_sets() = std::move(*e.mutable_signed_());
+  }
+  if (before_hash != newest_hash) {
+    err << "error: change-set " << last << " is not the bytes that were saved (the store is damaged); "
+        << "nothing written\n";
+    return 1;
   }
   const std::string bytes = bundle_util::Encode(body, key);
   // Complete or absent, readable by this user only: it carries ward data.

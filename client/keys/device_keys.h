@@ -8,8 +8,10 @@
 //
 // Until the server acknowledges a rotation it may or may not hold it (the
 // acknowledgement can be lost), so the hello carries a proof by the old key
-// and one by the new key: both files are kept. Once acknowledged, the old
-// key can sign nothing the server accepts and its file is deleted.
+// and one by the new key, and a push signs the run heads made before the
+// rotation with the old key (the outbox holds them unsigned): both files are
+// kept. Once acknowledged, everything of the old epoch is acknowledged too,
+// the old key can sign nothing the server accepts, and its file is deleted.
 #pragma once
 #include <optional>
 

@@ -10,8 +10,9 @@
 //   2. the rotation change-set (no changes; rotate_key = new public key,
 //      epoch N, proof by the new key; signed by the current key) goes into
 //      the outbox, and the state moves to epoch N, in ONE durable write.
-//      From here new change-sets are signed with the new key; those made
-//      before stay as they were signed and come before it in the chain;
+//      From here new change-sets are of the new epoch (a push signs their
+//      run heads with the new key); those made before come before it in
+//      the chain, and a push signs their heads with the old key;
 //   3. the next sync sends it like any pending change-set; once it is
 //      acknowledged the old key file is deleted (SyncDevice).
 // A second rotation is refused while one is not yet acknowledged.

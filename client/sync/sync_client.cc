@@ -316,13 +316,20 @@ class Round {
       }
       sync::Frame f;
       for (auto& e : *batch) *f.mutable_push()->add_change_sets() = std::move(*e.mutable_signed_());
+      // One signature per run travels, made now over the bytes as saved
+      // (PROTOCOL.md, Signatures). What was made after a key rotation
+      // during this round (the agent syncs while the officer works) waits
+      // for the next round, which loads the new key.
+      WS_RETURN_IF_ERROR(changes_util::SignRunHeads(f.mutable_push()->mutable_change_sets(),
+                                                    [this](uint32_t e) { return proof_.ForEpoch(e); },
+                                                    proof_.NewestEpoch(), hash_after));
+      if (f.push().change_sets_size() == 0) {
+        push_exhausted_ = true;
+        break;
+      }
       changes::ChangeSetBody last;
       // Our own outbox entry: one that does not parse means a damaged store.
       WS_RETURN_IF_ERROR(changes_util::ParseBody(f.push().change_sets(f.push().change_sets_size() - 1), &last));
-      // One signature per run travels, made now over the bytes as saved
-      // (PROTOCOL.md, Signatures).
-      WS_RETURN_IF_ERROR(changes_util::SignRunHeads(f.mutable_push()->mutable_change_sets(),
-                                                    [this](uint32_t e) { return proof_.ForEpoch(e); }, hash_after));
       if (f.ByteSizeLong() > frame) {
         // Only a single change-set larger than the server's frame gets here.
         return Status::Exhausted("change-set " + std::to_string(last.seq()) + " is " +

@@ -83,6 +83,10 @@ struct DeviceProof {
     if (next != nullptr && e == epoch + 1) return next;
     return nullptr;
   }
+  // The newest epoch these keys sign: change-sets of a later one were made
+  // after a rotation these keys were loaded before (they wait for a round
+  // that loads its key).
+  uint32_t NewestEpoch() const { return next != nullptr ? epoch + 1 : epoch; }
 };
 
 // A round the server refused because the device is revoked carries this

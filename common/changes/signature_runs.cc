@@ -26,7 +26,10 @@ namespace {
 struct RunFields {
   uint32_t key_epoch = 0;
   bool rotates = false;
-  std::string_view prev_hash;  // into the scanned bytes (SignRunHeads checks a head against it)
+  // For SignRunHeads: the hash a head is checked against (into the
+  // scanned bytes) and the seq an error names.
+  std::string_view prev_hash;
+  uint64_t seq = 0;
 };
 
 bool ScanRunFields(std::string_view body, RunFields* out) {
@@ -41,6 +44,10 @@ bool ScanRunFields(std::string_view body, RunFields* out) {
       out->key_epoch = static_cast<uint32_t>(v);
       continue;
     }
+    if (number == ChangeSetBody::kSeqFieldNumber && type == 0) {
+      if (!r.Varint(&out->seq)) return false;
+      continue;
+    }
     std::string_view skipped;
     if (!r.Skip(type, &skipped)) return false;
     if (number == ChangeSetBody::kRotateKeyFieldNumber && type == 2) out->rotates = true;
@@ -52,33 +59,39 @@ bool ScanRunFields(std::string_view body, RunFields* out) {
 }  // namespace
 
 Status SignRunHeads(google::protobuf::RepeatedPtrField<SignedChangeSet>* push, const KeyForEpoch& key_for,
-                    std::string_view hash_after) {
+                    uint32_t newest_epoch, std::string_view hash_after) {
   std::vector<RunFields> runs(static_cast<size_t>(push->size()));
   for (int k = 0; k < push->size(); ++k) {
     if (!ScanRunFields(push->Get(k).body(), &runs[static_cast<size_t>(k)])) {
       return Status::Invalid("change-set body is not a valid ChangeSetBody message");
     }
   }
+  // What goes now: up to the first change-set of an epoch after the
+  // caller's keys (made after a key rotation the caller has not loaded).
+  size_t sent = 0;
+  while (sent < runs.size() && runs[sent].key_epoch <= newest_epoch) ++sent;
+  if (sent < runs.size()) hash_after = runs[sent].prev_hash;
   // EndsRun, on the scanned fields.
-  std::vector<bool> head(runs.size());
-  for (size_t k = 0; k < runs.size(); ++k) {
-    head[k] = k + 1 == runs.size() || runs[k].rotates || runs[k + 1].key_epoch != runs[k].key_epoch;
+  std::vector<bool> head(sent);
+  for (size_t k = 0; k < sent; ++k) {
+    head[k] = k + 1 == sent || runs[k].rotates || runs[k + 1].key_epoch != runs[k].key_epoch;
     if (!head[k] || !push->Get(static_cast<int>(k)).signature().empty()) continue;
+    const std::string seq = std::to_string(runs[k].seq);
     if (key_for(runs[k].key_epoch) == nullptr) {
-      return Status::Precondition("a change-set of key epoch " + std::to_string(runs[k].key_epoch) +
-                                  " must be signed to be sent, and this device no longer holds that epoch's key");
+      return Status::Precondition("change-set " + seq + " (key epoch " + std::to_string(runs[k].key_epoch) +
+                                  ") must be signed to be sent, and this device no longer holds that epoch's key");
     }
     // Signed only as saved: the next change-set (or the state) holds the
     // hash of the bytes as they were written, so a body damaged in the
     // store since is refused here rather than vouched for.
-    const std::string_view saved = k + 1 < runs.size() ? runs[k + 1].prev_hash : hash_after;
+    const std::string_view saved = k + 1 < sent ? runs[k + 1].prev_hash : hash_after;
     if (crypto::Sha256(push->Get(static_cast<int>(k)).body()) != saved) {
-      return Status::Corruption("change-set " + std::to_string(k + 1) + " of this push is not the bytes that were "
-                                "saved (its hash differs from the one the chain recorded): the store is damaged; "
-                                "nothing was signed or sent");
+      return Status::Corruption("change-set " + seq + " is not the bytes that were saved (its hash differs from "
+                                "the one the chain recorded): the store is damaged; nothing was signed or sent");
     }
   }
-  for (size_t k = 0; k < runs.size(); ++k) {
+  push->DeleteSubrange(static_cast<int>(sent), push->size() - static_cast<int>(sent));
+  for (size_t k = 0; k < sent; ++k) {
     SignedChangeSet* cs = push->Mutable(static_cast<int>(k));
     if (!head[k]) cs->clear_signature();
     else if (cs->signature().empty()) SignBytes(cs, *key_for(runs[k].key_epoch));

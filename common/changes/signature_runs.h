@@ -47,11 +47,15 @@ using KeyForEpoch = std::function<const crypto::PrivateKey*(uint32_t epoch)>;
 // A head is signed only if its body hashes to what the chain recorded when
 // it was saved: the next change-set's prev_hash, or, for the push's last,
 // `hash_after` (the prev_hash of the change-set saved after it, or the
-// device's last_hash if it is the newest). Refused, nothing signed, if a
-// body is not wire format, a head's epoch has no key, or a head's bytes
-// are not the ones saved (kCorruption: a damaged store).
+// device's last_hash if it is the newest).
+// Change-sets of an epoch after `newest_epoch` (made after a key rotation
+// the caller loaded its keys before) are removed from the push's end: they
+// go with a later push, signed by the keys loaded then; the push may end
+// up empty. Refused, nothing signed or removed, if a body is not wire
+// format, a head's epoch has no key, or a head's bytes are not the ones
+// saved (kCorruption: a damaged store).
 Status SignRunHeads(google::protobuf::RepeatedPtrField<wardsync::changes::SignedChangeSet>* push,
-                    const KeyForEpoch& key_for, std::string_view hash_after);
+                    const KeyForEpoch& key_for, uint32_t newest_epoch, std::string_view hash_after);
 
 // Walks one device's chain (or the new part of a push) in seq order.
 class SignatureRuns {

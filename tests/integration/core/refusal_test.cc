@@ -25,7 +25,8 @@ const std::string kWard = "phuong-hoang-van-thu";
 const std::string kOtherWard = "phuong-dong-quang";
 
 // A server, an officer device of kWard whose first two change-sets (made by
-// the client library, kept as the exact bytes it sent) were accepted.
+// the client library, kept signed as a push sends them: each may end a
+// resend) were accepted.
 struct Accepted {
   ServerFixture server;
   DeviceFixture dev{server, kWard};
@@ -37,7 +38,10 @@ struct Accepted {
     dev.New("voter-meeting", VoterMeeting(Candidate(1), 300, 200));
     auto batch = dev.store().PendingBatch(0, 10, 1 << 20);
     REQUIRE(batch.ok());
-    for (const auto& e : *batch) sent.push_back(e.signed_());
+    for (const auto& e : *batch) {
+      sent.push_back(e.signed_());
+      changes_util::SignBytes(&sent.back(), dev.key());  // saved unsigned; the push signs a run's head
+    }
     REQUIRE(sent.size() == 2);
     dev.SyncOk();
     last_hash = dev.State().last_hash();

@@ -6,9 +6,12 @@
 // cut by a later refusal keeps the proof ingest checked.
 #include <catch2/catch.hpp>
 
+#include "client/cli/client_env.h"
+#include "client/cli/command.h"
 #include "client/store/client_keys.h"
 #include "common/changes/changeset.h"
 #include "common/store/proto_io.h"
+#include "common/util/files.h"
 #include "common/store/leveldb_store.h"
 #include "proto/store.pb.h"
 #include "server/store/server_keys.h"
@@ -236,6 +239,19 @@ TEST_CASE("the client signs a run head only as it was saved: a body damaged in t
   CHECK(r.status().message().find("not the bytes that were saved") != std::string::npos);
   CHECK(t.server.Device(t.dev.device_id()).last_seq() == 2);  // nothing of the push reached the server
   CHECK(t.dev.Pending() == 2);                                // and nothing is lost on the device
+
+  // `handover` signs every change-set it writes: it refuses the damaged
+  // one too, and writes no file.
+  TempDir usb("usb");
+  const std::string file = usb.Sub("ward.bundle");
+  SystemClock clock;
+  client::ClientEnv env(client::ClientPaths(t.dev.data_dir()), t.dev.store(), clock);
+  std::ostringstream out, err;
+  const int code = client::RunClientCommand(env, {"handover", "--data", t.dev.data_dir(), "--out", file}, out, err);
+  INFO(out.str() << err.str());
+  CHECK(code == 1);
+  CHECK(err.str().find("change-set 4 is not the bytes that were saved") != std::string::npos);
+  CHECK_FALSE(util::Exists(file));
 }
 
 TEST_CASE("a protocol 1 client is still served: every signature sent, only the head's stored", "[integration][signature]") {

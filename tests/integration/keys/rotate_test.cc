@@ -356,7 +356,7 @@ TEST_CASE("a rotation resumes after a crash at any point", "[integration][keys]"
   auto keys = client::LoadDeviceKeys(dev.store(), paths);
   REQUIRE(keys.ok());
   auto signed_heads = changes_util::SignRunHeads(&push, [&keys](uint32_t e) { return keys->ForEpoch(e); },
-                                                dev.State().last_hash());  // as a push does
+                                                keys->epoch, dev.State().last_hash());  // as a push does
   REQUIRE(signed_heads.ok());
   auto res = Ingest(server, dev.device_id(), {push.begin(), push.end()});
   INFO(res.message);
@@ -439,6 +439,34 @@ TEST_CASE("on the device, nothing is made in the old epoch once the rotation is 
   // The push signs the new-epoch change-set with the new key; the server takes both.
   dev.SyncOk();
   CHECK(server.Records().size() == 1);
+}
+
+TEST_CASE("a round whose keys were loaded before a rotation sends what came before it and leaves the rest",
+          "[integration][keys]") {
+  ServerFixture server;
+  DeviceFixture dev(server, kWard);
+  const client::ClientPaths paths(dev.data_dir());
+  dev.New("voter-meeting", VoterMeeting(Candidate(0), 100, 80));
+  dev.New("voter-meeting", VoterMeeting(Candidate(1), 100, 70));
+  // The agent's round loaded its keys (epoch 0 only) and then the officer
+  // rotated the key and saved a record while it ran.
+  auto before = client::LoadDeviceKeys(dev.store(), paths);
+  REQUIRE(before.ok());
+  REQUIRE(dev.RotateKey().ok());
+  dev.New("voter-meeting", VoterMeeting(Candidate(2), 100, 60));
+  REQUIRE(dev.Pending() == 4);
+
+  auto r = client::RunSync(dev.store(), before->Proof(), client::SyncOptions{});
+  INFO((r.ok() ? "" : r.status().message()));
+  REQUIRE(r.ok());  // not "no longer holds that epoch's key"
+  CHECK(r->pending_after == 1);
+  CHECK(server.Device(dev.device_id()).last_seq() == 3);  // 1, 2 and the rotation
+
+  // The next round loads the new key and sends the rest.
+  dev.SyncOk();
+  CHECK(server.Device(dev.device_id()).last_seq() == 4);
+  CHECK(server.Records().size() == 3);
+  CHECK(server.Admin({"verify"}).exit_code == 0);
 }
 
 TEST_CASE("a push signs each run head when it sends it, by the key of the head's epoch, wherever the push is cut",

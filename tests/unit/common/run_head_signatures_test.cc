@@ -50,7 +50,7 @@ TEST_CASE("a push keeps the signature of each run's last change-set only, as End
   auto expected = push;
   // Every head carries a signature already (an outbox of a version that
   // signed each change-set): no key is asked for.
-  REQUIRE(changes_util::SignRunHeads(&push, [](uint32_t) { return nullptr; }, "").ok());
+  REQUIRE(changes_util::SignRunHeads(&push, [](uint32_t) { return nullptr; }, 3, "").ok());
   for (int k = 0; k < expected.size(); ++k) {
     ChangeSetBody body, next;
     REQUIRE(body.ParseFromString(expected.Get(k).body()));
@@ -72,7 +72,7 @@ TEST_CASE("a push keeps the signature of each run's last change-set only, as End
   *bad.Add() = WithMark(1, 0, false);
   bad.Add()->set_body(std::string("\x0a\x40", 2));  // a field announcing 64 bytes, holding none
   bad.Mutable(1)->set_signature("s");
-  Status refused = changes_util::SignRunHeads(&bad, [](uint32_t) { return nullptr; }, "");
+  Status refused = changes_util::SignRunHeads(&bad, [](uint32_t) { return nullptr; }, 3, "");
   CHECK(refused.code() == Status::Code::kInvalidArgument);
   CHECK(bad.Get(0).signature() == "signature-1");
 }
@@ -113,7 +113,7 @@ TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only
   std::string hash_after;
   const auto saved = Chain(shape, &hash_after);
   auto push = saved;
-  REQUIRE(changes_util::SignRunHeads(&push, key_for, hash_after).ok());
+  REQUIRE(changes_util::SignRunHeads(&push, key_for, 5, hash_after).ok());
   CHECK(push.Get(0).signature().empty());
   CHECK(push.Get(1).signature().empty());
   CHECK(push.Get(3).signature().empty());
@@ -131,9 +131,10 @@ TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only
   for (int damaged : {2, 4}) {
     auto altered = saved;
     altered.Mutable(damaged)->set_body(FlipInRecordId(altered.Get(damaged).body(), damaged + 1));
-    Status refused = changes_util::SignRunHeads(&altered, key_for, hash_after);
+    Status refused = changes_util::SignRunHeads(&altered, key_for, 5, hash_after);
     INFO("damaged change-set " << damaged + 1 << ": " << refused.message());
     CHECK(refused.code() == Status::Code::kCorruption);
+    CHECK(refused.message().find("change-set " + std::to_string(damaged + 1) + " is not") != std::string::npos);
     for (const auto& cs : altered) CHECK(cs.signature().empty());
   }
   // A damaged non-head is left to the server's chain check (its successor's
@@ -141,16 +142,30 @@ TEST_CASE("a push signs each unsigned run head by the key of its epoch, and only
   // time would have left it: a head's signature covers only its own bytes.
   auto altered = saved;
   altered.Mutable(1)->set_body(FlipInRecordId(altered.Get(1).body(), 2));
-  CHECK(changes_util::SignRunHeads(&altered, key_for, hash_after).ok());
-  CHECK(changes_util::SignRunHeads(&push, key_for, "not the hash").code() == Status::Code::kOk);  // heads signed already
+  CHECK(changes_util::SignRunHeads(&altered, key_for, 5, hash_after).ok());
+  CHECK(changes_util::SignRunHeads(&push, key_for, 5, "not the hash").code() == Status::Code::kOk);  // heads signed already
 
-  // A head of an epoch whose key is gone: refused, nothing signed.
+  // Keys loaded before a rotation (newest epoch 4): what was made in epoch
+  // 5 after it is left for a later push; the rotation ends this one,
+  // signed by epoch 4's key (checked against 4's prev_hash, not hash_after).
+  auto before_rotation = saved;
+  REQUIRE(changes_util::SignRunHeads(&before_rotation, key_for, 4, "not the hash").ok());
+  REQUIRE(before_rotation.size() == 3);
+  CHECK(before_rotation.Get(1).signature().empty());
+  CHECK(changes_util::VerifySignature(before_rotation.Get(2), keys.at(4).PublicKeyRaw()));
+  std::string later_after;
+  auto all_later = Chain({{5, false}, {5, false}}, &later_after);
+  REQUIRE(changes_util::SignRunHeads(&all_later, key_for, 4, later_after).ok());
+  CHECK(all_later.empty());
+
+  // A head of an earlier epoch whose key is gone: refused, nothing signed.
   keys.erase(4);
   std::string stale_after;
   auto stale = Chain({{4, false}, {5, false}}, &stale_after);
-  Status refused = changes_util::SignRunHeads(&stale, key_for, stale_after);
+  Status refused = changes_util::SignRunHeads(&stale, key_for, 5, stale_after);
   CHECK(refused.code() == Status::Code::kFailedPrecondition);
-  CHECK(refused.message().find("key epoch 4") != std::string::npos);
+  CHECK(refused.message().find("change-set 1 (key epoch 4)") != std::string::npos);
+  REQUIRE(stale.size() == 2);
   CHECK(stale.Get(0).signature().empty());
   CHECK(stale.Get(1).signature().empty());
 }
